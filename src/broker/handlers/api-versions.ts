@@ -1,0 +1,32 @@
+// ApiVersions (key 18), versions 0-3.
+//
+// Answers with every registered handler's version range, so what we advertise is
+// exactly what we implement. v3 requests carry client software name/version
+// (tagged-field era); the response always goes out with response header v0 (the
+// frame encoder handles that), because a client parses it before it knows our
+// versions. A request at a version we do not support is answered by the frame
+// decoder with UNSUPPORTED_VERSION and this same list, in a v0 body.
+import { apiVersionsApi } from '../../protocol/messages/api-versions.js'
+import type { Handler, RequestContext } from './types.js'
+import type { BrokerServices } from '../services.js'
+
+export function supportedApiKeys (handlers: BrokerServices['handlers']): Array<{ apiKey: number, minVersion: number, maxVersion: number }> {
+  return [...handlers.values()]
+    .map(h => ({ apiKey: h.api.apiKey, minVersion: h.api.minVersion, maxVersion: h.api.maxVersion }))
+    .sort((a, b) => a.apiKey - b.apiKey)
+}
+
+export const apiVersionsHandler: Handler = {
+  api: apiVersionsApi,
+  handle (_request: unknown, ctx: RequestContext) {
+    return {
+      errorCode: 0,
+      apiKeys: supportedApiKeys(ctx.services.handlers),
+      throttleTimeMs: 0,
+      supportedFeatures: [],
+      finalizedFeaturesEpoch: -1n,
+      finalizedFeatures: [],
+      zkMigrationReady: false
+    }
+  }
+}

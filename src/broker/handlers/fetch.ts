@@ -1,0 +1,121 @@
+// Fetch (key 1), versions 4-13.
+//
+// Reads whole batches from the log as stored (no re-encoding) starting with the
+// batch that holds fetchOffset. Limits: partitionMaxBytes per partition, maxBytes
+// for the response; the first batch is always returned whole even when larger
+// (Kafka's rule, so a consumer can always make progress). Long polling: if fewer
+// than minBytes are available, wait until new data arrives on any requested
+// partition or maxWaitMs passes. isolationLevel 1 (read_committed) reads up to
+// the last stable offset. Fetch sessions (v7+) are declined: the answer carries
+// sessionId 0, so clients send full fetches. v13 names topics by id.
+import { fetchApi } from '../../protocol/messages/fetch.js'
+import { KafkaError } from '../../protocol/errors.js'
+import { wireTopicId } from '../topic-name.js'
+import type { Handler, RequestContext } from './types.js'
+
+interface Wanted {
+  topic: string | null
+  topicId: string
+  partitions: Array<{ partition: number, fetchOffset: bigint, partitionMaxBytes: number }>
+}
+
+export const fetchHandler: Handler = {
+  api: fetchApi,
+  async handle (request: any, ctx: RequestContext) {
+    const { log } = ctx.services
+    const version = ctx.apiVersion
+    const byId = version >= 13 ? new Map<string, string>(log.topics().map((t: any) => [wireTopicId(t.topicId), t.name])) : null
+    const wanted: Wanted[] = request.topics.map((t: any) => ({
+      topic: byId ? (byId.get(t.topicId) ?? null) : t.topic,
+      topicId: t.topicId,
+      partitions: t.partitions
+    }))
+    const readCommitted = request.isolationLevel === 1
+    const maxBytes: number = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff
+    let responses = await readAll(wanted, maxBytes, readCommitted, ctx)
+    const maxWaitMs: number = request.maxWaitMs
+    if (maxWaitMs > 0 && responses.bytes < Math.max(1, request.minBytes) && !responses.hadError) {
+      const arrived = await waitForAny(wanted, maxWaitMs, ctx)
+      if (arrived) responses = await readAll(wanted, maxBytes, readCommitted, ctx)
+    }
+    return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: responses.topics }
+  }
+}
+
+async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boolean, ctx: RequestContext): Promise<{ topics: unknown[], bytes: number, hadError: boolean }> {
+  const { log } = ctx.services
+  let budget = maxBytes
+  let bytes = 0
+  let hadError = false
+  const topics = []
+  for (const t of wanted) {
+    const partitions = []
+    for (const p of t.partitions) {
+      const base = {
+        partitionIndex: p.partition,
+        errorCode: 0,
+        highWatermark: -1n,
+        lastStableOffset: -1n,
+        logStartOffset: -1n,
+        abortedTransactions: readCommitted ? [] : null,
+        preferredReadReplica: -1,
+        records: null as Buffer[] | null
+      }
+      const partition = t.topic === null ? undefined : log.partition(t.topic, p.partition)
+      if (!partition) {
+        base.errorCode = t.topic === null ? KafkaError.UNKNOWN_TOPIC_ID.code : KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code
+        hadError = true
+        partitions.push(base)
+        continue
+      }
+      try {
+        // Once the response budget is spent, Kafka still answers the partition, with no records.
+        const limit = Math.min(p.partitionMaxBytes, budget)
+        const read = limit > 0 || bytes === 0
+          ? await partition.read(p.fetchOffset, Math.max(limit, 1), { isolation: readCommitted ? 'read_committed' : 'read_uncommitted', minOneBatch: bytes === 0 })
+          : null
+        const info = read ?? { chunks: [], bytes: 0, highWatermark: partition.highWatermark, lastStableOffset: partition.lastStableOffset, logStartOffset: partition.logStartOffset, abortedTransactions: [] }
+        base.highWatermark = BigInt(info.highWatermark)
+        base.lastStableOffset = BigInt(info.lastStableOffset)
+        base.logStartOffset = BigInt(info.logStartOffset)
+        if (readCommitted) base.abortedTransactions = info.abortedTransactions ?? []
+        base.records = info.chunks
+        bytes += info.bytes
+        budget -= info.bytes
+      } catch (err: any) {
+        hadError = true
+        base.errorCode = typeof err?.kafkaCode === 'number' ? err.kafkaCode : KafkaError.UNKNOWN_SERVER_ERROR.code
+        base.highWatermark = BigInt(partition.highWatermark)
+        base.lastStableOffset = BigInt(partition.lastStableOffset)
+        base.logStartOffset = BigInt(partition.logStartOffset)
+        if (base.errorCode === KafkaError.UNKNOWN_SERVER_ERROR.code) ctx.services.logger.error({ err }, 'fetch read failed')
+      }
+      partitions.push(base)
+    }
+    topics.push({ topic: t.topic ?? '', topicId: t.topicId, partitions })
+  }
+  return { topics, bytes, hadError }
+}
+
+/** Resolves true when any requested partition gets data past its fetch offset, false on timeout. */
+async function waitForAny (wanted: Wanted[], maxWaitMs: number, ctx: RequestContext): Promise<boolean> {
+  const { log } = ctx.services
+  const abort = new AbortController()
+  const waits: Array<Promise<unknown>> = []
+  for (const t of wanted) {
+    if (t.topic === null) continue
+    for (const p of t.partitions) {
+      const partition = log.partition(t.topic, p.partition)
+      if (partition) waits.push(partition.waitForData(p.fetchOffset, abort.signal).then(() => true, () => false))
+    }
+  }
+  if (waits.length === 0) return false
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>(resolve => { timer = setTimeout(() => resolve(false), maxWaitMs) })
+  try {
+    return (await Promise.race([...waits, timeout])) === true
+  } finally {
+    clearTimeout(timer)
+    abort.abort()
+  }
+}

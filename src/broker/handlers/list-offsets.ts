@@ -1,0 +1,57 @@
+// ListOffsets (key 2), versions 0-7.
+//
+// timestamp -1: latest (the high watermark, or the last stable offset for
+// read_committed); -2: earliest (log start offset); -3 (v7): the offset and
+// timestamp of the record with the largest timestamp; otherwise the first
+// offset whose record timestamp is at or after it, or -1 when there is none
+// (Kafka answers offset -1 / timestamp -1 then; clients treat it as the end).
+// v0 answers oldStyleOffsets (a list) instead of a single offset.
+import { listOffsetsApi } from '../../protocol/messages/list-offsets.js'
+import { KafkaError } from '../../protocol/errors.js'
+import type { Handler, RequestContext } from './types.js'
+
+const LATEST = -1n
+const EARLIEST = -2n
+
+export const listOffsetsHandler: Handler = {
+  api: listOffsetsApi,
+  async handle (request: any, ctx: RequestContext) {
+    const { log } = ctx.services
+    const readCommitted = request.isolationLevel === 1
+    const topics = []
+    for (const t of request.topics) {
+      const partitions = []
+      for (const p of t.partitions) {
+        partitions.push(await lookup(log.partition(t.name, p.partitionIndex), p, readCommitted, ctx))
+      }
+      topics.push({ name: t.name, partitions })
+    }
+    return { throttleTimeMs: 0, topics }
+  }
+}
+
+async function lookup (partition: any, p: any, readCommitted: boolean, ctx: RequestContext): Promise<unknown> {
+  const answer = (errorCode: number, offset: bigint, timestamp: bigint): unknown => ({
+    partitionIndex: p.partitionIndex,
+    errorCode,
+    oldStyleOffsets: offset >= 0n ? [offset] : [],
+    timestamp,
+    offset,
+    leaderEpoch: 0
+  })
+  if (!partition) return answer(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, -1n, -1n)
+  const ts = BigInt(p.timestamp)
+  if (ts === LATEST) return answer(0, BigInt(readCommitted ? partition.lastStableOffset : partition.highWatermark), -1n)
+  if (ts === EARLIEST) return answer(0, BigInt(partition.logStartOffset), -1n)
+  try {
+    const found = await partition.offsetForTimestamp(Number(ts))
+    if (!found) return answer(0, -1n, -1n)
+    let offset = BigInt(found.offset)
+    if (readCommitted && offset >= BigInt(partition.lastStableOffset)) return answer(0, -1n, -1n)
+    if (offset < 0n) offset = -1n
+    return answer(0, offset, BigInt(found.timestamp))
+  } catch (err: any) {
+    if (typeof err?.kafkaCode !== 'number') ctx.services.logger.error({ err }, 'offset lookup failed')
+    return answer(err?.kafkaCode ?? KafkaError.UNKNOWN_SERVER_ERROR.code, -1n, -1n)
+  }
+}

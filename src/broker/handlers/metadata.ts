@@ -1,0 +1,88 @@
+// Metadata (key 3), versions 0-12.
+//
+// One broker leads every partition. Topic lists: v0 empty = all topics; v1+
+// null = all, empty = none. Unknown topics are created when auto-creation is on
+// (broker config autoCreateTopics, Kafka's auto.create.topics.enable) and the
+// request allows it (v4+ allowAutoTopicCreation; always allowed before v4). We
+// create synchronously, so the topic is returned with its leader at once rather
+// than Kafka's LEADER_NOT_AVAILABLE on first sight. Invalid names get INVALID_TOPIC_EXCEPTION. v10+ carries
+// topic ids; v10+ may ask by id (name null) and unknown ids get UNKNOWN_TOPIC_ID.
+import { metadataApi } from '../../protocol/messages/metadata.js'
+import { KafkaError } from '../../protocol/errors.js'
+import { topicNameProblem, wireTopicId, ZERO_UUID } from '../topic-name.js'
+import type { Handler, RequestContext } from './types.js'
+
+const UNKNOWN_AUTHORIZED_OPERATIONS = -2147483648
+
+export const metadataHandler: Handler = {
+  api: metadataApi,
+  async handle (request: any, ctx: RequestContext) {
+    const { config, log } = ctx.services
+    const version = ctx.apiVersion
+    const allowAutoCreate = config.autoCreateTopics && (version < 4 || request.allowAutoTopicCreation !== false)
+    let wanted: Array<{ name: string | null, topicId?: string }>
+    if (request.topics === null || (version === 0 && request.topics.length === 0)) {
+      wanted = log.topics().map((t: any) => ({ name: t.name }))
+    } else {
+      wanted = request.topics
+    }
+    const topics = []
+    for (const entry of wanted) {
+      topics.push(await describeTopic(entry, allowAutoCreate, ctx))
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: config.nodeId, host: config.advertisedHost, port: config.kafkaPort, rack: null }],
+      clusterId: config.clusterId,
+      controllerId: config.nodeId,
+      topics,
+      clusterAuthorizedOperations: UNKNOWN_AUTHORIZED_OPERATIONS
+    }
+  }
+}
+
+async function describeTopic (entry: { name: string | null, topicId?: string }, allowAutoCreate: boolean, ctx: RequestContext): Promise<unknown> {
+  const { config, log } = ctx.services
+  let name = entry.name
+  const empty = (errorCode: number, topicName: string | null, topicId = ZERO_UUID): unknown => ({
+    errorCode, name: topicName, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: UNKNOWN_AUTHORIZED_OPERATIONS
+  })
+  if (name === null || name === undefined) {
+    const byId = entry.topicId ? log.topics().find((t: any) => wireTopicId(t.topicId) === entry.topicId) : undefined
+    if (!byId) return empty(KafkaError.UNKNOWN_TOPIC_ID.code, null, entry.topicId ?? ZERO_UUID)
+    name = byId.name as string
+  }
+  let topic = log.topic(name)
+  if (!topic) {
+    if (topicNameProblem(name) !== null) return empty(KafkaError.INVALID_TOPIC_EXCEPTION.code, name)
+    if (!allowAutoCreate) return empty(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, name)
+    try {
+      topic = await log.createTopic(name, config.defaultPartitions, {})
+      ctx.services.logger.info({ topic: name, partitions: config.defaultPartitions }, 'auto-created topic')
+    } catch (err: any) {
+      // Another request may have created it meanwhile.
+      topic = log.topic(name)
+      if (!topic) return empty(err?.kafkaCode ?? KafkaError.UNKNOWN_SERVER_ERROR.code, name)
+    }
+  }
+  const partitions = []
+  for (let i = 0; i < topic.partitions; i++) {
+    partitions.push({
+      errorCode: 0,
+      partitionIndex: i,
+      leaderId: config.nodeId,
+      leaderEpoch: 0,
+      replicaNodes: [config.nodeId],
+      isrNodes: [config.nodeId],
+      offlineReplicas: []
+    })
+  }
+  return {
+    errorCode: 0,
+    name,
+    topicId: wireTopicId(topic.topicId),
+    isInternal: false,
+    partitions,
+    topicAuthorizedOperations: UNKNOWN_AUTHORIZED_OPERATIONS
+  }
+}

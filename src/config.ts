@@ -1,0 +1,115 @@
+// Broker configuration. Precedence, lowest to highest: built-in defaults, the
+// --config JSON file, TRIBUTARY_* environment variables, command-line flags.
+import { readFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+
+export interface BrokerConfig {
+  dataDir: string
+  host: string
+  kafkaPort: number
+  httpPort: number
+  /** Host clients are told to connect to (Metadata, FindCoordinator). Defaults to host. */
+  advertisedHost: string
+  nodeId: number
+  clusterId: string
+  /** Kafka's auto.create.topics.enable. */
+  autoCreateTopics: boolean
+  /** Kafka's num.partitions: partitions of an auto-created topic. */
+  defaultPartitions: number
+  /** Largest request frame accepted (socket.request.max.bytes); larger frames close the connection. */
+  maxRequestBytes: number
+  /** group.initial.rebalance.delay.ms */
+  groupInitialRebalanceDelayMs: number
+  /** offsets.retention.minutes, in ms */
+  offsetsRetentionMs: number
+  /** How often retention is enforced (log.retention.check.interval.ms). */
+  retentionCheckIntervalMs: number
+  /** Flush policy: 'acks' fsyncs before answering acks=all (group commit); 'interval' relies on flushIntervalMs only. */
+  flushPolicy: 'acks' | 'interval'
+  flushIntervalMs: number
+  /** Default topic configs (Kafka names), applied to new topics. */
+  topicDefaults: Record<string, string>
+  /** EventBridge identity. */
+  accountId: string
+  region: string
+  logLevel: string
+}
+
+export const defaultConfig: BrokerConfig = {
+  dataDir: './tributary-data',
+  host: '127.0.0.1',
+  kafkaPort: 9092,
+  httpPort: 8080,
+  advertisedHost: '',
+  nodeId: 1,
+  clusterId: '',
+  autoCreateTopics: true,
+  defaultPartitions: 1,
+  maxRequestBytes: 100 * 1024 * 1024,
+  groupInitialRebalanceDelayMs: 300,
+  offsetsRetentionMs: 7 * 24 * 3600 * 1000,
+  retentionCheckIntervalMs: 5 * 60 * 1000,
+  flushPolicy: 'acks',
+  flushIntervalMs: 1000,
+  topicDefaults: {},
+  accountId: '000000000000',
+  region: 'us-east-1',
+  logLevel: 'info'
+}
+
+/** Flag / env names for each simple option: --kafka-port <-> TRIBUTARY_KAFKA_PORT <-> kafkaPort. */
+export const optionNames = Object.keys(defaultConfig).filter(k => k !== 'topicDefaults')
+
+export function envName (key: string): string {
+  return 'TRIBUTARY_' + key.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
+}
+
+function coerce (key: string, value: unknown): unknown {
+  const example = (defaultConfig as unknown as Record<string, unknown>)[key]
+  if (typeof value !== 'string') return value
+  if (typeof example === 'number') {
+    const n = Number(value)
+    if (!Number.isFinite(n)) throw new ConfigError(`${key} must be a number, got "${value}"`)
+    return n
+  }
+  if (typeof example === 'boolean') {
+    if (!['true', 'false', '1', '0'].includes(value)) throw new ConfigError(`${key} must be true or false, got "${value}"`)
+    return value === 'true' || value === '1'
+  }
+  return value
+}
+
+export class ConfigError extends Error {
+  code = 'TRIB_ERR_CONFIG'
+}
+
+export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): BrokerConfig {
+  const config: Record<string, unknown> = { ...defaultConfig, topicDefaults: { ...defaultConfig.topicDefaults } }
+  const file = (flags.config as string | undefined) ?? env.TRIBUTARY_CONFIG
+  if (file) {
+    let parsed: Record<string, unknown>
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`)
+    }
+    for (const [k, v] of Object.entries(parsed)) {
+      if (!(k in defaultConfig)) throw new ConfigError(`unknown option "${k}" in ${file}`)
+      config[k] = coerce(k, v)
+    }
+  }
+  for (const key of optionNames) {
+    const v = env[envName(key)]
+    if (v !== undefined && v !== '') config[key] = coerce(key, v)
+  }
+  for (const key of optionNames) {
+    if (flags[key] !== undefined) config[key] = coerce(key, flags[key])
+  }
+  const result = config as unknown as BrokerConfig
+  if (!result.advertisedHost) result.advertisedHost = result.host === '0.0.0.0' || result.host === '::' ? '127.0.0.1' : result.host
+  if (!result.clusterId) result.clusterId = 'tributary-' + randomUUID().slice(0, 8)
+  for (const port of ['kafkaPort', 'httpPort'] as const) {
+    if (!Number.isInteger(result[port]) || result[port] < 0 || result[port] > 65535) throw new ConfigError(`${port} must be a port number`)
+  }
+  return result
+}

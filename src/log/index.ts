@@ -1,0 +1,69 @@
+/**
+ * Tributary's log engine: topics -> partitions -> segments on local disk.
+ * It knows record batches (v2), not Kafka APIs; the broker and the bus sit on top.
+ *
+ * ```ts
+ * import { LogManager, LogError, isLogError } from '../log/index.js'
+ *
+ * const logs = await LogManager.open('/var/lib/tributary', {
+ *   // topic config defaults, Kafka names (see ./config.ts TOPIC_CONFIG_DEFAULTS)
+ *   defaults: { 'retention.ms': '604800000', 'segment.bytes': '1073741824' },
+ *   fsyncOnAcksAll: true,          // default: acks=all waits for an (group-committed) fsync
+ * })
+ * await logs.createTopic('orders', 3, { 'cleanup.policy': 'delete' })   // -> TopicInfo
+ * logs.topic('orders')            // TopicInfo | undefined: { name, topicId, partitions, configs }
+ * logs.topics()                   // TopicInfo[]
+ * const p = logs.partition('orders', 0)   // PartitionLog | undefined
+ *
+ * // Produce: `payload` is the produce request's records field (one or more batches).
+ * // Offsets are assigned by rewriting each batch's baseOffset in place (no copy).
+ * const r = await p.append(payload, { requiredAcks: -1 })
+ * //   r = { baseOffset, lastOffset, logAppendTime (-1 unless LogAppendTime), logStartOffset, recordCount }
+ * //   resolves once written to the OS (acks=1 answer point);
+ * await p.ackAll(r.lastOffset)    // acks=all: durable per the flush policy (fsync, group commit)
+ * await p.flushed(r.lastOffset)   // strictly: everything <= offset is fsynced
+ *
+ * // Fetch: whole batches starting with the one containing fetchOffset, as Buffers to send.
+ * const f = await p.read(fetchOffset, maxBytes, { isolation: 'read_committed' })
+ * //   f = { chunks: Buffer[], bytes, highWatermark, lastStableOffset, logStartOffset, abortedTransactions: [] }
+ * //   throws LogError code TRIB_ERR_OFFSET_OUT_OF_RANGE (kafkaCode 1) if fetchOffset < logStartOffset or > HW
+ * await p.waitForData(offset, signal)   // long poll: resolves when highWatermark > offset (or signal aborts)
+ *
+ * await p.offsetForTimestamp(ts)  // { offset, timestamp } | null; ts -1 latest, -2 earliest, -3 max timestamp
+ * await p.deleteRecordsBefore(offset)   // -> new logStartOffset (persisted)
+ * p.highWatermark; p.logEndOffset; p.logStartOffset; p.lastStableOffset; p.sizeInBytes
+ *
+ * await logs.deleteTopic('orders')
+ * await logs.createPartitions('orders', 6)       // new total count
+ * logs.describeConfigs('orders')                  // full config map (defaults + overrides) with sources
+ * await logs.alterConfigs('orders', { 'retention.ms': '1000' }, { incremental: true, validateOnly: false })
+ * await logs.enforceRetention(Date.now())         // the broker calls this on a timer
+ * await logs.close()              // flush + fsync everything, write the clean-shutdown marker
+ * ```
+ *
+ * Errors: every error thrown is a `LogError` with a stable `code` (`TRIB_ERR_...`)
+ * and the Kafka error code the broker should answer (`kafkaCode`), e.g.
+ * CORRUPT_MESSAGE (2), MESSAGE_TOO_LARGE (10), RECORD_LIST_TOO_LARGE (18),
+ * UNSUPPORTED_FOR_MESSAGE_FORMAT (43), INVALID_RECORD (87), OFFSET_OUT_OF_RANGE (1),
+ * UNKNOWN_TOPIC_OR_PARTITION (3), TOPIC_ALREADY_EXISTS (36), INVALID_TOPIC_EXCEPTION (17),
+ * INVALID_PARTITIONS (37), INVALID_CONFIG (40).
+ *
+ * Hooks for later features (idempotence, transactions, compaction) without a rewrite:
+ * `logs.setAppendValidator(fn)` — fn(topic, partition, headers: BatchHeader[]) runs on every
+ * append after CRC/size checks and before offsets are assigned; it may throw a LogError
+ * (e.g. OUT_OF_ORDER_SEQUENCE_NUMBER) or return nothing.
+ *
+ * Durability: the files hold batches exactly as produced (baseOffset assigned, partitionLeaderEpoch 0).
+ * On open after a clean shutdown the indexes are trusted and the logs are not re-read; after a
+ * crash each segment is re-scanned from the last point its index covers, every batch's CRC and
+ * length is checked and a torn or corrupt tail is cut off.
+ */
+export { LogManager } from './log-manager.js'
+export type { LogManagerOptions, TopicInfo, ConfigEntry } from './log-manager.js'
+export { PartitionLog } from './partition-log.js'
+export type { AppendOptions, AppendResult, ReadOptions, ReadResult, TimestampLookup } from './partition-log.js'
+export { LogError, isLogError, LogErrorCode } from './errors.js'
+export { TOPIC_CONFIG_DEFAULTS, validateTopicConfigs } from './config.js'
+export type { TopicConfigs } from './config.js'
+export { realFs, FaultyFs } from './fs.js'
+export type { FileSystem, FileHandle } from './fs.js'

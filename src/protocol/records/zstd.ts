@@ -1,0 +1,37 @@
+// Zstandard, decompressed as a stream into chunks so the output stops at the
+// limit whatever the frame header claims (Java's zstd-jni streams frames without
+// a content size, so the header alone cannot bound it).
+import { compress } from 'zstd-napi'
+import { DCtx } from 'zstd-napi/binding'
+import { RecordsError, RecordsErrorCode } from './errors.js'
+
+const CHUNK = 128 * 1024
+
+export function zstdDecompress (data: Buffer, maxBytes: number): Buffer {
+  const dctx = new DCtx()
+  const parts: Buffer[] = []
+  let total = 0
+  let src = data
+  try {
+    for (;;) {
+      const out = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes - total + 1))
+      const [ret, produced, consumed] = dctx.decompressStream(out, src)
+      src = src.subarray(consumed)
+      if (produced > 0) {
+        total += produced
+        if (total > maxBytes) throw new RecordsError(RecordsErrorCode.TOO_LARGE, `zstd data decompresses to more than ${maxBytes} bytes`)
+        parts.push(out.subarray(0, produced))
+      }
+      if (ret === 0 && src.length === 0) break
+      if (produced === 0 && consumed === 0) throw new RecordsError(RecordsErrorCode.CORRUPT, 'truncated zstd frame')
+    }
+  } catch (err) {
+    if (err instanceof RecordsError) throw err
+    throw new RecordsError(RecordsErrorCode.CORRUPT, `invalid zstd data: ${(err as Error).message}`)
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total)
+}
+
+export function zstdCompress (data: Buffer): Buffer {
+  return compress(data)
+}
