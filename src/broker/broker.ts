@@ -8,7 +8,6 @@ import { LogManager } from '../log/index.js'
 import { KafkaServer } from './server.js'
 import type { BrokerServices } from './services.js'
 import { allHandlers } from './handlers/index.js'
-import { createGroupCoordinator } from './groups/index.js'
 
 export class Broker {
   log!: LogManager
@@ -38,7 +37,6 @@ export class Broker {
       handlers,
       logger: this.logger
     }
-    this.services.groups = await createGroupCoordinator(this.services)
     this.server = new KafkaServer(this.services, this.logger)
     this.port = await this.server.listen(config.host, config.kafkaPort)
     config.kafkaPort = this.port

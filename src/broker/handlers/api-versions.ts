@@ -8,9 +8,8 @@
 // decoder with UNSUPPORTED_VERSION and this same list, in a v0 body.
 import { apiVersionsApi } from '../../protocol/messages/api-versions.js'
 import type { Handler, RequestContext } from './types.js'
-import type { BrokerServices } from '../services.js'
 
-export function supportedApiKeys (handlers: BrokerServices['handlers']): Array<{ apiKey: number, minVersion: number, maxVersion: number }> {
+export function supportedApiKeys (handlers: ReadonlyMap<number, Handler>): Array<{ apiKey: number, minVersion: number, maxVersion: number }> {
   return [...handlers.values()]
     .map(h => ({ apiKey: h.api.apiKey, minVersion: h.api.minVersion, maxVersion: h.api.maxVersion }))
     .sort((a, b) => a.apiKey - b.apiKey)

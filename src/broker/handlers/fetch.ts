@@ -59,7 +59,7 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         logStartOffset: -1n,
         abortedTransactions: readCommitted ? [] : null,
         preferredReadReplica: -1,
-        records: null as Buffer[] | null
+        records: [] as Buffer[]
       }
       const partition = t.topic === null ? undefined : log.partition(t.topic, p.partition)
       if (!partition) {
@@ -72,7 +72,7 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         // Once the response budget is spent, Kafka still answers the partition, with no records.
         const limit = Math.min(p.partitionMaxBytes, budget)
         const read = limit > 0 || bytes === 0
-          ? await partition.read(p.fetchOffset, Math.max(limit, 1), { isolation: readCommitted ? 'read_committed' : 'read_uncommitted', minOneBatch: bytes === 0 })
+          ? await partition.read(Number(p.fetchOffset), Math.max(limit, 1), { isolation: readCommitted ? 'read_committed' : 'read_uncommitted', minOneBatch: bytes === 0 })
           : null
         const info = read ?? { chunks: [], bytes: 0, highWatermark: partition.highWatermark, lastStableOffset: partition.lastStableOffset, logStartOffset: partition.logStartOffset, abortedTransactions: [] }
         base.highWatermark = BigInt(info.highWatermark)
@@ -106,7 +106,7 @@ async function waitForAny (wanted: Wanted[], maxWaitMs: number, ctx: RequestCont
     if (t.topic === null) continue
     for (const p of t.partitions) {
       const partition = log.partition(t.topic, p.partition)
-      if (partition) waits.push(partition.waitForData(p.fetchOffset, abort.signal).then(() => true, () => false))
+      if (partition) waits.push(partition.waitForData(Number(p.fetchOffset), abort.signal).then(() => true, () => false))
     }
   }
   if (waits.length === 0) return false

@@ -16,7 +16,7 @@ export const addOffsetsToTxnApi: ApiSpec = {
       { name: 'producerId', type: 'int64', versions: '0+' },
       { name: 'producerEpoch', type: 'int16', versions: '0+' },
       { name: 'groupId', type: 'string', versions: '0+' },
-    ],
+    ]
   },
   response: {
     name: 'AddOffsetsToTxnResponse',
@@ -24,6 +24,6 @@ export const addOffsetsToTxnApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       { name: 'errorCode', type: 'int16', versions: '0+' },
-    ],
+    ]
   },
 }

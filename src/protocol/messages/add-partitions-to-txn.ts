@@ -9,11 +9,13 @@ const topicFields: FieldSpec[] = [
 const topicResultFields: FieldSpec[] = [
   { name: 'name', type: 'string', versions: '0+' },
   {
-    name: 'resultsByPartition', array: true, versions: '0+',
+    name: 'resultsByPartition',
+    array: true,
+    versions: '0+',
     type: [
       { name: 'partitionIndex', type: 'int32', versions: '0+' },
       { name: 'partitionErrorCode', type: 'int16', versions: '0+' },
-    ],
+    ]
   },
 ]
 
@@ -33,26 +35,22 @@ export const addPartitionsToTxnApi: ApiSpec = {
     flexibleVersions: '3+',
     fields: [
       {
-        name: 'transactions', array: true, versions: '4+',
+        name: 'transactions',
+        array: true,
+        versions: '4+',
         type: [
           { name: 'transactionalId', type: 'string', versions: '4+' },
           { name: 'producerId', type: 'int64', versions: '4+' },
           { name: 'producerEpoch', type: 'int16', versions: '4+' },
           { name: 'verifyOnly', type: 'bool', versions: '4+' },
-          {
-            name: 'topics', array: true, versions: '4+',
-            type: topicFields,
-          },
-        ],
+          { name: 'topics', array: true, versions: '4+', type: topicFields },
+        ]
       },
       { name: 'v3AndBelowTransactionalId', type: 'string', versions: '0-3' },
       { name: 'v3AndBelowProducerId', type: 'int64', versions: '0-3' },
       { name: 'v3AndBelowProducerEpoch', type: 'int16', versions: '0-3' },
-      {
-        name: 'v3AndBelowTopics', array: true, versions: '0-3',
-        type: topicFields,
-      },
-    ],
+      { name: 'v3AndBelowTopics', array: true, versions: '0-3', type: topicFields },
+    ]
   },
   response: {
     name: 'AddPartitionsToTxnResponse',
@@ -61,19 +59,15 @@ export const addPartitionsToTxnApi: ApiSpec = {
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       { name: 'errorCode', type: 'int16', versions: '4+' },
       {
-        name: 'resultsByTransaction', array: true, versions: '4+',
+        name: 'resultsByTransaction',
+        array: true,
+        versions: '4+',
         type: [
           { name: 'transactionalId', type: 'string', versions: '4+' },
-          {
-            name: 'topicResults', array: true, versions: '4+',
-            type: topicResultFields,
-          },
-        ],
+          { name: 'topicResults', array: true, versions: '4+', type: topicResultFields },
+        ]
       },
-      {
-        name: 'resultsByTopicV3AndBelow', array: true, versions: '0-3',
-        type: topicResultFields,
-      },
-    ],
+      { name: 'resultsByTopicV3AndBelow', array: true, versions: '0-3', type: topicResultFields },
+    ]
   },
 }

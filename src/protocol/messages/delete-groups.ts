@@ -12,7 +12,7 @@ export const deleteGroupsApi: ApiSpec = {
     flexibleVersions: '2+',
     fields: [
       { name: 'groupsNames', type: 'string', array: true, versions: '0+' },
-    ],
+    ]
   },
   response: {
     name: 'DeleteGroupsResponse',
@@ -20,12 +20,14 @@ export const deleteGroupsApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       {
-        name: 'results', array: true, versions: '0+',
+        name: 'results',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'groupId', type: 'string', versions: '0+' },
           { name: 'errorCode', type: 'int16', versions: '0+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

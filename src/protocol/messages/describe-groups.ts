@@ -14,7 +14,7 @@ export const describeGroupsApi: ApiSpec = {
     fields: [
       { name: 'groups', type: 'string', array: true, versions: '0+' },
       { name: 'includeAuthorizedOperations', type: 'bool', versions: '3+' },
-    ],
+    ]
   },
   response: {
     name: 'DescribeGroupsResponse',
@@ -22,7 +22,9 @@ export const describeGroupsApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
       {
-        name: 'groups', array: true, versions: '0+',
+        name: 'groups',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'errorCode', type: 'int16', versions: '0+' },
           { name: 'groupId', type: 'string', versions: '0+' },
@@ -30,7 +32,9 @@ export const describeGroupsApi: ApiSpec = {
           { name: 'protocolType', type: 'string', versions: '0+' },
           { name: 'protocolData', type: 'string', versions: '0+' },
           {
-            name: 'members', array: true, versions: '0+',
+            name: 'members',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'memberId', type: 'string', versions: '0+' },
               { name: 'groupInstanceId', type: 'string', versions: '4+', nullableVersions: '4+', default: null },
@@ -38,11 +42,11 @@ export const describeGroupsApi: ApiSpec = {
               { name: 'clientHost', type: 'string', versions: '0+' },
               { name: 'memberMetadata', type: 'bytes', versions: '0+' },
               { name: 'memberAssignment', type: 'bytes', versions: '0+' },
-            ],
+            ]
           },
           { name: 'authorizedOperations', type: 'int32', versions: '3+', default: -2147483648 },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

@@ -14,13 +14,15 @@ export const describeProducersApi: ApiSpec = {
     flexibleVersions: '0+',
     fields: [
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           { name: 'partitionIndexes', type: 'int32', array: true, versions: '0+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
   response: {
     name: 'DescribeProducersResponse',
@@ -28,17 +30,23 @@ export const describeProducersApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           {
-            name: 'partitions', array: true, versions: '0+',
+            name: 'partitions',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0+' },
               { name: 'errorCode', type: 'int16', versions: '0+' },
               { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null },
               {
-                name: 'activeProducers', array: true, versions: '0+',
+                name: 'activeProducers',
+                array: true,
+                versions: '0+',
                 type: [
                   { name: 'producerId', type: 'int64', versions: '0+' },
                   { name: 'producerEpoch', type: 'int32', versions: '0+' },
@@ -46,12 +54,12 @@ export const describeProducersApi: ApiSpec = {
                   { name: 'lastTimestamp', type: 'int64', versions: '0+', default: -1n },
                   { name: 'coordinatorEpoch', type: 'int32', versions: '0+' },
                   { name: 'currentTxnStartOffset', type: 'int64', versions: '0+', default: -1n },
-                ],
+                ]
               },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

@@ -12,7 +12,7 @@ export const describeTransactionsApi: ApiSpec = {
     flexibleVersions: '0+',
     fields: [
       { name: 'transactionalIds', type: 'string', array: true, versions: '0+' },
-    ],
+    ]
   },
   response: {
     name: 'DescribeTransactionsResponse',
@@ -20,7 +20,9 @@ export const describeTransactionsApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       {
-        name: 'transactionStates', array: true, versions: '0+',
+        name: 'transactionStates',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'errorCode', type: 'int16', versions: '0+' },
           { name: 'transactionalId', type: 'string', versions: '0+' },
@@ -30,14 +32,16 @@ export const describeTransactionsApi: ApiSpec = {
           { name: 'producerId', type: 'int64', versions: '0+' },
           { name: 'producerEpoch', type: 'int16', versions: '0+' },
           {
-            name: 'topics', array: true, versions: '0+',
+            name: 'topics',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'topic', type: 'string', versions: '0+' },
               { name: 'partitions', type: 'int32', array: true, versions: '0+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

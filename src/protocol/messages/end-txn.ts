@@ -15,7 +15,7 @@ export const endTxnApi: ApiSpec = {
       { name: 'producerId', type: 'int64', versions: '0+' },
       { name: 'producerEpoch', type: 'int16', versions: '0+' },
       { name: 'committed', type: 'bool', versions: '0+' },
-    ],
+    ]
   },
   response: {
     name: 'EndTxnResponse',
@@ -23,6 +23,6 @@ export const endTxnApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       { name: 'errorCode', type: 'int16', versions: '0+' },
-    ],
+    ]
   },
 }

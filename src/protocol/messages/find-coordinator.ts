@@ -18,7 +18,7 @@ export const findCoordinatorApi: ApiSpec = {
       { name: 'key', type: 'string', versions: '0-3' },
       { name: 'keyType', type: 'int8', versions: '1+' },
       { name: 'coordinatorKeys', type: 'string', array: true, versions: '4+' },
-    ],
+    ]
   },
   response: {
     name: 'FindCoordinatorResponse',
@@ -31,7 +31,9 @@ export const findCoordinatorApi: ApiSpec = {
       { name: 'host', type: 'string', versions: '0-3' },
       { name: 'port', type: 'int32', versions: '0-3' },
       {
-        name: 'coordinators', array: true, versions: '4+',
+        name: 'coordinators',
+        array: true,
+        versions: '4+',
         type: [
           { name: 'key', type: 'string', versions: '4+' },
           { name: 'nodeId', type: 'int32', versions: '4+' },
@@ -39,8 +41,8 @@ export const findCoordinatorApi: ApiSpec = {
           { name: 'port', type: 'int32', versions: '4+' },
           { name: 'errorCode', type: 'int16', versions: '4+' },
           { name: 'errorMessage', type: 'string', versions: '4+', nullableVersions: '4+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

@@ -16,7 +16,7 @@ export const heartbeatApi: ApiSpec = {
       { name: 'generationId', type: 'int32', versions: '0+' },
       { name: 'memberId', type: 'string', versions: '0+' },
       { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
-    ],
+    ]
   },
   response: {
     name: 'HeartbeatResponse',
@@ -24,6 +24,6 @@ export const heartbeatApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
       { name: 'errorCode', type: 'int16', versions: '0+' },
-    ],
+    ]
   },
 }

@@ -18,7 +18,7 @@ export const initProducerIdApi: ApiSpec = {
       { name: 'transactionTimeoutMs', type: 'int32', versions: '0+' },
       { name: 'producerId', type: 'int64', versions: '3+', default: -1n },
       { name: 'producerEpoch', type: 'int16', versions: '3+', default: -1 },
-    ],
+    ]
   },
   response: {
     name: 'InitProducerIdResponse',
@@ -28,6 +28,6 @@ export const initProducerIdApi: ApiSpec = {
       { name: 'errorCode', type: 'int16', versions: '0+' },
       { name: 'producerId', type: 'int64', versions: '0+', default: -1n },
       { name: 'producerEpoch', type: 'int16', versions: '0+' },
-    ],
+    ]
   },
 }

@@ -23,14 +23,16 @@ export const joinGroupApi: ApiSpec = {
       { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
       { name: 'protocolType', type: 'string', versions: '0+' },
       {
-        name: 'protocols', array: true, versions: '0+',
+        name: 'protocols',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           { name: 'metadata', type: 'bytes', versions: '0+' },
-        ],
+        ]
       },
       { name: 'reason', type: 'string', versions: '8+', nullableVersions: '8+', default: null },
-    ],
+    ]
   },
   response: {
     name: 'JoinGroupResponse',
@@ -45,13 +47,15 @@ export const joinGroupApi: ApiSpec = {
       { name: 'skipAssignment', type: 'bool', versions: '9+' },
       { name: 'memberId', type: 'string', versions: '0+' },
       {
-        name: 'members', array: true, versions: '0+',
+        name: 'members',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'memberId', type: 'string', versions: '0+' },
           { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
           { name: 'metadata', type: 'bytes', versions: '0+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

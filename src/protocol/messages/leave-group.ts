@@ -16,14 +16,16 @@ export const leaveGroupApi: ApiSpec = {
       { name: 'groupId', type: 'string', versions: '0+' },
       { name: 'memberId', type: 'string', versions: '0-2' },
       {
-        name: 'members', array: true, versions: '3+',
+        name: 'members',
+        array: true,
+        versions: '3+',
         type: [
           { name: 'memberId', type: 'string', versions: '3+' },
           { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
           { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
-        ],
+        ]
       },
-    ],
+    ]
   },
   response: {
     name: 'LeaveGroupResponse',
@@ -32,13 +34,15 @@ export const leaveGroupApi: ApiSpec = {
       { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
       { name: 'errorCode', type: 'int16', versions: '0+' },
       {
-        name: 'members', array: true, versions: '3+',
+        name: 'members',
+        array: true,
+        versions: '3+',
         type: [
           { name: 'memberId', type: 'string', versions: '3+' },
           { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
           { name: 'errorCode', type: 'int16', versions: '3+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

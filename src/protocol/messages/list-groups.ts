@@ -13,7 +13,7 @@ export const listGroupsApi: ApiSpec = {
     flexibleVersions: '3+',
     fields: [
       { name: 'statesFilter', type: 'string', array: true, versions: '4+' },
-    ],
+    ]
   },
   response: {
     name: 'ListGroupsResponse',
@@ -22,13 +22,15 @@ export const listGroupsApi: ApiSpec = {
       { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
       { name: 'errorCode', type: 'int16', versions: '0+' },
       {
-        name: 'groups', array: true, versions: '0+',
+        name: 'groups',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'groupId', type: 'string', versions: '0+' },
           { name: 'protocolType', type: 'string', versions: '0+' },
           { name: 'groupState', type: 'string', versions: '4+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

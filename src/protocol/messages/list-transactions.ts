@@ -15,7 +15,7 @@ export const listTransactionsApi: ApiSpec = {
       { name: 'stateFilters', type: 'string', array: true, versions: '0+' },
       { name: 'producerIdFilters', type: 'int64', array: true, versions: '0+' },
       { name: 'durationFilter', type: 'int64', versions: '1+', default: -1n },
-    ],
+    ]
   },
   response: {
     name: 'ListTransactionsResponse',
@@ -25,13 +25,15 @@ export const listTransactionsApi: ApiSpec = {
       { name: 'errorCode', type: 'int16', versions: '0+' },
       { name: 'unknownStateFilters', type: 'string', array: true, versions: '0+' },
       {
-        name: 'transactionStates', array: true, versions: '0+',
+        name: 'transactionStates',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'transactionalId', type: 'string', versions: '0+' },
           { name: 'producerId', type: 'int64', versions: '0+' },
           { name: 'transactionState', type: 'string', versions: '0+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

@@ -19,22 +19,26 @@ export const offsetCommitApi: ApiSpec = {
       { name: 'groupInstanceId', type: 'string', versions: '7+', nullableVersions: '7+', default: null },
       { name: 'retentionTimeMs', type: 'int64', versions: '2-4', default: -1n },
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           {
-            name: 'partitions', array: true, versions: '0+',
+            name: 'partitions',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0+' },
               { name: 'committedOffset', type: 'int64', versions: '0+' },
               { name: 'committedLeaderEpoch', type: 'int32', versions: '6+', default: -1 },
               { name: 'commitTimestamp', type: 'int64', versions: '1', default: -1n },
               { name: 'committedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
   response: {
     name: 'OffsetCommitResponse',
@@ -42,18 +46,22 @@ export const offsetCommitApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           {
-            name: 'partitions', array: true, versions: '0+',
+            name: 'partitions',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0+' },
               { name: 'errorCode', type: 'int16', versions: '0+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

@@ -14,18 +14,22 @@ export const offsetDeleteApi: ApiSpec = {
     fields: [
       { name: 'groupId', type: 'string', versions: '0+' },
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           {
-            name: 'partitions', array: true, versions: '0+',
+            name: 'partitions',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
   response: {
     name: 'OffsetDeleteResponse',
@@ -34,18 +38,22 @@ export const offsetDeleteApi: ApiSpec = {
       { name: 'errorCode', type: 'int16', versions: '0+' },
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           {
-            name: 'partitions', array: true, versions: '0+',
+            name: 'partitions',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0+' },
               { name: 'errorCode', type: 'int16', versions: '0+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

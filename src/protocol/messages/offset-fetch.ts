@@ -16,27 +16,35 @@ export const offsetFetchApi: ApiSpec = {
     fields: [
       { name: 'groupId', type: 'string', versions: '0-7' },
       {
-        name: 'topics', array: true, versions: '0-7', nullableVersions: '2-7',
+        name: 'topics',
+        array: true,
+        versions: '0-7',
+        nullableVersions: '2-7',
         type: [
           { name: 'name', type: 'string', versions: '0-7' },
           { name: 'partitionIndexes', type: 'int32', array: true, versions: '0-7' },
-        ],
+        ]
       },
       {
-        name: 'groups', array: true, versions: '8+',
+        name: 'groups',
+        array: true,
+        versions: '8+',
         type: [
           { name: 'groupId', type: 'string', versions: '8+' },
           {
-            name: 'topics', array: true, versions: '8+', nullableVersions: '8+',
+            name: 'topics',
+            array: true,
+            versions: '8+',
+            nullableVersions: '8+',
             type: [
               { name: 'name', type: 'string', versions: '8+' },
               { name: 'partitionIndexes', type: 'int32', array: true, versions: '8+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
       { name: 'requireStable', type: 'bool', versions: '7+' },
-    ],
+    ]
   },
   response: {
     name: 'OffsetFetchResponse',
@@ -44,45 +52,55 @@ export const offsetFetchApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
       {
-        name: 'topics', array: true, versions: '0-7',
+        name: 'topics',
+        array: true,
+        versions: '0-7',
         type: [
           { name: 'name', type: 'string', versions: '0-7' },
           {
-            name: 'partitions', array: true, versions: '0-7',
+            name: 'partitions',
+            array: true,
+            versions: '0-7',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0-7' },
               { name: 'committedOffset', type: 'int64', versions: '0-7' },
               { name: 'committedLeaderEpoch', type: 'int32', versions: '5-7', default: -1 },
               { name: 'metadata', type: 'string', versions: '0-7', nullableVersions: '0-7' },
               { name: 'errorCode', type: 'int16', versions: '0-7' },
-            ],
+            ]
           },
-        ],
+        ]
       },
       { name: 'errorCode', type: 'int16', versions: '2-7' },
       {
-        name: 'groups', array: true, versions: '8+',
+        name: 'groups',
+        array: true,
+        versions: '8+',
         type: [
           { name: 'groupId', type: 'string', versions: '8+' },
           {
-            name: 'topics', array: true, versions: '8+',
+            name: 'topics',
+            array: true,
+            versions: '8+',
             type: [
               { name: 'name', type: 'string', versions: '8+' },
               {
-                name: 'partitions', array: true, versions: '8+',
+                name: 'partitions',
+                array: true,
+                versions: '8+',
                 type: [
                   { name: 'partitionIndex', type: 'int32', versions: '8+' },
                   { name: 'committedOffset', type: 'int64', versions: '8+' },
                   { name: 'committedLeaderEpoch', type: 'int32', versions: '8+', default: -1 },
                   { name: 'metadata', type: 'string', versions: '8+', nullableVersions: '8+' },
                   { name: 'errorCode', type: 'int16', versions: '8+' },
-                ],
+                ]
               },
-            ],
+            ]
           },
           { name: 'errorCode', type: 'int16', versions: '8+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

@@ -20,13 +20,15 @@ export const syncGroupApi: ApiSpec = {
       { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
       { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
       {
-        name: 'assignments', array: true, versions: '0+',
+        name: 'assignments',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'memberId', type: 'string', versions: '0+' },
           { name: 'assignment', type: 'bytes', versions: '0+' },
-        ],
+        ]
       },
-    ],
+    ]
   },
   response: {
     name: 'SyncGroupResponse',
@@ -37,6 +39,6 @@ export const syncGroupApi: ApiSpec = {
       { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
       { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
       { name: 'assignment', type: 'bytes', versions: '0+' },
-    ],
+    ]
   },
 }

@@ -21,21 +21,25 @@ export const txnOffsetCommitApi: ApiSpec = {
       { name: 'memberId', type: 'string', versions: '3+' },
       { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           {
-            name: 'partitions', array: true, versions: '0+',
+            name: 'partitions',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0+' },
               { name: 'committedOffset', type: 'int64', versions: '0+' },
               { name: 'committedLeaderEpoch', type: 'int32', versions: '2+', default: -1 },
               { name: 'committedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
   response: {
     name: 'TxnOffsetCommitResponse',
@@ -43,18 +47,22 @@ export const txnOffsetCommitApi: ApiSpec = {
     fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
       {
-        name: 'topics', array: true, versions: '0+',
+        name: 'topics',
+        array: true,
+        versions: '0+',
         type: [
           { name: 'name', type: 'string', versions: '0+' },
           {
-            name: 'partitions', array: true, versions: '0+',
+            name: 'partitions',
+            array: true,
+            versions: '0+',
             type: [
               { name: 'partitionIndex', type: 'int32', versions: '0+' },
               { name: 'errorCode', type: 'int16', versions: '0+' },
-            ],
+            ]
           },
-        ],
+        ]
       },
-    ],
+    ]
   },
 }

@@ -81,6 +81,12 @@ export class Writer {
 
   int64 (v: bigint | number): this {
     this.ensure(8)
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      // Split in double arithmetic: no BigInt allocation for the common case.
+      const hi = Math.floor(v / 4294967296)
+      this.int32(hi | 0)
+      return this.int32((v - hi * 4294967296) >>> 0)
+    }
     this.scratch.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(v), this.pos)
     this.pos += 8
     return this

@@ -2,10 +2,12 @@
 // limit whatever the frame header claims (Java's zstd-jni streams frames without
 // a content size, so the header alone cannot bound it).
 import { compress } from 'zstd-napi'
-import { DCtx } from 'zstd-napi/binding'
+import zstdBinding from 'zstd-napi/binding.js'
 import { RecordsError, RecordsErrorCode } from './errors.js'
 
 const CHUNK = 128 * 1024
+// the binding is CommonJS; its named exports are only reachable through the default import
+const { DCtx } = zstdBinding
 
 export function zstdDecompress (data: Buffer, maxBytes: number): Buffer {
   const dctx = new DCtx()

@@ -1,0 +1,57 @@
+// librdkafka through Debian's kcat: produce a file of N messages with acks=all, consume them back to the end.
+import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import type { Rate } from './limits.js'
+
+/** Writes `count` newline-delimited messages of exactly `size` printable bytes each. */
+export async function writeMessageFile (path: string, count: number, size: number): Promise<void> {
+  const out = createWriteStream(path)
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+  const perChunk = Math.max(1, Math.floor((1 << 20) / (size + 1)))
+  for (let written = 0; written < count;) {
+    const n = Math.min(perChunk, count - written)
+    const chunk = Buffer.alloc(n * (size + 1))
+    for (let m = 0; m < n; m++) {
+      const base = m * (size + 1)
+      const seed = written + m
+      for (let i = 0; i < size; i++) chunk[base + i] = alphabet.charCodeAt((seed * 7 + i * 13) % alphabet.length)
+      chunk[base + size] = 0x0a
+    }
+    if (!out.write(chunk)) await once(out, 'drain')
+    written += n
+  }
+  out.end()
+  await once(out, 'close')
+}
+
+async function run (args: string[], onStdout?: (chunk: Buffer) => void): Promise<number> {
+  const child = spawn('kcat', args, { stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  if (onStdout) child.stdout?.on('data', onStdout)
+  const start = performance.now()
+  const [code] = await once(child, 'close') as [number | null]
+  const seconds = (performance.now() - start) / 1000
+  if (code !== 0) throw new Error(`TRIB_ERR_BENCH_KCAT: kcat ${args.join(' ')} exited ${code}\n${stderr.slice(-2000)}`)
+  return seconds
+}
+
+/** Produces every line of `file` to partition 0 with acks=all; wall time of the kcat process. */
+export async function kcatProduce (bootstrap: string, topic: string, file: string, count: number, size: number): Promise<Rate> {
+  const seconds = await run(['-b', bootstrap, '-P', '-t', topic, '-p', '0', '-l', file,
+    '-X', 'acks=all', '-X', 'linger.ms=5', '-X', 'batch.size=1000000', '-X', 'queue.buffering.max.messages=1000000'])
+  return { bytes: count * size, seconds }
+}
+
+/** Consumes partition 0 from the beginning to its end; checks that exactly `count` messages arrived. */
+export async function kcatConsume (bootstrap: string, topic: string, count: number, size: number): Promise<Rate> {
+  let lines = 0
+  // Print only the offset per message: librdkafka still fetches and parses every batch, the pipe stays small.
+  const seconds = await run(['-b', bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o\n',
+    '-X', 'fetch.message.max.bytes=8388608', '-X', 'fetch.max.bytes=52428800'], chunk => {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++
+  })
+  if (lines !== count) throw new Error(`TRIB_ERR_BENCH_COUNT: kcat consumed ${lines} of ${count} messages from ${topic}`)
+  return { bytes: count * size, seconds }
+}

@@ -1,0 +1,35 @@
+// Between the socket and the handlers: one request frame in, what to do with it
+// out. Unknown API keys and unsupported versions are answered the way Kafka
+// answers them: ApiVersions at an unknown version gets UNSUPPORTED_VERSION with
+// our version list in a v0 body (so the client can retry at a version we have);
+// anything else we cannot serve closes the connection.
+import { decodeRequest, encodeResponse, type RequestHeader } from '../protocol/headers.js'
+import { KafkaError } from '../protocol/errors.js'
+import type { ApiSpec } from '../protocol/messages/spec.js'
+import type { Handler } from './handlers/types.js'
+import { supportedApiKeys } from './handlers/api-versions.js'
+
+export type FrameAction =
+  | { kind: 'handle', header: RequestHeader, body: any, handler: Handler }
+  | { kind: 'respond', chunks: Buffer[] }
+  | { kind: 'close', reason: string, error?: unknown }
+
+export function decodeRequestFrame (frame: Buffer, handlers: ReadonlyMap<number, Handler>): FrameAction {
+  const decoded = decodeRequest(frame, (apiKey: number) => handlers.get(apiKey)?.api)
+  const { header } = decoded
+  if (decoded.kind === 'unknown-api') {
+    return { kind: 'close', reason: `unknown API key ${header.requestApiKey}` }
+  }
+  if (decoded.kind === 'unsupported-version') {
+    if (decoded.api.name === 'ApiVersions') {
+      const body = { errorCode: KafkaError.UNSUPPORTED_VERSION.code, apiKeys: supportedApiKeys(handlers), throttleTimeMs: 0 }
+      return { kind: 'respond', chunks: encodeResponse(decoded.api, 0, header.correlationId, body) }
+    }
+    return { kind: 'close', reason: `unsupported version ${header.requestApiVersion} of ${decoded.api.name}` }
+  }
+  return { kind: 'handle', header, body: decoded.body, handler: handlers.get(header.requestApiKey)! }
+}
+
+export function encodeResponseFrame (api: ApiSpec, header: RequestHeader, body: unknown): Buffer[] {
+  return encodeResponse(api, header.requestApiVersion, header.correlationId, body as object)
+}

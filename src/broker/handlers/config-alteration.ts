@@ -1,0 +1,82 @@
+// The part AlterConfigs and IncrementalAlterConfigs share: checking each
+// resource, computing a topic's new set of overrides (the one thing the two
+// APIs do differently, passed in as `computeOverrides`), validating it with the
+// log engine's rules and applying it. Each resource succeeds or fails on its
+// own; a resource's changes are applied all together or not at all.
+import { KafkaError } from '../../protocol/errors.js'
+import { topicNameProblem } from '../topic-name.js'
+import { errorFromThrown, errorPair, NO_ERROR, repeatedNames, type ErrorPair } from './admin-common.js'
+import { ResourceType } from './config-catalog.js'
+import { isErrorPair, topicConfigsProblem } from './topic-config-input.js'
+import type { RequestContext } from './types.js'
+
+export interface AlterableResource {
+  resourceType: number
+  resourceName: string
+  configs: Array<{ name: string }>
+}
+
+export type ComputeOverrides<R> = (resource: R, current: Readonly<Record<string, string>>) => Record<string, string> | ErrorPair
+
+export async function alterConfigResources<R extends AlterableResource> (
+  resources: R[], validateOnly: boolean, ctx: RequestContext, computeOverrides: ComputeOverrides<R>
+): Promise<unknown[]> {
+  const repeated = repeatedNames(resources.map(resourceKey))
+  const responses: unknown[] = []
+  const answered = new Set<string>()
+  for (const resource of resources) {
+    const key = resourceKey(resource)
+    if (answered.has(key)) continue
+    answered.add(key)
+    const error = repeated.has(key)
+      ? errorPair(KafkaError.INVALID_REQUEST.code, 'Each resource must appear at most once.')
+      : await alterResource(resource, validateOnly, ctx, computeOverrides)
+    responses.push({ errorCode: error.errorCode, errorMessage: error.errorMessage, resourceType: resource.resourceType, resourceName: resource.resourceName })
+  }
+  return responses
+}
+
+function resourceKey (resource: AlterableResource): string {
+  return `${resource.resourceType}:${resource.resourceName}`
+}
+
+async function alterResource<R extends AlterableResource> (
+  resource: R, validateOnly: boolean, ctx: RequestContext, computeOverrides: ComputeOverrides<R>
+): Promise<ErrorPair> {
+  if (repeatedNames(resource.configs.map(c => c.name)).size > 0) {
+    return errorPair(KafkaError.INVALID_REQUEST.code, 'Error due to duplicate config keys')
+  }
+  const { config, log } = ctx.services
+  const name = resource.resourceName
+  switch (resource.resourceType) {
+    case ResourceType.TOPIC: {
+      const problem = topicNameProblem(name)
+      if (problem !== null) return errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, problem)
+      const topic = log.topic(name)
+      if (topic === undefined) return errorPair(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, `The topic '${name}' does not exist.`)
+      const overrides = computeOverrides(resource, topic.configs ?? {})
+      if (isErrorPair(overrides)) return overrides
+      const invalid = topicConfigsProblem(overrides)
+      if (invalid !== null) return invalid
+      if (validateOnly) return NO_ERROR
+      try {
+        await log.alterConfigs(name, overrides, { incremental: false, validateOnly: false })
+      } catch (err) {
+        return errorFromThrown(err, ctx, `topic ${name}`)
+      }
+      return NO_ERROR
+    }
+    case ResourceType.BROKER:
+    case ResourceType.BROKER_LOGGER: {
+      if (name !== '' && name !== String(config.nodeId)) {
+        return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
+      }
+      if (resource.configs.length === 0) return NO_ERROR
+      // Tributary reads its settings once at start (flags, env, config file).
+      return errorPair(KafkaError.INVALID_REQUEST.code,
+        `Cannot update these configs dynamically: ${resource.configs.map(c => c.name).join(', ')}. Set them in the broker's config file and restart.`)
+    }
+    default:
+      return errorPair(KafkaError.INVALID_REQUEST.code, `Unsupported resource type: ${resource.resourceType}`)
+  }
+}

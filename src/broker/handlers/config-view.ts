@@ -1,0 +1,102 @@
+// How a config looks to DescribeConfigs and CreateTopics v5+: its effective
+// value, where that value came from, and (when asked) the synonyms that could
+// have supplied it, highest precedence first, as Kafka lists them:
+//   topic override (TOPIC_CONFIG) -> broker config file (STATIC_BROKER_CONFIG)
+//   -> built-in default (DEFAULT_CONFIG).
+// Tributary has no dynamic broker configs, so the broker's own settings are all
+// read-only, and every value comes from the config file or the defaults.
+import { TOPIC_CONFIG_DEFAULTS } from '../../log/index.js'
+import { defaultConfig, type BrokerConfig } from '../../config.js'
+import { ConfigSource, ConfigType, topicConfigInfo, TOPIC_CONFIG_INFO } from './config-catalog.js'
+
+export interface ConfigSynonym {
+  name: string
+  value: string | null
+  source: number
+}
+
+export interface DescribedConfig {
+  name: string
+  value: string | null
+  readOnly: boolean
+  configSource: number
+  isSensitive: boolean
+  synonyms: ConfigSynonym[]
+  configType: number
+  documentation: string | null
+}
+
+const builtinTopicDefaults = TOPIC_CONFIG_DEFAULTS as Readonly<Record<string, string>>
+
+/** Topic config names the log engine knows, in a stable (alphabetical) order. */
+export const topicConfigNames: readonly string[] = Object.keys(builtinTopicDefaults).sort()
+
+export function isKnownTopicConfig (name: string): boolean {
+  return Object.hasOwn(builtinTopicDefaults, name)
+}
+
+/**
+ * Every topic config with its effective value for a topic whose overrides are
+ * `overrides` (the configs set on the topic itself).
+ */
+export function describeTopicConfigs (overrides: Readonly<Record<string, string>>, broker: BrokerConfig): DescribedConfig[] {
+  return topicConfigNames.map(name => describeTopicConfig(name, overrides, broker))
+}
+
+function describeTopicConfig (name: string, overrides: Readonly<Record<string, string>>, broker: BrokerConfig): DescribedConfig {
+  const info = topicConfigInfo(name)
+  const synonyms: ConfigSynonym[] = []
+  if (Object.hasOwn(overrides, name)) synonyms.push({ name, value: overrides[name]!, source: ConfigSource.TOPIC_CONFIG })
+  const brokerName = info.brokerSynonym ?? name
+  if (Object.hasOwn(broker.topicDefaults, name)) {
+    synonyms.push({ name: brokerName, value: broker.topicDefaults[name]!, source: ConfigSource.STATIC_BROKER_CONFIG })
+  }
+  synonyms.push({ name: brokerName, value: builtinTopicDefaults[name] ?? null, source: ConfigSource.DEFAULT_CONFIG })
+  const winner = synonyms[0]!
+  return {
+    name,
+    value: winner.value,
+    readOnly: false,
+    configSource: winner.source,
+    isSensitive: false,
+    synonyms,
+    configType: info.type,
+    documentation: info.doc
+  }
+}
+
+/** The broker's effective settings, as Kafka's broker resource (type 4) describes them. */
+export function describeBrokerConfigs (broker: BrokerConfig): DescribedConfig[] {
+  const out: DescribedConfig[] = []
+  const own = (name: string, value: string, changed: boolean, type: number, doc: string): void => {
+    const source = changed ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG
+    out.push({ name, value, readOnly: true, configSource: source, isSensitive: false, synonyms: [{ name, value, source }], configType: type, documentation: doc })
+  }
+  const changed = (key: keyof BrokerConfig): boolean => broker[key] !== defaultConfig[key]
+  const T = ConfigType
+  own('node.id', String(broker.nodeId), changed('nodeId'), T.INT, 'The node id of this broker.')
+  own('broker.id', String(broker.nodeId), changed('nodeId'), T.INT, 'The broker id of this broker (same as node.id).')
+  own('num.partitions', String(broker.defaultPartitions), changed('defaultPartitions'), T.INT, 'Default number of partitions of a new topic.')
+  own('auto.create.topics.enable', String(broker.autoCreateTopics), changed('autoCreateTopics'), T.BOOLEAN, 'Whether Metadata requests for unknown topics create them.')
+  own('default.replication.factor', '1', false, T.INT, 'Replication factor of new topics (single node: 1).')
+  own('offsets.topic.replication.factor', '1', false, T.SHORT, 'Replication factor of the offsets store (single node: 1).')
+  own('transaction.state.log.replication.factor', '1', false, T.SHORT, 'Replication factor of the transaction state (single node: 1).')
+  own('transaction.state.log.min.isr', '1', false, T.INT, 'Minimum in-sync replicas of the transaction state.')
+  own('delete.topic.enable', 'true', false, T.BOOLEAN, 'Whether topics may be deleted.')
+  own('socket.request.max.bytes', String(broker.maxRequestBytes), changed('maxRequestBytes'), T.INT, 'Largest request frame accepted.')
+  own('log.dirs', broker.dataDir, changed('dataDir'), T.STRING, 'Directory holding the log data.')
+  own('listeners', `PLAINTEXT://${broker.host}:${broker.kafkaPort}`, changed('host') || changed('kafkaPort'), T.LIST, 'Listener the broker binds.')
+  own('advertised.listeners', `PLAINTEXT://${broker.advertisedHost}:${broker.kafkaPort}`, changed('advertisedHost') || changed('kafkaPort'), T.LIST, 'Listener clients are told to connect to.')
+  own('group.initial.rebalance.delay.ms', String(broker.groupInitialRebalanceDelayMs), changed('groupInitialRebalanceDelayMs'), T.INT, 'How long the first rebalance of a new group waits for more members.')
+  own('offsets.retention.minutes', String(Math.floor(broker.offsetsRetentionMs / 60000)), changed('offsetsRetentionMs'), T.INT, 'How long committed offsets of an empty group are kept.')
+  own('log.retention.check.interval.ms', String(broker.retentionCheckIntervalMs), changed('retentionCheckIntervalMs'), T.LONG, 'How often retention is enforced.')
+  // The topic defaults, under their broker names (log.retention.ms, message.max.bytes, ...).
+  for (const topicName of topicConfigNames) {
+    const info = TOPIC_CONFIG_INFO[topicName]
+    if (info?.brokerSynonym === undefined) continue
+    const fromFile = Object.hasOwn(broker.topicDefaults, topicName)
+    const value = fromFile ? broker.topicDefaults[topicName]! : builtinTopicDefaults[topicName]!
+    own(info.brokerSynonym, value, fromFile, info.type, info.doc)
+  }
+  return out
+}

@@ -1,0 +1,149 @@
+// CreateTopics (key 19), versions 0-7.
+//
+// Creates each topic in the request independently; one topic's error does not
+// stop the others. Kafka's checks, in Kafka's order and with its messages:
+// - a name repeated in the request: INVALID_REQUEST for that name;
+// - an illegal name (empty, "." or "..", over 249 chars, a char outside
+//   [a-zA-Z0-9._-]): INVALID_TOPIC_EXCEPTION;
+// - an existing topic: TOPIC_ALREADY_EXISTS;
+// - numPartitions -1 means the broker default (num.partitions), 0 or < -1 is
+//   INVALID_PARTITIONS; replicationFactor -1 or 1 is fine, 0 or < -1 or more
+//   than the one broker we have is INVALID_REPLICATION_FACTOR;
+// - a manual assignment may be given instead of numPartitions/replicationFactor
+//   (both: INVALID_REQUEST); it must name partitions 0..n-1, each on this broker
+//   only, else INVALID_REPLICA_ASSIGNMENT;
+// - configs: unknown names, null values and bad values are INVALID_CONFIG with
+//   a message naming the config.
+// validateOnly (v1+) runs every check and answers as if created, creating nothing.
+//
+// Version notes: v1 adds validateOnly and errorMessage; v2 throttleTimeMs; v4
+// lets -1 stand for the defaults (we accept it in every version, as Kafka's
+// KRaft controller does); v5 is flexible and answers numPartitions,
+// replicationFactor and the topic's configs; v7 answers the topicId.
+import { createTopicsApi } from '../../protocol/messages/create-topics.js'
+import { KafkaError } from '../../protocol/errors.js'
+import { topicNameProblem, ZERO_UUID } from '../topic-name.js'
+import { errorFromThrown, errorPair, repeatedNames, topicIdOf, type ErrorPair } from './admin-common.js'
+import { describeTopicConfigs } from './config-view.js'
+import { configRecord, isErrorPair, topicConfigsProblem } from './topic-config-input.js'
+import type { Handler, RequestContext } from './types.js'
+
+interface CreatableTopic {
+  name: string
+  numPartitions: number
+  replicationFactor: number
+  assignments: Array<{ partitionIndex: number, brokerIds: number[] }>
+  configs: Array<{ name: string, value: string | null }>
+}
+
+export const createTopicsHandler: Handler = {
+  api: createTopicsApi,
+  async handle (request: { topics: CreatableTopic[], validateOnly?: boolean }, ctx: RequestContext) {
+    const repeated = repeatedNames(request.topics.map(t => t.name))
+    const topics: unknown[] = []
+    for (const topic of request.topics) {
+      if (repeated.has(topic.name)) continue
+      topics.push(await createTopic(topic, request.validateOnly === true, ctx))
+    }
+    for (const name of repeated) {
+      topics.push(failed(name, errorPair(KafkaError.INVALID_REQUEST.code, 'Duplicate topic name.')))
+    }
+    return { throttleTimeMs: 0, topics }
+  }
+}
+
+async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: RequestContext): Promise<unknown> {
+  const { config, log } = ctx.services
+  const name = topic.name
+  const nameProblem = topicNameProblem(name)
+  if (nameProblem !== null) return failed(name, errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, nameProblem))
+  if (log.topic(name) !== undefined) return failed(name, errorPair(KafkaError.TOPIC_ALREADY_EXISTS.code, `Topic '${name}' already exists.`))
+
+  const partitions = partitionCount(topic, ctx)
+  if (typeof partitions !== 'number') return failed(name, partitions)
+
+  const overrides = configRecord(topic.configs ?? [])
+  if (isErrorPair(overrides)) return failed(name, overrides)
+  const configProblem = topicConfigsProblem(overrides)
+  if (configProblem !== null) return failed(name, configProblem)
+
+  let topicId = ZERO_UUID
+  if (!validateOnly) {
+    try {
+      topicId = topicIdOf(await log.createTopic(name, partitions, overrides))
+    } catch (err) {
+      return failed(name, errorFromThrown(err, ctx, `topic ${name}`))
+    }
+  }
+  return {
+    name,
+    topicId,
+    errorCode: 0,
+    errorMessage: null,
+    topicConfigErrorCode: 0,
+    numPartitions: partitions,
+    replicationFactor: 1,
+    configs: describeTopicConfigs(overrides, config).map(c => ({
+      name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.configSource, isSensitive: c.isSensitive
+    }))
+  }
+}
+
+/** The number of partitions to create, or the error Kafka answers. */
+function partitionCount (topic: CreatableTopic, ctx: RequestContext): number | ErrorPair {
+  const nodeId = ctx.services.config.nodeId
+  const assignments = topic.assignments ?? []
+  if (assignments.length > 0) {
+    if (topic.numPartitions !== -1 || topic.replicationFactor !== -1) {
+      return errorPair(KafkaError.INVALID_REQUEST.code, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.')
+    }
+    const indexes = assignments.map(a => a.partitionIndex).sort((a, b) => a - b)
+    if (indexes.some((p, i) => p !== i)) {
+      return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, 'Partitions should be a consecutive 0-based integer sequence.')
+    }
+    for (const a of assignments) {
+      if (a.brokerIds.length === 0) {
+        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, `The manual partition assignment includes an empty replica list for partition ${a.partitionIndex}.`)
+      }
+      const stranger = a.brokerIds.find(id => id !== nodeId)
+      if (stranger !== undefined) {
+        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, `The manual partition assignment includes broker ${stranger}, but no such broker is registered.`)
+      }
+      if (a.brokerIds.length > 1) {
+        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, `The manual partition assignment includes the broker ${nodeId} more than once.`)
+      }
+    }
+    return assignments.length
+  }
+  const replicationProblem = replicationFactorProblem(topic.replicationFactor)
+  if (topic.numPartitions === -1) {
+    if (replicationProblem !== null) return replicationProblem
+    return ctx.services.config.defaultPartitions
+  }
+  if (topic.numPartitions <= 0) {
+    return errorPair(KafkaError.INVALID_PARTITIONS.code, 'Number of partitions was set to an invalid non-positive value.')
+  }
+  return replicationProblem ?? topic.numPartitions
+}
+
+function replicationFactorProblem (factor: number): ErrorPair | null {
+  if (factor === -1 || factor === 1) return null
+  if (factor <= 0) {
+    return errorPair(KafkaError.INVALID_REPLICATION_FACTOR.code, 'Replication factor must be larger than 0, or -1 to use the default value.')
+  }
+  return errorPair(KafkaError.INVALID_REPLICATION_FACTOR.code,
+    `Unable to replicate the partition ${factor} time(s): The target replication factor of ${factor} cannot be reached because only 1 broker(s) are registered.`)
+}
+
+function failed (name: string, error: ErrorPair): unknown {
+  return {
+    name,
+    topicId: ZERO_UUID,
+    errorCode: error.errorCode,
+    errorMessage: error.errorMessage,
+    topicConfigErrorCode: 0,
+    numPartitions: -1,
+    replicationFactor: -1,
+    configs: []
+  }
+}

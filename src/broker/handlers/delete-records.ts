@@ -1,0 +1,56 @@
+// DeleteRecords (key 21), versions 0-2.
+//
+// Moves each partition's log start offset forward to `offset` (records below it
+// become unreadable; whole segments below it are removed by the log engine) and
+// answers the new low watermark (log start offset). Offset -1 means the high
+// watermark, i.e. delete everything written so far. An offset above the high
+// watermark, or negative other than -1, is OFFSET_OUT_OF_RANGE; one at or below
+// the current log start offset changes nothing and answers the current one.
+// Unknown topic or partition: UNKNOWN_TOPIC_OR_PARTITION with lowWatermark -1.
+// The new log start offset is persisted before we answer.
+//
+// Version notes: v0 and v1 are the same; v2 is flexible.
+import { deleteRecordsApi } from '../../protocol/messages/delete-records.js'
+import { KafkaError } from '../../protocol/errors.js'
+import { errorFromThrown } from './admin-common.js'
+import type { Handler, RequestContext } from './types.js'
+
+const HIGH_WATERMARK = -1n
+
+interface DeleteRecordsTopic {
+  name: string
+  partitions: Array<{ partitionIndex: number, offset: bigint }>
+}
+
+export const deleteRecordsHandler: Handler = {
+  api: deleteRecordsApi,
+  async handle (request: { topics: DeleteRecordsTopic[] }, ctx: RequestContext) {
+    const topics = []
+    for (const topic of request.topics) {
+      const partitions = await Promise.all(topic.partitions.map(p => deleteBefore(topic.name, p.partitionIndex, BigInt(p.offset), ctx)))
+      topics.push({ name: topic.name, partitions })
+    }
+    return { throttleTimeMs: 0, topics }
+  }
+}
+
+async function deleteBefore (topic: string, partitionIndex: number, offset: bigint, ctx: RequestContext): Promise<unknown> {
+  const answer = (errorCode: number, lowWatermark: bigint | number): unknown => ({ partitionIndex, lowWatermark: BigInt(lowWatermark), errorCode })
+  const partition = ctx.services.log.partition(topic, partitionIndex)
+  if (partition === undefined) return answer(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, -1n)
+  const highWatermark = BigInt(partition.highWatermark)
+  const target = offset === HIGH_WATERMARK ? highWatermark : offset
+  if (target < 0n || target > highWatermark) return answer(KafkaError.OFFSET_OUT_OF_RANGE.code, -1n)
+  try {
+    const logStartOffset = BigInt(partition.logStartOffset)
+    if (target <= logStartOffset) return answer(0, logStartOffset)
+    return answer(0, await partition.deleteRecordsBefore(toEngineOffset(target, partition.logStartOffset)))
+  } catch (err) {
+    return answer(errorFromThrown(err, ctx, `${topic}-${partitionIndex}`).errorCode, -1n)
+  }
+}
+
+/** The log engine may count offsets as numbers or bigints; hand it its own kind. */
+function toEngineOffset (offset: bigint, sample: unknown): bigint | number {
+  return typeof sample === 'bigint' ? offset : Number(offset)
+}

@@ -1,0 +1,58 @@
+// DescribeCluster (key 60), versions 0-1.
+//
+// The cluster is this one node: it is the only broker and the controller. The
+// broker is described with the host and port clients should connect to
+// (advertisedHost, kafkaPort), no rack. clusterAuthorizedOperations is
+// Kafka's "not provided" (-2147483648) unless the client asks for it; then,
+// with no authorizer, every operation that applies to a cluster is allowed.
+//
+// Version notes: v1 adds endpointType (1 brokers, 2 controllers). Like a Kafka
+// broker listener, we answer controller requests MISMATCHED_ENDPOINT_TYPE and
+// any other type UNSUPPORTED_ENDPOINT_TYPE.
+import { describeClusterApi } from '../../protocol/messages/describe-cluster.js'
+import { KafkaError } from '../../protocol/errors.js'
+import type { Handler, RequestContext } from './types.js'
+
+const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
+const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
+
+/** AclOperation codes Kafka supports on the CLUSTER resource. */
+const ClusterOperation = { CREATE: 5, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9, DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11, IDEMPOTENT_WRITE: 12 } as const
+const ALL_CLUSTER_OPERATIONS = Object.values(ClusterOperation).reduce((bits, op) => bits | (1 << op), 0)
+
+export const describeClusterHandler: Handler = {
+  api: describeClusterApi,
+  handle (request: { includeClusterAuthorizedOperations: boolean, endpointType?: number }, ctx: RequestContext) {
+    const { config } = ctx.services
+    const endpointType = request.endpointType ?? EndpointType.BROKER
+    const base = { throttleTimeMs: 0, endpointType, clusterId: config.clusterId }
+    if (endpointType === EndpointType.CONTROLLER) {
+      return {
+        ...base,
+        errorCode: KafkaError.MISMATCHED_ENDPOINT_TYPE.code,
+        errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER',
+        controllerId: -1,
+        brokers: [],
+        clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED
+      }
+    }
+    if (endpointType !== EndpointType.BROKER) {
+      return {
+        ...base,
+        errorCode: KafkaError.UNSUPPORTED_ENDPOINT_TYPE.code,
+        errorMessage: `Unsupported endpoint type ${endpointType}`,
+        controllerId: -1,
+        brokers: [],
+        clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED
+      }
+    }
+    return {
+      ...base,
+      errorCode: 0,
+      errorMessage: null,
+      controllerId: config.nodeId,
+      brokers: [{ brokerId: config.nodeId, host: config.advertisedHost, port: config.kafkaPort, rack: null }],
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED
+    }
+  }
+}

@@ -1,0 +1,128 @@
+// CreateApiDestination, DescribeApiDestination, UpdateApiDestination,
+// DeleteApiDestination, ListApiDestinations. A target whose Arn is an API
+// destination's ARN is an HTTP call with the destination's method and URL
+// and its connection's auth (see ../targets/deliverer.ts).
+import { randomUUID } from 'node:crypto'
+import { alreadyExistsError, notFoundError, validationError } from '../errors.js'
+import type { ApiDestinationDefinition } from '../model.js'
+import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
+import { byName, type ActionHandler } from './common.js'
+import type { EventBus } from '../index.js'
+
+const NAME = { required: true, min: 1, max: 64, pattern: Patterns.connectionName } as const
+const METHODS = ['POST', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'] as const
+
+function requireDestination (bus: EventBus, name: string): ApiDestinationDefinition {
+  const d = bus.catalog.apiDestinations.get(name)
+  if (!d) throw notFoundError(`Failed to describe the api-destination(s). An api-destination '${name}' does not exist.`)
+  return d
+}
+
+function checkConnection (bus: EventBus, arn: string): void {
+  if (![...bus.catalog.connections.values()].some(c => c.arn === arn)) throw notFoundError(`Connection '${arn}' does not exist.`)
+}
+
+function checkEndpoint (url: string): void {
+  if (!/^https?:\/\//.test(url)) throw validationError(`Value '${url}' at 'invocationEndpoint' failed to satisfy constraint: Member must satisfy regular expression pattern: ^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$`)
+}
+
+function stateAnswer (d: ApiDestinationDefinition): Record<string, unknown> {
+  return { ApiDestinationArn: d.arn, ApiDestinationState: d.state, CreationTime: epochSeconds(d.createdAt), LastModifiedTime: epochSeconds(d.modifiedAt) }
+}
+
+function describe (d: ApiDestinationDefinition): Record<string, unknown> {
+  return {
+    ...stateAnswer(d),
+    Name: d.name,
+    Description: d.description,
+    ConnectionArn: d.connectionArn,
+    InvocationEndpoint: d.invocationEndpoint,
+    HttpMethod: d.httpMethod,
+    InvocationRateLimitPerSecond: d.invocationRateLimitPerSecond,
+  }
+}
+
+function checkFields (input: Record<string, unknown>, create: boolean): void {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.string(input.Description, 'description', { max: 512 })
+  checks.string(input.ConnectionArn, 'connectionArn', { required: create, min: 1, max: 1600 })
+  checks.string(input.InvocationEndpoint, 'invocationEndpoint', { required: create, min: 1, max: 2047 })
+  checks.string(input.HttpMethod, 'httpMethod', { required: create, enum: METHODS })
+  checks.integer(input.InvocationRateLimitPerSecond, 'invocationRateLimitPerSecond', { min: 1 })
+  checks.done()
+}
+
+export const createApiDestination: ActionHandler = async (bus, input) => {
+  checkFields(input, true)
+  const name = input.Name as string
+  if (bus.catalog.apiDestinations.has(name)) throw alreadyExistsError(`An api-destination '${name}' already exists.`)
+  checkConnection(bus, input.ConnectionArn as string)
+  checkEndpoint(input.InvocationEndpoint as string)
+  const now = Date.now()
+  const d: ApiDestinationDefinition = {
+    name,
+    arn: bus.arns.apiDestination(name, randomUUID()),
+    description: input.Description as string | undefined,
+    connectionArn: input.ConnectionArn as string,
+    invocationEndpoint: input.InvocationEndpoint as string,
+    httpMethod: input.HttpMethod as string,
+    invocationRateLimitPerSecond: (input.InvocationRateLimitPerSecond as number | undefined) ?? 300,
+    state: 'ACTIVE',
+    createdAt: now,
+    modifiedAt: now,
+  }
+  bus.catalog.apiDestinations.set(name, d)
+  await bus.catalog.persist()
+  return stateAnswer(d)
+}
+
+export const describeApiDestination: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.done()
+  return describe(requireDestination(bus, input.Name as string))
+}
+
+export const updateApiDestination: ActionHandler = async (bus, input) => {
+  checkFields(input, false)
+  const d = requireDestination(bus, input.Name as string)
+  if (input.ConnectionArn !== undefined) {
+    checkConnection(bus, input.ConnectionArn as string)
+    d.connectionArn = input.ConnectionArn as string
+  }
+  if (input.InvocationEndpoint !== undefined) {
+    checkEndpoint(input.InvocationEndpoint as string)
+    d.invocationEndpoint = input.InvocationEndpoint as string
+  }
+  if (input.Description !== undefined) d.description = input.Description as string
+  if (input.HttpMethod !== undefined) d.httpMethod = input.HttpMethod as string
+  if (input.InvocationRateLimitPerSecond !== undefined) d.invocationRateLimitPerSecond = input.InvocationRateLimitPerSecond as number
+  d.modifiedAt = Date.now()
+  await bus.catalog.persist()
+  return stateAnswer(d)
+}
+
+export const deleteApiDestination: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.done()
+  const d = requireDestination(bus, input.Name as string)
+  bus.catalog.apiDestinations.delete(d.name)
+  await bus.catalog.persist()
+  return {}
+}
+
+export const listApiDestinations: ActionHandler = async (bus, input) => {
+  const params = pageParams(input)
+  const checks = new Checks()
+  checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 64 })
+  checks.string(input.ConnectionArn, 'connectionArn', { min: 1, max: 1600 })
+  checks.done()
+  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const all = [...bus.catalog.apiDestinations.values()]
+    .filter(d => d.name.startsWith(prefix) && (input.ConnectionArn === undefined || d.connectionArn === input.ConnectionArn))
+    .sort(byName)
+  const { items, nextToken } = page(all, params)
+  return { ApiDestinations: items.map(describe), NextToken: nextToken }
+}

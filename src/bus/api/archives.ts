@@ -1,0 +1,120 @@
+// CreateArchive, DescribeArchive, UpdateArchive, DeleteArchive, ListArchives.
+// An archive is a topic (__bus.archive.<name>) the bus's dispatcher copies
+// matching events into; RetentionDays becomes the topic's retention.ms, and
+// EventCount / SizeBytes are what the topic holds.
+import { parseArn } from '../arn.js'
+import { alreadyExistsError, notFoundError, validationError } from '../errors.js'
+import type { ArchiveDefinition } from '../model.js'
+import { archiveTopic } from '../storage.js'
+import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
+import { byName, checkEventPattern, type ActionHandler } from './common.js'
+import type { EventBus } from '../index.js'
+
+const NAME = { required: true, min: 1, max: 48, pattern: Patterns.archiveName } as const
+
+function requireArchive (bus: EventBus, name: string): ArchiveDefinition {
+  const archive = bus.catalog.archives.get(name)
+  if (!archive) throw notFoundError(`Archive ${name} does not exist.`)
+  return archive
+}
+
+function summary (bus: EventBus, a: ArchiveDefinition): Record<string, unknown> {
+  const { count, bytes } = bus.storage.stats(archiveTopic(a.name))
+  return {
+    ArchiveName: a.name,
+    EventSourceArn: a.eventSourceArn,
+    State: a.state,
+    RetentionDays: a.retentionDays,
+    SizeBytes: bytes,
+    EventCount: count,
+    CreationTime: epochSeconds(a.createdAt),
+  }
+}
+
+export const createArchive: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.ArchiveName, 'archiveName', NAME)
+  checks.string(input.EventSourceArn, 'eventSourceArn', { required: true, min: 1, max: 1600 })
+  checks.string(input.Description, 'description', { max: 512 })
+  checks.string(input.EventPattern, 'eventPattern', { max: 4096 })
+  checks.integer(input.RetentionDays, 'retentionDays', { min: 0 })
+  checks.done()
+  const name = input.ArchiveName as string
+  const arn = parseArn(input.EventSourceArn as string)
+  if (!arn || arn.service !== 'events' || !arn.resource.startsWith('event-bus/')) throw validationError('Parameter EventSourceArn is not valid.')
+  const sourceBusName = arn.resource.slice('event-bus/'.length)
+  if (!bus.catalog.buses.has(sourceBusName)) throw notFoundError(`Event bus ${sourceBusName} does not exist.`)
+  if (bus.catalog.archives.has(name)) throw alreadyExistsError(`Archive ${name} already exists.`)
+  if (typeof input.EventPattern === 'string') checkEventPattern(input.EventPattern)
+  const archive: ArchiveDefinition = {
+    name,
+    arn: bus.arns.archive(name),
+    sourceBusName,
+    eventSourceArn: bus.arns.bus(sourceBusName),
+    description: input.Description as string | undefined,
+    eventPattern: input.EventPattern as string | undefined,
+    retentionDays: (input.RetentionDays as number | undefined) ?? 0,
+    state: 'ENABLED',
+    createdAt: Date.now(),
+  }
+  await bus.storage.ensureTopic(archiveTopic(name), bus.archiveTopicConfigs(archive))
+  bus.catalog.archives.set(name, archive)
+  bus.archiveChanged(archive)
+  await bus.catalog.persist()
+  return { ArchiveArn: archive.arn, State: archive.state, CreationTime: epochSeconds(archive.createdAt) }
+}
+
+export const describeArchive: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.ArchiveName, 'archiveName', NAME)
+  checks.done()
+  const archive = requireArchive(bus, input.ArchiveName as string)
+  return { ...summary(bus, archive), ArchiveArn: archive.arn, Description: archive.description, EventPattern: archive.eventPattern }
+}
+
+export const updateArchive: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.ArchiveName, 'archiveName', NAME)
+  checks.string(input.Description, 'description', { max: 512 })
+  checks.string(input.EventPattern, 'eventPattern', { max: 4096 })
+  checks.integer(input.RetentionDays, 'retentionDays', { min: 0 })
+  checks.done()
+  const archive = requireArchive(bus, input.ArchiveName as string)
+  if (typeof input.EventPattern === 'string') checkEventPattern(input.EventPattern)
+  if (input.Description !== undefined) archive.description = input.Description as string
+  if (input.EventPattern !== undefined) archive.eventPattern = input.EventPattern as string
+  if (input.RetentionDays !== undefined) {
+    archive.retentionDays = input.RetentionDays as number
+    await bus.storage.setConfigs(archiveTopic(archive.name), bus.archiveTopicConfigs(archive))
+  }
+  bus.archiveChanged(archive)
+  await bus.catalog.persist()
+  return { ArchiveArn: archive.arn, State: archive.state, CreationTime: epochSeconds(archive.createdAt) }
+}
+
+export const deleteArchive: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.ArchiveName, 'archiveName', NAME)
+  checks.done()
+  const archive = requireArchive(bus, input.ArchiveName as string)
+  bus.catalog.archives.delete(archive.name)
+  bus.archiveDeleted(archive)
+  await bus.catalog.persist()
+  await bus.storage.deleteTopic(archiveTopic(archive.name))
+  return {}
+}
+
+export const listArchives: ActionHandler = async (bus, input) => {
+  const params = pageParams(input)
+  const checks = new Checks()
+  checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 48, pattern: Patterns.archiveName })
+  checks.string(input.EventSourceArn, 'eventSourceArn', { min: 1, max: 1600 })
+  checks.string(input.State, 'state', { enum: ['ENABLED', 'DISABLED', 'CREATING', 'UPDATING', 'CREATE_FAILED', 'UPDATE_FAILED'] })
+  checks.done()
+  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const all = [...bus.catalog.archives.values()]
+    .filter(a => a.name.startsWith(prefix) && (input.EventSourceArn === undefined || a.eventSourceArn === input.EventSourceArn) && (input.State === undefined || a.state === input.State))
+    .sort(byName)
+  const { items, nextToken } = page(all, params)
+  return { Archives: items.map(a => summary(bus, a)), NextToken: nextToken }
+}

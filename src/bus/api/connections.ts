@@ -1,0 +1,179 @@
+// CreateConnection, DescribeConnection, UpdateConnection, DeleteConnection,
+// ListConnections, DeauthorizeConnection. Secrets (passwords, API key values,
+// client secrets) are kept in the catalog on local disk and never answered back.
+import { randomUUID } from 'node:crypto'
+import { alreadyExistsError, notFoundError, validationError } from '../errors.js'
+import { ConnectionState, type ConnectionAuthParameters, type ConnectionDefinition } from '../model.js'
+import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
+import { byName, type ActionHandler } from './common.js'
+import type { EventBus } from '../index.js'
+
+const NAME = { required: true, min: 1, max: 64, pattern: Patterns.connectionName } as const
+const AUTH_TYPES = ['BASIC', 'OAUTH_CLIENT_CREDENTIALS', 'API_KEY'] as const
+
+function requireConnection (bus: EventBus, name: string): ConnectionDefinition {
+  const c = bus.catalog.connections.get(name)
+  if (!c) throw notFoundError(`Failed to describe the connection(s). Connection '${name}' does not exist.`)
+  return c
+}
+
+function checkAuth (type: string, auth: ConnectionAuthParameters | undefined): void {
+  const has = {
+    BASIC: auth?.BasicAuthParameters,
+    API_KEY: auth?.ApiKeyAuthParameters,
+    OAUTH_CLIENT_CREDENTIALS: auth?.OAuthParameters,
+  }[type]
+  if (!has) throw validationError(`The auth parameters for authorization type ${type} must be provided.`)
+  if (type === 'BASIC' && (!auth!.BasicAuthParameters!.Username || auth!.BasicAuthParameters!.Password === undefined)) throw validationError('BasicAuthParameters need Username and Password.')
+  if (type === 'API_KEY' && (!auth!.ApiKeyAuthParameters!.ApiKeyName || auth!.ApiKeyAuthParameters!.ApiKeyValue === undefined)) throw validationError('ApiKeyAuthParameters need ApiKeyName and ApiKeyValue.')
+  if (type === 'OAUTH_CLIENT_CREDENTIALS') {
+    const o = auth!.OAuthParameters!
+    if (!o.ClientParameters?.ClientID || !o.AuthorizationEndpoint || !o.HttpMethod) throw validationError('OAuthParameters need ClientParameters, AuthorizationEndpoint and HttpMethod.')
+    if (!['GET', 'POST', 'PUT'].includes(o.HttpMethod)) throw validationError(`Value '${o.HttpMethod}' at 'authParameters.oAuthParameters.httpMethod' failed to satisfy constraint: Member must satisfy enum value set: [GET, POST, PUT]`)
+    try {
+      new URL(o.AuthorizationEndpoint) // eslint-disable-line no-new
+    } catch {
+      throw validationError('Parameter AuthorizationEndpoint is not valid.')
+    }
+  }
+}
+
+/** Describe answers the auth parameters without their secrets. */
+function publicAuth (auth: ConnectionAuthParameters): ConnectionAuthParameters {
+  const hideSecrets = (p?: { HeaderParameters?: any[], QueryStringParameters?: any[], BodyParameters?: any[] }) => p && {
+    HeaderParameters: p.HeaderParameters?.map(h => h.IsValueSecret === true ? { Key: h.Key, IsValueSecret: true } : h),
+    QueryStringParameters: p.QueryStringParameters?.map(h => h.IsValueSecret === true ? { Key: h.Key, IsValueSecret: true } : h),
+    BodyParameters: p.BodyParameters?.map(h => h.IsValueSecret === true ? { Key: h.Key, IsValueSecret: true } : h),
+  }
+  return {
+    BasicAuthParameters: auth.BasicAuthParameters && { Username: auth.BasicAuthParameters.Username },
+    ApiKeyAuthParameters: auth.ApiKeyAuthParameters && { ApiKeyName: auth.ApiKeyAuthParameters.ApiKeyName },
+    OAuthParameters: auth.OAuthParameters && {
+      ClientParameters: { ClientID: auth.OAuthParameters.ClientParameters.ClientID },
+      AuthorizationEndpoint: auth.OAuthParameters.AuthorizationEndpoint,
+      HttpMethod: auth.OAuthParameters.HttpMethod,
+      OAuthHttpParameters: hideSecrets(auth.OAuthParameters.OAuthHttpParameters),
+    },
+    InvocationHttpParameters: hideSecrets(auth.InvocationHttpParameters),
+  }
+}
+
+function stateAnswer (c: ConnectionDefinition): Record<string, unknown> {
+  return { ConnectionArn: c.arn, ConnectionState: c.state, CreationTime: epochSeconds(c.createdAt), LastModifiedTime: epochSeconds(c.modifiedAt), LastAuthorizedTime: c.lastAuthorizedAt === undefined ? undefined : epochSeconds(c.lastAuthorizedAt) }
+}
+
+export const createConnection: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.string(input.Description, 'description', { max: 512 })
+  checks.string(input.AuthorizationType, 'authorizationType', { required: true, enum: AUTH_TYPES })
+  checks.required(input.AuthParameters, 'authParameters')
+  checks.done()
+  const name = input.Name as string
+  if (bus.catalog.connections.has(name)) throw alreadyExistsError(`Connection ${name} already exists.`)
+  const auth = input.AuthParameters as ConnectionAuthParameters
+  checkAuth(input.AuthorizationType as string, auth)
+  const now = Date.now()
+  const connection: ConnectionDefinition = {
+    name,
+    arn: bus.arns.connection(name, randomUUID()),
+    description: input.Description as string | undefined,
+    authorizationType: input.AuthorizationType as string,
+    authParameters: auth,
+    // Authorization happens at the first call (OAuth tokens are fetched then), so the connection is usable at once.
+    state: ConnectionState.authorized,
+    createdAt: now,
+    modifiedAt: now,
+    lastAuthorizedAt: now,
+  }
+  bus.catalog.connections.set(name, connection)
+  await bus.catalog.persist()
+  return stateAnswer(connection)
+}
+
+export const describeConnection: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.done()
+  const c = requireConnection(bus, input.Name as string)
+  return {
+    ...stateAnswer(c),
+    Name: c.name,
+    Description: c.description,
+    StateReason: c.stateReason,
+    AuthorizationType: c.authorizationType,
+    SecretArn: `arn:aws:secretsmanager:${bus.region}:${bus.accountId}:secret:events!connection/${c.name}`,
+    AuthParameters: publicAuth(c.authParameters),
+  }
+}
+
+export const updateConnection: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.string(input.Description, 'description', { max: 512 })
+  checks.string(input.AuthorizationType, 'authorizationType', { enum: AUTH_TYPES })
+  checks.done()
+  const c = requireConnection(bus, input.Name as string)
+  if (input.Description !== undefined) c.description = input.Description as string
+  if (input.AuthorizationType !== undefined) c.authorizationType = input.AuthorizationType as string
+  if (input.AuthParameters !== undefined) {
+    const update = input.AuthParameters as ConnectionAuthParameters
+    // Fields given replace the stored ones; secrets left out are kept.
+    const merged: ConnectionAuthParameters = { ...c.authParameters }
+    if (update.BasicAuthParameters) merged.BasicAuthParameters = { ...c.authParameters.BasicAuthParameters, ...update.BasicAuthParameters }
+    if (update.ApiKeyAuthParameters) merged.ApiKeyAuthParameters = { ...c.authParameters.ApiKeyAuthParameters, ...update.ApiKeyAuthParameters }
+    if (update.OAuthParameters) {
+      const old = c.authParameters.OAuthParameters
+      merged.OAuthParameters = { ...old, ...update.OAuthParameters, ClientParameters: { ...old?.ClientParameters, ...update.OAuthParameters.ClientParameters } as { ClientID: string, ClientSecret?: string } }
+    }
+    if (update.InvocationHttpParameters) merged.InvocationHttpParameters = update.InvocationHttpParameters
+    c.authParameters = merged
+  }
+  checkAuth(c.authorizationType, c.authParameters)
+  c.modifiedAt = Date.now()
+  c.state = ConnectionState.authorized
+  c.lastAuthorizedAt = c.modifiedAt
+  bus.deliverer.auth.forget(c.arn)
+  await bus.catalog.persist()
+  return stateAnswer(c)
+}
+
+export const deauthorizeConnection: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.done()
+  const c = requireConnection(bus, input.Name as string)
+  c.state = ConnectionState.deauthorized
+  c.modifiedAt = Date.now()
+  bus.deliverer.auth.forget(c.arn)
+  await bus.catalog.persist()
+  return stateAnswer(c)
+}
+
+export const deleteConnection: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.done()
+  const c = requireConnection(bus, input.Name as string)
+  bus.catalog.connections.delete(c.name)
+  bus.deliverer.auth.forget(c.arn)
+  await bus.catalog.persist()
+  return { ...stateAnswer(c), ConnectionState: ConnectionState.deleting }
+}
+
+export const listConnections: ActionHandler = async (bus, input) => {
+  const params = pageParams(input)
+  const checks = new Checks()
+  checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 64 })
+  checks.string(input.ConnectionState, 'connectionState', { enum: Object.values(ConnectionState) })
+  checks.done()
+  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const all = [...bus.catalog.connections.values()]
+    .filter(c => c.name.startsWith(prefix) && (input.ConnectionState === undefined || c.state === input.ConnectionState))
+    .sort(byName)
+  const { items, nextToken } = page(all, params)
+  return {
+    Connections: items.map(c => ({ ...stateAnswer(c), Name: c.name, StateReason: c.stateReason, AuthorizationType: c.authorizationType })),
+    NextToken: nextToken,
+  }
+}

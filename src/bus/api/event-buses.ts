@@ -1,0 +1,86 @@
+// CreateEventBus, DeleteEventBus, DescribeEventBus, ListEventBuses. The
+// `default` bus always exists and cannot be deleted.
+import { alreadyExistsError, validationError } from '../errors.js'
+import type { BusDefinition } from '../model.js'
+import { Checks, epochSeconds, page, pageParams } from '../validate.js'
+import { busNameFromParam } from '../arn.js'
+import { byName, checkTags, requireBus, type ActionHandler } from './common.js'
+import { ruleKey } from '../catalog.js'
+
+const NAME = { required: true, min: 1, max: 256, pattern: '[/\\.\\-_A-Za-z0-9]+' } as const
+
+function describe (b: BusDefinition): Record<string, unknown> {
+  return {
+    Name: b.name,
+    Arn: b.arn,
+    Description: b.description,
+    KmsKeyIdentifier: b.kmsKeyIdentifier,
+    DeadLetterConfig: b.deadLetterConfig,
+    Policy: b.policy,
+    CreationTime: epochSeconds(b.createdAt),
+    LastModifiedTime: epochSeconds(b.modifiedAt),
+  }
+}
+
+export const createEventBus: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.string(input.Description, 'description', { max: 512 })
+  checks.string(input.EventSourceName, 'eventSourceName', { min: 1, max: 256 })
+  const tags = checkTags(input.Tags, checks)
+  checks.done()
+  const name = input.Name as string
+  if (bus.catalog.buses.has(name)) throw alreadyExistsError(`Event bus ${name} already exists.`)
+  if (name.includes('/') && input.EventSourceName === undefined) throw validationError('Event bus name must not contain \'/\'.')
+  if (name.startsWith('aws.')) throw validationError(`Event source ${name} does not exist.`)
+  const now = Date.now()
+  const definition: BusDefinition = {
+    name,
+    arn: bus.arns.bus(name),
+    description: input.Description as string | undefined,
+    kmsKeyIdentifier: input.KmsKeyIdentifier as string | undefined,
+    deadLetterConfig: input.DeadLetterConfig as { Arn?: string } | undefined,
+    createdAt: now,
+    modifiedAt: now,
+    tags,
+  }
+  bus.catalog.buses.set(name, definition)
+  await bus.startBus(definition)
+  await bus.catalog.persist()
+  return { EventBusArn: definition.arn, Description: definition.description, KmsKeyIdentifier: definition.kmsKeyIdentifier, DeadLetterConfig: definition.deadLetterConfig }
+}
+
+export const deleteEventBus: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', NAME)
+  checks.done()
+  const name = input.Name as string
+  if (name === 'default') throw validationError('Cannot delete event bus default.')
+  if (!bus.catalog.buses.has(name)) return {}
+  for (const rule of bus.catalog.rulesOfBus(name)) {
+    bus.ruleDeleted(rule)
+    bus.catalog.rules.delete(ruleKey(name, rule.name))
+  }
+  bus.catalog.buses.delete(name)
+  await bus.catalog.persist()
+  await bus.stopBus(name)
+  return {}
+}
+
+export const describeEventBus: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.string(input.Name, 'name', { min: 1, max: 1600 })
+  checks.done()
+  return describe(requireBus(bus, busNameFromParam(input.Name as string | undefined)))
+}
+
+export const listEventBuses: ActionHandler = async (bus, input) => {
+  const params = pageParams(input)
+  const checks = new Checks()
+  checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 256 })
+  checks.done()
+  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const all = [...bus.catalog.buses.values()].filter(b => b.name.startsWith(prefix)).sort(byName)
+  const { items, nextToken } = page(all, params)
+  return { EventBuses: items.map(describe), NextToken: nextToken }
+}

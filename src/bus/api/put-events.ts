@@ -1,0 +1,54 @@
+// PutEvents: 1-10 entries, answered entry by entry in request order. Accepted
+// entries are appended to their bus's topic (one batch per bus) and fsynced
+// before the answer; a failed entry does not fail the others.
+import type { ActionHandler } from './common.js'
+import { busNameFromParam } from '../arn.js'
+import { validationError } from '../errors.js'
+import { buildEnvelope, entrySize, type PutEventsEntry } from '../envelope.js'
+import { Checks } from '../validate.js'
+
+type EntryResult = { EventId: string } | { ErrorCode: string, ErrorMessage: string }
+
+export const putEvents: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.list(input.Entries, 'entries', { required: true, min: 1, max: 10 })
+  checks.done()
+  const entries = input.Entries as PutEventsEntry[]
+  let total = 0
+  for (const entry of entries) total += entrySize(entry ?? {})
+  if (total > bus.maxEntryBytes) throw validationError('Total size of the entries in the request is over the limit.')
+
+  const now = Date.now()
+  const results: EntryResult[] = new Array(entries.length)
+  const perBus = new Map<string, Array<{ index: number, key: string, value: string }>>()
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] ?? {}
+    const busName = busNameFromParam(typeof entry.EventBusName === 'string' ? entry.EventBusName : undefined)
+    if (!bus.catalog.buses.has(busName)) {
+      results[i] = { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` }
+      continue
+    }
+    const outcome = buildEnvelope(entry, bus.accountId, bus.region, now)
+    if (!outcome.ok) {
+      results[i] = { ErrorCode: outcome.errorCode, ErrorMessage: outcome.errorMessage }
+      continue
+    }
+    let list = perBus.get(busName)
+    if (!list) perBus.set(busName, list = [])
+    list.push({ index: i, key: outcome.event.id, value: outcome.text })
+  }
+
+  await Promise.all([...perBus].map(async ([busName, list]) => {
+    try {
+      await bus.appendEvents(busName, list)
+      for (const item of list) results[item.index] = { EventId: item.key }
+    } catch (err) {
+      bus.logger?.error({ err, bus: busName }, 'PutEvents append failed')
+      for (const item of list) results[item.index] = { ErrorCode: 'InternalFailure', ErrorMessage: 'The event could not be stored.' }
+    }
+  }))
+  let failed = 0
+  for (const r of results) if ('ErrorCode' in r) failed++
+  bus.stats.putEvents += entries.length - failed
+  return { FailedEntryCount: failed, Entries: results }
+}

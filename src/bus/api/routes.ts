@@ -1,0 +1,54 @@
+// AWS JSON 1.1 over HTTP: POST / with X-Amz-Target: AWSEvents.<Action>.
+// Registered in an encapsulated plugin so the body parsers added here do not
+// change how other routes (/health, /metrics, /api/*, /console) parse bodies.
+// Any credentials are accepted (signatures are not checked yet).
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { EventBus } from '../index.js'
+import { BusApiError, BusErrorType } from '../errors.js'
+import { actions } from './actions.js'
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1'
+const TARGET_PREFIX = 'AWSEvents.'
+
+export function registerBusRoutes (app: FastifyInstance, bus: EventBus): void {
+  void app.register(async (scope) => {
+    // Keep the raw text: a body that is not JSON must become a SerializationException, not fastify's 400.
+    scope.removeContentTypeParser('application/json')
+    scope.addContentTypeParser([CONTENT_TYPE, 'application/json', 'application/x-amz-json-1.0'], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+    scope.post('/', async (request, reply) => await handle(bus, request, reply))
+  })
+}
+
+async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const requestId = randomUUID()
+  void reply.header('x-amzn-requestid', requestId).header('content-type', CONTENT_TYPE)
+  try {
+    const target = request.headers['x-amz-target']
+    const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined
+    const handler = action !== undefined && Object.hasOwn(actions, action) ? actions[action] : undefined
+    if (!handler) throw new BusApiError(BusErrorType.unknownOperation, `The operation ${String(target ?? '')} is not supported.`)
+    const input = parseInput(request.body)
+    const output = await handler(bus, input)
+    await reply.code(200).send(JSON.stringify(output ?? {}))
+  } catch (err) {
+    const error = err instanceof BusApiError ? err : undefined
+    if (!error) bus.logger?.error({ err }, 'bus API action failed')
+    const type = error?.type ?? BusErrorType.internal
+    const message = error?.message ?? 'An internal error occurred.'
+    await reply.code(error?.status ?? 500).header('x-amzn-errortype', type).send(JSON.stringify({ __type: type, message }))
+  }
+}
+
+function parseInput (body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null || body === '') return {}
+  if (typeof body !== 'string') return body as Record<string, unknown>
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
+  return parsed as Record<string, unknown>
+}

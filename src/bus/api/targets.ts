@@ -1,0 +1,89 @@
+// PutTargets, RemoveTargets, ListTargetsByRule. Targets are validated the way
+// AWS validates them (ids, one input form, transformer variables, retry
+// bounds); where an ARN points locally is decided at delivery (see targets/resolve.ts).
+import { limitExceededError, validationError } from '../errors.js'
+import type { TargetDefinition } from '../model.js'
+import { parseJsonPath } from '../targets/json-path.js'
+import { Checks, page, pageParams, Patterns } from '../validate.js'
+import { requireRule, ruleParams, type ActionHandler } from './common.js'
+
+export const MAX_TARGETS_PER_RULE = 5
+
+function checkTarget (raw: unknown, index: number, checks: Checks): TargetDefinition {
+  const t = (raw ?? {}) as Record<string, unknown>
+  const field = (name: string): string => `targets.${index + 1}.member.${name}`
+  checks.string(t.Id, field('id'), { required: true, min: 1, max: 64, pattern: Patterns.targetId })
+  checks.string(t.Arn, field('arn'), { required: true, min: 1, max: 1600 })
+  checks.string(t.Input, field('input'), { max: 8192 })
+  checks.string(t.InputPath, field('inputPath'), { max: 256 })
+  const forms = [t.Input, t.InputPath, t.InputTransformer].filter(v => v !== undefined && v !== null).length
+  if (forms > 1) throw validationError('Only one of Input, InputPath, or InputTransformer must be provided.')
+  if (typeof t.Input === 'string') {
+    try {
+      JSON.parse(t.Input)
+    } catch {
+      throw validationError(`Input for target ${String(t.Id)} is not valid JSON text.`)
+    }
+  }
+  if (typeof t.InputPath === 'string' && !parseJsonPath(t.InputPath)) throw validationError(`InputPath for target ${String(t.Id)} is not a valid JSON path.`)
+  if (t.InputTransformer !== undefined && t.InputTransformer !== null) {
+    const transformer = t.InputTransformer as Record<string, unknown>
+    checks.string(transformer.InputTemplate, field('inputTransformer.inputTemplate'), { required: true, min: 1, max: 8192 })
+    const paths = (transformer.InputPathsMap ?? {}) as Record<string, unknown>
+    if (typeof paths !== 'object' || Array.isArray(paths)) throw validationError('InputPathsMap must be a map of variable names to JSON paths.')
+    const names = Object.keys(paths)
+    if (names.length > 100) throw validationError('InputTransformer.InputPathsMap may hold at most 100 variables.')
+    for (const name of names) {
+      if (!/^[A-Za-z0-9_-]+$/.test(name)) throw validationError(`InputTransformer variable name '${name}' is not valid.`)
+      if (name.startsWith('aws.')) throw validationError(`InputTransformer variable name '${name}' is reserved.`)
+      const path = paths[name]
+      if (typeof path !== 'string' || !parseJsonPath(path)) throw validationError(`Target ${String(t.Id)} InputPathsMap contains invalid JSONPath: ${String(path)}`)
+    }
+  }
+  if (t.RetryPolicy !== undefined && t.RetryPolicy !== null) {
+    const policy = t.RetryPolicy as Record<string, unknown>
+    checks.integer(policy.MaximumRetryAttempts, field('retryPolicy.maximumRetryAttempts'), { min: 0, max: 185 })
+    checks.integer(policy.MaximumEventAgeInSeconds, field('retryPolicy.maximumEventAgeInSeconds'), { min: 60, max: 86400 })
+  }
+  if (t.DeadLetterConfig !== undefined && t.DeadLetterConfig !== null) {
+    checks.string((t.DeadLetterConfig as Record<string, unknown>).Arn, field('deadLetterConfig.arn'), { min: 1, max: 1600 })
+  }
+  if (typeof t.Arn === 'string' && !t.Arn.startsWith('arn:') && !/^https?:\/\//.test(t.Arn)) {
+    throw validationError(`Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`)
+  }
+  return t as TargetDefinition
+}
+
+export const putTargets: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.list(input.Targets, 'targets', { required: true, min: 1, max: 100 })
+  const { ruleName, busName } = ruleParams(input, checks)
+  const targets = (input.Targets as unknown[]).map((t, i) => checkTarget(t, i, checks))
+  checks.done()
+  const rule = requireRule(bus, busName, ruleName)
+  const merged = new Map(rule.targets.map(t => [t.Id, t]))
+  for (const t of targets) merged.set(t.Id, t)
+  if (merged.size > MAX_TARGETS_PER_RULE) throw limitExceededError('The requested resource exceeds the maximum number allowed.')
+  rule.targets = [...merged.values()]
+  await bus.catalog.persist()
+  return { FailedEntryCount: 0, FailedEntries: [] }
+}
+
+export const removeTargets: ActionHandler = async (bus, input) => {
+  const checks = new Checks()
+  checks.list(input.Ids, 'ids', { required: true, min: 1, max: 100 })
+  const { ruleName, busName } = ruleParams(input, checks)
+  const rule = requireRule(bus, busName, ruleName)
+  const ids = new Set(input.Ids as string[])
+  rule.targets = rule.targets.filter(t => !ids.has(t.Id))
+  await bus.catalog.persist()
+  return { FailedEntryCount: 0, FailedEntries: [] }
+}
+
+export const listTargetsByRule: ActionHandler = async (bus, input) => {
+  const params = pageParams(input)
+  const { ruleName, busName } = ruleParams(input)
+  const rule = requireRule(bus, busName, ruleName)
+  const { items, nextToken } = page(rule.targets, params)
+  return { Targets: items, NextToken: nextToken }
+}

@@ -1,0 +1,33 @@
+// TestEventPattern: does this pattern match this event? The event must be an
+// EventBridge event (id, account, source, time, region, detail-type present).
+import { BusApiError, BusErrorType, validationError } from '../errors.js'
+import { InvalidEventPatternError, matchesPattern, parsePattern } from '../pattern/index.js'
+import { Checks } from '../validate.js'
+import type { ActionHandler } from './common.js'
+
+const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'detail-type']
+
+export const testEventPattern: ActionHandler = async (_bus, input) => {
+  const checks = new Checks()
+  checks.string(input.EventPattern, 'eventPattern', { required: true, max: 4096 })
+  checks.string(input.Event, 'event', { required: true })
+  checks.done()
+  let event: unknown
+  try {
+    event = JSON.parse(input.Event as string)
+  } catch {
+    throw validationError('Parameter Event is not valid.')
+  }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw validationError('Parameter Event is not valid.')
+  for (const field of REQUIRED_EVENT_FIELDS) {
+    if (!((event as Record<string, unknown>)[field] !== undefined)) throw validationError('Parameter Event is not valid.')
+  }
+  let pattern
+  try {
+    pattern = parsePattern(input.EventPattern as string)
+  } catch (err) {
+    if (err instanceof InvalidEventPatternError) throw new BusApiError(BusErrorType.invalidPattern, err.message)
+    throw err
+  }
+  return { Result: matchesPattern(pattern, event) }
+}

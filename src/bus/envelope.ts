@@ -1,0 +1,86 @@
+// PutEvents entries -> the event envelope targets receive. An entry that
+// cannot become an event fails alone, with the ErrorCode AWS uses.
+import { randomUUID } from 'node:crypto'
+import type { EventEnvelope } from './model.js'
+
+export interface PutEventsEntry {
+  Source?: unknown
+  DetailType?: unknown
+  Detail?: unknown
+  Time?: unknown
+  Resources?: unknown
+  EventBusName?: unknown
+  TraceHeader?: unknown
+}
+
+export type EntryOutcome =
+  | { ok: true, event: EventEnvelope, text: string }
+  | { ok: false, errorCode: string, errorMessage: string }
+
+const requiredField = (name: string): EntryOutcome => ({
+  ok: false,
+  errorCode: 'InvalidArgument',
+  errorMessage: `Parameter ${name} is not valid. Reason: ${name} is a required argument.`,
+})
+
+/** Bytes an entry counts against the size limit, as AWS counts them. */
+export function entrySize (entry: PutEventsEntry): number {
+  let size = entry.Time !== undefined && entry.Time !== null ? 14 : 0
+  if (typeof entry.Source === 'string') size += Buffer.byteLength(entry.Source)
+  if (typeof entry.DetailType === 'string') size += Buffer.byteLength(entry.DetailType)
+  if (typeof entry.Detail === 'string') size += Buffer.byteLength(entry.Detail)
+  if (Array.isArray(entry.Resources)) for (const r of entry.Resources) if (typeof r === 'string') size += Buffer.byteLength(r)
+  return size
+}
+
+/** ISO 8601 to the second, as EventBridge writes `time`. */
+export function formatEventTime (ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+}
+
+/** The SDKs send Time as epoch seconds; a string is taken as an ISO date. */
+function parseTime (value: unknown, now: number): number | null {
+  if (value === undefined || value === null) return now
+  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000
+  if (typeof value === 'string') {
+    const ms = Date.parse(value)
+    return Number.isNaN(ms) ? null : ms
+  }
+  return null
+}
+
+export function buildEnvelope (entry: PutEventsEntry, account: string, region: string, now = Date.now()): EntryOutcome {
+  if (typeof entry.Source !== 'string' || entry.Source === '') return requiredField('Source')
+  if (typeof entry.DetailType !== 'string' || entry.DetailType === '') return requiredField('DetailType')
+  if (typeof entry.Detail !== 'string' || entry.Detail === '') return requiredField('Detail')
+  let detail: unknown
+  try {
+    detail = JSON.parse(entry.Detail)
+  } catch {
+    detail = undefined
+  }
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) {
+    return { ok: false, errorCode: 'MalformedDetail', errorMessage: 'Detail is malformed.' }
+  }
+  const time = parseTime(entry.Time, now)
+  if (time === null) return { ok: false, errorCode: 'InvalidArgument', errorMessage: 'Parameter Time is not valid.' }
+  let resources: string[] = []
+  if (entry.Resources !== undefined && entry.Resources !== null) {
+    if (!Array.isArray(entry.Resources) || entry.Resources.some(r => typeof r !== 'string')) {
+      return { ok: false, errorCode: 'InvalidArgument', errorMessage: 'Parameter Resources is not valid.' }
+    }
+    resources = entry.Resources as string[]
+  }
+  const event: EventEnvelope = {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': entry.DetailType,
+    source: entry.Source,
+    account,
+    time: formatEventTime(time),
+    region,
+    resources,
+    detail,
+  }
+  return { ok: true, event, text: JSON.stringify(event) }
+}

@@ -1,0 +1,174 @@
+import { ipBits } from './cidr.js'
+import { IntervalIndex } from './interval-index.js'
+import { CharTrie } from './trie.js'
+import type { Leaf, Matcher, WildcardPattern } from './types.js'
+import { wildcardMatches } from './wildcard.js'
+
+interface WildcardEntry {
+  readonly id: number
+  readonly pattern: WildcardPattern
+}
+
+/**
+ * The selective matchers registered on one field path, each tagged with the
+ * id of the condition it belongs to. `collect` appends the ids of conditions a
+ * value satisfies, by lookup: hash maps for exact values, tries for prefixes,
+ * suffixes and CIDR blocks, a segment tree for numeric ranges. Wildcards are
+ * filed under their literal head (or tail) and verified only when that matches.
+ */
+export class FieldIndex {
+  private readonly exact = new Map<Leaf, number[]>()
+  private readonly ignoreCase = new Map<string, number[]>()
+  private prefixes: CharTrie<number> | null = null
+  private prefixesIgnoreCase: CharTrie<number> | null = null
+  private suffixes: CharTrie<number> | null = null
+  private suffixesIgnoreCase: CharTrie<number> | null = null
+  private cidrs: CharTrie<number> | null = null
+  private numeric: IntervalIndex | null = null
+  private wildcardHeads: CharTrie<WildcardEntry> | null = null
+  private wildcardTails: CharTrie<WildcardEntry> | null = null
+  private readonly wildcardOthers: WildcardEntry[] = []
+  private readonly wildcardScratch: WildcardEntry[] = []
+  private registrations = 0
+  private lowerCaseUsers = 0
+
+  get size (): number {
+    return this.registrations
+  }
+
+  add (m: Matcher, id: number): void {
+    this.registrations++
+    switch (m.kind) {
+      case 'exact': return addTo(this.exact, m.value, id)
+      case 'equalsIgnoreCase':
+        this.lowerCaseUsers++
+        return addTo(this.ignoreCase, m.value, id)
+      case 'prefix':
+        if (m.ignoreCase) {
+          this.lowerCaseUsers++
+          return (this.prefixesIgnoreCase ??= new CharTrie(false)).add(m.value, id)
+        }
+        return (this.prefixes ??= new CharTrie(false)).add(m.value, id)
+      case 'suffix':
+        if (m.ignoreCase) {
+          this.lowerCaseUsers++
+          return (this.suffixesIgnoreCase ??= new CharTrie(true)).add(m.value, id)
+        }
+        return (this.suffixes ??= new CharTrie(true)).add(m.value, id)
+      case 'cidr': return (this.cidrs ??= new CharTrie(false)).add(m.bits, id)
+      case 'numeric': return (this.numeric ??= new IntervalIndex()).add(m.lo, m.loOpen, m.hi, m.hiOpen, id)
+      case 'wildcard': return this.addWildcard({ id, pattern: m.pattern })
+      default: throw new Error(`matcher kind ${m.kind} cannot be indexed`)
+    }
+  }
+
+  remove (m: Matcher, id: number): void {
+    this.registrations--
+    switch (m.kind) {
+      case 'exact': return removeFrom(this.exact, m.value, id)
+      case 'equalsIgnoreCase':
+        this.lowerCaseUsers--
+        return removeFrom(this.ignoreCase, m.value, id)
+      case 'prefix':
+        if (m.ignoreCase) this.lowerCaseUsers--
+        ;(m.ignoreCase ? this.prefixesIgnoreCase : this.prefixes)?.remove(m.value, id)
+        return
+      case 'suffix':
+        if (m.ignoreCase) this.lowerCaseUsers--
+        ;(m.ignoreCase ? this.suffixesIgnoreCase : this.suffixes)?.remove(m.value, id)
+        return
+      case 'cidr':
+        this.cidrs?.remove(m.bits, id)
+        return
+      case 'numeric':
+        this.numeric?.remove(m.lo, m.loOpen, m.hi, m.hiOpen, id)
+        return
+      case 'wildcard': return this.removeWildcard(id, m.pattern)
+      default: throw new Error(`matcher kind ${m.kind} cannot be indexed`)
+    }
+  }
+
+  /** Appends the ids of the conditions this value satisfies (an id may repeat). */
+  collect (v: Leaf, out: number[]): void {
+    const exact = this.exact.get(v)
+    if (exact !== undefined) for (let i = 0; i < exact.length; i++) out.push(exact[i]!)
+    if (typeof v === 'string') {
+      this.prefixes?.collect(v, out)
+      this.suffixes?.collect(v, out)
+      if (this.lowerCaseUsers > 0) {
+        const lower = v.toLowerCase()
+        const ic = this.ignoreCase.get(lower)
+        if (ic !== undefined) for (let i = 0; i < ic.length; i++) out.push(ic[i]!)
+        this.prefixesIgnoreCase?.collect(lower, out)
+        this.suffixesIgnoreCase?.collect(lower, out)
+      }
+      if (this.cidrs !== null && this.cidrs.size > 0) {
+        const bits = ipBits(v)
+        if (bits !== null) this.cidrs.collect(bits, out)
+      }
+      if (this.wildcardHeads !== null || this.wildcardTails !== null || this.wildcardOthers.length > 0) {
+        this.collectWildcards(v, out)
+      }
+    } else if (typeof v === 'number' && this.numeric !== null) {
+      this.numeric.collect(v, out)
+    }
+  }
+
+  private addWildcard (entry: WildcardEntry): void {
+    const segs = entry.pattern.segments
+    const head = segs[0]!
+    const tail = segs[segs.length - 1]!
+    if (head !== '') (this.wildcardHeads ??= new CharTrie(false)).add(head, entry)
+    else if (tail !== '') (this.wildcardTails ??= new CharTrie(true)).add(tail, entry)
+    else this.wildcardOthers.push(entry)
+  }
+
+  private removeWildcard (id: number, pattern: WildcardPattern): void {
+    const segs = pattern.segments
+    const head = segs[0]!
+    const tail = segs[segs.length - 1]!
+    const same = (e: WildcardEntry): boolean => e.id === id && e.pattern.source === pattern.source
+    if (head !== '') removeEntry(this.wildcardHeads, head, same)
+    else if (tail !== '') removeEntry(this.wildcardTails, tail, same)
+    else {
+      const at = this.wildcardOthers.findIndex(same)
+      if (at >= 0) this.wildcardOthers.splice(at, 1)
+    }
+  }
+
+  private collectWildcards (v: string, out: number[]): void {
+    const candidates = this.wildcardScratch
+    candidates.length = 0
+    this.wildcardHeads?.collect(v, candidates)
+    this.wildcardTails?.collect(v, candidates)
+    for (const e of this.wildcardOthers) candidates.push(e)
+    for (let i = 0; i < candidates.length; i++) {
+      const e = candidates[i]!
+      if (wildcardMatches(e.pattern, v)) out.push(e.id)
+    }
+    candidates.length = 0
+  }
+}
+
+function addTo<K> (map: Map<K, number[]>, key: K, id: number): void {
+  const ids = map.get(key)
+  if (ids === undefined) map.set(key, [id])
+  else ids.push(id)
+}
+
+function removeFrom<K> (map: Map<K, number[]>, key: K, id: number): void {
+  const ids = map.get(key)
+  if (ids === undefined) return
+  const at = ids.indexOf(id)
+  if (at >= 0) ids.splice(at, 1)
+  if (ids.length === 0) map.delete(key)
+}
+
+/** Trie entries are objects, so find the stored one by content before removing it. */
+function removeEntry (trie: CharTrie<WildcardEntry> | null, key: string, same: (e: WildcardEntry) => boolean): void {
+  if (trie === null) return
+  const found: WildcardEntry[] = []
+  trie.collect(key, found)
+  const entry = found.find(same)
+  if (entry !== undefined) trie.remove(key, entry)
+}

@@ -1,0 +1,97 @@
+interface Interval {
+  readonly lo: number
+  readonly loOpen: boolean
+  readonly hi: number
+  readonly hiOpen: boolean
+  readonly id: number
+}
+
+/**
+ * Numeric ranges of one field, answering "which ranges contain x" in
+ * O(log n + answers) with a segment tree over the ranges' endpoints.
+ * The tree is rebuilt lazily after rules change.
+ */
+export class IntervalIndex {
+  private readonly intervals: Interval[] = []
+  private points: number[] = []
+  private base = 0
+  private nodes: (number[] | null)[] = []
+  private dirty = false
+
+  get size (): number {
+    return this.intervals.length
+  }
+
+  add (lo: number, loOpen: boolean, hi: number, hiOpen: boolean, id: number): void {
+    this.intervals.push({ lo, loOpen, hi, hiOpen, id })
+    this.dirty = true
+  }
+
+  remove (lo: number, loOpen: boolean, hi: number, hiOpen: boolean, id: number): void {
+    const at = this.intervals.findIndex(r => r.id === id && r.lo === lo && r.hi === hi && r.loOpen === loOpen && r.hiOpen === hiOpen)
+    if (at >= 0) {
+      this.intervals.splice(at, 1)
+      this.dirty = true
+    }
+  }
+
+  collect (x: number, out: number[]): void {
+    if (this.dirty) this.rebuild()
+    let i = this.slotOf(x) + this.base
+    while (i >= 1) {
+      const ids = this.nodes[i]
+      if (ids != null) for (let k = 0; k < ids.length; k++) out.push(ids[k]!)
+      i >>= 1
+    }
+  }
+
+  // Slots: (-inf, p0), [p0], (p0, p1), [p1], ..., [p(m-1)], (p(m-1), +inf) -> 2m + 1 of them.
+  private slotOf (x: number): number {
+    const pts = this.points
+    let lo = 0
+    let hi = pts.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (pts[mid]! < x) lo = mid + 1
+      else hi = mid
+    }
+    return lo < pts.length && pts[lo] === x ? 2 * lo + 1 : 2 * lo
+  }
+
+  private rebuild (): void {
+    const finite = new Set<number>()
+    for (const r of this.intervals) {
+      if (Number.isFinite(r.lo)) finite.add(r.lo)
+      if (Number.isFinite(r.hi)) finite.add(r.hi)
+    }
+    this.points = [...finite].sort((a, b) => a - b)
+    const slots = 2 * this.points.length + 1
+    let base = 1
+    while (base < slots) base <<= 1
+    this.base = base
+    this.nodes = new Array<number[] | null>(2 * base).fill(null)
+    for (const r of this.intervals) {
+      const first = r.lo === -Infinity ? 0 : this.slotOf(r.lo) + (r.loOpen ? 1 : 0)
+      const last = r.hi === Infinity ? slots - 1 : this.slotOf(r.hi) - (r.hiOpen ? 1 : 0)
+      this.insert(first, last, r.id)
+    }
+    this.dirty = false
+  }
+
+  private insert (first: number, last: number, id: number): void {
+    let l = first + this.base
+    let r = last + this.base + 1
+    while (l < r) {
+      if ((l & 1) === 1) this.push(l++, id)
+      if ((r & 1) === 1) this.push(--r, id)
+      l >>= 1
+      r >>= 1
+    }
+  }
+
+  private push (node: number, id: number): void {
+    const ids = this.nodes[node]
+    if (ids == null) this.nodes[node] = [id]
+    else ids.push(id)
+  }
+}

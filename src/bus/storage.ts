@@ -1,0 +1,177 @@
+// The bus's view of the log engine. Every bus is a one-partition topic (one
+// delivery cursor, events in arrival order); target topics may have several
+// partitions, chosen by key like Kafka's default partitioner so Kafka
+// producers and the bus agree. Appends resolve once the records are fsynced.
+import { encodeBatch, decodeBatch, peekBatchSize, AttributeBits } from '../protocol/records/index.js'
+import type { RecordHeader } from '../protocol/records/index.js'
+import { BusError } from './errors.js'
+
+/** The part of src/log's LogManager the bus uses (kept structural so either side can evolve). */
+export interface LogEngine {
+  topic (name: string): { name: string, partitions: number } | undefined
+  createTopic (name: string, partitions: number, configs?: Record<string, string>): Promise<unknown>
+  deleteTopic (name: string): Promise<unknown>
+  partition (topic: string, index: number): PartitionLike | undefined
+  alterConfigs?: (topic: string, configs: Record<string, string>, options: { incremental: boolean, validateOnly: boolean }) => Promise<unknown>
+}
+
+export interface PartitionLike {
+  append (payload: Buffer, options: { requiredAcks: number }): Promise<{ baseOffset: number, lastOffset: number }>
+  flushed (offset: number): Promise<unknown>
+  read (offset: number, maxBytes: number, options?: { isolation?: string }): Promise<{ chunks: Buffer[], highWatermark: number, logStartOffset: number }>
+  waitForData (offset: number, signal?: AbortSignal): Promise<unknown>
+  readonly highWatermark: number
+  readonly logStartOffset: number
+  readonly sizeInBytes: number
+}
+
+export interface BusRecordInput {
+  key: string | null
+  value: string | Buffer
+  headers?: Array<{ key: string, value: string | Buffer | null }>
+  timestamp?: number
+}
+
+export interface BusRecord {
+  offset: number
+  timestamp: number
+  key: Buffer | null
+  value: Buffer | null
+  headers: RecordHeader[]
+}
+
+export interface ReadResult { records: BusRecord[], nextOffset: number, highWatermark: number }
+
+const MAX_TOPIC_NAME = 249
+
+/** Topic holding a bus's events. Bus names are [.-_A-Za-z0-9], all legal in topic names. */
+export function busTopic (busName: string): string {
+  return boundedTopicName(`bus.${busName}`)
+}
+
+/** Topic holding an archive's events. */
+export function archiveTopic (archiveName: string): string {
+  return boundedTopicName(`__bus.archive.${archiveName}`)
+}
+
+function boundedTopicName (name: string): string {
+  if (name.length <= MAX_TOPIC_NAME) return name
+  return `${name.slice(0, MAX_TOPIC_NAME - 9)}.${murmur2(Buffer.from(name)).toString(16).padStart(8, '0')}`
+}
+
+export class BusStorage {
+  constructor (private readonly log: LogEngine) {}
+
+  hasTopic (topic: string): boolean {
+    return this.log.topic(topic) !== undefined
+  }
+
+  async ensureTopic (topic: string, configs?: Record<string, string>, partitions = 1): Promise<void> {
+    if (this.log.topic(topic)) return
+    try {
+      await this.log.createTopic(topic, partitions, configs)
+    } catch (err) {
+      // Another caller may have created it in between.
+      if (!this.log.topic(topic)) throw err
+    }
+  }
+
+  async setConfigs (topic: string, configs: Record<string, string>): Promise<void> {
+    await this.log.alterConfigs?.(topic, configs, { incremental: true, validateOnly: false })
+  }
+
+  async deleteTopic (topic: string): Promise<void> {
+    if (this.log.topic(topic)) await this.log.deleteTopic(topic)
+  }
+
+  private partitionOf (topic: string, index: number): PartitionLike {
+    const p = this.log.partition(topic, index)
+    if (!p) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} partition ${index} does not exist`)
+    return p
+  }
+
+  /** Appends to one partition (by key hash for keyed records) and waits for the fsync. */
+  async append (topic: string, records: BusRecordInput[], partitionKey?: string | null): Promise<{ baseOffset: number, lastOffset: number, partition: number }> {
+    const info = this.log.topic(topic)
+    if (!info) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} does not exist`)
+    const key = partitionKey ?? records[0]?.key ?? null
+    const index = info.partitions <= 1 ? 0 : choosePartition(key, info.partitions)
+    const partition = this.partitionOf(topic, index)
+    const result = await partition.append(encodeBatch(records), { requiredAcks: -1 })
+    await partition.flushed(result.lastOffset)
+    return { ...result, partition: index }
+  }
+
+  /** Records from `offset` on (at most about maxBytes); skips past records deleted by retention. */
+  async read (topic: string, offset: number, maxBytes = 1024 * 1024): Promise<ReadResult> {
+    const partition = this.partitionOf(topic, 0)
+    const from = Math.max(offset, partition.logStartOffset)
+    if (from >= partition.highWatermark) return { records: [], nextOffset: from, highWatermark: partition.highWatermark }
+    const result = await partition.read(from, maxBytes, { isolation: 'read_committed' })
+    const records: BusRecord[] = []
+    let next = from
+    for (const chunk of result.chunks) {
+      let position = 0
+      while (chunk.length - position >= 12) {
+        const size = peekBatchSize(chunk, position)
+        if (size <= 0 || position + size > chunk.length) break
+        const batch = decodeBatch(chunk, position)
+        position += size
+        const lastOffset = batch.header.baseOffset + batch.header.lastOffsetDelta
+        if (lastOffset + 1 > next) next = lastOffset + 1
+        if ((batch.header.attributes & AttributeBits.control) !== 0) continue
+        for (const record of batch.records) {
+          if (record.offset >= from) records.push(record)
+        }
+      }
+    }
+    return { records, nextOffset: next, highWatermark: result.highWatermark }
+  }
+
+  highWatermark (topic: string): number {
+    return this.log.partition(topic, 0)?.highWatermark ?? 0
+  }
+
+  /** Count and bytes of what a one-partition topic holds now. */
+  stats (topic: string): { count: number, bytes: number } {
+    const p = this.log.partition(topic, 0)
+    if (!p) return { count: 0, bytes: 0 }
+    return { count: p.highWatermark - p.logStartOffset, bytes: p.sizeInBytes }
+  }
+
+  async waitForData (topic: string, offset: number, signal: AbortSignal): Promise<void> {
+    await this.partitionOf(topic, 0).waitForData(offset, signal)
+  }
+}
+
+function choosePartition (key: string | Buffer | null, partitions: number): number {
+  if (key === null) return Math.floor(Math.random() * partitions)
+  const bytes = typeof key === 'string' ? Buffer.from(key) : key
+  return (murmur2(bytes) & 0x7fffffff) % partitions
+}
+
+/** Kafka's murmur2 (the default partitioner's hash), so keyed records land where Kafka clients put them. */
+export function murmur2 (data: Buffer): number {
+  const m = 0x5bd1e995
+  const length = data.length
+  let h = (0x9747b28c ^ length) | 0
+  const whole = length & ~3
+  for (let i = 0; i < whole; i += 4) {
+    let k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)
+    k = Math.imul(k, m)
+    k ^= k >>> 24
+    k = Math.imul(k, m)
+    h = Math.imul(h, m) ^ k
+  }
+  const rest = length & 3
+  if (rest === 3) h ^= data[whole + 2] << 16
+  if (rest >= 2) h ^= data[whole + 1] << 8
+  if (rest >= 1) {
+    h ^= data[whole]
+    h = Math.imul(h, m)
+  }
+  h ^= h >>> 13
+  h = Math.imul(h, m)
+  h ^= h >>> 15
+  return h | 0
+}

@@ -1,0 +1,266 @@
+// Delivery for one bus: reads the bus topic from the committed cursor,
+// matches each event against the bus's rules, delivers to every target of
+// every matching rule, copies events into matching archives, and commits the
+// cursor together with the retry queue in one atomic state file. A crash
+// before the commit re-delivers from the old cursor: at-least-once.
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { BusStorage, BusRecord } from '../storage.js'
+import { archiveTopic, busTopic } from '../storage.js'
+import { CoalescingJsonWriter, readJsonFile } from '../json-file.js'
+import type { EventEnvelope, RuleDefinition, TargetDefinition } from '../model.js'
+import type { TargetDeliverer } from './deliverer.js'
+import { DeliveryError } from './delivery-error.js'
+import { backoffDelayMs, exhaustedCondition, ExhaustedCondition, maxEventAgeMs, type BackoffOptions } from './retry-policy.js'
+import { writeDeadLetter } from './dead-letter.js'
+import { runLimited } from './run-limited.js'
+
+/** Record headers the bus itself sets on bus-topic records. */
+export const BusHeader = {
+  /** Deliver only to this rule (scheduled events). */
+  rule: 'tributary-rule',
+  /** Set on replayed events: the replay's name. */
+  replay: 'tributary-replay',
+} as const
+
+export interface BusRouting {
+  matchRules: (event: unknown) => string[]
+  rule: (name: string) => RuleDefinition | undefined
+  matchArchives: (event: unknown) => string[]
+  replayFilterArns: (replayName: string) => string[] | undefined
+}
+
+export interface RetryEntry {
+  ruleName: string
+  targetId: string
+  eventText: string
+  ingestedAt: number
+  retriesDone: number
+  nextAttemptAt: number
+  lastErrorCode: string
+  lastErrorMessage: string
+}
+
+interface DeliveryStateFile { cursor: number, retries: RetryEntry[] }
+
+export interface DispatcherOptions {
+  busName: string
+  stateDir: string
+  storage: BusStorage
+  deliverer: TargetDeliverer
+  routing: BusRouting
+  backoff: BackoffOptions
+  concurrency: number
+  defaultPartitions: number
+  logger?: Logger
+  onDelivered?: (outcome: 'delivered' | 'failed' | 'dead-lettered' | 'dropped') => void
+}
+
+export class BusDispatcher {
+  readonly topic: string
+  readonly statePath: string
+  private cursor = 0
+  private retries: RetryEntry[] = []
+  /** Retries being attempted right now: still persisted until their outcome is. */
+  private readonly inFlight = new Set<RetryEntry>()
+  private readonly writer: CoalescingJsonWriter
+  private readonly abort = new AbortController()
+  private loop: Promise<void> | null = null
+  private retryTimer: NodeJS.Timeout | null = null
+  private retrying = false
+  private closed = false
+
+  constructor (private readonly options: DispatcherOptions) {
+    this.topic = busTopic(options.busName)
+    this.statePath = join(options.stateDir, `${options.busName}.json`)
+    this.writer = new CoalescingJsonWriter(this.statePath, (): DeliveryStateFile => ({ cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
+  }
+
+  get committedOffset (): number { return this.cursor }
+  get pendingRetries (): number { return this.retries.length + this.inFlight.size }
+
+  async start (): Promise<void> {
+    const saved = await readJsonFile<DeliveryStateFile>(this.statePath)
+    if (saved) {
+      this.cursor = saved.cursor
+      this.retries = saved.retries
+    }
+    this.loop = this.run().catch(err => {
+      if (!this.closed) this.options.logger?.error({ err, bus: this.options.busName }, 'bus delivery loop stopped')
+    })
+    this.scheduleRetries()
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    this.abort.abort()
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    await this.loop
+    await this.writer.write()
+  }
+
+  private async run (): Promise<void> {
+    const { storage } = this.options
+    while (!this.closed) {
+      const { records, nextOffset } = await storage.read(this.topic, this.cursor)
+      if (records.length === 0) {
+        if (nextOffset > this.cursor) {
+          this.cursor = nextOffset
+          continue
+        }
+        try {
+          await storage.waitForData(this.topic, this.cursor, this.abort.signal)
+        } catch (err) {
+          if (this.closed) return
+          throw err
+        }
+        continue
+      }
+      await this.process(records)
+      this.cursor = nextOffset
+      await this.writer.write()
+    }
+  }
+
+  private async process (records: BusRecord[]): Promise<void> {
+    const { routing } = this.options
+    const tasks: Array<() => Promise<void>> = []
+    const archived = new Map<string, Array<{ key: string, value: Buffer }>>()
+    for (const record of records) {
+      if (record.value === null) continue
+      const eventText = record.value.toString('utf8')
+      let event: EventEnvelope
+      try {
+        event = JSON.parse(eventText)
+      } catch {
+        this.options.logger?.warn({ bus: this.options.busName, offset: record.offset }, 'skipping a bus record that is not JSON')
+        continue
+      }
+      let onlyRule: string | undefined
+      let replayName: string | undefined
+      for (const h of record.headers) {
+        if (h.key === BusHeader.rule) onlyRule = h.value?.toString()
+        else if (h.key === BusHeader.replay) replayName = h.value?.toString()
+      }
+      const ruleNames = onlyRule !== undefined ? [onlyRule] : routing.matchRules(event)
+      const filterArns = replayName !== undefined ? routing.replayFilterArns(replayName) : undefined
+      for (const name of ruleNames) {
+        const rule = routing.rule(name)
+        if (!rule || rule.state !== 'ENABLED') continue
+        if (filterArns !== undefined && filterArns.length > 0 && !filterArns.includes(rule.arn)) continue
+        for (const target of rule.targets) {
+          tasks.push(() => this.firstAttempt(rule, target, event, eventText, record.timestamp))
+        }
+      }
+      // Replayed and scheduled events are not archived (again).
+      if (onlyRule === undefined && replayName === undefined) {
+        for (const archive of routing.matchArchives(event)) {
+          let list = archived.get(archive)
+          if (!list) archived.set(archive, list = [])
+          list.push({ key: event.id, value: record.value })
+        }
+      }
+    }
+    await runLimited(tasks, this.options.concurrency)
+    for (const [archive, list] of archived) {
+      const topic = archiveTopic(archive)
+      if (!this.options.storage.hasTopic(topic)) continue
+      await this.options.storage.append(topic, list.map(r => ({ key: r.key, value: r.value })))
+    }
+  }
+
+  private async firstAttempt (rule: RuleDefinition, target: TargetDefinition, event: EventEnvelope, eventText: string, ingestedAt: number): Promise<void> {
+    const now = Date.now()
+    if (now - ingestedAt > maxEventAgeMs(target.RetryPolicy)) {
+      await this.giveUp(rule, target, eventText, event.id, 0, 'EventTooOld', 'The event was older than MaximumEventAgeInSeconds before its first attempt', ExhaustedCondition.age)
+      return
+    }
+    try {
+      await this.options.deliverer.deliver(target, { event, eventText, ingestionTime: new Date(ingestedAt).toISOString(), rule })
+      this.options.onDelivered?.('delivered')
+    } catch (err) {
+      await this.failed(rule, target, event.id, eventText, ingestedAt, 0, err)
+    }
+  }
+
+  /** After the attempt following `retriesDone` retries failed: queue another, or give up. */
+  private async failed (rule: RuleDefinition, target: TargetDefinition, eventId: string, eventText: string, ingestedAt: number, retriesDone: number, err: unknown): Promise<void> {
+    this.options.onDelivered?.('failed')
+    const error = err instanceof DeliveryError ? err : new DeliveryError('InternalError', (err as Error)?.message ?? String(err), true)
+    this.options.logger?.debug({ bus: this.options.busName, rule: rule.name, target: target.Id, error: error.message }, 'delivery attempt failed')
+    const nextAttemptAt = Date.now() + backoffDelayMs(retriesDone + 1, this.options.backoff)
+    const condition = error.retryable ? exhaustedCondition(target.RetryPolicy, retriesDone, ingestedAt, nextAttemptAt) : ExhaustedCondition.notRetryable
+    if (condition !== null) {
+      await this.giveUp(rule, target, eventText, eventId, retriesDone, error.errorCode, error.message, condition)
+      return
+    }
+    this.retries.push({ ruleName: rule.name, targetId: target.Id, eventText, ingestedAt, retriesDone, nextAttemptAt, lastErrorCode: error.errorCode, lastErrorMessage: error.message })
+    this.scheduleRetries()
+  }
+
+  private async giveUp (rule: RuleDefinition, target: TargetDefinition, eventText: string, eventId: string, retriesDone: number, errorCode: string, errorMessage: string, condition: string): Promise<void> {
+    const dlq = target.DeadLetterConfig?.Arn
+    if (dlq === undefined) {
+      this.options.onDelivered?.('dropped')
+      this.options.logger?.warn({ bus: this.options.busName, rule: rule.name, target: target.Id, errorCode, errorMessage, condition }, 'event dropped after failed delivery (no dead-letter queue)')
+      return
+    }
+    try {
+      await writeDeadLetter(this.options.storage, {
+        deadLetterArn: dlq, eventId, eventText, ruleArn: rule.arn, targetArn: target.Arn, errorCode, errorMessage, exhaustedCondition: condition, retryAttempts: retriesDone,
+      }, this.options.defaultPartitions)
+      this.options.onDelivered?.('dead-lettered')
+    } catch (err) {
+      this.options.onDelivered?.('dropped')
+      this.options.logger?.error({ err, bus: this.options.busName, rule: rule.name, target: target.Id }, 'could not write to the dead-letter queue')
+    }
+  }
+
+  private scheduleRetries (): void {
+    if (this.closed || this.retrying || this.retries.length === 0) return
+    let earliest = Infinity
+    for (const r of this.retries) if (r.nextAttemptAt < earliest) earliest = r.nextAttemptAt
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(() => { void this.runRetries() }, Math.max(0, earliest - Date.now()))
+    this.retryTimer.unref()
+  }
+
+  private async runRetries (): Promise<void> {
+    this.retryTimer = null
+    this.retrying = true
+    try {
+      const now = Date.now()
+      const due = this.retries.filter(r => r.nextAttemptAt <= now)
+      this.retries = this.retries.filter(r => r.nextAttemptAt > now)
+      for (const entry of due) this.inFlight.add(entry)
+      await runLimited(due.map(entry => () => this.retry(entry)), this.options.concurrency)
+      await this.writer.write()
+    } catch (err) {
+      this.options.logger?.error({ err, bus: this.options.busName }, 'retry round failed')
+    } finally {
+      this.retrying = false
+      this.scheduleRetries()
+    }
+  }
+
+  private async retry (entry: RetryEntry): Promise<void> {
+    try {
+      await this.attemptRetry(entry)
+    } finally {
+      this.inFlight.delete(entry)
+    }
+  }
+
+  private async attemptRetry (entry: RetryEntry): Promise<void> {
+    const rule = this.options.routing.rule(entry.ruleName)
+    const target = rule?.targets.find(t => t.Id === entry.targetId)
+    if (!rule || !target) return // the rule or target is gone: nothing to deliver to
+    const event = JSON.parse(entry.eventText) as EventEnvelope
+    try {
+      await this.options.deliverer.deliver(target, { event, eventText: entry.eventText, ingestionTime: new Date(entry.ingestedAt).toISOString(), rule })
+      this.options.onDelivered?.('delivered')
+    } catch (err) {
+      await this.failed(rule, target, event.id, entry.eventText, entry.ingestedAt, entry.retriesDone + 1, err)
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// A FileSystem that injects faults, for tests: the next operation of a kind
+// fails, the next write is cut short, or the "machine" crashes after N more bytes.
+// A crash makes every later call fail (the process is dead) and `powerLoss()`
+// then throws away what was written but not fsynced, as a power cut would.
+import type { FileHandle, FileSystem } from './fs.js'
+
+export type FaultKind = 'open' | 'write' | 'read' | 'sync' | 'truncate' | 'writeFileAtomic' | 'rename' | 'unlink'
+
+function eio (what: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`EIO: injected fault on ${what}`)
+  err.code = 'EIO'
+  return err
+}
+
+interface Tracked { synced: number, written: number }
+
+export class FaultyFs implements FileSystem {
+  private readonly failures = new Map<FaultKind, number>()
+  private shortWriteBytes = -1
+  private crashBudget = Infinity
+  crashed = false
+  /** Per path: bytes known fsynced and the highest byte written since. */
+  private readonly tracked = new Map<string, Tracked>()
+
+  constructor (private readonly base: FileSystem) {}
+
+  /** The next `times` operations of this kind throw EIO. */
+  failNext (kind: FaultKind, times = 1): void { this.failures.set(kind, times) }
+  /** The next write stores only `bytes` bytes, then throws EIO. */
+  shortWriteNext (bytes: number): void { this.shortWriteBytes = bytes }
+  /** After `bytes` more bytes are written the process is considered dead. */
+  crashAfterBytes (bytes: number): void { this.crashBudget = bytes }
+  /** Crash now. */
+  crash (): void { this.crashed = true }
+
+  /** Drops every byte written after the last fsync of each file (after a crash). */
+  async powerLoss (): Promise<void> {
+    this.crashed = true
+    for (const [path, t] of this.tracked) {
+      if (t.written > t.synced) {
+        const fh = await this.base.open(path, false).catch(() => null)
+        if (fh === null) continue
+        const size = await fh.size()
+        if (size > t.synced) await fh.truncate(t.synced)
+        await fh.close()
+      }
+    }
+    this.tracked.clear()
+  }
+
+  check (kind: FaultKind, what: string): void {
+    if (this.crashed) throw eio(`${what} after crash`)
+    const n = this.failures.get(kind)
+    if (n !== undefined && n > 0) {
+      this.failures.set(kind, n - 1)
+      throw eio(what)
+    }
+  }
+
+  /** How many bytes of a write of `len` get through; -1 means all. */
+  takeWriteBudget (len: number): number {
+    if (this.shortWriteBytes >= 0) {
+      const n = Math.min(this.shortWriteBytes, len)
+      this.shortWriteBytes = -1
+      return n
+    }
+    if (len >= this.crashBudget) {
+      const n = this.crashBudget
+      this.crashBudget = Infinity
+      this.crashed = true
+      return n
+    }
+    this.crashBudget -= len
+    return -1
+  }
+
+  track (path: string): Tracked {
+    let t = this.tracked.get(path)
+    if (t === undefined) { t = { synced: 0, written: 0 }; this.tracked.set(path, t) }
+    return t
+  }
+
+  async open (path: string, create: boolean): Promise<FileHandle> {
+    this.check('open', path)
+    const fh = await this.base.open(path, create)
+    const t = this.track(path)
+    if (t.written === 0) t.synced = t.written = await fh.size()
+    return new FaultyFileHandle(this, path, fh)
+  }
+
+  async readFile (path: string): Promise<Buffer | null> { this.check('read', path); return this.base.readFile(path) }
+  async writeFileAtomic (path: string, data: Buffer | string): Promise<void> {
+    this.check('writeFileAtomic', path)
+    return this.base.writeFileAtomic(path, data)
+  }
+  async mkdir (path: string): Promise<void> { this.check('open', path); return this.base.mkdir(path) }
+  async readdir (path: string): Promise<string[]> { this.check('read', path); return this.base.readdir(path) }
+  async unlink (path: string): Promise<void> { this.check('unlink', path); this.tracked.delete(path); return this.base.unlink(path) }
+  async removeDir (path: string): Promise<void> { this.check('unlink', path); return this.base.removeDir(path) }
+  async rename (from: string, to: string): Promise<void> { this.check('rename', from); return this.base.rename(from, to) }
+  async exists (path: string): Promise<boolean> { this.check('read', path); return this.base.exists(path) }
+  async syncDir (path: string): Promise<void> { this.check('sync', path); return this.base.syncDir(path) }
+}
+
+class FaultyFileHandle implements FileHandle {
+  constructor (private readonly fs: FaultyFs, private readonly path: string, private readonly fh: FileHandle) {}
+
+  async writev (buffers: Buffer[], position: number): Promise<void> {
+    this.fs.check('write', this.path)
+    let total = 0
+    for (const b of buffers) total += b.length
+    const allowed = this.fs.takeWriteBudget(total)
+    const t = this.fs.track(this.path)
+    if (allowed >= 0) {
+      const partial = Buffer.concat(buffers).subarray(0, allowed)
+      if (partial.length > 0) await this.fh.writev([partial], position)
+      t.written = Math.max(t.written, position + allowed)
+      throw eio(`short write to ${this.path} (${allowed} of ${total} bytes)`)
+    }
+    await this.fh.writev(buffers, position)
+    t.written = Math.max(t.written, position + total)
+  }
+
+  async read (buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+    this.fs.check('read', this.path)
+    return this.fh.read(buffer, offset, length, position)
+  }
+
+  async sync (): Promise<void> {
+    this.fs.check('sync', this.path)
+    const t = this.fs.track(this.path)
+    const written = t.written
+    await this.fh.sync()
+    t.synced = Math.max(t.synced, written)
+  }
+
+  async truncate (length: number): Promise<void> {
+    this.fs.check('truncate', this.path)
+    await this.fh.truncate(length)
+    const t = this.fs.track(this.path)
+    t.written = Math.min(t.written, length)
+    t.synced = Math.min(t.synced, length)
+  }
+
+  async size (): Promise<number> { this.fs.check('read', this.path); return this.fh.size() }
+  async close (): Promise<void> { await this.fh.close() }
+}

@@ -1,0 +1,134 @@
+// The one seam between the log engine and the file system. `realFs` is
+// node:fs/promises; `FaultyFs` wraps any FileSystem and injects failures, short
+// writes and crashes (losing unsynced bytes) so recovery can be tested.
+import { constants, promises as fsp } from 'node:fs'
+import { dirname } from 'node:path'
+
+export interface FileHandle {
+  /** Writes all of `buffers` at `position` (loops over short writes). */
+  writev: (buffers: Buffer[], position: number) => Promise<void>
+  /** Positional read; returns the bytes read (less than `length` at end of file). */
+  read: (buffer: Buffer, offset: number, length: number, position: number) => Promise<number>
+  /** fdatasync: data and the size needed to read it back. */
+  sync: () => Promise<void>
+  truncate: (length: number) => Promise<void>
+  size: () => Promise<number>
+  close: () => Promise<void>
+}
+
+export interface FileSystem {
+  /** Opens for reading and writing, creating the file if `create` is set. */
+  open: (path: string, create: boolean) => Promise<FileHandle>
+  /** The whole file, or null if it does not exist. */
+  readFile: (path: string) => Promise<Buffer | null>
+  /** Writes a temporary file, fsyncs it, renames it over `path` and fsyncs the directory. */
+  writeFileAtomic: (path: string, data: Buffer | string) => Promise<void>
+  mkdir: (path: string) => Promise<void>
+  /** Names in the directory; [] if it does not exist. */
+  readdir: (path: string) => Promise<string[]>
+  /** Removes a file; no error if it is already gone. */
+  unlink: (path: string) => Promise<void>
+  /** Removes a directory tree; no error if it is already gone. */
+  removeDir: (path: string) => Promise<void>
+  rename: (from: string, to: string) => Promise<void>
+  exists: (path: string) => Promise<boolean>
+  syncDir: (path: string) => Promise<void>
+}
+
+function isNotFound (err: unknown): boolean {
+  return (err as NodeJS.ErrnoException)?.code === 'ENOENT'
+}
+
+class RealFileHandle implements FileHandle {
+  constructor (private readonly fh: fsp.FileHandle) {}
+
+  async writev (buffers: Buffer[], position: number): Promise<void> {
+    let total = 0
+    for (const b of buffers) total += b.length
+    let { bytesWritten } = await this.fh.writev(buffers, position)
+    while (bytesWritten < total) {
+      // a short write: resubmit what is left, rare on regular files
+      const rest = remainder(buffers, bytesWritten)
+      const r = await this.fh.writev(rest, position + bytesWritten)
+      if (r.bytesWritten === 0) throw new Error('write made no progress')
+      bytesWritten += r.bytesWritten
+    }
+  }
+
+  async read (buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+    let done = 0
+    while (done < length) {
+      const { bytesRead } = await this.fh.read(buffer, offset + done, length - done, position + done)
+      if (bytesRead === 0) break
+      done += bytesRead
+    }
+    return done
+  }
+
+  async sync (): Promise<void> { await this.fh.datasync() }
+  async truncate (length: number): Promise<void> { await this.fh.truncate(length) }
+  async size (): Promise<number> { return (await this.fh.stat()).size }
+  async close (): Promise<void> { await this.fh.close() }
+}
+
+/** The buffers that remain after skipping `skip` bytes. */
+export function remainder (buffers: Buffer[], skip: number): Buffer[] {
+  const out: Buffer[] = []
+  for (const b of buffers) {
+    if (skip >= b.length) { skip -= b.length; continue }
+    out.push(skip > 0 ? b.subarray(skip) : b)
+    skip = 0
+  }
+  return out
+}
+
+let tmpCounter = 0
+
+export const realFs: FileSystem = {
+  async open (path, create) {
+    // O_RDWR|O_CREAT, not 'a+': O_APPEND would ignore the positions we write at
+    const flags = create ? constants.O_RDWR | constants.O_CREAT : constants.O_RDWR
+    return new RealFileHandle(await fsp.open(path, flags, 0o644))
+  },
+  async readFile (path) {
+    try { return await fsp.readFile(path) } catch (err) { if (isNotFound(err)) return null; throw err }
+  },
+  async writeFileAtomic (path, data) {
+    const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`
+    const fh = await fsp.open(tmp, 'w')
+    try {
+      await fh.writeFile(data)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await fsp.rename(tmp, path)
+    await syncDir(dirname(path))
+  },
+  async mkdir (path) { await fsp.mkdir(path, { recursive: true }) },
+  async readdir (path) {
+    try { return await fsp.readdir(path) } catch (err) { if (isNotFound(err)) return []; throw err }
+  },
+  async unlink (path) {
+    try { await fsp.unlink(path) } catch (err) { if (!isNotFound(err)) throw err }
+  },
+  async removeDir (path) { await fsp.rm(path, { recursive: true, force: true }) },
+  async rename (from, to) { await fsp.rename(from, to) },
+  exists,
+  syncDir,
+}
+
+async function exists (path: string): Promise<boolean> {
+  try { await fsp.stat(path); return true } catch (err) { if (isNotFound(err)) return false; throw err }
+}
+
+async function syncDir (path: string): Promise<void> {
+  const fh = await fsp.open(path, 'r')
+  try { await fh.sync() } catch (err) {
+    // some file systems refuse fsync on a directory; the rename is still ordered
+    if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err
+  } finally { await fh.close() }
+}
+
+export { FaultyFs } from './fs-faulty.js'
+export type { FaultKind } from './fs-faulty.js'

@@ -1,0 +1,270 @@
+// The log engine's front door: opens a data directory, owns the topics and
+// their partition logs, persists topic metadata, runs retention, and marks a
+// clean shutdown so the next start need not re-read the logs.
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { resolveTopicConfigs, TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_DEFS, validateTopicConfigs } from './config.js'
+import type { ResolvedTopicConfig, TopicConfigs } from './config.js'
+import { LogError, LogErrorCode } from './errors.js'
+import { realFs } from './fs.js'
+import type { FileSystem } from './fs.js'
+import { PartitionLog } from './partition-log.js'
+import type { AppendValidator } from './partition-log.js'
+
+export interface LogManagerOptions {
+  /** Broker-level defaults for topic configs (Kafka names). */
+  defaults?: TopicConfigs
+  /** Default true: acks=all waits for an fsync (group-committed). */
+  fsyncOnAcksAll?: boolean
+  fs?: FileSystem
+  now?: () => number
+}
+
+export interface TopicInfo {
+  name: string
+  /** UUID string, e.g. "0b7e...-..."; stable across restarts. */
+  topicId: string
+  partitions: number
+  /** Overrides only (what was set on the topic). */
+  configs: TopicConfigs
+}
+
+export interface ConfigEntry {
+  name: string
+  value: string
+  /** 'topic': set on the topic; 'broker': broker default; 'default': Kafka's default. */
+  source: 'topic' | 'broker' | 'default'
+  isDefault: boolean
+  readOnly: boolean
+  sensitive: boolean
+  /** Kafka's DescribeConfigs config type (see ConfigType in ./config.ts). */
+  type: number
+}
+
+interface TopicState {
+  info: TopicInfo
+  resolved: ResolvedTopicConfig
+  logs: PartitionLog[]
+}
+
+const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
+const TOPICS_DIR = 'topics'
+const MAX_TOPIC_NAME = 249
+
+export function validateTopicName (name: string): void {
+  if (name.length === 0 || name.length > MAX_TOPIC_NAME || name === '.' || name === '..' || !/^[a-zA-Z0-9._-]+$/.test(name)) {
+    throw new LogError(LogErrorCode.INVALID_TOPIC, `invalid topic name "${name}": 1-249 characters of [a-zA-Z0-9._-], not "." or ".."`)
+  }
+}
+
+export class LogManager {
+  private readonly topicsByName = new Map<string, TopicState>()
+  private validator: AppendValidator | undefined
+  private closed = false
+  /** True if the previous run ended with close(). */
+  readonly wasCleanShutdown: boolean
+
+  private constructor (
+    readonly dataDir: string,
+    private readonly fs: FileSystem,
+    private readonly defaults: TopicConfigs,
+    private readonly fsyncOnAcksAll: boolean,
+    private readonly now: () => number,
+    clean: boolean,
+  ) {
+    this.wasCleanShutdown = clean
+  }
+
+  static async open (dataDir: string, options: LogManagerOptions = {}): Promise<LogManager> {
+    const fs = options.fs ?? realFs
+    const defaults = options.defaults ?? {}
+    validateTopicConfigs(defaults)
+    await fs.mkdir(join(dataDir, TOPICS_DIR))
+    const marker = join(dataDir, CLEAN_SHUTDOWN_FILE)
+    const clean = await fs.exists(marker)
+    const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
+    for (const name of await fs.readdir(dataDir)) {
+      if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
+    }
+    for (const file of await fs.readdir(join(dataDir, TOPICS_DIR))) {
+      if (!file.endsWith('.json')) continue
+      const raw = await fs.readFile(join(dataDir, TOPICS_DIR, file))
+      if (raw === null) continue
+      const info = JSON.parse(raw.toString('utf8')) as TopicInfo
+      await mgr.openTopic(info)
+    }
+    // from here on a crash is unclean
+    await fs.unlink(marker)
+    await fs.syncDir(dataDir)
+    return mgr
+  }
+
+  private async openTopic (info: TopicInfo): Promise<TopicState> {
+    const state: TopicState = { info, resolved: resolveTopicConfigs(this.defaults, info.configs), logs: [] }
+    this.topicsByName.set(info.name, state)
+    for (let p = 0; p < info.partitions; p++) state.logs.push(await this.openPartition(state, p))
+    return state
+  }
+
+  private openPartition (state: TopicState, partition: number): Promise<PartitionLog> {
+    return PartitionLog.open({
+      fs: this.fs,
+      topic: state.info.name,
+      partition,
+      dir: join(this.dataDir, `${state.info.name}-${partition}`),
+      config: () => state.resolved,
+      fsyncOnAcksAll: this.fsyncOnAcksAll,
+      now: this.now,
+      validator: () => this.validator,
+    })
+  }
+
+  private async saveTopic (info: TopicInfo): Promise<void> {
+    await this.fs.writeFileAtomic(join(this.dataDir, TOPICS_DIR, `${info.name}.json`), JSON.stringify(info))
+  }
+
+  topics (): TopicInfo[] { return [...this.topicsByName.values()].map(s => s.info) }
+  topic (name: string): TopicInfo | undefined { return this.topicsByName.get(name)?.info }
+  partition (name: string, partition: number): PartitionLog | undefined {
+    return this.topicsByName.get(name)?.logs[partition]
+  }
+
+  /** Like partition() but throws UNKNOWN_TOPIC_OR_PARTITION. */
+  requirePartition (name: string, partition: number): PartitionLog {
+    const log = this.partition(name, partition)
+    if (log === undefined) throw new LogError(LogErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic-partition ${name}-${partition}`)
+    return log
+  }
+
+  /** Runs on every append after CRC/size checks, before offsets are assigned (idempotence, transactions). */
+  setAppendValidator (fn: AppendValidator | undefined): void { this.validator = fn }
+
+  async createTopic (name: string, partitions: number, configs: TopicConfigs = {}, options: { validateOnly?: boolean, topicId?: string } = {}): Promise<TopicInfo> {
+    this.assertOpen()
+    validateTopicName(name)
+    if (this.topicsByName.has(name)) throw new LogError(LogErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`)
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) {
+      throw new LogError(LogErrorCode.INVALID_PARTITIONS, `Number of partitions must be at least 1, got ${partitions}`)
+    }
+    validateTopicConfigs(configs)
+    const info: TopicInfo = { name, topicId: options.topicId ?? randomUUID(), partitions, configs: { ...configs } }
+    if (options.validateOnly === true) return info
+    // reserve the name before any await so a concurrent create fails
+    const state: TopicState = { info, resolved: resolveTopicConfigs(this.defaults, info.configs), logs: [] }
+    this.topicsByName.set(name, state)
+    try {
+      for (let p = 0; p < partitions; p++) state.logs.push(await this.openPartition(state, p))
+      await this.saveTopic(info)
+    } catch (err) {
+      this.topicsByName.delete(name)
+      for (const log of state.logs) await log.close().catch(() => {})
+      throw err
+    }
+    return info
+  }
+
+  async deleteTopic (name: string): Promise<void> {
+    this.assertOpen()
+    const state = this.requireTopic(name)
+    this.topicsByName.delete(name)
+    // removing the metadata is the commit point; directories go after
+    await this.fs.unlink(join(this.dataDir, TOPICS_DIR, `${name}.json`))
+    await this.fs.syncDir(join(this.dataDir, TOPICS_DIR))
+    for (const log of state.logs) {
+      await log.close()
+      const dir = join(this.dataDir, `${name}-${log.partition}`)
+      const doomed = `${dir}.${state.info.topicId}-delete`
+      await this.fs.rename(dir, doomed)
+      await this.fs.removeDir(doomed)
+    }
+  }
+
+  /** Grows a topic to `totalPartitions` partitions. */
+  async createPartitions (name: string, totalPartitions: number, options: { validateOnly?: boolean } = {}): Promise<TopicInfo> {
+    this.assertOpen()
+    const state = this.requireTopic(name)
+    if (!Number.isInteger(totalPartitions) || totalPartitions <= state.info.partitions) {
+      throw new LogError(LogErrorCode.INVALID_PARTITIONS,
+        `Topic currently has ${state.info.partitions} partitions, which is higher than or equal to the requested ${totalPartitions}.`)
+    }
+    if (options.validateOnly === true) return state.info
+    for (let p = state.info.partitions; p < totalPartitions; p++) state.logs.push(await this.openPartition(state, p))
+    state.info = { ...state.info, partitions: totalPartitions }
+    await this.saveTopic(state.info)
+    return state.info
+  }
+
+  /** Every topic config with its effective value and where it comes from. */
+  describeConfigs (name: string): ConfigEntry[] {
+    const state = this.requireTopic(name)
+    return Object.keys(TOPIC_CONFIG_DEFAULTS).sort().map(key => {
+      const own = state.info.configs[key]
+      const broker = this.defaults[key]
+      const source = own !== undefined ? 'topic' : broker !== undefined ? 'broker' : 'default'
+      return {
+        name: key,
+        value: own ?? broker ?? TOPIC_CONFIG_DEFAULTS[key]!,
+        source,
+        isDefault: source === 'default',
+        readOnly: false,
+        sensitive: false,
+        type: TOPIC_CONFIG_DEFS[key]!.type,
+      } satisfies ConfigEntry
+    })
+  }
+
+  /**
+   * Changes a topic's overrides. `incremental` (IncrementalAlterConfigs): keys
+   * with a string are set, keys with null revert to the default, others kept.
+   * Otherwise (AlterConfigs) the given map replaces all overrides.
+   */
+  async alterConfigs (name: string, changes: Record<string, string | null>, options: { incremental?: boolean, validateOnly?: boolean } = {}): Promise<TopicInfo> {
+    this.assertOpen()
+    const state = this.requireTopic(name)
+    const next: TopicConfigs = options.incremental === true ? { ...state.info.configs } : {}
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) {
+        if (TOPIC_CONFIG_DEFS[key] === undefined) throw new LogError(LogErrorCode.INVALID_CONFIG, `Unknown topic config name: ${key}`)
+        delete next[key]
+      } else next[key] = value
+    }
+    validateTopicConfigs(next)
+    if (options.validateOnly === true) return state.info
+    state.info = { ...state.info, configs: next }
+    state.resolved = resolveTopicConfigs(this.defaults, next)
+    await this.saveTopic(state.info)
+    return state.info
+  }
+
+  /** Applies retention.ms / retention.bytes to every partition; the broker calls this on a timer. */
+  async enforceRetention (nowMs: number = this.now()): Promise<number> {
+    let deleted = 0
+    for (const state of this.topicsByName.values()) {
+      for (const log of state.logs) deleted += await log.enforceRetention(nowMs)
+    }
+    return deleted
+  }
+
+  /** Flushes and closes every log, then writes the clean-shutdown marker. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    let failed = false
+    for (const state of this.topicsByName.values()) {
+      for (const log of state.logs) {
+        await log.close().catch(() => { failed = true })
+      }
+    }
+    if (!failed) await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), String(this.now()))
+  }
+
+  private requireTopic (name: string): TopicState {
+    const state = this.topicsByName.get(name)
+    if (state === undefined) throw new LogError(LogErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`)
+    return state
+  }
+
+  private assertOpen (): void {
+    if (this.closed) throw new LogError(LogErrorCode.CLOSED, 'log manager is closed')
+  }
+}

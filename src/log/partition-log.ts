@@ -1,0 +1,362 @@
+// One partition's log: a list of segments, the write pipeline (offsets assigned
+// as batches are written, concurrent appends coalesced into one writev), group
+// commit, reads of whole batches, long-poll waiters, retention and log start.
+import { join } from 'node:path'
+import { splitBatches } from '../protocol/records/split.js'
+import type { BatchHeader } from '../protocol/records/batch-header.js'
+import { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/records/rewrite.js'
+import type { ResolvedTopicConfig } from './config.js'
+import { fromRecordsError, LogError, LogErrorCode, storageError } from './errors.js'
+import type { FileSystem } from './fs.js'
+import { GroupCommit } from './group-commit.js'
+import { Segment } from './segment.js'
+import { loadSegments } from './partition-open.js'
+import { findOffsetForTimestamp } from './timestamp-lookup.js'
+import type { TimestampLookup } from './timestamp-lookup.js'
+import { WriteQueue } from './write-queue.js'
+import type { PendingAppend } from './write-queue.js'
+
+export type { TimestampLookup }
+
+export interface AppendOptions {
+  /** Kafka acks: informational here; acks=all callers await ackAll() afterwards. */
+  requiredAcks?: number
+}
+
+export interface AppendResult {
+  baseOffset: number
+  lastOffset: number
+  /** The time stamped on the batches if the topic uses LogAppendTime, else -1. */
+  logAppendTime: number
+  logStartOffset: number
+  recordCount: number
+}
+
+export interface ReadOptions {
+  isolation?: 'read_uncommitted' | 'read_committed'
+  /** Return the first batch even if larger than maxBytes (Kafka's rule). Default true. */
+  minOneBatch?: boolean
+}
+
+export interface ReadResult {
+  /** Whole batches, ready to send as they are. */
+  chunks: Buffer[]
+  bytes: number
+  highWatermark: number
+  lastStableOffset: number
+  logStartOffset: number
+  abortedTransactions: Array<{ producerId: number, firstOffset: number }>
+}
+
+/** Called with the parsed headers of every append before offsets are assigned; may throw a LogError. */
+export type AppendValidator = (topic: string, partition: number, headers: BatchHeader[]) => void
+
+export interface PartitionContext {
+  fs: FileSystem
+  topic: string
+  partition: number
+  dir: string
+  config: () => ResolvedTopicConfig
+  fsyncOnAcksAll: boolean
+  now: () => number
+  validator: () => AppendValidator | undefined
+}
+
+const LOG_START_FILE = 'log-start-offset'
+/** Deleted segments' files stay open this long so in-flight reads finish. */
+const DELETED_SEGMENT_CLOSE_DELAY_MS = 30_000
+
+export class PartitionLog {
+  readonly topic: string
+  readonly partition: number
+  segments: Segment[]
+  logStartOffset: number
+  /** Next offset to assign; with one replica this is also the high watermark. */
+  logEndOffset: number
+  private readonly commit: GroupCommit
+  private readonly queue: WriteQueue
+  private dataWaiters: Array<{ offset: number, resolve: () => void }> = []
+  private failure: LogError | null = null
+  private closed = false
+  private flushTimer: NodeJS.Timeout | null = null
+  private messagesSinceFlush = 0
+  private readonly pendingCloses = new Set<Segment>()
+
+  private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number) {
+    this.topic = ctx.topic
+    this.partition = ctx.partition
+    this.segments = segments
+    this.logEndOffset = segments[segments.length - 1]!.nextOffset
+    this.logStartOffset = Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.logEndOffset)
+    this.commit = new GroupCommit(this.logEndOffset, () => this.logEndOffset, () => this.active.sync(),
+      err => { this.fail(storageError('fsync failed', err)) })
+    this.queue = new WriteQueue({
+      active: () => this.active,
+      roll: () => this.roll(),
+      config: ctx.config,
+      now: ctx.now,
+      assign: (p, next) => this.assignOffsets(p, next),
+      committed: (group, next) => this.onWritten(group, next),
+      failed: (err) => this.onWriteFailed(err),
+    })
+  }
+
+  /** Opens (or creates) the partition directory, recovering segments as needed. */
+  static async open (ctx: PartitionContext): Promise<PartitionLog> {
+    await ctx.fs.mkdir(ctx.dir)
+    const raw = await ctx.fs.readFile(join(ctx.dir, LOG_START_FILE))
+    const savedStart = raw === null ? 0 : Number(raw.toString('utf8').trim()) || 0
+    const segments = await loadSegments(ctx, savedStart)
+    return new PartitionLog(ctx, segments, savedStart)
+  }
+
+  get active (): Segment { return this.segments[this.segments.length - 1]! }
+  get highWatermark (): number { return this.logEndOffset }
+  /** No transactions yet: everything below the high watermark is stable. */
+  get lastStableOffset (): number { return this.logEndOffset }
+  get sizeInBytes (): number { let n = 0; for (const s of this.segments) n += s.size; return n }
+  /** Every offset below this is fsynced. */
+  get durableEnd (): number { return this.commit.durableEnd }
+
+  /**
+   * Validates and appends a produce payload (one or more batches). Resolves once
+   * the bytes reached the OS (acks=1 point); offsets are written into the batches
+   * in place, so `payload` must not be reused by the caller.
+   */
+  append (payload: Buffer, _options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.failure !== null) return Promise.reject(this.failure)
+    if (this.closed) return Promise.reject(new LogError(LogErrorCode.CLOSED, 'log is closed'))
+    const cfg = this.ctx.config()
+    let pending: PendingAppend
+    try {
+      const spans = splitBatches(payload, { maxBatchBytes: cfg.maxMessageBytes })
+      if (payload.length > cfg.segmentBytes) {
+        throw new LogError(LogErrorCode.RECORD_LIST_TOO_LARGE, `${payload.length} bytes exceed segment.bytes ${cfg.segmentBytes}`)
+      }
+      const validator = this.ctx.validator()
+      if (validator !== undefined) validator(this.topic, this.partition, spans.map(s => s.header))
+      let records = 0
+      for (const s of spans) records += s.header.recordCount
+      pending = { payload, spans, records, baseOffset: -1, lastOffset: -1, logAppendTime: -1, resolve: () => {}, reject: () => {} }
+    } catch (err) {
+      return Promise.reject(fromRecordsError(err))
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      pending.resolve = () => resolve({
+        baseOffset: pending.baseOffset,
+        lastOffset: pending.lastOffset,
+        logAppendTime: pending.logAppendTime,
+        logStartOffset: this.logStartOffset,
+        recordCount: pending.records,
+      })
+      pending.reject = reject
+      this.queue.push(pending)
+    })
+  }
+
+  private assignOffsets (p: PendingAppend, next: number): number {
+    const logAppendTime = this.ctx.config().logAppendTime ? this.ctx.now() : -1
+    p.baseOffset = next
+    p.logAppendTime = logAppendTime
+    for (const span of p.spans) {
+      setBaseOffset(p.payload, span.position, next)
+      setPartitionLeaderEpoch(p.payload, span.position, 0)
+      if (logAppendTime >= 0) {
+        setLogAppendTime(p.payload, span.position, span.size, logAppendTime)
+        span.header.maxTimestamp = logAppendTime
+      }
+      span.header.baseOffset = next
+      next += span.header.lastOffsetDelta + 1
+    }
+    p.lastOffset = next - 1
+    return next
+  }
+
+  private onWritten (group: PendingAppend[], next: number): void {
+    this.logEndOffset = next
+    for (const p of group) { this.messagesSinceFlush += p.records; p.resolve() }
+    this.commit.kick()
+    this.applyFlushPolicy()
+    if (this.dataWaiters.length > 0) this.wakeWaiters()
+  }
+
+  private onWriteFailed (err: unknown): void {
+    // the queue already truncated the partial write away; if that failed too the log is unusable
+    if (err instanceof LogError && err.code === LogErrorCode.STORAGE_ERROR && /truncate/.test(err.message)) this.fail(err)
+  }
+
+  private fail (err: LogError): void {
+    if (this.failure !== null) return
+    this.failure = err
+    this.commit.failAll(err)
+  }
+
+  private applyFlushPolicy (): void {
+    const cfg = this.ctx.config()
+    if (this.messagesSinceFlush >= cfg.flushMessages) {
+      this.messagesSinceFlush = 0
+      this.commit.requestSync().catch(() => {})
+    } else if (Number.isFinite(cfg.flushMs) && this.flushTimer === null) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null
+        this.messagesSinceFlush = 0
+        this.commit.requestSync().catch(() => {})
+      }, cfg.flushMs)
+      this.flushTimer.unref()
+    }
+  }
+
+  /** Resolves once every offset <= `offset` is fsynced (group-committed). */
+  flushed (offset: number): Promise<void> {
+    if (this.failure !== null && offset >= this.commit.durableEnd) return Promise.reject(this.failure)
+    return this.commit.waitFor(offset)
+  }
+
+  /** What an acks=all producer waits for under the configured flush policy. */
+  ackAll (offset: number): Promise<void> {
+    return this.ctx.fsyncOnAcksAll ? this.flushed(offset) : Promise.resolve()
+  }
+
+  /** Closes the current active segment (fsync + index files) and starts a new one. */
+  private async roll (): Promise<Segment> {
+    const old = this.active
+    await old.sync()
+    await old.writeIndexes()
+    const seg = await Segment.create(this.ctx.fs, this.ctx.dir, old.nextOffset, this.ctx.now(), () => this.ctx.config().indexIntervalBytes)
+    this.segments.push(seg)
+    return seg
+  }
+
+  /** Whole batches from the one containing `fetchOffset`. */
+  async read (fetchOffset: number, maxBytes: number, options: ReadOptions = {}): Promise<ReadResult> {
+    const hw = this.logEndOffset
+    const result: ReadResult = {
+      chunks: [], bytes: 0, highWatermark: hw, lastStableOffset: this.lastStableOffset,
+      logStartOffset: this.logStartOffset, abortedTransactions: [],
+    }
+    if (fetchOffset < this.logStartOffset || fetchOffset > hw) {
+      throw new LogError(LogErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${fetchOffset} is outside [${this.logStartOffset}, ${hw}] of ${this.topic}-${this.partition}`)
+    }
+    const minOne = options.minOneBatch ?? true
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length && fetchOffset < hw; i++) {
+      const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne)
+      if (r !== null) {
+        result.chunks = r.chunks
+        result.bytes = r.bytes
+        break
+      }
+    }
+    return result
+  }
+
+  /** Index of the last segment whose base offset is <= offset. */
+  segmentIndexFor (offset: number): number {
+    let lo = 0
+    let hi = this.segments.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid; else hi = mid - 1
+    }
+    return lo
+  }
+
+  /** Long poll: resolves when the high watermark passes `offset`, or when `signal` aborts. */
+  waitForData (offset: number, signal?: AbortSignal): Promise<void> {
+    if (this.logEndOffset > offset || this.closed || signal?.aborted === true) return Promise.resolve()
+    return new Promise(resolve => {
+      const waiter = { offset, resolve }
+      this.dataWaiters.push(waiter)
+      signal?.addEventListener('abort', () => {
+        this.dataWaiters = this.dataWaiters.filter(w => w !== waiter)
+        resolve()
+      }, { once: true })
+    })
+  }
+
+  private wakeWaiters (): void {
+    const end = this.logEndOffset
+    const keep: typeof this.dataWaiters = []
+    for (const w of this.dataWaiters) {
+      if (w.offset < end || this.closed) w.resolve(); else keep.push(w)
+    }
+    this.dataWaiters = keep
+  }
+
+  /** ListOffsets: -1 latest, -2 earliest, -3 max timestamp, else first record with timestamp >= ts. */
+  async offsetForTimestamp (timestamp: number): Promise<TimestampLookup | null> {
+    if (timestamp === -1) return { offset: this.logEndOffset, timestamp: -1 }
+    if (timestamp === -2) return { offset: this.logStartOffset, timestamp: -1 }
+    return findOffsetForTimestamp(this.segments, this.logStartOffset, this.logEndOffset, timestamp)
+  }
+
+  /** DeleteRecords: moves the log start offset up (-1 = high watermark) and drops whole segments below it. */
+  async deleteRecordsBefore (offset: number): Promise<number> {
+    const target = offset === -1 ? this.logEndOffset : offset
+    if (target < 0 || target > this.logEndOffset) {
+      throw new LogError(LogErrorCode.OFFSET_OUT_OF_RANGE, `cannot delete records before ${offset}: high watermark is ${this.logEndOffset}`)
+    }
+    if (target > this.logStartOffset) await this.advanceLogStart(target)
+    return this.logStartOffset
+  }
+
+  private async advanceLogStart (offset: number): Promise<void> {
+    this.logStartOffset = offset
+    await this.ctx.fs.writeFileAtomic(join(this.ctx.dir, LOG_START_FILE), String(offset))
+    while (this.segments.length > 1 && this.segments[0]!.nextOffset <= offset) {
+      await this.dropOldestSegment()
+    }
+  }
+
+  private async dropOldestSegment (): Promise<void> {
+    const seg = this.segments.shift()!
+    await this.ctx.fs.unlink(seg.indexPath)
+    await this.ctx.fs.unlink(seg.timeIndexPath)
+    await this.ctx.fs.unlink(seg.logPath)
+    // unlinked files stay readable through the open handle; close it later
+    this.pendingCloses.add(seg)
+    setTimeout(() => { if (this.pendingCloses.delete(seg)) seg.close().catch(() => {}) }, DELETED_SEGMENT_CLOSE_DELAY_MS).unref()
+  }
+
+  /** Deletes old non-active segments past retention.ms / retention.bytes. Returns segments deleted. */
+  async enforceRetention (nowMs: number): Promise<number> {
+    const cfg = this.ctx.config()
+    if (!cfg.cleanupPolicy.includes('delete')) return 0
+    let deleted = 0
+    let total = this.sizeInBytes
+    let newStart = this.logStartOffset
+    for (let i = 0; i < this.segments.length - 1; i++) {
+      const seg = this.segments[i]!
+      const expired = Number.isFinite(cfg.retentionMs) && seg.maxTimestamp >= 0 && seg.maxTimestamp < nowMs - cfg.retentionMs
+      const oversize = Number.isFinite(cfg.retentionBytes) && total - seg.size >= cfg.retentionBytes
+      if (!expired && !oversize) break
+      total -= seg.size
+      newStart = Math.max(newStart, seg.nextOffset)
+      deleted++
+    }
+    if (deleted > 0) await this.advanceLogStart(newStart)
+    return deleted
+  }
+
+  /** Waits for pending writes, fsyncs, writes the active segment's indexes and closes files. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer)
+    await this.queue.drained()
+    this.wakeWaiters()
+    if (this.failure === null) {
+      await this.commit.requestSync()
+      await this.active.writeIndexes()
+    }
+    this.commit.failAll(new LogError(LogErrorCode.CLOSED, 'log is closed'))
+    for (const seg of this.pendingCloses) await seg.close().catch(() => {})
+    this.pendingCloses.clear()
+    for (const seg of this.segments) await seg.close()
+  }
+
+  /** Removes the partition's files (topic deletion); the log must be closed. */
+  async deleteFiles (): Promise<void> {
+    await this.ctx.fs.removeDir(this.ctx.dir)
+  }
+}

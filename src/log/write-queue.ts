@@ -1,0 +1,127 @@
+// The write pipeline of one partition. Appends queue up while a write is in
+// flight and the next write takes them all in one writev: fewer syscalls and
+// fewer fsyncs under load, no copy of the batches. Offsets are assigned just
+// before the write, so a failed write leaves no gap.
+import type { BatchSpan } from '../protocol/records/split.js'
+import type { ResolvedTopicConfig } from './config.js'
+import { storageError } from './errors.js'
+import type { Segment } from './segment.js'
+
+export interface PendingAppend {
+  payload: Buffer
+  spans: BatchSpan[]
+  records: number
+  baseOffset: number
+  lastOffset: number
+  logAppendTime: number
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
+export interface WriteQueueHooks {
+  active: () => Segment
+  roll: () => Promise<Segment>
+  config: () => ResolvedTopicConfig
+  now: () => number
+  /** Writes offsets into the batches of `p` starting at `next`; returns the offset after them. */
+  assign: (p: PendingAppend, next: number) => number
+  /** The group is on the OS; the log end is now `next`. */
+  committed: (group: PendingAppend[], next: number) => void
+  failed: (err: unknown) => void
+}
+
+/** Upper bound of one coalesced write, to keep latency of the first waiter bounded. */
+const MAX_GROUP_BYTES = 16 * 1024 * 1024
+
+export class WriteQueue {
+  private pending: PendingAppend[] = []
+  /** Set and cleared synchronously by drain(), so a push never lands in a finished loop. */
+  private draining = false
+  private running: Promise<void> = Promise.resolve()
+
+  constructor (private readonly hooks: WriteQueueHooks) {}
+
+  push (p: PendingAppend): void {
+    this.pending.push(p)
+    if (!this.draining) {
+      this.draining = true
+      this.running = this.drain()
+    }
+  }
+
+  /** Resolves when everything queued so far is written (or failed). */
+  async drained (): Promise<void> {
+    while (this.draining) await this.running
+  }
+
+  private async drain (): Promise<void> {
+    for (;;) {
+      // checked and cleared in the same synchronous step as the last resolve
+      if (this.pending.length === 0) { this.draining = false; return }
+      try {
+        await this.drainOnce()
+      } catch (err) {
+        this.failGroup(this.pending.splice(0), storageError('write pipeline failed', err))
+      }
+    }
+  }
+
+  private async drainOnce (): Promise<void> {
+    {
+      let seg = this.hooks.active()
+      const cfg = this.hooks.config()
+      const first = this.pending[0]!
+      const now = this.hooks.now()
+      try {
+        if (!seg.isEmpty && (seg.size + first.payload.length > cfg.segmentBytes || now - seg.createdMs >= cfg.segmentMs)) {
+          seg = await this.hooks.roll()
+        }
+      } catch (err) {
+        this.failGroup(this.pending.splice(0), storageError('segment roll failed', err))
+        return
+      }
+      let bytes = 0
+      let n = 0
+      while (n < this.pending.length) {
+        const len = this.pending[n]!.payload.length
+        if (n > 0 && (seg.size + bytes + len > cfg.segmentBytes || bytes + len > MAX_GROUP_BYTES)) break
+        bytes += len
+        n++
+      }
+      const group = this.pending.splice(0, n)
+      await this.writeGroup(seg, group, now)
+    }
+  }
+
+  private async writeGroup (seg: Segment, group: PendingAppend[], now: number): Promise<void> {
+    const startOffset = seg.nextOffset
+    let next = startOffset
+    for (const p of group) next = this.hooks.assign(p, next)
+    const position = seg.size
+    try {
+      await seg.fh.writev(group.map(p => p.payload), position)
+    } catch (err) {
+      // cut whatever part of the write landed, so the file ends at a batch boundary
+      let cause: unknown = err
+      try { await seg.fh.truncate(position) } catch (truncErr) { cause = storageError('truncate after failed write failed', truncErr) }
+      this.failGroup(group, cause === err ? storageError('write failed', err) : cause)
+      return
+    }
+    if (seg.isEmpty) seg.createdMs = now
+    let pos = position
+    for (const p of group) {
+      for (const span of p.spans) {
+        const h = span.header
+        seg.onAppended(pos, span.size, { baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, maxTimestamp: h.maxTimestamp })
+        pos += span.size
+      }
+    }
+    seg.size = pos
+    this.hooks.committed(group, next)
+  }
+
+  private failGroup (group: PendingAppend[], err: unknown): void {
+    for (const p of group) p.reject(err)
+    this.hooks.failed(err)
+  }
+}

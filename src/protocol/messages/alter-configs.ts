@@ -1,0 +1,43 @@
+// AlterConfigs (key 33): replaces a resource's whole configuration.
+// Fields, version ranges and tags transcribed from Apache Kafka's AlterConfigsRequest.json
+// and AlterConfigsResponse.json (versions 0-2); we serve 0-2.
+import type { ApiSpec, MessageSpec } from './spec.js'
+
+const request: MessageSpec = {
+  name: 'AlterConfigsRequest',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'resources', type: [
+      { name: 'resourceType', type: 'int8', versions: '0+' },
+      { name: 'resourceName', type: 'string', versions: '0+' },
+      { name: 'configs', type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' }
+      ], array: true, versions: '0+' }
+    ], array: true, versions: '0+' },
+    { name: 'validateOnly', type: 'bool', versions: '0+' }
+  ]
+}
+
+const response: MessageSpec = {
+  name: 'AlterConfigsResponse',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    { name: 'responses', type: [
+      { name: 'errorCode', type: 'int16', versions: '0+' },
+      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      { name: 'resourceType', type: 'int8', versions: '0+' },
+      { name: 'resourceName', type: 'string', versions: '0+' }
+    ], array: true, versions: '0+' }
+  ]
+}
+
+export const alterConfigsApi: ApiSpec = {
+  apiKey: 33,
+  name: 'AlterConfigs',
+  minVersion: 0,
+  maxVersion: 2,
+  request,
+  response
+}

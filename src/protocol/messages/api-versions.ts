@@ -1,0 +1,50 @@
+// ApiVersions (key 18): the versions of every API the broker serves. Its response
+// always travels with response header v0 (see ../headers.ts); a request at an
+// unsupported version is answered in v0 with UNSUPPORTED_VERSION (35).
+// Fields, version ranges and tags transcribed from Apache Kafka's ApiVersionsRequest.json
+// and ApiVersionsResponse.json (versions 0-4); we serve 0-3.
+import type { ApiSpec, MessageSpec } from './spec.js'
+
+const request: MessageSpec = {
+  name: 'ApiVersionsRequest',
+  flexibleVersions: '3+',
+  fields: [
+    { name: 'clientSoftwareName', type: 'string', versions: '3+' },
+    { name: 'clientSoftwareVersion', type: 'string', versions: '3+' }
+  ]
+}
+
+const response: MessageSpec = {
+  name: 'ApiVersionsResponse',
+  flexibleVersions: '3+',
+  fields: [
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'apiKeys', type: [
+      { name: 'apiKey', type: 'int16', versions: '0+' },
+      { name: 'minVersion', type: 'int16', versions: '0+' },
+      { name: 'maxVersion', type: 'int16', versions: '0+' }
+    ], array: true, versions: '0+' },
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'supportedFeatures', type: [
+      { name: 'name', type: 'string', versions: '3+' },
+      { name: 'minVersion', type: 'int16', versions: '3+' },
+      { name: 'maxVersion', type: 'int16', versions: '3+' }
+    ], array: true, versions: '3+', taggedVersions: '3+', tag: 0 },
+    { name: 'finalizedFeaturesEpoch', type: 'int64', versions: '3+', taggedVersions: '3+', tag: 1, default: -1n },
+    { name: 'finalizedFeatures', type: [
+      { name: 'name', type: 'string', versions: '3+' },
+      { name: 'maxVersionLevel', type: 'int16', versions: '3+' },
+      { name: 'minVersionLevel', type: 'int16', versions: '3+' }
+    ], array: true, versions: '3+', taggedVersions: '3+', tag: 2 },
+    { name: 'zkMigrationReady', type: 'bool', versions: '3+', taggedVersions: '3+', tag: 3 }
+  ]
+}
+
+export const apiVersionsApi: ApiSpec = {
+  apiKey: 18,
+  name: 'ApiVersions',
+  minVersion: 0,
+  maxVersion: 3,
+  request,
+  response
+}

@@ -1,0 +1,42 @@
+// CreatePartitions (key 37): raises a topic's partition count.
+// Fields, version ranges and tags transcribed from Apache Kafka's CreatePartitionsRequest.json
+// and CreatePartitionsResponse.json (versions 0-3); we serve 0-3.
+import type { ApiSpec, MessageSpec } from './spec.js'
+
+const request: MessageSpec = {
+  name: 'CreatePartitionsRequest',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'topics', type: [
+      { name: 'name', type: 'string', versions: '0+' },
+      { name: 'count', type: 'int32', versions: '0+' },
+      { name: 'assignments', type: [
+        { name: 'brokerIds', type: 'int32', array: true, versions: '0+' }
+      ], array: true, versions: '0+', nullableVersions: '0+' }
+    ], array: true, versions: '0+' },
+    { name: 'timeoutMs', type: 'int32', versions: '0+' },
+    { name: 'validateOnly', type: 'bool', versions: '0+' }
+  ]
+}
+
+const response: MessageSpec = {
+  name: 'CreatePartitionsResponse',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
+    { name: 'results', type: [
+      { name: 'name', type: 'string', versions: '0+' },
+      { name: 'errorCode', type: 'int16', versions: '0+' },
+      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null }
+    ], array: true, versions: '0+' }
+  ]
+}
+
+export const createPartitionsApi: ApiSpec = {
+  apiKey: 37,
+  name: 'CreatePartitions',
+  minVersion: 0,
+  maxVersion: 3,
+  request,
+  response
+}

@@ -1,0 +1,99 @@
+// Fetch (key 1): reads record batches. v4 adds isolation level, last stable offset
+// and aborted transactions, v5 log start offset, v7 fetch sessions, v9 current
+// leader epoch, v11 rack / preferred read replica, v12+ flexible, v13 topic ids
+// instead of names. Records are sent as stored (Buffer or Buffer[] on encode).
+// Fields, version ranges and tags transcribed from Apache Kafka's FetchRequest.json
+// and FetchResponse.json (versions 0-17); we serve 4-13.
+import type { ApiSpec, MessageSpec } from './spec.js'
+
+const request: MessageSpec = {
+  name: 'FetchRequest',
+  flexibleVersions: '12+',
+  fields: [
+    { name: 'clusterId', type: 'string', versions: '12+', nullableVersions: '12+', taggedVersions: '12+', tag: 0, default: null },
+    { name: 'replicaId', type: 'int32', versions: '0-14', default: -1 },
+    { name: 'replicaState', type: [
+      { name: 'replicaId', type: 'int32', versions: '15+', default: -1 },
+      { name: 'replicaEpoch', type: 'int64', versions: '15+', default: -1n }
+    ], versions: '15+', taggedVersions: '15+', tag: 1 },
+    { name: 'maxWaitMs', type: 'int32', versions: '0+' },
+    { name: 'minBytes', type: 'int32', versions: '0+' },
+    { name: 'maxBytes', type: 'int32', versions: '3+', default: 2147483647 },
+    { name: 'isolationLevel', type: 'int8', versions: '4+' },
+    { name: 'sessionId', type: 'int32', versions: '7+' },
+    { name: 'sessionEpoch', type: 'int32', versions: '7+', default: -1 },
+    { name: 'topics', type: [
+      { name: 'topic', type: 'string', versions: '0-12' },
+      { name: 'topicId', type: 'uuid', versions: '13+' },
+      { name: 'partitions', type: [
+        { name: 'partition', type: 'int32', versions: '0+' },
+        { name: 'currentLeaderEpoch', type: 'int32', versions: '9+', default: -1 },
+        { name: 'fetchOffset', type: 'int64', versions: '0+' },
+        { name: 'lastFetchedEpoch', type: 'int32', versions: '12+', default: -1 },
+        { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1n },
+        { name: 'partitionMaxBytes', type: 'int32', versions: '0+' },
+        { name: 'replicaDirectoryId', type: 'uuid', versions: '17+', taggedVersions: '17+', tag: 0 }
+      ], array: true, versions: '0+' }
+    ], array: true, versions: '0+' },
+    { name: 'forgottenTopicsData', type: [
+      { name: 'topic', type: 'string', versions: '7-12' },
+      { name: 'topicId', type: 'uuid', versions: '13+' },
+      { name: 'partitions', type: 'int32', array: true, versions: '7+' }
+    ], array: true, versions: '7+' },
+    { name: 'rackId', type: 'string', versions: '11+' }
+  ]
+}
+
+const response: MessageSpec = {
+  name: 'FetchResponse',
+  flexibleVersions: '12+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'errorCode', type: 'int16', versions: '7+' },
+    { name: 'sessionId', type: 'int32', versions: '7+' },
+    { name: 'responses', type: [
+      { name: 'topic', type: 'string', versions: '0-12' },
+      { name: 'topicId', type: 'uuid', versions: '13+' },
+      { name: 'partitions', type: [
+        { name: 'partitionIndex', type: 'int32', versions: '0+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'highWatermark', type: 'int64', versions: '0+' },
+        { name: 'lastStableOffset', type: 'int64', versions: '4+', default: -1n },
+        { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1n },
+        { name: 'divergingEpoch', type: [
+          { name: 'epoch', type: 'int32', versions: '12+', default: -1 },
+          { name: 'endOffset', type: 'int64', versions: '12+', default: -1n }
+        ], versions: '12+', taggedVersions: '12+', tag: 0 },
+        { name: 'currentLeader', type: [
+          { name: 'leaderId', type: 'int32', versions: '12+', default: -1 },
+          { name: 'leaderEpoch', type: 'int32', versions: '12+', default: -1 }
+        ], versions: '12+', taggedVersions: '12+', tag: 1 },
+        { name: 'snapshotId', type: [
+          { name: 'endOffset', type: 'int64', versions: '0+', default: -1n },
+          { name: 'epoch', type: 'int32', versions: '0+', default: -1 }
+        ], versions: '12+', taggedVersions: '12+', tag: 2 },
+        { name: 'abortedTransactions', type: [
+          { name: 'producerId', type: 'int64', versions: '4+' },
+          { name: 'firstOffset', type: 'int64', versions: '4+' }
+        ], array: true, versions: '4+', nullableVersions: '4+' },
+        { name: 'preferredReadReplica', type: 'int32', versions: '11+', default: -1 },
+        { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' }
+      ], array: true, versions: '0+' }
+    ], array: true, versions: '0+' },
+    { name: 'nodeEndpoints', type: [
+      { name: 'nodeId', type: 'int32', versions: '16+' },
+      { name: 'host', type: 'string', versions: '16+' },
+      { name: 'port', type: 'int32', versions: '16+' },
+      { name: 'rack', type: 'string', versions: '16+', nullableVersions: '16+', default: null }
+    ], array: true, versions: '16+', taggedVersions: '16+', tag: 0 }
+  ]
+}
+
+export const fetchApi: ApiSpec = {
+  apiKey: 1,
+  name: 'Fetch',
+  minVersion: 4,
+  maxVersion: 13,
+  request,
+  response
+}

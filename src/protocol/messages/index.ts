@@ -1,0 +1,62 @@
+// Every API definition, grouped by who serves it. The broker's handler registry
+// decides what is advertised in ApiVersions; these lists are the definitions the
+// codec knows.
+import type { ApiSpec } from './spec.js'
+import { apiVersionsApi } from './api-versions.js'
+import { metadataApi } from './metadata.js'
+import { produceApi } from './produce.js'
+import { fetchApi } from './fetch.js'
+import { listOffsetsApi } from './list-offsets.js'
+import { createTopicsApi } from './create-topics.js'
+import { deleteTopicsApi } from './delete-topics.js'
+import { createPartitionsApi } from './create-partitions.js'
+import { describeConfigsApi } from './describe-configs.js'
+import { alterConfigsApi } from './alter-configs.js'
+import { incrementalAlterConfigsApi } from './incremental-alter-configs.js'
+import { deleteRecordsApi } from './delete-records.js'
+import { describeClusterApi } from './describe-cluster.js'
+import { saslHandshakeApi } from './sasl-handshake.js'
+import { saslAuthenticateApi } from './sasl-authenticate.js'
+import { groupApis } from './group-apis.js'
+import { txnApis } from './txn-apis.js'
+
+export {
+  apiVersionsApi, metadataApi, produceApi, fetchApi, listOffsetsApi, createTopicsApi, deleteTopicsApi,
+  createPartitionsApi, describeConfigsApi, alterConfigsApi, incrementalAlterConfigsApi, deleteRecordsApi,
+  describeClusterApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis
+}
+
+/** Cluster, topic, produce/fetch and config APIs. */
+export const coreApis: ApiSpec[] = [
+  apiVersionsApi,
+  metadataApi,
+  produceApi,
+  fetchApi,
+  listOffsetsApi,
+  createTopicsApi,
+  deleteTopicsApi,
+  createPartitionsApi,
+  describeConfigsApi,
+  alterConfigsApi,
+  incrementalAlterConfigsApi,
+  deleteRecordsApi,
+  describeClusterApi
+]
+
+/** SASL APIs: defined so the codec can read them, served only when SASL is enabled. */
+export const saslApis: ApiSpec[] = [saslHandshakeApi, saslAuthenticateApi]
+
+export const allApis: ApiSpec[] = [...coreApis, ...groupApis, ...txnApis]
+
+/** Every definition the codec has, including ones not served by default. */
+export const definedApis: ApiSpec[] = [...allApis, ...saslApis]
+
+/** apiKey → ApiSpec, the shape decodeRequest's registry takes. */
+export function apiRegistry (apis: readonly ApiSpec[] = allApis): Map<number, ApiSpec> {
+  const byKey = new Map<number, ApiSpec>()
+  for (const api of apis) {
+    if (byKey.has(api.apiKey)) throw new Error(`two definitions for API key ${api.apiKey}`)
+    byKey.set(api.apiKey, api)
+  }
+  return byKey
+}

@@ -1,0 +1,52 @@
+// ListOffsets (key 2): offsets by timestamp (-1 latest, -2 earliest, -3 max
+// timestamp). v0 answers a list of offsets; v1+ a single offset and timestamp.
+// Fields, version ranges and tags transcribed from Apache Kafka's ListOffsetsRequest.json
+// and ListOffsetsResponse.json (versions 0-10); we serve 0-7.
+import type { ApiSpec, MessageSpec } from './spec.js'
+
+const request: MessageSpec = {
+  name: 'ListOffsetsRequest',
+  flexibleVersions: '6+',
+  fields: [
+    { name: 'replicaId', type: 'int32', versions: '0+' },
+    { name: 'isolationLevel', type: 'int8', versions: '2+' },
+    { name: 'topics', type: [
+      { name: 'name', type: 'string', versions: '0+' },
+      { name: 'partitions', type: [
+        { name: 'partitionIndex', type: 'int32', versions: '0+' },
+        { name: 'currentLeaderEpoch', type: 'int32', versions: '4+', default: -1 },
+        { name: 'timestamp', type: 'int64', versions: '0+' },
+        { name: 'maxNumOffsets', type: 'int32', versions: '0', default: 1 }
+      ], array: true, versions: '0+' }
+    ], array: true, versions: '0+' },
+    { name: 'timeoutMs', type: 'int32', versions: '10+' }
+  ]
+}
+
+const response: MessageSpec = {
+  name: 'ListOffsetsResponse',
+  flexibleVersions: '6+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
+    { name: 'topics', type: [
+      { name: 'name', type: 'string', versions: '0+' },
+      { name: 'partitions', type: [
+        { name: 'partitionIndex', type: 'int32', versions: '0+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'oldStyleOffsets', type: 'int64', array: true, versions: '0' },
+        { name: 'timestamp', type: 'int64', versions: '1+', default: -1n },
+        { name: 'offset', type: 'int64', versions: '1+', default: -1n },
+        { name: 'leaderEpoch', type: 'int32', versions: '4+', default: -1 }
+      ], array: true, versions: '0+' }
+    ], array: true, versions: '0+' }
+  ]
+}
+
+export const listOffsetsApi: ApiSpec = {
+  apiKey: 2,
+  name: 'ListOffsets',
+  minVersion: 0,
+  maxVersion: 7,
+  request,
+  response
+}

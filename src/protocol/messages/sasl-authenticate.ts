@@ -1,0 +1,32 @@
+// SaslAuthenticate (key 36): carries SASL tokens inside Kafka frames (v1+ clients).
+// Fields, version ranges and tags transcribed from Apache Kafka's SaslAuthenticateRequest.json
+// and SaslAuthenticateResponse.json (versions 0-2); we serve 0-2.
+import type { ApiSpec, MessageSpec } from './spec.js'
+
+const request: MessageSpec = {
+  name: 'SaslAuthenticateRequest',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'authBytes', type: 'bytes', versions: '0+' }
+  ]
+}
+
+const response: MessageSpec = {
+  name: 'SaslAuthenticateResponse',
+  flexibleVersions: '2+',
+  fields: [
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+    { name: 'authBytes', type: 'bytes', versions: '0+' },
+    { name: 'sessionLifetimeMs', type: 'int64', versions: '1+' }
+  ]
+}
+
+export const saslAuthenticateApi: ApiSpec = {
+  apiKey: 36,
+  name: 'SaslAuthenticate',
+  minVersion: 0,
+  maxVersion: 2,
+  request,
+  response
+}

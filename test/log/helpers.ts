@@ -1,0 +1,41 @@
+// Shared by the log tests: temporary data directories, batch builders and a
+// FileSystem wrapper that counts what the engine does to the disk.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after } from 'node:test'
+import { encodeBatch } from '../../src/protocol/records/batch-codec.js'
+import type { FileHandle, FileSystem } from '../../src/log/fs.js'
+import { realFs } from '../../src/log/fs.js'
+
+export async function tempDir (): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'trib-log-'))
+  after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** A batch of `count` records whose values are `${tag}-${i}`, with timestamps from `ts`. */
+export function batch (tag: string, count = 1, ts = 1_000): Buffer {
+  return encodeBatch(Array.from({ length: count }, (_, i) => ({ value: `${tag}-${i}`, timestamp: ts + i })))
+}
+
+export interface Counts { writes: number, syncs: number, logBytesRead: number }
+
+/** Wraps a FileSystem, counting writev calls, fsyncs and bytes read from .log files. */
+export function countingFs (base: FileSystem = realFs): { fs: FileSystem, counts: Counts } {
+  const counts: Counts = { writes: 0, syncs: 0, logBytesRead: 0 }
+  const wrap = (path: string, fh: FileHandle): FileHandle => ({
+    writev: async (b, p) => { counts.writes++; await fh.writev(b, p) },
+    read: async (buf, off, len, pos) => {
+      const n = await fh.read(buf, off, len, pos)
+      if (path.endsWith('.log')) counts.logBytesRead += n
+      return n
+    },
+    sync: async () => { counts.syncs++; await fh.sync() },
+    truncate: l => fh.truncate(l),
+    size: () => fh.size(),
+    close: () => fh.close(),
+  })
+  const fs: FileSystem = { ...base, open: async (path, create) => wrap(path, await base.open(path, create)) }
+  return { fs, counts }
+}

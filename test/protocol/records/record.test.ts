@@ -1,0 +1,36 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { decodeRecords, encodeRecords } from '../../../src/protocol/records/record.js'
+import { isRecordsError } from '../../../src/protocol/records/errors.js'
+
+test('records with keys, null values and headers round-trip', () => {
+  const data = encodeRecords([
+    { key: 'k1', value: 'v1', headers: [{ key: 'h', value: 'x' }, { key: 'n', value: null }], timestamp: 100 },
+    { key: null, value: null, timestamp: 90 },
+    { value: Buffer.from([0, 1, 2]) },
+  ], 100)
+  const recs = decodeRecords(data, 3, { baseOffset: 10, baseTimestamp: 100 })
+  assert.equal(recs[0]!.key!.toString(), 'k1')
+  assert.equal(recs[0]!.value!.toString(), 'v1')
+  assert.deepEqual(recs[0]!.headers.map(h => [h.key, h.value?.toString() ?? null]), [['h', 'x'], ['n', null]])
+  assert.equal(recs[1]!.key, null)
+  assert.equal(recs[1]!.value, null)
+  assert.equal(recs[1]!.timestamp, 90)
+  assert.deepEqual(recs.map(r => r.offset), [10, 11, 12])
+  assert.deepEqual([...recs[2]!.value!], [0, 1, 2])
+})
+
+test('a record count larger than the data or a truncated record is corrupt', () => {
+  const data = encodeRecords([{ value: 'hello' }], 0)
+  assert.throws(() => decodeRecords(data, 1000, { baseOffset: 0, baseTimestamp: 0 }), isRecordsError)
+  assert.throws(() => decodeRecords(data.subarray(0, data.length - 2), 1, { baseOffset: 0, baseTimestamp: 0 }), isRecordsError)
+  assert.throws(() => decodeRecords(data, 2, { baseOffset: 0, baseTimestamp: 0 }), isRecordsError)
+})
+
+test('a field length that runs past its record is corrupt even if the batch has more bytes', () => {
+  const data = encodeRecords([{ value: 'ab' }, { value: 'cd' }], 0)
+  // first record: [len][attr][tsDelta][offDelta][keyLen=-1][valueLen=2]...; make valueLen 20
+  const bad = Buffer.from(data)
+  bad[5] = 40 // zig-zag 20
+  assert.throws(() => decodeRecords(bad, 2, { baseOffset: 0, baseTimestamp: 0 }), /runs past the record/)
+})
