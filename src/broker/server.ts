@@ -10,6 +10,7 @@ import net from 'node:net'
 import type { Logger } from '../logger.js'
 import type { BrokerServices } from './services.js'
 import { decodeRequestFrame, encodeResponseFrame } from './frames.js'
+import { FrameReader } from './frame-reader.js'
 
 interface Pending {
   done: boolean
@@ -45,8 +46,6 @@ export class KafkaServer {
     const clientHost = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`
     const maxBytes = this.services.config.maxRequestBytes
     const queue: Pending[] = []
-    let buffered: Buffer[] = []
-    let bufferedLength = 0
     let closed = false
     this.connections.add(socket)
     const log = this.logger.child({ conn: connectionId, client: clientHost })
@@ -118,32 +117,16 @@ export class KafkaServer {
       }
     }
 
-    socket.on('data', (data: Buffer) => {
-      if (closed) return
-      buffered.push(data)
-      bufferedLength += data.length
-      while (bufferedLength >= 4) {
-        if (buffered[0].length < 4) buffered = [Buffer.concat(buffered, bufferedLength)]
-        const size = buffered[0].readInt32BE(0)
-        if (size < 0 || size > maxBytes) {
-          fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`)
-          return
-        }
-        // Concatenate only once the whole frame is here: large frames arrive in many chunks.
-        if (bufferedLength < 4 + size) return
-        const head = buffered.length === 1 ? buffered[0] : Buffer.concat(buffered, bufferedLength)
-        const frame = head.subarray(4, 4 + size)
-        const rest = head.subarray(4 + size)
-        buffered = rest.length > 0 ? [rest] : []
-        bufferedLength = rest.length
-        try {
-          onFrame(frame)
-        } catch (err) {
-          fail('malformed request', err)
-          return
-        }
-        if (closed) return
+    const frames = new FrameReader(maxBytes, frame => {
+      try {
+        onFrame(frame)
+      } catch (err) {
+        fail('malformed request', err)
       }
+      return !closed
+    }, size => fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`))
+    socket.on('data', (data: Buffer) => {
+      if (!closed) frames.push(data)
     })
     socket.on('error', err => log.debug({ err }, 'socket error'))
     socket.on('close', () => {

@@ -10,10 +10,14 @@
  *   defaults: { 'retention.ms': '604800000', 'segment.bytes': '1073741824' },
  *   fsyncOnAcksAll: true,          // default: acks=all waits for an (group-committed) fsync
  * })
- * await logs.createTopic('orders', 3, { 'cleanup.policy': 'delete' })   // -> TopicInfo
- * logs.topic('orders')            // TopicInfo | undefined: { name, topicId, partitions, configs }
+ * await logs.createTopic('orders', 3, { 'cleanup.policy': 'delete' }, { validateOnly?, topicId? })   // -> TopicInfo
+ * logs.topic('orders')            // TopicInfo | undefined: { name, topicId (UUID string), partitions, configs (overrides) }
  * logs.topics()                   // TopicInfo[]
  * const p = logs.partition('orders', 0)   // PartitionLog | undefined
+ * logs.requirePartition('orders', 9)      // throws UNKNOWN_TOPIC_OR_PARTITION
+ * logs.wasCleanShutdown           // previous run ended with close()
+ *
+ * Offsets and timestamps are JS numbers (exact below 2^53), not bigint.
  *
  * // Produce: `payload` is the produce request's records field (one or more batches).
  * // Offsets are assigned by rewriting each batch's baseOffset in place (no copy).
@@ -29,14 +33,16 @@
  * //   throws LogError code TRIB_ERR_OFFSET_OUT_OF_RANGE (kafkaCode 1) if fetchOffset < logStartOffset or > HW
  * await p.waitForData(offset, signal)   // long poll: resolves when highWatermark > offset (or signal aborts)
  *
- * await p.offsetForTimestamp(ts)  // { offset, timestamp } | null; ts -1 latest, -2 earliest, -3 max timestamp
+ * await p.offsetForTimestamp(ts)  // { offset, timestamp } | null (null: no record with timestamp >= ts,
+ *                                 // Kafka answers offset -1); ts -1 latest, -2 earliest, -3 max timestamp
  * await p.deleteRecordsBefore(offset)   // -> new logStartOffset (persisted)
  * p.highWatermark; p.logEndOffset; p.logStartOffset; p.lastStableOffset; p.sizeInBytes
  *
  * await logs.deleteTopic('orders')
  * await logs.createPartitions('orders', 6)       // new total count
- * logs.describeConfigs('orders')                  // full config map (defaults + overrides) with sources
- * await logs.alterConfigs('orders', { 'retention.ms': '1000' }, { incremental: true, validateOnly: false })
+ * logs.describeConfigs('orders')                  // ConfigEntry[]: { name, value, source, isDefault, readOnly, sensitive, type }
+ * await logs.alterConfigs('orders', { 'retention.ms': '1000', 'segment.ms': null }, { incremental: true })
+ *                                                 // null reverts to default; non-incremental replaces all overrides
  * await logs.enforceRetention(Date.now())         // the broker calls this on a timer
  * await logs.close()              // flush + fsync everything, write the clean-shutdown marker
  * ```
@@ -58,12 +64,12 @@
  * crash each segment is re-scanned from the last point its index covers, every batch's CRC and
  * length is checked and a torn or corrupt tail is cut off.
  */
-export { LogManager } from './log-manager.js'
+export { LogManager, validateTopicName } from './log-manager.js'
 export type { LogManagerOptions, TopicInfo, ConfigEntry } from './log-manager.js'
 export { PartitionLog } from './partition-log.js'
-export type { AppendOptions, AppendResult, ReadOptions, ReadResult, TimestampLookup } from './partition-log.js'
+export type { AppendOptions, AppendResult, AppendValidator, ReadOptions, ReadResult, TimestampLookup } from './partition-log.js'
 export { LogError, isLogError, LogErrorCode } from './errors.js'
-export { TOPIC_CONFIG_DEFAULTS, validateTopicConfigs } from './config.js'
+export { TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_DEFS, ConfigType, validateTopicConfigs } from './config.js'
 export type { TopicConfigs } from './config.js'
 export { realFs, FaultyFs } from './fs.js'
 export type { FileSystem, FileHandle } from './fs.js'

@@ -236,4 +236,3 @@ function compileArrayEncode (encodeElement: Encode, flexible: boolean, nullable:
     for (let i = 0; i < v.length; i++) encodeElement(w, v[i])
   }
 }
-

@@ -4,8 +4,8 @@
 // RetriableException). Handlers answer protocol errors with these codes inside the
 // response; see ./protocol-error.ts for the errors this library itself throws.
 
-export { ProtocolError, isProtocolError } from './protocol-error.js'
-export type { ProtocolErrorCode } from './protocol-error.js'
+export { ProtocolError, ProtocolErrorCode, isProtocolError } from './protocol-error.js'
+export type { ProtocolErrorCodeValue } from './protocol-error.js'
 
 export interface KafkaErrorInfo {
   readonly code: number

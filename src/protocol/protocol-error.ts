@@ -14,12 +14,12 @@ export const ProtocolErrorCode = {
   UNSUPPORTED: 'TRIB_ERR_UNSUPPORTED_VERSION'
 } as const
 
-export type ProtocolErrorCode = typeof ProtocolErrorCode[keyof typeof ProtocolErrorCode]
+export type ProtocolErrorCodeValue = typeof ProtocolErrorCode[keyof typeof ProtocolErrorCode]
 
 export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCode
+  readonly code: ProtocolErrorCodeValue
 
-  constructor (code: ProtocolErrorCode, message: string) {
+  constructor (code: ProtocolErrorCodeValue, message: string) {
     super(message)
     this.name = 'ProtocolError'
     this.code = code

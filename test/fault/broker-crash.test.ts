@@ -77,7 +77,10 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
   }
 
   /** Reads every partition from offset 0 and checks it against what was acknowledged before the read began. */
-  async function verify (round: string): Promise<void> {
+  /** Returns how many batches were present although their send had not been acknowledged (yet). */
+  async function verify (round: string): Promise<number> {
+    const ackedValues = new Set(acked.flatMap(b => b.values))
+    let unackedPresent = 0
     const ackedBefore = acked.slice()
     const attempted = new Map<string, Batch>()
     for (const batch of sent) for (const value of batch.values) attempted.set(value, batch)
@@ -99,12 +102,14 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
         const batch = attempted.get(payloads[offset]!)
         assert.ok(batch && batch.partition === partition, `${round}: partition ${partition} offset ${offset} holds a value nobody sent to it`)
         assert.deepEqual(payloads.slice(offset, offset + batch.values.length), batch.values, `${round}: batch at offset ${offset} is whole`)
+        if (!ackedValues.has(batch.values[0]!)) unackedPresent++
         offset += batch.values.length
       }
     }
+    return unackedPresent
   }
 
-  test(`every acknowledged message survives ${kills} SIGKILLs exactly once, in order, at contiguous offsets`, () => broker.explain(async () => {
+  test(`every acknowledged message survives ${kills} SIGKILLs exactly once, in order, at contiguous offsets`, (t) => broker.explain(async () => {
     for (let i = 0; i < producerCount; i++) {
       producers.push(new Kafka({
         clientId: `crash-producer-${i}`, brokers: [broker.bootstrap], logLevel: logLevel.NOTHING,
@@ -121,7 +126,8 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
       brokerUp = deferred()
       await broker.kill()
       await broker.restart()
-      await verify(`after kill ${round}`)
+      const unacked = await verify(`after kill ${round}`)
+      t.diagnostic(`kill ${round}: ${acked.length} batches acked so far, ${sent.length - acked.length} sends not acked, ${unacked} unacked batches present in the log`)
       brokerUp.resolve()
     }
 

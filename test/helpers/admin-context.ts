@@ -18,6 +18,8 @@ export interface AdminContext {
   dir: string
   /** Encodes `request` at `version`, runs the handler on the decoded body, and returns the decoded answer. */
   call: (handler: Handler, version: number, request: object) => Promise<any>
+  /** Like `call`, for a request body already encoded (e.g. bytes a real client sent). */
+  callRaw: (handler: Handler, version: number, requestBody: Buffer) => Promise<any>
   /** Closes the log and reopens it from disk, as a restart would. */
   reopen: () => Promise<void>
   close: () => Promise<void>
@@ -43,7 +45,11 @@ export async function openAdminContext (overrides: Partial<BrokerConfig> = {}): 
     config,
     dir,
     async call (handler, version, request) {
-      const decodedRequest = decodeBuffer(handler.api.request, version, encodeToBuffer(handler.api.request, version, request)).body
+      return await context.callRaw(handler, version, encodeToBuffer(handler.api.request, version, request))
+    },
+    async callRaw (handler, version, requestBody) {
+      const { body: decodedRequest, consumed: requestBytes } = decodeBuffer(handler.api.request, version, requestBody)
+      if (requestBytes !== requestBody.length) throw new Error(`TRIB_ERR_TEST: request decoded ${requestBytes} of ${requestBody.length} bytes`)
       const ctx: RequestContext = {
         apiKey: handler.api.apiKey,
         apiVersion: version,

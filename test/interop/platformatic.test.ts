@@ -51,21 +51,26 @@ describe('@platformatic/kafka against Tributary', () => {
   }))
 
   test('Admin.listOffsets answers earliest, latest and by timestamp; Admin.deleteRecords moves the low watermark', () => broker.explain(async () => {
+    const timed = 'platformatic-times'
+    await admin.createTopics({ topics: [timed], partitions: 1, replicas: 1 })
     const base = BigInt(Date.now() - 60_000)
     await producer.send({
       acks: ProduceAcks.ALL,
-      messages: Array.from({ length: 6 }, (_, i) => ({ topic, partition: 0, value: `t${i}`, timestamp: base + BigInt(i * 100) }))
+      messages: Array.from({ length: 6 }, (_, i) => ({ topic: timed, partition: 0, value: `t${i}`, timestamp: base + BigInt(i * 100) }))
     })
     const listed = async (timestamp: bigint) => {
-      const [answer] = await admin.listOffsets({ topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp }] }] })
+      const [answer] = await admin.listOffsets({ topics: [{ name: timed, partitions: [{ partitionIndex: 0, timestamp }] }] })
       return answer?.partitions[0]?.offset
     }
     assert.equal(await listed(-2n), 0n, 'earliest')
-    assert.equal(await listed(-1n), 9n, 'latest: 3 earlier messages + 6')
-    assert.equal(await listed(base + 250n), 6n, 'first record stamped at or after base + 250 is t3 at offset 6')
-    const [deleted] = await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition: 0, offset: 4n }] }] })
+    assert.equal(await listed(-1n), 6n, 'latest')
+    assert.equal(await listed(base + 250n), 3n, 'the first record stamped at or after base + 250 is t3')
+    // Kafka answers -1 when no record is that late; clients read it as the end (kafkajs swaps in the high watermark).
+    assert.equal(await listed(base + 10_000n), -1n, 'after every record: -1, as Kafka answers')
+    const [deleted] = await admin.deleteRecords({ topics: [{ name: timed, partitions: [{ partition: 0, offset: 4n }] }] })
     assert.equal(deleted?.partitions[0]?.lowWatermark, 4n)
     assert.equal(await listed(-2n), 4n, 'earliest after deleteRecords')
+    assert.equal(await listed(base + 250n), 4n, 'by timestamp never answers below the log start offset')
   }))
 
   test('Consumer.fetch without a group reads a partition from an offset (Fetch v12+ by topic id)', () => broker.explain(async () => {

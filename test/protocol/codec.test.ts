@@ -14,16 +14,27 @@ const sample: MessageSpec = {
     { name: 'label', type: 'string', versions: '0+', nullableVersions: '1+' },
     { name: 'since', type: 'int64', versions: '1+', default: -1n },
     { name: 'topicId', type: 'uuid', versions: '2+' },
-    { name: 'items', type: [
-      { name: 'index', type: 'int32', versions: '0+' },
-      { name: 'payload', type: 'records', versions: '0+', nullableVersions: '0+' },
-      { name: 'note', type: 'string', versions: '2+', taggedVersions: '2+', tag: 0, nullableVersions: '2+', default: null }
-    ], array: true, versions: '0+' },
+    {
+      name: 'items',
+      type: [
+        { name: 'index', type: 'int32', versions: '0+' },
+        { name: 'payload', type: 'records', versions: '0+', nullableVersions: '0+' },
+        { name: 'note', type: 'string', versions: '2+', taggedVersions: '2+', tag: 0, nullableVersions: '2+', default: null }
+      ],
+      array: true,
+      versions: '0+'
+    },
     { name: 'replicas', type: 'int32', array: true, versions: '0+', nullableVersions: '1+' },
-    { name: 'leader', type: [
-      { name: 'leaderId', type: 'int32', versions: '0+', default: -1 },
-      { name: 'leaderEpoch', type: 'int32', versions: '0+', default: -1 }
-    ], versions: '2+', taggedVersions: '2+', tag: 3 },
+    {
+      name: 'leader',
+      type: [
+        { name: 'leaderId', type: 'int32', versions: '0+', default: -1 },
+        { name: 'leaderEpoch', type: 'int32', versions: '0+', default: -1 }
+      ],
+      versions: '2+',
+      taggedVersions: '2+',
+      tag: 3
+    },
     { name: 'clusterId', type: 'string', versions: '2+', taggedVersions: '2+', tag: 1, nullableVersions: '2+', default: null }
   ]
 }
@@ -122,8 +133,14 @@ test('an array count the bytes cannot hold is malformed, with the message named'
 
 test('defaultBody gives every field its default for the version', () => {
   assert.deepEqual(defaultBody(sample, 2), {
-    id: 0, label: null, since: -1n, topicId: '0'.repeat(32), items: [], replicas: null,
-    leader: { leaderId: -1, leaderEpoch: -1 }, clusterId: null
+    id: 0,
+    label: null,
+    since: -1n,
+    topicId: '0'.repeat(32),
+    items: [],
+    replicas: null,
+    leader: { leaderId: -1, leaderEpoch: -1 },
+    clusterId: null
   })
   assert.equal(defaultBody(sample, 0).label, '')
   assert.equal(isFlexible(sample, 1), false)

@@ -141,7 +141,10 @@ export class GroupCoordinator {
 /** Builds the coordinator from the broker's configuration and log engine, and opens it. */
 export async function createGroupCoordinator (services: BrokerServices): Promise<GroupCoordinator> {
   const config = services.config
-  const optionalNumber = (key: string): number | undefined => typeof config[key] === 'number' ? config[key] : undefined
+  const optionalNumber = (key: string): number | undefined => {
+    const value = (config as unknown as Record<string, unknown>)[key]
+    return typeof value === 'number' ? value : undefined
+  }
   const logger = (services as { logger?: { child: (b: object) => GroupLogger } }).logger
   const coordinator = new GroupCoordinator({
     dataDir: config.dataDir,

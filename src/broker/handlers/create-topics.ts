@@ -5,7 +5,8 @@
 // - a name repeated in the request: INVALID_REQUEST for that name;
 // - an illegal name (empty, "." or "..", over 249 chars, a char outside
 //   [a-zA-Z0-9._-]): INVALID_TOPIC_EXCEPTION;
-// - an existing topic: TOPIC_ALREADY_EXISTS;
+// - an existing topic: TOPIC_ALREADY_EXISTS; a name equal to an existing one
+//   but for '.' versus '_': INVALID_TOPIC_EXCEPTION (they collide in metrics);
 // - numPartitions -1 means the broker default (num.partitions), 0 or < -1 is
 //   INVALID_PARTITIONS; replicationFactor -1 or 1 is fine, 0 or < -1 or more
 //   than the one broker we have is INVALID_REPLICATION_FACTOR;
@@ -58,6 +59,10 @@ async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: R
   const nameProblem = topicNameProblem(name)
   if (nameProblem !== null) return failed(name, errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, nameProblem))
   if (log.topic(name) !== undefined) return failed(name, errorPair(KafkaError.TOPIC_ALREADY_EXISTS.code, `Topic '${name}' already exists.`))
+  const collision = collidingTopic(name, ctx)
+  if (collision !== undefined) {
+    return failed(name, errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, `Topic '${name}' collides with existing topic: ${collision}`))
+  }
 
   const partitions = partitionCount(topic, ctx)
   if (typeof partitions !== 'number') return failed(name, partitions)
@@ -87,6 +92,16 @@ async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: R
       name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.configSource, isSensitive: c.isSensitive
     }))
   }
+}
+
+/**
+ * Kafka refuses a name that differs from an existing one only by '.' versus '_',
+ * because the two map to the same metric names.
+ */
+function collidingTopic (name: string, ctx: RequestContext): string | undefined {
+  if (!name.includes('.') && !name.includes('_')) return undefined
+  const normalized = name.replaceAll('.', '_')
+  return ctx.services.log.topics().find((t: { name: string }) => t.name.replaceAll('.', '_') === normalized)?.name
 }
 
 /** The number of partitions to create, or the error Kafka answers. */

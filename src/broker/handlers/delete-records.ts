@@ -25,9 +25,12 @@ interface DeleteRecordsTopic {
 export const deleteRecordsHandler: Handler = {
   api: deleteRecordsApi,
   async handle (request: { topics: DeleteRecordsTopic[] }, ctx: RequestContext) {
+    // One partition at a time: a request naming a partition twice must not race
+    // two log-start updates against each other. DeleteRecords is not a hot path.
     const topics = []
     for (const topic of request.topics) {
-      const partitions = await Promise.all(topic.partitions.map(p => deleteBefore(topic.name, p.partitionIndex, BigInt(p.offset), ctx)))
+      const partitions = []
+      for (const p of topic.partitions) partitions.push(await deleteBefore(topic.name, p.partitionIndex, BigInt(p.offset), ctx))
       topics.push({ name: topic.name, partitions })
     }
     return { throttleTimeMs: 0, topics }

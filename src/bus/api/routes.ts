@@ -30,13 +30,13 @@ async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyRep
     if (!handler) throw new BusApiError(BusErrorType.unknownOperation, `The operation ${String(target ?? '')} is not supported.`)
     const input = parseInput(request.body)
     const output = await handler(bus, input)
-    await reply.code(200).send(JSON.stringify(output ?? {}))
+    await reply.code(200).send(Buffer.from(JSON.stringify(output ?? {})))
   } catch (err) {
     const error = err instanceof BusApiError ? err : undefined
     if (!error) bus.logger?.error({ err }, 'bus API action failed')
     const type = error?.type ?? BusErrorType.internal
     const message = error?.message ?? 'An internal error occurred.'
-    await reply.code(error?.status ?? 500).header('x-amzn-errortype', type).send(JSON.stringify({ __type: type, message }))
+    await reply.code(error?.status ?? 500).header('x-amzn-errortype', type).send(Buffer.from(JSON.stringify({ __type: type, message })))
   }
 }
 

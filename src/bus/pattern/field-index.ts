@@ -1,3 +1,4 @@
+import { AffixIndex } from './affix-index.js'
 import { ipBits } from './cidr.js'
 import { IntervalIndex } from './interval-index.js'
 import { CharTrie } from './trie.js'
@@ -12,17 +13,18 @@ interface WildcardEntry {
 /**
  * The selective matchers registered on one field path, each tagged with the
  * id of the condition it belongs to. `collect` appends the ids of conditions a
- * value satisfies, by lookup: hash maps for exact values, tries for prefixes,
- * suffixes and CIDR blocks, a segment tree for numeric ranges. Wildcards are
+ * value satisfies, by lookup: hash maps for exact values, prefixes and
+ * suffixes (cut at each stored length), a bit trie for CIDR blocks, an interval
+ * index for numeric ranges. Wildcards are
  * filed under their literal head (or tail) and verified only when that matches.
  */
 export class FieldIndex {
   private readonly exact = new Map<Leaf, number[]>()
   private readonly ignoreCase = new Map<string, number[]>()
-  private prefixes: CharTrie<number> | null = null
-  private prefixesIgnoreCase: CharTrie<number> | null = null
-  private suffixes: CharTrie<number> | null = null
-  private suffixesIgnoreCase: CharTrie<number> | null = null
+  private prefixes: AffixIndex | null = null
+  private prefixesIgnoreCase: AffixIndex | null = null
+  private suffixes: AffixIndex | null = null
+  private suffixesIgnoreCase: AffixIndex | null = null
   private cidrs: CharTrie<number> | null = null
   private numeric: IntervalIndex | null = null
   private wildcardHeads: CharTrie<WildcardEntry> | null = null
@@ -46,15 +48,15 @@ export class FieldIndex {
       case 'prefix':
         if (m.ignoreCase) {
           this.lowerCaseUsers++
-          return (this.prefixesIgnoreCase ??= new CharTrie(false)).add(m.value, id)
+          return (this.prefixesIgnoreCase ??= new AffixIndex(false)).add(m.value, id)
         }
-        return (this.prefixes ??= new CharTrie(false)).add(m.value, id)
+        return (this.prefixes ??= new AffixIndex(false)).add(m.value, id)
       case 'suffix':
         if (m.ignoreCase) {
           this.lowerCaseUsers++
-          return (this.suffixesIgnoreCase ??= new CharTrie(true)).add(m.value, id)
+          return (this.suffixesIgnoreCase ??= new AffixIndex(true)).add(m.value, id)
         }
-        return (this.suffixes ??= new CharTrie(true)).add(m.value, id)
+        return (this.suffixes ??= new AffixIndex(true)).add(m.value, id)
       case 'cidr': return (this.cidrs ??= new CharTrie(false)).add(m.bits, id)
       case 'numeric': return (this.numeric ??= new IntervalIndex()).add(m.lo, m.loOpen, m.hi, m.hiOpen, id)
       case 'wildcard': return this.addWildcard({ id, pattern: m.pattern })

@@ -114,6 +114,8 @@ export class BusDispatcher {
           if (this.closed) return
           throw err
         }
+        // A closed log answers the long poll at once; do not spin on it.
+        if (!this.closed && storage.highWatermark(this.topic) <= this.cursor) await pause(200, this.abort.signal)
         continue
       }
       await this.process(records)
@@ -263,4 +265,11 @@ export class BusDispatcher {
       await this.failed(rule, target, event.id, entry.eventText, entry.ingestedAt, entry.retriesDone + 1, err)
     }
   }
+}
+
+function pause (ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+  })
 }

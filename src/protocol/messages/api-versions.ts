@@ -19,23 +19,42 @@ const response: MessageSpec = {
   flexibleVersions: '3+',
   fields: [
     { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'apiKeys', type: [
-      { name: 'apiKey', type: 'int16', versions: '0+' },
-      { name: 'minVersion', type: 'int16', versions: '0+' },
-      { name: 'maxVersion', type: 'int16', versions: '0+' }
-    ], array: true, versions: '0+' },
+    {
+      name: 'apiKeys',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'apiKey', type: 'int16', versions: '0+' },
+        { name: 'minVersion', type: 'int16', versions: '0+' },
+        { name: 'maxVersion', type: 'int16', versions: '0+' }
+      ]
+    },
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-    { name: 'supportedFeatures', type: [
-      { name: 'name', type: 'string', versions: '3+' },
-      { name: 'minVersion', type: 'int16', versions: '3+' },
-      { name: 'maxVersion', type: 'int16', versions: '3+' }
-    ], array: true, versions: '3+', taggedVersions: '3+', tag: 0 },
+    {
+      name: 'supportedFeatures',
+      array: true,
+      versions: '3+',
+      taggedVersions: '3+',
+      tag: 0,
+      type: [
+        { name: 'name', type: 'string', versions: '3+' },
+        { name: 'minVersion', type: 'int16', versions: '3+' },
+        { name: 'maxVersion', type: 'int16', versions: '3+' }
+      ]
+    },
     { name: 'finalizedFeaturesEpoch', type: 'int64', versions: '3+', taggedVersions: '3+', tag: 1, default: -1n },
-    { name: 'finalizedFeatures', type: [
-      { name: 'name', type: 'string', versions: '3+' },
-      { name: 'maxVersionLevel', type: 'int16', versions: '3+' },
-      { name: 'minVersionLevel', type: 'int16', versions: '3+' }
-    ], array: true, versions: '3+', taggedVersions: '3+', tag: 2 },
+    {
+      name: 'finalizedFeatures',
+      array: true,
+      versions: '3+',
+      taggedVersions: '3+',
+      tag: 2,
+      type: [
+        { name: 'name', type: 'string', versions: '3+' },
+        { name: 'maxVersionLevel', type: 'int16', versions: '3+' },
+        { name: 'minVersionLevel', type: 'int16', versions: '3+' }
+      ]
+    },
     { name: 'zkMigrationReady', type: 'bool', versions: '3+', taggedVersions: '3+', tag: 3 }
   ]
 }

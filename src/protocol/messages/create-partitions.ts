@@ -7,13 +7,24 @@ const request: MessageSpec = {
   name: 'CreatePartitionsRequest',
   flexibleVersions: '2+',
   fields: [
-    { name: 'topics', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'count', type: 'int32', versions: '0+' },
-      { name: 'assignments', type: [
-        { name: 'brokerIds', type: 'int32', array: true, versions: '0+' }
-      ], array: true, versions: '0+', nullableVersions: '0+' }
-    ], array: true, versions: '0+' },
+    {
+      name: 'topics',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'count', type: 'int32', versions: '0+' },
+        {
+          name: 'assignments',
+          array: true,
+          versions: '0+',
+          nullableVersions: '0+',
+          type: [
+            { name: 'brokerIds', type: 'int32', array: true, versions: '0+' }
+          ]
+        }
+      ]
+    },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
     { name: 'validateOnly', type: 'bool', versions: '0+' }
   ]
@@ -24,11 +35,16 @@ const response: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'results', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null }
-    ], array: true, versions: '0+' }
+    {
+      name: 'results',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: null }
+      ]
+    }
   ]
 }
 

@@ -7,13 +7,23 @@ const request: MessageSpec = {
   name: 'DeleteRecordsRequest',
   flexibleVersions: '2+',
   fields: [
-    { name: 'topics', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitions', type: [
-        { name: 'partitionIndex', type: 'int32', versions: '0+' },
-        { name: 'offset', type: 'int64', versions: '0+' }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' },
+    {
+      name: 'topics',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'offset', type: 'int64', versions: '0+' }
+          ]
+        }
+      ]
+    },
     { name: 'timeoutMs', type: 'int32', versions: '0+' }
   ]
 }
@@ -23,14 +33,24 @@ const response: MessageSpec = {
   flexibleVersions: '2+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'topics', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitions', type: [
-        { name: 'partitionIndex', type: 'int32', versions: '0+' },
-        { name: 'lowWatermark', type: 'int64', versions: '0+' },
-        { name: 'errorCode', type: 'int16', versions: '0+' }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' }
+    {
+      name: 'topics',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'lowWatermark', type: 'int64', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' }
+          ]
+        }
+      ]
+    }
   ]
 }
 

@@ -7,10 +7,15 @@ const request: MessageSpec = {
   name: 'DeleteTopicsRequest',
   flexibleVersions: '4+',
   fields: [
-    { name: 'topics', type: [
-      { name: 'name', type: 'string', versions: '6+', nullableVersions: '6+', default: null },
-      { name: 'topicId', type: 'uuid', versions: '6+' }
-    ], array: true, versions: '6+' },
+    {
+      name: 'topics',
+      array: true,
+      versions: '6+',
+      type: [
+        { name: 'name', type: 'string', versions: '6+', nullableVersions: '6+', default: null },
+        { name: 'topicId', type: 'uuid', versions: '6+' }
+      ]
+    },
     { name: 'topicNames', type: 'string', array: true, versions: '0-5' },
     { name: 'timeoutMs', type: 'int32', versions: '0+' }
   ]
@@ -21,12 +26,17 @@ const response: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-    { name: 'responses', type: [
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
-      { name: 'topicId', type: 'uuid', versions: '6+' },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: null }
-    ], array: true, versions: '0+' }
+    {
+      name: 'responses',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
+        { name: 'topicId', type: 'uuid', versions: '6+' },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: null }
+      ]
+    }
   ]
 }
 

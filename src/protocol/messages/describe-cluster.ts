@@ -22,12 +22,17 @@ const response: MessageSpec = {
     { name: 'endpointType', type: 'int8', versions: '1+', default: 1 },
     { name: 'clusterId', type: 'string', versions: '0+' },
     { name: 'controllerId', type: 'int32', versions: '0+', default: -1 },
-    { name: 'brokers', type: [
-      { name: 'brokerId', type: 'int32', versions: '0+' },
-      { name: 'host', type: 'string', versions: '0+' },
-      { name: 'port', type: 'int32', versions: '0+' },
-      { name: 'rack', type: 'string', versions: '0+', nullableVersions: '0+', default: null }
-    ], array: true, versions: '0+' },
+    {
+      name: 'brokers',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'brokerId', type: 'int32', versions: '0+' },
+        { name: 'host', type: 'string', versions: '0+' },
+        { name: 'port', type: 'int32', versions: '0+' },
+        { name: 'rack', type: 'string', versions: '0+', nullableVersions: '0+', default: null }
+      ]
+    },
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '0+', default: -2147483648 }
   ]
 }

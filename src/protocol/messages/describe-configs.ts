@@ -7,11 +7,16 @@ const request: MessageSpec = {
   name: 'DescribeConfigsRequest',
   flexibleVersions: '4+',
   fields: [
-    { name: 'resources', type: [
-      { name: 'resourceType', type: 'int8', versions: '0+' },
-      { name: 'resourceName', type: 'string', versions: '0+' },
-      { name: 'configurationKeys', type: 'string', array: true, versions: '0+', nullableVersions: '0+' }
-    ], array: true, versions: '0+' },
+    {
+      name: 'resources',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        { name: 'configurationKeys', type: 'string', array: true, versions: '0+', nullableVersions: '0+' }
+      ]
+    },
     { name: 'includeSynonyms', type: 'bool', versions: '1+' },
     { name: 'includeDocumentation', type: 'bool', versions: '3+' }
   ]
@@ -22,27 +27,42 @@ const response: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'results', type: [
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-      { name: 'resourceType', type: 'int8', versions: '0+' },
-      { name: 'resourceName', type: 'string', versions: '0+' },
-      { name: 'configs', type: [
-        { name: 'name', type: 'string', versions: '0+' },
-        { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
-        { name: 'readOnly', type: 'bool', versions: '0+' },
-        { name: 'isDefault', type: 'bool', versions: '0' },
-        { name: 'configSource', type: 'int8', versions: '1+', default: -1 },
-        { name: 'isSensitive', type: 'bool', versions: '0+' },
-        { name: 'synonyms', type: [
-          { name: 'name', type: 'string', versions: '1+' },
-          { name: 'value', type: 'string', versions: '1+', nullableVersions: '0+' },
-          { name: 'source', type: 'int8', versions: '1+' }
-        ], array: true, versions: '1+' },
-        { name: 'configType', type: 'int8', versions: '3+' },
-        { name: 'documentation', type: 'string', versions: '3+', nullableVersions: '0+' }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' }
+    {
+      name: 'results',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        {
+          name: 'configs',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'name', type: 'string', versions: '0+' },
+            { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
+            { name: 'readOnly', type: 'bool', versions: '0+' },
+            { name: 'isDefault', type: 'bool', versions: '0' },
+            { name: 'configSource', type: 'int8', versions: '1+', default: -1 },
+            { name: 'isSensitive', type: 'bool', versions: '0+' },
+            {
+              name: 'synonyms',
+              array: true,
+              versions: '1+',
+              type: [
+                { name: 'name', type: 'string', versions: '1+' },
+                { name: 'value', type: 'string', versions: '1+', nullableVersions: '0+' },
+                { name: 'source', type: 'int8', versions: '1+' }
+              ]
+            },
+            { name: 'configType', type: 'int8', versions: '3+' },
+            { name: 'documentation', type: 'string', versions: '3+', nullableVersions: '0+' }
+          ]
+        }
+      ]
+    }
   ]
 }
 

@@ -7,15 +7,25 @@ const request: MessageSpec = {
   name: 'IncrementalAlterConfigsRequest',
   flexibleVersions: '1+',
   fields: [
-    { name: 'resources', type: [
-      { name: 'resourceType', type: 'int8', versions: '0+' },
-      { name: 'resourceName', type: 'string', versions: '0+' },
-      { name: 'configs', type: [
-        { name: 'name', type: 'string', versions: '0+' },
-        { name: 'configOperation', type: 'int8', versions: '0+' },
-        { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' },
+    {
+      name: 'resources',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        {
+          name: 'configs',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'name', type: 'string', versions: '0+' },
+            { name: 'configOperation', type: 'int8', versions: '0+' },
+            { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' }
+          ]
+        }
+      ]
+    },
     { name: 'validateOnly', type: 'bool', versions: '0+' }
   ]
 }
@@ -25,12 +35,17 @@ const response: MessageSpec = {
   flexibleVersions: '1+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
-    { name: 'responses', type: [
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
-      { name: 'resourceType', type: 'int8', versions: '0+' },
-      { name: 'resourceName', type: 'string', versions: '0+' }
-    ], array: true, versions: '0+' }
+    {
+      name: 'responses',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' }
+      ]
+    }
   ]
 }
 

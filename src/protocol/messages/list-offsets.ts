@@ -10,15 +10,25 @@ const request: MessageSpec = {
   fields: [
     { name: 'replicaId', type: 'int32', versions: '0+' },
     { name: 'isolationLevel', type: 'int8', versions: '2+' },
-    { name: 'topics', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitions', type: [
-        { name: 'partitionIndex', type: 'int32', versions: '0+' },
-        { name: 'currentLeaderEpoch', type: 'int32', versions: '4+', default: -1 },
-        { name: 'timestamp', type: 'int64', versions: '0+' },
-        { name: 'maxNumOffsets', type: 'int32', versions: '0', default: 1 }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' },
+    {
+      name: 'topics',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'currentLeaderEpoch', type: 'int32', versions: '4+', default: -1 },
+            { name: 'timestamp', type: 'int64', versions: '0+' },
+            { name: 'maxNumOffsets', type: 'int32', versions: '0', default: 1 }
+          ]
+        }
+      ]
+    },
     { name: 'timeoutMs', type: 'int32', versions: '10+' }
   ]
 }
@@ -28,17 +38,27 @@ const response: MessageSpec = {
   flexibleVersions: '6+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
-    { name: 'topics', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitions', type: [
-        { name: 'partitionIndex', type: 'int32', versions: '0+' },
-        { name: 'errorCode', type: 'int16', versions: '0+' },
-        { name: 'oldStyleOffsets', type: 'int64', array: true, versions: '0' },
-        { name: 'timestamp', type: 'int64', versions: '1+', default: -1n },
-        { name: 'offset', type: 'int64', versions: '1+', default: -1n },
-        { name: 'leaderEpoch', type: 'int32', versions: '4+', default: -1 }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' }
+    {
+      name: 'topics',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'oldStyleOffsets', type: 'int64', array: true, versions: '0' },
+            { name: 'timestamp', type: 'int64', versions: '1+', default: -1n },
+            { name: 'offset', type: 'int64', versions: '1+', default: -1n },
+            { name: 'leaderEpoch', type: 'int32', versions: '4+', default: -1 }
+          ]
+        }
+      ]
+    }
   ]
 }
 

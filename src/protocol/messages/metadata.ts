@@ -9,10 +9,16 @@ const request: MessageSpec = {
   name: 'MetadataRequest',
   flexibleVersions: '9+',
   fields: [
-    { name: 'topics', type: [
-      { name: 'topicId', type: 'uuid', versions: '10+' },
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '10+' }
-    ], array: true, versions: '0+', nullableVersions: '1+' },
+    {
+      name: 'topics',
+      array: true,
+      versions: '0+',
+      nullableVersions: '1+',
+      type: [
+        { name: 'topicId', type: 'uuid', versions: '10+' },
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '10+' }
+      ]
+    },
     { name: 'allowAutoTopicCreation', type: 'bool', versions: '4+', default: true },
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
     { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: '8+' }
@@ -24,30 +30,45 @@ const response: MessageSpec = {
   flexibleVersions: '9+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
-    { name: 'brokers', type: [
-      { name: 'nodeId', type: 'int32', versions: '0+' },
-      { name: 'host', type: 'string', versions: '0+' },
-      { name: 'port', type: 'int32', versions: '0+' },
-      { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: null }
-    ], array: true, versions: '0+' },
+    {
+      name: 'brokers',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'nodeId', type: 'int32', versions: '0+' },
+        { name: 'host', type: 'string', versions: '0+' },
+        { name: 'port', type: 'int32', versions: '0+' },
+        { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: null }
+      ]
+    },
     { name: 'clusterId', type: 'string', versions: '2+', nullableVersions: '2+', default: null },
     { name: 'controllerId', type: 'int32', versions: '1+', default: -1 },
-    { name: 'topics', type: [
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '12+' },
-      { name: 'topicId', type: 'uuid', versions: '10+' },
-      { name: 'isInternal', type: 'bool', versions: '1+' },
-      { name: 'partitions', type: [
+    {
+      name: 'topics',
+      array: true,
+      versions: '0+',
+      type: [
         { name: 'errorCode', type: 'int16', versions: '0+' },
-        { name: 'partitionIndex', type: 'int32', versions: '0+' },
-        { name: 'leaderId', type: 'int32', versions: '0+' },
-        { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1 },
-        { name: 'replicaNodes', type: 'int32', array: true, versions: '0+' },
-        { name: 'isrNodes', type: 'int32', array: true, versions: '0+' },
-        { name: 'offlineReplicas', type: 'int32', array: true, versions: '5+' }
-      ], array: true, versions: '0+' },
-      { name: 'topicAuthorizedOperations', type: 'int32', versions: '8+', default: -2147483648 }
-    ], array: true, versions: '0+' },
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '12+' },
+        { name: 'topicId', type: 'uuid', versions: '10+' },
+        { name: 'isInternal', type: 'bool', versions: '1+' },
+        {
+          name: 'partitions',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'leaderId', type: 'int32', versions: '0+' },
+            { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1 },
+            { name: 'replicaNodes', type: 'int32', array: true, versions: '0+' },
+            { name: 'isrNodes', type: 'int32', array: true, versions: '0+' },
+            { name: 'offlineReplicas', type: 'int32', array: true, versions: '5+' }
+          ]
+        },
+        { name: 'topicAuthorizedOperations', type: 'int32', versions: '8+', default: -2147483648 }
+      ]
+    },
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8-10', default: -2147483648 }
   ]
 }

@@ -11,13 +11,23 @@ const request: MessageSpec = {
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
     { name: 'acks', type: 'int16', versions: '0+' },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
-    { name: 'topicData', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitionData', type: [
-        { name: 'index', type: 'int32', versions: '0+' },
-        { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' }
+    {
+      name: 'topicData',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitionData',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'index', type: 'int32', versions: '0+' },
+            { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' }
+          ]
+        }
+      ]
+    }
   ]
 }
 
@@ -25,32 +35,60 @@ const response: MessageSpec = {
   name: 'ProduceResponse',
   flexibleVersions: '9+',
   fields: [
-    { name: 'responses', type: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitionResponses', type: [
-        { name: 'index', type: 'int32', versions: '0+' },
-        { name: 'errorCode', type: 'int16', versions: '0+' },
-        { name: 'baseOffset', type: 'int64', versions: '0+' },
-        { name: 'logAppendTimeMs', type: 'int64', versions: '2+', default: -1n },
-        { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1n },
-        { name: 'recordErrors', type: [
-          { name: 'batchIndex', type: 'int32', versions: '8+' },
-          { name: 'batchIndexErrorMessage', type: 'string', versions: '8+', nullableVersions: '8+', default: null }
-        ], array: true, versions: '8+' },
-        { name: 'errorMessage', type: 'string', versions: '8+', nullableVersions: '8+', default: null },
-        { name: 'currentLeader', type: [
-          { name: 'leaderId', type: 'int32', versions: '10+', default: -1 },
-          { name: 'leaderEpoch', type: 'int32', versions: '10+', default: -1 }
-        ], versions: '10+', taggedVersions: '10+', tag: 0 }
-      ], array: true, versions: '0+' }
-    ], array: true, versions: '0+' },
+    {
+      name: 'responses',
+      array: true,
+      versions: '0+',
+      type: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitionResponses',
+          array: true,
+          versions: '0+',
+          type: [
+            { name: 'index', type: 'int32', versions: '0+' },
+            { name: 'errorCode', type: 'int16', versions: '0+' },
+            { name: 'baseOffset', type: 'int64', versions: '0+' },
+            { name: 'logAppendTimeMs', type: 'int64', versions: '2+', default: -1n },
+            { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1n },
+            {
+              name: 'recordErrors',
+              array: true,
+              versions: '8+',
+              type: [
+                { name: 'batchIndex', type: 'int32', versions: '8+' },
+                { name: 'batchIndexErrorMessage', type: 'string', versions: '8+', nullableVersions: '8+', default: null }
+              ]
+            },
+            { name: 'errorMessage', type: 'string', versions: '8+', nullableVersions: '8+', default: null },
+            {
+              name: 'currentLeader',
+              versions: '10+',
+              taggedVersions: '10+',
+              tag: 0,
+              type: [
+                { name: 'leaderId', type: 'int32', versions: '10+', default: -1 },
+                { name: 'leaderEpoch', type: 'int32', versions: '10+', default: -1 }
+              ]
+            }
+          ]
+        }
+      ]
+    },
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
-    { name: 'nodeEndpoints', type: [
-      { name: 'nodeId', type: 'int32', versions: '10+' },
-      { name: 'host', type: 'string', versions: '10+' },
-      { name: 'port', type: 'int32', versions: '10+' },
-      { name: 'rack', type: 'string', versions: '10+', nullableVersions: '10+', default: null }
-    ], array: true, versions: '10+', taggedVersions: '10+', tag: 0 }
+    {
+      name: 'nodeEndpoints',
+      array: true,
+      versions: '10+',
+      taggedVersions: '10+',
+      tag: 0,
+      type: [
+        { name: 'nodeId', type: 'int32', versions: '10+' },
+        { name: 'host', type: 'string', versions: '10+' },
+        { name: 'port', type: 'int32', versions: '10+' },
+        { name: 'rack', type: 'string', versions: '10+', nullableVersions: '10+', default: null }
+      ]
+    }
   ]
 }
 

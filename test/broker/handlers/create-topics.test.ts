@@ -90,6 +90,13 @@ describe('CreateTopics', () => {
     assert.equal(admin.log.partition('dup', 2), undefined)
   })
 
+  test('a name differing from an existing topic only by "." versus "_" is INVALID_TOPIC_EXCEPTION', async () => {
+    await admin.call(createTopicsHandler, 5, { topics: [topic('metrics.eu')], timeoutMs: 1000 })
+    const res = await admin.call(createTopicsHandler, 5, { topics: [topic('metrics_eu')], timeoutMs: 1000 })
+    assert.equal(res.topics[0].errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION)
+    assert.equal(res.topics[0].errorMessage, "Topic 'metrics_eu' collides with existing topic: metrics.eu")
+  })
+
   test('a name repeated in one request is INVALID_REQUEST, answered once, and not created', async () => {
     const res = await admin.call(createTopicsHandler, 5, { topics: [topic('twice'), topic('once'), topic('twice')], timeoutMs: 1000 })
     assert.equal(res.topics.length, 2)

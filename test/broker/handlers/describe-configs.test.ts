@@ -64,7 +64,8 @@ describe('DescribeConfigs', () => {
   test('v3 answers config types and, when asked, documentation', async () => {
     const res = await admin.call(describeConfigsHandler, 3, {
       resources: [{ resourceType: TOPIC, resourceName: 't', configurationKeys: ['retention.ms', 'cleanup.policy', 'preallocate'] }],
-      includeSynonyms: false, includeDocumentation: true
+      includeSynonyms: false,
+      includeDocumentation: true
     })
     assert.equal(find(res, 'retention.ms').configType, 5, 'LONG')
     assert.equal(find(res, 'cleanup.policy').configType, 7, 'LIST')
@@ -82,7 +83,8 @@ describe('DescribeConfigs', () => {
         { resourceType: TOPIC, resourceName: 'ghost', configurationKeys: null },
         { resourceType: TOPIC, resourceName: 'bad/name', configurationKeys: null }
       ],
-      includeSynonyms: false, includeDocumentation: false
+      includeSynonyms: false,
+      includeDocumentation: false
     })
     assert.deepEqual(res.results.map((r: any) => r.errorCode), [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.INVALID_TOPIC_EXCEPTION])
     assert.deepEqual(res.results[0].configs, [])

@@ -46,7 +46,10 @@ test('Metadata v12 request and response', () => {
     clusterId: 'cluster',
     controllerId: 1,
     topics: [{
-      errorCode: 0, name: 'a', topicId: TOPIC_ID, isInternal: false,
+      errorCode: 0,
+      name: 'a',
+      topicId: TOPIC_ID,
+      isInternal: false,
       partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }],
       topicAuthorizedOperations: -2147483648
     }]
@@ -65,7 +68,9 @@ test('Fetch v13 request (topic ids) and response with records and aborted transa
   assert.equal(req.topics[0].partitions[0].fetchOffset, 5n)
   assert.equal(req.rackId, 'rack')
   const body = {
-    throttleTimeMs: 0, errorCode: 0, sessionId: 0,
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
     responses: [{
       topicId: TOPIC_ID,
       partitions: [{ partitionIndex: 0, errorCode: 0, highWatermark: 10n, lastStableOffset: 10n, logStartOffset: 0n, abortedTransactions: [{ producerId: 3n, firstOffset: 4n }], preferredReadReplica: -1, records: null }]
@@ -132,8 +137,14 @@ test('DescribeConfigs v4, AlterConfigs v2 and IncrementalAlterConfigs v1 request
 test('DescribeCluster v1 request and response', () => {
   checkRequest(defs.describeClusterApi, 1, pk.describeClusterV1.createRequest(false, 1).buffer)
   const res = parseWithPlatformatic(defs.describeClusterApi, 1, {
-    throttleTimeMs: 0, errorCode: 0, errorMessage: null, endpointType: 1, clusterId: 'c', controllerId: 1,
-    brokers: [{ brokerId: 1, host: 'h', port: 9092, rack: null }], clusterAuthorizedOperations: -2147483648
+    throttleTimeMs: 0,
+    errorCode: 0,
+    errorMessage: null,
+    endpointType: 1,
+    clusterId: 'c',
+    controllerId: 1,
+    brokers: [{ brokerId: 1, host: 'h', port: 9092, rack: null }],
+    clusterAuthorizedOperations: -2147483648
   }, pk.describeClusterV1)
   assert.equal(res.clusterId, 'c')
 })

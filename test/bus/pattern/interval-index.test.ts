@@ -1,0 +1,42 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { IntervalIndex } from '../../../src/bus/pattern/interval-index.js'
+
+const stab = (index: IntervalIndex, x: number): number[] => {
+  const out: number[] = []
+  index.collect(x, out)
+  return out.sort((a, b) => a - b)
+}
+
+describe('IntervalIndex', () => {
+  it('honours open and closed ends and unbounded sides', () => {
+    const index = new IntervalIndex()
+    index.add(0, true, 5, false, 1) // (0, 5]
+    index.add(5, false, 10, true, 2) // [5, 10)
+    index.add(-Infinity, false, 0, false, 3) // <= 0
+    index.add(10, false, Infinity, false, 4) // >= 10
+    assert.deepEqual(stab(index, 0), [3])
+    assert.deepEqual(stab(index, 0.5), [1])
+    assert.deepEqual(stab(index, 5), [1, 2])
+    assert.deepEqual(stab(index, 9.99), [2])
+    assert.deepEqual(stab(index, 10), [4])
+    assert.deepEqual(stab(index, -1e300), [3])
+  })
+
+  it('agrees with a linear scan over many overlapping ranges, also after removals', () => {
+    const index = new IntervalIndex()
+    const ranges: [number, boolean, number, boolean, number][] = []
+    for (let i = 0; i < 200; i++) {
+      const lo = (i * 37) % 100
+      const r: [number, boolean, number, boolean, number] = [lo, i % 2 === 0, lo + (i % 17) + 1, i % 3 === 0, i]
+      ranges.push(r)
+      index.add(...r)
+    }
+    for (let i = 0; i < 200; i += 4) index.remove(...ranges[i]!)
+    const live = ranges.filter((_, i) => i % 4 !== 0)
+    for (let x = -1; x <= 120; x += 0.5) {
+      const expected = live.filter(([lo, loOpen, hi, hiOpen]) => (loOpen ? x > lo : x >= lo) && (hiOpen ? x < hi : x <= hi)).map(r => r[4])
+      assert.deepEqual(stab(index, x), expected.sort((a, b) => a - b), `x=${x}`)
+    }
+  })
+})
