@@ -22,12 +22,10 @@ export class Broker {
     const config = this.config
     config.clusterId = this.loadClusterId()
     const opened = Date.now()
-    this.log = await LogManager.open(join(config.dataDir, 'topics'), {
+    this.log = await LogManager.open(config.dataDir, {
       defaults: config.topicDefaults,
-      fsyncOnAcksAll: config.flushPolicy === 'acks',
-      flushIntervalMs: config.flushIntervalMs,
-      logger: this.logger.child({ part: 'log' })
-    } as any)
+      fsyncOnAcksAll: config.flushPolicy === 'acks'
+    })
     this.logger.info({ topics: this.log.topics().length, ms: Date.now() - opened }, 'log opened')
     const handlers = new Map(allHandlers.map(h => [h.api.apiKey, h]))
     this.services = {

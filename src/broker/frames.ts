@@ -1,13 +1,11 @@
 // Between the socket and the handlers: one request frame in, what to do with it
 // out. Unknown API keys and unsupported versions are answered the way Kafka
 // answers them: ApiVersions at an unknown version gets UNSUPPORTED_VERSION with
-// our version list in a v0 body (so the client can retry at a version we have);
+// ApiVersions' own range in a v0 body (KIP-511) (so the client can retry at a version we have);
 // anything else we cannot serve closes the connection.
-import { decodeRequest, encodeResponse, type RequestHeader } from '../protocol/headers.js'
-import { KafkaError } from '../protocol/errors.js'
+import { decodeRequest, encodeResponse, encodeUnsupportedApiVersionsResponse, type RequestHeader } from '../protocol/headers.js'
 import type { ApiSpec } from '../protocol/messages/spec.js'
 import type { Handler } from './handlers/types.js'
-import { supportedApiKeys } from './handlers/api-versions.js'
 
 export type FrameAction =
   | { kind: 'handle', header: RequestHeader, body: any, handler: Handler }
@@ -22,8 +20,7 @@ export function decodeRequestFrame (frame: Buffer, handlers: ReadonlyMap<number,
   }
   if (decoded.kind === 'unsupported-version') {
     if (decoded.api.name === 'ApiVersions') {
-      const body = { errorCode: KafkaError.UNSUPPORTED_VERSION.code, apiKeys: supportedApiKeys(handlers), throttleTimeMs: 0 }
-      return { kind: 'respond', chunks: encodeResponse(decoded.api, 0, header.correlationId, body) }
+      return { kind: 'respond', chunks: encodeUnsupportedApiVersionsResponse(header.correlationId, decoded.api) }
     }
     return { kind: 'close', reason: `unsupported version ${header.requestApiVersion} of ${decoded.api.name}` }
   }

@@ -14,7 +14,7 @@ interface WildcardEntry {
  * The selective matchers registered on one field path, each tagged with the
  * id of the condition it belongs to. `collect` appends the ids of conditions a
  * value satisfies, by lookup: hash maps for exact values, prefixes and
- * suffixes (cut at each stored length), a bit trie for CIDR blocks, an interval
+ * suffixes (cut at each stored length), CIDR blocks as prefixes of the address bits, an interval
  * index for numeric ranges. Wildcards are
  * filed under their literal head (or tail) and verified only when that matches.
  */
@@ -25,7 +25,7 @@ export class FieldIndex {
   private prefixesIgnoreCase: AffixIndex | null = null
   private suffixes: AffixIndex | null = null
   private suffixesIgnoreCase: AffixIndex | null = null
-  private cidrs: CharTrie<number> | null = null
+  private cidrs: AffixIndex | null = null
   private numeric: IntervalIndex | null = null
   private wildcardHeads: CharTrie<WildcardEntry> | null = null
   private wildcardTails: CharTrie<WildcardEntry> | null = null
@@ -57,7 +57,7 @@ export class FieldIndex {
           return (this.suffixesIgnoreCase ??= new AffixIndex(true)).add(m.value, id)
         }
         return (this.suffixes ??= new AffixIndex(true)).add(m.value, id)
-      case 'cidr': return (this.cidrs ??= new CharTrie(false)).add(m.bits, id)
+      case 'cidr': return (this.cidrs ??= new AffixIndex(false)).add(m.bits, id)
       case 'numeric': return (this.numeric ??= new IntervalIndex()).add(m.lo, m.loOpen, m.hi, m.hiOpen, id)
       case 'wildcard': return this.addWildcard({ id, pattern: m.pattern })
       default: throw new Error(`matcher kind ${m.kind} cannot be indexed`)
@@ -104,7 +104,7 @@ export class FieldIndex {
         this.prefixesIgnoreCase?.collect(lower, out)
         this.suffixesIgnoreCase?.collect(lower, out)
       }
-      if (this.cidrs !== null && this.cidrs.size > 0) {
+      if (this.cidrs !== null) {
         const bits = ipBits(v)
         if (bits !== null) this.cidrs.collect(bits, out)
       }

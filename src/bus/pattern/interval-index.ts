@@ -7,15 +7,19 @@ interface Interval {
 }
 
 /**
- * Numeric ranges of one field, answering "which ranges contain x" in
- * O(log n + answers) with a segment tree over the ranges' endpoints.
- * The tree is rebuilt lazily after rules change.
+ * Numeric ranges of one field, answering "which ranges contain x". The
+ * endpoints cut the number line into slots; usually each slot simply lists the
+ * ranges covering it (one binary search, one list). When ranges overlap so much
+ * that those lists would grow quadratic, a segment tree is used instead
+ * (O(log n + answers), O(n log n) space). Rebuilt lazily after rules change.
  */
 export class IntervalIndex {
   private readonly intervals: Interval[] = []
   private points: number[] = []
   private base = 0
   private nodes: (number[] | null)[] = []
+  /** Per-slot lists when overlap is modest, else null and `nodes` holds a segment tree. */
+  private slotLists: (number[] | null)[] | null = null
   private dirty = false
 
   get size (): number {
@@ -37,7 +41,13 @@ export class IntervalIndex {
 
   collect (x: number, out: number[]): void {
     if (this.dirty) this.rebuild()
-    let i = this.slotOf(x) + this.base
+    const slot = this.slotOf(x)
+    if (this.slotLists !== null) {
+      const ids = this.slotLists[slot]
+      if (ids != null) for (let k = 0; k < ids.length; k++) out.push(ids[k]!)
+      return
+    }
+    let i = slot + this.base
     while (i >= 1) {
       const ids = this.nodes[i]
       if (ids != null) for (let k = 0; k < ids.length; k++) out.push(ids[k]!)
@@ -66,16 +76,29 @@ export class IntervalIndex {
     }
     this.points = [...finite].sort((a, b) => a - b)
     const slots = 2 * this.points.length + 1
+    const spans = this.intervals.map(r => [
+      r.lo === -Infinity ? 0 : this.slotOf(r.lo) + (r.loOpen ? 1 : 0),
+      r.hi === Infinity ? slots - 1 : this.slotOf(r.hi) - (r.hiOpen ? 1 : 0)
+    ] as const)
+    let coverage = 0
+    for (const [first, last] of spans) coverage += last - first + 1
+    this.dirty = false
+    if (coverage <= 8 * spans.length + 1024) {
+      const lists = new Array<number[] | null>(slots).fill(null)
+      spans.forEach(([first, last], i) => {
+        const id = this.intervals[i]!.id
+        for (let s = first; s <= last; s++) (lists[s] ??= []).push(id)
+      })
+      this.slotLists = lists
+      this.nodes = []
+      return
+    }
+    this.slotLists = null
     let base = 1
     while (base < slots) base <<= 1
     this.base = base
     this.nodes = new Array<number[] | null>(2 * base).fill(null)
-    for (const r of this.intervals) {
-      const first = r.lo === -Infinity ? 0 : this.slotOf(r.lo) + (r.loOpen ? 1 : 0)
-      const last = r.hi === Infinity ? slots - 1 : this.slotOf(r.hi) - (r.hiOpen ? 1 : 0)
-      this.insert(first, last, r.id)
-    }
-    this.dirty = false
+    spans.forEach(([first, last], i) => this.insert(first, last, this.intervals[i]!.id))
   }
 
   private insert (first: number, last: number, id: number): void {

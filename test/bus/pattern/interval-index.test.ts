@@ -40,3 +40,16 @@ describe('IntervalIndex', () => {
     }
   })
 })
+
+describe('IntervalIndex with heavily nested ranges', () => {
+  it('answers the same as a linear scan when every range contains the next', () => {
+    const index = new IntervalIndex()
+    for (let i = 0; i < 500; i++) index.add(i, false, Infinity, false, i) // >= i: quadratic slot lists
+    const found: number[] = []
+    index.collect(250.5, found)
+    assert.deepEqual(found.sort((a, b) => a - b), Array.from({ length: 251 }, (_, i) => i))
+    found.length = 0
+    index.collect(-1, found)
+    assert.deepEqual(found, [])
+  })
+})
