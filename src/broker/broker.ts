@@ -8,6 +8,7 @@ import { LogManager } from '../log/index.js'
 import { KafkaServer } from './server.js'
 import type { BrokerServices } from './services.js'
 import { allHandlers } from './handlers/index.js'
+import { createGroupCoordinator } from './groups/index.js'
 
 export class Broker {
   log!: LogManager
@@ -35,6 +36,7 @@ export class Broker {
       handlers,
       logger: this.logger
     }
+    this.services.groups = await createGroupCoordinator(this.services)
     this.server = new KafkaServer(this.services, this.logger)
     this.port = await this.server.listen(config.host, config.kafkaPort)
     config.kafkaPort = this.port

@@ -32,7 +32,9 @@ export interface EventBusOptions {
   functionUrls?: Record<string, string>
   /** URL for other functions, `{name}` replaced. Default from TRIBUTARY_BUS_FUNCTION_URL_TEMPLATE. */
   functionUrlTemplate?: string
+  /** First retry delay (doubling per retry); default from TRIBUTARY_BUS_RETRY_BASE_MS, else 1 s. */
   retryBaseDelayMs?: number
+  /** Longest retry delay; default from TRIBUTARY_BUS_RETRY_MAX_MS, else 5 min. */
   retryMaxDelayMs?: number
   httpTimeoutMs?: number
   deliveryConcurrency?: number
@@ -125,7 +127,10 @@ export class EventBus {
       storage: this.storage,
       deliverer: this.deliverer,
       routing: this.routing(bus.name),
-      backoff: { baseDelayMs: this.options.retryBaseDelayMs ?? 1000, maxDelayMs: this.options.retryMaxDelayMs ?? 300_000 },
+      backoff: {
+        baseDelayMs: this.options.retryBaseDelayMs ?? envNumber('TRIBUTARY_BUS_RETRY_BASE_MS') ?? 1000,
+        maxDelayMs: this.options.retryMaxDelayMs ?? envNumber('TRIBUTARY_BUS_RETRY_MAX_MS') ?? 300_000,
+      },
       concurrency: this.options.deliveryConcurrency ?? 64,
       defaultPartitions: this.options.defaultPartitions ?? 1,
       logger: this.logger,
@@ -218,6 +223,11 @@ export class EventBus {
 /** Archive retention becomes the archive topic's retention.ms (0 days = keep forever). */
 function archiveTopicConfigs (archive: ArchiveDefinition): Record<string, string> {
   return { 'retention.ms': archive.retentionDays > 0 ? String(archive.retentionDays * 86_400_000) : '-1' }
+}
+
+function envNumber (name: string): number | undefined {
+  const value = Number(process.env[name])
+  return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined
 }
 
 function parseFunctionUrls (text: string | undefined): Record<string, string> {

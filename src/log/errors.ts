@@ -18,9 +18,9 @@ export const LogErrorCode = {
   STORAGE_ERROR: 'TRIB_ERR_KAFKA_STORAGE_ERROR',
   CLOSED: 'TRIB_ERR_LOG_CLOSED',
 } as const
-export type LogErrorCode = typeof LogErrorCode[keyof typeof LogErrorCode]
+export type LogErrorCodeValue = typeof LogErrorCode[keyof typeof LogErrorCode]
 
-const KAFKA_CODES: Record<LogErrorCode, number> = {
+const KAFKA_CODES: Record<LogErrorCodeValue, number> = {
   TRIB_ERR_OFFSET_OUT_OF_RANGE: 1,
   TRIB_ERR_CORRUPT_MESSAGE: 2,
   TRIB_ERR_UNKNOWN_TOPIC_OR_PARTITION: 3,
@@ -38,10 +38,10 @@ const KAFKA_CODES: Record<LogErrorCode, number> = {
 }
 
 export class LogError extends Error {
-  readonly code: LogErrorCode
+  readonly code: LogErrorCodeValue
   /** Kafka protocol error code for the response. */
   readonly kafkaCode: number
-  constructor (code: LogErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor (code: LogErrorCodeValue, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'LogError'
     this.code = code
@@ -56,7 +56,7 @@ export function isLogError (err: unknown): err is LogError {
 /** Turns a batch validation error into the matching LogError (codes are shared). */
 export function fromRecordsError (err: unknown): unknown {
   if (!isRecordsError(err)) return err
-  return new LogError(err.code as LogErrorCode, err.message, { cause: err })
+  return new LogError(err.code as LogErrorCodeValue, err.message, { cause: err })
 }
 
 export function storageError (what: string, cause: unknown): LogError {

@@ -93,6 +93,7 @@ export class FaultyFs implements FileSystem {
     this.check('writeFileAtomic', path)
     return this.base.writeFileAtomic(path, data)
   }
+
   async mkdir (path: string): Promise<void> { this.check('open', path); return this.base.mkdir(path) }
   async readdir (path: string): Promise<string[]> { this.check('read', path); return this.base.readdir(path) }
   async unlink (path: string): Promise<void> { this.check('unlink', path); this.tracked.delete(path); return this.base.unlink(path) }

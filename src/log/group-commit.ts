@@ -16,7 +16,7 @@ export class GroupCommit {
     /** Offsets below this have been written (the fsync target). */
     private readonly writtenEnd: () => number,
     private readonly syncWritten: () => Promise<void>,
-    private readonly onSyncError: (err: unknown) => void,
+    private readonly onSyncError: (err: unknown) => void
   ) {
     this.durableEnd = initialDurableEnd
   }
@@ -46,7 +46,7 @@ export class GroupCommit {
     if (!this.forced && !this.waiters.some(w => w.offset < written)) return
     this.running = true
     this.forced = false
-    void this.run(written)
+    this.run(written).catch(() => {}) // run() settles its own errors
   }
 
   private async run (target: number): Promise<void> {

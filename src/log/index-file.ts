@@ -22,8 +22,9 @@ export interface SegmentSummary {
   createdMs: number
 }
 
-export function encodeOffsetIndexFile (summary: SegmentSummary, index: OffsetIndex): Buffer {
-  const entries = index.encodeEntries()
+/** `count` limits the file to the first entries (a snapshot taken before later appends). */
+export function encodeOffsetIndexFile (summary: SegmentSummary, index: OffsetIndex, count = index.count): Buffer {
+  const entries = index.encodeEntries(count)
   const out = Buffer.allocUnsafe(OFFSET_HEADER + entries.length + 4)
   out.writeUInt32BE(OFFSET_MAGIC, 0)
   out.writeUInt16BE(INDEX_FORMAT_VERSION, 4)
@@ -33,7 +34,7 @@ export function encodeOffsetIndexFile (summary: SegmentSummary, index: OffsetInd
   out.writeDoubleBE(summary.maxTimestamp, 24)
   out.writeDoubleBE(summary.maxTimestampBatchOffset, 32)
   out.writeDoubleBE(summary.createdMs, 40)
-  out.writeUInt32BE(index.count, 48)
+  out.writeUInt32BE(count, 48)
   entries.copy(out, OFFSET_HEADER)
   out.writeUInt32BE(crc32c(out.subarray(0, out.length - 4)) >>> 0, out.length - 4)
   return out
@@ -63,13 +64,13 @@ export function decodeOffsetIndexFile (raw: Buffer | null): { summary: SegmentSu
   }
 }
 
-export function encodeTimeIndexFile (index: TimeIndex): Buffer {
-  const entries = index.encodeEntries()
+export function encodeTimeIndexFile (index: TimeIndex, count = index.count): Buffer {
+  const entries = index.encodeEntries(count)
   const out = Buffer.allocUnsafe(TIME_HEADER + entries.length + 4)
   out.writeUInt32BE(TIME_MAGIC, 0)
   out.writeUInt16BE(INDEX_FORMAT_VERSION, 4)
   out.writeUInt16BE(0, 6)
-  out.writeUInt32BE(index.count, 8)
+  out.writeUInt32BE(count, 8)
   entries.copy(out, TIME_HEADER)
   out.writeUInt32BE(crc32c(out.subarray(0, out.length - 4)) >>> 0, out.length - 4)
   return out

@@ -70,7 +70,7 @@ export class LogManager {
     private readonly defaults: TopicConfigs,
     private readonly fsyncOnAcksAll: boolean,
     private readonly now: () => number,
-    clean: boolean,
+    clean: boolean
   ) {
     this.wasCleanShutdown = clean
   }

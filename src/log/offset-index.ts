@@ -42,9 +42,9 @@ export class OffsetIndex {
   }
 
   /** Entry bytes: count x (u32 relOffset, u32 position), big-endian. */
-  encodeEntries (): Buffer {
-    const out = Buffer.allocUnsafe(this.count * 8)
-    for (let i = 0; i < this.count; i++) {
+  encodeEntries (count = this.count): Buffer {
+    const out = Buffer.allocUnsafe(count * 8)
+    for (let i = 0; i < count; i++) {
       out.writeUInt32BE(this.relOffsets[i]!, i * 8)
       out.writeUInt32BE(this.positions[i]!, i * 8 + 4)
     }

@@ -65,6 +65,8 @@ export interface PartitionContext {
 const LOG_START_FILE = 'log-start-offset'
 /** Deleted segments' files stay open this long so in-flight reads finish. */
 const DELETED_SEGMENT_CLOSE_DELAY_MS = 30_000
+/** Save the active segment's indexes after this many new durable bytes. */
+const INDEX_CHECKPOINT_BYTES = 64 * 1024 * 1024
 
 export class PartitionLog {
   readonly topic: string
@@ -81,6 +83,7 @@ export class PartitionLog {
   private flushTimer: NodeJS.Timeout | null = null
   private messagesSinceFlush = 0
   private readonly pendingCloses = new Set<Segment>()
+  private checkpoint: Promise<void> | null = null
 
   private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number) {
     this.topic = ctx.topic
@@ -88,7 +91,7 @@ export class PartitionLog {
     this.segments = segments
     this.logEndOffset = segments[segments.length - 1]!.nextOffset
     this.logStartOffset = Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.logEndOffset)
-    this.commit = new GroupCommit(this.logEndOffset, () => this.logEndOffset, () => this.active.sync(),
+    this.commit = new GroupCommit(this.logEndOffset, () => this.logEndOffset, () => this.syncActive(),
       err => { this.fail(storageError('fsync failed', err)) })
     this.queue = new WriteQueue({
       active: () => this.active,
@@ -206,6 +209,19 @@ export class PartitionLog {
     }
   }
 
+  /**
+   * fsyncs the active segment; every INDEX_CHECKPOINT_BYTES also saves its indexes
+   * (covering only what this fsync made durable), bounding the re-scan after a crash.
+   */
+  private async syncActive (): Promise<void> {
+    const seg = this.active
+    const snap = seg.snapshot()
+    await seg.sync()
+    if (this.checkpoint === null && snap.summary.coveredBytes - seg.indexedBytesOnDisk >= INDEX_CHECKPOINT_BYTES) {
+      this.checkpoint = seg.writeIndexes(snap).catch(() => {}).finally(() => { this.checkpoint = null })
+    }
+  }
+
   /** Resolves once every offset <= `offset` is fsynced (group-committed). */
   flushed (offset: number): Promise<void> {
     if (this.failure !== null && offset >= this.commit.durableEnd) return Promise.reject(this.failure)
@@ -231,15 +247,20 @@ export class PartitionLog {
   async read (fetchOffset: number, maxBytes: number, options: ReadOptions = {}): Promise<ReadResult> {
     const hw = this.logEndOffset
     const result: ReadResult = {
-      chunks: [], bytes: 0, highWatermark: hw, lastStableOffset: this.lastStableOffset,
-      logStartOffset: this.logStartOffset, abortedTransactions: [],
+      chunks: [],
+      bytes: 0,
+      highWatermark: hw,
+      lastStableOffset: this.lastStableOffset,
+      logStartOffset: this.logStartOffset,
+      abortedTransactions: [],
     }
     if (fetchOffset < this.logStartOffset || fetchOffset > hw) {
       throw new LogError(LogErrorCode.OFFSET_OUT_OF_RANGE,
         `offset ${fetchOffset} is outside [${this.logStartOffset}, ${hw}] of ${this.topic}-${this.partition}`)
     }
     const minOne = options.minOneBatch ?? true
-    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length && fetchOffset < hw; i++) {
+    if (fetchOffset === hw) return result
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
       const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne)
       if (r !== null) {
         result.chunks = r.chunks
@@ -347,6 +368,7 @@ export class PartitionLog {
     this.wakeWaiters()
     if (this.failure === null) {
       await this.commit.requestSync()
+      if (this.checkpoint !== null) await this.checkpoint
       await this.active.writeIndexes()
     }
     this.commit.failAll(new LogError(LogErrorCode.CLOSED, 'log is closed'))

@@ -30,7 +30,7 @@ export interface ScanResult {
  */
 export async function scanSegment (
   fh: FileHandle, from: number, end: number, verifyCrc: boolean,
-  onBatch: (b: ScannedBatch) => boolean | void,
+  onBatch: (b: ScannedBatch) => boolean | void
 ): Promise<ScanResult> {
   let pos = from
   let buf: Buffer = Buffer.alloc(0)

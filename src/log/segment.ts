@@ -26,6 +26,8 @@ export interface BatchRange { readonly baseOffset: number, readonly lastOffset: 
 
 export interface SegmentRead { chunks: Buffer[], bytes: number }
 
+export interface IndexSnapshot { summary: SegmentSummary, offsetEntries: number, timeEntries: number }
+
 export interface SegmentLoadResult { segment: Segment, recovery: ScanResult | null }
 
 export class Segment {
@@ -38,6 +40,7 @@ export class Segment {
   private bytesSinceIndexEntry = 0
   /** Bytes covered by the index files on disk (their last checkpoint). */
   indexedBytesOnDisk = 0
+  private indexWrites: Promise<void> = Promise.resolve()
 
   private constructor (
     private readonly fs: FileSystem,
@@ -45,7 +48,7 @@ export class Segment {
     readonly baseOffset: number,
     readonly fh: FileHandle,
     public createdMs: number,
-    private readonly indexIntervalBytes: () => number,
+    private readonly indexIntervalBytes: () => number
   ) {
     this.nextOffset = baseOffset
   }
@@ -138,15 +141,27 @@ export class Segment {
     }
   }
 
-  /** Writes both index files. Call only once the log bytes they cover are fsynced. */
-  async writeIndexes (): Promise<void> {
-    const summary = this.summary()
-    const timeFile = encodeTimeIndexFile(this.timeIndex)
-    const offsetFile = encodeOffsetIndexFile(summary, this.offsetIndex)
-    // time index first: the offset index is the one whose presence vouches for both
-    await this.fs.writeFileAtomic(this.timeIndexPath, timeFile)
-    await this.fs.writeFileAtomic(this.indexPath, offsetFile)
-    this.indexedBytesOnDisk = summary.coveredBytes
+  /** The indexes as they are now; consistent because size and entries change together. */
+  snapshot (): IndexSnapshot {
+    return { summary: this.summary(), offsetEntries: this.offsetIndex.count, timeEntries: this.timeIndex.count }
+  }
+
+  /**
+   * Writes both index files. Call only once the log bytes they cover are fsynced.
+   * Writes are serialized and one older than what is on disk is skipped, so a
+   * late checkpoint never replaces a newer index.
+   */
+  writeIndexes (snap: IndexSnapshot = this.snapshot()): Promise<void> {
+    this.indexWrites = this.indexWrites.catch(() => {}).then(async () => {
+      if (snap.summary.coveredBytes < this.indexedBytesOnDisk) return
+      const timeFile = encodeTimeIndexFile(this.timeIndex, Math.min(snap.timeEntries, this.timeIndex.count))
+      const offsetFile = encodeOffsetIndexFile(snap.summary, this.offsetIndex, Math.min(snap.offsetEntries, this.offsetIndex.count))
+      // time index first: the offset index is the one whose presence vouches for both
+      await this.fs.writeFileAtomic(this.timeIndexPath, timeFile)
+      await this.fs.writeFileAtomic(this.indexPath, offsetFile)
+      this.indexedBytesOnDisk = snap.summary.coveredBytes
+    })
+    return this.indexWrites
   }
 
   async sync (): Promise<void> { await this.fh.sync() }

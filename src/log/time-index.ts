@@ -40,9 +40,9 @@ export class TimeIndex {
   }
 
   /** Entry bytes: count x (f64 timestamp, u32 relOffset), big-endian. */
-  encodeEntries (): Buffer {
-    const out = Buffer.allocUnsafe(this.count * 12)
-    for (let i = 0; i < this.count; i++) {
+  encodeEntries (count = this.count): Buffer {
+    const out = Buffer.allocUnsafe(count * 12)
+    for (let i = 0; i < count; i++) {
       out.writeDoubleBE(this.timestamps[i]!, i * 12)
       out.writeUInt32BE(this.relOffsets[i]!, i * 12 + 8)
     }

@@ -48,7 +48,6 @@ async function findMaxTimestamp (segments: Segment[], logStartOffset: number): P
     if (best === null || seg.maxTimestamp > best.maxTimestamp) best = seg
   }
   if (best === null) return null
-  const target = best.maxTimestamp
   const batchOffset = best.maxTimestampBatchOffset
   let found: TimestampLookup | null = null
   await scanSegment(best.fh, best.offsetIndex.lookup(batchOffset - best.baseOffset), best.size, false, b => {

@@ -67,30 +67,28 @@ export class WriteQueue {
   }
 
   private async drainOnce (): Promise<void> {
-    {
-      let seg = this.hooks.active()
-      const cfg = this.hooks.config()
-      const first = this.pending[0]!
-      const now = this.hooks.now()
-      try {
-        if (!seg.isEmpty && (seg.size + first.payload.length > cfg.segmentBytes || now - seg.createdMs >= cfg.segmentMs)) {
-          seg = await this.hooks.roll()
-        }
-      } catch (err) {
-        this.failGroup(this.pending.splice(0), storageError('segment roll failed', err))
-        return
+    let seg = this.hooks.active()
+    const cfg = this.hooks.config()
+    const first = this.pending[0]!
+    const now = this.hooks.now()
+    try {
+      if (!seg.isEmpty && (seg.size + first.payload.length > cfg.segmentBytes || now - seg.createdMs >= cfg.segmentMs)) {
+        seg = await this.hooks.roll()
       }
-      let bytes = 0
-      let n = 0
-      while (n < this.pending.length) {
-        const len = this.pending[n]!.payload.length
-        if (n > 0 && (seg.size + bytes + len > cfg.segmentBytes || bytes + len > MAX_GROUP_BYTES)) break
-        bytes += len
-        n++
-      }
-      const group = this.pending.splice(0, n)
-      await this.writeGroup(seg, group, now)
+    } catch (err) {
+      this.failGroup(this.pending.splice(0), storageError('segment roll failed', err))
+      return
     }
+    let bytes = 0
+    let n = 0
+    while (n < this.pending.length) {
+      const len = this.pending[n]!.payload.length
+      if (n > 0 && (seg.size + bytes + len > cfg.segmentBytes || bytes + len > MAX_GROUP_BYTES)) break
+      bytes += len
+      n++
+    }
+    const group = this.pending.splice(0, n)
+    await this.writeGroup(seg, group, now)
   }
 
   private async writeGroup (seg: Segment, group: PendingAppend[], now: number): Promise<void> {

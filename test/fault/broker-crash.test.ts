@@ -17,7 +17,7 @@ interface Batch { producer: number, partition: number, values: string[], baseOff
 /** A promise the test resolves by hand: producers park on it while the broker is down. */
 function deferred (): { promise: Promise<void>, resolve: () => void } {
   let resolve!: () => void
-  const promise = new Promise<void>(r => { resolve = r })
+  const promise = new Promise<void>(_resolve => { resolve = _resolve })
   return { promise, resolve }
 }
 
@@ -27,7 +27,8 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
   const acked: Batch[] = []
   const sent: Batch[] = []
   let brokerUp = deferred()
-  let stopping = false
+  // An object, not a let: the producer loops read it while the test body changes it.
+  const run = { stopping: false }
   let ackWaiter: { target: number, resolve: () => void } | null = null
 
   before(async () => {
@@ -40,7 +41,7 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
   })
 
   after(async () => {
-    stopping = true
+    run.stopping = true
     brokerUp.resolve()
     await Promise.allSettled(producers.map(p => p.disconnect()))
     await broker?.cleanup()
@@ -52,7 +53,7 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
     const partition = index % partitions
     let sequence = 0
     let consecutiveFailures = 0
-    while (!stopping) {
+    while (!run.stopping) {
       const batch: Batch = { producer: index, partition, values: Array.from({ length: batchSize }, () => `p${index}-${sequence++}-${'x'.repeat(64)}`) }
       sent.push(batch)
       try {
@@ -112,8 +113,12 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
   test(`every acknowledged message survives ${kills} SIGKILLs exactly once, in order, at contiguous offsets`, (t) => broker.explain(async () => {
     for (let i = 0; i < producerCount; i++) {
       producers.push(new Kafka({
-        clientId: `crash-producer-${i}`, brokers: [broker.bootstrap], logLevel: logLevel.NOTHING,
-        retry: { retries: 0 }, connectionTimeout: 3000, requestTimeout: 10_000
+        clientId: `crash-producer-${i}`,
+        brokers: [broker.bootstrap],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        connectionTimeout: 3000,
+        requestTimeout: 10_000
       }).producer({ retry: { retries: 0 }, allowAutoTopicCreation: false }))
     }
     await Promise.all(producers.map(p => p.connect()))
@@ -132,9 +137,9 @@ describe('broker crash (SIGKILL) under acks=all producers', () => {
     }
 
     await ackedAtLeast(acked.length + 10, allLoops)
-    stopping = true
+    run.stopping = true
     await allLoops
-    await broker.stop()
+    assert.equal(await broker.stop(), 0, 'SIGTERM ends the broker with exit code 0')
     await broker.restart()
     await verify('after a clean SIGTERM restart')
     assert.ok(acked.length > kills * 10, `${acked.length} batches acknowledged in all`)

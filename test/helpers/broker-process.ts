@@ -17,10 +17,10 @@ export const BrokerEntry = {
   /** dist/cli/main.js after `npm run build`: what the benchmark uses. */
   compiled: 'compiled'
 } as const
-export type BrokerEntry = typeof BrokerEntry[keyof typeof BrokerEntry]
+export type BrokerEntryValue = typeof BrokerEntry[keyof typeof BrokerEntry]
 
 export interface BrokerProcessOptions {
-  entry?: BrokerEntry
+  entry?: BrokerEntryValue
   /** Reuse this data dir; by default a fresh temp dir is made (and removed by cleanup()). */
   dataDir?: string
   /** Extra CLI arguments after the standard ones. */
@@ -177,7 +177,7 @@ export class BrokerProcess {
   private async awaitHealthy (timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
     let exitedEarly = false
-    void this.exited.then(() => { exitedEarly = true })
+    this.exited.then(() => { exitedEarly = true }, () => {})
     while (Date.now() < deadline) {
       if (exitedEarly) throw this.failure('exited before /health answered 200')
       try {

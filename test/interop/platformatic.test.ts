@@ -101,8 +101,12 @@ describe('@platformatic/kafka against Tributary', () => {
 
   test('Consumer.consume with a group reads every message (needs consumer groups, issue 3)', () => broker.explain(async () => {
     const consumer = new Consumer({
-      clientId: 'interop-platformatic-group', groupId: 'platformatic-group', bootstrapBrokers: [broker.bootstrap],
-      deserializers: stringDeserializers, retries: 2, timeout: 5000
+      clientId: 'interop-platformatic-group',
+      groupId: 'platformatic-group',
+      bootstrapBrokers: [broker.bootstrap],
+      deserializers: stringDeserializers,
+      retries: 2,
+      timeout: 5000
     })
     try {
       const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 500 })

@@ -15,8 +15,15 @@ async function openLog (configs: TopicConfigs = {}, extra: Partial<PartitionCont
   const dir = join(await tempDir(), 't-0')
   let resolved = resolveTopicConfigs({}, configs)
   const ctx: PartitionContext = {
-    fs: realFs, topic: 't', partition: 0, dir, config: () => resolved, fsyncOnAcksAll: true,
-    now: Date.now, validator: () => undefined, ...extra,
+    fs: realFs,
+    topic: 't',
+    partition: 0,
+    dir,
+    config: () => resolved,
+    fsyncOnAcksAll: true,
+    now: Date.now,
+    validator: () => undefined,
+    ...extra,
   }
   const log = await PartitionLog.open(ctx)
   return { log, ctx, dir, setConfigs: (c: TopicConfigs) => { resolved = resolveTopicConfigs({}, c) } }
@@ -159,7 +166,7 @@ test('waitForData resolves when the high watermark passes the offset, or on abor
   const { log } = await openLog()
   const waiting = log.waitForData(0)
   let resolved = false
-  void waiting.then(() => { resolved = true })
+  waiting.then(() => { resolved = true }, () => {})
   await new Promise(setImmediate)
   assert.equal(resolved, false)
   await log.append(batch('a'))

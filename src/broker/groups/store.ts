@@ -51,6 +51,9 @@ export class GroupStore {
     this.path = join(options.dir, JOURNAL_FILE)
   }
 
+  /** Counters for tests and metrics: fsyncs of appended batches, and compactions. */
+  readonly stats = { flushes: 0, compactions: 0 }
+
   get sizeBytes (): number { return this.size }
 
   /** Replays the journal through `apply`, cutting off a torn tail, then opens it for appends. */
@@ -145,6 +148,7 @@ export class GroupStore {
     try {
       await handle.writev(buffers)
       await handle.datasync()
+      this.stats.flushes++
       this.size += bytes
     } catch (err) {
       // Never leave a half-written frame in front of the next append.
@@ -175,6 +179,7 @@ export class GroupStore {
     this.handle = await open(this.path, 'a')
     this.size = bytes
     this.snapshotSize = bytes
+    this.stats.compactions++
   }
 }
 

@@ -7,6 +7,7 @@ import { produceHandler } from './produce.js'
 import { fetchHandler } from './fetch.js'
 import { listOffsetsHandler } from './list-offsets.js'
 import { adminHandlers } from './admin-handlers.js'
+import { groupHandlers } from './group-handlers.js'
 
 export const coreHandlers: Handler[] = [
   apiVersionsHandler,
@@ -16,4 +17,4 @@ export const coreHandlers: Handler[] = [
   listOffsetsHandler
 ]
 
-export const allHandlers: Handler[] = [...coreHandlers, ...adminHandlers]
+export const allHandlers: Handler[] = [...coreHandlers, ...adminHandlers, ...groupHandlers]

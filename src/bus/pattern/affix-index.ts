@@ -5,8 +5,10 @@
  * unlike a character trie it touches a handful of memory locations per value,
  * whatever the number of keys.
  */
+import { addTo, pushIds, removeFrom, type IdList } from './id-list.js'
+
 export class AffixIndex {
-  private readonly byKey = new Map<string, number[]>()
+  private readonly byKey = new Map<string, IdList>()
   /** Distinct key lengths in increasing order, with how many keys have each. */
   private lengths: number[] = []
   private readonly lengthCounts = new Map<number, number>()
@@ -14,24 +16,18 @@ export class AffixIndex {
   constructor (private readonly suffix: boolean) {}
 
   add (key: string, id: number): void {
-    const ids = this.byKey.get(key)
-    if (ids !== undefined) {
-      ids.push(id)
-      return
-    }
-    this.byKey.set(key, [id])
+    const isNew = !this.byKey.has(key)
+    addTo(this.byKey, key, id)
+    if (!isNew) return
     const n = this.lengthCounts.get(key.length) ?? 0
     this.lengthCounts.set(key.length, n + 1)
     if (n === 0) this.lengths = [...this.lengthCounts.keys()].sort((a, b) => a - b)
   }
 
   remove (key: string, id: number): void {
-    const ids = this.byKey.get(key)
-    if (ids === undefined) return
-    const at = ids.indexOf(id)
-    if (at >= 0) ids.splice(at, 1)
-    if (ids.length > 0) return
-    this.byKey.delete(key)
+    if (!this.byKey.has(key)) return
+    removeFrom(this.byKey, key, id)
+    if (this.byKey.has(key)) return
     const n = this.lengthCounts.get(key.length)! - 1
     if (n > 0) {
       this.lengthCounts.set(key.length, n)
@@ -50,7 +46,7 @@ export class AffixIndex {
       if (len > n) return
       const cut = len === n ? value : this.suffix ? value.slice(n - len) : value.slice(0, len)
       const ids = this.byKey.get(cut)
-      if (ids !== undefined) for (let k = 0; k < ids.length; k++) out.push(ids[k]!)
+      if (ids !== undefined) pushIds(ids, out)
     }
   }
 }

@@ -103,6 +103,8 @@ function toBranch (draft: Draft): Branch {
   for (const [path, matchers] of draft) {
     conditions.push({
       path,
+      topKey: path.includes('.') ? null : propertyKey(path),
+      nestedKeys: path.includes('.') ? path.split('.').map(propertyKey) : null,
       steps: pathSteps(path),
       matchers,
       selective: matchers.every(m => SELECTIVE_KINDS.has(m.kind)),
@@ -118,10 +120,19 @@ export function pathSteps (path: string): PathStep[][] {
   for (let i = path.indexOf('.'); i >= 0; i = path.indexOf('.', i + 1)) starts.push(i + 1)
   return starts.map((start, j) => {
     const choices: PathStep[] = []
-    for (let k = j + 1; k < starts.length; k++) choices.push({ key: path.slice(start, starts[k]! - 1), next: k })
-    choices.push({ key: path.slice(start), next: -1 })
+    for (let k = j + 1; k < starts.length; k++) choices.push({ key: propertyKey(path.slice(start, starts[k]! - 1)), next: k })
+    choices.push({ key: propertyKey(path.slice(start)), next: -1 })
     return choices
   })
+}
+
+/**
+ * The same text as a string the engine already uses as a property name. Sliced
+ * strings are not, and each `obj[key]` with one would first search the engine's
+ * table of property names; doing that once here keeps it off the matching path.
+ */
+function propertyKey (text: string): string {
+  return Object.keys({ [text]: 0 })[0]!
 }
 
 function checkWildcardComplexity (branches: readonly Branch[]): void {

@@ -84,8 +84,27 @@ export function collectLeaves (node: unknown, steps: Condition['steps'], at: num
 
 const scratch: Leaf[] = []
 
+function anyMatcher (matchers: readonly Matcher[], v: Leaf): boolean {
+  for (let i = 0; i < matchers.length; i++) if (leafMatches(matchers[i]!, v)) return true
+  return false
+}
+
 /** Whether the event satisfies one field condition. */
 export function conditionMatches (cond: Condition, event: unknown): boolean {
+  // Fast path: a top-level field holding a scalar (prototype properties are never scalars).
+  if (cond.topKey !== null && typeof event === 'object' && event !== null) {
+    const v = (event as Record<string, unknown>)[cond.topKey]
+    if (isLeaf(v)) return anyMatcher(cond.matchers, v)
+  } else if (cond.nestedKeys !== null) {
+    // Fast path for the usual nested spelling; when it finds no matching scalar,
+    // the full search below also tries dotted keys and arrays.
+    let node = event
+    const keys = cond.nestedKeys
+    for (let i = 0; i < keys.length && typeof node === 'object' && node !== null && !Array.isArray(node); i++) {
+      node = (node as Record<string, unknown>)[keys[i]!]
+      if (i === keys.length - 1 && isLeaf(node) && anyMatcher(cond.matchers, node)) return true
+    }
+  }
   const base = scratch.length
   collectLeaves(event, cond.steps, 0, scratch)
   const found = scratch.length > base

@@ -1,5 +1,6 @@
 import { AffixIndex } from './affix-index.js'
 import { ipBits } from './cidr.js'
+import { addTo, pushIds, removeFrom, type IdList } from './id-list.js'
 import { IntervalIndex } from './interval-index.js'
 import { CharTrie } from './trie.js'
 import type { Leaf, Matcher, WildcardPattern } from './types.js'
@@ -19,8 +20,8 @@ interface WildcardEntry {
  * filed under their literal head (or tail) and verified only when that matches.
  */
 export class FieldIndex {
-  private readonly exact = new Map<Leaf, number[]>()
-  private readonly ignoreCase = new Map<string, number[]>()
+  private readonly exact = new Map<Leaf, IdList>()
+  private readonly ignoreCase = new Map<string, IdList>()
   private prefixes: AffixIndex | null = null
   private prefixesIgnoreCase: AffixIndex | null = null
   private suffixes: AffixIndex | null = null
@@ -93,14 +94,14 @@ export class FieldIndex {
   /** Appends the ids of the conditions this value satisfies (an id may repeat). */
   collect (v: Leaf, out: number[]): void {
     const exact = this.exact.get(v)
-    if (exact !== undefined) for (let i = 0; i < exact.length; i++) out.push(exact[i]!)
+    if (exact !== undefined) pushIds(exact, out)
     if (typeof v === 'string') {
       this.prefixes?.collect(v, out)
       this.suffixes?.collect(v, out)
       if (this.lowerCaseUsers > 0) {
         const lower = v.toLowerCase()
         const ic = this.ignoreCase.get(lower)
-        if (ic !== undefined) for (let i = 0; i < ic.length; i++) out.push(ic[i]!)
+        if (ic !== undefined) pushIds(ic, out)
         this.prefixesIgnoreCase?.collect(lower, out)
         this.suffixesIgnoreCase?.collect(lower, out)
       }
@@ -150,20 +151,6 @@ export class FieldIndex {
     }
     candidates.length = 0
   }
-}
-
-function addTo<K> (map: Map<K, number[]>, key: K, id: number): void {
-  const ids = map.get(key)
-  if (ids === undefined) map.set(key, [id])
-  else ids.push(id)
-}
-
-function removeFrom<K> (map: Map<K, number[]>, key: K, id: number): void {
-  const ids = map.get(key)
-  if (ids === undefined) return
-  const at = ids.indexOf(id)
-  if (at >= 0) ids.splice(at, 1)
-  if (ids.length === 0) map.delete(key)
 }
 
 /** Trie entries are objects, so find the stored one by content before removing it. */

@@ -12,6 +12,9 @@ interface RuleEntry<Id> {
 
 interface BranchEntry<Id> {
   readonly rule: RuleEntry<Id>
+  /** The rule's only branch: it needs no once-per-event bookkeeping on the rule. */
+  readonly only: boolean
+  readonly id: Id
   readonly branch: Branch
   /** Index in branch.conditions of the condition registered in the field index, or -1. */
   anchor: number
@@ -70,7 +73,7 @@ export class RuleMatcher<Id = string> {
     }
     for (const branch of pattern.branches) {
       const slot = this.freeSlots.pop() ?? this.branches.length
-      const entry: BranchEntry<Id> = { rule, branch, anchor: -1, rest: [...branch.conditions], seenAt: 0 }
+      const entry: BranchEntry<Id> = { rule, only: pattern.branches.length === 1, id, branch, anchor: -1, rest: [...branch.conditions], seenAt: 0 }
       this.branches[slot] = entry
       this.setAnchor(slot, entry, chooseAnchor(branch.conditions, this.popularity))
       rule.slots.push(slot)
@@ -125,12 +128,11 @@ export class RuleMatcher<Id = string> {
   }
 
   private confirm (entry: BranchEntry<Id>, event: unknown, epoch: number, matched: Id[]): void {
-    const rule = entry.rule
-    if (rule.reportedAt === epoch) return
+    if (!entry.only && entry.rule.reportedAt === epoch) return
     const rest = entry.rest
     for (let i = 0; i < rest.length; i++) if (!conditionMatches(rest[i]!, event)) return
-    rule.reportedAt = epoch
-    matched.push(rule.id)
+    if (!entry.only) entry.rule.reportedAt = epoch
+    matched.push(entry.id)
   }
 
   private walkObject (obj: Record<string, unknown>, node: PathNode): void {

@@ -50,6 +50,10 @@ export interface PathStep {
 export interface Condition {
   /** Dot-joined field names; nested and dotted keys give the same path. */
   readonly path: string
+  /** The path itself when it has no dot: the value is then one property lookup away. */
+  readonly topKey: string | null
+  /** The path's names when it has dots: the usual, fully nested spelling of it. */
+  readonly nestedKeys: readonly string[] | null
   /** steps[i]: the keys that can be looked up at the i-th dot boundary of the path. */
   readonly steps: readonly (readonly PathStep[])[]
   readonly matchers: readonly Matcher[]

@@ -8,9 +8,9 @@ export const RecordsErrorCode = {
   INVALID_RECORD: 'TRIB_ERR_INVALID_RECORD',
   UNSUPPORTED_COMPRESSION: 'TRIB_ERR_UNSUPPORTED_COMPRESSION_TYPE',
 } as const
-export type RecordsErrorCode = typeof RecordsErrorCode[keyof typeof RecordsErrorCode]
+export type RecordsErrorCodeValue = typeof RecordsErrorCode[keyof typeof RecordsErrorCode]
 
-const KAFKA_CODES: Record<RecordsErrorCode, number> = {
+const KAFKA_CODES: Record<RecordsErrorCodeValue, number> = {
   TRIB_ERR_CORRUPT_MESSAGE: 2,
   TRIB_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
   TRIB_ERR_MESSAGE_TOO_LARGE: 10,
@@ -19,10 +19,10 @@ const KAFKA_CODES: Record<RecordsErrorCode, number> = {
 }
 
 export class RecordsError extends Error {
-  readonly code: RecordsErrorCode
+  readonly code: RecordsErrorCodeValue
   /** Kafka protocol error code to answer with. */
   readonly kafkaCode: number
-  constructor (code: RecordsErrorCode, message: string) {
+  constructor (code: RecordsErrorCodeValue, message: string) {
     super(message)
     this.name = 'RecordsError'
     this.code = code

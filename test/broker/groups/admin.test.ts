@@ -1,0 +1,106 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ErrorCode } from '../../../src/protocol/errors.js'
+import { GroupState } from '../../../src/broker/groups/index.js'
+import { joinRequest, openHarness, stableGroup, subscription } from './helpers.js'
+
+const adminCommit = (groupId: string, topic: string, partitionIndex: number, offset: bigint) => ({
+  groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
+  topics: [{ name: topic, partitions: [{ partitionIndex, committedOffset: offset, committedMetadata: null }] }]
+})
+
+test('describing a stable group shows members with client, host, metadata and assignment', async () => {
+  const h = await openHarness()
+  try {
+    const [m] = await stableGroup(h, 'g', 1, [{ clientId: 'email-service', clientHost: '/10.0.0.7' }])
+    const [described] = h.coordinator.describeGroups(['g'], true)
+    assert.equal(described.errorCode, 0)
+    assert.equal(described.groupState, 'Stable')
+    assert.equal(described.protocolType, 'consumer')
+    assert.equal(described.protocolData, 'range')
+    assert.deepEqual(described.members, [{
+      memberId: m.memberId, groupInstanceId: null, clientId: 'email-service', clientHost: '/10.0.0.7',
+      memberMetadata: subscription(), memberAssignment: Buffer.from(`assigned:${m.memberId}`)
+    }])
+    assert.notEqual(described.authorizedOperations, -2147483648)
+    assert.equal(h.coordinator.describeGroups(['g'])[0].authorizedOperations, -2147483648)
+  } finally { await h.cleanup() }
+})
+
+test('a rebalancing group is described without metadata; unknown groups are Dead; invalid ids are INVALID_GROUP_ID', async () => {
+  const h = await openHarness()
+  try {
+    const [m] = await stableGroup(h, 'g', 2)
+    void h.coordinator.join(joinRequest('g', { memberId: m.memberId }))
+    const [rebalancing, unknown, invalid] = h.coordinator.describeGroups(['g', 'unknown', ''])
+    assert.equal(rebalancing.groupState, 'PreparingRebalance')
+    assert.equal(rebalancing.protocolData, '')
+    assert.equal(rebalancing.members.length, 2)
+    for (const member of rebalancing.members) assert.equal(member.memberMetadata.length, 0)
+    assert.deepEqual([unknown.errorCode, unknown.groupState, unknown.members.length], [0, 'Dead', 0])
+    assert.equal(invalid.errorCode, ErrorCode.INVALID_GROUP_ID)
+  } finally { await h.cleanup() }
+})
+
+test('list groups filters by state, case-insensitively', async () => {
+  const h = await openHarness()
+  try {
+    await stableGroup(h, 'live', 1)
+    await h.coordinator.commitOffsets(adminCommit('offsets-only', 'orders', 0, 1n))
+    assert.deepEqual(h.coordinator.listGroups().groups, [
+      { groupId: 'live', protocolType: 'consumer', groupState: 'Stable' },
+      { groupId: 'offsets-only', protocolType: '', groupState: 'Empty' }
+    ])
+    assert.deepEqual(h.coordinator.listGroups(['empty']).groups.map(g => g.groupId), ['offsets-only'])
+    assert.deepEqual(h.coordinator.listGroups(['Stable', 'Dead']).groups.map(g => g.groupId), ['live'])
+  } finally { await h.cleanup() }
+})
+
+test('only empty groups can be deleted, and their offsets go with them', async () => {
+  const h = await openHarness()
+  try {
+    await stableGroup(h, 'busy', 1)
+    await h.coordinator.commitOffsets(adminCommit('idle', 'orders', 0, 9n))
+    const results = await h.coordinator.deleteGroups(['idle', 'busy', 'missing', ''])
+    assert.deepEqual(results.map(r => r.errorCode), [0, ErrorCode.NON_EMPTY_GROUP, ErrorCode.GROUP_ID_NOT_FOUND, ErrorCode.INVALID_GROUP_ID])
+    assert.equal(h.coordinator.fetchOffsets('idle', [{ name: 'orders', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset, -1n)
+    assert.equal(h.coordinator.describeGroups(['idle'])[0].groupState, GroupState.Dead)
+    assert.equal(h.coordinator.describeGroups(['busy'])[0].groupState, GroupState.Stable)
+  } finally { await h.cleanup() }
+})
+
+test('offset delete refuses topics an active group subscribes to and deletes the others', async () => {
+  const h = await openHarness()
+  try {
+    const [m] = await stableGroup(h, 'g', 1, [{ protocols: [{ name: 'range', metadata: subscription(['orders']) }] }])
+    const memberCommit = { ...adminCommit('g', 'orders', 0, 5n), generationId: m.generationId, memberId: m.memberId }
+    await h.coordinator.commitOffsets(memberCommit)
+    await h.coordinator.commitOffsets({ ...memberCommit, topics: [{ name: 'payments', partitions: [{ partitionIndex: 1, committedOffset: 3n, committedMetadata: null }] }] })
+    const result = await h.coordinator.deleteOffsets('g', [
+      { name: 'orders', partitions: [{ partitionIndex: 0 }] },
+      { name: 'payments', partitions: [{ partitionIndex: 1 }] },
+      { name: 'nope', partitions: [{ partitionIndex: 0 }] }
+    ])
+    assert.deepEqual(result, {
+      errorCode: 0,
+      topics: [
+        { name: 'orders', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC }] },
+        { name: 'payments', partitions: [{ partitionIndex: 1, errorCode: 0 }] },
+        { name: 'nope', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] }
+      ]
+    })
+    assert.deepEqual(h.coordinator.fetchOffsets('g', null).topics.map(t => t.name), ['orders'])
+  } finally { await h.cleanup() }
+})
+
+test('offset delete on an empty group removes the group with its last offset; unknown groups are GROUP_ID_NOT_FOUND', async () => {
+  const h = await openHarness()
+  try {
+    await h.coordinator.commitOffsets(adminCommit('g', 'orders', 0, 5n))
+    const result = await h.coordinator.deleteOffsets('g', [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }])
+    assert.equal(result.topics[0].partitions[0].errorCode, 0)
+    assert.equal(h.coordinator.listGroups().groups.length, 0)
+    assert.deepEqual(await h.coordinator.deleteOffsets('g', []), { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] })
+    assert.deepEqual(await h.coordinator.deleteOffsets('', []), { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] })
+  } finally { await h.cleanup() }
+})

@@ -1,0 +1,27 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { buildEnvelope, entrySize, formatEventTime } from '../../src/bus/envelope.js'
+
+test('the envelope carries every EventBridge field', () => {
+  const r = buildEnvelope({ Source: 's', DetailType: 'd', Detail: '{"a":1}', Time: 1714558830 }, '1', 'eu-west-1')
+  assert.ok(r.ok)
+  assert.deepEqual(Object.keys(r.event), ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'])
+  assert.equal(r.event.time, '2024-05-01T10:20:30Z')
+  assert.equal(r.text, JSON.stringify(r.event))
+})
+
+test('a Detail that is not a JSON object is MalformedDetail', () => {
+  for (const detail of ['[]', '"s"', '1', 'null', '{']) {
+    const r = buildEnvelope({ Source: 's', DetailType: 'd', Detail: detail }, '1', 'r')
+    assert.ok(!r.ok && r.errorCode === 'MalformedDetail', detail)
+  }
+})
+
+test('size counts Time as 14 bytes plus the UTF-8 bytes of the text fields', () => {
+  assert.equal(entrySize({ Source: 'ab', DetailType: 'é', Detail: '{}', Resources: ['xyz'], Time: 1 }), 14 + 2 + 2 + 2 + 3)
+  assert.equal(entrySize({ Source: 'ab' }), 2)
+})
+
+test('time is written to the second', () => {
+  assert.equal(formatEventTime(Date.UTC(2024, 0, 2, 3, 4, 5, 999)), '2024-01-02T03:04:05Z')
+})
