@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 
@@ -67,5 +68,46 @@ export async function measureLoopbackTcp (durationMs: number): Promise<Rate> {
     return { bytes: Number(reply), seconds: (performance.now() - start) / 1000 }
   } finally {
     sink.kill()
+  }
+}
+
+export interface GroupCommitRate extends Rate {
+  fsyncs: number
+}
+
+/**
+ * The ceiling for a log with group commit: one writer appends `chunkBytes` chunks back to back while
+ * fdatasync runs back to back beside it, so each fsync covers whatever was written during the previous
+ * one, as the broker's commits do. Counts only bytes made durable (a last fdatasync closes the run).
+ */
+export async function measureGroupCommitWrite (dir: string, chunkBytes: number, maxBytes: number, maxMs: number): Promise<GroupCommitRate> {
+  const path = join(dir, `group-commit-probe-${process.pid}.bin`)
+  const chunk = Buffer.alloc(chunkBytes)
+  for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((i * 2654435761) >>> 0, i)
+  const file = await open(path, 'w')
+  let written = 0
+  let fsyncs = 0
+  let writing = true
+  const start = performance.now()
+  try {
+    const syncer = (async () => {
+      while (writing) {
+        await file.datasync()
+        fsyncs++
+      }
+    })()
+    while (written < maxBytes && performance.now() - start < maxMs) {
+      let offset = 0
+      while (offset < chunk.length) offset += (await file.write(chunk, offset, chunk.length - offset)).bytesWritten
+      written += chunk.length
+    }
+    writing = false
+    await syncer
+    await file.datasync()
+    fsyncs++
+    return { bytes: written, seconds: (performance.now() - start) / 1000, fsyncs }
+  } finally {
+    await file.close()
+    rmSync(path, { force: true })
   }
 }
