@@ -92,4 +92,3 @@ await app.close()
 await bus.close()
 await log.close()
 await rm(dir, { recursive: true, force: true })
-

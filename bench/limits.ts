@@ -87,11 +87,11 @@ export async function measureGroupCommitWrite (dir: string, chunkBytes: number, 
   const file = await open(path, 'w')
   let written = 0
   let fsyncs = 0
-  let writing = true
+  const state = { writing: true } // read by the fsync loop while the write loop runs
   const start = performance.now()
   try {
     const syncer = (async () => {
-      while (writing) {
+      while (state.writing) {
         await file.datasync()
         fsyncs++
       }
@@ -101,7 +101,7 @@ export async function measureGroupCommitWrite (dir: string, chunkBytes: number, 
       while (offset < chunk.length) offset += (await file.write(chunk, offset, chunk.length - offset)).bytesWritten
       written += chunk.length
     }
-    writing = false
+    state.writing = false
     await syncer
     await file.datasync()
     fsyncs++

@@ -26,7 +26,7 @@ const sizes = [
   { label: '100 B', size: 100, kcatCount: Math.round(1_000_000 * scale), nodeCount: Math.round(300_000 * scale), perSend: 5000 }
 ]
 
-async function attempt (what: string, fn: () => Promise<Rate>): Promise<Rate | Error> {
+async function attempt<R extends Rate = Rate> (what: string, fn: () => Promise<R>): Promise<R | Error> {
   process.stdout.write(`  ${what} ... `)
   try {
     const rate = await fn()
@@ -81,7 +81,7 @@ async function main (): Promise<void> {
     for (const s of sizes) await writeMessageFile(join(work, `messages-${s.size}.txt`), s.kcatCount, s.size)
 
     console.log('Limits')
-    const groupCommitProbe = () => attempt('disk, group commit: 1 MiB appends beside back-to-back fdatasync, 1.5 s',
+    const groupCommitProbe = () => attempt<GroupCommitRate>('disk, group commit: 1 MiB appends beside back-to-back fdatasync, 1.5 s',
       async () => await measureGroupCommitWrite(work, fsyncChunkBytes, 1e9, 1500))
     const fixedChunkProbe = () => attempt('disk, reference: 1 MiB write + fdatasync each, 1.5 s',
       async () => measureFsyncedWrite(work, fsyncChunkBytes, 1e9, 1500))
@@ -95,7 +95,7 @@ async function main (): Promise<void> {
     console.log('Scenarios: each client against librdkafka\'s mock cluster (kcat -X test.mock.num.brokers=1), then Tributary (node dist/cli/main.js start)')
     const mockRates = new Map<string, Rate | Error>()
     const brokerRates = new Map<string, Rate | Error>()
-    const diskBrackets = new Map<number, Rate[]>()
+    const diskBrackets = new Map<number, GroupCommitRate[]>()
     const mock = await startMockCluster()
     const broker = await BrokerProcess.start({ entry: BrokerEntry.compiled, dataDir }).catch((error: unknown) => error as Error)
     try {
@@ -117,7 +117,7 @@ async function main (): Promise<void> {
           return rate
         }))
         const after = await groupCommitProbe()
-        diskBrackets.set(s.size, [before, after].filter((r): r is Rate => !(r instanceof Error)))
+        diskBrackets.set(s.size, [before, after].filter((r): r is GroupCommitRate => !(r instanceof Error)))
         mockRates.set(`kcat consume ${s.size}`, mockKeepsTooLittle)
         brokerRates.set(`kcat consume ${s.size}`, await onBroker(`kcat consume ${s.label}`, bootstrap => kcatConsume(bootstrap, `kcat-${s.size}`, s.kcatCount, s.size)))
 

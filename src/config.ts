@@ -27,6 +27,8 @@ export interface BrokerConfig {
   /** Flush policy: 'acks' fsyncs before answering acks=all (group commit); 'interval' relies on flushIntervalMs only. */
   flushPolicy: 'acks' | 'interval'
   flushIntervalMs: number
+  /** Pause between log cleaner passes over compacted topics (log.cleaner.backoff.ms); 0 disables the timer. */
+  logCleanerIntervalMs: number
   /** Default topic configs (Kafka names), applied to new topics. */
   topicDefaults: Record<string, string>
   /** EventBridge identity. */
@@ -51,6 +53,7 @@ export const defaultConfig: BrokerConfig = {
   retentionCheckIntervalMs: 5 * 60 * 1000,
   flushPolicy: 'acks',
   flushIntervalMs: 1000,
+  logCleanerIntervalMs: 15_000,
   topicDefaults: {},
   accountId: '000000000000',
   region: 'us-east-1',

@@ -8,6 +8,7 @@ import { LogManager } from '../log/index.js'
 import { KafkaServer } from './server.js'
 import type { BrokerServices } from './services.js'
 import { allHandlers } from './handlers/index.js'
+import { createTxnCoordinator, producerIdExpirationMs } from './txn/index.js'
 import { createGroupCoordinator } from './groups/index.js'
 
 export class Broker {
@@ -25,7 +26,11 @@ export class Broker {
     const opened = Date.now()
     this.log = await LogManager.open(config.dataDir, {
       defaults: config.topicDefaults,
-      fsyncOnAcksAll: config.flushPolicy === 'acks'
+      fsyncOnAcksAll: config.flushPolicy === 'acks',
+      producerIdExpirationMs: producerIdExpirationMs(config),
+      flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
+      logCleanerIntervalMs: config.logCleanerIntervalMs,
+      onCleanerError: (err, topic, partition) => this.logger.warn({ err, topic, partition }, 'log cleaner failed on a partition')
     })
     this.logger.info({ topics: this.log.topics().length, ms: Date.now() - opened }, 'log opened')
     const handlers = new Map(allHandlers.map(h => [h.api.apiKey, h]))
@@ -37,6 +42,7 @@ export class Broker {
       logger: this.logger
     }
     this.services.groups = await createGroupCoordinator(this.services)
+    this.services.txns = await createTxnCoordinator(this.services)
     this.server = new KafkaServer(this.services, this.logger)
     this.port = await this.server.listen(config.host, config.kafkaPort)
     config.kafkaPort = this.port
@@ -49,6 +55,7 @@ export class Broker {
   async stop (): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer)
     await this.server?.close()
+    await this.services?.txns?.close?.()
     await this.services?.groups?.close?.()
     await this.log?.close()
   }

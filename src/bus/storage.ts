@@ -140,7 +140,16 @@ export class BusStorage {
   }
 
   async waitForData (topic: string, offset: number, signal: AbortSignal): Promise<void> {
-    await this.partitionOf(topic, 0).waitForData(offset, signal)
+    // A fresh signal per wait: listeners the log adds to it go away with it, instead of
+    // piling up on the caller's long-lived signal.
+    const wait = new AbortController()
+    const onAbort = (): void => wait.abort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      await this.partitionOf(topic, 0).waitForData(offset, wait.signal)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
   }
 }
 

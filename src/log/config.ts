@@ -86,6 +86,12 @@ export interface ResolvedTopicConfig {
   flushMessages: number
   flushMs: number
   cleanupPolicy: string
+  /** cleanup.policy includes compact. */
+  compact: boolean
+  deleteRetentionMs: number
+  minCleanableDirtyRatio: number
+  minCompactionLagMs: number
+  maxCompactionLagMs: number
 }
 
 function num (v: string): number {
@@ -108,5 +114,10 @@ export function resolveTopicConfigs (brokerDefaults: TopicConfigs, overrides: To
     flushMessages: num(all['flush.messages']!),
     flushMs: num(all['flush.ms']!),
     cleanupPolicy: all['cleanup.policy']!,
+    compact: all['cleanup.policy']!.split(',').some(p => p.trim() === 'compact'),
+    deleteRetentionMs: num(all['delete.retention.ms']!),
+    minCleanableDirtyRatio: Number(all['min.cleanable.dirty.ratio']!),
+    minCompactionLagMs: num(all['min.compaction.lag.ms']!),
+    maxCompactionLagMs: num(all['max.compaction.lag.ms']!),
   }
 }

@@ -19,6 +19,7 @@ export class FaultyFs implements FileSystem {
   private shortWriteBytes = -1
   private crashBudget = Infinity
   crashed = false
+  private crashTrigger: { kind: FaultKind, match: (path: string) => boolean } | null = null
   /** Per path: bytes known fsynced and the highest byte written since. */
   private readonly tracked = new Map<string, Tracked>()
 
@@ -32,6 +33,8 @@ export class FaultyFs implements FileSystem {
   crashAfterBytes (bytes: number): void { this.crashBudget = bytes }
   /** Crash now. */
   crash (): void { this.crashed = true }
+  /** The first `kind` operation on a path matching `match` does not happen: the process dies just before it. */
+  crashOn (kind: FaultKind, match: (path: string) => boolean): void { this.crashTrigger = { kind, match } }
 
   /** Drops every byte written after the last fsync of each file (after a crash). */
   async powerLoss (): Promise<void> {
@@ -50,6 +53,11 @@ export class FaultyFs implements FileSystem {
 
   check (kind: FaultKind, what: string): void {
     if (this.crashed) throw eio(`${what} after crash`)
+    if (this.crashTrigger !== null && this.crashTrigger.kind === kind && this.crashTrigger.match(what)) {
+      this.crashTrigger = null
+      this.crashed = true
+      throw eio(`${what}: crashed before it`)
+    }
     const n = this.failures.get(kind)
     if (n !== undefined && n > 0) {
       this.failures.set(kind, n - 1)

@@ -3,6 +3,7 @@
 // writes and crashes (losing unsynced bytes) so recovery can be tested.
 import { constants, promises as fsp } from 'node:fs'
 import { dirname } from 'node:path'
+import { siblingPath } from './file-names.js'
 
 export interface FileHandle {
   /** Writes all of `buffers` at `position` (loops over short writes). */
@@ -94,7 +95,8 @@ export const realFs: FileSystem = {
     try { return await fsp.readFile(path) } catch (err) { if (isNotFound(err)) return null; throw err }
   },
   async writeFileAtomic (path, data) {
-    const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`
+    // shortened if needed: a 249-character topic's metadata file plus this suffix exceeds 255 bytes
+    const tmp = siblingPath(path, `.${process.pid}.${tmpCounter++}.tmp`)
     const fh = await fsp.open(tmp, 'w')
     try {
       await fh.writeFile(data)

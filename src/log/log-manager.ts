@@ -6,6 +6,10 @@ import { join } from 'node:path'
 import { resolveTopicConfigs, TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_DEFS, validateTopicConfigs } from './config.js'
 import type { ResolvedTopicConfig, TopicConfigs } from './config.js'
 import { LogError, LogErrorCode } from './errors.js'
+import { fitFileName } from './file-names.js'
+import { withFlushDefaults } from './flush-policy.js'
+import { LogCleaner } from './cleaner.js'
+import type { CleanerRunOptions, CleanerStats, CleanTarget } from './cleaner.js'
 import { realFs } from './fs.js'
 import type { FileSystem } from './fs.js'
 import { PartitionLog } from './partition-log.js'
@@ -16,6 +20,15 @@ export interface LogManagerOptions {
   defaults?: TopicConfigs
   /** Default true: acks=all waits for an fsync (group-committed). */
   fsyncOnAcksAll?: boolean
+  /** log.flush.interval.ms / log.flush.interval.messages: broker defaults of flush.ms / flush.messages. */
+  flushIntervalMs?: number
+  flushIntervalMessages?: number
+  /** Pause between log cleaner passes (compacted topics); 0 or less: only cleanLogs(). Default 15 s. */
+  logCleanerIntervalMs?: number
+  /** Called when a cleaner pass fails on a partition (the partition keeps serving). */
+  onCleanerError?: (err: unknown, topic: string, partition: number) => void
+  /** producer.id.expiration.ms: idle idempotent producers are forgotten after this long (default 1 day). */
+  producerIdExpirationMs?: number
   fs?: FileSystem
   now?: () => number
 }
@@ -60,7 +73,9 @@ export function validateTopicName (name: string): void {
 export class LogManager {
   private readonly topicsByName = new Map<string, TopicState>()
   private validator: AppendValidator | undefined
+  private producerIdExpirationMs: number | undefined
   private closed = false
+  private cleaner: LogCleaner | null = null
   /** True if the previous run ended with close(). */
   readonly wasCleanShutdown: boolean
 
@@ -77,12 +92,13 @@ export class LogManager {
 
   static async open (dataDir: string, options: LogManagerOptions = {}): Promise<LogManager> {
     const fs = options.fs ?? realFs
-    const defaults = options.defaults ?? {}
+    const defaults = withFlushDefaults(options.defaults ?? {}, options)
     validateTopicConfigs(defaults)
     await fs.mkdir(join(dataDir, TOPICS_DIR))
     const marker = join(dataDir, CLEAN_SHUTDOWN_FILE)
     const clean = await fs.exists(marker)
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
+    mgr.producerIdExpirationMs = options.producerIdExpirationMs
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
     }
@@ -95,6 +111,14 @@ export class LogManager {
     }
     // from here on a crash is unclean
     await fs.unlink(marker)
+    mgr.cleaner = new LogCleaner({
+      fs,
+      now: mgr.now,
+      targets: () => mgr.cleanerTargets(),
+      intervalMs: options.logCleanerIntervalMs,
+      onError: (err, t) => options.onCleanerError?.(err, t.log.topic, t.log.partition),
+    })
+    mgr.cleaner.start()
     await fs.syncDir(dataDir)
     return mgr
   }
@@ -116,6 +140,7 @@ export class LogManager {
       fsyncOnAcksAll: this.fsyncOnAcksAll,
       now: this.now,
       validator: () => this.validator,
+      producerIdExpirationMs: this.producerIdExpirationMs,
     })
   }
 
@@ -173,7 +198,8 @@ export class LogManager {
     for (const log of state.logs) {
       await log.close()
       const dir = join(this.dataDir, `${name}-${log.partition}`)
-      const doomed = `${dir}.${state.info.topicId}-delete`
+      // the topic part is shortened so the marker fits in 255 bytes; partition and id keep it unique
+      const doomed = join(this.dataDir, fitFileName(name, `-${log.partition}.${state.info.topicId}-delete`))
       await this.fs.rename(dir, doomed)
       await this.fs.removeDir(doomed)
     }
@@ -246,9 +272,27 @@ export class LogManager {
   }
 
   /** Flushes and closes every log, then writes the clean-shutdown marker. */
+  /** Runs a log cleaner pass now (compacted topics); `force` ignores min.cleanable.dirty.ratio. */
+  cleanLogs (options: CleanerRunOptions = {}): Promise<CleanerStats> {
+    this.assertOpen()
+    return this.cleaner!.runOnce(options)
+  }
+
+  private cleanerTargets (): CleanTarget[] {
+    const out: CleanTarget[] = []
+    for (const state of this.topicsByName.values()) {
+      if (!state.resolved.compact) continue
+      for (const log of state.logs) {
+        out.push({ log, dir: join(this.dataDir, `${state.info.name}-${log.partition}`), config: () => state.resolved })
+      }
+    }
+    return out
+  }
+
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.cleaner?.stop()
     let failed = false
     for (const state of this.topicsByName.values()) {
       for (const log of state.logs) {

@@ -14,6 +14,11 @@ import { loadSegments } from './partition-open.js'
 import { findOffsetForTimestamp } from './timestamp-lookup.js'
 import type { TimestampLookup } from './timestamp-lookup.js'
 import { WriteQueue } from './write-queue.js'
+import { readInt64 } from '../protocol/records/batch-header.js'
+import { ProducerStateManager } from './producer-state.js'
+import type { BatchMeta, Staging } from './producer-state.js'
+import { recoverProducerState, writeProducerSnapshot } from './producer-snapshot.js'
+import { encodeTxnMarker } from './txn-marker.js'
 import type { PendingAppend } from './write-queue.js'
 
 export type { TimestampLookup }
@@ -21,7 +26,12 @@ export type { TimestampLookup }
 export interface AppendOptions {
   /** Kafka acks: informational here; acks=all callers await ackAll() afterwards. */
   requiredAcks?: number
+  /** 'coordinator' may write control batches (transaction markers); clients may not. */
+  origin?: 'client' | 'coordinator'
 }
+
+/** An append with the producer state it staged (idempotence, transactions). */
+interface StagedAppend extends PendingAppend { staging: Staging | null }
 
 export interface AppendResult {
   baseOffset: number
@@ -60,6 +70,8 @@ export interface PartitionContext {
   fsyncOnAcksAll: boolean
   now: () => number
   validator: () => AppendValidator | undefined
+  /** producer.id.expiration.ms: idle producers are forgotten after this long (default 1 day). */
+  producerIdExpirationMs?: number
 }
 
 const LOG_START_FILE = 'log-start-offset'
@@ -67,6 +79,8 @@ const LOG_START_FILE = 'log-start-offset'
 const DELETED_SEGMENT_CLOSE_DELAY_MS = 30_000
 /** Save the active segment's indexes after this many new durable bytes. */
 const INDEX_CHECKPOINT_BYTES = 64 * 1024 * 1024
+/** Snapshot producer state after this many new bytes (when no append is in flight), bounding the replay after a crash. */
+const PRODUCER_SNAPSHOT_BYTES = 16 * 1024 * 1024
 
 export class PartitionLog {
   readonly topic: string
@@ -84,6 +98,11 @@ export class PartitionLog {
   private messagesSinceFlush = 0
   private readonly pendingCloses = new Set<Segment>()
   private checkpoint: Promise<void> | null = null
+  private maintenance: Promise<unknown> = Promise.resolve()
+  /** Idempotent/transactional producers of this partition; rebuilt at open. */
+  producers = new ProducerStateManager()
+  private bytesSinceSnapshot = 0
+  private snapshotting: Promise<void> | null = null
 
   private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number) {
     this.topic = ctx.topic
@@ -110,13 +129,18 @@ export class PartitionLog {
     const raw = await ctx.fs.readFile(join(ctx.dir, LOG_START_FILE))
     const savedStart = raw === null ? 0 : Number(raw.toString('utf8').trim()) || 0
     const segments = await loadSegments(ctx, savedStart)
-    return new PartitionLog(ctx, segments, savedStart)
+    const log = new PartitionLog(ctx, segments, savedStart)
+    log.producers = (await recoverProducerState(ctx.fs, ctx.dir, segments, log.logEndOffset)).state
+    return log
   }
 
   get active (): Segment { return this.segments[this.segments.length - 1]! }
   get highWatermark (): number { return this.logEndOffset }
-  /** No transactions yet: everything below the high watermark is stable. */
-  get lastStableOffset (): number { return this.logEndOffset }
+  /** The first offset of the earliest open transaction, else the high watermark. */
+  get lastStableOffset (): number {
+    const first = this.producers.firstUnstableOffset()
+    return first === undefined || first > this.logEndOffset ? this.logEndOffset : first
+  }
   get sizeInBytes (): number { let n = 0; for (const s of this.segments) n += s.size; return n }
   /** Every offset below this is fsynced. */
   get durableEnd (): number { return this.commit.durableEnd }
@@ -126,11 +150,11 @@ export class PartitionLog {
    * the bytes reached the OS (acks=1 point); offsets are written into the batches
    * in place, so `payload` must not be reused by the caller.
    */
-  append (payload: Buffer, _options: AppendOptions = {}): Promise<AppendResult> {
+  append (payload: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
     if (this.failure !== null) return Promise.reject(this.failure)
     if (this.closed) return Promise.reject(new LogError(LogErrorCode.CLOSED, 'log is closed'))
     const cfg = this.ctx.config()
-    let pending: PendingAppend
+    let pending: StagedAppend
     try {
       const spans = splitBatches(payload, { maxBatchBytes: cfg.maxMessageBytes })
       if (payload.length > cfg.segmentBytes) {
@@ -138,13 +162,15 @@ export class PartitionLog {
       }
       const validator = this.ctx.validator()
       if (validator !== undefined) validator(this.topic, this.partition, spans.map(s => s.header))
+      const staged = this.producers.stage(payload, spans, this.ctx.now(), options.origin === 'coordinator')
+      if (staged.kind === 'duplicate') return this.answerDuplicate(staged.meta)
       let records = 0
       for (const s of spans) records += s.header.recordCount
-      pending = { payload, spans, records, baseOffset: -1, lastOffset: -1, logAppendTime: -1, resolve: () => {}, reject: () => {} }
+      pending = { payload, spans, records, baseOffset: -1, lastOffset: -1, logAppendTime: -1, resolve: () => {}, reject: () => {}, staging: staged.staging }
     } catch (err) {
       return Promise.reject(fromRecordsError(err))
     }
-    return new Promise<AppendResult>((resolve, reject) => {
+    const written = new Promise<AppendResult>((resolve, reject) => {
       pending.resolve = () => resolve({
         baseOffset: pending.baseOffset,
         lastOffset: pending.lastOffset,
@@ -152,9 +178,25 @@ export class PartitionLog {
         logStartOffset: this.logStartOffset,
         recordCount: pending.records,
       })
-      pending.reject = reject
+      pending.reject = (err) => {
+        if (pending.staging !== null) this.producers.abandon(pending.staging)
+        reject(err)
+      }
       this.queue.push(pending)
     })
+    if (pending.staging !== null) for (const b of pending.staging.batches) if (b.meta !== null) b.meta.written = written
+    return written
+  }
+
+  /** A retried batch already in the log (or queued): answered with its original offsets, not written again. */
+  private async answerDuplicate (meta: BatchMeta): Promise<AppendResult> {
+    if (meta.firstOffset < 0 && meta.written !== undefined) await meta.written
+    return { baseOffset: meta.firstOffset, lastOffset: meta.lastOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, recordCount: meta.lastOffset - meta.firstOffset + 1 }
+  }
+
+  /** Writes a transaction marker (commit or abort control batch) for one producer: EndTxn's last step. */
+  appendTxnMarker (producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch = 0): Promise<AppendResult> {
+    return this.append(encodeTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch, this.ctx.now()), { origin: 'coordinator' })
   }
 
   private assignOffsets (p: PendingAppend, next: number): number {
@@ -172,15 +214,27 @@ export class PartitionLog {
       next += span.header.lastOffsetDelta + 1
     }
     p.lastOffset = next - 1
+    const staging = (p as StagedAppend).staging
+    if (staging !== null && staging !== undefined) this.producers.assign(staging, p.spans)
     return next
   }
 
   private onWritten (group: PendingAppend[], next: number): void {
     this.logEndOffset = next
-    for (const p of group) { this.messagesSinceFlush += p.records; p.resolve() }
+    for (const p of group) { this.messagesSinceFlush += p.records; this.bytesSinceSnapshot += p.payload.length; p.resolve() }
+    this.maybeSnapshotProducers()
     this.commit.kick()
     this.applyFlushPolicy()
     if (this.dataWaiters.length > 0) this.wakeWaiters()
+  }
+
+  /** A snapshot needs every staged batch to have its offsets, so it waits for a quiet moment. */
+  private maybeSnapshotProducers (): void {
+    if (this.bytesSinceSnapshot < PRODUCER_SNAPSHOT_BYTES || this.producers.pending > 0 || this.snapshotting !== null) return
+    if (this.producers.producers.size === 0 && this.producers.aborted.size === 0) return
+    this.bytesSinceSnapshot = 0
+    this.snapshotting = writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
+      .catch(() => {}).finally(() => { this.snapshotting = null })
   }
 
   private onWriteFailed (err: unknown): void {
@@ -259,7 +313,8 @@ export class PartitionLog {
         `offset ${fetchOffset} is outside [${this.logStartOffset}, ${hw}] of ${this.topic}-${this.partition}`)
     }
     const minOne = options.minOneBatch ?? true
-    if (fetchOffset === hw) return result
+    const committed = options.isolation === 'read_committed'
+    if (fetchOffset === hw || (committed && fetchOffset >= result.lastStableOffset)) return result
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
       const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne)
       if (r !== null) {
@@ -268,7 +323,33 @@ export class PartitionLog {
         break
       }
     }
+    if (committed) this.limitToStable(result, fetchOffset)
     return result
+  }
+
+  /**
+   * read_committed: drops batches at or past the last stable offset (open
+   * transactions) and lists the aborted transactions overlapping what is returned.
+   */
+  private limitToStable (result: ReadResult, fetchOffset: number): void {
+    const lso = result.lastStableOffset
+    let end = fetchOffset
+    const kept: Buffer[] = []
+    let bytes = 0
+    for (const chunk of result.chunks) {
+      let pos = 0
+      while (pos + 27 <= chunk.length) {
+        const base = readInt64(chunk, pos)
+        if (base >= lso) break
+        end = base + chunk.readInt32BE(pos + 23) + 1
+        pos += chunk.readInt32BE(pos + 8) + 12
+      }
+      if (pos > 0) { kept.push(pos === chunk.length ? chunk : chunk.subarray(0, pos)); bytes += Math.min(pos, chunk.length) }
+      if (pos < chunk.length) break
+    }
+    result.chunks = kept
+    result.bytes = bytes
+    if (this.producers.aborted.size > 0 && end > fetchOffset) result.abortedTransactions = this.producers.aborted.overlapping(fetchOffset, end)
   }
 
   /** Index of the last segment whose base offset is <= offset. */
@@ -322,7 +403,12 @@ export class PartitionLog {
   }
 
   private async advanceLogStart (offset: number): Promise<void> {
+    return this.exclusive(() => this.advanceLogStartLocked(offset))
+  }
+
+  private async advanceLogStartLocked (offset: number): Promise<void> {
     this.logStartOffset = offset
+    this.producers.aborted.truncateBefore(offset)
     await this.ctx.fs.writeFileAtomic(join(this.ctx.dir, LOG_START_FILE), String(offset))
     while (this.segments.length > 1 && this.segments[0]!.nextOffset <= offset) {
       await this.dropOldestSegment()
@@ -334,13 +420,28 @@ export class PartitionLog {
     await this.ctx.fs.unlink(seg.indexPath)
     await this.ctx.fs.unlink(seg.timeIndexPath)
     await this.ctx.fs.unlink(seg.logPath)
-    // unlinked files stay readable through the open handle; close it later
+    this.retireSegment(seg)
+  }
+
+  /** A segment whose files were unlinked stays readable through its open handle; closed later. */
+  retireSegment (seg: Segment): void {
     this.pendingCloses.add(seg)
     setTimeout(() => { if (this.pendingCloses.delete(seg)) seg.close().catch(() => {}) }, DELETED_SEGMENT_CLOSE_DELAY_MS).unref()
   }
 
+  /**
+   * Runs `fn` with the segment list to itself among maintenance tasks (retention,
+   * DeleteRecords, the cleaner's swaps); appends and rolls are not blocked.
+   */
+  exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenance.then(fn)
+    this.maintenance = run.catch(() => {})
+    return run
+  }
+
   /** Deletes old non-active segments past retention.ms / retention.bytes. Returns segments deleted. */
   async enforceRetention (nowMs: number): Promise<number> {
+    this.producers.expire(nowMs, this.ctx.producerIdExpirationMs ?? 86_400_000)
     const cfg = this.ctx.config()
     if (!cfg.cleanupPolicy.includes('delete')) return 0
     let deleted = 0
@@ -370,6 +471,8 @@ export class PartitionLog {
       await this.commit.requestSync()
       if (this.checkpoint !== null) await this.checkpoint
       await this.active.writeIndexes()
+      if (this.snapshotting !== null) await this.snapshotting
+      await writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
     }
     this.commit.failAll(new LogError(LogErrorCode.CLOSED, 'log is closed'))
     for (const seg of this.pendingCloses) await seg.close().catch(() => {})

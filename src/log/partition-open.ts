@@ -5,8 +5,11 @@
 import { join } from 'node:path'
 import { parseSegmentFileName, Segment, segmentFileName } from './segment.js'
 import type { PartitionContext } from './partition-log.js'
+import { recoverInterruptedCleaning } from './cleaner-swap.js'
 
 export async function loadSegments (ctx: PartitionContext, logStartOffset: number): Promise<Segment[]> {
+  // a cleaning pass cut short by a crash: roll back or finish its swap before reading segments
+  await recoverInterruptedCleaning(ctx.fs, ctx.dir)
   const names = await ctx.fs.readdir(ctx.dir)
   const bases = names.map(parseSegmentFileName).filter((b): b is number => b !== null).sort((a, b) => a - b)
   const interval = (): number => ctx.config().indexIntervalBytes

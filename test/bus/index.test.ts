@@ -5,9 +5,8 @@ import { startBus, TargetServer } from './harness.js'
 import type { LogEngine } from '../../src/bus/storage.js'
 import type { LogManager } from '../../src/log/index.js'
 
-// Compile-time check: the real LogManager is what the bus's storage interface describes.
-const _engine = (log: LogManager): LogEngine => log
-void _engine
+/** Compile-time check: the real LogManager is what the bus's storage interface describes. */
+export const logManagerIsALogEngine = (log: LogManager): LogEngine => log
 
 test('the issue snippet: an Order Created event reaches an HTTP target through a rule', async (t) => {
   const h = await startBus()

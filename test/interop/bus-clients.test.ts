@@ -62,9 +62,11 @@ describe('the event bus with real clients', () => {
     const gotHttp = new Promise<void>(resolve => { hit = resolve })
 
     const orderId = 'o-42'
-    const answer = await eventBridge.send(new PutEventsCommand({ Entries: [{
-      Source: 'order-service', DetailType: 'Order Created', Detail: JSON.stringify({ orderId, userId: 'u-1', items: [{ sku: 'a' }], amount: 99.5 }),
-    }] }))
+    const answer = await eventBridge.send(new PutEventsCommand({
+      Entries: [{
+        Source: 'order-service', DetailType: 'Order Created', Detail: JSON.stringify({ orderId, userId: 'u-1', items: [{ sku: 'a' }], amount: 99.5 }),
+      }]
+    }))
     assert.equal(answer.FailedEntryCount, 0)
     const eventId = answer.Entries![0].EventId!
     await gotHttp

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { BrokerProcess } from '../helpers/broker-process.js'
 import { consumeAll, kcat } from '../helpers/kcat.js'
+import { fetchBatches } from '../helpers/platformatic-fetch.js'
 
 function lines (count: number, make: (i: number) => string): string {
   return Array.from({ length: count }, (_, i) => make(i)).join('\n') + '\n'
@@ -69,6 +70,10 @@ describe('kcat against Tributary', () => {
       assert.equal(consumed[i]!.offset, i)
       assert.ok(consumed[i]!.payload === payloads[i], `payload ${i} (${payloads[i]!.length} bytes) differs`)
     }
+    // Served as produced: the batches still carry gzip (codec 1 in the low attribute bits), not re-encoded.
+    const batches = await fetchBatches(broker.bootstrap, 'compressed', 0, 0n)
+    assert.ok(batches.length > 0)
+    for (const batch of batches) assert.equal(batch.attributes & 0x07, 1, `batch at ${batch.firstOffset} has attributes ${batch.attributes}`)
   }))
 
   test('kcat -L lists the broker at its advertised address and every topic with its partitions', () => broker.explain(async () => {

@@ -2,13 +2,15 @@
 // other connections keep working, and data already accepted is still there.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { crc32 } from 'node:zlib'
 import { Kafka, logLevel } from 'kafkajs'
 import { BrokerProcess } from '../helpers/broker-process.js'
 import { consumeAll } from '../helpers/kcat.js'
 import { parseApiVersionsV0, RawKafkaConnection, requestFrame } from '../helpers/raw-kafka.js'
 
-const ApiKey = { metadata: 3, apiVersions: 18 } as const
+const ApiKey = { produce: 0, metadata: 3, apiVersions: 18 } as const
 const UNSUPPORTED_VERSION = 35
+const UNSUPPORTED_FOR_MESSAGE_FORMAT = 43
 const defaultMaxRequestBytes = 100 * 1024 * 1024
 
 describe('protocol errors on a raw socket', () => {
@@ -75,6 +77,51 @@ describe('protocol errors on a raw socket', () => {
     } finally {
       connection.destroy()
     }
+  }))
+
+  test('Produce v2 carrying a magic 1 message set gets UNSUPPORTED_FOR_MESSAGE_FORMAT and appends nothing', () => broker.explain(async () => {
+    // One legacy message (magic 1): offset, size, then crc over magic..value.
+    const value = Buffer.from('legacy')
+    const body = Buffer.alloc(1 + 1 + 8 + 4 + 4 + value.length)
+    body.writeInt8(1, 0) // magic
+    body.writeInt8(0, 1) // attributes
+    body.writeBigInt64BE(BigInt(Date.now()), 2)
+    body.writeInt32BE(-1, 10) // null key
+    body.writeInt32BE(value.length, 14)
+    value.copy(body, 18)
+    const message = Buffer.alloc(12 + 4)
+    message.writeBigInt64BE(0n, 0)
+    message.writeInt32BE(4 + body.length, 8)
+    message.writeUInt32BE(crc32(body), 12)
+    const messageSet = Buffer.concat([message, body])
+
+    const topic = Buffer.from('kept')
+    const request = Buffer.alloc(2 + 4 + 4 + 2 + topic.length + 4 + 4 + 4)
+    let at = request.writeInt16BE(-1, 0) // acks
+    at = request.writeInt32BE(5000, at) // timeout
+    at = request.writeInt32BE(1, at) // one topic
+    at = request.writeInt16BE(topic.length, at)
+    at += topic.copy(request, at)
+    at = request.writeInt32BE(1, at) // one partition
+    at = request.writeInt32BE(0, at) // partition 0
+    request.writeInt32BE(messageSet.length, at)
+
+    const connection = await open()
+    try {
+      connection.write(requestFrame(ApiKey.produce, 2, 8, Buffer.concat([request, messageSet])))
+      const frame = await connection.nextFrame()
+      assert.equal(frame.readInt32BE(0), 8, 'correlation id')
+      assert.equal(frame.readInt32BE(4), 1, 'one topic answered')
+      const nameLength = frame.readInt16BE(8)
+      assert.equal(frame.subarray(10, 10 + nameLength).toString(), 'kept')
+      const partitions = 10 + nameLength
+      assert.equal(frame.readInt32BE(partitions), 1, 'one partition answered')
+      assert.equal(frame.readInt32BE(partitions + 4), 0, 'partition 0')
+      assert.equal(frame.readInt16BE(partitions + 8), UNSUPPORTED_FOR_MESSAGE_FORMAT)
+    } finally {
+      connection.destroy()
+    }
+    await assertBrokerUnharmed()
   }))
 
   test('a frame over the request size limit closes that connection only', () => broker.explain(async () => {

@@ -105,6 +105,6 @@ export interface Deferred<T> { promise: Promise<T>, resolve: (value: T) => void 
 
 export function deferred<T> (): Deferred<T> {
   let resolve!: (value: T) => void
-  const promise = new Promise<T>(r => { resolve = r })
+  const promise = new Promise<T>(_resolve => { resolve = _resolve })
   return { promise, resolve }
 }

@@ -2,7 +2,7 @@
 // offsets, and the timers of its current rebalance. The operations that move
 // it through its states live beside it (join.ts, sync.ts, rebalance.ts, ...);
 // this class only keeps the bookkeeping consistent.
-import { canTransition, GroupState } from './state.js'
+import { canTransition, GroupState, type GroupStateName } from './state.js'
 import { subscribedTopicsOf } from './consumer-protocol.js'
 import type { TimerHandle } from './clock.js'
 import type { JoinResult, Member, MemberProtocol } from './member.js'
@@ -19,7 +19,7 @@ export interface CommittedOffset {
 export const CONSUMER_PROTOCOL_TYPE = 'consumer'
 
 export class Group {
-  state: GroupState = GroupState.Empty
+  state: GroupStateName = GroupState.Empty
   /** When the group entered its current state (Kafka's currentStateTimestamp). */
   stateTimestamp: number
   generationId = 0
@@ -50,9 +50,9 @@ export class Group {
     this.stateTimestamp = now
   }
 
-  is (state: GroupState): boolean { return this.state === state }
+  is (state: GroupStateName): boolean { return this.state === state }
 
-  transitionTo (state: GroupState, now: number): void {
+  transitionTo (state: GroupStateName, now: number): void {
     if (!canTransition(this.state, state)) {
       throw new Error(`TRIB_ERR_GROUP_STATE: group ${this.groupId} cannot go from ${this.state} to ${state}`)
     }

@@ -33,6 +33,7 @@ import { applyRecord, materialize, snapshotRecords } from './persistence.js'
 import { clearGroupTimers, scheduleHeartbeat } from './rebalance.js'
 import { GroupStore, type RecoveryReport } from './store.js'
 import { syncGroup, type SyncRequest } from './sync.js'
+import { applyTxnOffsets, txnOffsetCommitError, type TxnOffset } from './txn-offsets.js'
 
 export type { GroupCoordinatorOptions, GroupLogger } from './core.js'
 export type { JoinRequest } from './join.js'
@@ -43,6 +44,7 @@ export type { CommitRequest, CommitPartition, CommitTopicResult, FetchResult, Fe
 export type { DescribedGroup, ListedGroup, OffsetDeleteResult } from './admin.js'
 export type { JoinResult, SyncResult, MemberProtocol } from './member.js'
 export type { Clock, TimerHandle } from './clock.js'
+export type { TxnOffset } from './txn-offsets.js'
 export { GroupState } from './state.js'
 export { subscribedTopicsOf, encodeSubscription } from './consumer-protocol.js'
 
@@ -117,6 +119,11 @@ export class GroupCoordinator {
   listGroups (statesFilter: string[] = []): { errorCode: number, groups: ListedGroup[] } { return listGroups(this.core, statesFilter) }
   deleteGroups (groupIds: string[]): Promise<Array<{ groupId: string, errorCode: number }>> { return deleteGroups(this.core, groupIds) }
   deleteOffsets (groupId: string, topics: Array<{ name: string, partitions: Array<{ partitionIndex: number }> }>): Promise<OffsetDeleteResult> { return deleteOffsets(this.core, groupId, topics) }
+
+  /** TxnOffsetCommit's group check (src/broker/txn stages the offsets). */
+  txnOffsetCommitError (groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number { return txnOffsetCommitError(this.core, groupId, generationId, memberId, groupInstanceId) }
+  /** A committed transaction's offsets become the group's; resolves once journaled. */
+  applyTxnOffsets (groupId: string, offsets: TxnOffset[]): Promise<void> { return applyTxnOffsets(this.core, groupId, offsets) }
 
   /** Applies offset retention now; resolves once the deletions are durable. */
   async expireOffsets (): Promise<void> {

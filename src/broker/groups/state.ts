@@ -12,9 +12,9 @@ export const GroupState = {
   Stable: 'Stable',
   Dead: 'Dead'
 } as const
-export type GroupState = typeof GroupState[keyof typeof GroupState]
+export type GroupStateName = typeof GroupState[keyof typeof GroupState]
 
-const validPrevious: Record<GroupState, readonly GroupState[]> = {
+const validPrevious: Record<GroupStateName, readonly GroupStateName[]> = {
   Empty: [GroupState.PreparingRebalance],
   PreparingRebalance: [GroupState.Stable, GroupState.CompletingRebalance, GroupState.Empty],
   CompletingRebalance: [GroupState.PreparingRebalance],
@@ -22,13 +22,13 @@ const validPrevious: Record<GroupState, readonly GroupState[]> = {
   Dead: [GroupState.Stable, GroupState.PreparingRebalance, GroupState.CompletingRebalance, GroupState.Empty, GroupState.Dead]
 }
 
-export function canTransition (from: GroupState, to: GroupState): boolean {
+export function canTransition (from: GroupStateName, to: GroupStateName): boolean {
   return validPrevious[to].includes(from)
 }
 
-const byLowerCaseName = new Map<string, GroupState>(Object.values(GroupState).map(s => [s.toLowerCase(), s]))
+const byLowerCaseName = new Map<string, GroupStateName>(Object.values(GroupState).map(s => [s.toLowerCase(), s]))
 
 /** ListGroups' states filter is matched case-insensitively, as Kafka parses it. */
-export function parseGroupState (name: string): GroupState | undefined {
+export function parseGroupState (name: string): GroupStateName | undefined {
   return byLowerCaseName.get(name.toLowerCase())
 }

@@ -84,6 +84,7 @@ class ByteWriter {
     this.buf.write(v, this.pos + 2, 'utf8')
     this.pos += 2 + max
   }
+
   bytes (v: Buffer): void { this.u32(v.length); this.room(v.length); v.copy(this.buf, this.pos); this.pos += v.length }
 
   /** Fills in the frame header and returns the framed record. */
@@ -133,6 +134,7 @@ class ByteReader {
   private need (n: number): void {
     if (this.pos + n > this.buf.length) throw new Error('TRIB_ERR_GROUP_STORE_CORRUPT: record ends early')
   }
+
   u8 (): number { this.need(1); return this.buf.readUInt8(this.pos++) }
   i32 (): number { this.need(4); const v = this.buf.readInt32BE(this.pos); this.pos += 4; return v }
   u32 (): number { this.need(4); const v = this.buf.readUInt32BE(this.pos); this.pos += 4; return v }
@@ -148,6 +150,7 @@ class ByteReader {
     this.pos += len
     return v
   }
+
   string (): string { return this.str() ?? '' }
   bytes (): Buffer {
     const len = this.u32()
@@ -157,6 +160,7 @@ class ByteReader {
     this.pos += len
     return v
   }
+
   count (minBytesEach: number): number {
     const n = this.u32()
     if (n * minBytesEach > this.buf.length - this.pos) throw new Error('TRIB_ERR_GROUP_STORE_CORRUPT: count exceeds record')
@@ -193,8 +197,14 @@ export function decodeRecord (body: Buffer): StoreRecord {
       const members: StoredMember[] = new Array(n)
       for (let i = 0; i < n; i++) {
         members[i] = {
-          memberId: r.string(), groupInstanceId: r.str(), clientId: r.string(), clientHost: r.string(),
-          rebalanceTimeoutMs: r.i32(), sessionTimeoutMs: r.i32(), subscription: r.bytes(), assignment: r.bytes()
+          memberId: r.string(),
+          groupInstanceId: r.str(),
+          clientId: r.string(),
+          clientHost: r.string(),
+          rebalanceTimeoutMs: r.i32(),
+          sessionTimeoutMs: r.i32(),
+          subscription: r.bytes(),
+          assignment: r.bytes()
         }
       }
       return { type, groupId, protocolType, generationId, protocolName, leaderId, stateTimestamp, members }

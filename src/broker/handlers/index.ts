@@ -8,6 +8,7 @@ import { fetchHandler } from './fetch.js'
 import { listOffsetsHandler } from './list-offsets.js'
 import { adminHandlers } from './admin-handlers.js'
 import { groupHandlers } from './group-handlers.js'
+import { txnHandlers } from './txn-handlers.js'
 
 export const coreHandlers: Handler[] = [
   apiVersionsHandler,
@@ -17,4 +18,4 @@ export const coreHandlers: Handler[] = [
   listOffsetsHandler
 ]
 
-export const allHandlers: Handler[] = [...coreHandlers, ...adminHandlers, ...groupHandlers]
+export const allHandlers: Handler[] = [...coreHandlers, ...adminHandlers, ...groupHandlers, ...txnHandlers]

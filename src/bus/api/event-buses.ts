@@ -31,8 +31,8 @@ export const createEventBus: ActionHandler = async (bus, input) => {
   checks.done()
   const name = input.Name as string
   if (bus.catalog.buses.has(name)) throw alreadyExistsError(`Event bus ${name} already exists.`)
-  if (name.includes('/') && input.EventSourceName === undefined) throw validationError('Event bus name must not contain \'/\'.')
-  if (name.startsWith('aws.')) throw validationError(`Event source ${name} does not exist.`)
+  // Partner event buses (aws.partner/...) need partner event sources, which do not exist locally.
+  if (name.includes('/') || input.EventSourceName !== undefined || name.startsWith('aws.')) throw validationError(`Event source ${String(input.EventSourceName ?? name)} does not exist.`)
   const now = Date.now()
   const definition: BusDefinition = {
     name,

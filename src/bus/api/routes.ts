@@ -12,7 +12,7 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1'
 const TARGET_PREFIX = 'AWSEvents.'
 
 export function registerBusRoutes (app: FastifyInstance, bus: EventBus): void {
-  void app.register(async (scope) => {
+  app.register(async (scope) => {
     // Keep the raw text: a body that is not JSON must become a SerializationException, not fastify's 400.
     scope.removeContentTypeParser('application/json')
     scope.addContentTypeParser([CONTENT_TYPE, 'application/json', 'application/x-amz-json-1.0'], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
@@ -22,7 +22,7 @@ export function registerBusRoutes (app: FastifyInstance, bus: EventBus): void {
 
 async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const requestId = randomUUID()
-  void reply.header('x-amzn-requestid', requestId).header('content-type', CONTENT_TYPE)
+  reply.header('x-amzn-requestid', requestId).header('content-type', CONTENT_TYPE)
   try {
     const target = request.headers['x-amz-target']
     const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined

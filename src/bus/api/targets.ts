@@ -61,6 +61,10 @@ export const putTargets: ActionHandler = async (bus, input) => {
   const targets = (input.Targets as unknown[]).map((t, i) => checkTarget(t, i, checks))
   checks.done()
   const rule = requireRule(bus, busName, ruleName)
+  // A rule sending its bus's events back to the same bus would loop forever.
+  const ownBus = bus.arns.bus(busName)
+  const loop = targets.find(t => t.Arn === ownBus)
+  if (loop) throw validationError(`Target ${loop.Id} sends events back to event bus ${busName}, which would loop.`)
   const merged = new Map(rule.targets.map(t => [t.Id, t]))
   for (const t of targets) merged.set(t.Id, t)
   if (merged.size > MAX_TARGETS_PER_RULE) throw limitExceededError('The requested resource exceeds the maximum number allowed.')

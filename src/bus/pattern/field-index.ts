@@ -12,12 +12,12 @@ interface WildcardEntry {
 }
 
 /**
- * The selective matchers registered on one field path, each tagged with the
- * id of the condition it belongs to. `collect` appends the ids of conditions a
- * value satisfies, by lookup: hash maps for exact values, prefixes and
- * suffixes (cut at each stored length), CIDR blocks as prefixes of the address bits, an interval
- * index for numeric ranges. Wildcards are
- * filed under their literal head (or tail) and verified only when that matches.
+ * The selective matchers registered on one field path, each tagged with an id
+ * (RuleMatcher uses branch slots). `collect` appends the ids a value satisfies,
+ * by lookup: hash maps for exact values, for prefixes and suffixes (the value
+ * cut at each stored length) and for CIDR blocks (prefixes of the address bits),
+ * an interval index for numeric ranges. Wildcards are filed in a trie under their
+ * literal head (or tail) and verified only when that part matches.
  */
 export class FieldIndex {
   private readonly exact = new Map<Leaf, IdList>()

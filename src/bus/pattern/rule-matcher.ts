@@ -1,55 +1,70 @@
 import { anchorCost, chooseAnchor, matcherKey } from './anchor.js'
-import { conditionMatches } from './evaluate.js'
+import { BranchCode } from './branch-code.js'
+import { EventLeaves, type LeafSink } from './event-leaves.js'
 import { FieldIndex } from './field-index.js'
-import type { Branch, CompiledPattern, Condition, Leaf } from './types.js'
+import type { Branch, CompiledPattern } from './types.js'
 
-interface RuleEntry<Id> {
-  readonly id: Id
+interface RuleEntry {
+  /** Position in the per-rule arrays. */
+  readonly index: number
   readonly slots: number[]
-  /** Epoch of the last event this rule was reported for, so a rule is reported once per event. */
-  reportedAt: number
 }
 
-interface BranchEntry<Id> {
-  readonly rule: RuleEntry<Id>
-  /** The rule's only branch: it needs no once-per-event bookkeeping on the rule. */
-  readonly only: boolean
-  readonly id: Id
+/** Bookkeeping for one branch, used when rules change; matching reads the typed arrays instead. */
+interface BranchEntry {
+  readonly rule: RuleEntry
   readonly branch: Branch
-  /** Index in branch.conditions of the condition registered in the field index, or -1. */
+  /** Path id of each condition of the branch. */
+  readonly pathIds: readonly number[]
+  /** Index in branch.conditions of the condition registered in a field index, or -1. */
   anchor: number
-  /** The other conditions, checked directly once the anchor matched. */
-  rest: Condition[]
-  seenAt: number
 }
 
 /** When this many branches use one value, the branches anchored on it look for a rarer anchor. */
 const REBALANCE_FROM = 8
+const EPOCH_LIMIT = 0x3fffffff
 
 /**
  * All rules of one bus compiled together. Each branch of a rule (a conjunction;
  * `$or` gives a rule several) registers one selective condition, its anchor, in
- * the FieldIndex of that condition's path. Matching walks the event once,
- * descending only into objects that lead to indexed paths, and looks each value
- * up in its path's index (hash, trie or interval lookups); the branches whose
- * anchors match are the only ones whose other conditions are evaluated. Work per
- * event therefore follows the event's fields and the rules that nearly match it,
- * not the number of rules. Branches without any selective condition (only
- * anything-but or exists, say) are checked on every event.
+ * the FieldIndex of that condition's path: the condition fewest other rules
+ * share. Matching walks the event once, along the paths rules read only, keeping
+ * each path's scalars (EventLeaves) and looking each up in its path's index (hash
+ * or interval lookups). Only the branches whose anchor matched have their other
+ * conditions checked, from a flat encoding (BranchCode) against the kept scalars.
+ * Work per event therefore follows the event's fields and the rules that nearly
+ * match it, not the number of rules. Branches without any selective condition
+ * (only anything-but or exists, say) are checked on every event.
  */
 export class RuleMatcher<Id = string> {
-  private readonly rules = new Map<Id, RuleEntry<Id>>()
-  /** Indexed paths as a tree of field names: a walk only enters event objects that lead somewhere. */
-  private readonly paths = new PathNode()
-  private readonly branches: (BranchEntry<Id> | undefined)[] = []
+  private readonly rules = new Map<Id, RuleEntry>()
+  private readonly ruleIds: (Id | undefined)[] = []
+  private readonly freeRuleIndexes: number[] = []
+  private ruleReported = new Int32Array(64)
+
+  private readonly branches: (BranchEntry | undefined)[] = []
   private readonly freeSlots: number[] = []
   private readonly unanchored: number[] = []
+  private slotCode = new Int32Array(64)
+  private slotRule = new Int32Array(64)
+  /** 1 when the branch is its rule's only one: no once-per-rule bookkeeping needed. */
+  private slotOnly = new Uint8Array(64)
+  private slotSeen = new Int32Array(64)
+
+  private readonly leaves = new EventLeaves()
+  private readonly code = new BranchCode()
+  /** Anchor index of each path id, or null when no branch is anchored there. */
+  private readonly indexes: (FieldIndex | null)[] = []
   /** How many selective conditions use each matcher key, and which branches are anchored on it. */
   private readonly popularity = new Map<string, number>()
   private readonly anchoredOn = new Map<string, Set<number>>()
 
   private epoch = 0
   private readonly hits: number[] = []
+  private readonly lookUp: LeafSink = (pathId, value) => {
+    const index = this.indexes[pathId]
+    if (index != null) index.collect(value, this.hits)
+  }
 
   get size (): number {
     return this.rules.size
@@ -58,7 +73,11 @@ export class RuleMatcher<Id = string> {
   /** Adds a rule, replacing any rule with the same id. */
   add (id: Id, pattern: CompiledPattern): void {
     this.remove(id)
-    const rule: RuleEntry<Id> = { id, slots: [], reportedAt: 0 }
+    const index = this.freeRuleIndexes.pop() ?? this.ruleIds.length
+    if (index >= this.ruleReported.length) this.ruleReported = grow(this.ruleReported, index + 1)
+    this.ruleIds[index] = id
+    this.ruleReported[index] = 0
+    const rule: RuleEntry = { index, slots: [] }
     const grown: string[] = []
     for (const branch of pattern.branches) {
       for (const cond of branch.conditions) {
@@ -73,8 +92,14 @@ export class RuleMatcher<Id = string> {
     }
     for (const branch of pattern.branches) {
       const slot = this.freeSlots.pop() ?? this.branches.length
-      const entry: BranchEntry<Id> = { rule, only: pattern.branches.length === 1, id, branch, anchor: -1, rest: [...branch.conditions], seenAt: 0 }
+      this.ensureSlot(slot)
+      const pathIds = branch.conditions.map(c => this.leaves.addPath(c.path))
+      const entry: BranchEntry = { rule, branch, pathIds, anchor: -1 }
       this.branches[slot] = entry
+      this.slotRule[slot] = index
+      this.slotOnly[slot] = pattern.branches.length === 1 ? 1 : 0
+      this.slotSeen[slot] = 0
+      this.slotCode[slot] = -1
       this.setAnchor(slot, entry, chooseAnchor(branch.conditions, this.popularity))
       rule.slots.push(slot)
     }
@@ -90,9 +115,9 @@ export class RuleMatcher<Id = string> {
     this.rules.delete(id)
     for (const slot of rule.slots) {
       const entry = this.branches[slot]!
-      this.setAnchor(slot, entry, -1)
-      removeItem(this.unanchored, slot)
+      this.setAnchor(slot, entry, -2)
       for (const cond of entry.branch.conditions) {
+        this.leaves.removePath(cond.path)
         if (!cond.selective) continue
         for (const m of cond.matchers) {
           const key = matcherKey(cond.path, m)
@@ -104,57 +129,57 @@ export class RuleMatcher<Id = string> {
       this.branches[slot] = undefined
       this.freeSlots.push(slot)
     }
+    this.ruleIds[rule.index] = undefined
+    this.freeRuleIndexes.push(rule.index)
+    if (this.code.fragmented) this.compactCode()
   }
 
   /** Ids of every rule whose pattern matches the event (an already-parsed JSON value). */
   match (event: unknown): Id[] {
-    const epoch = ++this.epoch
+    const epoch = this.nextEpoch()
     const hits = this.hits
     hits.length = 0
-    if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
-      this.walkObject(event as Record<string, unknown>, this.paths)
-    }
+    this.leaves.collect(event, this.lookUp)
     const matched: Id[] = []
+    const seen = this.slotSeen
     for (let i = 0; i < hits.length; i++) {
-      const entry = this.branches[hits[i]!]!
-      if (entry.seenAt === epoch) continue
-      entry.seenAt = epoch
-      this.confirm(entry, event, epoch, matched)
+      const slot = hits[i]!
+      if (seen[slot] === epoch) continue
+      seen[slot] = epoch
+      this.confirm(slot, epoch, matched)
     }
     const unanchored = this.unanchored
-    for (let i = 0; i < unanchored.length; i++) this.confirm(this.branches[unanchored[i]!]!, event, epoch, matched)
+    for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]!, epoch, matched)
     hits.length = 0
     return matched
   }
 
-  private confirm (entry: BranchEntry<Id>, event: unknown, epoch: number, matched: Id[]): void {
-    if (!entry.only && entry.rule.reportedAt === epoch) return
-    const rest = entry.rest
-    for (let i = 0; i < rest.length; i++) if (!conditionMatches(rest[i]!, event)) return
-    if (!entry.only) entry.rule.reportedAt = epoch
-    matched.push(entry.id)
+  private confirm (slot: number, epoch: number, matched: Id[]): void {
+    const only = this.slotOnly[slot] === 1
+    const rule = this.slotRule[slot]!
+    if (!only && this.ruleReported[rule] === epoch) return
+    if (!this.code.matches(this.slotCode[slot]!, this.leaves)) return
+    if (!only) this.ruleReported[rule] = epoch
+    matched.push(this.ruleIds[rule]!)
   }
 
-  private walkObject (obj: Record<string, unknown>, node: PathNode): void {
-    const children = node.children
-    if (children === null) return
-    for (const key in obj) {
-      // Event keys from JSON.parse are interned strings with cached hashes, so this lookup is cheap.
-      const child = children.get(key) ?? (key.includes('.') ? node.descend(key) : undefined)
-      if (child !== undefined) this.walkValue(obj[key], child)
+  private nextEpoch (): number {
+    if (++this.epoch === EPOCH_LIMIT) {
+      this.slotSeen.fill(0)
+      this.ruleReported.fill(0)
+      this.epoch = 1
     }
+    return this.epoch
   }
 
-  private walkValue (value: unknown, node: PathNode): void {
-    if (typeof value === 'object' && value !== null) {
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) this.walkValue(value[i], node)
-      } else {
-        this.walkObject(value as Record<string, unknown>, node)
-      }
-      return
-    }
-    if (value !== undefined && node.index !== null) node.index.collect(value as Leaf, this.hits)
+  private ensureSlot (slot: number): void {
+    if (slot < this.slotCode.length) return
+    this.slotCode = grow(this.slotCode, slot + 1)
+    this.slotRule = grow(this.slotRule, slot + 1)
+    this.slotSeen = grow(this.slotSeen, slot + 1)
+    const only = new Uint8Array(this.slotCode.length)
+    only.set(this.slotOnly)
+    this.slotOnly = only
   }
 
   private rebalance (key: string): void {
@@ -170,29 +195,46 @@ export class RuleMatcher<Id = string> {
     }
   }
 
-  /** Moves a branch's registration in the field indexes to condition `anchor` (-1: none). */
-  private setAnchor (slot: number, entry: BranchEntry<Id>, anchor: number): void {
+  /**
+   * Moves a branch's registration in the field indexes to condition `anchor`
+   * (-1: none, checked on every event; -2: the branch is going away), and
+   * re-encodes the conditions left to check.
+   */
+  private setAnchor (slot: number, entry: BranchEntry, anchor: number): void {
     const conds = entry.branch.conditions
     if (entry.anchor >= 0) {
       const old = conds[entry.anchor]!
-      this.unregister(old, slot)
+      const pathId = entry.pathIds[entry.anchor]!
+      const index = this.indexes[pathId]!
       for (const m of old.matchers) {
+        index.remove(m, slot)
         const key = matcherKey(old.path, m)
         const set = this.anchoredOn.get(key)
         set?.delete(slot)
         if (set?.size === 0) this.anchoredOn.delete(key)
       }
+      if (index.size === 0) this.indexes[pathId] = null
+    } else if (this.slotCode[slot]! >= 0) {
+      removeItem(this.unanchored, slot)
     }
+    if (this.slotCode[slot]! >= 0) this.code.release(this.slotCode[slot]!)
+    this.slotCode[slot] = -1
     entry.anchor = anchor
-    entry.rest = conds.filter((_, i) => i !== anchor)
-    removeItem(this.unanchored, slot)
+    if (anchor === -2) return
+    const rest = []
+    for (let i = 0; i < conds.length; i++) {
+      if (i !== anchor) rest.push({ pathId: entry.pathIds[i]!, matchesAbsent: conds[i]!.matchesAbsent, matchers: conds[i]!.matchers })
+    }
+    this.slotCode[slot] = this.code.encode(rest)
     if (anchor < 0) {
       this.unanchored.push(slot)
       return
     }
     const cond = conds[anchor]!
-    this.register(cond, slot)
+    const pathId = entry.pathIds[anchor]!
+    const index = this.indexes[pathId] ??= new FieldIndex()
     for (const m of cond.matchers) {
+      index.add(m, slot)
       const key = matcherKey(cond.path, m)
       let set = this.anchoredOn.get(key)
       if (set === undefined) this.anchoredOn.set(key, set = new Set())
@@ -200,54 +242,18 @@ export class RuleMatcher<Id = string> {
     }
   }
 
-  private register (cond: Condition, slot: number): void {
-    let node = this.paths
-    for (const name of cond.path.split('.')) {
-      node.refs++
-      node = node.child(name)
-    }
-    node.refs++
-    node.index ??= new FieldIndex()
-    for (const m of cond.matchers) node.index.add(m, slot)
-  }
-
-  private unregister (cond: Condition, slot: number): void {
-    const names = cond.path.split('.')
-    const trail: PathNode[] = [this.paths]
-    for (const name of names) trail.push(trail[trail.length - 1]!.children!.get(name)!)
-    const leaf = trail[trail.length - 1]!
-    for (const m of cond.matchers) leaf.index!.remove(m, slot)
-    if (leaf.index!.size === 0) leaf.index = null
-    for (let i = trail.length - 1; i >= 0; i--) {
-      const node = trail[i]!
-      if (--node.refs === 0 && i > 0) trail[i - 1]!.children!.delete(names[i - 1]!)
-    }
+  private compactCode (): void {
+    const live: number[] = []
+    for (let slot = 0; slot < this.branches.length; slot++) if (this.branches[slot] !== undefined) live.push(slot)
+    const moved = this.code.compact(live.map(slot => this.slotCode[slot]!))
+    live.forEach((slot, i) => { this.slotCode[slot] = moved[i]! })
   }
 }
 
-/** A node of the tree of indexed paths, one level per field name. */
-class PathNode {
-  children: Map<string, PathNode> | null = null
-  index: FieldIndex | null = null
-  /** Anchored conditions at or below this node. */
-  refs = 0
-
-  child (name: string): PathNode {
-    this.children ??= new Map()
-    let node = this.children.get(name)
-    if (node === undefined) this.children.set(name, node = new PathNode())
-    return node
-  }
-
-  /** Follows a dotted event key ("state.status") as the nested names it stands for. */
-  descend (dottedKey: string): PathNode | undefined {
-    let node: PathNode | undefined = this
-    for (const name of dottedKey.split('.')) {
-      node = node.children?.get(name)
-      if (node === undefined) return undefined
-    }
-    return node
-  }
+function grow (a: Int32Array, atLeast: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(atLeast, a.length * 2))
+  b.set(a)
+  return b
 }
 
 function removeItem (list: number[], item: number): void {

@@ -85,9 +85,7 @@ export class BusDispatcher {
       this.cursor = saved.cursor
       this.retries = saved.retries
     }
-    this.loop = this.run().catch(err => {
-      if (!this.closed) this.options.logger?.error({ err, bus: this.options.busName }, 'bus delivery loop stopped')
-    })
+    this.loop = this.run()
     this.scheduleRetries()
   }
 
@@ -100,28 +98,37 @@ export class BusDispatcher {
   }
 
   private async run (): Promise<void> {
-    const { storage } = this.options
     while (!this.closed) {
-      const { records, nextOffset } = await storage.read(this.topic, this.cursor)
-      if (records.length === 0) {
-        if (nextOffset > this.cursor) {
-          this.cursor = nextOffset
-          continue
-        }
-        try {
-          await storage.waitForData(this.topic, this.cursor, this.abort.signal)
-        } catch (err) {
-          if (this.closed) return
-          throw err
-        }
-        // A closed log answers the long poll at once; do not spin on it.
-        if (!this.closed && storage.highWatermark(this.topic) <= this.cursor) await pause(200, this.abort.signal)
-        continue
+      try {
+        await this.step()
+      } catch (err) {
+        if (this.closed) return
+        // Storage trouble (a deleted topic, a full disk): keep the cursor and try the batch again later.
+        this.options.logger?.error({ err, bus: this.options.busName }, 'bus delivery step failed; retrying')
+        await pause(1000, this.abort.signal)
       }
-      await this.process(records)
-      this.cursor = nextOffset
-      await this.writer.write()
     }
+  }
+
+  /** Reads and delivers one batch, or waits for one. */
+  private async step (): Promise<void> {
+    const { storage } = this.options
+    const { records, nextOffset } = await storage.read(this.topic, this.cursor)
+    if (records.length === 0) {
+      if (nextOffset > this.cursor) {
+        this.cursor = nextOffset
+        return
+      }
+      await storage.waitForData(this.topic, this.cursor, this.abort.signal)
+      // A closed log answers the long poll at once; do not spin on it.
+      if (!this.closed && storage.highWatermark(this.topic) <= this.cursor) await pause(200, this.abort.signal)
+      return
+    }
+    await this.process(records)
+    this.cursor = nextOffset
+    // The commit is not awaited: the next batch need not wait for the fsync, and a
+    // commit that is lost only means re-delivery. Bursts coalesce into one write.
+    this.writer.write().catch(err => this.options.logger?.error({ err, bus: this.options.busName }, 'could not commit the delivery cursor'))
   }
 
   private async process (records: BusRecord[]): Promise<void> {
@@ -223,7 +230,7 @@ export class BusDispatcher {
     let earliest = Infinity
     for (const r of this.retries) if (r.nextAttemptAt < earliest) earliest = r.nextAttemptAt
     if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.retryTimer = setTimeout(() => { void this.runRetries() }, Math.max(0, earliest - Date.now()))
+    this.retryTimer = setTimeout(() => { this.runRetries().catch(() => {}) }, Math.max(0, earliest - Date.now()))
     this.retryTimer.unref()
   }
 
@@ -269,7 +276,8 @@ export class BusDispatcher {
 
 function pause (ms: number, signal: AbortSignal): Promise<void> {
   return new Promise(resolve => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
+    const onAbort = (): void => { clearTimeout(timer); resolve() }
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
   })
 }

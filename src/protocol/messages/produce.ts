@@ -95,7 +95,7 @@ const response: MessageSpec = {
 export const produceApi: ApiSpec = {
   apiKey: 0,
   name: 'Produce',
-  minVersion: 3,
+  minVersion: 0, // librdkafka <= 2.11 sends gzip/snappy/lz4 only to brokers that list Produce v0; v0-2 (magic 0/1) get UNSUPPORTED_FOR_MESSAGE_FORMAT
   maxVersion: 9,
   request,
   response

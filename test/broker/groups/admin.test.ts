@@ -2,10 +2,14 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { GroupState } from '../../../src/broker/groups/index.js'
-import { joinRequest, openHarness, stableGroup, subscription } from './helpers.js'
+import { joinRequest, leaveHeld, openHarness, stableGroup, subscription } from './helpers.js'
 
 const adminCommit = (groupId: string, topic: string, partitionIndex: number, offset: bigint) => ({
-  groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
+  groupId,
+  generationId: -1,
+  memberId: '',
+  groupInstanceId: null,
+  retentionTimeMs: -1,
   topics: [{ name: topic, partitions: [{ partitionIndex, committedOffset: offset, committedMetadata: null }] }]
 })
 
@@ -19,8 +23,12 @@ test('describing a stable group shows members with client, host, metadata and as
     assert.equal(described.protocolType, 'consumer')
     assert.equal(described.protocolData, 'range')
     assert.deepEqual(described.members, [{
-      memberId: m.memberId, groupInstanceId: null, clientId: 'email-service', clientHost: '/10.0.0.7',
-      memberMetadata: subscription(), memberAssignment: Buffer.from(`assigned:${m.memberId}`)
+      memberId: m.memberId,
+      groupInstanceId: null,
+      clientId: 'email-service',
+      clientHost: '/10.0.0.7',
+      memberMetadata: subscription(),
+      memberAssignment: Buffer.from(`assigned:${m.memberId}`)
     }])
     assert.notEqual(described.authorizedOperations, -2147483648)
     assert.equal(h.coordinator.describeGroups(['g'])[0].authorizedOperations, -2147483648)
@@ -31,7 +39,7 @@ test('a rebalancing group is described without metadata; unknown groups are Dead
   const h = await openHarness()
   try {
     const [m] = await stableGroup(h, 'g', 2)
-    void h.coordinator.join(joinRequest('g', { memberId: m.memberId }))
+    leaveHeld(h.coordinator.join(joinRequest('g', { memberId: m.memberId })))
     const [rebalancing, unknown, invalid] = h.coordinator.describeGroups(['g', 'unknown', ''])
     assert.equal(rebalancing.groupState, 'PreparingRebalance')
     assert.equal(rebalancing.protocolData, '')

@@ -6,7 +6,11 @@ import { openHarness, stableGroup, subscription } from './helpers.js'
 const DAY = 24 * 3600 * 1000
 
 const commit = (groupId: string, topic: string, offset: bigint, extra: Partial<CommitRequest> = {}): CommitRequest => ({
-  groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
+  groupId,
+  generationId: -1,
+  memberId: '',
+  groupInstanceId: null,
+  retentionTimeMs: -1,
   topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: offset, committedMetadata: null }] }],
   ...extra
 })

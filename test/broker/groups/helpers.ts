@@ -78,6 +78,11 @@ export function track<T> (promise: Promise<T>): { promise: Promise<T>, settled: 
   return { promise, settled: () => done }
 }
 
+/** For a request whose answer stays held for the rest of the test (close() answers it). */
+export function leaveHeld (answer: Promise<unknown>): void {
+  answer.catch(() => {})
+}
+
 /** Lets resolved promises' continuations run. */
 export async function flushMicrotasks (): Promise<void> {
   await new Promise(resolve => setImmediate(resolve))

@@ -14,7 +14,11 @@ test('committed offsets and metadata survive a crash (no close) and a clean rest
   try {
     const [m] = await stableGroup(h, 'g', 1)
     await h.coordinator.commitOffsets({
-      groupId: 'g', generationId: m.generationId, memberId: m.memberId, groupInstanceId: null, retentionTimeMs: -1,
+      groupId: 'g',
+      generationId: m.generationId,
+      memberId: m.memberId,
+      groupInstanceId: null,
+      retentionTimeMs: -1,
       topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, committedOffset: 1234n, committedMetadata: 'checkpoint' }] }]
     })
     const afterCrash = await h.reopen()

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import type { CommitRequest } from '../../../src/broker/groups/index.js'
-import { joinRequest, openHarness, stableGroup } from './helpers.js'
+import { joinRequest, leaveHeld, openHarness, stableGroup } from './helpers.js'
 
 const commit = (groupId: string, partitions: Array<[string, number, number, string?]>, extra: Partial<CommitRequest> = {}): CommitRequest => {
   const topics = new Map<string, CommitRequest['topics'][number]>()
@@ -81,7 +81,7 @@ test('commits are refused while the group awaits its assignment and accepted whi
     const sync = (memberId: string, assignments: Array<{ memberId: string, assignment: Buffer }> = []): Promise<unknown> =>
       h.coordinator.sync({ groupId: 'g', generationId: a.generationId, memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments })
     await Promise.all([sync(a.memberId, [{ memberId: a.memberId, assignment: Buffer.from('x') }]), sync(b.memberId)])
-    void h.coordinator.join(joinRequest('g', { memberId: a.memberId }))
+    leaveHeld(h.coordinator.join(joinRequest('g', { memberId: a.memberId })))
     assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', [['orders', 0, 2]], { generationId: b.generationId, memberId: b.memberId }))), [0])
   } finally { await h.cleanup() }
 })

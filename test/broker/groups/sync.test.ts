@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { GroupState, type SyncRequest } from '../../../src/broker/groups/index.js'
-import { joinRequest, openHarness, stableGroup, track } from './helpers.js'
+import { joinRequest, leaveHeld, openHarness, stableGroup, track } from './helpers.js'
 
 const syncRequest = (groupId: string, generationId: number, memberId: string, extra: Partial<SyncRequest> = {}): SyncRequest =>
   ({ groupId, generationId, memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [], ...extra })
@@ -50,7 +50,7 @@ test('sync while the group prepares a rebalance is REBALANCE_IN_PROGRESS', async
   const h = await openHarness()
   try {
     const [a, b] = await stableGroup(h, 'g', 2)
-    void h.coordinator.join(joinRequest('g', { memberId: a.memberId }))
+    leaveHeld(h.coordinator.join(joinRequest('g', { memberId: a.memberId })))
     assert.equal((await h.coordinator.sync(syncRequest('g', b.generationId, b.memberId))).errorCode, ErrorCode.REBALANCE_IN_PROGRESS)
   } finally { await h.cleanup() }
 })
@@ -62,7 +62,7 @@ test('a held sync is answered REBALANCE_IN_PROGRESS when a new member joins befo
     h.clock.advance(0)
     const [, b] = await Promise.all(joins)
     const held = h.coordinator.sync(syncRequest('g', b.generationId, b.memberId))
-    void h.coordinator.join(joinRequest('g', { clientId: 'newcomer' }))
+    leaveHeld(h.coordinator.join(joinRequest('g', { clientId: 'newcomer' })))
     assert.equal((await held).errorCode, ErrorCode.REBALANCE_IN_PROGRESS)
     assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.PreparingRebalance)
   } finally { await h.cleanup() }

@@ -39,7 +39,10 @@ test('bad partitions and metadata get their own error codes', async () => {
   const ctx = await openGroupContext()
   try {
     const answer = await ctx.call(offsetCommitHandler, 8, {
-      groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
+      groupId: 'g',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
       topics: [
         { name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: 'x'.repeat(5000) }, { partitionIndex: 7, committedOffset: 1n, committedMetadata: null }] },
         { name: 'unknown', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }

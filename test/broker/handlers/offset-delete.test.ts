@@ -8,7 +8,11 @@ test('offsets of an empty group are deleted per partition; unknown groups are GR
   const ctx = await openGroupContext()
   try {
     await ctx.groups.commitOffsets({
-      groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
+      groupId: 'g',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
       topics: [{ name: 'orders', partitions: [0, 1].map(partitionIndex => ({ partitionIndex, committedOffset: 5n, committedMetadata: null })) }]
     })
     const answer = await ctx.call(offsetDeleteHandler, 0, { groupId: 'g', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }, { name: 'gone', partitions: [{ partitionIndex: 0 }] }] })

@@ -7,7 +7,11 @@ import { openGroupContext } from './group-context.js'
 async function seed (ctx: Awaited<ReturnType<typeof openGroupContext>>): Promise<void> {
   for (const [groupId, offset] of [['a', 10n], ['b', 20n]] as const) {
     await ctx.groups.commitOffsets({
-      groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1,
+      groupId,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1,
       topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, committedOffset: offset, committedLeaderEpoch: 4, committedMetadata: `meta-${groupId}` }] }]
     })
   }

@@ -12,11 +12,13 @@ test('an archive keeps the events of its bus that match its pattern', async () =
   const created = await h.client.send(new CreateArchiveCommand({ ArchiveName: 'orders', EventSourceArn: BUS_ARN, EventPattern: '{"source":["orders"]}', RetentionDays: 7 }))
   assert.equal(created.ArchiveArn, 'arn:aws:events:us-east-1:123456789012:archive/orders')
   assert.equal(created.State, 'ENABLED')
-  await h.client.send(new PutEventsCommand({ Entries: [
-    { Source: 'orders', DetailType: 'd', Detail: '{"n":1}' },
-    { Source: 'other', DetailType: 'd', Detail: '{"n":2}' },
-    { Source: 'orders', DetailType: 'd', Detail: '{"n":3}' },
-  ] }))
+  await h.client.send(new PutEventsCommand({
+    Entries: [
+      { Source: 'orders', DetailType: 'd', Detail: '{"n":1}' },
+      { Source: 'other', DetailType: 'd', Detail: '{"n":2}' },
+      { Source: 'orders', DetailType: 'd', Detail: '{"n":3}' },
+    ]
+  }))
   const described = await eventually(async () => {
     const d = await h.client.send(new DescribeArchiveCommand({ ArchiveName: 'orders' }))
     return d.EventCount === 2 ? d : undefined

@@ -17,8 +17,15 @@ test('accepted events are in topic bus.default, keyed by event id, as the envelo
   const record = records.find(r => r.key?.toString() === id)
   assert.ok(record)
   assert.deepEqual(JSON.parse(record.value!.toString()), {
-    version: '0', id, 'detail-type': 'Order Created', source: 'order-service', account: '123456789012',
-    time: '2024-05-01T10:20:30Z', region: 'us-east-1', resources: ['arn:x'], detail: { orderId: 'o-7' },
+    version: '0',
+    id,
+    'detail-type': 'Order Created',
+    source: 'order-service',
+    account: '123456789012',
+    time: '2024-05-01T10:20:30Z',
+    region: 'us-east-1',
+    resources: ['arn:x'],
+    detail: { orderId: 'o-7' },
   })
 })
 

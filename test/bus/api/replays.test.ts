@@ -16,11 +16,13 @@ test('a replay re-delivers the archived events of its time window, marked with r
   await h.client.send(new PutRuleCommand({ Name: 'r', EventPattern: '{"source":["orders"]}' }))
   await h.client.send(new PutTargetsCommand({ Rule: 'r', Targets: [{ Id: 'hook', Arn: target.url }] }))
   const at = (s: string): Date => new Date(`2024-03-01T${s}Z`)
-  await h.client.send(new PutEventsCommand({ Entries: [
-    { Source: 'orders', DetailType: 'd', Detail: '{"n":1}', Time: at('10:00:00') },
-    { Source: 'orders', DetailType: 'd', Detail: '{"n":2}', Time: at('11:00:00') },
-    { Source: 'orders', DetailType: 'd', Detail: '{"n":3}', Time: at('12:00:00') },
-  ] }))
+  await h.client.send(new PutEventsCommand({
+    Entries: [
+      { Source: 'orders', DetailType: 'd', Detail: '{"n":1}', Time: at('10:00:00') },
+      { Source: 'orders', DetailType: 'd', Detail: '{"n":2}', Time: at('11:00:00') },
+      { Source: 'orders', DetailType: 'd', Detail: '{"n":3}', Time: at('12:00:00') },
+    ]
+  }))
   await target.waitFor(3)
   await eventually(async () => (await h.readTopic('__bus.archive.all')).length === 3 || undefined)
 

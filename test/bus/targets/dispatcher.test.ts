@@ -124,3 +124,15 @@ test('events appended but not yet delivered when the bus stops are delivered aft
   const record = await eventually(async () => (await h.readTopic('later'))[0])
   assert.equal(JSON.parse(record.value!.toString()).id, 'e-1')
 })
+
+test('a Lambda function target is called on the URL configured for that function name', async (t) => {
+  const target = await new TargetServer().start()
+  const h = await startBus({ functionUrls: { notify: `${target.url}/invoke` } })
+  t.after(async () => { await target.close(); await h.close() })
+  await h.client.send(new PutRuleCommand({ Name: 'r', EventPattern: '{"source":["orders"]}' }))
+  await h.client.send(new PutTargetsCommand({ Rule: 'r', Targets: [{ Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:123456789012:function:notify:live', InputPath: '$.detail' }] }))
+  await h.client.send(new PutEventsCommand({ Entries: [entry({ n: 5 })] }))
+  await target.waitFor(1)
+  assert.equal(target.received[0].url, '/invoke')
+  assert.deepEqual(JSON.parse(target.received[0].body), { n: 5 })
+})

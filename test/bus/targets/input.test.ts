@@ -4,7 +4,14 @@ import { renderTargetInput, renderTemplate, type InputContext } from '../../../s
 import type { EventEnvelope } from '../../../src/bus/model.js'
 
 const event: EventEnvelope = {
-  version: '0', id: 'e1', 'detail-type': 'Order Created', source: 'orders', account: '1', time: '2024-01-01T00:00:00Z', region: 'r', resources: [],
+  version: '0',
+  id: 'e1',
+  'detail-type': 'Order Created',
+  source: 'orders',
+  account: '1',
+  time: '2024-01-01T00:00:00Z',
+  region: 'r',
+  resources: [],
   detail: { id: 7, name: 'say "hi"\n', tags: ['a', 'b'], nested: { k: 'v' }, nothing: null },
 }
 const ctx: InputContext = { event, eventText: JSON.stringify(event), ruleArn: 'arn:rule', ruleName: 'rule', ingestionTime: '2024-01-01T00:00:01.000Z' }

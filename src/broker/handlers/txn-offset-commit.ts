@@ -1,0 +1,44 @@
+// TxnOffsetCommit (key 28), versions 0-3.
+//
+// Offsets committed inside a transaction. They are staged by the transaction
+// coordinator (durably) and become the group's committed offsets only when the
+// transaction commits; an abort drops them. The group must have been added with
+// AddOffsetsToTxn (else INVALID_TXN_STATE); v3 carries the member's generation,
+// checked as OffsetCommit does (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID,
+// FENCED_INSTANCE_ID). Unknown partitions: UNKNOWN_TOPIC_OR_PARTITION.
+import { txnOffsetCommitApi } from '../../protocol/messages/txn-offset-commit.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import type { Handler, RequestContext } from './types.js'
+
+export const txnOffsetCommitHandler: Handler = {
+  api: txnOffsetCommitApi,
+  async handle (request: any, ctx: RequestContext) {
+    const { log, txns, groups } = ctx.services
+    const topics: Array<{ name: string, partitions: any[] }> = request.topics
+    const known = (t: string, p: number): boolean => log.partition(t, p) !== undefined
+    let code: number = ErrorCode.NONE
+    if (txns === undefined || txns === null || groups === undefined || groups === null) code = ErrorCode.COORDINATOR_NOT_AVAILABLE
+    else code = groups.txnOffsetCommitError(request.groupId, request.generationId ?? -1, request.memberId ?? '', request.groupInstanceId ?? null)
+    if (code === ErrorCode.NONE) {
+      const offsets = topics.flatMap(t => t.partitions.filter(p => known(t.name, p.partitionIndex)).map(p => ({
+        topic: t.name,
+        partition: p.partitionIndex as number,
+        offset: String(p.committedOffset),
+        leaderEpoch: (p.committedLeaderEpoch ?? -1) as number,
+        metadata: (p.committedMetadata ?? '') as string,
+      })))
+      if (offsets.length > 0) {
+        code = await txns.stageOffsets(request.transactionalId, Number(request.producerId), request.producerEpoch, request.groupId, offsets)
+        // this API never learned PRODUCER_FENCED
+        if (code === ErrorCode.PRODUCER_FENCED) code = ErrorCode.INVALID_PRODUCER_EPOCH
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: topics.map(t => ({
+        name: t.name,
+        partitions: t.partitions.map(p => ({ partitionIndex: p.partitionIndex, errorCode: known(t.name, p.partitionIndex) ? code : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }))
+      }))
+    }
+  }
+}

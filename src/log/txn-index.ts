@@ -1,0 +1,71 @@
+// The aborted-transaction index of one partition: for every transaction that
+// ended with an abort marker, its producer id, its first offset and the offset
+// of the marker. A read_committed Fetch returns the entries overlapping the
+// fetched range so the consumer can drop those records (Kafka's .txnindex).
+// Entries are appended in marker order, so lastOffset only grows.
+
+export interface AbortedTxn {
+  producerId: number
+  firstOffset: number
+  /** Offset of the abort marker. */
+  lastOffset: number
+}
+
+export class AbortedTxnIndex {
+  private entries: AbortedTxn[] = []
+  /** Longest span (lastOffset - firstOffset) seen: bounds how far past a range a lookup must look. */
+  private maxSpan = 0
+
+  get size (): number { return this.entries.length }
+
+  add (entry: AbortedTxn): void {
+    this.entries.push(entry)
+    const span = entry.lastOffset - entry.firstOffset
+    if (span > this.maxSpan) this.maxSpan = span
+  }
+
+  /**
+   * Aborted transactions that overlap [from, to): the marker is at or after
+   * `from` and the transaction began before `to`.
+   */
+  overlapping (from: number, to: number): Array<{ producerId: number, firstOffset: number }> {
+    const out: Array<{ producerId: number, firstOffset: number }> = []
+    const list = this.entries
+    let lo = 0
+    let hi = list.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (list[mid]!.lastOffset < from) lo = mid + 1; else hi = mid
+    }
+    // past to + maxSpan no transaction can have started before `to`
+    const stopAt = to + this.maxSpan
+    for (let i = lo; i < list.length; i++) {
+      const e = list[i]!
+      if (e.lastOffset > stopAt) break
+      if (e.firstOffset < to) out.push({ producerId: e.producerId, firstOffset: e.firstOffset })
+    }
+    return out
+  }
+
+  /** Drops entries whose marker lies below the log start offset (their records are gone). */
+  truncateBefore (logStartOffset: number): void {
+    let n = 0
+    while (n < this.entries.length && this.entries[n]!.lastOffset < logStartOffset) n++
+    if (n > 0) this.entries = this.entries.slice(n)
+  }
+
+  toJSON (): Array<[number, number, number]> {
+    return this.entries.map(e => [e.producerId, e.firstOffset, e.lastOffset])
+  }
+
+  static fromJSON (rows: unknown): AbortedTxnIndex {
+    const index = new AbortedTxnIndex()
+    if (!Array.isArray(rows)) return index
+    for (const row of rows) {
+      if (Array.isArray(row) && row.length === 3 && row.every(n => typeof n === 'number')) {
+        index.add({ producerId: row[0], firstOffset: row[1], lastOffset: row[2] })
+      }
+    }
+    return index
+  }
+}
