@@ -1,7 +1,9 @@
 // `npm run bench`: broker throughput through librdkafka (kcat) and a Node client, 1 KB and 100 B messages,
 // acks=all, next to the limits measured in the same run: fsynced disk writes, loopback TCP, and each client
 // against librdkafka's in-memory mock broker. Only ratios within one run mean anything: the disk here
-// swings between ~350 MB/s and ~1.3 GB/s from one minute to the next.
+// swings between ~350 MB/s and ~1.3 GB/s from one minute to the next. The librdkafka produce rows (the target)
+// take the best of BENCH_ROUNDS (default 3) back-to-back rounds of mock, disk and broker, each side's best.
+// BENCH_SCALE (default 1) scales every message count.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +16,7 @@ import { kafkajsProduce, platformaticConsume } from './node-client.js'
 import { printTable, row, type Limit, type Row } from './report.js'
 
 const scale = Number(process.env.BENCH_SCALE ?? '1')
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '3'))
 // The disk limit is what a group-committing log can get out of this disk: 1 MiB appends back to back with
 // fdatasync running back to back beside them, so each fsync covers what was written during the previous one.
 // That is the pattern the broker has: under kcat with 1 KB messages it was seen (strace -c) doing one
@@ -40,6 +43,13 @@ async function attempt<R extends Rate = Rate> (what: string, fn: () => Promise<R
     console.log(`FAILED: ${e.message.split('\n')[0]}`)
     return e
   }
+}
+
+/** The fastest of several samples of the same thing (errors only if every sample failed). */
+function best<R extends Rate> (samples: Array<R | Error>): R | Error {
+  const ok = samples.filter((r): r is R => !(r instanceof Error))
+  if (ok.length === 0) return samples[0] ?? new Error('TRIB_ERR_BENCH_NO_SAMPLE: nothing was measured')
+  return ok.reduce((a, b) => (mbPerSecond(b) > mbPerSecond(a) ? b : a))
 }
 
 const asLimit = (name: string, rate: Rate | Error): Limit | null => (rate instanceof Error ? null : { name, mbPerSecond: mbPerSecond(rate) })
@@ -102,22 +112,33 @@ async function main (): Promise<void> {
       if (broker instanceof Error) {
         console.log(`  the broker did not start: ${broker.message.split('\n')[0]}`)
       } else {
-        await createTopics(broker.bootstrap, sizes.flatMap(s => [`kcat-${s.size}`, `node-${s.size}`]))
+        await createTopics(broker.bootstrap, sizes.flatMap(s => [
+          `kcat-${s.size}`, `node-${s.size}`, ...Array.from({ length: rounds - 1 }, (_, r) => `kcat-${s.size}-r${r + 1}`)
+        ]))
       }
       const onBroker = async (what: string, fn: (bootstrap: string) => Promise<Rate>): Promise<Rate | Error> =>
         broker instanceof Error ? broker : await attempt(`Tributary: ${what}`, () => fn(broker.bootstrap))
       for (const s of sizes) {
         const file = join(work, `messages-${s.size}.txt`)
-        mockRates.set(`kcat produce ${s.size}`, await attempt(`mock: kcat produce ${s.label} x ${s.kcatCount}`, () => kcatProduce(mock.bootstrap, `kcat-${s.size}`, file, s.kcatCount, s.size)))
-        const before = await groupCommitProbe()
-        brokerRates.set(`kcat produce ${s.size}`, await onBroker(`kcat produce ${s.label} x ${s.kcatCount}`, async bootstrap => {
-          const rate = await kcatProduce(bootstrap, `kcat-${s.size}`, file, s.kcatCount, s.size)
-          const end = await endOffset(bootstrap, `kcat-${s.size}`)
-          if (end !== s.kcatCount) throw new Error(`TRIB_ERR_BENCH_COUNT: end offset ${end} after producing ${s.kcatCount}`)
-          return rate
-        }))
-        const after = await groupCommitProbe()
-        diskBrackets.set(s.size, [before, after].filter((r): r is GroupCommitRate => !(r instanceof Error)))
+        // The target row: best of `rounds` back-to-back triples (mock, disk, broker), so that a burst of
+        // load from elsewhere on the machine does not decide the figure.
+        const mockSamples: Array<Rate | Error> = []
+        const brokerSamples: Array<Rate | Error> = []
+        const bracket: Array<GroupCommitRate | Error> = [await groupCommitProbe()]
+        for (let round = 0; round < rounds; round++) {
+          const topic = round === 0 ? `kcat-${s.size}` : `kcat-${s.size}-r${round}`
+          mockSamples.push(await attempt(`mock: kcat produce ${s.label} x ${s.kcatCount}`, () => kcatProduce(mock.bootstrap, topic, file, s.kcatCount, s.size)))
+          brokerSamples.push(await onBroker(`kcat produce ${s.label} x ${s.kcatCount}`, async bootstrap => {
+            const rate = await kcatProduce(bootstrap, topic, file, s.kcatCount, s.size)
+            const end = await endOffset(bootstrap, topic)
+            if (end !== s.kcatCount) throw new Error(`TRIB_ERR_BENCH_COUNT: end offset ${end} after producing ${s.kcatCount}`)
+            return rate
+          }))
+          bracket.push(await groupCommitProbe())
+        }
+        mockRates.set(`kcat produce ${s.size}`, best(mockSamples))
+        brokerRates.set(`kcat produce ${s.size}`, best(brokerSamples))
+        diskBrackets.set(s.size, bracket.filter((r): r is GroupCommitRate => !(r instanceof Error)))
         mockRates.set(`kcat consume ${s.size}`, mockKeepsTooLittle)
         brokerRates.set(`kcat consume ${s.size}`, await onBroker(`kcat consume ${s.label}`, bootstrap => kcatConsume(bootstrap, `kcat-${s.size}`, s.kcatCount, s.size)))
 
@@ -160,7 +181,7 @@ async function main (): Promise<void> {
         // Produce is bounded by the disk, the wire and the client; consume (from the page cache) by the wire and the client.
         const bracket = diskBrackets.get(s.size) ?? []
         const nearDisk: Limit | null = client === 'kcat' && bracket.length > 0
-          ? { name: 'disk group commit (around it)', mbPerSecond: bracket.map(mbPerSecond).reduce((a, b) => a + b, 0) / bracket.length }
+          ? { name: 'disk group commit (best around it)', mbPerSecond: Math.max(...bracket.map(mbPerSecond)) }
           : disk
         rows.push(row(`${client} produce ${s.label} -> Tributary`, label, 'produce', s.size, brokerRates.get(`${client} produce ${s.size}`)!,
           [nearDisk, tcp, asLimit(`${client} -> mock`, produceMock)]))
@@ -198,6 +219,7 @@ async function main (): Promise<void> {
         diskAroundKcatProduceMBps: Object.fromEntries([...diskBrackets].map(([size, rates]) => [size, rates.map(mbPerSecond)])),
         loopbackTcpMBps: tcp?.mbPerSecond ?? null
       },
+      rounds,
       rows,
       target: { scenario: 'kcat produce 1 KB -> Tributary', ratio: target?.ratio ?? null, verdict }
     }, null, 2) + '\n')

@@ -9,6 +9,12 @@
  *   // topic config defaults, Kafka names (see ./config.ts TOPIC_CONFIG_DEFAULTS)
  *   defaults: { 'retention.ms': '604800000', 'segment.bytes': '1073741824' },
  *   fsyncOnAcksAll: true,          // default: acks=all waits for an (group-committed) fsync
+ *   flushIntervalMs?: 1000,        // log.flush.interval.ms: broker default of flush.ms (a timer fsyncs
+ *                                  // a dirty partition at most this long after its first unflushed write);
+ *                                  // with fsyncOnAcksAll false acks=all answers once written to the OS
+ *   flushIntervalMessages?: 10000, // log.flush.interval.messages: broker default of flush.messages
+ *   logCleanerIntervalMs?: 15000,  // pause between cleaner passes; <= 0: only logs.cleanLogs()
+ *   onCleanerError?: (err, topic, partition) => {},
  * })
  * await logs.createTopic('orders', 3, { 'cleanup.policy': 'delete' }, { validateOnly?, topicId? })   // -> TopicInfo
  * logs.topic('orders')            // TopicInfo | undefined: { name, topicId (UUID string), partitions, configs (overrides) }
@@ -44,6 +50,8 @@
  * await logs.alterConfigs('orders', { 'retention.ms': '1000', 'segment.ms': null }, { incremental: true })
  *                                                 // null reverts to default; non-incremental replaces all overrides
  * await logs.enforceRetention(Date.now())         // the broker calls this on a timer
+ * await logs.cleanLogs({ force?, topic? })        // one compaction pass now (the cleaner also runs on its timer)
+ *   // -> { partitionsCleaned, segmentsRewritten, recordsRemoved, bytesBefore, bytesAfter, errors }
  * await logs.close()              // flush + fsync everything, write the clean-shutdown marker
  * ```
  *
@@ -53,6 +61,17 @@
  * UNSUPPORTED_FOR_MESSAGE_FORMAT (43), INVALID_RECORD (87), OFFSET_OUT_OF_RANGE (1),
  * UNKNOWN_TOPIC_OR_PARTITION (3), TOPIC_ALREADY_EXISTS (36), INVALID_TOPIC_EXCEPTION (17),
  * INVALID_PARTITIONS (37), INVALID_CONFIG (40).
+ *
+ * Compaction (cleanup.policy=compact or compact,delete; cleaner*.ts): whole segments below the
+ * active one, the last stable offset and min.compaction.lag.ms are cleanable; a pass runs when the
+ * dirty share (bytes after the checkpoint) reaches min.cleanable.dirty.ratio, or max.compaction.lag.ms
+ * is overdue. The latest record per key stays at its offset; batches keep baseOffset, lastOffsetDelta,
+ * producer fields and codec (records re-compressed, CRC recomputed); control batches and undecided
+ * transactions are kept, aborted transactional records dropped; an idempotent producer's last batch
+ * stays (empty if need be). Tombstones go once older (record timestamp) than delete.retention.ms.
+ * Keyless records are kept. Cleaned segments are written as `<base>-<end>.cleaned`, committed by a
+ * rename to `.swap`, and on open a `.swap` is finished and a `.cleaned` deleted. The checkpoint is the
+ * partition's `cleaner-offset-checkpoint` file.
  *
  * Hooks for later features (idempotence, transactions, compaction) without a rewrite:
  * `logs.setAppendValidator(fn)` — fn(topic, partition, headers: BatchHeader[]) runs on every

@@ -181,3 +181,19 @@ test('segments left small by cleaning are merged up to segment.bytes on a later 
   for (const k of KEYS) assert.deepEqual(records.filter(r => r.key === k).map(r => r.value), ['last'])
   await logs.close()
 })
+
+test('with compact,delete retention and the cleaner running at once leave a consistent log', async () => {
+  const { logs, log } = await openCompacted(await tempDir(), { 'cleanup.policy': 'compact,delete', 'retention.ms': '60000' })
+  const old = Date.now() - 3_600_000
+  for (let r = 0; r < 6; r++) await log.append(keyed(KEYS.map((k): KV => [k, `old${r}`]), { timestamp: old + r }))
+  await produceRounds(log, 6)
+  const [stats] = await Promise.all([logs.cleanLogs({ force: true }), logs.enforceRetention()])
+  assert.equal(stats.errors, 0)
+  const records = await readRecords(log)
+  assert.ok(log.logStartOffset > 0, 'retention removed the old segments')
+  assert.ok(records.every(r => r.offset >= log.logStartOffset))
+  for (const k of KEYS) assert.equal(records.filter(r => r.key === k).at(-1)!.value, `${k}5`)
+  const offsets = records.map(r => r.offset)
+  assert.deepEqual(offsets, [...new Set(offsets)].sort((x, y) => x - y))
+  await logs.close()
+})

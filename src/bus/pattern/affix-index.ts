@@ -5,7 +5,7 @@
  * unlike a character trie it touches a handful of memory locations per value,
  * whatever the number of keys.
  */
-import { addTo, pushIds, removeFrom, type IdList } from './id-list.js'
+import { addTo, pushIds, removeFrom, type IdList, type IdSink } from './id-list.js'
 
 export class AffixIndex {
   private readonly byKey = new Map<string, IdList>()
@@ -38,7 +38,7 @@ export class AffixIndex {
   }
 
   /** Appends the ids stored under every key that is a prefix (suffix) of value. */
-  collect (value: string, out: number[]): void {
+  collect (value: string, out: IdSink): void {
     const lengths = this.lengths
     const n = value.length
     for (let i = 0; i < lengths.length; i++) {

@@ -40,7 +40,8 @@ export class EventLeaves {
   private readonly freePathIds: number[] = []
   private pathCount = 0
 
-  private values: Leaf[] = []
+  /** Scalars by entry; never emptied (that would free its storage), only overwritten. */
+  private readonly values: Leaf[] = []
   private next = new Int32Array(64)
   private count = 0
   private head = new Int32Array(16)
@@ -86,7 +87,6 @@ export class EventLeaves {
   /** Forgets the previous event's leaves and collects this one's, telling `sink` about each. */
   collect (event: unknown, sink: LeafSink): void {
     this.count = 0
-    this.values.length = 0
     if (++this.generation === 0x3fffffff) {
       this.stamp.fill(0)
       this.generation = 1
@@ -131,7 +131,8 @@ export class EventLeaves {
     if (pathId < 0 || value === undefined) return
     const entry = this.count++
     if (entry === this.next.length) this.next = grow(this.next, entry + 1)
-    this.values.push(value as Leaf)
+    if (entry === this.values.length) this.values.push(value as Leaf)
+    else this.values[entry] = value as Leaf
     this.next[entry] = this.stamp[pathId] === this.generation ? this.head[pathId]! : -1
     this.head[pathId] = entry
     this.stamp[pathId] = this.generation

@@ -1,7 +1,8 @@
 import { AffixIndex } from './affix-index.js'
 import { ipBits } from './cidr.js'
-import { addTo, pushIds, removeFrom, type IdList } from './id-list.js'
+import { addTo, pushIds, removeFrom, type IdList, type IdSink } from './id-list.js'
 import { IntervalIndex } from './interval-index.js'
+import { HASH_START, hashStep, StringIdTable } from './string-table.js'
 import { CharTrie } from './trie.js'
 import type { Leaf, Matcher, WildcardPattern } from './types.js'
 import { wildcardMatches } from './wildcard.js'
@@ -20,11 +21,13 @@ interface WildcardEntry {
  * literal head (or tail) and verified only when that part matches.
  */
 export class FieldIndex {
+  /** Exact values other than strings. */
   private readonly exact = new Map<Leaf, IdList>()
+  private readonly strings = new StringIdTable(false)
   private readonly ignoreCase = new Map<string, IdList>()
-  private prefixes: AffixIndex | null = null
+  private readonly prefixes = new StringIdTable(false)
   private prefixesIgnoreCase: AffixIndex | null = null
-  private suffixes: AffixIndex | null = null
+  private readonly suffixes = new StringIdTable(true)
   private suffixesIgnoreCase: AffixIndex | null = null
   private cidrs: AffixIndex | null = null
   private numeric: IntervalIndex | null = null
@@ -42,7 +45,9 @@ export class FieldIndex {
   add (m: Matcher, id: number): void {
     this.registrations++
     switch (m.kind) {
-      case 'exact': return addTo(this.exact, m.value, id)
+      case 'exact':
+        if (typeof m.value === 'string') return this.strings.add(m.value, id)
+        return addTo(this.exact, m.value, id)
       case 'equalsIgnoreCase':
         this.lowerCaseUsers++
         return addTo(this.ignoreCase, m.value, id)
@@ -51,13 +56,13 @@ export class FieldIndex {
           this.lowerCaseUsers++
           return (this.prefixesIgnoreCase ??= new AffixIndex(false)).add(m.value, id)
         }
-        return (this.prefixes ??= new AffixIndex(false)).add(m.value, id)
+        return this.prefixes.add(m.value, id)
       case 'suffix':
         if (m.ignoreCase) {
           this.lowerCaseUsers++
           return (this.suffixesIgnoreCase ??= new AffixIndex(true)).add(m.value, id)
         }
-        return (this.suffixes ??= new AffixIndex(true)).add(m.value, id)
+        return this.suffixes.add(m.value, id)
       case 'cidr': return (this.cidrs ??= new AffixIndex(false)).add(m.bits, id)
       case 'numeric': return (this.numeric ??= new IntervalIndex()).add(m.lo, m.loOpen, m.hi, m.hiOpen, id)
       case 'wildcard': return this.addWildcard({ id, pattern: m.pattern })
@@ -68,17 +73,21 @@ export class FieldIndex {
   remove (m: Matcher, id: number): void {
     this.registrations--
     switch (m.kind) {
-      case 'exact': return removeFrom(this.exact, m.value, id)
+      case 'exact':
+        if (typeof m.value === 'string') return this.strings.remove(m.value, id)
+        return removeFrom(this.exact, m.value, id)
       case 'equalsIgnoreCase':
         this.lowerCaseUsers--
         return removeFrom(this.ignoreCase, m.value, id)
       case 'prefix':
         if (m.ignoreCase) this.lowerCaseUsers--
-        ;(m.ignoreCase ? this.prefixesIgnoreCase : this.prefixes)?.remove(m.value, id)
+        if (m.ignoreCase) this.prefixesIgnoreCase?.remove(m.value, id)
+        else this.prefixes.remove(m.value, id)
         return
       case 'suffix':
         if (m.ignoreCase) this.lowerCaseUsers--
-        ;(m.ignoreCase ? this.suffixesIgnoreCase : this.suffixes)?.remove(m.value, id)
+        if (m.ignoreCase) this.suffixesIgnoreCase?.remove(m.value, id)
+        else this.suffixes.remove(m.value, id)
         return
       case 'cidr':
         this.cidrs?.remove(m.bits, id)
@@ -91,13 +100,16 @@ export class FieldIndex {
     }
   }
 
-  /** Appends the ids of the conditions this value satisfies (an id may repeat). */
-  collect (v: Leaf, out: number[]): void {
-    const exact = this.exact.get(v)
-    if (exact !== undefined) pushIds(exact, out)
+  /**
+   * Appends the ids of the conditions this value satisfies (an id may repeat).
+   * Exact strings, prefixes and suffixes are found by hash only: a 32-bit hash
+   * collision can add an id whose condition the value does not satisfy, so the
+   * caller must check candidates (RuleMatcher does).
+   */
+  collect (v: Leaf, out: IdSink): void {
     if (typeof v === 'string') {
-      this.prefixes?.collect(v, out)
-      this.suffixes?.collect(v, out)
+      if (this.strings.size > 0 || this.prefixes.size > 0) this.collectForwards(v, out)
+      if (this.suffixes.size > 0) this.collectBackwards(v, out)
       if (this.lowerCaseUsers > 0) {
         const lower = v.toLowerCase()
         const ic = this.ignoreCase.get(lower)
@@ -112,8 +124,48 @@ export class FieldIndex {
       if (this.wildcardHeads !== null || this.wildcardTails !== null || this.wildcardOthers.length > 0) {
         this.collectWildcards(v, out)
       }
-    } else if (typeof v === 'number' && this.numeric !== null) {
-      this.numeric.collect(v, out)
+    } else {
+      const exact = this.exact.get(v)
+      if (exact !== undefined) pushIds(exact, out)
+      if (typeof v === 'number' && this.numeric !== null) this.numeric.collect(v, out)
+    }
+  }
+
+  /** One pass over the value hashes every prefix that has stored keys of its length, and the whole value. */
+  private collectForwards (v: string, out: IdSink): void {
+    const lengths = this.prefixes.lengths
+    const n = v.length
+    let next = 0
+    let h = HASH_START
+    while (next < lengths.length && lengths[next] === 0) {
+      this.prefixes.collect(h, out)
+      next++
+    }
+    for (let i = 0; i < n; i++) {
+      h = hashStep(h, v.charCodeAt(i))
+      if (next < lengths.length && lengths[next] === i + 1) {
+        this.prefixes.collect(h, out)
+        next++
+      }
+    }
+    if (this.strings.size > 0) this.strings.collect(h, out)
+  }
+
+  private collectBackwards (v: string, out: IdSink): void {
+    const lengths = this.suffixes.lengths
+    const n = v.length
+    let next = 0
+    let h = HASH_START
+    while (next < lengths.length && lengths[next] === 0) {
+      this.suffixes.collect(h, out)
+      next++
+    }
+    for (let i = 1; i <= n && next < lengths.length; i++) {
+      h = hashStep(h, v.charCodeAt(n - i))
+      if (lengths[next] === i) {
+        this.suffixes.collect(h, out)
+        next++
+      }
     }
   }
 
@@ -139,7 +191,7 @@ export class FieldIndex {
     }
   }
 
-  private collectWildcards (v: string, out: number[]): void {
+  private collectWildcards (v: string, out: IdSink): void {
     const candidates = this.wildcardScratch
     candidates.length = 0
     this.wildcardHeads?.collect(v, candidates)

@@ -4,7 +4,30 @@
  */
 export type IdList = number | number[]
 
-export function pushIds (ids: IdList, out: number[]): void {
+/** Where lookups append the ids they find: a plain array, or a reusable HitBuffer. */
+export interface IdSink {
+  push: (id: number) => unknown
+}
+
+/**
+ * A growable list of ids reused from event to event. Emptying a JS array with
+ * `length = 0` gives its storage back, so each event would allocate it again.
+ */
+export class HitBuffer implements IdSink {
+  ids = new Int32Array(64)
+  count = 0
+
+  push (id: number): void {
+    if (this.count === this.ids.length) {
+      const bigger = new Int32Array(this.ids.length * 2)
+      bigger.set(this.ids)
+      this.ids = bigger
+    }
+    this.ids[this.count++] = id
+  }
+}
+
+export function pushIds (ids: IdList, out: IdSink): void {
   if (typeof ids === 'number') out.push(ids)
   else for (let i = 0; i < ids.length; i++) out.push(ids[i]!)
 }

@@ -1,3 +1,5 @@
+import type { IdSink } from './id-list.js'
+
 interface Interval {
   readonly lo: number
   readonly loOpen: boolean
@@ -39,7 +41,7 @@ export class IntervalIndex {
     }
   }
 
-  collect (x: number, out: number[]): void {
+  collect (x: number, out: IdSink): void {
     if (this.dirty) this.rebuild()
     const slot = this.slotOf(x)
     if (this.slotLists !== null) {

@@ -2,6 +2,7 @@ import { anchorCost, chooseAnchor, matcherKey } from './anchor.js'
 import { BranchCode } from './branch-code.js'
 import { EventLeaves, type LeafSink } from './event-leaves.js'
 import { FieldIndex } from './field-index.js'
+import { HitBuffer } from './id-list.js'
 import type { Branch, CompiledPattern } from './types.js'
 
 interface RuleEntry {
@@ -16,7 +17,7 @@ interface BranchEntry {
   readonly branch: Branch
   /** Path id of each condition of the branch. */
   readonly pathIds: readonly number[]
-  /** Index in branch.conditions of the condition registered in a field index, or -1. */
+  /** Index in branch.conditions of the condition registered in a field index; -1 none, -3 not yet chosen. */
   anchor: number
 }
 
@@ -60,7 +61,7 @@ export class RuleMatcher<Id = string> {
   private readonly anchoredOn = new Map<string, Set<number>>()
 
   private epoch = 0
-  private readonly hits: number[] = []
+  private readonly hits = new HitBuffer()
   private readonly lookUp: LeafSink = (pathId, value) => {
     const index = this.indexes[pathId]
     if (index != null) index.collect(value, this.hits)
@@ -94,12 +95,14 @@ export class RuleMatcher<Id = string> {
       const slot = this.freeSlots.pop() ?? this.branches.length
       this.ensureSlot(slot)
       const pathIds = branch.conditions.map(c => this.leaves.addPath(c.path))
-      const entry: BranchEntry = { rule, branch, pathIds, anchor: -1 }
+      const entry: BranchEntry = { rule, branch, pathIds, anchor: -3 }
       this.branches[slot] = entry
       this.slotRule[slot] = index
       this.slotOnly[slot] = pattern.branches.length === 1 ? 1 : 0
       this.slotSeen[slot] = 0
-      this.slotCode[slot] = -1
+      // Every condition, the anchor too: index lookups go by hash and may return a
+      // branch whose anchor value merely collides, so candidates are checked in full.
+      this.slotCode[slot] = this.code.encode(branch.conditions.map((c, i) => ({ pathId: pathIds[i]!, matchesAbsent: c.matchesAbsent, matchers: c.matchers })))
       this.setAnchor(slot, entry, chooseAnchor(branch.conditions, this.popularity))
       rule.slots.push(slot)
     }
@@ -116,6 +119,7 @@ export class RuleMatcher<Id = string> {
     for (const slot of rule.slots) {
       const entry = this.branches[slot]!
       this.setAnchor(slot, entry, -2)
+      this.code.release(this.slotCode[slot]!)
       for (const cond of entry.branch.conditions) {
         this.leaves.removePath(cond.path)
         if (!cond.selective) continue
@@ -138,19 +142,18 @@ export class RuleMatcher<Id = string> {
   match (event: unknown): Id[] {
     const epoch = this.nextEpoch()
     const hits = this.hits
-    hits.length = 0
+    hits.count = 0
     this.leaves.collect(event, this.lookUp)
     const matched: Id[] = []
     const seen = this.slotSeen
-    for (let i = 0; i < hits.length; i++) {
-      const slot = hits[i]!
+    for (let i = 0; i < hits.count; i++) {
+      const slot = hits.ids[i]!
       if (seen[slot] === epoch) continue
       seen[slot] = epoch
       this.confirm(slot, epoch, matched)
     }
     const unanchored = this.unanchored
     for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]!, epoch, matched)
-    hits.length = 0
     return matched
   }
 
@@ -197,8 +200,7 @@ export class RuleMatcher<Id = string> {
 
   /**
    * Moves a branch's registration in the field indexes to condition `anchor`
-   * (-1: none, checked on every event; -2: the branch is going away), and
-   * re-encodes the conditions left to check.
+   * (-1: none, checked on every event; -2: the branch is going away).
    */
   private setAnchor (slot: number, entry: BranchEntry, anchor: number): void {
     const conds = entry.branch.conditions
@@ -214,19 +216,12 @@ export class RuleMatcher<Id = string> {
         if (set?.size === 0) this.anchoredOn.delete(key)
       }
       if (index.size === 0) this.indexes[pathId] = null
-    } else if (this.slotCode[slot]! >= 0) {
+    } else if (entry.anchor === -1) {
       removeItem(this.unanchored, slot)
     }
-    if (this.slotCode[slot]! >= 0) this.code.release(this.slotCode[slot]!)
-    this.slotCode[slot] = -1
     entry.anchor = anchor
     if (anchor === -2) return
-    const rest = []
-    for (let i = 0; i < conds.length; i++) {
-      if (i !== anchor) rest.push({ pathId: entry.pathIds[i]!, matchesAbsent: conds[i]!.matchesAbsent, matchers: conds[i]!.matchers })
-    }
-    this.slotCode[slot] = this.code.encode(rest)
-    if (anchor < 0) {
+    if (anchor === -1) {
       this.unanchored.push(slot)
       return
     }
