@@ -12,7 +12,7 @@ const sends = 40
 const perPartitionPerSend = 5
 const total = sends * partitions * perPartitionPerSend
 
-describe('kafkajs consumer groups across broker restarts', () => {
+describe('kafkajs consumer groups across broker restarts', { timeout: 120_000 }, () => {
   let broker: BrokerProcess
   let kafka: Kafka
   let admin: Admin
@@ -51,7 +51,7 @@ describe('kafkajs consumer groups across broker restarts', () => {
     const topic = `ledger-${how.toLowerCase()}`
     const groupId = `ledger-readers-${how.toLowerCase()}`
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] })
-    const expected = await produceMany(topic, 'before')
+    const expected = await produceMany(topic, 'before'); console.error('produced')
 
     const watch = new Watch()
     const deliveries = new Deliveries(watch)
@@ -71,6 +71,7 @@ describe('kafkajs consumer groups across broker restarts', () => {
 
     // In the middle: a third of the events read and some of it committed.
     await watch.until(() => deliveries.list.length >= total / 3 && views.some(v => v.committed.size > 0), 30_000, 'a third of the events consumed')
+    console.error('midway', deliveries.list.length)
     if (how === 'SIGTERM') assert.equal(await broker.stop(), 0, 'the broker exits 0 on SIGTERM')
     else await broker.kill()
     const readBeforeDown = deliveries.distinctValues().size
@@ -85,10 +86,11 @@ describe('kafkajs consumer groups across broker restarts', () => {
     }
     const deliveredAtDown = deliveries.list.length
 
-    await broker.restart()
+    console.error('down'); await broker.restart(); console.error('restarted')
     expected.push(...await produceMany(topic, 'after'))
     await deliveries.untilAll(expected, 60_000, `the group reading all ${expected.length} events after the ${how} restart`)
 
+    console.error('all read')
     const times = deliveries.timesByPosition()
     const again = deliveries.list.slice(deliveredAtDown).filter(d => (times.get(`${d.topic}/${d.partition}@${d.offset}`) ?? 0) > 1)
     for (const d of again) {

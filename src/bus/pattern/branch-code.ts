@@ -8,12 +8,16 @@ import type { Leaf, Matcher } from './types.js'
 // over the heap. With thousands of rules each event reaches a different rule's
 // data, and those cache misses, not instructions, are what the check costs.
 //
-// A branch:    condition count, then each condition
+// A branch:    condition count, then each condition, then the text of its strings
 // A condition: path id, absent-matches flag, matcher count, then each matcher
 // A matcher:   op, a, b, c (meaning per op below)
+//
+// Strings are stored as UTF-16 code units in the same buffer, right after the
+// branch's matchers (four to a word), and compared unit by unit: reading a JS
+// string held elsewhere would cost another cache miss per operand.
 
 const OP = {
-  /** a: index of the string in `operands`. */
+  /** a: where the text starts (in code units, from the branch start), b: its length. */
   exactString: 1,
   /** a: the number. */
   exactNumber: 2,
@@ -21,19 +25,45 @@ const OP = {
   exactOther: 3,
   /** a: lo, b: hi, c: 1 lo open | 2 hi open. */
   numeric: 4,
-  /** a: index of the prefix in `operands`. */
+  /** a, b: the prefix's text, as for exactString. */
   prefix: 5,
   suffix: 6,
   /** a: 1 present. */
   exists: 7,
   /** a: index of the Matcher in `operands`, evaluated by leafMatches. */
-  other: 8
+  other: 8,
+  /** anything-but a list of strings. a: where the list starts, b: how many, c: code units it takes; each string is its length, then its units. */
+  notInStrings: 9
 } as const
 
 const MATCHER_WORDS = 4
 
+const UNITS_PER_WORD = 4
+
 function hasOperand (op: number): boolean {
-  return op === OP.exactString || op === OP.prefix || op === OP.suffix || op === OP.other
+  return op === OP.other
+}
+
+/** The text a matcher keeps inline, if any. */
+function inlineText (m: Matcher): string | null {
+  if (m.kind === 'exact' && typeof m.value === 'string') return m.value
+  if ((m.kind === 'prefix' || m.kind === 'suffix') && !m.ignoreCase) return m.value
+  return null
+}
+
+/** The strings of an anything-but that excludes strings only (they are kept inline), else null. */
+function excludedStrings (m: Matcher): string[] | null {
+  if (m.kind !== 'anythingBut') return null
+  const values = [...m.values]
+  return values.every(v => typeof v === 'string') ? values as string[] : null
+}
+
+/** Code units a matcher stores inline. */
+function inlineUnits (m: Matcher): number {
+  const text = inlineText(m)
+  if (text !== null) return text.length
+  const list = excludedStrings(m)
+  return list === null ? 0 : list.reduce((n, v) => n + 1 + v.length, 0)
 }
 
 export interface EncodedCondition {
@@ -44,6 +74,8 @@ export interface EncodedCondition {
 
 export class BranchCode {
   private code = new Float64Array(1024)
+  /** The same memory as `code`, as UTF-16 code units. */
+  private units = new Uint16Array(this.code.buffer)
   private readonly operands: unknown[] = []
   private end = 0
   /** Words and operands belonging to released branches, reclaimed by compact(). */
@@ -52,15 +84,17 @@ export class BranchCode {
   /** Encodes a conjunction of conditions; returns where it starts. */
   encode (conditions: readonly EncodedCondition[]): number {
     let words = 1
-    for (const c of conditions) words += 3 + MATCHER_WORDS * c.matchers.length
-    if (this.end + words > this.code.length) {
-      const bigger = new Float64Array(Math.max(this.code.length * 2, this.end + words))
-      bigger.set(this.code.subarray(0, this.end))
-      this.code = bigger
+    let textUnits = 0
+    for (const c of conditions) {
+      words += 3 + MATCHER_WORDS * c.matchers.length
+      for (const m of c.matchers) textUnits += inlineUnits(m)
     }
+    const total = words + Math.ceil(textUnits / UNITS_PER_WORD)
+    if (this.end + total > this.code.length) this.resize(Math.max(this.code.length * 2, this.end + total))
     const code = this.code
     const start = this.end
     let p = start
+    let text = words * UNITS_PER_WORD
     code[p++] = conditions.length
     for (const c of conditions) {
       code[p++] = c.pathId
@@ -68,10 +102,28 @@ export class BranchCode {
       code[p++] = c.matchers.length
       for (const m of c.matchers) {
         this.encodeMatcher(m, p)
+        const value = inlineText(m)
+        const list = excludedStrings(m)
+        if (value !== null) {
+          code[p + 1] = text
+          code[p + 2] = value.length
+          this.writeText(start * UNITS_PER_WORD + text, value)
+          text += value.length
+        } else if (list !== null) {
+          code[p] = OP.notInStrings
+          code[p + 1] = text
+          code[p + 2] = list.length
+          code[p + 3] = inlineUnits(m)
+          for (const v of list) {
+            this.units[start * UNITS_PER_WORD + text] = v.length
+            this.writeText(start * UNITS_PER_WORD + text + 1, v)
+            text += 1 + v.length
+          }
+        }
         p += MATCHER_WORDS
       }
     }
-    this.end = p
+    this.end = start + total
     return start
   }
 
@@ -93,6 +145,7 @@ export class BranchCode {
     const old = this.code
     const oldOperands = this.operands.splice(0)
     const code = new Float64Array(Math.max(1024, (this.end - this.wasted) * 2))
+    this.units = new Uint16Array(code.buffer)
     const moved: number[] = []
     let p = 0
     for (const at of starts) {
@@ -131,7 +184,7 @@ export class BranchCode {
       } else {
         let satisfied = false
         do {
-          if (this.anyMatcher(code, p, count, leaves.value(entry))) {
+          if (this.anyMatcher(code, p, count, leaves.value(entry), at * UNITS_PER_WORD)) {
             satisfied = true
             break
           }
@@ -144,11 +197,11 @@ export class BranchCode {
     return true
   }
 
-  private anyMatcher (code: Float64Array, p: number, count: number, v: Leaf): boolean {
+  private anyMatcher (code: Float64Array, p: number, count: number, v: Leaf, textBase: number): boolean {
     for (let i = 0; i < count; i++, p += MATCHER_WORDS) {
       switch (code[p]) {
         case OP.exactString:
-          if (typeof v === 'string' && v === this.operands[code[p + 1]!]) return true
+          if (typeof v === 'string' && v.length === code[p + 2] && this.sameText(v, 0, textBase + code[p + 1]!, v.length)) return true
           break
         case OP.exactNumber:
           if (v === code[p + 1]) return true
@@ -164,20 +217,56 @@ export class BranchCode {
           if (((flags & 1) !== 0 ? v > lo : v >= lo) && ((flags & 2) !== 0 ? v < hi : v <= hi)) return true
           break
         }
-        case OP.prefix:
-          if (typeof v === 'string' && v.startsWith(this.operands[code[p + 1]!] as string)) return true
+        case OP.prefix: {
+          const n = code[p + 2]!
+          if (typeof v === 'string' && v.length >= n && this.sameText(v, 0, textBase + code[p + 1]!, n)) return true
           break
-        case OP.suffix:
-          if (typeof v === 'string' && v.endsWith(this.operands[code[p + 1]!] as string)) return true
+        }
+        case OP.suffix: {
+          const n = code[p + 2]!
+          if (typeof v === 'string' && v.length >= n && this.sameText(v, v.length - n, textBase + code[p + 1]!, n)) return true
           break
+        }
         case OP.exists:
           if (code[p + 1] === 1) return true
+          break
+        case OP.notInStrings:
+          if (typeof v !== 'string' || !this.inList(v, textBase + code[p + 1]!, code[p + 2]!)) return true
           break
         default:
           if (leafMatches(this.operands[code[p + 1]!] as Matcher, v)) return true
       }
     }
     return false
+  }
+
+  /** Whether v is one of the `count` strings stored from `unit` (each: length, then units). */
+  private inList (v: string, unit: number, count: number): boolean {
+    const units = this.units
+    for (let k = 0; k < count; k++) {
+      const n = units[unit]!
+      if (n === v.length && this.sameText(v, 0, unit + 1, n)) return true
+      unit += 1 + n
+    }
+    return false
+  }
+
+  private writeText (unit: number, text: string): void {
+    for (let i = 0; i < text.length; i++) this.units[unit + i] = text.charCodeAt(i)
+  }
+
+  /** Whether v's n code units from `from` equal the stored ones at `unit`. */
+  private sameText (v: string, from: number, unit: number, n: number): boolean {
+    const units = this.units
+    for (let i = 0; i < n; i++) if (v.charCodeAt(from + i) !== units[unit + i]) return false
+    return true
+  }
+
+  private resize (words: number): void {
+    const bigger = new Float64Array(words)
+    bigger.set(this.code.subarray(0, this.end))
+    this.code = bigger
+    this.units = new Uint16Array(bigger.buffer)
   }
 
   private encodeMatcher (m: Matcher, p: number): void {
@@ -189,7 +278,6 @@ export class BranchCode {
       case 'exact':
         if (typeof m.value === 'string') {
           code[p] = OP.exactString
-          code[p + 1] = this.operand(m.value)
         } else if (typeof m.value === 'number') {
           code[p] = OP.exactNumber
           code[p + 1] = m.value
@@ -208,7 +296,6 @@ export class BranchCode {
       case 'suffix':
         if (!m.ignoreCase) {
           code[p] = m.kind === 'prefix' ? OP.prefix : OP.suffix
-          code[p + 1] = this.operand(m.value)
           return
         }
         break
@@ -216,6 +303,12 @@ export class BranchCode {
         code[p] = OP.exists
         code[p + 1] = m.present ? 1 : 0
         return
+      case 'anythingBut':
+        if (excludedStrings(m) !== null) {
+          code[p] = OP.notInStrings // its list is written by encode()
+          return
+        }
+        break
       default:
         break
     }
@@ -228,10 +321,20 @@ export class BranchCode {
     return this.operands.length - 1
   }
 
+  /** Words a branch takes, its text included. */
   private length (at: number): number {
     const code = this.code
     let p = at + 1
-    for (let c = 0; c < code[at]!; c++) p += 3 + MATCHER_WORDS * code[p + 2]!
-    return p - at
+    let textUnits = 0
+    for (let c = 0; c < code[at]!; c++) {
+      const count = code[p + 2]!
+      p += 3
+      for (let i = 0; i < count; i++, p += MATCHER_WORDS) {
+        const op = code[p]
+        if (op === OP.exactString || op === OP.prefix || op === OP.suffix) textUnits += code[p + 2]!
+        else if (op === OP.notInStrings) textUnits += code[p + 3]!
+      }
+    }
+    return p - at + Math.ceil(textUnits / UNITS_PER_WORD)
   }
 }

@@ -24,6 +24,11 @@ interface BranchEntry {
 /** When this many branches use one value, the branches anchored on it look for a rarer anchor. */
 const REBALANCE_FROM = 8
 const EPOCH_LIMIT = 0x3fffffff
+const SLOT_FIELDS = 4
+const CODE = 0
+const RULE = 1
+const ONLY = 2
+const SEEN = 3
 
 /**
  * All rules of one bus compiled together. Each branch of a rule (a conjunction;
@@ -46,11 +51,12 @@ export class RuleMatcher<Id = string> {
   private readonly branches: (BranchEntry | undefined)[] = []
   private readonly freeSlots: number[] = []
   private readonly unanchored: number[] = []
-  private slotCode = new Int32Array(64)
-  private slotRule = new Int32Array(64)
-  /** 1 when the branch is its rule's only one: no once-per-rule bookkeeping needed. */
-  private slotOnly = new Uint8Array(64)
-  private slotSeen = new Int32Array(64)
+  /**
+   * Per branch slot, side by side so a candidate costs one cache miss:
+   * [start of its code, its rule's index, 1 when it is the rule's only branch
+   * (no once-per-rule bookkeeping then), epoch of the last event that checked it].
+   */
+  private slotData = new Int32Array(64 * SLOT_FIELDS)
 
   private readonly leaves = new EventLeaves()
   private readonly code = new BranchCode()
@@ -97,12 +103,13 @@ export class RuleMatcher<Id = string> {
       const pathIds = branch.conditions.map(c => this.leaves.addPath(c.path))
       const entry: BranchEntry = { rule, branch, pathIds, anchor: -3 }
       this.branches[slot] = entry
-      this.slotRule[slot] = index
-      this.slotOnly[slot] = pattern.branches.length === 1 ? 1 : 0
-      this.slotSeen[slot] = 0
+      const data = this.slotData
+      data[slot * SLOT_FIELDS + RULE] = index
+      data[slot * SLOT_FIELDS + ONLY] = pattern.branches.length === 1 ? 1 : 0
+      data[slot * SLOT_FIELDS + SEEN] = 0
       // Every condition, the anchor too: index lookups go by hash and may return a
       // branch whose anchor value merely collides, so candidates are checked in full.
-      this.slotCode[slot] = this.code.encode(branch.conditions.map((c, i) => ({ pathId: pathIds[i]!, matchesAbsent: c.matchesAbsent, matchers: c.matchers })))
+      data[slot * SLOT_FIELDS + CODE] = this.code.encode(branch.conditions.map((c, i) => ({ pathId: pathIds[i]!, matchesAbsent: c.matchesAbsent, matchers: c.matchers })))
       this.setAnchor(slot, entry, chooseAnchor(branch.conditions, this.popularity))
       rule.slots.push(slot)
     }
@@ -119,7 +126,7 @@ export class RuleMatcher<Id = string> {
     for (const slot of rule.slots) {
       const entry = this.branches[slot]!
       this.setAnchor(slot, entry, -2)
-      this.code.release(this.slotCode[slot]!)
+      this.code.release(this.slotData[slot * SLOT_FIELDS + CODE]!)
       for (const cond of entry.branch.conditions) {
         this.leaves.removePath(cond.path)
         if (!cond.selective) continue
@@ -145,30 +152,32 @@ export class RuleMatcher<Id = string> {
     hits.count = 0
     this.leaves.collect(event, this.lookUp)
     const matched: Id[] = []
-    const seen = this.slotSeen
+    const data = this.slotData
     for (let i = 0; i < hits.count; i++) {
-      const slot = hits.ids[i]!
-      if (seen[slot] === epoch) continue
-      seen[slot] = epoch
-      this.confirm(slot, epoch, matched)
+      const at = hits.ids[i]! * SLOT_FIELDS
+      if (data[at + SEEN] === epoch) continue
+      data[at + SEEN] = epoch
+      this.confirm(at, epoch, matched)
     }
     const unanchored = this.unanchored
-    for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]!, epoch, matched)
+    for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]! * SLOT_FIELDS, epoch, matched)
     return matched
   }
 
-  private confirm (slot: number, epoch: number, matched: Id[]): void {
-    const only = this.slotOnly[slot] === 1
-    const rule = this.slotRule[slot]!
+  /** Reports the rule of the branch whose slot data starts at `at`, if the event satisfies the branch. */
+  private confirm (at: number, epoch: number, matched: Id[]): void {
+    const data = this.slotData
+    const only = data[at + ONLY] === 1
+    const rule = data[at + RULE]!
     if (!only && this.ruleReported[rule] === epoch) return
-    if (!this.code.matches(this.slotCode[slot]!, this.leaves)) return
+    if (!this.code.matches(data[at + CODE]!, this.leaves)) return
     if (!only) this.ruleReported[rule] = epoch
     matched.push(this.ruleIds[rule]!)
   }
 
   private nextEpoch (): number {
     if (++this.epoch === EPOCH_LIMIT) {
-      this.slotSeen.fill(0)
+      for (let at = SEEN; at < this.slotData.length; at += SLOT_FIELDS) this.slotData[at] = 0
       this.ruleReported.fill(0)
       this.epoch = 1
     }
@@ -176,13 +185,8 @@ export class RuleMatcher<Id = string> {
   }
 
   private ensureSlot (slot: number): void {
-    if (slot < this.slotCode.length) return
-    this.slotCode = grow(this.slotCode, slot + 1)
-    this.slotRule = grow(this.slotRule, slot + 1)
-    this.slotSeen = grow(this.slotSeen, slot + 1)
-    const only = new Uint8Array(this.slotCode.length)
-    only.set(this.slotOnly)
-    this.slotOnly = only
+    if ((slot + 1) * SLOT_FIELDS <= this.slotData.length) return
+    this.slotData = grow(this.slotData, (slot + 1) * SLOT_FIELDS)
   }
 
   private rebalance (key: string): void {
@@ -240,8 +244,9 @@ export class RuleMatcher<Id = string> {
   private compactCode (): void {
     const live: number[] = []
     for (let slot = 0; slot < this.branches.length; slot++) if (this.branches[slot] !== undefined) live.push(slot)
-    const moved = this.code.compact(live.map(slot => this.slotCode[slot]!))
-    live.forEach((slot, i) => { this.slotCode[slot] = moved[i]! })
+    const data = this.slotData
+    const moved = this.code.compact(live.map(slot => data[slot * SLOT_FIELDS + CODE]!))
+    live.forEach((slot, i) => { data[slot * SLOT_FIELDS + CODE] = moved[i]! })
   }
 }
 
