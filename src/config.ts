@@ -22,6 +22,11 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number
   /** offsets.retention.minutes, in ms */
   offsetsRetentionMs: number
+  /** offsets.retention.check.interval.ms */
+  offsetsRetentionCheckIntervalMs: number
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms */
+  groupMinSessionTimeoutMs: number
+  groupMaxSessionTimeoutMs: number
   /** How often retention is enforced (log.retention.check.interval.ms). */
   retentionCheckIntervalMs: number
   /** Flush policy: 'acks' fsyncs before answering acks=all (group commit); 'interval' relies on flushIntervalMs only. */
@@ -50,6 +55,9 @@ export const defaultConfig: BrokerConfig = {
   maxRequestBytes: 100 * 1024 * 1024,
   groupInitialRebalanceDelayMs: 300,
   offsetsRetentionMs: 7 * 24 * 3600 * 1000,
+  offsetsRetentionCheckIntervalMs: 10 * 60 * 1000,
+  groupMinSessionTimeoutMs: 6000,
+  groupMaxSessionTimeoutMs: 30 * 60 * 1000,
   retentionCheckIntervalMs: 5 * 60 * 1000,
   flushPolicy: 'acks',
   flushIntervalMs: 1000,

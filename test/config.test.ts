@@ -1,0 +1,49 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig, envName, defaultConfig } from '../src/config.js'
+
+test('defaults are the embedded ones the README promises', () => {
+  const config = loadConfig({}, {})
+  assert.equal(config.dataDir, './tributary-data')
+  assert.equal(config.host, '127.0.0.1')
+  assert.equal(config.kafkaPort, 9092)
+  assert.equal(config.httpPort, 8080)
+  assert.equal(config.advertisedHost, '127.0.0.1')
+  assert.equal(config.autoCreateTopics, true)
+})
+
+test('each option has a TRIBUTARY_* environment name', () => {
+  assert.equal(envName('kafkaPort'), 'TRIBUTARY_KAFKA_PORT')
+  assert.equal(envName('advertisedHost'), 'TRIBUTARY_ADVERTISED_HOST')
+  assert.equal(envName('dataDir'), 'TRIBUTARY_DATA_DIR')
+})
+
+test('flags beat the environment, which beats the config file, which beats the defaults', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trib-config-'))
+  const file = join(dir, 'tributary.json')
+  writeFileSync(file, JSON.stringify({ kafkaPort: 1111, httpPort: 2222, dataDir: '/from-file', autoCreateTopics: false }))
+  const config = loadConfig({ config: file, kafkaPort: '3333' }, { TRIBUTARY_HTTP_PORT: '4444', TRIBUTARY_KAFKA_PORT: '5555' })
+  assert.equal(config.kafkaPort, 3333)
+  assert.equal(config.httpPort, 4444)
+  assert.equal(config.dataDir, '/from-file')
+  assert.equal(config.autoCreateTopics, false)
+  assert.equal(config.groupInitialRebalanceDelayMs, defaultConfig.groupInitialRebalanceDelayMs)
+})
+
+test('bad values are refused with TRIB_ERR_CONFIG naming the option', () => {
+  assert.throws(() => loadConfig({ kafkaPort: 'abc' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /kafkaPort/.test(err.message))
+  assert.throws(() => loadConfig({}, { TRIBUTARY_AUTO_CREATE_TOPICS: 'maybe' }), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /autoCreateTopics/.test(err.message))
+  assert.throws(() => loadConfig({ httpPort: '70000' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /httpPort/.test(err.message))
+  const dir = mkdtempSync(join(tmpdir(), 'trib-config-'))
+  const file = join(dir, 'bad.json')
+  writeFileSync(file, JSON.stringify({ noSuchOption: 1 }))
+  assert.throws(() => loadConfig({ config: file }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /noSuchOption/.test(err.message))
+})
+
+test('listening on all interfaces advertises loopback unless told otherwise', () => {
+  assert.equal(loadConfig({ host: '0.0.0.0' }, {}).advertisedHost, '127.0.0.1')
+  assert.equal(loadConfig({ host: '0.0.0.0', advertisedHost: 'kafka.local' }, {}).advertisedHost, 'kafka.local')
+})
