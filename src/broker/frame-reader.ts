@@ -1,9 +1,9 @@
 // Splits a TCP byte stream into Kafka request frames (4-byte big-endian size,
 // then that many bytes). A frame that arrives whole inside one socket chunk is
-// handed on as a view (no copy). A larger frame gets its buffer allocated once
-// its size is known and each chunk is copied in as it arrives, so the socket's
-// chunks die young instead of being held (and promoted by the GC) until the
-// frame completes.
+// handed on as a view (no copy). A larger frame gets its buffer once its size
+// is known (from `allocate`: the server passes a FramePool) and each chunk is
+// copied in as it arrives, so the socket's chunks die young instead of being
+// held (and promoted by the GC) until the frame completes.
 export class FrameReader {
   private readonly header = Buffer.alloc(4)
   private headerFill = 0
@@ -13,11 +13,13 @@ export class FrameReader {
   /**
    * @param onFrame receives each complete frame body; returns false to stop reading.
    * @param onOversize called with a size outside [0, maxBytes]; reading stops.
+   * @param allocate gives the buffer for a frame that spans chunks.
    */
   constructor (
     private readonly maxBytes: number,
     private readonly onFrame: (frame: Buffer) => boolean,
-    private readonly onOversize: (size: number) => void
+    private readonly onOversize: (size: number) => void,
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow
   ) {}
 
   /** Feeds one chunk; returns false once reading has stopped. */
@@ -48,7 +50,7 @@ export class FrameReader {
           if (!this.onFrame(frame)) return false
           continue
         }
-        this.frame = Buffer.allocUnsafeSlow(size)
+        this.frame = this.allocate(size)
         this.frameFill = 0
       }
       const n = Math.min(this.frame.length - this.frameFill, data.length - pos)

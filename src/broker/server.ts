@@ -11,16 +11,36 @@ import type { Logger } from '../logger.js'
 import type { BrokerServices } from './services.js'
 import { decodeRequestFrame, encodeResponseFrame } from './frames.js'
 import { FrameReader } from './frame-reader.js'
+import { FramePool } from './frame-pool.js'
+
+// Produce is the API whose frames are large and frequent. Its handler answers
+// only after every append it started was written to the file (or refused), and
+// the log keeps no view into a payload once written (the write queue drops it,
+// producer state keeps parsed numbers), so once the answer exists the frame's
+// buffer may carry the next frame. acks=0 has no answer while its appends may
+// still be queued: those frames are left to the garbage collector.
+const PRODUCE_API_KEY = 0
+/** Idle frame buffers kept for reuse, across all connections. */
+const FRAME_POOL_IDLE_BYTES = 64 * 1024 * 1024
+// Flow control, as Kafka mutes a busy channel: once this many request bytes of
+// one connection are unanswered (a fast producer outrunning the disk), the
+// socket is not read until half of them are answered. Memory stays bounded and
+// the frame pool stays warm; a client's in-flight window is still deep enough
+// for group commit to gather many batches per fsync.
+const MAX_UNANSWERED_BYTES = 32 * 1024 * 1024
 
 interface Pending {
   done: boolean
   chunks: Buffer[] | null
+  /** Size of the request frame, counted as unanswered until done. */
+  frameBytes: number
 }
 
 export class KafkaServer {
   private server: net.Server | null = null
   private connections = new Set<net.Socket>()
   private nextConnectionId = 1
+  private readonly framePool = new FramePool(FRAME_POOL_IDLE_BYTES)
 
   constructor (private services: BrokerServices, private logger: Logger) {}
 
@@ -47,6 +67,8 @@ export class KafkaServer {
     const maxBytes = this.services.config.maxRequestBytes
     const queue: Pending[] = []
     let closed = false
+    let unansweredBytes = 0
+    let paused = false
     this.connections.add(socket)
     const log = this.logger.child({ conn: connectionId, client: clientHost })
     log.debug('connected')
@@ -56,6 +78,12 @@ export class KafkaServer {
       closed = true
       log.warn({ err }, `closing connection: ${reason}`)
       socket.destroy()
+    }
+
+    const answered = (slot: Pending): void => {
+      slot.done = true
+      unansweredBytes -= slot.frameBytes
+      if (paused && unansweredBytes <= MAX_UNANSWERED_BYTES / 2) { paused = false; socket.resume() }
     }
 
     const flushQueue = (): void => {
@@ -73,10 +101,12 @@ export class KafkaServer {
     const onFrame = (frame: Buffer): void => {
       const decoded = decodeRequestFrame(frame, this.services.handlers)
       if (decoded.kind === 'close') { fail(decoded.reason, decoded.error); return }
-      const slot: Pending = { done: false, chunks: null }
+      const slot: Pending = { done: false, chunks: null, frameBytes: frame.length }
       queue.push(slot)
+      unansweredBytes += frame.length
+      if (!paused && unansweredBytes > MAX_UNANSWERED_BYTES) { paused = true; socket.pause() }
       if (decoded.kind === 'respond') {
-        slot.done = true
+        answered(slot)
         slot.chunks = decoded.chunks
         flushQueue()
         return
@@ -107,8 +137,9 @@ export class KafkaServer {
             return
           }
         }
-        slot.done = true
+        answered(slot)
         flushQueue()
+        if (response !== undefined && header.requestApiKey === PRODUCE_API_KEY) this.framePool.release(frame)
       }
       if (result instanceof Promise) {
         result.then(finish, err => fail(`handler for API ${header.requestApiKey} v${header.requestApiVersion} failed`, err))
@@ -124,7 +155,7 @@ export class KafkaServer {
         fail('malformed request', err)
       }
       return !closed
-    }, size => fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`))
+    }, size => fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`), size => this.framePool.acquire(size))
     socket.on('data', (data: Buffer) => {
       if (!closed) frames.push(data)
     })

@@ -8,7 +8,9 @@ import type { Leaf, Matcher } from './types.js'
 // over the heap. With thousands of rules each event reaches a different rule's
 // data, and those cache misses, not instructions, are what the check costs.
 //
-// A branch:    condition count, then each condition, then the text of its strings
+// A branch:    header (HEADER words), then each condition, then the text of its strings
+// The header: epoch of the last event that checked the branch, its rule's index,
+//             1 when it is its rule's only branch, condition count
 // A condition: path id, absent-matches flag, matcher count, then each matcher
 // A matcher:   op, a, b, c (meaning per op below)
 //
@@ -37,6 +39,11 @@ const OP = {
 } as const
 
 const MATCHER_WORDS = 4
+/** Header words, at these offsets from the branch start. */
+export const HEADER_FIELDS = { seen: 0, rule: 1, only: 2 } as const
+const { seen: SEEN, rule: RULE, only: ONLY } = HEADER_FIELDS
+const CONDITIONS = 3
+const HEADER = 4
 
 const UNITS_PER_WORD = 4
 
@@ -82,8 +89,8 @@ export class BranchCode {
   private wasted = 0
 
   /** Encodes a conjunction of conditions; returns where it starts. */
-  encode (conditions: readonly EncodedCondition[]): number {
-    let words = 1
+  encode (conditions: readonly EncodedCondition[], rule: number, only: boolean): number {
+    let words = HEADER
     let textUnits = 0
     for (const c of conditions) {
       words += 3 + MATCHER_WORDS * c.matchers.length
@@ -95,7 +102,11 @@ export class BranchCode {
     const start = this.end
     let p = start
     let text = words * UNITS_PER_WORD
-    code[p++] = conditions.length
+    code[start + SEEN] = 0
+    code[start + RULE] = rule
+    code[start + ONLY] = only ? 1 : 0
+    code[start + CONDITIONS] = conditions.length
+    p += HEADER
     for (const c of conditions) {
       code[p++] = c.pathId
       code[p++] = c.matchesAbsent ? 1 : 0
@@ -127,6 +138,11 @@ export class BranchCode {
     return start
   }
 
+  /** The encoded branches; a branch's header is read and written in place (see SEEN, RULE, ONLY). */
+  get words (): Float64Array {
+    return this.code
+  }
+
   /** Marks a branch's code as unused. */
   release (at: number): void {
     this.wasted += this.length(at)
@@ -152,8 +168,8 @@ export class BranchCode {
       const n = this.length(at)
       code.set(old.subarray(at, at + n), p)
       moved.push(p)
-      let q = p + 1
-      for (let c = 0; c < code[p]!; c++) {
+      let q = p + HEADER
+      for (let c = 0; c < code[p + CONDITIONS]!; c++) {
         const count = code[q + 2]!
         q += 3
         for (let i = 0; i < count; i++, q += MATCHER_WORDS) {
@@ -171,8 +187,8 @@ export class BranchCode {
   /** Whether the current event (in `leaves`) satisfies every condition of the branch at `at`. */
   matches (at: number, leaves: EventLeaves): boolean {
     const code = this.code
-    const conditions = code[at]!
-    let p = at + 1
+    const conditions = code[at + CONDITIONS]!
+    let p = at + HEADER
     for (let c = 0; c < conditions; c++) {
       const pathId = code[p]!
       const matchesAbsent = code[p + 1] === 1
@@ -324,9 +340,9 @@ export class BranchCode {
   /** Words a branch takes, its text included. */
   private length (at: number): number {
     const code = this.code
-    let p = at + 1
+    let p = at + HEADER
     let textUnits = 0
-    for (let c = 0; c < code[at]!; c++) {
+    for (let c = 0; c < code[at + CONDITIONS]!; c++) {
       const count = code[p + 2]!
       p += 3
       for (let i = 0; i < count; i++, p += MATCHER_WORDS) {

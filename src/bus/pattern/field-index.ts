@@ -2,7 +2,7 @@ import { AffixIndex } from './affix-index.js'
 import { ipBits } from './cidr.js'
 import { addTo, pushIds, removeFrom, type IdList, type IdSink } from './id-list.js'
 import { IntervalIndex } from './interval-index.js'
-import { HASH_START, hashStep, StringIdTable } from './string-table.js'
+import { lookUpBackwards, lookUpForwards, StringIdTable } from './string-table.js'
 import { CharTrie } from './trie.js'
 import type { Leaf, Matcher, WildcardPattern } from './types.js'
 import { wildcardMatches } from './wildcard.js'
@@ -108,8 +108,8 @@ export class FieldIndex {
    */
   collect (v: Leaf, out: IdSink): void {
     if (typeof v === 'string') {
-      if (this.strings.size > 0 || this.prefixes.size > 0) this.collectForwards(v, out)
-      if (this.suffixes.size > 0) this.collectBackwards(v, out)
+      if (this.strings.size > 0 || this.prefixes.size > 0) lookUpForwards(v, this.prefixes, this.strings, out)
+      if (this.suffixes.size > 0) lookUpBackwards(v, this.suffixes, out)
       if (this.lowerCaseUsers > 0) {
         const lower = v.toLowerCase()
         const ic = this.ignoreCase.get(lower)
@@ -128,44 +128,6 @@ export class FieldIndex {
       const exact = this.exact.get(v)
       if (exact !== undefined) pushIds(exact, out)
       if (typeof v === 'number' && this.numeric !== null) this.numeric.collect(v, out)
-    }
-  }
-
-  /** One pass over the value hashes every prefix that has stored keys of its length, and the whole value. */
-  private collectForwards (v: string, out: IdSink): void {
-    const lengths = this.prefixes.lengths
-    const n = v.length
-    let next = 0
-    let h = HASH_START
-    while (next < lengths.length && lengths[next] === 0) {
-      this.prefixes.collect(h, out)
-      next++
-    }
-    for (let i = 0; i < n; i++) {
-      h = hashStep(h, v.charCodeAt(i))
-      if (next < lengths.length && lengths[next] === i + 1) {
-        this.prefixes.collect(h, out)
-        next++
-      }
-    }
-    if (this.strings.size > 0) this.strings.collect(h, out)
-  }
-
-  private collectBackwards (v: string, out: IdSink): void {
-    const lengths = this.suffixes.lengths
-    const n = v.length
-    let next = 0
-    let h = HASH_START
-    while (next < lengths.length && lengths[next] === 0) {
-      this.suffixes.collect(h, out)
-      next++
-    }
-    for (let i = 1; i <= n && next < lengths.length; i++) {
-      h = hashStep(h, v.charCodeAt(n - i))
-      if (lengths[next] === i) {
-        this.suffixes.collect(h, out)
-        next++
-      }
     }
   }
 

@@ -1,5 +1,8 @@
 import type { IdSink } from './id-list.js'
 
+/** Points per fence: 16 doubles, two cache lines searched after the fences. */
+const FENCE = 16
+
 interface Interval {
   readonly lo: number
   readonly loOpen: boolean
@@ -17,11 +20,17 @@ interface Interval {
  */
 export class IntervalIndex {
   private readonly intervals: Interval[] = []
-  private points: number[] = []
+  private points = new Float64Array(0)
+  /** Every FENCE-th point: a small array that stays in cache and narrows the search to one stretch of `points`. */
+  private fences = new Float64Array(0)
   private base = 0
   private nodes: (number[] | null)[] = []
-  /** Per-slot lists when overlap is modest, else null and `nodes` holds a segment tree. */
-  private slotLists: (number[] | null)[] | null = null
+  /**
+   * When overlap is modest, the ids covering slot s are slotIds[slotStart[s] .. slotStart[s + 1]):
+   * two flat arrays, so a lookup reads two places. Otherwise null and `nodes` holds a segment tree.
+   */
+  private slotStart: Int32Array | null = null
+  private slotIds = new Int32Array(0)
   private dirty = false
 
   get size (): number {
@@ -44,9 +53,10 @@ export class IntervalIndex {
   collect (x: number, out: IdSink): void {
     if (this.dirty) this.rebuild()
     const slot = this.slotOf(x)
-    if (this.slotLists !== null) {
-      const ids = this.slotLists[slot]
-      if (ids != null) for (let k = 0; k < ids.length; k++) out.push(ids[k]!)
+    const starts = this.slotStart
+    if (starts !== null) {
+      const ids = this.slotIds
+      for (let k = starts[slot]!, end = starts[slot + 1]!; k < end; k++) out.push(ids[k]!)
       return
     }
     let i = slot + this.base
@@ -60,8 +70,18 @@ export class IntervalIndex {
   // Slots: (-inf, p0), [p0], (p0, p1), [p1], ..., [p(m-1)], (p(m-1), +inf) -> 2m + 1 of them.
   private slotOf (x: number): number {
     const pts = this.points
-    let lo = 0
-    let hi = pts.length
+    const fences = this.fences
+    // Fence f is points[f * FENCE]: find the stretch of FENCE points that holds the answer.
+    let f = 0
+    let top = fences.length
+    while (f < top) {
+      const mid = (f + top) >> 1
+      if (fences[mid]! < x) f = mid + 1
+      else top = mid
+    }
+    let lo = f === 0 ? 0 : (f - 1) * FENCE + 1
+    let hi = Math.min(pts.length, f * FENCE)
+    if (f === fences.length) hi = pts.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
       if (pts[mid]! < x) lo = mid + 1
@@ -76,7 +96,8 @@ export class IntervalIndex {
       if (Number.isFinite(r.lo)) finite.add(r.lo)
       if (Number.isFinite(r.hi)) finite.add(r.hi)
     }
-    this.points = [...finite].sort((a, b) => a - b)
+    this.points = Float64Array.from([...finite].sort((a, b) => a - b))
+    this.fences = Float64Array.from({ length: Math.ceil(this.points.length / FENCE) }, (_, f) => this.points[f * FENCE]!)
     const slots = 2 * this.points.length + 1
     const spans = this.intervals.map(r => [
       r.lo === -Infinity ? 0 : this.slotOf(r.lo) + (r.loOpen ? 1 : 0),
@@ -86,16 +107,21 @@ export class IntervalIndex {
     for (const [first, last] of spans) coverage += last - first + 1
     this.dirty = false
     if (coverage <= 8 * spans.length + 1024) {
-      const lists = new Array<number[] | null>(slots).fill(null)
+      const starts = new Int32Array(slots + 1)
+      for (const [first, last] of spans) for (let s = first; s <= last; s++) starts[s + 1]!++
+      for (let s = 0; s < slots; s++) starts[s + 1]! += starts[s]!
+      const fill = starts.slice(0, slots)
+      const ids = new Int32Array(coverage)
       spans.forEach(([first, last], i) => {
         const id = this.intervals[i]!.id
-        for (let s = first; s <= last; s++) (lists[s] ??= []).push(id)
+        for (let s = first; s <= last; s++) ids[fill[s]!++] = id
       })
-      this.slotLists = lists
+      this.slotStart = starts
+      this.slotIds = ids
       this.nodes = []
       return
     }
-    this.slotLists = null
+    this.slotStart = null
     let base = 1
     while (base < slots) base <<= 1
     this.base = base

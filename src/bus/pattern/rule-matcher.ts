@@ -1,5 +1,5 @@
 import { anchorCost, chooseAnchor, matcherKey } from './anchor.js'
-import { BranchCode } from './branch-code.js'
+import { BranchCode, HEADER_FIELDS } from './branch-code.js'
 import { EventLeaves, type LeafSink } from './event-leaves.js'
 import { FieldIndex } from './field-index.js'
 import { HitBuffer } from './id-list.js'
@@ -11,24 +11,24 @@ interface RuleEntry {
   readonly slots: number[]
 }
 
-/** Bookkeeping for one branch, used when rules change; matching reads the typed arrays instead. */
+/** Bookkeeping for one branch, used when rules change; matching reads the branch's code instead. */
 interface BranchEntry {
   readonly rule: RuleEntry
   readonly branch: Branch
   /** Path id of each condition of the branch. */
   readonly pathIds: readonly number[]
-  /** Index in branch.conditions of the condition registered in a field index; -1 none, -3 not yet chosen. */
+  /** Where the branch's code starts: the id it is filed under in field indexes. */
+  codeAt: number
+  /** Index in branch.conditions of the condition registered in a field index; -1 none, -2 not registered. */
   anchor: number
 }
 
 /** When this many branches use one value, the branches anchored on it look for a rarer anchor. */
 const REBALANCE_FROM = 8
 const EPOCH_LIMIT = 0x3fffffff
-const SLOT_FIELDS = 4
-const CODE = 0
-const RULE = 1
-const ONLY = 2
-const SEEN = 3
+const NOT_REGISTERED = -2
+// Copied into module constants: under a TypeScript loader an imported binding is a getter call.
+const { seen: SEEN, rule: RULE, only: ONLY } = HEADER_FIELDS
 
 /**
  * All rules of one bus compiled together. Each branch of a rule (a conjunction;
@@ -36,33 +36,34 @@ const SEEN = 3
  * the FieldIndex of that condition's path: the condition fewest other rules
  * share. Matching walks the event once, along the paths rules read only, keeping
  * each path's scalars (EventLeaves) and looking each up in its path's index (hash
- * or interval lookups). Only the branches whose anchor matched have their other
- * conditions checked, from a flat encoding (BranchCode) against the kept scalars.
- * Work per event therefore follows the event's fields and the rules that nearly
- * match it, not the number of rules. Branches without any selective condition
- * (only anything-but or exists, say) are checked on every event.
+ * or interval lookups). Only the branches whose anchor matched are checked, from
+ * a flat encoding (BranchCode) against the kept scalars. Work per event therefore
+ * follows the event's fields and the rules that nearly match it, not the number
+ * of rules. Branches without any selective condition (only anything-but or
+ * exists, say) are checked on every event.
+ *
+ * With thousands of rules what an event costs is mostly cache misses on the data
+ * of the few rules it reaches, so that data is kept compact: indexes hold the
+ * offset of a branch's code, and the code starts with the branch's bookkeeping
+ * (see BranchCode), so a candidate branch is one memory location away.
  */
 export class RuleMatcher<Id = string> {
   private readonly rules = new Map<Id, RuleEntry>()
   private readonly ruleIds: (Id | undefined)[] = []
   private readonly freeRuleIndexes: number[] = []
+  /** Epoch of the event a rule with several branches was last reported for. */
   private ruleReported = new Int32Array(64)
 
   private readonly branches: (BranchEntry | undefined)[] = []
   private readonly freeSlots: number[] = []
+  /** Code offsets of the branches checked on every event. */
   private readonly unanchored: number[] = []
-  /**
-   * Per branch slot, side by side so a candidate costs one cache miss:
-   * [start of its code, its rule's index, 1 when it is the rule's only branch
-   * (no once-per-rule bookkeeping then), epoch of the last event that checked it].
-   */
-  private slotData = new Int32Array(64 * SLOT_FIELDS)
 
   private readonly leaves = new EventLeaves()
   private readonly code = new BranchCode()
   /** Anchor index of each path id, or null when no branch is anchored there. */
   private readonly indexes: (FieldIndex | null)[] = []
-  /** How many selective conditions use each matcher key, and which branches are anchored on it. */
+  /** How many selective conditions use each matcher key, and which branch slots are anchored on it. */
   private readonly popularity = new Map<string, number>()
   private readonly anchoredOn = new Map<string, Set<number>>()
 
@@ -97,19 +98,15 @@ export class RuleMatcher<Id = string> {
         }
       }
     }
+    const only = pattern.branches.length === 1
     for (const branch of pattern.branches) {
       const slot = this.freeSlots.pop() ?? this.branches.length
-      this.ensureSlot(slot)
       const pathIds = branch.conditions.map(c => this.leaves.addPath(c.path))
-      const entry: BranchEntry = { rule, branch, pathIds, anchor: -3 }
-      this.branches[slot] = entry
-      const data = this.slotData
-      data[slot * SLOT_FIELDS + RULE] = index
-      data[slot * SLOT_FIELDS + ONLY] = pattern.branches.length === 1 ? 1 : 0
-      data[slot * SLOT_FIELDS + SEEN] = 0
       // Every condition, the anchor too: index lookups go by hash and may return a
       // branch whose anchor value merely collides, so candidates are checked in full.
-      data[slot * SLOT_FIELDS + CODE] = this.code.encode(branch.conditions.map((c, i) => ({ pathId: pathIds[i]!, matchesAbsent: c.matchesAbsent, matchers: c.matchers })))
+      const codeAt = this.code.encode(branch.conditions.map((c, i) => ({ pathId: pathIds[i]!, matchesAbsent: c.matchesAbsent, matchers: c.matchers })), index, only)
+      const entry: BranchEntry = { rule, branch, pathIds, codeAt, anchor: NOT_REGISTERED }
+      this.branches[slot] = entry
       this.setAnchor(slot, entry, chooseAnchor(branch.conditions, this.popularity))
       rule.slots.push(slot)
     }
@@ -125,8 +122,8 @@ export class RuleMatcher<Id = string> {
     this.rules.delete(id)
     for (const slot of rule.slots) {
       const entry = this.branches[slot]!
-      this.setAnchor(slot, entry, -2)
-      this.code.release(this.slotData[slot * SLOT_FIELDS + CODE]!)
+      this.setAnchor(slot, entry, NOT_REGISTERED)
+      this.code.release(entry.codeAt)
       for (const cond of entry.branch.conditions) {
         this.leaves.removePath(cond.path)
         if (!cond.selective) continue
@@ -152,41 +149,37 @@ export class RuleMatcher<Id = string> {
     hits.count = 0
     this.leaves.collect(event, this.lookUp)
     const matched: Id[] = []
-    const data = this.slotData
+    const words = this.code.words
     for (let i = 0; i < hits.count; i++) {
-      const at = hits.ids[i]! * SLOT_FIELDS
-      if (data[at + SEEN] === epoch) continue
-      data[at + SEEN] = epoch
+      const at = hits.ids[i]!
+      if (words[at + SEEN] === epoch) continue
+      words[at + SEEN] = epoch
       this.confirm(at, epoch, matched)
     }
     const unanchored = this.unanchored
-    for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]! * SLOT_FIELDS, epoch, matched)
+    for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]!, epoch, matched)
     return matched
   }
 
-  /** Reports the rule of the branch whose slot data starts at `at`, if the event satisfies the branch. */
+  /** Reports the rule of the branch whose code starts at `at`, if the event satisfies the branch. */
   private confirm (at: number, epoch: number, matched: Id[]): void {
-    const data = this.slotData
-    const only = data[at + ONLY] === 1
-    const rule = data[at + RULE]!
+    const words = this.code.words
+    const only = words[at + ONLY] === 1
+    const rule = words[at + RULE]!
     if (!only && this.ruleReported[rule] === epoch) return
-    if (!this.code.matches(data[at + CODE]!, this.leaves)) return
+    if (!this.code.matches(at, this.leaves)) return
     if (!only) this.ruleReported[rule] = epoch
     matched.push(this.ruleIds[rule]!)
   }
 
   private nextEpoch (): number {
     if (++this.epoch === EPOCH_LIMIT) {
-      for (let at = SEEN; at < this.slotData.length; at += SLOT_FIELDS) this.slotData[at] = 0
+      const words = this.code.words
+      for (const entry of this.branches) if (entry !== undefined) words[entry.codeAt + SEEN] = 0
       this.ruleReported.fill(0)
       this.epoch = 1
     }
     return this.epoch
-  }
-
-  private ensureSlot (slot: number): void {
-    if ((slot + 1) * SLOT_FIELDS <= this.slotData.length) return
-    this.slotData = grow(this.slotData, (slot + 1) * SLOT_FIELDS)
   }
 
   private rebalance (key: string): void {
@@ -203,8 +196,8 @@ export class RuleMatcher<Id = string> {
   }
 
   /**
-   * Moves a branch's registration in the field indexes to condition `anchor`
-   * (-1: none, checked on every event; -2: the branch is going away).
+   * Moves a branch's registration to condition `anchor`: its field index, or the
+   * unanchored list for -1 (checked on every event), or nowhere for NOT_REGISTERED.
    */
   private setAnchor (slot: number, entry: BranchEntry, anchor: number): void {
     const conds = entry.branch.conditions
@@ -213,7 +206,7 @@ export class RuleMatcher<Id = string> {
       const pathId = entry.pathIds[entry.anchor]!
       const index = this.indexes[pathId]!
       for (const m of old.matchers) {
-        index.remove(m, slot)
+        index.remove(m, entry.codeAt)
         const key = matcherKey(old.path, m)
         const set = this.anchoredOn.get(key)
         set?.delete(slot)
@@ -221,19 +214,19 @@ export class RuleMatcher<Id = string> {
       }
       if (index.size === 0) this.indexes[pathId] = null
     } else if (entry.anchor === -1) {
-      removeItem(this.unanchored, slot)
+      removeItem(this.unanchored, entry.codeAt)
     }
     entry.anchor = anchor
-    if (anchor === -2) return
+    if (anchor === NOT_REGISTERED) return
     if (anchor === -1) {
-      this.unanchored.push(slot)
+      this.unanchored.push(entry.codeAt)
       return
     }
     const cond = conds[anchor]!
     const pathId = entry.pathIds[anchor]!
     const index = this.indexes[pathId] ??= new FieldIndex()
     for (const m of cond.matchers) {
-      index.add(m, slot)
+      index.add(m, entry.codeAt)
       const key = matcherKey(cond.path, m)
       let set = this.anchoredOn.get(key)
       if (set === undefined) this.anchoredOn.set(key, set = new Set())
@@ -241,12 +234,18 @@ export class RuleMatcher<Id = string> {
     }
   }
 
+  /** Moves the live branches' code together; they are filed under their code offsets, so re-file them. */
   private compactCode (): void {
     const live: number[] = []
     for (let slot = 0; slot < this.branches.length; slot++) if (this.branches[slot] !== undefined) live.push(slot)
-    const data = this.slotData
-    const moved = this.code.compact(live.map(slot => data[slot * SLOT_FIELDS + CODE]!))
-    live.forEach((slot, i) => { data[slot * SLOT_FIELDS + CODE] = moved[i]! })
+    const anchors = live.map(slot => this.branches[slot]!.anchor)
+    for (const slot of live) this.setAnchor(slot, this.branches[slot]!, NOT_REGISTERED)
+    const moved = this.code.compact(live.map(slot => this.branches[slot]!.codeAt))
+    live.forEach((slot, i) => {
+      const entry = this.branches[slot]!
+      entry.codeAt = moved[i]!
+      this.setAnchor(slot, entry, anchors[i]!)
+    })
   }
 }
 

@@ -8,19 +8,59 @@ import { addTo, removeFrom, type IdList, type IdSink } from './id-list.js'
 const FNV_OFFSET = 0x811c9dc5 | 0
 const FNV_PRIME = 0x01000193
 
-/** Adds one character to a running FNV-1a hash. */
-export function hashStep (h: number, charCode: number): number {
-  return Math.imul(h ^ charCode, FNV_PRIME)
-}
+// The hashing loops live in this module and call nothing imported: code run
+// through a TypeScript loader (tsx) reaches imported functions through getters,
+// which V8 does not always inline in a per-character loop.
 
-export const HASH_START = FNV_OFFSET
-
-/** Hash of the whole string read forwards (backwards: for suffixes, read from the end). */
+/** FNV-1a hash of the whole string read forwards (backwards: for suffixes, read from the end). */
 export function hashText (text: string, backwards: boolean): number {
   let h = FNV_OFFSET
   const n = text.length
-  for (let i = 0; i < n; i++) h = hashStep(h, text.charCodeAt(backwards ? n - 1 - i : i))
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ text.charCodeAt(backwards ? n - 1 - i : i), FNV_PRIME)
   return h
+}
+
+/**
+ * Appends the ids of the `prefixes` keys that start `v` and of the `exact` keys
+ * equal to it, hashing `v` once: the running hash is looked up at each length
+ * some prefix key has, and at the end.
+ */
+export function lookUpForwards (v: string, prefixes: StringIdTable, exact: StringIdTable, out: IdSink): void {
+  const lengths = prefixes.lengths
+  const n = v.length
+  let next = 0
+  let h = FNV_OFFSET
+  while (next < lengths.length && lengths[next] === 0) {
+    prefixes.collect(h, out)
+    next++
+  }
+  for (let i = 0; i < n; i++) {
+    h = Math.imul(h ^ v.charCodeAt(i), FNV_PRIME)
+    if (next < lengths.length && lengths[next] === i + 1) {
+      prefixes.collect(h, out)
+      next++
+    }
+  }
+  if (exact.size > 0) exact.collect(h, out)
+}
+
+/** Appends the ids of the `suffixes` keys that end `v` (keys hashed backwards). */
+export function lookUpBackwards (v: string, suffixes: StringIdTable, out: IdSink): void {
+  const lengths = suffixes.lengths
+  const n = v.length
+  let next = 0
+  let h = FNV_OFFSET
+  while (next < lengths.length && lengths[next] === 0) {
+    suffixes.collect(h, out)
+    next++
+  }
+  for (let i = 1; i <= n && next < lengths.length; i++) {
+    h = Math.imul(h ^ v.charCodeAt(n - i), FNV_PRIME)
+    if (lengths[next] === i) {
+      suffixes.collect(h, out)
+      next++
+    }
+  }
 }
 
 /** Spreads the bits (murmur3's finaliser), so the low bits can pick the slot. */
@@ -49,6 +89,12 @@ export class StringIdTable {
   private readonly lengthCounts = new Map<number, number>()
   private slots = new Int32Array(0)
   private mask = -1
+  /**
+   * One bit per 1/16th of a key, set for each key's hash: most values looked up
+   * match no key, and this small bitmap, unlike the table, stays in cache.
+   */
+  private filter = new Int32Array(0)
+  private filterMask = 0
   private extra: number[][] = []
   private dirty = true
 
@@ -74,9 +120,12 @@ export class StringIdTable {
   /** Appends the ids of the keys whose hash (hashText / hashStep) is `hash`. */
   collect (hash: number, out: IdSink): void {
     if (this.dirty) this.rebuild()
+    const mixed = mix(hash)
+    const bit = mixed & this.filterMask
+    if ((this.filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return
     const slots = this.slots
     const mask = this.mask
-    let i = mix(hash) & mask
+    let i = mixed & mask
     for (;;) {
       const at = i * STRIDE
       const first = slots[at + 1]!
@@ -108,9 +157,14 @@ export class StringIdTable {
     for (let i = 1; i < slots.length; i += STRIDE) slots[i] = EMPTY
     const extra: number[][] = []
     const mask = capacity - 1
+    const filterBits = Math.max(64, capacity * 8)
+    const filter = new Int32Array(filterBits >>> 5)
     for (const [key, ids] of this.byKey) {
       const hash = hashText(key, this.backwards)
-      let i = mix(hash) & mask
+      const mixed = mix(hash)
+      const bit = mixed & (filterBits - 1)
+      filter[bit >>> 5]! |= 1 << (bit & 31)
+      let i = mixed & mask
       while (slots[i * STRIDE + 1] !== EMPTY) i = (i + 1) & mask
       const at = i * STRIDE
       slots[at] = hash
@@ -125,5 +179,7 @@ export class StringIdTable {
     this.slots = slots
     this.mask = mask
     this.extra = extra
+    this.filter = filter
+    this.filterMask = filterBits - 1
   }
 }
