@@ -5,6 +5,7 @@
 // section in groups of at most segment.bytes, each group swapped in atomically.
 import { join } from 'node:path'
 import { BatchOffsets } from '../protocol/records/batch-header.js'
+import { isRecordsError } from '../protocol/records/errors.js'
 import type { ResolvedTopicConfig } from './config.js'
 import { filterBatch, emptyBatch } from './cleaner-batch.js'
 import type { BatchOutcome } from './cleaner-batch.js'
@@ -135,7 +136,14 @@ function decideBatch (bytes: Buffer, analysis: LogAnalysis, retain: (r: RawRecor
       return { outcome: retainEmpty ? { action: 'rewrite', bytes: emptyBatch(bytes) } : { action: 'drop' }, removed: f.recordCount }
     }
   }
-  const outcome = filterBatch(bytes, f, retain, retainEmpty)
+  let outcome: BatchOutcome
+  try {
+    outcome = filterBatch(bytes, f, retain, retainEmpty)
+  } catch (err) {
+    // a batch we cannot read (over the decompression limit) is kept whole rather than lost
+    if (isRecordsError(err)) return { outcome: { action: 'keep' }, removed: 0 }
+    throw err
+  }
   const removed = outcome.action === 'keep' ? 0 : outcome.action === 'drop' ? f.recordCount : f.recordCount - outcome.bytes.readInt32BE(BatchOffsets.recordCount)
   return { outcome, removed }
 }

@@ -85,6 +85,7 @@
  */
 export { LogManager, validateTopicName } from './log-manager.js'
 export type { LogManagerOptions, TopicInfo, ConfigEntry } from './log-manager.js'
+export type { CleanerStats, CleanerRunOptions } from './cleaner.js'
 export { PartitionLog } from './partition-log.js'
 export type { AppendOptions, AppendResult, AppendValidator, ReadOptions, ReadResult, TimestampLookup } from './partition-log.js'
 export { LogError, isLogError, LogErrorCode } from './errors.js'

@@ -44,6 +44,8 @@ export class AbortedTxnIndex {
       if (e.lastOffset > stopAt) break
       if (e.firstOffset < to) out.push({ producerId: e.producerId, firstOffset: e.firstOffset })
     }
+    // clients walk this list in firstOffset order (kafkajs assumes it), while markers come in end order
+    if (out.length > 1) out.sort((a, b) => a.firstOffset - b.firstOffset)
     return out
   }
 

@@ -2,6 +2,8 @@ import type { IdSink } from './id-list.js'
 
 /** Points per fence: 16 doubles, two cache lines searched after the fences. */
 const FENCE = 16
+const NONE = -1
+const MANY = -2
 
 interface Interval {
   readonly lo: number
@@ -31,6 +33,8 @@ export class IntervalIndex {
    */
   private slotStart: Int32Array | null = null
   private slotIds = new Int32Array(0)
+  /** Per slot: its only id, or NONE, or MANY (then see slotStart); most slots hold at most one, and this saves a lookup. */
+  private slotSingle = new Int32Array(0)
   private dirty = false
 
   get size (): number {
@@ -55,6 +59,11 @@ export class IntervalIndex {
     const slot = this.slotOf(x)
     const starts = this.slotStart
     if (starts !== null) {
+      const single = this.slotSingle[slot]!
+      if (single !== MANY) {
+        if (single !== NONE) out.push(single)
+        return
+      }
       const ids = this.slotIds
       for (let k = starts[slot]!, end = starts[slot + 1]!; k < end; k++) out.push(ids[k]!)
       return
@@ -118,6 +127,11 @@ export class IntervalIndex {
       })
       this.slotStart = starts
       this.slotIds = ids
+      this.slotSingle = new Int32Array(slots)
+      for (let s = 0; s < slots; s++) {
+        const n = starts[s + 1]! - starts[s]!
+        this.slotSingle[s] = n === 0 ? NONE : n === 1 ? ids[starts[s]!]! : MANY
+      }
       this.nodes = []
       return
     }

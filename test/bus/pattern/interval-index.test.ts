@@ -41,6 +41,24 @@ describe('IntervalIndex', () => {
   })
 })
 
+describe('IntervalIndex with many mostly disjoint ranges', () => {
+  it('finds each point\'s ranges across thousands of endpoints, touching and overlapping ones too', () => {
+    const index = new IntervalIndex()
+    const ranges: [number, boolean, number, boolean, number][] = []
+    for (let i = 0; i < 3000; i++) {
+      const lo = i * 3 + (i % 5 === 0 ? -1 : 0) // every fifth range overlaps the one before
+      const r: [number, boolean, number, boolean, number] = [lo, i % 2 === 1, lo + 3, i % 3 !== 0, i]
+      ranges.push(r)
+      index.add(...r)
+    }
+    for (let x = -2; x <= 9005; x += 0.75) {
+      const near = ranges.slice(Math.max(0, Math.floor(x / 3) - 2), Math.floor(x / 3) + 3) // a range lies within [3i - 1, 3i + 3]
+      const expected = near.filter(([lo, loOpen, hi, hiOpen]) => (loOpen ? x > lo : x >= lo) && (hiOpen ? x < hi : x <= hi)).map(r => r[4])
+      assert.deepEqual(stab(index, x), expected, `x=${x}`)
+    }
+  })
+})
+
 describe('IntervalIndex with heavily nested ranges', () => {
   it('answers the same as a linear scan when every range contains the next', () => {
     const index = new IntervalIndex()

@@ -96,6 +96,33 @@ describe('RuleMatcher', () => {
     assert.deepEqual(matcher.match({ source: 'shared' }), [])
   })
 
+  it('tells apart rules on values whose hashes collide', () => {
+    // Found by search: the same 32-bit FNV-1a hash, which the exact-value index files them under.
+    const matcher = new RuleMatcher()
+    matcher.add('first', compilePattern({ detail: { key: ['k32728'] } }))
+    matcher.add('second', compilePattern({ detail: { key: ['k261234'] } }))
+    assert.deepEqual(matcher.match({ detail: { key: 'k32728' } }), ['first'])
+    assert.deepEqual(matcher.match({ detail: { key: 'k261234' } }), ['second'])
+    assert.deepEqual(matcher.match({ detail: { key: ['k261234', 'k32728'] } }).sort(), ['first', 'second'])
+  })
+
+  it('keeps matching after most rules are removed and the rest are compacted', () => {
+    const matcher = new RuleMatcher<number>()
+    const pattern = (i: number): CompiledPattern => compilePattern({
+      source: [`svc${i % 7}`],
+      detail: { id: [`id-${i}`], tag: [{ suffix: `-${i}` }], state: [{ 'anything-but': ['cancelled'] }] }
+    })
+    for (let i = 0; i < 3000; i++) matcher.add(i, pattern(i))
+    for (let i = 0; i < 3000; i++) if (i % 10 !== 0) matcher.remove(i)
+    for (let i = 3000; i < 3100; i++) matcher.add(i, pattern(i))
+    assert.equal(matcher.size, 400)
+    for (let i = 0; i < 3100; i += 7) {
+      const event = { source: `svc${i % 7}`, detail: { id: `id-${i}`, tag: `x-${i}`, state: 'open' } }
+      assert.deepEqual(matcher.match(event), i % 10 === 0 || i >= 3000 ? [i] : [], `rule ${i}`)
+      assert.deepEqual(matcher.match({ ...event, detail: { ...event.detail, state: 'cancelled' } }), [])
+    }
+  })
+
   it('agrees with direct evaluation on random rules and events', () => {
     let seed = 7
     const rnd = (n: number): number => { // mulberry32: small, deterministic

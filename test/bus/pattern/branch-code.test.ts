@@ -1,0 +1,75 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { BranchCode, HEADER_FIELDS, type EncodedCondition } from '../../../src/bus/pattern/branch-code.js'
+import { compilePattern } from '../../../src/bus/pattern/compile.js'
+import { matchesPattern } from '../../../src/bus/pattern/evaluate.js'
+import { EventLeaves } from '../../../src/bus/pattern/event-leaves.js'
+
+/** Encodes a single-branch pattern the way RuleMatcher does. */
+function encodeOne (code: BranchCode, leaves: EventLeaves, pattern: unknown, rule = 0): number {
+  const branch = compilePattern(pattern).branches[0]!
+  const conditions: EncodedCondition[] = branch.conditions.map(c => ({ pathId: leaves.addPath(c.path), matchesAbsent: c.matchesAbsent, matchers: c.matchers }))
+  return code.encode(conditions, rule, true)
+}
+
+function check (code: BranchCode, leaves: EventLeaves, at: number, event: unknown): boolean {
+  leaves.collect(event, () => {})
+  return code.matches(at, leaves)
+}
+
+describe('BranchCode', () => {
+  const patterns: unknown[] = [
+    { f: ['order', 'refund'] }, { f: [5, true, null] }, { f: [{ numeric: ['>', 1, '<=', 5] }] },
+    { f: [{ prefix: 'ord' }] }, { f: [{ suffix: 'der' }] }, { f: [{ prefix: '' }] },
+    { f: [{ exists: true }] }, { f: [{ exists: false }] }, { f: [{ 'anything-but': ['order', 'x'] }] },
+    { f: [{ 'anything-but': [1, 2] }] }, { f: [{ 'anything-but': { prefix: 'or' } }] },
+    { f: [{ 'equals-ignore-case': 'ORDER' }] }, { f: [{ wildcard: 'o*r' }] }, { f: [{ cidr: '10.0.0.0/8' }] },
+    { f: ['ordér'], g: { h: [{ numeric: ['>=', 0] }] } }
+  ]
+  const events: unknown[] = [
+    {}, { f: 'order' }, { f: 'ord' }, { f: 'refund' }, { f: 'ordér', g: { h: 3 } }, { f: 5 }, { f: 3 }, { f: true },
+    { f: null }, { f: 'x' }, { f: ['x', 'order'] }, { f: 'ORDER' }, { f: '10.1.2.3' }, { f: { nested: 1 } }, { f: [1, 9] }, { g: { h: -1 } }
+  ]
+
+  it('agrees with direct evaluation for every kind of operator', () => {
+    const code = new BranchCode()
+    const leaves = new EventLeaves()
+    const starts = patterns.map(p => encodeOne(code, leaves, p))
+    patterns.forEach((p, i) => {
+      for (const e of events) {
+        assert.equal(check(code, leaves, starts[i]!, e), matchesPattern(compilePattern(p), e), `${JSON.stringify(p)} on ${JSON.stringify(e)}`)
+      }
+    })
+  })
+
+  it('keeps the rule index and only-branch flag in the branch header', () => {
+    const code = new BranchCode()
+    const leaves = new EventLeaves()
+    const at = encodeOne(code, leaves, { f: ['a'] }, 42)
+    assert.equal(code.words[at + HEADER_FIELDS.rule], 42)
+    assert.equal(code.words[at + HEADER_FIELDS.only], 1)
+  })
+
+  it('moves live branches and their text together when compacted', () => {
+    const code = new BranchCode()
+    const leaves = new EventLeaves()
+    const starts: number[] = []
+    for (let i = 0; i < 3000; i++) {
+      starts.push(encodeOne(code, leaves, { f: [`value-${i}`, { prefix: `p${i}-` }], g: [{ 'anything-but': [`not-${i}`] }], n: [i, { numeric: ['>', -i - 1, '<', -i] }] }, i))
+    }
+    for (let i = 0; i < 3000; i++) if (i % 10 !== 0) code.release(starts[i]!)
+    assert.equal(code.fragmented, true)
+    const keep = starts.filter((_, i) => i % 10 === 0)
+    const moved = code.compact(keep)
+    assert.equal(code.fragmented, false)
+    moved.forEach((at, k) => {
+      const i = k * 10
+      assert.equal(code.words[at + HEADER_FIELDS.rule], i)
+      assert.equal(check(code, leaves, at, { f: `value-${i}`, g: 'x', n: i }), true)
+      assert.equal(check(code, leaves, at, { f: `p${i}-tail`, g: 'x', n: -i - 0.5 }), true)
+      assert.equal(check(code, leaves, at, { f: `value-${i}`, g: `not-${i}`, n: i }), false)
+      assert.equal(check(code, leaves, at, { f: `value-${i + 1}`, g: 'x', n: i }), false)
+      assert.equal(check(code, leaves, at, { f: `value-${i}`, g: 'x', n: i + 1 }), false)
+    })
+  })
+})
