@@ -9,7 +9,8 @@
 // Buffers are pooled by power-of-two size class, so frames of slightly
 // different sizes share buffers; idle memory is capped.
 
-const MIN_POOLED_BYTES = 64 * 1024
+/** Smaller frames share Node's own slab pool (Buffer.allocUnsafe), which is cheap already. */
+const MIN_POOLED_BYTES = 4096
 const MAX_POOLED_BYTES = 16 * 1024 * 1024
 
 export class FramePool {
@@ -26,7 +27,8 @@ export class FramePool {
 
   /** A buffer of exactly `size` bytes with undefined contents; pooled when its size is in the pooled range. */
   acquire (size: number): Buffer {
-    if (size < MIN_POOLED_BYTES || size > MAX_POOLED_BYTES) return Buffer.allocUnsafeSlow(size)
+    if (size < MIN_POOLED_BYTES) return Buffer.allocUnsafe(size)
+    if (size > MAX_POOLED_BYTES) return Buffer.allocUnsafeSlow(size)
     const sizeClass = 2 ** Math.ceil(Math.log2(size))
     const backing = this.free.get(sizeClass)?.pop()
     let buffer: Buffer

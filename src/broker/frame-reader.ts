@@ -1,19 +1,34 @@
 // Splits a TCP byte stream into Kafka request frames (4-byte big-endian size,
-// then that many bytes). A frame that arrives whole inside one socket chunk is
-// handed on as a view (no copy). A larger frame gets its buffer once its size
-// is known (from `allocate`: the server passes a FramePool) and each chunk is
-// copied in as it arrives, so the socket's chunks die young instead of being
-// held (and promoted by the GC) until the frame completes.
+// then that many bytes). Two ways to feed it:
+//
+// - push(chunk): the socket's own chunks ('data' events). A frame that arrives
+//   whole inside one chunk is handed on as a view (no copy); a larger frame
+//   gets its buffer once its size is known and each chunk is copied in.
+// - readTarget() / filled(n): the socket reads into buffers we choose (see
+//   socket-reads.ts). Between frames it reads into one reused staging buffer;
+//   once a frame's size is known and the frame is not complete yet, the next
+//   reads land directly in the frame's own buffer, so a large Produce request
+//   is never copied in user space and no per-read buffer becomes garbage.
+//   Frames found whole in the staging buffer are copied out (it is reused).
+//
+// Frame buffers come from `allocate` (the server passes a FramePool).
+
+/** Staging buffer for pull mode: what a read gets between frames. */
+const STAGING_BYTES = 64 * 1024
+
 export class FrameReader {
   private readonly header = Buffer.alloc(4)
   private headerFill = 0
   private frame: Buffer | null = null
   private frameFill = 0
+  private staging: Buffer | null = null
+  /** Pull mode: whether the last readTarget() was the pending frame's buffer. */
+  private readingIntoFrame = false
 
   /**
    * @param onFrame receives each complete frame body; returns false to stop reading.
    * @param onOversize called with a size outside [0, maxBytes]; reading stops.
-   * @param allocate gives the buffer for a frame that spans chunks.
+   * @param allocate gives the buffer for a frame that is not handed on as a view.
    */
   constructor (
     private readonly maxBytes: number,
@@ -22,8 +37,31 @@ export class FrameReader {
     private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow
   ) {}
 
-  /** Feeds one chunk; returns false once reading has stopped. */
+  /** Push mode: feeds one chunk the caller gives up; returns false once reading has stopped. */
   push (data: Buffer): boolean {
+    return this.consume(data, true)
+  }
+
+  /** Pull mode: the buffer the next socket read should fill (any number of bytes of it). */
+  readTarget (): Buffer {
+    if (this.frame !== null) {
+      this.readingIntoFrame = true
+      return this.frame.subarray(this.frameFill)
+    }
+    this.readingIntoFrame = false
+    this.staging ??= Buffer.allocUnsafeSlow(STAGING_BYTES)
+    return this.staging
+  }
+
+  /** Pull mode: `n` bytes were read into the last readTarget(); returns false once reading has stopped. */
+  filled (n: number): boolean {
+    if (!this.readingIntoFrame) return this.consume(this.staging!.subarray(0, n), false)
+    this.frameFill += n
+    return this.frameFill < this.frame!.length || this.completeFrame()
+  }
+
+  /** @param owned whether `data` may back frames handed on (else whole frames are copied out). */
+  private consume (data: Buffer, owned: boolean): boolean {
     let pos = 0
     while (pos < data.length) {
       if (this.frame === null) {
@@ -45,7 +83,11 @@ export class FrameReader {
           return false
         }
         if (data.length - pos >= size) {
-          const frame = data.subarray(pos, pos + size)
+          let frame = data.subarray(pos, pos + size)
+          if (!owned) {
+            frame = this.allocate(size)
+            data.copy(frame, 0, pos, pos + size)
+          }
           pos += size
           if (!this.onFrame(frame)) return false
           continue
@@ -57,12 +99,14 @@ export class FrameReader {
       data.copy(this.frame, this.frameFill, pos, pos + n)
       this.frameFill += n
       pos += n
-      if (this.frameFill === this.frame.length) {
-        const frame = this.frame
-        this.frame = null
-        if (!this.onFrame(frame)) return false
-      }
+      if (this.frameFill === this.frame.length && !this.completeFrame()) return false
     }
     return true
+  }
+
+  private completeFrame (): boolean {
+    const frame = this.frame!
+    this.frame = null
+    return this.onFrame(frame)
   }
 }

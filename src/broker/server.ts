@@ -12,6 +12,7 @@ import type { BrokerServices } from './services.js'
 import { decodeRequestFrame, encodeResponseFrame } from './frames.js'
 import { FrameReader } from './frame-reader.js'
 import { FramePool } from './frame-pool.js'
+import { readAcceptedInto } from './socket-reads.js'
 
 // Produce is the API whose frames are large and frequent. Its handler answers
 // only after every append it started was written to the file (or refused), and
@@ -45,7 +46,8 @@ export class KafkaServer {
   constructor (private services: BrokerServices, private logger: Logger) {}
 
   async listen (host: string, port: number): Promise<number> {
-    const server = net.createServer({ noDelay: true }, socket => this.onConnection(socket))
+    // pauseOnConnect: nothing is read before onConnection picks how to read (socket-reads.ts)
+    const server = net.createServer({ noDelay: true, pauseOnConnect: true }, socket => this.onConnection(server, socket))
     this.server = server
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -61,15 +63,15 @@ export class KafkaServer {
     await new Promise<void>(resolve => server.close(() => resolve()))
   }
 
-  private onConnection (socket: net.Socket): void {
+  private onConnection (server: net.Server, accepted: net.Socket): void {
     const connectionId = this.nextConnectionId++
-    const clientHost = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`
+    const clientHost = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? 0}`
+    let socket = accepted
     const maxBytes = this.services.config.maxRequestBytes
     const queue: Pending[] = []
     let closed = false
     let unansweredBytes = 0
     let paused = false
-    this.connections.add(socket)
     const log = this.logger.child({ conn: connectionId, client: clientHost })
     log.debug('connected')
 
@@ -156,9 +158,16 @@ export class KafkaServer {
       }
       return !closed
     }, size => fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`), size => this.framePool.acquire(size))
-    socket.on('data', (data: Buffer) => {
-      if (!closed) frames.push(data)
-    })
+    const readingInto = readAcceptedInto(accepted, server, { target: () => frames.readTarget(), filled: n => !closed && frames.filled(n) })
+    if (readingInto !== null) {
+      socket = readingInto
+    } else {
+      socket.on('data', (data: Buffer) => {
+        if (!closed) frames.push(data)
+      })
+      socket.resume()
+    }
+    this.connections.add(socket)
     socket.on('error', err => log.debug({ err }, 'socket error'))
     socket.on('close', () => {
       closed = true

@@ -19,6 +19,7 @@ import { ProducerStateManager } from './producer-state.js'
 import type { BatchMeta, Staging } from './producer-state.js'
 import { recoverProducerState, writeProducerSnapshot } from './producer-snapshot.js'
 import { encodeTxnMarker } from './txn-marker.js'
+import { anchorAbortedTxns } from './txn-index.js'
 import type { PendingAppend } from './write-queue.js'
 
 export type { TimestampLookup }
@@ -349,7 +350,7 @@ export class PartitionLog {
     }
     result.chunks = kept
     result.bytes = bytes
-    if (this.producers.aborted.size > 0 && end > fetchOffset) result.abortedTransactions = this.producers.aborted.overlapping(fetchOffset, end)
+    if (this.producers.aborted.size > 0 && end > fetchOffset) result.abortedTransactions = anchorAbortedTxns(this.producers.aborted.overlapping(fetchOffset, end), kept)
   }
 
   /** Index of the last segment whose base offset is <= offset. */

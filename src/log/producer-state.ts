@@ -93,6 +93,9 @@ export type StageResult =
 
 export interface StagedSpan { position: number, header: BatchHeader }
 
+/** The answer for appends without producer ids (most of them): shared, nothing to allocate. */
+const PLAIN_APPEND: StageResult = Object.freeze({ kind: 'append', staging: null })
+
 /** Sequence of the last record of a batch, wrapping past Int32 max as Kafka does. */
 export function lastSequenceOf (baseSequence: number, lastOffsetDelta: number): number {
   const last = baseSequence + lastOffsetDelta
@@ -184,7 +187,8 @@ export class ProducerStateManager {
       if (staging !== null) this.rollback(staging)
       throw err
     }
-    if (staging !== null) this.pending++
+    if (staging === null) return PLAIN_APPEND
+    this.pending++
     return { kind: 'append', staging }
   }
 

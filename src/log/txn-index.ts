@@ -71,3 +71,31 @@ export class AbortedTxnIndex {
     return index
   }
 }
+
+/**
+ * Moves each listed transaction's first offset up to its producer's first batch
+ * inside the fetched chunks (dropping transactions with no batch there), sorted
+ * by that offset. Java and librdkafka filter the same records either way; kafkajs
+ * activates at most one listed transaction per record it walks, so a fetch that
+ * starts after the first offsets of two aborted transactions would otherwise let
+ * records of the second through.
+ */
+export function anchorAbortedTxns (list: Array<{ producerId: number, firstOffset: number }>, chunks: Buffer[]): Array<{ producerId: number, firstOffset: number }> {
+  if (list.length === 0) return list
+  const wanted = new Map<number, number[]>()
+  for (const t of list) wanted.set(t.producerId, [])
+  for (const chunk of chunks) {
+    let pos = 0
+    while (pos + 61 <= chunk.length) {
+      const offsets = wanted.get(chunk.readInt32BE(pos + 43) * 0x100000000 + chunk.readUInt32BE(pos + 47))
+      if (offsets !== undefined) offsets.push(chunk.readInt32BE(pos) * 0x100000000 + chunk.readUInt32BE(pos + 4))
+      pos += chunk.readInt32BE(pos + 8) + 12
+    }
+  }
+  const out: Array<{ producerId: number, firstOffset: number }> = []
+  for (const t of list) {
+    const first = wanted.get(t.producerId)!.find(o => o >= t.firstOffset)
+    if (first !== undefined) out.push({ producerId: t.producerId, firstOffset: first })
+  }
+  return out.sort((a, b) => a.firstOffset - b.firstOffset)
+}

@@ -70,7 +70,10 @@ class KcatMember {
   /** SIGTERM: kcat closes its consumer (final commit, LeaveGroup) and exits. */
   async stop (): Promise<number | null> {
     this.child.kill('SIGTERM')
-    return await this.exited
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000)
+    const code = await this.exited
+    clearTimeout(timer)
+    return code
   }
 }
 

@@ -24,7 +24,7 @@ function redelivered (deliveries: Deliveries): Array<{ partition: number, offset
   })
 }
 
-describe('kafkajs consumer groups: fan-out across groups, shared work within a group', () => {
+describe('kafkajs consumer groups: fan-out across groups, shared work within a group', { timeout: 90_000 }, () => {
   let broker: BrokerProcess
   let kafka: Kafka
   let admin: Admin

@@ -152,3 +152,18 @@ test('idle producers without an open transaction expire', () => {
   assert.equal(state.expire(1000, 100), 1)
   assert.deepEqual([...state.producers.keys()], [2])
 })
+
+test('a fetch starting inside two aborted transactions lists each at its producer\'s first batch in the fetched range', async () => {
+  const { log } = await openLog()
+  await log.append(pbatch({ pid: 1, seq: 0, txn: true, tag: 'a' })) // 0
+  await log.append(pbatch({ pid: 2, seq: 0, txn: true, tag: 'b' })) // 1
+  await log.append(pbatch({ pid: 1, seq: 1, txn: true, tag: 'a' })) // 2
+  await log.append(pbatch({ pid: 2, seq: 1, txn: true, tag: 'b' })) // 3
+  await log.appendTxnMarker(2, 0, false) // 4
+  await log.appendTxnMarker(1, 0, false) // 5
+  const read = await log.read(2, 1 << 20, { isolation: 'read_committed' })
+  assert.deepEqual(read.abortedTransactions, [{ producerId: 1, firstOffset: 2 }, { producerId: 2, firstOffset: 3 }])
+  const fromMarkers = await log.read(4, 1 << 20, { isolation: 'read_committed' })
+  assert.deepEqual(fromMarkers.abortedTransactions, [{ producerId: 2, firstOffset: 4 }, { producerId: 1, firstOffset: 5 }])
+  await log.close()
+})

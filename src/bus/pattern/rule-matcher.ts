@@ -69,6 +69,8 @@ export class RuleMatcher<Id = string> {
 
   private epoch = 0
   private readonly hits = new HitBuffer()
+  /** Indexes of the rules the current event matches. */
+  private readonly matchedRules = new HitBuffer()
   private readonly lookUp: LeafSink = (pathId, value) => {
     const index = this.indexes[pathId]
     if (index != null) index.collect(value, this.hits)
@@ -148,28 +150,32 @@ export class RuleMatcher<Id = string> {
     const hits = this.hits
     hits.count = 0
     this.leaves.collect(event, this.lookUp)
-    const matched: Id[] = []
+    const matched = this.matchedRules
+    matched.count = 0
     const words = this.code.words
     for (let i = 0; i < hits.count; i++) {
       const at = hits.ids[i]!
       if (words[at + SEEN] === epoch) continue
       words[at + SEEN] = epoch
-      this.confirm(at, epoch, matched)
+      this.confirm(at, epoch)
     }
     const unanchored = this.unanchored
-    for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]!, epoch, matched)
-    return matched
+    for (let i = 0; i < unanchored.length; i++) this.confirm(unanchored[i]!, epoch)
+    // Built at its final size: growing it by push would allocate several times as much.
+    const result = new Array<Id>(matched.count)
+    for (let i = 0; i < matched.count; i++) result[i] = this.ruleIds[matched.ids[i]!]!
+    return result
   }
 
-  /** Reports the rule of the branch whose code starts at `at`, if the event satisfies the branch. */
-  private confirm (at: number, epoch: number, matched: Id[]): void {
+  /** Notes the rule of the branch whose code starts at `at` when the event satisfies the branch. */
+  private confirm (at: number, epoch: number): void {
     const words = this.code.words
     const only = words[at + ONLY] === 1
     const rule = words[at + RULE]!
     if (!only && this.ruleReported[rule] === epoch) return
     if (!this.code.matches(at, this.leaves)) return
     if (!only) this.ruleReported[rule] = epoch
-    matched.push(this.ruleIds[rule]!)
+    this.matchedRules.push(rule)
   }
 
   private nextEpoch (): number {
