@@ -22,6 +22,14 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number
   /** offsets.retention.minutes, in ms */
   offsetsRetentionMs: number
+  /** producer.id.expiration.ms: idle idempotent producers' state is dropped after this. */
+  producerIdExpirationMs: number
+  /** transaction.max.timeout.ms */
+  transactionMaxTimeoutMs: number
+  /** transactional.id.expiration.ms */
+  transactionalIdExpirationMs: number
+  /** How often timed-out transactions are looked for and aborted. */
+  transactionAbortCheckIntervalMs: number
   /** offsets.retention.check.interval.ms */
   offsetsRetentionCheckIntervalMs: number
   /** group.min.session.timeout.ms / group.max.session.timeout.ms */
@@ -56,6 +64,10 @@ export const defaultConfig: BrokerConfig = {
   groupInitialRebalanceDelayMs: 300,
   offsetsRetentionMs: 7 * 24 * 3600 * 1000,
   offsetsRetentionCheckIntervalMs: 10 * 60 * 1000,
+  producerIdExpirationMs: 24 * 3600 * 1000,
+  transactionMaxTimeoutMs: 15 * 60 * 1000,
+  transactionalIdExpirationMs: 7 * 24 * 3600 * 1000,
+  transactionAbortCheckIntervalMs: 1000,
   groupMinSessionTimeoutMs: 6000,
   groupMaxSessionTimeoutMs: 30 * 60 * 1000,
   retentionCheckIntervalMs: 5 * 60 * 1000,

@@ -8,7 +8,7 @@ import { LogManager } from '../log/index.js'
 import { KafkaServer } from './server.js'
 import type { BrokerServices } from './services.js'
 import { allHandlers } from './handlers/index.js'
-import { createTxnCoordinator, producerIdExpirationMs } from './txn/index.js'
+import { createTxnCoordinator } from './txn/index.js'
 import { createGroupCoordinator } from './groups/index.js'
 
 export class Broker {
@@ -27,7 +27,7 @@ export class Broker {
     this.log = await LogManager.open(config.dataDir, {
       defaults: config.topicDefaults,
       fsyncOnAcksAll: config.flushPolicy === 'acks',
-      producerIdExpirationMs: producerIdExpirationMs(config),
+      producerIdExpirationMs: config.producerIdExpirationMs,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => this.logger.warn({ err, topic, partition }, 'log cleaner failed on a partition')

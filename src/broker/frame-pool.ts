@@ -6,12 +6,18 @@
 //
 // A frame goes back to the pool only through release(), and only once nothing
 // holds a view into it any more: the server decides when that is (server.ts).
-// Buffers are pooled by power-of-two size class, so frames of slightly
-// different sizes share buffers; idle memory is capped.
+// Buffers are pooled by size class (powers of two up to 1 MiB, whole MiBs
+// above), so frames of slightly different sizes share buffers; idle memory is
+// capped. The same pool type serves the buffers Fetch reads log bytes into.
 
 /** Smaller frames share Node's own slab pool (Buffer.allocUnsafe), which is cheap already. */
 const MIN_POOLED_BYTES = 4096
 const MAX_POOLED_BYTES = 16 * 1024 * 1024
+const MIB = 1024 * 1024
+
+function sizeClassOf (size: number): number {
+  return size <= MIB ? 2 ** Math.ceil(Math.log2(size)) : Math.ceil(size / MIB) * MIB
+}
 
 export class FramePool {
   private readonly free = new Map<number, ArrayBuffer[]>()
@@ -29,7 +35,7 @@ export class FramePool {
   acquire (size: number): Buffer {
     if (size < MIN_POOLED_BYTES) return Buffer.allocUnsafe(size)
     if (size > MAX_POOLED_BYTES) return Buffer.allocUnsafeSlow(size)
-    const sizeClass = 2 ** Math.ceil(Math.log2(size))
+    const sizeClass = sizeClassOf(size)
     const backing = this.free.get(sizeClass)?.pop()
     let buffer: Buffer
     if (backing !== undefined) {

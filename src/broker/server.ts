@@ -13,6 +13,7 @@ import { decodeRequestFrame, encodeResponseFrame } from './frames.js'
 import { FrameReader } from './frame-reader.js'
 import { FramePool } from './frame-pool.js'
 import { readAcceptedInto } from './socket-reads.js'
+import { fetchReadPool } from './read-pool.js'
 
 // Produce is the API whose frames are large and frequent. Its handler answers
 // only after every append it started was written to the file (or refused), and
@@ -21,6 +22,9 @@ import { readAcceptedInto } from './socket-reads.js'
 // buffer may carry the next frame. acks=0 has no answer while its appends may
 // still be queued: those frames are left to the garbage collector.
 const PRODUCE_API_KEY = 0
+// A Fetch response carries the pooled buffers its log bytes were read into
+// (read-pool.ts); they go back once the socket has taken the whole response.
+const FETCH_API_KEY = 1
 /** Idle frame buffers kept for reuse, across all connections. */
 const FRAME_POOL_IDLE_BYTES = 64 * 1024 * 1024
 // Flow control, as Kafka mutes a busy channel: once this many request bytes of
@@ -33,6 +37,8 @@ const MAX_UNANSWERED_BYTES = 32 * 1024 * 1024
 interface Pending {
   done: boolean
   chunks: Buffer[] | null
+  /** Whether `chunks` hold buffers of fetchReadPool, to hand back once written. */
+  recycle: boolean
   /** Size of the request frame, counted as unanswered until done. */
   frameBytes: number
 }
@@ -92,9 +98,13 @@ export class KafkaServer {
       let wrote = false
       while (queue.length > 0 && queue[0].done) {
         const head = queue.shift()!
-        if (head.chunks !== null && !closed) {
+        if (head.chunks !== null && head.chunks.length > 0 && !closed) {
           if (!wrote) { socket.cork(); wrote = true }
-          for (const chunk of head.chunks) socket.write(chunk)
+          const chunks = head.chunks
+          const last = chunks.length - 1
+          for (let i = 0; i < last; i++) socket.write(chunks[i])
+          // the write callback runs once the socket took this chunk, and so every one before it
+          socket.write(chunks[last], head.recycle ? (err?: Error | null) => { if (!err) for (const c of chunks) fetchReadPool.release(c) } : undefined)
         }
       }
       if (wrote) process.nextTick(() => socket.uncork())
@@ -103,7 +113,7 @@ export class KafkaServer {
     const onFrame = (frame: Buffer): void => {
       const decoded = decodeRequestFrame(frame, this.services.handlers)
       if (decoded.kind === 'close') { fail(decoded.reason, decoded.error); return }
-      const slot: Pending = { done: false, chunks: null, frameBytes: frame.length }
+      const slot: Pending = { done: false, chunks: null, recycle: false, frameBytes: frame.length }
       queue.push(slot)
       unansweredBytes += frame.length
       if (!paused && unansweredBytes > MAX_UNANSWERED_BYTES) { paused = true; socket.pause() }
@@ -134,6 +144,7 @@ export class KafkaServer {
         if (response !== undefined) {
           try {
             slot.chunks = encodeResponseFrame(handler.api, header, response)
+            slot.recycle = header.requestApiKey === FETCH_API_KEY
           } catch (err) {
             fail(`cannot encode response for API ${header.requestApiKey} v${header.requestApiVersion}`, err)
             return

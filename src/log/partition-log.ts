@@ -47,6 +47,8 @@ export interface ReadOptions {
   isolation?: 'read_uncommitted' | 'read_committed'
   /** Return the first batch even if larger than maxBytes (Kafka's rule). Default true. */
   minOneBatch?: boolean
+  /** Gives the buffers file bytes are read into (a pool the caller recycles); default: fresh ones. */
+  allocate?: (size: number) => Buffer
 }
 
 export interface ReadResult {
@@ -142,6 +144,7 @@ export class PartitionLog {
     const first = this.producers.firstUnstableOffset()
     return first === undefined || first > this.logEndOffset ? this.logEndOffset : first
   }
+
   get sizeInBytes (): number { let n = 0; for (const s of this.segments) n += s.size; return n }
   /** Every offset below this is fsynced. */
   get durableEnd (): number { return this.commit.durableEnd }
@@ -232,7 +235,6 @@ export class PartitionLog {
   /** A snapshot needs every staged batch to have its offsets, so it waits for a quiet moment. */
   private maybeSnapshotProducers (): void {
     if (this.bytesSinceSnapshot < PRODUCER_SNAPSHOT_BYTES || this.producers.pending > 0 || this.snapshotting !== null) return
-    if (this.producers.producers.size === 0 && this.producers.aborted.size === 0) return
     this.bytesSinceSnapshot = 0
     this.snapshotting = writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
       .catch(() => {}).finally(() => { this.snapshotting = null })
@@ -317,14 +319,15 @@ export class PartitionLog {
     const committed = options.isolation === 'read_committed'
     if (fetchOffset === hw || (committed && fetchOffset >= result.lastStableOffset)) return result
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
-      const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne)
+      const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne, options.allocate)
       if (r !== null) {
         result.chunks = r.chunks
         result.bytes = r.bytes
         break
       }
     }
-    if (committed) this.limitToStable(result, fetchOffset)
+    // with no open and no aborted transaction a read_committed read is a plain read
+    if (committed && (result.lastStableOffset < hw || this.producers.aborted.size > 0)) this.limitToStable(result, fetchOffset)
     return result
   }
 

@@ -166,27 +166,30 @@ export class Segment {
 
   async sync (): Promise<void> { await this.fh.sync() }
 
-  async read (position: number, length: number): Promise<Buffer> {
-    return readAt(this.fh, position, length)
+  async read (position: number, length: number, allocate?: (size: number) => Buffer): Promise<Buffer> {
+    if (allocate === undefined) return readAt(this.fh, position, length)
+    const buf = allocate(length)
+    const n = await this.fh.read(buf, 0, length, position)
+    return n === length ? buf : buf.subarray(0, n)
   }
 
   /**
    * Whole batches from the one containing `target`, up to `maxBytes` (but the
    * first whole batch even if larger, when `minOneBatch`), within committed bytes.
    */
-  async readFrom (target: number, maxBytes: number, minOneBatch: boolean): Promise<SegmentRead | null> {
+  async readFrom (target: number, maxBytes: number, minOneBatch: boolean, allocate?: (size: number) => Buffer): Promise<SegmentRead | null> {
     const end = this.size
     let bufStart = this.offsetIndex.lookup(Math.max(0, target - this.baseOffset))
     if (bufStart >= end) return null
     const window = Math.min(end - bufStart, Math.max(maxBytes, BATCH_HEADER_SIZE) + this.indexIntervalBytes() + 65536)
-    let buf = await this.read(bufStart, window)
+    let buf = await this.read(bufStart, window, allocate)
     let off = 0
     for (;;) {
       if (bufStart + off >= end) return null
       if (off + BATCH_HEADER_SIZE > buf.length) {
         bufStart += off
         off = 0
-        buf = await this.read(bufStart, Math.min(end - bufStart, window))
+        buf = await this.read(bufStart, Math.min(end - bufStart, window), allocate)
         if (buf.length < BATCH_HEADER_SIZE) return null
       }
       const size = buf.readInt32BE(off + BatchOffsets.batchLength) + 12
@@ -201,7 +204,7 @@ export class Segment {
       if (taken + size > maxBytes && (taken > 0 || !minOneBatch)) break
       if (scan + size > buf.length) {
         if (taken > 0) break
-        const whole = await this.read(bufStart + off, size)
+        const whole = await this.read(bufStart + off, size, allocate)
         return { chunks: [whole], bytes: whole.length }
       }
       taken += size

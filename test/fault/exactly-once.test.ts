@@ -210,8 +210,16 @@ test('idempotent and transactional producers lose, duplicate and leak nothing wh
       }
 
       console.log(`exactly-once fault run: ${JSON.stringify({
-        seed: startSeed, runMs: RUN_MS, kills,
-        ackedIdempotent: h.ackedIdempotent.size, committedTxns: h.committedTxns.size, abortedTxns: h.abortedTxns.size, unknownTxns: h.unknownTxns.size, polled: h.polled.length, kafkajsPolled: h.kafkajsPolled.length, kafkajsAbortedReads,
+        seed: startSeed,
+runMs: RUN_MS,
+kills,
+        ackedIdempotent: h.ackedIdempotent.size,
+committedTxns: h.committedTxns.size,
+abortedTxns: h.abortedTxns.size,
+unknownTxns: h.unknownTxns.size,
+polled: h.polled.length,
+kafkajsPolled: h.kafkajsPolled.length,
+kafkajsAbortedReads,
         ...counts
       })}`)
       assert.ok(kills >= 5, `only ${kills} kills`)

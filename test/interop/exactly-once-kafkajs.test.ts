@@ -63,7 +63,7 @@ describe('kafkajs exactly-once against Tributary', () => {
         await new Promise(resolve => setTimeout(resolve, i % 3))
         await broker.kill()
         kills++
-        setTimeout(() => { void broker.restart() }, 300)
+        setTimeout(() => { broker.restart().catch(() => {}) }, 300)
       }
       await sent
       acked.push(`m${i}`)
@@ -97,7 +97,7 @@ describe('kafkajs exactly-once against Tributary', () => {
       const expected = readUncommitted ? 5 : 3
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`saw only ${seen.join(',')}`)), 20_000)
-        void consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); if (seen.length >= expected) { clearTimeout(timer); resolve() } } })
+        consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); if (seen.length >= expected) { clearTimeout(timer); resolve() } } }).catch(reject)
       })
       // anything past the expected count would show up in a further fetch
       await new Promise(resolve => setTimeout(resolve, 500))

@@ -36,4 +36,4 @@ await consumer.run({
     }
   }
 })
-process.once('SIGTERM', () => { void consumer.disconnect().then(() => producer.disconnect()).finally(() => process.exit(0)) })
+process.once('SIGTERM', () => { consumer.disconnect().then(async () => { await producer.disconnect() }).finally(() => process.exit(0)).catch(() => {}) })

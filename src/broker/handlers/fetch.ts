@@ -11,6 +11,7 @@
 import { fetchApi } from '../../protocol/messages/fetch.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { wireTopicId } from '../topic-name.js'
+import { allocateFetchRead } from '../read-pool.js'
 import type { Handler, RequestContext } from './types.js'
 
 interface Wanted {
@@ -72,7 +73,7 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         // Once the response budget is spent, Kafka still answers the partition, with no records.
         const limit = Math.min(p.partitionMaxBytes, budget)
         const read = limit > 0 || bytes === 0
-          ? await partition.read(Number(p.fetchOffset), Math.max(limit, 1), { isolation: readCommitted ? 'read_committed' : 'read_uncommitted', minOneBatch: bytes === 0 })
+          ? await partition.read(Number(p.fetchOffset), Math.max(limit, 1), { isolation: readCommitted ? 'read_committed' : 'read_uncommitted', minOneBatch: bytes === 0, allocate: allocateFetchRead })
           : null
         const info = read ?? { chunks: [], bytes: 0, highWatermark: partition.highWatermark, lastStableOffset: partition.lastStableOffset, logStartOffset: partition.logStartOffset, abortedTransactions: [] }
         base.highWatermark = BigInt(info.highWatermark)

@@ -79,8 +79,18 @@ export class TransactionCoordinator {
       let meta = this.txns.get(transactionalId)
       if (meta === undefined) {
         meta = {
-          transactionalId, producerId: await this.pids.next(), producerEpoch: 0, lastProducerId: -1, lastProducerEpoch: -1,
-          timeoutMs, state: TxnState.Empty, partitions: [], groups: [], offsets: [], startMs: -1, updateMs: this.now(),
+          transactionalId,
+          producerId: await this.pids.next(),
+          producerEpoch: 0,
+          lastProducerId: -1,
+          lastProducerEpoch: -1,
+          timeoutMs,
+          state: TxnState.Empty,
+          partitions: [],
+          groups: [],
+          offsets: [],
+          startMs: -1,
+          updateMs: this.now(),
         }
         await this.save(meta)
         this.txns.set(transactionalId, meta)
@@ -91,6 +101,10 @@ export class TransactionCoordinator {
         return { errorCode: ErrorCode.PRODUCER_FENCED, producerId: -1, producerEpoch: -1 }
       }
       if (isCompleting(meta.state)) return { errorCode: ErrorCode.CONCURRENT_TRANSACTIONS, producerId: -1, producerEpoch: -1 }
+      // a retry of the InitProducerId that made the current epoch (its answer was lost): the same answer again
+      if (producerId >= 0 && producerId === meta.lastProducerId && producerEpoch === meta.lastProducerEpoch && meta.state === TxnState.Empty) {
+        return { errorCode: ErrorCode.NONE, producerId: meta.producerId, producerEpoch: meta.producerEpoch }
+      }
       // the previous holder's open transaction is aborted under a bumped epoch, which fences it in every partition
       if (meta.state === TxnState.Ongoing) await this.abortFenced(meta)
       const before = { ...meta }
@@ -292,7 +306,7 @@ export class TransactionCoordinator {
     const run = prev.then(fn, fn)
     const tail = run.then(() => {}, () => {})
     this.locks.set(id, tail)
-    void tail.then(() => { if (this.locks.get(id) === tail) this.locks.delete(id) })
+    tail.then(() => { if (this.locks.get(id) === tail) this.locks.delete(id) })
     return run
   }
 }

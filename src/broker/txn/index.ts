@@ -26,13 +26,6 @@ export { describeTransactions, listTransactions } from './admin.js'
 export { TxnState } from './txn-metadata.js'
 export type { TxnMetadata } from './txn-metadata.js'
 
-function optionalNumber (config: unknown, key: string, env: string): number | undefined {
-  const value = (config as Record<string, unknown>)[key]
-  if (typeof value === 'number') return value
-  const fromEnv = process.env[env]
-  return fromEnv !== undefined && Number.isFinite(Number(fromEnv)) ? Number(fromEnv) : undefined
-}
-
 /** Builds the coordinator over the broker's log and group coordinator, and opens it. */
 export async function createTxnCoordinator (services: BrokerServices): Promise<TransactionCoordinator> {
   const config = services.config
@@ -40,16 +33,11 @@ export async function createTxnCoordinator (services: BrokerServices): Promise<T
     dir: join(config.dataDir, '__transactions'),
     log: services.log,
     groups: () => services.groups ?? null,
-    maxTimeoutMs: optionalNumber(config, 'transactionMaxTimeoutMs', 'TRIBUTARY_TRANSACTION_MAX_TIMEOUT_MS'),
-    transactionalIdExpirationMs: optionalNumber(config, 'transactionalIdExpirationMs', 'TRIBUTARY_TRANSACTIONAL_ID_EXPIRATION_MS'),
-    checkIntervalMs: optionalNumber(config, 'transactionAbortCheckIntervalMs', 'TRIBUTARY_TRANSACTION_ABORT_CHECK_INTERVAL_MS'),
+    maxTimeoutMs: config.transactionMaxTimeoutMs,
+    transactionalIdExpirationMs: config.transactionalIdExpirationMs,
+    checkIntervalMs: config.transactionAbortCheckIntervalMs,
     logger: services.logger.child({ part: 'txns' }),
   })
   await coordinator.open()
   return coordinator
-}
-
-/** producer.id.expiration.ms for the log engine (default 1 day). */
-export function producerIdExpirationMs (config: unknown): number | undefined {
-  return optionalNumber(config, 'producerIdExpirationMs', 'TRIBUTARY_PRODUCER_ID_EXPIRATION_MS')
 }

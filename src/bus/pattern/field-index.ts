@@ -13,11 +13,13 @@ interface WildcardEntry {
 }
 
 /**
- * The selective matchers registered on one field path, each tagged with an id
- * (RuleMatcher uses branch slots). `collect` appends the ids a value satisfies,
- * by lookup: hash maps for exact values, for prefixes and suffixes (the value
- * cut at each stored length) and for CIDR blocks (prefixes of the address bits),
- * an interval index for numeric ranges. Wildcards are filed in a trie under their
+ * The selective matchers registered on one field path, each tagged with a
+ * non-negative id (RuleMatcher uses the offset of a branch's code). `collect`
+ * appends the ids a value satisfies, by lookup: compact hash tables for exact
+ * strings, prefixes and suffixes (one pass over the value hashes every length
+ * that has keys; see StringIdTable), maps for other exact values, for
+ * case-insensitive keys and for CIDR blocks (prefixes of the address bits), an
+ * interval index for numeric ranges. Wildcards are filed in a trie under their
  * literal head (or tail) and verified only when that part matches.
  */
 export class FieldIndex {

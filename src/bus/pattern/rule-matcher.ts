@@ -61,7 +61,7 @@ export class RuleMatcher<Id = string> {
 
   private readonly leaves = new EventLeaves()
   private readonly code = new BranchCode()
-  /** Anchor index of each path id, or null when no branch is anchored there. */
+  /** The field index of each path id, or null when no branch is anchored on that path. */
   private readonly indexes: (FieldIndex | null)[] = []
   /** How many selective conditions use each matcher key, and which branch slots are anchored on it. */
   private readonly popularity = new Map<string, number>()

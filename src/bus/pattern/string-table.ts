@@ -72,15 +72,17 @@ function mix (h: number): number {
   return h ^ (h >>> 16)
 }
 
-const STRIDE = 3
+const STRIDE = 2
+/** In a slot's second word: no key here. Ids are >= 0; -2 - k points at extra[k] (a key with several ids). */
 const EMPTY = -1
 
 /**
  * Strings mapped to ids, looked up by hash alone: `collect` appends the ids of
  * every key with that hash, so a rare 32-bit collision yields an extra id, which
  * the caller must tolerate (RuleMatcher re-checks every candidate branch in full).
- * The open-addressing table is one Int32Array of (hash, first id, extra ids)
- * triples, rebuilt from the key map on the first lookup after a change.
+ * The open-addressing table is one Int32Array of (hash, id) pairs, kept small
+ * (up to 2/3 full) to stay in cache, and rebuilt from the key map on the first
+ * lookup after a change.
  */
 export class StringIdTable {
   private readonly byKey = new Map<string, IdList>()
@@ -90,8 +92,8 @@ export class StringIdTable {
   private slots = new Int32Array(0)
   private mask = -1
   /**
-   * One bit per 1/16th of a key, set for each key's hash: most values looked up
-   * match no key, and this small bitmap, unlike the table, stays in cache.
+   * Four bits per slot, one set for each key's hash: most values looked up match
+   * no key, and this bitmap, an eighth of the table's size, is all they read.
    */
   private filter = new Int32Array(0)
   private filterMask = 0
@@ -128,13 +130,13 @@ export class StringIdTable {
     let i = mixed & mask
     for (;;) {
       const at = i * STRIDE
-      const first = slots[at + 1]!
-      if (first === EMPTY) return
+      const ref = slots[at + 1]!
+      if (ref === EMPTY) return
       if (slots[at] === hash) {
-        out.push(first)
-        const more = slots[at + 2]!
-        if (more >= 0) {
-          const ids = this.extra[more]!
+        if (ref >= 0) {
+          out.push(ref)
+        } else {
+          const ids = this.extra[-2 - ref]!
           for (let k = 0; k < ids.length; k++) out.push(ids[k]!)
         }
       }
@@ -152,12 +154,12 @@ export class StringIdTable {
   private rebuild (): void {
     this.dirty = false
     let capacity = 8
-    while (capacity < this.byKey.size * 2) capacity *= 2
+    while (capacity * 2 < this.byKey.size * 3) capacity *= 2
     const slots = new Int32Array(capacity * STRIDE)
     for (let i = 1; i < slots.length; i += STRIDE) slots[i] = EMPTY
     const extra: number[][] = []
     const mask = capacity - 1
-    const filterBits = Math.max(64, capacity * 8)
+    const filterBits = Math.max(64, capacity * 4)
     const filter = new Int32Array(filterBits >>> 5)
     for (const [key, ids] of this.byKey) {
       const hash = hashText(key, this.backwards)
@@ -168,13 +170,7 @@ export class StringIdTable {
       while (slots[i * STRIDE + 1] !== EMPTY) i = (i + 1) & mask
       const at = i * STRIDE
       slots[at] = hash
-      if (typeof ids === 'number') {
-        slots[at + 1] = ids
-        slots[at + 2] = -1
-      } else {
-        slots[at + 1] = ids[0]!
-        slots[at + 2] = ids.length > 1 ? extra.push(ids.slice(1)) - 1 : -1
-      }
+      slots[at + 1] = typeof ids === 'number' ? ids : -2 - (extra.push([...ids]) - 1)
     }
     this.slots = slots
     this.mask = mask

@@ -1,0 +1,10 @@
+// Buffers that Fetch reads log bytes into. A response carries them to the
+// socket as they are (no copy); the server hands them back here once the
+// socket has taken the whole response (server.ts), so a consumer reading
+// megabytes per Fetch does not turn every read into fresh external memory
+// for V8 to collect.
+import { FramePool } from './frame-pool.js'
+
+export const fetchReadPool = new FramePool(64 * 1024 * 1024)
+
+export const allocateFetchRead = (size: number): Buffer => fetchReadPool.acquire(size)
