@@ -2,15 +2,18 @@
 // src/broker/broker.ts and shared by every connection. Fields are added as the
 // components land; handlers import only the types they use.
 import type { BrokerConfig } from '../config.js'
+import type { LogManager } from '../log/index.js'
+import type { GroupCoordinator } from './groups/index.js'
+import type { TransactionCoordinator } from './txn/index.js'
 
 export interface BrokerServices {
   config: BrokerConfig
   /** The log engine (src/log). */
-  log: any
+  log: LogManager
   /** The group coordinator (src/broker/groups). */
-  groups: any
+  groups: GroupCoordinator | null
   /** Producer-id and transaction coordinator (later). */
-  txns?: any
+  txns?: TransactionCoordinator
   /** Every registered handler, by API key; ApiVersions answers from this. */
   handlers: Map<number, import('./handlers/types.js').Handler>
   /** Called when a client connection closes (fetch sessions, pending waits). */

@@ -47,13 +47,8 @@ async function deleteBefore (topic: string, partitionIndex: number, offset: bigi
   try {
     const logStartOffset = BigInt(partition.logStartOffset)
     if (target <= logStartOffset) return answer(0, logStartOffset)
-    return answer(0, await partition.deleteRecordsBefore(toEngineOffset(target, partition.logStartOffset)))
+    return answer(0, await partition.deleteRecordsBefore(Number(target)))
   } catch (err) {
     return answer(errorFromThrown(err, ctx, `${topic}-${partitionIndex}`).errorCode, -1n)
   }
-}
-
-/** The log engine may count offsets as numbers or bigints; hand it its own kind. */
-function toEngineOffset (offset: bigint, sample: unknown): bigint | number {
-  return typeof sample === 'bigint' ? offset : Number(offset)
 }

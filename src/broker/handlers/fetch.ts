@@ -58,7 +58,7 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         highWatermark: -1n,
         lastStableOffset: -1n,
         logStartOffset: -1n,
-        abortedTransactions: readCommitted ? [] : null,
+        abortedTransactions: (readCommitted ? [] : null) as Array<{ producerId: number, firstOffset: number }> | null,
         preferredReadReplica: -1,
         records: [] as Buffer[]
       }

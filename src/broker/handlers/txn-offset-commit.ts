@@ -28,7 +28,7 @@ export const txnOffsetCommitHandler: Handler = {
         metadata: (p.committedMetadata ?? '') as string,
       })))
       if (offsets.length > 0) {
-        code = await txns.stageOffsets(request.transactionalId, Number(request.producerId), request.producerEpoch, request.groupId, offsets)
+        code = await txns!.stageOffsets(request.transactionalId, Number(request.producerId), request.producerEpoch, request.groupId, offsets)
         // this API never learned PRODUCER_FENCED
         if (code === ErrorCode.PRODUCER_FENCED) code = ErrorCode.INVALID_PRODUCER_EPOCH
       }
