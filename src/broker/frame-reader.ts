@@ -15,13 +15,15 @@
 
 /** Staging buffer for pull mode: what a read gets between frames. */
 const STAGING_BYTES = 64 * 1024
+// One staging buffer serves every connection: each read into it is consumed
+// (frames and partial frames copied out) before the event loop reads anything else.
+let sharedStaging: Buffer | null = null
 
 export class FrameReader {
   private readonly header = Buffer.alloc(4)
   private headerFill = 0
   private frame: Buffer | null = null
   private frameFill = 0
-  private staging: Buffer | null = null
   /** Pull mode: whether the last readTarget() was the pending frame's buffer. */
   private readingIntoFrame = false
 
@@ -49,13 +51,13 @@ export class FrameReader {
       return this.frame.subarray(this.frameFill)
     }
     this.readingIntoFrame = false
-    this.staging ??= Buffer.allocUnsafeSlow(STAGING_BYTES)
-    return this.staging
+    sharedStaging ??= Buffer.allocUnsafeSlow(STAGING_BYTES)
+    return sharedStaging
   }
 
   /** Pull mode: `n` bytes were read into the last readTarget(); returns false once reading has stopped. */
   filled (n: number): boolean {
-    if (!this.readingIntoFrame) return this.consume(this.staging!.subarray(0, n), false)
+    if (!this.readingIntoFrame) return this.consume(sharedStaging!.subarray(0, n), false)
     this.frameFill += n
     return this.frameFill < this.frame!.length || this.completeFrame()
   }

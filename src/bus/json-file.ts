@@ -1,7 +1,7 @@
 // Small state files written so a crash leaves either the old or the new
 // content: write a temp file, fsync it, rename over the old one, fsync the dir.
 import { open, readFile, rename, mkdir, unlink } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 
 export async function readJsonFile<T> (path: string): Promise<T | undefined> {
   let text: string
@@ -16,7 +16,14 @@ export async function readJsonFile<T> (path: string): Promise<T | undefined> {
 
 export async function writeJsonFileAtomic (path: string, value: unknown): Promise<void> {
   const dir = dirname(path)
-  await mkdir(dir, { recursive: true })
+  // a directory made here must itself survive a power cut, or the file goes with it
+  const firstCreated = await mkdir(dir, { recursive: true })
+  if (firstCreated !== undefined) {
+    for (let p = resolve(dir); ; p = dirname(p)) {
+      await syncDir(dirname(p))
+      if (p === resolve(firstCreated) || p === dirname(p)) break
+    }
+  }
   const tmp = `${path}.tmp`
   const file = await open(tmp, 'w')
   try {

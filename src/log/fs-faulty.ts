@@ -1,7 +1,11 @@
 // A FileSystem that injects faults, for tests: the next operation of a kind
 // fails, the next write is cut short, or the "machine" crashes after N more bytes.
 // A crash makes every later call fail (the process is dead) and `powerLoss()`
-// then throws away what was written but not fsynced, as a power cut would.
+// then throws away what was written but not fsynced, as a power cut would,
+// including directory entries (new files, new directories, renames) whose
+// parent directory was not fsynced since: a file's fdatasync does not make its
+// name durable.
+import { dirname } from 'node:path'
 import type { FileHandle, FileSystem } from './fs.js'
 
 export type FaultKind = 'open' | 'write' | 'read' | 'sync' | 'truncate' | 'writeFileAtomic' | 'rename' | 'unlink'
@@ -14,6 +18,11 @@ function eio (what: string): NodeJS.ErrnoException {
 
 interface Tracked { synced: number, written: number }
 
+/** A directory change not yet made durable by an fsync of `parent`. */
+type PendingEntry =
+  | { kind: 'file' | 'dir', parent: string, path: string }
+  | { kind: 'rename', parent: string, from: string, to: string }
+
 export class FaultyFs implements FileSystem {
   private readonly failures = new Map<FaultKind, number>()
   private shortWriteBytes = -1
@@ -22,6 +31,8 @@ export class FaultyFs implements FileSystem {
   private crashTrigger: { kind: FaultKind, match: (path: string) => boolean } | null = null
   /** Per path: bytes known fsynced and the highest byte written since. */
   private readonly tracked = new Map<string, Tracked>()
+  /** Directory entries created or moved since their directory's last fsync, oldest first. */
+  private pendingEntries: PendingEntry[] = []
 
   constructor (private readonly base: FileSystem) {}
 
@@ -49,6 +60,18 @@ export class FaultyFs implements FileSystem {
       }
     }
     this.tracked.clear()
+    // newest first, so a file inside a lost new directory goes before the directory
+    for (const e of this.pendingEntries.reverse()) {
+      if (e.kind === 'file') await this.base.unlink(e.path)
+      else if (e.kind === 'dir') await this.base.removeDir(e.path)
+      else if (e.kind === 'rename' && await this.base.exists(e.to) && !(await this.base.exists(e.from))) await this.base.rename(e.to, e.from)
+    }
+    this.pendingEntries = []
+  }
+
+  /** Paths created or renamed and not yet durable in their directory (for tests). */
+  get unsyncedEntries (): string[] {
+    return this.pendingEntries.map(e => e.kind === 'rename' ? e.to : e.path)
   }
 
   check (kind: FaultKind, what: string): void {
@@ -90,7 +113,9 @@ export class FaultyFs implements FileSystem {
 
   async open (path: string, create: boolean): Promise<FileHandle> {
     this.check('open', path)
+    const isNew = create && !(await this.base.exists(path))
     const fh = await this.base.open(path, create)
+    if (isNew) this.pendingEntries.push({ kind: 'file', parent: dirname(path), path })
     const t = this.track(path)
     if (t.written === 0) t.synced = t.written = await fh.size()
     return new FaultyFileHandle(this, path, fh)
@@ -102,13 +127,41 @@ export class FaultyFs implements FileSystem {
     return this.base.writeFileAtomic(path, data)
   }
 
-  async mkdir (path: string): Promise<void> { this.check('open', path); return this.base.mkdir(path) }
+  async mkdir (path: string): Promise<void> {
+    this.check('open', path)
+    const created: string[] = []
+    for (let p = path; !(await this.base.exists(p)); p = dirname(p)) created.unshift(p)
+    await this.base.mkdir(path)
+    for (const p of created) this.pendingEntries.push({ kind: 'dir', parent: dirname(p), path: p })
+  }
+
   async readdir (path: string): Promise<string[]> { this.check('read', path); return this.base.readdir(path) }
-  async unlink (path: string): Promise<void> { this.check('unlink', path); this.tracked.delete(path); return this.base.unlink(path) }
-  async removeDir (path: string): Promise<void> { this.check('unlink', path); return this.base.removeDir(path) }
-  async rename (from: string, to: string): Promise<void> { this.check('rename', from); return this.base.rename(from, to) }
+  async unlink (path: string): Promise<void> {
+    this.check('unlink', path)
+    this.tracked.delete(path)
+    this.pendingEntries = this.pendingEntries.filter(e => e.kind === 'rename' || e.path !== path)
+    return this.base.unlink(path)
+  }
+
+  async removeDir (path: string): Promise<void> {
+    this.check('unlink', path)
+    const inside = (p: string): boolean => p === path || p.startsWith(path + '/')
+    this.pendingEntries = this.pendingEntries.filter(e => e.kind === 'rename' ? !inside(e.to) : !inside(e.path))
+    return this.base.removeDir(path)
+  }
+
+  async rename (from: string, to: string): Promise<void> {
+    this.check('rename', from)
+    await this.base.rename(from, to)
+    this.pendingEntries.push({ kind: 'rename', parent: dirname(to), from, to })
+  }
+
   async exists (path: string): Promise<boolean> { this.check('read', path); return this.base.exists(path) }
-  async syncDir (path: string): Promise<void> { this.check('sync', path); return this.base.syncDir(path) }
+  async syncDir (path: string): Promise<void> {
+    this.check('sync', path)
+    await this.base.syncDir(path)
+    this.pendingEntries = this.pendingEntries.filter(e => e.parent !== path)
+  }
 }
 
 class FaultyFileHandle implements FileHandle {

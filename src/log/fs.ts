@@ -132,5 +132,18 @@ async function syncDir (path: string): Promise<void> {
   } finally { await fh.close() }
 }
 
+/**
+ * Creates `path` and any missing parents, then fsyncs the directory holding each
+ * new name: without that a power cut can lose the directory, and every file in
+ * it, however well those files were fsynced.
+ */
+export async function mkdirDurable (fs: FileSystem, path: string): Promise<void> {
+  const created: string[] = []
+  for (let p = path; !(await fs.exists(p)); p = dirname(p)) created.unshift(p)
+  if (created.length === 0) return
+  await fs.mkdir(path)
+  for (const p of created) await fs.syncDir(dirname(p))
+}
+
 export { FaultyFs } from './fs-faulty.js'
 export type { FaultKind } from './fs-faulty.js'

@@ -10,7 +10,7 @@ import { fitFileName } from './file-names.js'
 import { withFlushDefaults } from './flush-policy.js'
 import { LogCleaner } from './cleaner.js'
 import type { CleanerRunOptions, CleanerStats, CleanTarget } from './cleaner.js'
-import { realFs } from './fs.js'
+import { mkdirDurable, realFs } from './fs.js'
 import type { FileSystem } from './fs.js'
 import { PartitionLog } from './partition-log.js'
 import type { AppendValidator } from './partition-log.js'
@@ -94,7 +94,7 @@ export class LogManager {
     const fs = options.fs ?? realFs
     const defaults = withFlushDefaults(options.defaults ?? {}, options)
     validateTopicConfigs(defaults)
-    await fs.mkdir(join(dataDir, TOPICS_DIR))
+    await mkdirDurable(fs, join(dataDir, TOPICS_DIR))
     const marker = join(dataDir, CLEAN_SHUTDOWN_FILE)
     const clean = await fs.exists(marker)
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
@@ -109,8 +109,9 @@ export class LogManager {
       const info = JSON.parse(raw.toString('utf8')) as TopicInfo
       await mgr.openTopic(info)
     }
-    // from here on a crash is unclean
+    // from here on a crash is unclean; made durable before anything new is written
     await fs.unlink(marker)
+    await fs.syncDir(dataDir)
     mgr.cleaner = new LogCleaner({
       fs,
       now: mgr.now,
@@ -119,7 +120,6 @@ export class LogManager {
       onError: (err, t) => options.onCleanerError?.(err, t.log.topic, t.log.partition),
     })
     mgr.cleaner.start()
-    await fs.syncDir(dataDir)
     return mgr
   }
 
@@ -128,6 +128,15 @@ export class LogManager {
     this.topicsByName.set(info.name, state)
     for (let p = 0; p < info.partitions; p++) state.logs.push(await this.openPartition(state, p))
     return state
+  }
+
+  /**
+   * A partition the metadata does not list yet: a directory already under its name
+   * is a leftover (a deletion or a creation cut short by a crash), never live data.
+   */
+  private async openFreshPartition (state: TopicState, partition: number): Promise<PartitionLog> {
+    await this.fs.removeDir(join(this.dataDir, `${state.info.name}-${partition}`))
+    return this.openPartition(state, partition)
   }
 
   private openPartition (state: TopicState, partition: number): Promise<PartitionLog> {
@@ -177,14 +186,18 @@ export class LogManager {
     // reserve the name before any await so a concurrent create fails
     const state: TopicState = { info, resolved: resolveTopicConfigs(this.defaults, info.configs), logs: [] }
     this.topicsByName.set(name, state)
+    // partitions take appends only once the metadata naming them is durable: an
+    // acknowledged batch must not vanish with a topic that a crash un-creates
+    const logs: PartitionLog[] = []
     try {
-      for (let p = 0; p < partitions; p++) state.logs.push(await this.openPartition(state, p))
+      for (let p = 0; p < partitions; p++) logs.push(await this.openFreshPartition(state, p))
       await this.saveTopic(info)
     } catch (err) {
       this.topicsByName.delete(name)
-      for (const log of state.logs) await log.close().catch(() => {})
+      for (const log of logs) await log.close().catch(() => {})
       throw err
     }
+    state.logs = logs
     return info
   }
 
@@ -214,9 +227,18 @@ export class LogManager {
         `Topic currently has ${state.info.partitions} partitions, which is higher than or equal to the requested ${totalPartitions}.`)
     }
     if (options.validateOnly === true) return state.info
-    for (let p = state.info.partitions; p < totalPartitions; p++) state.logs.push(await this.openPartition(state, p))
-    state.info = { ...state.info, partitions: totalPartitions }
-    await this.saveTopic(state.info)
+    // as in createTopic: the new partitions are published after the metadata listing them is durable
+    const added: PartitionLog[] = []
+    const info = { ...state.info, partitions: totalPartitions }
+    try {
+      for (let p = state.info.partitions; p < totalPartitions; p++) added.push(await this.openFreshPartition(state, p))
+      await this.saveTopic(info)
+    } catch (err) {
+      for (const log of added) await log.close().catch(() => {})
+      throw err
+    }
+    state.logs.push(...added)
+    state.info = info
     return state.info
   }
 

@@ -8,6 +8,7 @@ import { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../pro
 import type { ResolvedTopicConfig } from './config.js'
 import { fromRecordsError, LogError, LogErrorCode, storageError } from './errors.js'
 import type { FileSystem } from './fs.js'
+import { mkdirDurable } from './fs.js'
 import { GroupCommit } from './group-commit.js'
 import { Segment } from './segment.js'
 import { loadSegments } from './partition-open.js'
@@ -128,7 +129,7 @@ export class PartitionLog {
 
   /** Opens (or creates) the partition directory, recovering segments as needed. */
   static async open (ctx: PartitionContext): Promise<PartitionLog> {
-    await ctx.fs.mkdir(ctx.dir)
+    await mkdirDurable(ctx.fs, ctx.dir)
     const raw = await ctx.fs.readFile(join(ctx.dir, LOG_START_FILE))
     const savedStart = raw === null ? 0 : Number(raw.toString('utf8').trim()) || 0
     const segments = await loadSegments(ctx, savedStart)
@@ -293,7 +294,15 @@ export class PartitionLog {
   /** Closes the current active segment (fsync + index files) and starts a new one. */
   private async roll (): Promise<Segment> {
     const old = this.active
-    await old.sync()
+    try {
+      await old.sync()
+    } catch (err) {
+      // as in group commit: after a failed fsync the kernel may have dropped the
+      // dirty pages, so a retried fsync that succeeds proves nothing
+      const failure = storageError('fsync failed', err)
+      this.fail(failure)
+      throw failure
+    }
     await old.writeIndexes()
     const seg = await Segment.create(this.ctx.fs, this.ctx.dir, old.nextOffset, this.ctx.now(), () => this.ctx.config().indexIntervalBytes)
     this.segments.push(seg)

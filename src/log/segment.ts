@@ -63,6 +63,9 @@ export class Segment {
     const seg = new Segment(fs, dir, baseOffset, fh, nowMs, indexInterval)
     const existing = await fh.size()
     if (existing > 0) await fh.truncate(0)
+    // the file's name must be durable before any batch in it is acknowledged as
+    // fsynced: fdatasync of the file does not persist its directory entry
+    await fs.syncDir(dir)
     return seg
   }
 

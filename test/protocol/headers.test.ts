@@ -107,5 +107,5 @@ test('responses decode as a client reads them', () => {
 
 test('an unsupported ApiVersions request is answered in v0 with error 35 and our ApiVersions range', () => {
   const frame = frameOf(encodeUnsupportedApiVersionsResponse(7))
-  assert.equal(frame.toString('hex'), '00000007' + '0023' + '00000001' + '0012' + '0000' + '0003')
+  assert.equal(frame.toString('hex'), '00000007' + '0023' + '00000001' + '0012' + '0000' + '0004')
 })

@@ -10,9 +10,10 @@
 // - When the journal has grown well past the live state, it is rewritten as a
 //   snapshot of that state (written to a temp file, fsynced, renamed over).
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { crc32c } from '@node-rs/crc32'
 import { decodeRecord, encodeRecord, FRAME_HEADER_BYTES, type StoreRecord } from './store-records.js'
+import { remainder } from '../../log/fs.js'
 
 export const JOURNAL_FILE = 'groups.journal'
 const COMPACT_FILE = 'groups.journal.compact'
@@ -58,7 +59,8 @@ export class GroupStore {
 
   /** Replays the journal through `apply`, cutting off a torn tail, then opens it for appends. */
   async open (apply: (record: StoreRecord) => void): Promise<RecoveryReport> {
-    await mkdir(this.options.dir, { recursive: true })
+    // the journal's directory must survive a power cut like the journal itself
+    await fsyncNewDirs(this.options.dir, await mkdir(this.options.dir, { recursive: true }))
     // A compaction that died before its rename left the old journal intact.
     await rm(join(this.options.dir, COMPACT_FILE), { force: true })
     const existed = await stat(this.path).then(() => true, () => false)
@@ -146,7 +148,13 @@ export class GroupStore {
     let bytes = 0
     for (const b of buffers) bytes += b.length
     try {
-      await handle.writev(buffers)
+      // a full disk cuts a write short before failing it: write the rest, or fail
+      let written = (await handle.writev(buffers)).bytesWritten
+      while (written < bytes) {
+        const { bytesWritten } = await handle.writev(remainder(buffers, written))
+        if (bytesWritten === 0) throw new Error('TRIB_ERR_GROUP_STORE_WRITE: the write made no progress')
+        written += bytesWritten
+      }
       await handle.datasync()
       this.stats.flushes++
       this.size += bytes
@@ -205,4 +213,14 @@ export function replay (data: Buffer, apply: (record: StoreRecord) => void): Rec
 async function fsyncDir (dir: string): Promise<void> {
   const handle = await open(dir, 'r')
   try { await handle.sync() } catch { /* some file systems cannot fsync a directory */ } finally { await handle.close() }
+}
+
+/** fsyncs the parent of each directory `mkdir -p` just made, from `dir` up to `firstCreated`, so a power cut keeps them. */
+async function fsyncNewDirs (dir: string, firstCreated: string | undefined): Promise<void> {
+  if (firstCreated === undefined) return
+  const top = resolve(firstCreated)
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    await fsyncDir(dirname(p))
+    if (p === top || p === dirname(p)) break
+  }
 }

@@ -1,4 +1,4 @@
-// AddOffsetsToTxn (key 25), versions 0-3.
+// AddOffsetsToTxn (key 25), versions 0-4.
 //
 // A transactional producer announces the consumer group whose offsets it will
 // commit in the transaction (TxnOffsetCommit to the group coordinator follows).

@@ -1,4 +1,4 @@
-// AddPartitionsToTxn (key 24), versions 0-4.
+// AddPartitionsToTxn (key 24), versions 0-5.
 //
 // A transactional producer adds partitions to its transaction before writing
 // to them (the first one begins the transaction). Unknown partitions are

@@ -1,4 +1,4 @@
-// ApiVersions (key 18), versions 0-3.
+// ApiVersions (key 18), versions 0-4.
 //
 // Answers with every registered handler's version range, so what we advertise is
 // exactly what we implement. v3 requests carry client software name/version

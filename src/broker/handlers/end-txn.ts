@@ -1,4 +1,4 @@
-// EndTxn (key 26), versions 0-3.
+// EndTxn (key 26), versions 0-4.
 //
 // Commits or aborts the producer's transaction: the decision is logged, a
 // marker is written (and fsynced) to every partition of the transaction, and

@@ -1,4 +1,4 @@
-// Fetch (key 1), versions 4-13.
+// Fetch (key 1), versions 4-17.
 //
 // Reads whole batches from the log as stored (no re-encoding) starting with the
 // batch that holds fetchOffset. Limits: partitionMaxBytes per partition, maxBytes

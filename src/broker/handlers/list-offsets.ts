@@ -1,17 +1,22 @@
-// ListOffsets (key 2), versions 0-7.
+// ListOffsets (key 2), versions 0-10.
 //
 // timestamp -1: latest (the high watermark, or the last stable offset for
 // read_committed); -2: earliest (log start offset); -3 (v7): the offset and
-// timestamp of the record with the largest timestamp; otherwise the first
-// offset whose record timestamp is at or after it, or -1 when there is none
-// (Kafka answers offset -1 / timestamp -1 then; clients treat it as the end).
-// v0 answers oldStyleOffsets (a list) instead of a single offset.
+// timestamp of the record with the largest timestamp; -4 (v8, earliest local):
+// the log start offset too, as every segment is local; -5 (v9, latest tiered):
+// offset -1, as nothing is tiered (Kafka's answer without remote storage);
+// otherwise the first offset whose record timestamp is at or after it, or -1 when
+// there is none (Kafka answers offset -1 / timestamp -1 then; clients treat it as
+// the end). v0 answers oldStyleOffsets (a list) instead of a single offset; v10's
+// timeoutMs bounds remote-storage lookups, which we never make.
 import { listOffsetsApi } from '../../protocol/messages/list-offsets.js'
 import { KafkaError } from '../../protocol/errors.js'
 import type { Handler, RequestContext } from './types.js'
 
 const LATEST = -1n
 const EARLIEST = -2n
+const EARLIEST_LOCAL = -4n
+const LATEST_TIERED = -5n
 
 export const listOffsetsHandler: Handler = {
   api: listOffsetsApi,
@@ -31,18 +36,19 @@ export const listOffsetsHandler: Handler = {
 }
 
 async function lookup (partition: any, p: any, readCommitted: boolean, ctx: RequestContext): Promise<unknown> {
-  const answer = (errorCode: number, offset: bigint, timestamp: bigint): unknown => ({
+  const answer = (errorCode: number, offset: bigint, timestamp: bigint, leaderEpoch = 0): unknown => ({
     partitionIndex: p.partitionIndex,
     errorCode,
     oldStyleOffsets: offset >= 0n ? [offset] : [],
     timestamp,
     offset,
-    leaderEpoch: 0
+    leaderEpoch
   })
   if (!partition) return answer(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, -1n, -1n)
   const ts = BigInt(p.timestamp)
   if (ts === LATEST) return answer(0, BigInt(readCommitted ? partition.lastStableOffset : partition.highWatermark), -1n)
-  if (ts === EARLIEST) return answer(0, BigInt(partition.logStartOffset), -1n)
+  if (ts === EARLIEST || ts === EARLIEST_LOCAL) return answer(0, BigInt(partition.logStartOffset), -1n)
+  if (ts === LATEST_TIERED) return answer(0, -1n, -1n, -1)
   try {
     const found = await partition.offsetForTimestamp(Number(ts))
     if (!found) return answer(0, -1n, -1n)

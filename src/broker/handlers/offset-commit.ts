@@ -1,4 +1,4 @@
-// OffsetCommit (key 8), versions 0-8.
+// OffsetCommit (key 8), versions 0-9 (v9 is v8 for classic groups).
 //
 // Stores consumed positions for a group; answered once the commit is fsynced
 // (concurrent commits share an fsync). Members of a managed group must give

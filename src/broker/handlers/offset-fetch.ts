@@ -1,4 +1,4 @@
-// OffsetFetch (key 9), versions 0-8.
+// OffsetFetch (key 9), versions 0-9 (v9 adds a member id and epoch that classic groups ignore).
 //
 // Answers a group's committed offsets: for the partitions asked, or every
 // committed partition when topics is null (v2+). A partition without a

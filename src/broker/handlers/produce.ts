@@ -1,4 +1,4 @@
-// Produce (key 0), versions 3-9 (record batch v2 only).
+// Produce (key 0), versions 0-11 (record batch v2 only; older message formats get UNSUPPORTED_FOR_MESSAGE_FORMAT).
 //
 // Each partition's records are appended as produced; the log assigns offsets.
 // acks=0: no response at all. acks=1: answered once the write reached the OS.

@@ -1,4 +1,4 @@
-// TxnOffsetCommit (key 28), versions 0-3.
+// TxnOffsetCommit (key 28), versions 0-4.
 //
 // Offsets committed inside a transaction. They are staged by the transaction
 // coordinator (durably) and become the group's committed offsets only when the

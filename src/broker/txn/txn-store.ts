@@ -5,9 +5,8 @@
 // while an fdatasync runs share the next one. A torn last line (a crash in the
 // middle of a write) is cut off at open. Past a size threshold the file is
 // rewritten as a snapshot (temp file, fsync, rename, fsync of the directory).
-import { open, rename, mkdir, type FileHandle } from 'node:fs/promises'
-import { openSync, fsyncSync, closeSync } from 'node:fs'
-import { join } from 'node:path'
+import { open, rename, mkdir, stat, type FileHandle } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import type { TxnMetadata } from './txn-metadata.js'
 
 export type TxnStoreRecord =
@@ -39,9 +38,13 @@ export class TxnStore {
 
   /** Replays the journal through `apply`; returns the number of records read. */
   async open (apply: (record: TxnStoreRecord) => void): Promise<number> {
-    await mkdir(this.options.dir, { recursive: true })
+    const firstCreated = await mkdir(this.options.dir, { recursive: true })
     const path = join(this.options.dir, JOURNAL)
+    const existed = await stat(path).then(() => true, () => false)
     this.fh = await open(path, 'a+')
+    // a new journal's name (and directory) must survive a power cut like its records
+    if (!existed) await fsyncDir(this.options.dir)
+    await fsyncNewDirs(this.options.dir, firstCreated)
     const data = await this.fh.readFile()
     let good = 0
     let count = 0
@@ -81,11 +84,14 @@ export class TxnStore {
         try {
           if (this.fh === null) throw new Error('TRIB_ERR_TXN_STORE_CLOSED: the transaction log is closed')
           const buf = Buffer.from(batch.map(b => b.line).join(''), 'utf8')
-          await this.fh.write(buf, 0, buf.length, null)
+          await writeAll(this.fh, buf)
           await this.fh.datasync()
           this.size += buf.length
           for (const b of batch) b.resolve()
         } catch (err) {
+          // a torn or unsynced line must not stay in front of the next append: replay
+          // stops at the first bad line, which would cut every later acknowledged one
+          await this.fh?.truncate(this.size).catch(() => {})
           for (const b of batch) b.reject(err)
         }
         if (this.size > this.compactAfter && this.queue.length === 0) await this.compact().catch(() => {})
@@ -108,8 +114,7 @@ export class TxnStore {
       await out.close()
     }
     await rename(tmp, join(dir, JOURNAL))
-    const d = openSync(dir, 'r')
-    try { fsyncSync(d) } finally { closeSync(d) }
+    await fsyncDir(dir)
     await this.fh?.close()
     this.fh = await open(join(dir, JOURNAL), 'a+')
     this.size = Buffer.byteLength(body)
@@ -120,4 +125,29 @@ export class TxnStore {
     await this.fh?.close()
     this.fh = null
   }
+}
+
+/** Appends all of `buf`: a full disk cuts a write short before it fails outright. */
+async function writeAll (fh: FileHandle, buf: Buffer): Promise<void> {
+  let done = 0
+  while (done < buf.length) {
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done, null)
+    if (bytesWritten === 0) throw new Error('TRIB_ERR_TXN_STORE_WRITE: the write made no progress')
+    done += bytesWritten
+  }
+}
+
+/** fsyncs the parent of each directory `mkdir -p` just made, from `dir` up to `firstCreated`, so a power cut keeps them. */
+async function fsyncNewDirs (dir: string, firstCreated: string | undefined): Promise<void> {
+  if (firstCreated === undefined) return
+  const top = resolve(firstCreated)
+  for (let p = resolve(dir); ; p = dirname(p)) {
+    await fsyncDir(dirname(p))
+    if (p === top || p === dirname(p)) break
+  }
+}
+
+async function fsyncDir (dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try { await handle.sync() } catch { /* some file systems cannot fsync a directory */ } finally { await handle.close() }
 }

@@ -2,12 +2,13 @@ import type { ApiSpec } from './spec.js'
 
 // AddOffsetsToTxn (key 25): a transactional producer announces that it will
 // commit a group's offsets in its transaction (TxnOffsetCommit follows).
-// v2 only adds an error code; v3 is the first flexible version.
+// v2 only adds an error code; v3 is the first flexible version; v4 only allows
+// TRANSACTION_ABORTABLE in answers.
 export const addOffsetsToTxnApi: ApiSpec = {
   apiKey: 25,
   name: 'AddOffsetsToTxn',
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   request: {
     name: 'AddOffsetsToTxnRequest',
     flexibleVersions: '3+',

@@ -24,12 +24,13 @@ const topicResultFields: FieldSpec[] = [
 // v0-3 carry one transaction in the `v3AndBelow...` fields (Kafka's own names);
 // v3 is the first flexible version. v4 is the broker-to-coordinator form: a batch
 // of transactions, each with verifyOnly, answered per transaction with a
-// top-level error code. Clients use v3 and below.
+// top-level error code; v5 only allows TRANSACTION_ABORTABLE in answers. Most
+// clients use v3 and below; @platformatic/kafka 1.x sends v5 batches itself.
 export const addPartitionsToTxnApi: ApiSpec = {
   apiKey: 24,
   name: 'AddPartitionsToTxn',
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
   request: {
     name: 'AddPartitionsToTxnRequest',
     flexibleVersions: '3+',

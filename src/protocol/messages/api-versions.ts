@@ -2,7 +2,8 @@
 // always travels with response header v0 (see ../headers.ts); a request at an
 // unsupported version is answered in v0 with UNSUPPORTED_VERSION (35).
 // Fields, version ranges and tags transcribed from Apache Kafka's ApiVersionsRequest.json
-// and ApiVersionsResponse.json (versions 0-4); we serve 0-3.
+// and ApiVersionsResponse.json (versions 0-4); we serve 0-4 (v4 only lets a
+// finalized feature's min version be 0; the layout is v3's).
 import type { ApiSpec, MessageSpec } from './spec.js'
 
 const request: MessageSpec = {
@@ -63,7 +64,7 @@ export const apiVersionsApi: ApiSpec = {
   apiKey: 18,
   name: 'ApiVersions',
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   request,
   response
 }

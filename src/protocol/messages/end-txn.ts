@@ -1,12 +1,13 @@
 import type { ApiSpec } from './spec.js'
 
 // EndTxn (key 26): commits (committed = true) or aborts a transaction.
-// v2 only adds an error code; v3 is the first flexible version.
+// v2 only adds an error code; v3 is the first flexible version; v4 only allows
+// TRANSACTION_ABORTABLE in answers (v5, not served, adds the producer id and epoch).
 export const endTxnApi: ApiSpec = {
   apiKey: 26,
   name: 'EndTxn',
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   request: {
     name: 'EndTxnRequest',
     flexibleVersions: '3+',

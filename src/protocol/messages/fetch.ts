@@ -3,7 +3,10 @@
 // leader epoch, v11 rack / preferred read replica, v12+ flexible, v13 topic ids
 // instead of names. Records are sent as stored (Buffer or Buffer[] on encode).
 // Fields, version ranges and tags transcribed from Apache Kafka's FetchRequest.json
-// and FetchResponse.json (versions 0-17); we serve 4-13.
+// and FetchResponse.json (versions 0-17); we serve 4-17. v14-17 change nothing we
+// act on (v15 moves replicaId into a tagged replicaState, v16 adds tagged
+// nodeEndpoints / currentLeader, v17 a tagged replicaDirectoryId), and
+// @platformatic/kafka 1.x implements only Fetch 15-17.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
 const request: MessageSpec = {
@@ -155,7 +158,7 @@ export const fetchApi: ApiSpec = {
   apiKey: 1,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 13,
+  maxVersion: 17,
   request,
   response
 }

@@ -1,7 +1,9 @@
 // ListOffsets (key 2): offsets by timestamp (-1 latest, -2 earliest, -3 max
 // timestamp). v0 answers a list of offsets; v1+ a single offset and timestamp.
 // Fields, version ranges and tags transcribed from Apache Kafka's ListOffsetsRequest.json
-// and ListOffsetsResponse.json (versions 0-10); we serve 0-7.
+// and ListOffsetsResponse.json (versions 0-10); we serve 0-10. v8 adds timestamp -4
+// (earliest local), v9 -5 (latest tiered), v10 a timeout for remote lookups (we
+// have none); @platformatic/kafka 1.x implements only ListOffsets 8-9.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
 const request: MessageSpec = {
@@ -66,7 +68,7 @@ export const listOffsetsApi: ApiSpec = {
   apiKey: 2,
   name: 'ListOffsets',
   minVersion: 0,
-  maxVersion: 7,
+  maxVersion: 10,
   request,
   response
 }

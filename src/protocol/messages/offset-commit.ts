@@ -3,12 +3,13 @@ import type { ApiSpec } from './spec.js'
 // OffsetCommit (key 8): stores a group's committed offsets per partition.
 // v1 adds generation and member id plus a per-partition commit timestamp (v1 only);
 // v2-4 carry a retention time instead; v3 adds throttle time; v6 adds the leader
-// epoch; v7 adds groupInstanceId; v8 is the first flexible version.
+// epoch; v7 adds groupInstanceId; v8 is the first flexible version; v9 is v8 for
+// classic groups (it opens KIP-848 consumer groups, which we do not have).
 export const offsetCommitApi: ApiSpec = {
   apiKey: 8,
   name: 'OffsetCommit',
   minVersion: 0,
-  maxVersion: 8,
+  maxVersion: 9,
   request: {
     name: 'OffsetCommitRequest',
     flexibleVersions: '8+',

@@ -4,12 +4,14 @@ import type { ApiSpec } from './spec.js'
 // v2 allows a null topic list (every topic the group committed) and adds a
 // top-level error code; v3 adds throttle time; v5 adds the leader epoch; v6 is the
 // first flexible version; v7 adds requireStable; v8 asks for several groups at
-// once (`groups`), replacing the single-group fields.
+// once (`groups`), replacing the single-group fields; v9 adds memberId and
+// memberEpoch per group, which Kafka checks only for KIP-848 consumer groups
+// (classic groups ignore them, and classic groups are all we have).
 export const offsetFetchApi: ApiSpec = {
   apiKey: 9,
   name: 'OffsetFetch',
   minVersion: 0,
-  maxVersion: 8,
+  maxVersion: 9,
   request: {
     name: 'OffsetFetchRequest',
     flexibleVersions: '6+',
@@ -31,6 +33,8 @@ export const offsetFetchApi: ApiSpec = {
         versions: '8+',
         type: [
           { name: 'groupId', type: 'string', versions: '8+' },
+          { name: 'memberId', type: 'string', versions: '9+', nullableVersions: '9+', default: null },
+          { name: 'memberEpoch', type: 'int32', versions: '9+', default: -1 },
           {
             name: 'topics',
             array: true,

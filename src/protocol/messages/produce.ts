@@ -1,7 +1,8 @@
 // Produce (key 0): appends record batches. Versions 0-2 are defined so old captures
 // decode, but only 3+ (record batch v2) is advertised. v9+ flexible.
 // Fields, version ranges and tags transcribed from Apache Kafka's ProduceRequest.json
-// and ProduceResponse.json (versions 0-11); we serve 3-9.
+// and ProduceResponse.json (versions 0-11); we serve 3-11 (v10-11 only add tagged
+// leader hints to the response; @platformatic/kafka 1.0-1.4 implements only 10-11).
 import type { ApiSpec, MessageSpec } from './spec.js'
 
 const request: MessageSpec = {
@@ -96,7 +97,7 @@ export const produceApi: ApiSpec = {
   apiKey: 0,
   name: 'Produce',
   minVersion: 0, // librdkafka <= 2.11 sends gzip/snappy/lz4 only to brokers that list Produce v0; v0-2 (magic 0/1) get UNSUPPORTED_FOR_MESSAGE_FORMAT
-  maxVersion: 9,
+  maxVersion: 11,
   request,
   response
 }

@@ -3,12 +3,13 @@ import type { ApiSpec } from './spec.js'
 // TxnOffsetCommit (key 28): offsets committed inside a transaction, made visible
 // to the group only when the transaction commits.
 // v2 adds the leader epoch; v3 is the first flexible version and adds the group
-// member's generation, member id and instance id for fencing.
+// member's generation, member id and instance id for fencing; v4 only allows
+// TRANSACTION_ABORTABLE in answers (v5, not served, adds the partitions implicitly).
 export const txnOffsetCommitApi: ApiSpec = {
   apiKey: 28,
   name: 'TxnOffsetCommit',
   minVersion: 0,
-  maxVersion: 3,
+  maxVersion: 4,
   request: {
     name: 'TxnOffsetCommitRequest',
     flexibleVersions: '3+',

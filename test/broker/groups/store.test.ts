@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GroupStore, JOURNAL_FILE } from '../../../src/broker/groups/store.js'
 import { encodeRecord, RecordType, type StoreRecord } from '../../../src/broker/groups/store-records.js'
+import { appendUntilFull, DiskFullStore } from '../../helpers/disk-full.js'
 
 const offsets = (groupId: string, offset: number): StoreRecord => ({
   type: RecordType.Offsets,
@@ -114,5 +115,28 @@ test('compaction rewrites the journal as the snapshot, and grows trigger it auto
     const { records, store: again } = await replayAll(dir)
     assert.deepEqual(records, live)
     await again.close()
+  })
+})
+
+test('on a full disk no acknowledged offset commit is lost, and the journal stays readable', async () => {
+  await withDir(async dir => {
+    const limit = 256 * 1024
+    const { store: filler } = await replayAll(dir)
+    const fill: StoreRecord = { type: RecordType.GroupDelete, groupId: 'f'.repeat(1000) }
+    const count = Math.floor((limit - 5000) / encodeRecord(fill).length)
+    await filler.append(Array.from({ length: count }, () => fill))
+    await filler.close()
+    assert.ok((await stat(join(dir, JOURNAL_FILE))).size < limit)
+    const run = await appendUntilFull(DiskFullStore.groups, dir, limit / 1024, 297)
+    assert.equal(run.failed, true, 'the disk filled up')
+    const { records, store } = await replayAll(dir)
+    const ids = new Set(records.map(r => r.groupId.split('/')[0]))
+    for (const id of run.acked) assert.ok(ids.has(id), `acknowledged ${id} survives`)
+    // after space is freed, new records append cleanly after the last good one
+    await store.append(offsets('later', 1))
+    await store.close()
+    const { records: again, store: last } = await replayAll(dir)
+    assert.deepEqual(again[again.length - 1], offsets('later', 1))
+    await last.close()
   })
 })

@@ -32,10 +32,10 @@ const clientCalls: Record<string, { module: ClientApi, args: (r: Sample) => unkn
   Heartbeat: { module: pk.heartbeatV4, args: r => [r.groupId, r.generationId, r.memberId, r.groupInstanceId] },
   LeaveGroup: { module: pk.leaveGroupV5, args: r => [r.groupId, r.members] },
   OffsetCommit: {
-    module: pk.offsetCommitV8,
+    module: pk.offsetCommitV9,
     args: r => [r.groupId, r.generationIdOrMemberEpoch, r.memberId, r.groupInstanceId, r.topics]
   },
-  OffsetFetch: { module: pk.offsetFetchV8, args: r => [r.groups, r.requireStable] },
+  OffsetFetch: { module: pk.offsetFetchV9, args: r => [r.groups, r.requireStable] },
   DescribeGroups: { module: pk.describeGroupsV5, args: r => [r.groups, r.includeAuthorizedOperations] },
   // The client's v4 parser fills groupType (a v5 field) with '' without reading it.
   ListGroups: { module: pk.listGroupsV4, args: r => [r.statesFilter, []], clientOnly: ['groupType'] },
@@ -45,11 +45,11 @@ const clientCalls: Record<string, { module: ClientApi, args: (r: Sample) => unkn
     module: pk.initProducerIdV5,
     args: r => [r.transactionalId, r.transactionTimeoutMs, r.producerId, r.producerEpoch]
   },
-  AddPartitionsToTxn: { module: pk.addPartitionsToTxnV4, args: r => [r.transactions] },
-  AddOffsetsToTxn: { module: pk.addOffsetsToTxnV3, args: r => [r.transactionalId, r.producerId, r.producerEpoch, r.groupId] },
-  EndTxn: { module: pk.endTxnV3, args: r => [r.transactionalId, r.producerId, r.producerEpoch, r.committed] },
+  AddPartitionsToTxn: { module: pk.addPartitionsToTxnV5, args: r => [r.transactions] },
+  AddOffsetsToTxn: { module: pk.addOffsetsToTxnV4, args: r => [r.transactionalId, r.producerId, r.producerEpoch, r.groupId] },
+  EndTxn: { module: pk.endTxnV4, args: r => [r.transactionalId, r.producerId, r.producerEpoch, r.committed] },
   TxnOffsetCommit: {
-    module: pk.txnOffsetCommitV3,
+    module: pk.txnOffsetCommitV4,
     args: r => [r.transactionalId, r.groupId, r.producerId, r.producerEpoch, r.generationId, r.memberId, r.groupInstanceId, r.topics]
   },
   DescribeProducers: { module: pk.describeProducersV0, args: r => [r.topics] },

@@ -97,8 +97,8 @@ export const roundTripCases: Record<string, { request: object, response: object 
   OffsetFetch: {
     request: {
       groups: [
-        { groupId: 'orders', topics: [{ name: 'payments', partitionIndexes: [0, 1, 2] }] },
-        { groupId: 'audit', topics: null },
+        { groupId: 'orders', memberId: 'member-1', memberEpoch: 4, topics: [{ name: 'payments', partitionIndexes: [0, 1, 2] }] },
+        { groupId: 'audit', memberId: null, memberEpoch: -1, topics: null },
       ],
       requireStable: true,
     },

@@ -1,0 +1,33 @@
+// Child of ./disk-full.ts: appends to a group or transaction journal until an
+// append fails, printing `ACK <id>` for each acknowledged one and `FAIL <id>`.
+import { GroupStore } from '../../src/broker/groups/store.js'
+import { RecordType } from '../../src/broker/groups/store-records.js'
+import { TxnStore } from '../../src/broker/txn/txn-store.js'
+
+const [kind, dir, recordBytes, max] = process.argv.slice(2) as [string, string, string, string]
+const pad = 'p'.repeat(Number(recordBytes))
+
+async function main (): Promise<void> {
+  let append: (id: string) => Promise<void>
+  if (kind === 'groups') {
+    const store = new GroupStore({ dir, snapshot: () => [], compactAfterBytes: 1 << 30 })
+    await store.open(() => {})
+    append = id => store.append({ type: RecordType.GroupDelete, groupId: `${id}/${pad}` })
+  } else {
+    const store = new TxnStore({ dir, snapshot: () => [], compactAfterBytes: 1 << 30 })
+    await store.open(() => {})
+    append = id => store.append({ t: 'del', id: `${id}/${pad}` })
+  }
+  for (let i = 0; i < Number(max); i++) {
+    const id = `ack${i}`
+    try {
+      await append(id)
+      process.stdout.write(`ACK ${id}\n`)
+    } catch {
+      process.stdout.write(`FAIL ${id}\n`)
+      return
+    }
+  }
+}
+
+main().then(() => process.exit(0), err => { console.error(err); process.exit(1) })
