@@ -12,6 +12,7 @@ import { produceApi } from '../../protocol/messages/produce.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
 import type { Handler, RequestContext } from './types.js'
+import type { PartitionLog } from '../../log/index.js'
 
 interface PartitionAnswer {
   index: number
@@ -61,10 +62,9 @@ export const produceHandler: Handler = {
   }
 }
 
-async function appendPartition (partition: any, index: number, records: Buffer, acks: number, ctx: RequestContext): Promise<PartitionAnswer> {
+async function appendPartition (partition: PartitionLog, index: number, records: Buffer, acks: number, ctx: RequestContext): Promise<PartitionAnswer> {
   try {
-    const appendPromise = partition.append(records, { requiredAcks: acks })
-    const result = await appendPromise
+    const result = await partition.append(records, { requiredAcks: acks })
     if (acks === -1) await partition.ackAll(result.lastOffset)
     return {
       index,
