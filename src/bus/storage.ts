@@ -125,6 +125,9 @@ export class BusStorage {
         }
       }
     }
+    // Deliver only what is durable: a cursor saved past the fsynced end could, after a
+    // power cut, skip events appended later at the offsets that were lost.
+    if (next > from) await partition.flushed(next - 1)
     return { records, nextOffset: next, highWatermark: result.highWatermark }
   }
 

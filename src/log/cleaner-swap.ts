@@ -75,6 +75,9 @@ export async function finishSwap (fs: FileSystem, dir: string, base: number, end
     await fs.unlink(join(dir, segmentFileName(b, '.timeindex')))
   }
   for (const b of replacedBases) await fs.unlink(join(dir, segmentFileName(b, '.log')))
+  // the unlinks must be durable before the rename is: otherwise a power cut could keep the
+  // rename but undo an unlink, pairing an old index with the new log
+  await fs.syncDir(dir)
   await fs.rename(join(dir, swapFileName(base, end)), join(dir, segmentFileName(base, '.log')))
   await fs.syncDir(dir)
 }

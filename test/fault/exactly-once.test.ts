@@ -118,7 +118,7 @@ function kcatReader (bootstrap: string, h: History): () => Promise<void> {
       h.polled.push({ partition: m.partition, offset: m.offset, value: m.payload! })
     }
   })
-  return async () => { child.kill('SIGKILL'); if (child.exitCode === null) await once(child, 'exit') }
+  return async () => { child.kill('SIGKILL'); if (child.exitCode === null && child.signalCode === null) await once(child, 'exit') }
 }
 
 /**

@@ -24,7 +24,8 @@ test('a failing HTTP target is retried with backoff, then the event lands in the
   assert.equal(headers.EXHAUSTED_RETRY_CONDITION, 'MaximumRetryAttemptsExceeded')
   assert.equal(headers.RETRY_ATTEMPTS, '3')
   assert.equal(headers.RULE_ARN, 'arn:aws:events:us-east-1:123456789012:rule/r')
-  assert.equal(h.bus.dispatcher('default')!.pendingRetries, 0)
+  // the retry entry is dropped once the dead-letter append is durable, which can trail its visibility
+  await eventually(() => h.bus.dispatcher('default')!.pendingRetries === 0 || undefined)
 })
 
 test('a target that recovers gets the event on a retry and nothing is dead-lettered', async (t) => {
