@@ -1,15 +1,6 @@
-// Kafka's rules for topic names (org.apache.kafka.common.internals.Topic).
-const LEGAL = /^[a-zA-Z0-9._-]+$/
-export const MAX_TOPIC_NAME_LENGTH = 249
-
-/** Returns why the name is invalid, or null if Kafka would accept it. */
-export function topicNameProblem (name: string | null | undefined): string | null {
-  if (name === null || name === undefined || name.length === 0) return 'Topic name is illegal, it can\'t be empty'
-  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."'
-  if (name.length > MAX_TOPIC_NAME_LENGTH) return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`
-  if (!LEGAL.test(name)) return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`
-  return null
-}
+// Topic names follow the log's rules (src/log/topic-name.ts); topic ids travel as
+// 32 hex characters on the wire.
+export { topicNameProblem, MAX_TOPIC_NAME_LENGTH } from '../log/topic-name.js'
 
 /** Topic ids travel as 32 hex characters; the log may keep them with dashes. */
 export function wireTopicId (id: string): string {

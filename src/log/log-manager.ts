@@ -1,6 +1,7 @@
 // The log engine's front door: opens a data directory, owns the topics and
 // their partition logs, persists topic metadata, runs retention, and marks a
 // clean shutdown so the next start need not re-read the logs.
+import { topicNameProblem } from './topic-name.js'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { resolveTopicConfigs, TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_DEFS, validateTopicConfigs } from './config.js'
@@ -62,12 +63,9 @@ interface TopicState {
 
 const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
 const TOPICS_DIR = 'topics'
-const MAX_TOPIC_NAME = 249
-
 export function validateTopicName (name: string): void {
-  if (name.length === 0 || name.length > MAX_TOPIC_NAME || name === '.' || name === '..' || !/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new LogError(LogErrorCode.INVALID_TOPIC, `invalid topic name "${name}": 1-249 characters of [a-zA-Z0-9._-], not "." or ".."`)
-  }
+  const problem = topicNameProblem(name)
+  if (problem !== null) throw new LogError(LogErrorCode.INVALID_TOPIC, problem)
 }
 
 export class LogManager {

@@ -27,7 +27,7 @@ export interface DescribedGroup {
 export function describeGroups (core: CoordinatorCore, groupIds: string[], includeAuthorizedOperations: boolean): DescribedGroup[] {
   const operations = includeAuthorizedOperations ? GROUP_OPERATIONS : NOT_REQUESTED
   return groupIds.map(groupId => {
-    const idError = groupIdError(core, groupId)
+    const idError = groupIdError(core, groupId, true)
     const blank = { groupId, protocolType: '', protocolData: '', members: [], authorizedOperations: operations }
     if (idError !== ErrorCode.NONE) return { ...blank, errorCode: idError, groupState: '' }
     const group = core.groups.get(groupId)
@@ -80,7 +80,7 @@ export function removeGroup (core: CoordinatorCore, group: Group): StoreRecord {
 export async function deleteGroups (core: CoordinatorCore, groupIds: string[]): Promise<Array<{ groupId: string, errorCode: number }>> {
   const tombstones: StoreRecord[] = []
   const results = groupIds.map(groupId => {
-    const idError = groupIdError(core, groupId)
+    const idError = groupIdError(core, groupId, true)
     if (idError !== ErrorCode.NONE) return { groupId, errorCode: idError }
     const group = core.groups.get(groupId)
     if (group === undefined || group.is(GroupState.Dead)) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND }

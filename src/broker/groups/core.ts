@@ -80,10 +80,16 @@ export interface CoordinatorCore {
   active: boolean
 }
 
-/** Kafka's validateGroupStatus: NONE, or the error that answers the whole request. */
-export function groupIdError (core: CoordinatorCore, groupId: string | null): number {
+/**
+ * Kafka's validateGroupStatus: NONE, or the error that answers the whole request.
+ * `allowEmpty` is Kafka's isValidGroupId exception: OffsetCommit, OffsetFetch,
+ * DescribeGroups and DeleteGroups accept the empty group id (old clients
+ * committed under it); every other API needs a non-empty one. Ids longer than
+ * maxGroupIdLength are our own limit.
+ */
+export function groupIdError (core: CoordinatorCore, groupId: string | null, allowEmpty = false): number {
   if (!core.active) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-  if (groupId === null || groupId.length === 0 || groupId.length > core.opts.maxGroupIdLength) return ErrorCode.INVALID_GROUP_ID
+  if (groupId === null || (groupId.length === 0 && !allowEmpty) || groupId.length > core.opts.maxGroupIdLength) return ErrorCode.INVALID_GROUP_ID
   return ErrorCode.NONE
 }
 

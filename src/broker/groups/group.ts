@@ -34,6 +34,12 @@ export class Group {
   /** Members of the current generation that have not sent SyncGroup yet. */
   readonly pendingSyncMembers = new Set<string>()
   readonly offsets = new Map<string, Map<number, CommittedOffset>>()
+  /**
+   * Commits written to the journal but not yet durable (Kafka's
+   * pendingOffsetCommits): invisible to OffsetFetch until their write
+   * succeeds, and dropped by a deletion of the partition meanwhile.
+   */
+  private readonly pendingOffsets = new Map<string, Map<number, CommittedOffset>>()
   /** Topics the consumer-protocol members subscribe to; null when unknown (not a consumer group, or undecodable). */
   subscribedTopics: Set<string> | null = null
 
@@ -63,7 +69,8 @@ export class Group {
   has (memberId: string): boolean { return this.members.has(memberId) }
   get (memberId: string): Member | undefined { return this.members.get(memberId) }
   isLeader (memberId: string): boolean { return this.leaderId === memberId }
-  hasOffsets (): boolean { return this.offsets.size > 0 }
+  /** Committed offsets, or commits on their way to the journal (the group must not be dropped meanwhile). */
+  hasOffsets (): boolean { return this.offsets.size > 0 || this.pendingOffsets.size > 0 }
 
   add (member: Member, waiter: ((r: JoinResult) => void) | null): void {
     if (this.members.size === 0) this.protocolType = member.protocolType
@@ -198,16 +205,36 @@ export class Group {
   }
 
   setOffset (topic: string, partition: number, committed: CommittedOffset): void {
-    let partitions = this.offsets.get(topic)
-    if (partitions === undefined) { partitions = new Map(); this.offsets.set(topic, partitions) }
-    partitions.set(partition, committed)
+    setIn(this.offsets, topic, partition, committed)
   }
 
+  /** True if a committed offset or a pending commit was removed (either way the deletion must be journaled). */
   deleteOffset (topic: string, partition: number): boolean {
-    const partitions = this.offsets.get(topic)
-    if (partitions === undefined || !partitions.delete(partition)) return false
-    if (partitions.size === 0) this.offsets.delete(topic)
-    return true
+    const pending = removeFrom(this.pendingOffsets, topic, partition)
+    return removeFrom(this.offsets, topic, partition) || pending
+  }
+
+  /** A commit whose journal write has started; see completeOffsetCommit and failOffsetCommit. */
+  prepareOffsetCommit (topic: string, partition: number, committed: CommittedOffset): void {
+    setIn(this.pendingOffsets, topic, partition, committed)
+  }
+
+  /**
+   * The commit's journal write succeeded: it becomes the committed offset
+   * unless the partition's offsets were deleted since it was prepared (that
+   * deletion was journaled after it). Writes complete in journal order, so a
+   * later commit of the same partition lands last.
+   */
+  completeOffsetCommit (topic: string, partition: number, committed: CommittedOffset): void {
+    const pending = this.pendingOffsets.get(topic)?.get(partition)
+    if (pending === undefined) return
+    setIn(this.offsets, topic, partition, committed)
+    if (pending === committed) removeFrom(this.pendingOffsets, topic, partition)
+  }
+
+  /** The commit's journal write failed: the previous committed offset stays. */
+  failOffsetCommit (topic: string, partition: number, committed: CommittedOffset): void {
+    if (this.pendingOffsets.get(topic)?.get(partition) === committed) removeFrom(this.pendingOffsets, topic, partition)
   }
 
   private countProtocols (protocols: MemberProtocol[], delta: number): void {
@@ -219,4 +246,17 @@ export class Group {
       else this.protocolSupport.set(name, n)
     }
   }
+}
+
+function setIn (table: Map<string, Map<number, CommittedOffset>>, topic: string, partition: number, committed: CommittedOffset): void {
+  let partitions = table.get(topic)
+  if (partitions === undefined) { partitions = new Map(); table.set(topic, partitions) }
+  partitions.set(partition, committed)
+}
+
+function removeFrom (table: Map<string, Map<number, CommittedOffset>>, topic: string, partition: number): boolean {
+  const partitions = table.get(topic)
+  if (partitions === undefined || !partitions.delete(partition)) return false
+  if (partitions.size === 0) table.delete(topic)
+  return true
 }

@@ -1,7 +1,8 @@
 // OffsetCommit and OffsetFetch. A commit is checked as Kafka checks it
 // (generation and member of a managed group; generation -1 with no member for
-// simple and admin use while the group is Empty), kept in memory, written to
-// the journal and answered only once fsynced.
+// simple and admin use while the group is Empty), written to the journal, and
+// made visible (kept in memory) and answered only once fsynced; a failed write
+// leaves the previous committed offset in place.
 import { ErrorCode } from '../../protocol/errors.js'
 import { currentMemberError, groupIdError, type CoordinatorCore } from './core.js'
 import { Group } from './group.js'
@@ -41,7 +42,7 @@ export async function commitOffsets (core: CoordinatorCore, req: CommitRequest):
     for (const t of result) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = code
     return result
   }
-  const idError = groupIdError(core, req.groupId)
+  const idError = groupIdError(core, req.groupId, true)
   if (idError !== ErrorCode.NONE) return fail(idError)
 
   // Unknown partitions are answered before the group is looked at, as Kafka's request handler does.
@@ -94,7 +95,7 @@ export async function commitOffsets (core: CoordinatorCore, req: CommitRequest):
         expireTimestamp
       }
       entries.push(entry)
-      group.setOffset(entry.topic, entry.partition, entry)
+      group.prepareOffsetCommit(entry.topic, entry.partition, entry)
     }
   }
   if (entries.length === 0) {
@@ -105,8 +106,11 @@ export async function commitOffsets (core: CoordinatorCore, req: CommitRequest):
     await core.store.append({ type: RecordType.Offsets, groupId: req.groupId, entries })
   } catch (err) {
     core.logger?.error({ err, group: req.groupId }, 'could not store committed offsets')
+    for (const e of entries) group.failOffsetCommit(e.topic, e.partition, e)
+    dropIfUnused(core, group)
     return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE)
   }
+  for (const e of entries) group.completeOffsetCommit(e.topic, e.partition, e)
   return result
 }
 
@@ -137,7 +141,7 @@ export interface FetchResult { errorCode: number, topics: FetchedTopic[] }
 
 /** Committed offsets of one group; `topics` null means every committed partition. Missing ones are -1. */
 export function fetchOffsets (core: CoordinatorCore, groupId: string, topics: Array<{ name: string, partitionIndexes: number[] }> | null): FetchResult {
-  const idError = groupIdError(core, groupId)
+  const idError = groupIdError(core, groupId, true)
   if (idError !== ErrorCode.NONE) return { errorCode: idError, topics: [] }
   const group = core.groups.get(groupId)
   const live = group !== undefined && !group.is(GroupState.Dead) ? group : undefined

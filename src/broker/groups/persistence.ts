@@ -67,7 +67,7 @@ export function * snapshotRecords (groups: Map<string, Group>): Iterable<StoreRe
     if (group.is(GroupState.Dead)) continue
     const metadata = stored.get(group)
     if (metadata !== undefined) yield metadata
-    if (group.hasOffsets()) yield { type: RecordType.Offsets, groupId: group.groupId, entries: offsetEntriesOf(group) }
+    if (group.offsets.size > 0) yield { type: RecordType.Offsets, groupId: group.groupId, entries: offsetEntriesOf(group) }
   }
 }
 
