@@ -166,6 +166,9 @@ export class GroupStore {
   }
 
   private async rewrite (): Promise<void> {
+    // Appenders apply a durable record to the live state when their append
+    // resolves (offsets.ts); let them run first, or the snapshot would miss it.
+    await new Promise<void>(resolve => setImmediate(resolve))
     const chunks: Buffer[] = []
     let bytes = 0
     for (const record of this.options.snapshot()) {

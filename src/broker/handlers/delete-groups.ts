@@ -3,7 +3,7 @@
 // Deletes groups with their committed offsets, durably (tombstones fsynced
 // before the answer). Only groups without members can go: NON_EMPTY_GROUP
 // otherwise; GROUP_ID_NOT_FOUND for unknown groups; INVALID_GROUP_ID for
-// empty or over-long ids.
+// over-long ids (the empty id is a group like any other, as in Kafka).
 //
 // Version notes: v1 is the same as v0; v2 is flexible.
 import { deleteGroupsApi } from '../../protocol/messages/delete-groups.js'

@@ -4,8 +4,8 @@
 // Dead), protocol type, and members with client id and host ("/1.2.3.4").
 // As in Kafka, the chosen protocol (protocolData) and each member's metadata
 // and assignment are filled in only while the group is Stable. An unknown
-// group is answered as Dead with no error; an invalid group id gets
-// INVALID_GROUP_ID.
+// group (the empty id included, as Kafka allows it here) is answered as Dead
+// with no error; an over-long group id gets INVALID_GROUP_ID.
 //
 // Version notes: v1 adds throttle time; v3 adds authorized operations (all
 // group operations, as there are no ACLs; -2^31 when not asked for); v4 adds

@@ -9,7 +9,8 @@
 // Per-partition errors: UNKNOWN_TOPIC_OR_PARTITION, OFFSET_METADATA_TOO_LARGE
 // (over 4096 characters); for the whole request: ILLEGAL_GENERATION,
 // UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS (while the
-// group awaits its assignment), INVALID_GROUP_ID, COORDINATOR_NOT_AVAILABLE.
+// group awaits its assignment), INVALID_GROUP_ID (over-long id; the empty id
+// is allowed, as Kafka does for old clients), COORDINATOR_NOT_AVAILABLE.
 //
 // Version notes: v0 has no generation or member id; v1 adds a per-partition
 // commit timestamp; v2-4 add a retention time (-1 = broker default); v3 adds

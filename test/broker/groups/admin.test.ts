@@ -35,17 +35,18 @@ test('describing a stable group shows members with client, host, metadata and as
   } finally { await h.cleanup() }
 })
 
-test('a rebalancing group is described without metadata; unknown groups are Dead; invalid ids are INVALID_GROUP_ID', async () => {
+test('a rebalancing group is described without metadata; unknown groups (the empty id too) are Dead; too long ids are INVALID_GROUP_ID', async () => {
   const h = await openHarness()
   try {
     const [m] = await stableGroup(h, 'g', 2)
     leaveHeld(h.coordinator.join(joinRequest('g', { memberId: m.memberId })))
-    const [rebalancing, unknown, invalid] = h.coordinator.describeGroups(['g', 'unknown', ''])
+    const [rebalancing, unknown, empty, invalid] = h.coordinator.describeGroups(['g', 'unknown', '', 'g'.repeat(256)])
     assert.equal(rebalancing.groupState, 'PreparingRebalance')
     assert.equal(rebalancing.protocolData, '')
     assert.equal(rebalancing.members.length, 2)
     for (const member of rebalancing.members) assert.equal(member.memberMetadata.length, 0)
     assert.deepEqual([unknown.errorCode, unknown.groupState, unknown.members.length], [0, 'Dead', 0])
+    assert.deepEqual([empty.errorCode, empty.groupId, empty.groupState], [0, '', 'Dead'])
     assert.equal(invalid.errorCode, ErrorCode.INVALID_GROUP_ID)
   } finally { await h.cleanup() }
 })
@@ -69,11 +70,25 @@ test('only empty groups can be deleted, and their offsets go with them', async (
   try {
     await stableGroup(h, 'busy', 1)
     await h.coordinator.commitOffsets(adminCommit('idle', 'orders', 0, 9n))
-    const results = await h.coordinator.deleteGroups(['idle', 'busy', 'missing', ''])
-    assert.deepEqual(results.map(r => r.errorCode), [0, ErrorCode.NON_EMPTY_GROUP, ErrorCode.GROUP_ID_NOT_FOUND, ErrorCode.INVALID_GROUP_ID])
+    const results = await h.coordinator.deleteGroups(['idle', 'busy', 'missing', '', 'g'.repeat(256)])
+    assert.deepEqual(results.map(r => r.errorCode), [0, ErrorCode.NON_EMPTY_GROUP, ErrorCode.GROUP_ID_NOT_FOUND, ErrorCode.GROUP_ID_NOT_FOUND, ErrorCode.INVALID_GROUP_ID])
     assert.equal(h.coordinator.fetchOffsets('idle', [{ name: 'orders', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset, -1n)
     assert.equal(h.coordinator.describeGroups(['idle'])[0].groupState, GroupState.Dead)
     assert.equal(h.coordinator.describeGroups(['busy'])[0].groupState, GroupState.Stable)
+  } finally { await h.cleanup() }
+})
+
+test('the empty group id is described and deleted like any group, as Kafka allows; other groups stay', async () => {
+  const h = await openHarness()
+  try {
+    await h.coordinator.commitOffsets(adminCommit('', 'orders', 0, 3n))
+    await h.coordinator.commitOffsets(adminCommit('other', 'orders', 0, 4n))
+    assert.deepEqual([h.coordinator.describeGroups([''])[0].errorCode, h.coordinator.describeGroups([''])[0].groupState], [0, GroupState.Empty])
+    assert.deepEqual(await h.coordinator.deleteGroups(['']), [{ groupId: '', errorCode: 0 }])
+    assert.equal(h.coordinator.describeGroups([''])[0].groupState, GroupState.Dead)
+    assert.deepEqual(h.coordinator.fetchOffsets('', null), { errorCode: 0, topics: [] })
+    assert.equal(h.coordinator.fetchOffsets('other', null).topics[0].partitions[0].committedOffset, 4n)
+    assert.deepEqual(await h.coordinator.deleteOffsets('', []), { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] })
   } finally { await h.cleanup() }
 })
 

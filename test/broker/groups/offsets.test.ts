@@ -1,5 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { GroupCoordinator } from '../../../src/broker/groups/index.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import type { CommitRequest } from '../../../src/broker/groups/index.js'
 import { joinRequest, leaveHeld, openHarness, stableGroup } from './helpers.js'
@@ -110,14 +116,95 @@ test('a commit only for unknown partitions creates no group', async () => {
   } finally { await h.cleanup() }
 })
 
-test('invalid group ids get INVALID_GROUP_ID on commit and fetch and touch no other group', async () => {
+test('the empty group id commits and fetches under its own group, as Kafka allows; too long ids are INVALID_GROUP_ID; no other group is touched', async () => {
   const h = await openHarness()
   try {
     await h.coordinator.commitOffsets(commit('g', [['orders', 0, 5]]))
-    assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('', [['orders', 0, 6]]))), [ErrorCode.INVALID_GROUP_ID])
-    assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g'.repeat(300), [['orders', 0, 6]]))), [ErrorCode.INVALID_GROUP_ID])
-    assert.equal(h.coordinator.fetchOffsets('', null).errorCode, ErrorCode.INVALID_GROUP_ID)
+    assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('', [['orders', 0, 6]]))), [0])
+    assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g'.repeat(300), [['orders', 0, 7]]))), [ErrorCode.INVALID_GROUP_ID])
+    const empty = h.coordinator.fetchOffsets('', null)
+    assert.deepEqual([empty.errorCode, empty.topics.map(t => [t.name, t.partitions.map(p => p.committedOffset)])], [0, [['orders', [6n]]]])
+    assert.equal(h.coordinator.fetchOffsets('g'.repeat(300), null).errorCode, ErrorCode.INVALID_GROUP_ID)
     assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 5n)
-    assert.deepEqual(h.coordinator.listGroups().groups.map(g => g.groupId), ['g'])
+    assert.deepEqual(h.coordinator.listGroups().groups.map(g => g.groupId), ['g', ''])
+  } finally { await h.cleanup() }
+})
+
+test('a commit is not visible to OffsetFetch before its journal write is durable', async () => {
+  const h = await openHarness()
+  try {
+    await h.coordinator.commitOffsets(commit('g', [['orders', 0, 5]]))
+    const pending = h.coordinator.commitOffsets(commit('g', [['orders', 0, 6]]))
+    assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 5n)
+    assert.deepEqual(codes(await pending), [0])
+    assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 6n)
+  } finally { await h.cleanup() }
+})
+
+test('concurrent commits of one partition end with the last one, in memory and after a restart', async () => {
+  const h = await openHarness()
+  try {
+    const answers = await Promise.all([7, 8, 9].map(offset => h.coordinator.commitOffsets(commit('g', [['orders', 0, offset]]))))
+    assert.deepEqual(answers.map(codes), [[0], [0], [0]])
+    assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 9n)
+    const reopened = await h.reopen()
+    assert.equal(reopened.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 9n)
+  } finally { await h.cleanup() }
+})
+
+test('an offset deleted while a commit of it is being written stays deleted, as the journal replays it', async () => {
+  const h = await openHarness()
+  try {
+    await h.coordinator.commitOffsets(commit('g', [['orders', 0, 5], ['orders', 1, 1]]))
+    const pending = h.coordinator.commitOffsets(commit('g', [['orders', 0, 6]]))
+    const deleted = await h.coordinator.deleteOffsets('g', [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }])
+    assert.equal(deleted.topics[0].partitions[0].errorCode, 0)
+    assert.deepEqual(codes(await pending), [0])
+    const inMemory = h.coordinator.fetchOffsets('g', null).topics.flatMap(t => t.partitions.map(p => p.partitionIndex))
+    const reopened = await h.reopen()
+    assert.deepEqual(reopened.fetchOffsets('g', null).topics.flatMap(t => t.partitions.map(p => p.partitionIndex)), inMemory)
+    assert.deepEqual(inMemory, [1])
+  } finally { await h.cleanup() }
+})
+
+interface FullDiskReport { acked: number, failedOffset: number | null, errorCode?: number, fetchedAfterFailure?: string | null, freshCode?: number, groupsAfterFailure?: string[] }
+
+function commitUntilFull (dir: string, limitKiB: number, max: number): Promise<FullDiskReport> {
+  const child = fileURLToPath(new URL('./commit-until-full-child.ts', import.meta.url))
+  const script = `ulimit -f ${limitKiB} && exec "${process.execPath}" --import tsx "${child}" "$@"`
+  return new Promise((resolve, reject) => {
+    const proc = spawn('bash', ['-c', script, 'commit-until-full', dir, String(max)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    proc.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
+    proc.on('error', reject)
+    proc.on('exit', code => { if (code === 0) resolve(JSON.parse(out) as FullDiskReport); else reject(new Error(`child exited with ${code}`)) })
+  })
+}
+
+test('a commit whose journal write fails (disk full) is answered COORDINATOR_NOT_AVAILABLE, neither visible nor kept; the previous offset stays', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tributary-groups-full-'))
+  try {
+    const report = await commitUntilFull(dir, 16, 100)
+    assert.ok(report.failedOffset !== null && report.acked >= 1, `the journal should fill up after a few commits: ${JSON.stringify(report)}`)
+    assert.equal(report.errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    assert.equal(report.fetchedAfterFailure, String(report.acked), 'OffsetFetch still shows the last acknowledged commit')
+    assert.equal(report.freshCode, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    assert.deepEqual(report.groupsAfterFailure, ['g'], 'a failed first commit leaves no group behind')
+    const reopened = new GroupCoordinator({ dataDir: dir, nodeId: 1, topicPartitionExists: () => true })
+    await reopened.open()
+    try {
+      assert.equal(reopened.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset, BigInt(report.acked))
+      assert.deepEqual(reopened.listGroups().groups.map(g => g.groupId), ['g'])
+    } finally { await reopened.close() }
+  } finally { await rm(dir, { recursive: true, force: true }) }
+})
+
+test('a commit whose write triggers a compaction is in the compacted journal', async () => {
+  const h = await openHarness({ compactAfterBytes: 1 })
+  try {
+    for (const partition of [0, 1, 2]) assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', [['orders', partition, 10 + partition]]))), [0])
+    await h.coordinator.close()
+    const reopened = await h.reopen()
+    assert.deepEqual(reopened.fetchOffsets('g', null).topics.flatMap(t => t.partitions.map(p => [p.partitionIndex, p.committedOffset])), [[0, 10n], [1, 11n], [2, 12n]])
   } finally { await h.cleanup() }
 })
