@@ -56,7 +56,7 @@ interface Waiter { resolve: () => void, reject: (err: unknown) => void }
 export class Journal {
   readonly path: string
   private readonly tmpPath: string
-  private readonly fs: FileSystem
+  readonly fs: FileSystem
   private readonly compactAfterBytes: number
   private readonly garbageRatio: number
   private handle: FileHandle | null = null

@@ -10,9 +10,9 @@ const pad = 'p'.repeat(Number(recordBytes))
 async function main (): Promise<void> {
   let append: (id: string) => Promise<void>
   if (kind === 'groups') {
-    const store = new GroupStore({ dir, snapshot: () => [], compactAfterBytes: 1 << 30 })
+    const store = new GroupStore({ dir, compactAfterBytes: 1 << 30 })
     await store.open(() => {})
-    append = id => store.append({ type: RecordType.GroupDelete, groupId: `${id}/${pad}` })
+    append = id => store.append({ type: RecordType.Offsets, groupId: `${id}/${pad}`, entries: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: 0, expireTimestamp: -1 }] })
   } else {
     const store = new TxnStore({ dir, snapshot: () => [], compactAfterBytes: 1 << 30 })
     await store.open(() => {})
