@@ -85,15 +85,13 @@ export class Journal {
   }
 
   get sizeBytes (): number { return this.written }
-  get size (): number { return this.live.size }
   has (key: string): boolean { return this.live.has(key) }
-  keys (): IterableIterator<string> { return this.live.keys() }
   /** Set once an fsync (or the repair of a failed write) failed: every write is refused until reopen. */
   get failed (): LogError | null { return this.failure }
 
   /** Replays the journal, cutting off a torn or corrupt tail, and opens it for writes. */
   async open (): Promise<JournalRecovery> {
-    if (this.handle !== null) throw new Error('TRIB_ERR_JOURNAL_OPEN: the journal is already open')
+    if (this.handle !== null) throw new Error(`the journal ${this.path} is already open`)
     await mkdirDurable(this.fs, this.options.dir)
     await this.recoverCompaction()
     const existed = await this.fs.exists(this.path)
