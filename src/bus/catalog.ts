@@ -34,6 +34,8 @@ export class Catalog {
   private readonly journal: Journal
   /** Journal key -> the JSON last written for it. */
   private readonly written = new Map<string, string>()
+  /** The latest write: writes become durable in order, so awaiting it awaits every earlier one. */
+  private lastWrite: Promise<void> = Promise.resolve()
 
   constructor (private readonly stateDir: string, private readonly options: CatalogOptions = {}) {
     this.journal = new Journal({ dir: stateDir, name: CATALOG_JOURNAL_FILE, fs: options.fs })
@@ -65,15 +67,16 @@ export class Catalog {
   }
 
   /** Appends the definitions changed since the last persist; resolves once they are durable. */
-  async persist (): Promise<void> {
+  persist (): Promise<void> {
     const { ops, retry } = changedOps(this.kinds(), this.written)
-    if (ops.length === 0) return
-    try {
-      await this.journal.write(ops)
-    } catch (err) {
+    // nothing new, but a change of this caller's may be in an earlier persist's write, still on its way to the disk
+    if (ops.length === 0) return this.lastWrite
+    const write = this.journal.write(ops).catch(err => {
       retry()
       throw err
-    }
+    })
+    this.lastWrite = write
+    return write
   }
 
   /**

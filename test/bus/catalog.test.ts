@@ -10,6 +10,7 @@ import { Writable } from 'node:stream'
 import { Catalog, CATALOG_JOURNAL_FILE, LEGACY_CATALOG_FILE, ruleKey } from '../../src/bus/catalog.js'
 import type { BusDefinition, CatalogData, ReplayDefinition, RuleDefinition } from '../../src/bus/model.js'
 import { encodeFrame } from '../../src/log/journal-format.js'
+import type { FileSystem } from '../../src/log/fs.js'
 import { countingFs } from '../log/helpers.js'
 
 async function tempStateDir (t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
@@ -173,4 +174,34 @@ test('a catalog.json that is not JSON is set aside and the catalog starts', asyn
   assert.equal(catalog.buses.size, 0)
   await catalog.close()
   assert.deepEqual((await readdir(stateDir)).sort(), [CATALOG_JOURNAL_FILE, `${LEGACY_CATALOG_FILE}.unreadable`])
+})
+
+test('a persist with nothing new still waits for an earlier persist that carries a change to become durable', async (t) => {
+  const stateDir = await tempStateDir(t)
+  const { fs: base } = countingFs()
+  let hold = false
+  const held: Array<() => void> = []
+  // while `hold` is set, fsyncs of the journal wait until the test releases them
+  const fs: FileSystem = {
+    ...base,
+    open: async (path, create) => {
+      const fh = await base.open(path, create)
+      return { ...fh, sync: async () => { if (hold) await new Promise<void>(resolve => held.push(resolve)); await fh.sync() } }
+    },
+  }
+  const catalog = new Catalog(stateDir, { fs })
+  await catalog.load()
+  hold = true
+  catalog.rules.set(ruleKey('default', 'mine'), rule('default', 'mine'))
+  const first = catalog.persist()
+  let secondDone = false
+  // the caller that set 'mine' may be this one: its persist finds nothing new, the change being in the first write
+  const second = catalog.persist().then(() => { secondDone = true })
+  while (held.length === 0) await new Promise(setImmediate)
+  assert.equal(secondDone, false, 'not answered before the change is durable')
+  hold = false
+  held.shift()!()
+  await Promise.all([first, second])
+  assert.equal(secondDone, true)
+  await catalog.close()
 })
