@@ -1,7 +1,6 @@
 // The EventBridge-compatible event bus: definitions in a catalog file, events
 // in the log engine (topic bus.<name> per bus), delivery by one dispatcher per
 // bus, schedules, archives and replays. The HTTP API lives in ./api.
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { RuleMatcher, parsePattern } from './pattern/index.js'
@@ -13,7 +12,8 @@ import { BusDispatcher, type BusRouting } from './targets/dispatcher.js'
 import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
-import { removeFile } from './json-file.js'
+import { DeliveryStore } from './targets/delivery-store.js'
+import type { FileSystem } from '../log/fs.js'
 
 export { registerBusRoutes } from './api/routes.js'
 export { BusApiError } from './errors.js'
@@ -40,6 +40,8 @@ export interface EventBusOptions {
   deliveryConcurrency?: number
   /** Partitions of topics created on demand for targets and dead letters. */
   defaultPartitions?: number
+  /** The file system under the catalog and delivery journals (default: the real one; tests inject faults). */
+  fs?: FileSystem
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -60,6 +62,7 @@ export class EventBus {
   readonly logger?: Logger
   readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0 }
   private readonly stateDir: string
+  private readonly deliveryState: DeliveryStore
   private readonly dispatchers = new Map<string, BusDispatcher>()
   private readonly ruleMatchers = new Map<string, RuleMatcher<string>>()
   private readonly archiveRouting = new Map<string, ArchiveRouting>()
@@ -71,7 +74,8 @@ export class EventBus {
     this.logger = options.logger
     this.arns = new ArnFactory(this.region, this.accountId)
     this.stateDir = join(options.dataDir, '__bus')
-    this.catalog = new Catalog(this.stateDir)
+    this.catalog = new Catalog(this.stateDir, { fs: options.fs, logger: options.logger })
+    this.deliveryState = new DeliveryStore(this.stateDir, { fs: options.fs, logger: options.logger })
     this.storage = new BusStorage(options.log)
     this.maxEntryBytes = options.maxEntryBytes ?? 256 * 1024
     this.deliverer = new TargetDeliverer({
@@ -90,8 +94,8 @@ export class EventBus {
   }
 
   async open (): Promise<void> {
-    await mkdir(join(this.stateDir, 'delivery'), { recursive: true })
     await this.catalog.load()
+    await this.deliveryState.open()
     if (!this.catalog.buses.has('default')) {
       const now = Date.now()
       this.catalog.buses.set('default', { name: 'default', arn: this.arns.bus('default'), createdAt: now, modifiedAt: now, tags: [] })
@@ -115,6 +119,8 @@ export class EventBus {
     await Promise.all([...this.dispatchers.values()].map(d => d.close()))
     this.dispatchers.clear()
     await this.catalog.persist()
+    await this.catalog.close()
+    await this.deliveryState.close()
   }
 
   /** Creates the bus's topic and starts its delivery. */
@@ -123,7 +129,7 @@ export class EventBus {
     if (this.dispatchers.has(bus.name)) return
     const dispatcher = new BusDispatcher({
       busName: bus.name,
-      stateDir: join(this.stateDir, 'delivery'),
+      state: this.deliveryState,
       storage: this.storage,
       deliverer: this.deliverer,
       routing: this.routing(bus.name),
@@ -151,7 +157,7 @@ export class EventBus {
     this.dispatchers.delete(busName)
     if (dispatcher) {
       await dispatcher.close()
-      await removeFile(dispatcher.statePath)
+      await this.deliveryState.forget(busName)
     }
     this.ruleMatchers.delete(busName)
     await this.storage.deleteTopic(busTopic(busName))

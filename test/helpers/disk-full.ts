@@ -1,5 +1,5 @@
-// Disk-full faults on real files, for the journals that write through node:fs
-// directly: a child process runs under a file size limit (RLIMIT_FSIZE, which
+// Disk-full faults on real files, for the group and transaction journals on the
+// real file system (the kernel, not FaultyFs, cuts the write): a child process runs under a file size limit (RLIMIT_FSIZE, which
 // Node meets with EFBIG since it ignores SIGXFSZ), so the write that crosses the
 // limit is cut short by the kernel and the next one fails, as on a full disk.
 // The child reports every acknowledged append; the parent checks they survive.

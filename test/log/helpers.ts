@@ -19,13 +19,13 @@ export function batch (tag: string, count = 1, ts = 1_000): Buffer {
   return encodeBatch(Array.from({ length: count }, (_, i) => ({ value: `${tag}-${i}`, timestamp: ts + i })))
 }
 
-export interface Counts { writes: number, syncs: number, logBytesRead: number }
+export interface Counts { writes: number, bytesWritten: number, syncs: number, logBytesRead: number }
 
-/** Wraps a FileSystem, counting writev calls, fsyncs and bytes read from .log files. */
+/** Wraps a FileSystem, counting writev calls and their bytes, fsyncs and bytes read from .log files. */
 export function countingFs (base: FileSystem = realFs): { fs: FileSystem, counts: Counts } {
-  const counts: Counts = { writes: 0, syncs: 0, logBytesRead: 0 }
+  const counts: Counts = { writes: 0, bytesWritten: 0, syncs: 0, logBytesRead: 0 }
   const wrap = (path: string, fh: FileHandle): FileHandle => ({
-    writev: async (b, p) => { counts.writes++; await fh.writev(b, p) },
+    writev: async (b, p) => { counts.writes++; for (const x of b) counts.bytesWritten += x.length; await fh.writev(b, p) },
     read: async (buf, off, len, pos) => {
       const n = await fh.read(buf, off, len, pos)
       if (path.endsWith('.log')) counts.logBytesRead += n

@@ -11,6 +11,7 @@ import type { FileSystem } from '../../src/log/fs.js'
 import { LogErrorCode } from '../../src/log/errors.js'
 import { decodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { batch, tempDir } from './helpers.js'
+import { journalContract, journalFaults } from './journal-scenarios.js'
 
 async function allValues (m: LogManager, topic = 't', partition = 0): Promise<string[]> {
   const p = m.partition(topic, partition)!
@@ -178,3 +179,9 @@ describe('storage faults', () => {
     await m2.close()
   })
 })
+
+for (const [name, makeFs] of backends) {
+  describe(`journal storage contract on the ${name}`, () => journalContract(makeFs))
+}
+
+describe('journal storage faults', () => journalFaults())

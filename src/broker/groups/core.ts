@@ -6,6 +6,7 @@ import { ErrorCode } from '../../protocol/errors.js'
 import type { Clock } from './clock.js'
 import type { Group } from './group.js'
 import type { GroupStore } from './store.js'
+import type { FileSystem } from '../../log/fs.js'
 
 export interface GroupLogger {
   debug: (obj: object, msg?: string) => void
@@ -35,8 +36,10 @@ export interface GroupCoordinatorOptions {
   offsetMetadataMaxBytes?: number
   /** Longer group ids are INVALID_GROUP_ID. */
   maxGroupIdLength?: number
-  /** Journal size that triggers a snapshot rewrite. */
+  /** No journal compaction below this size. */
   compactAfterBytes?: number
+  /** The file system under the journal (default: the real one; tests inject faults). */
+  fs?: FileSystem
   topicPartitionExists: (topic: string, partition: number) => boolean
   now?: () => number
   /** Replaces `now` and Node's timers (tests drive time with a manual clock). */

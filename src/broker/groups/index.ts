@@ -29,7 +29,7 @@ import { joinGroup, type JoinRequest } from './join.js'
 import { leaveGroup, type LeaveResult, type LeavingMember } from './leave.js'
 import { joinError, syncError, type JoinResult, type SyncResult } from './member.js'
 import { commitOffsets, fetchOffsets, type CommitRequest, type CommitTopicResult, type FetchResult } from './offsets.js'
-import { applyRecord, materialize, snapshotRecords } from './persistence.js'
+import { applyRecord, materialize } from './persistence.js'
 import { clearGroupTimers, scheduleHeartbeat } from './rebalance.js'
 import { GroupStore, type RecoveryReport } from './store.js'
 import { syncGroup, type SyncRequest } from './sync.js'
@@ -66,7 +66,7 @@ export class GroupCoordinator {
       groups,
       logger: options.logger,
       active: false,
-      store: new GroupStore({ dir: joinPath(options.dataDir, '__groups'), snapshot: () => snapshotRecords(groups), compactAfterBytes: options.compactAfterBytes })
+      store: new GroupStore({ dir: joinPath(options.dataDir, '__groups'), compactAfterBytes: options.compactAfterBytes, fs: options.fs, logger: options.logger })
     }
   }
 

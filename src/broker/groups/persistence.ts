@@ -1,14 +1,13 @@
 // Between the in-memory groups and the journal: the records a change writes,
-// how replayed records rebuild the groups, and the snapshot a compaction
-// writes. A group's metadata is written when a generation's assignment is
-// settled (leader's SyncGroup) and when the group empties, as Kafka does;
-// `lastStored` keeps exactly what was written, so a snapshot never records a
+// and how replayed records rebuild the groups. A group's metadata is written
+// when a generation's assignment is settled (leader's SyncGroup) and when the group empties, as Kafka does;
+// `stored` keeps exactly what was written, so a restart never resumes a
 // half-finished rebalance.
 import type { CoordinatorCore } from './core.js'
 import { Group } from './group.js'
 import { Member } from './member.js'
 import { GroupState } from './state.js'
-import { RecordType, type OffsetEntry, type StoredGroup, type StoreRecord } from './store-records.js'
+import { RecordType, type StoredGroup, type StoreRecord } from './store-records.js'
 
 const stored = new WeakMap<Group, StoredGroup>()
 
@@ -49,26 +48,6 @@ export function persistGroupInBackground (core: CoordinatorCore, group: Group): 
 
 export function forgetStoredGroup (group: Group): void {
   stored.delete(group)
-}
-
-export function offsetEntriesOf (group: Group): OffsetEntry[] {
-  const entries: OffsetEntry[] = []
-  for (const [topic, partitions] of group.offsets) {
-    for (const [partition, c] of partitions) {
-      entries.push({ topic, partition, offset: c.offset, leaderEpoch: c.leaderEpoch, metadata: c.metadata, commitTimestamp: c.commitTimestamp, expireTimestamp: c.expireTimestamp })
-    }
-  }
-  return entries
-}
-
-/** The live state as records: what a compacted journal holds. */
-export function * snapshotRecords (groups: Map<string, Group>): Iterable<StoreRecord> {
-  for (const group of groups.values()) {
-    if (group.is(GroupState.Dead)) continue
-    const metadata = stored.get(group)
-    if (metadata !== undefined) yield metadata
-    if (group.offsets.size > 0) yield { type: RecordType.Offsets, groupId: group.groupId, entries: offsetEntriesOf(group) }
-  }
 }
 
 /** Applies one replayed record to the group table (groups get their members in materialize()). */

@@ -1,12 +1,10 @@
 // What the group journal holds, and its byte layout. Every record is a whole
-// "set" or "delete" of state, so replaying the same record twice (as happens
-// when a compaction snapshot races queued appends) lands on the same state.
+// "set" or "delete" of state. The store (./store.ts) keeps them in a keyed
+// journal: a group's metadata under its group key, each committed offset under
+// its (group, topic, partition) key, as the body of a one-entry Offsets record.
 //
-// Frame: [u32 body length][u32 CRC32C of body][body]
 // Body:  [u8 record type][u8 layout version = 0][group id][fields per type]
 // Strings: u16 byte length (0xFFFF = null) + UTF-8; bytes: u32 length + raw.
-import { crc32c } from '@node-rs/crc32'
-
 export const RecordType = {
   Offsets: 1,
   OffsetDeletes: 2,
@@ -53,13 +51,12 @@ export type StoreRecord =
   | StoredGroup
   | { type: typeof RecordType.GroupDelete, groupId: string }
 
-export const FRAME_HEADER_BYTES = 8
 const LAYOUT_VERSION = 0
 const NULL_STRING = 0xffff
 
 class ByteWriter {
   buf: Buffer
-  pos = FRAME_HEADER_BYTES
+  pos = 0
   constructor (size: number) { this.buf = Buffer.allocUnsafe(size) }
 
   private room (n: number): void {
@@ -87,15 +84,10 @@ class ByteWriter {
 
   bytes (v: Buffer): void { this.u32(v.length); this.room(v.length); v.copy(this.buf, this.pos); this.pos += v.length }
 
-  /** Fills in the frame header and returns the framed record. */
-  frame (): Buffer {
-    const body = this.buf.subarray(FRAME_HEADER_BYTES, this.pos)
-    this.buf.writeUInt32BE(body.length, 0)
-    this.buf.writeUInt32BE(crc32c(body), 4)
-    return this.buf.subarray(0, this.pos)
-  }
+  done (): Buffer { return this.buf.subarray(0, this.pos) }
 }
 
+/** The record's body: what the journal stores as a value. */
 export function encodeRecord (record: StoreRecord): Buffer {
   const w = new ByteWriter(record.type === RecordType.Offsets ? 64 + record.entries.length * 64 : 256)
   w.u8(record.type)
@@ -125,7 +117,7 @@ export function encodeRecord (record: StoreRecord): Buffer {
     case RecordType.GroupDelete:
       break
   }
-  return w.frame()
+  return w.done()
 }
 
 class ByteReader {
@@ -168,7 +160,7 @@ class ByteReader {
   }
 }
 
-/** Decodes one record body (the bytes after the frame header, CRC already checked). */
+/** Decodes one record body (its journal frame's CRC already checked). */
 export function decodeRecord (body: Buffer): StoreRecord {
   const r = new ByteReader(body)
   const type = r.u8()

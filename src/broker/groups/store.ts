@@ -1,229 +1,157 @@
-// The durable home of committed offsets and group metadata: an append-only
-// journal in <dataDir>/__groups/, replayed on open.
+// The durable home of committed offsets and group metadata, on the shared
+// journal engine (src/log/journal.ts) in <dataDir>/__groups/state.journal.
+// Kafka keys __consumer_offsets the same way: one key per group's metadata and
+// one per (group, topic, partition) offset, so the journal keeps only the
+// latest of each and compacts the rest away by itself.
 //
-// - Every record is framed with its length and CRC32C (./store-records.ts).
-// - append() resolves only after the record is fsynced; appends that arrive
-//   while an fsync runs are written and fsynced together next (group commit),
-//   so many concurrent OffsetCommits share one fsync.
-// - Recovery reads records until the first torn or corrupt frame and cuts the
-//   file there: a crash mid-write loses at most the unanswered tail.
-// - When the journal has grown well past the live state, it is rewritten as a
-//   snapshot of that state (written to a temp file, fsynced, renamed over).
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
-import { crc32c } from '@node-rs/crc32'
-import { decodeRecord, encodeRecord, FRAME_HEADER_BYTES, type StoreRecord } from './store-records.js'
-import { remainder } from '../../log/fs.js'
+// - append() resolves once its records are fsynced; many concurrent
+//   OffsetCommits share one fsync (the journal's group commit). The records of
+//   one append() are one atomic frame: all of them survive a crash or none.
+// - A failed fsync rejects the waiting commits and the store refuses writes
+//   until reopened (the journal's policy); nothing is swallowed.
+// - open() replays the live state; a value that does not decode is logged with
+//   its key and skipped. A data directory from before this layout
+//   (groups.journal, ./store-legacy.ts) is migrated once.
+import { join } from 'node:path'
+import { Journal, type JournalOp } from '../../log/journal.js'
+import type { FileSystem } from '../../log/fs.js'
+import { decodeRecord, encodeRecord, RecordType, type StoreRecord } from './store-records.js'
+import { LEGACY_JOURNAL_FILE, readLegacyJournal } from './store-legacy.js'
 
-export const JOURNAL_FILE = 'groups.journal'
-const COMPACT_FILE = 'groups.journal.compact'
+export const JOURNAL_FILE = 'state.journal'
 
 export interface GroupStoreOptions {
   /** The store's own directory, <dataDir>/__groups. */
   dir: string
-  /** The live state as records, for compaction. Called synchronously, so the snapshot is one point in time. */
-  snapshot: () => Iterable<StoreRecord>
-  /** Compact once the journal exceeds this many bytes and four times the last snapshot. */
+  /** No compaction below this journal size (default 16 MiB). */
   compactAfterBytes?: number
+  fs?: FileSystem
+  logger?: { warn: (obj: object, msg?: string) => void }
 }
 
 export interface RecoveryReport {
+  /** Live records replayed. */
   records: number
   bytes: number
   /** Bytes cut off the end: a torn or corrupt tail. */
   truncatedBytes: number
 }
 
-interface Waiter { resolve: () => void, reject: (err: Error) => void }
+const groupKey = (groupId: string): string => JSON.stringify(['g', groupId])
+const offsetKey = (groupId: string, topic: string, partition: number): string => JSON.stringify(['o', groupId, topic, partition])
 
 export class GroupStore {
-  private handle: FileHandle | null = null
-  private size = 0
-  private snapshotSize = 0
-  private queued: Buffer[] = []
-  private waiters: Waiter[] = []
-  private compactWaiters: Waiter[] = []
-  private flushing: Promise<void> | null = null
-  private readonly compactAfterBytes: number
-  private readonly path: string
+  private readonly journal: Journal
+  /** Per group, the keys of its stored offsets, so a group delete removes every one of them. */
+  private readonly offsetKeys = new Map<string, Set<string>>()
 
   constructor (private readonly options: GroupStoreOptions) {
-    this.compactAfterBytes = options.compactAfterBytes ?? 16 * 1024 * 1024
-    this.path = join(options.dir, JOURNAL_FILE)
+    this.journal = new Journal({ dir: options.dir, name: JOURNAL_FILE, fs: options.fs, compactAfterBytes: options.compactAfterBytes ?? 16 * 1024 * 1024 })
   }
 
-  /** Counters for tests and metrics: fsyncs of appended batches, and compactions. */
-  readonly stats = { flushes: 0, compactions: 0 }
+  /** Counters for tests and metrics: fsyncs of appended records, and compactions. */
+  get stats (): { flushes: number, compactions: number } {
+    return { flushes: this.journal.stats.fsyncs, compactions: this.journal.stats.compactions }
+  }
 
-  get sizeBytes (): number { return this.size }
+  get sizeBytes (): number { return this.journal.sizeBytes }
 
-  /** Replays the journal through `apply`, cutting off a torn tail, then opens it for appends. */
+  /** Replays the live state through `apply`, cutting off a torn tail, then opens the store for appends. */
   async open (apply: (record: StoreRecord) => void): Promise<RecoveryReport> {
-    // the journal's directory must survive a power cut like the journal itself
-    await fsyncNewDirs(this.options.dir, await mkdir(this.options.dir, { recursive: true }))
-    // A compaction that died before its rename left the old journal intact.
-    await rm(join(this.options.dir, COMPACT_FILE), { force: true })
-    const existed = await stat(this.path).then(() => true, () => false)
-    const handle = await open(this.path, existed ? 'r+' : 'w+')
-    let report: RecoveryReport
-    try {
-      const data = await handle.readFile()
-      report = replay(data, apply)
-      if (report.truncatedBytes > 0) {
-        await handle.truncate(report.bytes)
-        await handle.datasync()
+    this.offsetKeys.clear()
+    const recovery = await this.journal.open()
+    let records = 0
+    for (const [key, value] of recovery.entries) {
+      let record: StoreRecord
+      try {
+        record = decodeRecord(value)
+      } catch (err) {
+        this.options.logger?.warn({ key, err }, 'skipping a group record that does not decode')
+        continue
       }
-    } finally {
-      await handle.close()
+      if (record.type === RecordType.Offsets) this.indexOffsets(record.groupId, [key])
+      apply(record)
+      records++
     }
-    if (!existed) await fsyncDir(this.options.dir)
-    this.handle = await open(this.path, 'a')
-    this.size = report.bytes
-    this.snapshotSize = report.bytes
-    if (this.size > this.compactAfterBytes) await this.compact()
-    return report
+    records += await this.migrateLegacy(recovery.bytes === 0, apply)
+    return { records, bytes: this.journal.sizeBytes, truncatedBytes: recovery.truncatedBytes }
   }
 
   /** Resolves once every record is durable on disk. */
-  append (records: StoreRecord | StoreRecord[]): Promise<void> {
-    if (this.handle === null) return Promise.reject(new Error('TRIB_ERR_GROUP_STORE_CLOSED: the group store is not open'))
-    if (Array.isArray(records)) for (const r of records) this.queued.push(encodeRecord(r))
-    else this.queued.push(encodeRecord(records))
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject })
-      this.flushing ??= this.flushLoop()
-    })
-  }
-
-  /** Rewrites the journal as a snapshot of the live state (after queued appends are written). */
-  compact (): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.compactWaiters.push({ resolve, reject })
-      this.flushing ??= this.flushLoop()
-    })
-  }
-
-  async close (): Promise<void> {
-    await this.flushing
-    const handle = this.handle
-    this.handle = null
-    await handle?.close()
-  }
-
-  /** The one writer: batches of appends, and compactions between them, strictly one at a time. */
-  private async flushLoop (): Promise<void> {
-    while (this.queued.length > 0 || this.compactWaiters.length > 0) {
-      if (this.queued.length > 0) {
-        const buffers = this.queued
-        const waiters = this.waiters
-        this.queued = []
-        this.waiters = []
-        try {
-          await this.writeDurably(buffers)
-          for (const w of waiters) w.resolve()
-        } catch (err) {
-          for (const w of waiters) w.reject(err as Error)
-        }
-      }
-      const grown = this.size > this.compactAfterBytes && this.size > 4 * this.snapshotSize
-      if (grown || this.compactWaiters.length > 0) {
-        const waiters = this.compactWaiters
-        this.compactWaiters = []
-        try {
-          await this.rewrite()
-          for (const w of waiters) w.resolve()
-        } catch (err) {
-          // The old journal stays valid; compaction is tried again after as much growth again.
-          this.snapshotSize = this.size
-          for (const w of waiters) w.reject(err as Error)
-        }
-      }
-    }
-    this.flushing = null
-  }
-
-  private async writeDurably (buffers: Buffer[]): Promise<void> {
-    const handle = this.handle
-    if (handle === null) throw new Error('TRIB_ERR_GROUP_STORE_CLOSED: the group store is not open')
-    let bytes = 0
-    for (const b of buffers) bytes += b.length
+  async append (records: StoreRecord | StoreRecord[]): Promise<void> {
+    const { ops, removed } = this.opsOf(Array.isArray(records) ? records : [records])
     try {
-      // a full disk cuts a write short before failing it: write the rest, or fail
-      let written = (await handle.writev(buffers)).bytesWritten
-      while (written < bytes) {
-        const { bytesWritten } = await handle.writev(remainder(buffers, written))
-        if (bytesWritten === 0) throw new Error('TRIB_ERR_GROUP_STORE_WRITE: the write made no progress')
-        written += bytesWritten
-      }
-      await handle.datasync()
-      this.stats.flushes++
-      this.size += bytes
+      await this.journal.write(ops)
     } catch (err) {
-      // Never leave a half-written frame in front of the next append.
-      await handle.truncate(this.size).catch(() => {})
+      // the deletes may not have happened: keep their keys, so a later group delete still covers them
+      for (const [groupId, key] of removed) this.indexOffsets(groupId, [key])
       throw err
     }
   }
 
-  private async rewrite (): Promise<void> {
-    // Appenders apply a durable record to the live state when their append
-    // resolves (offsets.ts); let them run first, or the snapshot would miss it.
-    await new Promise<void>(resolve => setImmediate(resolve))
-    const chunks: Buffer[] = []
-    let bytes = 0
-    for (const record of this.options.snapshot()) {
-      const framed = encodeRecord(record)
-      chunks.push(framed)
-      bytes += framed.length
+  /** Rewrites the journal as its live state now. */
+  compact (): Promise<void> { return this.journal.compact() }
+
+  close (): Promise<void> { return this.journal.close() }
+
+  private opsOf (records: StoreRecord[]): { ops: JournalOp[], removed: Array<[string, string]> } {
+    const ops: JournalOp[] = []
+    const removed: Array<[string, string]> = []
+    const remove = (groupId: string, key: string): void => {
+      ops.push({ key, value: null })
+      this.offsetKeys.get(groupId)?.delete(key)
+      removed.push([groupId, key])
     }
-    const tmpPath = join(this.options.dir, COMPACT_FILE)
-    const tmp = await open(tmpPath, 'w')
-    try {
-      for (let i = 0; i < chunks.length; i += 1024) await tmp.writev(chunks.slice(i, i + 1024))
-      await tmp.datasync()
-    } finally {
-      await tmp.close()
+    for (const record of records) {
+      const { groupId } = record
+      switch (record.type) {
+        case RecordType.Offsets:
+          for (const entry of record.entries) {
+            const key = offsetKey(groupId, entry.topic, entry.partition)
+            ops.push({ key, value: encodeRecord({ type: RecordType.Offsets, groupId, entries: [entry] }) })
+            this.indexOffsets(groupId, [key])
+          }
+          break
+        case RecordType.OffsetDeletes:
+          for (const entry of record.entries) remove(groupId, offsetKey(groupId, entry.topic, entry.partition))
+          break
+        case RecordType.Group:
+          ops.push({ key: groupKey(groupId), value: encodeRecord(record) })
+          break
+        case RecordType.GroupDelete:
+          ops.push({ key: groupKey(groupId), value: null })
+          for (const key of [...this.offsetKeys.get(groupId) ?? []]) remove(groupId, key)
+          break
+      }
     }
-    await rename(tmpPath, this.path)
-    await fsyncDir(this.options.dir)
-    await this.handle?.close()
-    this.handle = await open(this.path, 'a')
-    this.size = bytes
-    this.snapshotSize = bytes
-    this.stats.compactions++
+    return { ops, removed }
   }
-}
 
-/** Applies every intact record; stops at the first torn or corrupt frame. */
-export function replay (data: Buffer, apply: (record: StoreRecord) => void): RecoveryReport {
-  let pos = 0
-  let records = 0
-  while (pos + FRAME_HEADER_BYTES <= data.length) {
-    const length = data.readUInt32BE(pos)
-    const end = pos + FRAME_HEADER_BYTES + length
-    if (end > data.length) break
-    const body = data.subarray(pos + FRAME_HEADER_BYTES, end)
-    if (crc32c(body) !== data.readUInt32BE(pos + 4)) break
-    let record: StoreRecord
-    try { record = decodeRecord(body) } catch { break }
-    apply(record)
-    records++
-    pos = end
+  private indexOffsets (groupId: string, keys: string[]): void {
+    let set = this.offsetKeys.get(groupId)
+    if (set === undefined) this.offsetKeys.set(groupId, set = new Set())
+    for (const key of keys) set.add(key)
   }
-  return { records, bytes: pos, truncatedBytes: data.length - pos }
-}
 
-async function fsyncDir (dir: string): Promise<void> {
-  const handle = await open(dir, 'r')
-  try { await handle.sync() } catch { /* some file systems cannot fsync a directory */ } finally { await handle.close() }
-}
-
-/** fsyncs the parent of each directory `mkdir -p` just made, from `dir` up to `firstCreated`, so a power cut keeps them. */
-async function fsyncNewDirs (dir: string, firstCreated: string | undefined): Promise<void> {
-  if (firstCreated === undefined) return
-  const top = resolve(firstCreated)
-  for (let p = resolve(dir); ; p = dirname(p)) {
-    await fsyncDir(dirname(p))
-    if (p === top || p === dirname(p)) break
+  /**
+   * Moves a legacy groups.journal into the store: replays it in order, writes
+   * its net effect as one atomic frame, then removes it. A crash after the write
+   * and before the removal leaves a non-empty store, so the next open only removes it.
+   */
+  private async migrateLegacy (storeIsEmpty: boolean, apply: (record: StoreRecord) => void): Promise<number> {
+    const fs = this.journal.fs
+    const legacyPath = join(this.options.dir, LEGACY_JOURNAL_FILE)
+    const data = await fs.readFile(legacyPath)
+    if (data === null) return 0
+    let replayed = 0
+    if (storeIsEmpty) {
+      const records = readLegacyJournal(data)
+      for (const record of records) apply(record)
+      await this.journal.write(this.opsOf(records).ops)
+      replayed = records.length
+    }
+    await fs.unlink(legacyPath)
+    await fs.syncDir(this.options.dir)
+    return replayed
   }
 }

@@ -8,7 +8,8 @@ import { ErrorCode } from '../../protocol/errors.js'
 import { readInt64, BatchOffsets, BATCH_HEADER_SIZE } from '../../protocol/records/batch-header.js'
 import { applyOffsets, writeMarkers, type MarkerLog, type TxnOffsetSink } from './completion.js'
 import { canBegin, isCompleting, MAX_EPOCH, partitionKey, TxnState, type StagedOffset, type TxnMetadata } from './txn-metadata.js'
-import { TxnStore, type TxnStoreRecord } from './txn-store.js'
+import { TxnStore } from './txn-store.js'
+import type { FileSystem } from '../../log/fs.js'
 import { ProducerIdAllocator } from './producer-ids.js'
 
 export interface TxnLogger { info: (o: object, m?: string) => void, warn: (o: object, m?: string) => void, error: (o: object, m?: string) => void }
@@ -26,6 +27,8 @@ export interface TxnCoordinatorOptions {
   /** How often timed-out transactions are looked for (Kafka: 10 s). */
   checkIntervalMs?: number
   logger?: TxnLogger
+  /** The file system under the coordinator's journal (default: the real one; tests inject faults). */
+  fs?: FileSystem
 }
 
 export interface InitProducerIdResult { errorCode: number, producerId: number, producerEpoch: number }
@@ -44,7 +47,7 @@ export class TransactionCoordinator {
     this.now = options.now ?? Date.now
     this.maxTimeoutMs = options.maxTimeoutMs ?? 900_000
     this.expirationMs = options.transactionalIdExpirationMs ?? 7 * 24 * 3600 * 1000
-    this.store = new TxnStore({ dir: options.dir, snapshot: () => this.snapshot() })
+    this.store = new TxnStore({ dir: options.dir, fs: options.fs, logger: options.logger })
     this.pids = new ProducerIdAllocator(next => this.store.append({ t: 'pid', next }))
   }
 
@@ -293,12 +296,6 @@ export class TransactionCoordinator {
       Object.assign(meta, before)
       throw err
     }
-  }
-
-  private snapshot (): TxnStoreRecord[] {
-    const records: TxnStoreRecord[] = [{ t: 'pid', next: this.pids.blockEnd }]
-    for (const meta of this.txns.values()) records.push({ t: 'txn', meta })
-    return records
   }
 
   private withLock<T> (id: string, fn: () => Promise<T>): Promise<T> {

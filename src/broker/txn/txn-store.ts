@@ -1,12 +1,16 @@
-// The transaction coordinator's durable log (Kafka keeps it in the
-// __transaction_state topic): one JSON line per change, each line the whole new
-// state of one transactional id (or a deletion, or the producer-id block), so
-// replay keeps the last line per key. Appends are group-committed: lines queued
-// while an fdatasync runs share the next one. A torn last line (a crash in the
-// middle of a write) is cut off at open. Past a size threshold the file is
-// rewritten as a snapshot (temp file, fsync, rename, fsync of the directory).
-import { open, rename, mkdir, stat, type FileHandle } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+// The transaction coordinator's durable state (Kafka keeps it in the
+// __transaction_state topic), on the shared journal engine (src/log/journal.ts)
+// in <dataDir>/__transactions/state.journal: one key per transactional id
+// holding its whole state as JSON, and one for the producer-id block. The
+// journal keeps the latest value per key, group-commits fsyncs, cuts a torn
+// tail at open and compacts by itself; a failed fsync rejects the waiting
+// writers and the store refuses writes until reopened.
+//
+// A value that does not parse is logged with its key and skipped. The layout
+// before this one (journal.jsonl, one JSON line per change) is migrated once.
+import { join } from 'node:path'
+import { Journal, type JournalOp } from '../../log/journal.js'
+import type { FileSystem } from '../../log/fs.js'
 import type { TxnMetadata } from './txn-metadata.js'
 
 export type TxnStoreRecord =
@@ -16,138 +20,89 @@ export type TxnStoreRecord =
 
 export interface TxnStoreOptions {
   dir: string
-  /** Rewrite as a snapshot once the journal grows past this (default 8 MiB). */
+  /** No compaction below this journal size (default 8 MiB). */
   compactAfterBytes?: number
-  /** The records that describe the live state, for a compaction. */
-  snapshot: () => TxnStoreRecord[]
+  fs?: FileSystem
+  logger?: { warn: (obj: object, msg?: string) => void }
 }
 
-const JOURNAL = 'journal.jsonl'
+export const JOURNAL_FILE = 'state.journal'
+export const LEGACY_JOURNAL_FILE = 'journal.jsonl'
+const PID_KEY = 'pid'
+const TXN_PREFIX = 'txn:'
+
+function opOf (record: TxnStoreRecord): JournalOp {
+  if (record.t === 'txn') return { key: TXN_PREFIX + record.meta.transactionalId, value: Buffer.from(JSON.stringify(record.meta)) }
+  if (record.t === 'del') return { key: TXN_PREFIX + record.id, value: null }
+  return { key: PID_KEY, value: Buffer.from(JSON.stringify({ next: record.next })) }
+}
+
+/** The record a live key holds; throws if its value does not parse. */
+function recordOf (key: string, value: Buffer): TxnStoreRecord {
+  const parsed = JSON.parse(value.toString('utf8')) as unknown
+  if (key === PID_KEY) {
+    const next = (parsed as { next?: unknown })?.next
+    if (typeof next !== 'number') throw new Error('the producer-id block has no number')
+    return { t: 'pid', next }
+  }
+  const meta = parsed as TxnMetadata
+  if (typeof meta?.transactionalId !== 'string' || key !== TXN_PREFIX + meta.transactionalId) throw new Error('the value is not this transactional id\'s state')
+  return { t: 'txn', meta }
+}
 
 export class TxnStore {
-  private fh: FileHandle | null = null
-  private size = 0
-  private queue: Array<{ line: string, resolve: () => void, reject: (err: unknown) => void }> = []
-  private writing = false
-  private running: Promise<void> = Promise.resolve()
-  private readonly compactAfter: number
+  private readonly journal: Journal
 
   constructor (private readonly options: TxnStoreOptions) {
-    this.compactAfter = options.compactAfterBytes ?? 8 * 1024 * 1024
+    this.journal = new Journal({ dir: options.dir, name: JOURNAL_FILE, fs: options.fs, compactAfterBytes: options.compactAfterBytes ?? 8 * 1024 * 1024 })
   }
 
-  /** Replays the journal through `apply`; returns the number of records read. */
+  /** Replays the live state through `apply`; returns the number of records applied. */
   async open (apply: (record: TxnStoreRecord) => void): Promise<number> {
-    const firstCreated = await mkdir(this.options.dir, { recursive: true })
-    const path = join(this.options.dir, JOURNAL)
-    const existed = await stat(path).then(() => true, () => false)
-    this.fh = await open(path, 'a+')
-    // a new journal's name (and directory) must survive a power cut like its records
-    if (!existed) await fsyncDir(this.options.dir)
-    await fsyncNewDirs(this.options.dir, firstCreated)
-    const data = await this.fh.readFile()
-    let good = 0
+    const recovery = await this.journal.open()
     let count = 0
-    let start = 0
-    for (;;) {
-      const nl = data.indexOf(10, start)
-      if (nl < 0) break
+    for (const [key, value] of recovery.entries) {
       let record: TxnStoreRecord
-      try { record = JSON.parse(data.toString('utf8', start, nl)) as TxnStoreRecord } catch { break }
+      try {
+        record = recordOf(key, value)
+      } catch (err) {
+        this.options.logger?.warn({ key, err }, 'skipping a transaction record that does not parse')
+        continue
+      }
       apply(record)
       count++
-      start = nl + 1
-      good = start
     }
-    if (good < data.length) {
-      await this.fh.truncate(good)
-      await this.fh.datasync()
-    }
-    this.size = good
-    return count
+    return count + await this.migrateLegacy(recovery.bytes === 0, apply)
   }
 
-  /** Appends records; resolves once they are fsynced. */
+  /** Appends records as one atomic write; resolves once they are fsynced. */
   append (...records: TxnStoreRecord[]): Promise<void> {
-    const line = records.map(r => JSON.stringify(r)).join('\n') + '\n'
-    return new Promise((resolve, reject) => {
-      this.queue.push({ line, resolve, reject })
-      if (!this.writing) this.running = this.drain()
-    })
+    return this.journal.write(records.map(opOf))
   }
 
-  private async drain (): Promise<void> {
-    this.writing = true
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0)
-        try {
-          if (this.fh === null) throw new Error('TRIB_ERR_TXN_STORE_CLOSED: the transaction log is closed')
-          const buf = Buffer.from(batch.map(b => b.line).join(''), 'utf8')
-          await writeAll(this.fh, buf)
-          await this.fh.datasync()
-          this.size += buf.length
-          for (const b of batch) b.resolve()
-        } catch (err) {
-          // a torn or unsynced line must not stay in front of the next append: replay
-          // stops at the first bad line, which would cut every later acknowledged one
-          await this.fh?.truncate(this.size).catch(() => {})
-          for (const b of batch) b.reject(err)
-        }
-        if (this.size > this.compactAfter && this.queue.length === 0) await this.compact().catch(() => {})
+  close (): Promise<void> { return this.journal.close() }
+
+  /**
+   * Moves a legacy journal.jsonl into the journal: its lines replayed in order up
+   * to the first torn one (as its own recovery did), written as one atomic
+   * frame, then the file removed. A crash between leaves a non-empty journal,
+   * so the next open only removes the file.
+   */
+  private async migrateLegacy (journalIsEmpty: boolean, apply: (record: TxnStoreRecord) => void): Promise<number> {
+    const fs = this.journal.fs
+    const legacyPath = join(this.options.dir, LEGACY_JOURNAL_FILE)
+    const data = await fs.readFile(legacyPath)
+    if (data === null) return 0
+    const records: TxnStoreRecord[] = []
+    if (journalIsEmpty) {
+      for (let start = 0, nl = data.indexOf(10); nl >= 0; start = nl + 1, nl = data.indexOf(10, start)) {
+        try { records.push(JSON.parse(data.toString('utf8', start, nl)) as TxnStoreRecord) } catch { break }
       }
-    } finally {
-      this.writing = false
+      for (const record of records) apply(record)
+      await this.journal.write(records.map(opOf))
     }
+    await fs.unlink(legacyPath)
+    await fs.syncDir(this.options.dir)
+    return records.length
   }
-
-  /** Rewrites the journal as the current state. Called between writes only. */
-  private async compact (): Promise<void> {
-    const dir = this.options.dir
-    const tmp = join(dir, JOURNAL + '.tmp')
-    const body = this.options.snapshot().map(r => JSON.stringify(r) + '\n').join('')
-    const out = await open(tmp, 'w')
-    try {
-      await out.writeFile(body, 'utf8')
-      await out.datasync()
-    } finally {
-      await out.close()
-    }
-    await rename(tmp, join(dir, JOURNAL))
-    await fsyncDir(dir)
-    await this.fh?.close()
-    this.fh = await open(join(dir, JOURNAL), 'a+')
-    this.size = Buffer.byteLength(body)
-  }
-
-  async close (): Promise<void> {
-    while (this.writing) await this.running
-    await this.fh?.close()
-    this.fh = null
-  }
-}
-
-/** Appends all of `buf`: a full disk cuts a write short before it fails outright. */
-async function writeAll (fh: FileHandle, buf: Buffer): Promise<void> {
-  let done = 0
-  while (done < buf.length) {
-    const { bytesWritten } = await fh.write(buf, done, buf.length - done, null)
-    if (bytesWritten === 0) throw new Error('TRIB_ERR_TXN_STORE_WRITE: the write made no progress')
-    done += bytesWritten
-  }
-}
-
-/** fsyncs the parent of each directory `mkdir -p` just made, from `dir` up to `firstCreated`, so a power cut keeps them. */
-async function fsyncNewDirs (dir: string, firstCreated: string | undefined): Promise<void> {
-  if (firstCreated === undefined) return
-  const top = resolve(firstCreated)
-  for (let p = resolve(dir); ; p = dirname(p)) {
-    await fsyncDir(dirname(p))
-    if (p === top || p === dirname(p)) break
-  }
-}
-
-async function fsyncDir (dir: string): Promise<void> {
-  const handle = await open(dir, 'r')
-  try { await handle.sync() } catch { /* some file systems cannot fsync a directory */ } finally { await handle.close() }
 }

@@ -1,13 +1,12 @@
 // Delivery for one bus: reads the bus topic from the committed cursor,
 // matches each event against the bus's rules, delivers to every target of
 // every matching rule, copies events into matching archives, and commits the
-// cursor together with the retry queue in one atomic state file. A crash
-// before the commit re-delivers from the old cursor: at-least-once.
-import { join } from 'node:path'
+// cursor together with the retry queue in one atomic write (./delivery-store.ts).
+// A crash before the commit re-delivers from the old cursor: at-least-once.
 import type { Logger } from 'pino'
 import type { BusStorage, BusRecord } from '../storage.js'
 import { archiveTopic, busTopic } from '../storage.js'
-import { CoalescingJsonWriter, readJsonFile } from '../json-file.js'
+import { CoalescingCommit, type DeliveryStore } from './delivery-store.js'
 import type { EventEnvelope, RuleDefinition, TargetDefinition } from '../model.js'
 import type { TargetDeliverer } from './deliverer.js'
 import { DeliveryError } from './delivery-error.js'
@@ -41,11 +40,10 @@ export interface RetryEntry {
   lastErrorMessage: string
 }
 
-interface DeliveryStateFile { cursor: number, retries: RetryEntry[] }
-
 export interface DispatcherOptions {
   busName: string
-  stateDir: string
+  /** Where the cursor and retry queue are committed. */
+  state: DeliveryStore
   storage: BusStorage
   deliverer: TargetDeliverer
   routing: BusRouting
@@ -58,12 +56,11 @@ export interface DispatcherOptions {
 
 export class BusDispatcher {
   readonly topic: string
-  readonly statePath: string
   private cursor = 0
   private retries: RetryEntry[] = []
   /** Retries being attempted right now: still persisted until their outcome is. */
   private readonly inFlight = new Set<RetryEntry>()
-  private readonly writer: CoalescingJsonWriter
+  private readonly writer: CoalescingCommit
   private readonly abort = new AbortController()
   private loop: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
@@ -72,15 +69,14 @@ export class BusDispatcher {
 
   constructor (private readonly options: DispatcherOptions) {
     this.topic = busTopic(options.busName)
-    this.statePath = join(options.stateDir, `${options.busName}.json`)
-    this.writer = new CoalescingJsonWriter(this.statePath, (): DeliveryStateFile => ({ cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
+    this.writer = new CoalescingCommit(() => options.state.save(options.busName, { cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
   }
 
   get committedOffset (): number { return this.cursor }
   get pendingRetries (): number { return this.retries.length + this.inFlight.size }
 
   async start (): Promise<void> {
-    const saved = await readJsonFile<DeliveryStateFile>(this.statePath)
+    const saved = this.options.state.saved(this.options.busName)
     if (saved) {
       this.cursor = saved.cursor
       this.retries = saved.retries

@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { decodeRecord, encodeRecord, FRAME_HEADER_BYTES, RecordType, type StoreRecord } from '../../../src/broker/groups/store-records.js'
+import { decodeRecord, encodeRecord, RecordType, type StoreRecord } from '../../../src/broker/groups/store-records.js'
 
-const roundTrip = (record: StoreRecord): StoreRecord => decodeRecord(encodeRecord(record).subarray(FRAME_HEADER_BYTES))
+const roundTrip = (record: StoreRecord): StoreRecord => decodeRecord(encodeRecord(record))
 
 test('every record type survives encoding, including nulls and unicode', () => {
   const records: StoreRecord[] = [
@@ -24,6 +24,6 @@ test('every record type survives encoding, including nulls and unicode', () => {
 })
 
 test('a body that ends early is refused rather than half-read', () => {
-  const framed = encodeRecord({ type: RecordType.OffsetDeletes, groupId: 'g', entries: [{ topic: 't', partition: 0 }] })
-  assert.throws(() => decodeRecord(framed.subarray(FRAME_HEADER_BYTES, framed.length - 2)), /TRIB_ERR_GROUP_STORE_CORRUPT/)
+  const body = encodeRecord({ type: RecordType.OffsetDeletes, groupId: 'g', entries: [{ topic: 't', partition: 0 }] })
+  assert.throws(() => decodeRecord(body.subarray(0, body.length - 2)), /TRIB_ERR_GROUP_STORE_CORRUPT/)
 })
