@@ -5,9 +5,15 @@ import type { BusDefinition } from '../model.js'
 import { Checks, epochSeconds, page, pageParams } from '../validate.js'
 import { busNameFromParam } from '../arn.js'
 import { byName, checkTags, requireBus, type ActionHandler } from './common.js'
-import { ruleKey } from '../catalog.js'
 
 const NAME = { required: true, min: 1, max: 256, pattern: '[/\\.\\-_A-Za-z0-9]+' } as const
+/**
+ * AWS takes bus names of up to 256 characters. Here a bus's events live in the
+ * Kafka topic `bus.<name>`, and Kafka topic names stop at 249 characters, so a
+ * custom bus name stops at 245: Kafka consumers can then always read a bus by
+ * its plain topic name. Longer names are refused in AWS's words for the limit.
+ */
+export const MAX_LOCAL_BUS_NAME = 249 - 'bus.'.length
 
 function describe (b: BusDefinition): Record<string, unknown> {
   return {
@@ -24,7 +30,7 @@ function describe (b: BusDefinition): Record<string, unknown> {
 
 export const createEventBus: ActionHandler = async (bus, input) => {
   const checks = new Checks()
-  checks.string(input.Name, 'name', NAME)
+  checks.string(input.Name, 'name', { ...NAME, max: MAX_LOCAL_BUS_NAME })
   checks.string(input.Description, 'description', { max: 512 })
   checks.string(input.EventSourceName, 'eventSourceName', { min: 1, max: 256 })
   const tags = checkTags(input.Tags, checks)
@@ -44,9 +50,7 @@ export const createEventBus: ActionHandler = async (bus, input) => {
     modifiedAt: now,
     tags,
   }
-  bus.catalog.buses.set(name, definition)
-  await bus.startBus(definition)
-  await bus.catalog.persist()
+  await bus.catalog.createBus(definition)
   return { EventBusArn: definition.arn, Description: definition.description, KmsKeyIdentifier: definition.kmsKeyIdentifier, DeadLetterConfig: definition.deadLetterConfig }
 }
 
@@ -56,14 +60,7 @@ export const deleteEventBus: ActionHandler = async (bus, input) => {
   checks.done()
   const name = input.Name as string
   if (name === 'default') throw validationError('Cannot delete event bus default.')
-  if (!bus.catalog.buses.has(name)) return {}
-  for (const rule of bus.catalog.rulesOfBus(name)) {
-    bus.ruleDeleted(rule)
-    bus.catalog.rules.delete(ruleKey(name, rule.name))
-  }
-  bus.catalog.buses.delete(name)
-  await bus.catalog.persist()
-  await bus.stopBus(name)
+  await bus.catalog.deleteBus(name)
   return {}
 }
 

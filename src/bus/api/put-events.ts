@@ -6,6 +6,7 @@ import { busNameFromParam } from '../arn.js'
 import { validationError } from '../errors.js'
 import { buildEnvelope, entrySize, type PutEventsEntry } from '../envelope.js'
 import { Checks } from '../validate.js'
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth.js'
 
 type EntryResult = { EventId: string } | { ErrorCode: string, ErrorMessage: string }
 
@@ -17,6 +18,12 @@ export const putEvents: ActionHandler = async (bus, input) => {
   let total = 0
   for (const entry of entries) total += entrySize(entry ?? {})
   if (total > bus.maxEntryBytes) throw validationError('Total size of the entries in the request is over the limit.')
+  // Before anything parses or re-serialises a Detail (JSON.stringify recurses).
+  for (const entry of entries) {
+    if (typeof entry?.Detail === 'string' && jsonTextTooDeep(entry.Detail)) {
+      throw validationError(`Parameter Detail is not valid. Reason: JSON nesting depth exceeds the maximum of ${MAX_JSON_DEPTH}.`)
+    }
+  }
 
   const now = Date.now()
   const results: EntryResult[] = new Array(entries.length)

@@ -68,8 +68,7 @@ export const putTargets: ActionHandler = async (bus, input) => {
   const merged = new Map(rule.targets.map(t => [t.Id, t]))
   for (const t of targets) merged.set(t.Id, t)
   if (merged.size > MAX_TARGETS_PER_RULE) throw limitExceededError('The requested resource exceeds the maximum number allowed.')
-  rule.targets = [...merged.values()]
-  await bus.catalog.persist()
+  await bus.catalog.updateRule(rule, { targets: [...merged.values()] })
   return { FailedEntryCount: 0, FailedEntries: [] }
 }
 
@@ -79,8 +78,7 @@ export const removeTargets: ActionHandler = async (bus, input) => {
   const { ruleName, busName } = ruleParams(input, checks)
   const rule = requireRule(bus, busName, ruleName)
   const ids = new Set(input.Ids as string[])
-  rule.targets = rule.targets.filter(t => !ids.has(t.Id))
-  await bus.catalog.persist()
+  await bus.catalog.updateRule(rule, { targets: rule.targets.filter(t => !ids.has(t.Id)) })
   return { FailedEntryCount: 0, FailedEntries: [] }
 }
 
