@@ -31,13 +31,17 @@ export const putEvents: ActionHandler = async (bus, input) => {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] ?? {}
     const busName = busNameFromParam(typeof entry.EventBusName === 'string' ? entry.EventBusName : undefined)
-    if (!bus.catalog.buses.has(busName)) {
-      results[i] = { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` }
-      continue
-    }
     const outcome = buildEnvelope(entry, bus.accountId, bus.region, now)
     if (!outcome.ok) {
       results[i] = { ErrorCode: outcome.errorCode, ErrorMessage: outcome.errorMessage }
+      continue
+    }
+    if (!bus.catalog.buses.has(busName)) {
+      // AWS accepts an event for a bus that does not exist and drops it: same answer
+      // here, but said in the log, since a silent drop is hard to find.
+      bus.logger?.warn({ bus: busName, eventId: outcome.event.id }, `PutEvents: event bus ${busName} does not exist; event ${outcome.event.id} dropped`)
+      bus.stats.droppedNoBus++
+      results[i] = { EventId: outcome.event.id }
       continue
     }
     let list = perBus.get(busName)
