@@ -58,7 +58,7 @@ export class EventBus implements CatalogRuntime {
   readonly replays: ReplayRunner
   readonly maxEntryBytes: number
   readonly logger?: Logger
-  readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0, failedInvocations: 0 }
+  readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0 }
   private readonly stateDir: string
   private readonly dispatchers = new Map<string, BusDispatcher>()
   private readonly ruleMatchers = new Map<string, RuleMatcher<string>>()
