@@ -291,14 +291,18 @@ export class Catalog {
       await hooks.apply?.(next, previous)
       await this.persist()
     } catch (err) {
-      put(previous)
-      try {
-        await hooks.revert?.(previous, next)
-      } catch (revertErr) {
-        this.logger?.error({ err: revertErr, key }, 'could not undo a failed bus catalog change in the running bus')
+      // Undo only if no later change of the same definition has replaced this one meanwhile.
+      const stillOurs = next === undefined ? !map.has(key) : map.get(key) === next
+      if (stillOurs) {
+        put(previous)
+        try {
+          await hooks.revert?.(previous, next)
+        } catch (revertErr) {
+          this.logger?.error({ err: revertErr, key }, 'could not undo a failed bus catalog change in the running bus')
+        }
+        // The failed write may have been the one carrying the change; write the restored state.
+        await this.persist().catch(() => {})
       }
-      // The failed write may have been the one carrying the change; write the restored state.
-      await this.persist().catch(() => {})
       throw err
     }
     await hooks.durable?.(next, previous)
