@@ -44,6 +44,20 @@ test('a bus whose topic cannot be created is answered InternalException and is n
   assert.ok(h.log.topic('bus.blocked'))
 })
 
+test('a bus whose catalog write fails is rolled back with its topic and delivery', async (t) => {
+  const h = await startBus()
+  t.after(() => h.close())
+  const tmp = `${h.bus.catalog.path}.tmp`
+  await mkdir(join(tmp, 'in-the-way'), { recursive: true })
+  await assert.rejects(h.client.send(new CreateEventBusCommand({ Name: 'unsaved' })), { name: 'InternalException' })
+  await rm(tmp, { recursive: true })
+  assert.deepEqual((await h.client.send(new ListEventBusesCommand({}))).EventBuses!.map(b => b.Name), ['default'])
+  assert.equal(h.log.topic('bus.unsaved'), undefined, 'the topic made for it is gone')
+  assert.equal(h.bus.dispatcher('unsaved'), undefined, 'no delivery runs for it')
+  await h.client.send(new CreateEventBusCommand({ Name: 'unsaved' }))
+  assert.ok(h.bus.dispatcher('unsaved'))
+})
+
 test('a rule whose catalog write fails is rolled back: not described, not matched', async (t) => {
   const h = await startBus()
   const target = await new TargetServer().start()
