@@ -2,6 +2,7 @@
 // cannot become an event fails alone, with the ErrorCode AWS uses.
 import { randomUUID } from 'node:crypto'
 import type { EventEnvelope } from './model.js'
+import { jsonTextTooDeep } from './json-depth.js'
 
 export interface PutEventsEntry {
   Source?: unknown
@@ -55,7 +56,8 @@ export function buildEnvelope (entry: PutEventsEntry, account: string, region: s
   if (typeof entry.Detail !== 'string' || entry.Detail === '') return requiredField('Detail')
   let detail: unknown
   try {
-    detail = JSON.parse(entry.Detail)
+    // Too deep to serialise again safely: as malformed as text that does not parse.
+    detail = jsonTextTooDeep(entry.Detail) ? undefined : JSON.parse(entry.Detail)
   } catch {
     detail = undefined
   }

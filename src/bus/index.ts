@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { RuleMatcher, parsePattern } from './pattern/index.js'
 import { ArnFactory } from './arn.js'
-import { Catalog, ruleKey } from './catalog.js'
-import type { ArchiveDefinition, BusDefinition, EventEnvelope, RuleDefinition } from './model.js'
+import { Catalog, ruleKey, type CatalogRuntime } from './catalog.js'
+import type { ArchiveDefinition, BusDefinition, ConnectionDefinition, EventEnvelope, ReplayDefinition, RuleDefinition } from './model.js'
 import { archiveTopic, BusStorage, busTopic, type LogEngine } from './storage.js'
 import { BusDispatcher, type BusRouting } from './targets/dispatcher.js'
 import { TargetDeliverer } from './targets/deliverer.js'
@@ -49,7 +49,7 @@ export const DEFAULT_REGION = 'us-east-1'
 
 interface ArchiveRouting { matcher: RuleMatcher<string>, unfiltered: Set<string> }
 
-export class EventBus {
+export class EventBus implements CatalogRuntime {
   readonly accountId: string
   readonly region: string
   readonly arns: ArnFactory
@@ -60,7 +60,7 @@ export class EventBus {
   readonly replays: ReplayRunner
   readonly maxEntryBytes: number
   readonly logger?: Logger
-  readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0 }
+  readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0 }
   private readonly stateDir: string
   private readonly deliveryState: DeliveryStore
   private readonly dispatchers = new Map<string, BusDispatcher>()
@@ -101,14 +101,29 @@ export class EventBus {
       this.catalog.buses.set('default', { name: 'default', arn: this.arns.bus('default'), createdAt: now, modifiedAt: now, tags: [] })
       await this.catalog.persist()
     }
+    // One definition that no longer works (a pattern this version refuses, a topic
+    // that cannot be created) must not keep the rest of the bus from starting:
+    // it is logged by name and skipped, and stays in the catalog to be fixed or deleted.
     for (const archive of this.catalog.archives.values()) {
-      await this.storage.ensureTopic(archiveTopic(archive.name), archiveTopicConfigs(archive))
-      this.archiveChanged(archive)
+      await this.startDefinition('archive', archive.name, async () => await this.archiveChanged(archive, undefined))
     }
-    for (const rule of this.catalog.rules.values()) this.ruleChanged(rule)
-    for (const bus of this.catalog.buses.values()) await this.startBus(bus)
+    for (const rule of this.catalog.rules.values()) {
+      await this.startDefinition('rule', `${rule.busName}/${rule.name}`, () => this.ruleChanged(rule))
+    }
+    for (const bus of this.catalog.buses.values()) {
+      await this.startDefinition('event bus', bus.name, async () => await this.startBus(bus))
+    }
+    this.catalog.attach(this, this.logger)
     this.opened = true
     this.replays.resumeAll()
+  }
+
+  private async startDefinition (kind: string, name: string, start: () => Promise<void> | void): Promise<void> {
+    try {
+      await start()
+    } catch (err) {
+      this.logger?.error({ err, kind, name }, `bus ${kind} ${name} could not be started; skipped`)
+    }
   }
 
   async close (): Promise<void> {
@@ -148,7 +163,13 @@ export class EventBus {
       },
     })
     this.dispatchers.set(bus.name, dispatcher)
-    await dispatcher.start()
+    try {
+      await dispatcher.start()
+    } catch (err) {
+      // start() fails before its loop runs, so there is nothing to close.
+      this.dispatchers.delete(bus.name)
+      throw err
+    }
   }
 
   /** Stops delivery and removes the bus's topic and delivery state. */
@@ -173,11 +194,23 @@ export class EventBus {
     await this.storage.append(busTopic(busName), records)
   }
 
+  // CatalogRuntime: how the running bus follows the catalog's changes.
+
+  async busCreated (bus: BusDefinition): Promise<void> {
+    await this.startBus(bus)
+  }
+
+  async busDeleted (name: string): Promise<void> {
+    await this.stopBus(name)
+  }
+
   /** Keeps the bus's matcher and the scheduler in step with a rule's definition. */
   ruleChanged (rule: RuleDefinition): void {
+    // Compile first: a pattern that does not compile leaves the matcher as it was.
+    const pattern = rule.eventPattern !== undefined ? parsePattern(rule.eventPattern) : undefined
     const matcher = this.matcherOf(rule.busName)
     matcher.remove(rule.name)
-    if (rule.eventPattern !== undefined) matcher.add(rule.name, parsePattern(rule.eventPattern))
+    if (pattern !== undefined) matcher.add(rule.name, pattern)
     this.scheduler.update(ruleKey(rule.busName, rule.name), rule)
   }
 
@@ -186,13 +219,17 @@ export class EventBus {
     this.scheduler.remove(ruleKey(rule.busName, rule.name))
   }
 
-  archiveChanged (archive: ArchiveDefinition): void {
+  async archiveChanged (archive: ArchiveDefinition, previous: ArchiveDefinition | undefined): Promise<void> {
+    const pattern = archive.eventPattern !== undefined ? parsePattern(archive.eventPattern) : undefined
+    const topic = archiveTopic(archive.name)
+    if (!this.storage.hasTopic(topic)) await this.storage.ensureTopic(topic, archiveTopicConfigs(archive))
+    else if (previous !== undefined && previous.retentionDays !== archive.retentionDays) await this.storage.setConfigs(topic, archiveTopicConfigs(archive))
     this.archiveDeleted(archive)
     let routing = this.archiveRouting.get(archive.sourceBusName)
     if (!routing) this.archiveRouting.set(archive.sourceBusName, routing = { matcher: new RuleMatcher<string>(), unfiltered: new Set() })
     if (archive.state !== 'ENABLED') return
-    if (archive.eventPattern === undefined) routing.unfiltered.add(archive.name)
-    else routing.matcher.add(archive.name, parsePattern(archive.eventPattern))
+    if (pattern === undefined) routing.unfiltered.add(archive.name)
+    else routing.matcher.add(archive.name, pattern)
   }
 
   archiveDeleted (archive: ArchiveDefinition): void {
@@ -201,8 +238,17 @@ export class EventBus {
     routing?.unfiltered.delete(archive.name)
   }
 
-  archiveTopicConfigs (archive: ArchiveDefinition): Record<string, string> {
-    return archiveTopicConfigs(archive)
+  async archiveTopicDeleted (archive: ArchiveDefinition): Promise<void> {
+    await this.storage.deleteTopic(archiveTopic(archive.name))
+  }
+
+  /** A token fetched for the connection stays usable only while it is authorized. */
+  connectionChanged (connection: ConnectionDefinition): void {
+    if (connection.state !== 'AUTHORIZED') this.deliverer.auth.forget(connection.arn)
+  }
+
+  replayCreated (replay: ReplayDefinition): void {
+    this.replays.start(replay)
   }
 
   private matcherOf (busName: string): RuleMatcher<string> {

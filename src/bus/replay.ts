@@ -98,7 +98,8 @@ export class ReplayRunner {
       if (lastTime !== undefined) replay.eventLastReplayedTime = lastTime
       await this.catalog.persist()
     }
-    replay.state = ReplayState.completed
+    // A cancellation that arrived after the last chunk still ends the replay as CANCELLED.
+    replay.state = replay.state === ReplayState.cancelling ? ReplayState.cancelled : ReplayState.completed
     replay.replayEndTime = Date.now()
     await this.catalog.persist()
   }

@@ -2,8 +2,8 @@
 // delivery cursor, events in arrival order); target topics may have several
 // partitions, chosen by key like Kafka's default partitioner so Kafka
 // producers and the bus agree. Appends resolve once the records are fsynced.
-import { encodeBatch, decodeBatch, peekBatchSize, AttributeBits } from '../protocol/records/index.js'
-import type { RecordHeader } from '../protocol/records/index.js'
+import { encodeBatch, decodeBatch, peekBatchSize, readBatchHeader, AttributeBits } from '../protocol/records/index.js'
+import type { DecodedBatch, RecordHeader } from '../protocol/records/index.js'
 import { BusError } from './errors.js'
 
 /** The part of src/log's LogManager the bus uses (kept structural so either side can evolve). */
@@ -26,7 +26,7 @@ export interface PartitionLike {
 }
 
 export interface BusRecordInput {
-  key: string | null
+  key: string | Buffer | null
   value: string | Buffer
   headers?: Array<{ key: string, value: string | Buffer | null }>
   timestamp?: number
@@ -40,7 +40,16 @@ export interface BusRecord {
   headers: RecordHeader[]
 }
 
-export interface ReadResult { records: BusRecord[], nextOffset: number, highWatermark: number }
+/** A batch the log holds (its CRC was valid) whose records do not decode. */
+export interface UnreadableBatch {
+  baseOffset: number
+  lastOffset: number
+  reason: string
+  /** The whole batch as stored, so nothing is lost when it is set aside. */
+  bytes: Buffer
+}
+
+export interface ReadResult { records: BusRecord[], unreadable: UnreadableBatch[], nextOffset: number, highWatermark: number }
 
 const MAX_TOPIC_NAME = 249
 
@@ -49,14 +58,27 @@ export function busTopic (busName: string): string {
   return boundedTopicName(`bus.${busName}`)
 }
 
+/** Where a bus's dispatcher sets aside what it cannot read in the bus topic. */
+export function busDeadLetterTopic (busName: string): string {
+  return boundedTopicName(`__bus.dead-letter.${busName}`)
+}
+
 /** Topic holding an archive's events. */
 export function archiveTopic (archiveName: string): string {
   return boundedTopicName(`__bus.archive.${archiveName}`)
 }
 
+/**
+ * Bus names may be 256 characters long and hold '/' (AWS allows both); Kafka
+ * topic names stop at 249 characters of [a-zA-Z0-9._-]. A name that fits is
+ * used as it is, so Kafka consumers read `bus.orders` by its plain name; any
+ * other gets its illegal characters replaced and a hash of the real name
+ * appended, so two names never share a topic.
+ */
 function boundedTopicName (name: string): string {
-  if (name.length <= MAX_TOPIC_NAME) return name
-  return `${name.slice(0, MAX_TOPIC_NAME - 9)}.${murmur2(Buffer.from(name)).toString(16).padStart(8, '0')}`
+  const legal = name.replace(/[^a-zA-Z0-9._-]/g, '_')
+  if (legal === name && name.length <= MAX_TOPIC_NAME) return name
+  return `${legal.slice(0, MAX_TOPIC_NAME - 9)}.${murmur2(Buffer.from(name)).toString(16).padStart(8, '0')}`
 }
 
 export class BusStorage {
@@ -102,24 +124,36 @@ export class BusStorage {
     return { ...result, partition: index }
   }
 
-  /** Records from `offset` on (at most about maxBytes); skips past records deleted by retention. */
+  /**
+   * Records from `offset` on (at most about maxBytes); skips past records deleted by
+   * retention. A batch whose records do not decode is answered in `unreadable` and
+   * read past, so one bad batch cannot stop every reader at its offset.
+   */
   async read (topic: string, offset: number, maxBytes = 1024 * 1024): Promise<ReadResult> {
     const partition = this.partitionOf(topic, 0)
     const from = Math.max(offset, partition.logStartOffset)
-    if (from >= partition.highWatermark) return { records: [], nextOffset: from, highWatermark: partition.highWatermark }
+    if (from >= partition.highWatermark) return { records: [], unreadable: [], nextOffset: from, highWatermark: partition.highWatermark }
     const result = await partition.read(from, maxBytes, { isolation: 'read_committed' })
     const records: BusRecord[] = []
+    const unreadable: UnreadableBatch[] = []
     let next = from
     for (const chunk of result.chunks) {
       let position = 0
       while (chunk.length - position >= 12) {
         const size = peekBatchSize(chunk, position)
         if (size <= 0 || position + size > chunk.length) break
-        const batch = decodeBatch(chunk, position)
+        // The header was checked when the batch was appended; only its records can be bad.
+        const header = readBatchHeader(chunk, position)
+        const lastOffset = header.baseOffset + header.lastOffsetDelta
+        let batch: DecodedBatch | undefined
+        try {
+          batch = decodeBatch(chunk, position)
+        } catch (err) {
+          if (lastOffset >= from) unreadable.push({ baseOffset: header.baseOffset, lastOffset, reason: (err as Error).message, bytes: Buffer.from(chunk.subarray(position, position + size)) })
+        }
         position += size
-        const lastOffset = batch.header.baseOffset + batch.header.lastOffsetDelta
         if (lastOffset + 1 > next) next = lastOffset + 1
-        if ((batch.header.attributes & AttributeBits.control) !== 0) continue
+        if (batch === undefined || (batch.header.attributes & AttributeBits.control) !== 0) continue
         for (const record of batch.records) {
           if (record.offset >= from) records.push(record)
         }
@@ -128,7 +162,7 @@ export class BusStorage {
     // Deliver only what is durable: a cursor saved past the fsynced end could, after a
     // power cut, skip events appended later at the offsets that were lost.
     if (next > from) await partition.flushed(next - 1)
-    return { records, nextOffset: next, highWatermark: result.highWatermark }
+    return { records, unreadable, nextOffset: next, highWatermark: result.highWatermark }
   }
 
   highWatermark (topic: string): number {

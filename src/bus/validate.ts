@@ -11,6 +11,7 @@ export const Patterns = {
   busNameOrArn: '(arn:aws[\\w-]*:events:[a-z]+-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+',
   archiveName: '[\\.\\-_A-Za-z0-9]+',
   connectionName: '[\\.\\-_A-Za-z0-9]+',
+  connectionArn: '^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection\\/[\\.\\-_A-Za-z0-9]+\\/[\\-A-Za-z0-9]+$',
   targetId: '[\\.\\-_A-Za-z0-9]+',
 } as const
 
@@ -24,7 +25,7 @@ function fullMatch (pattern: string, value: string): boolean {
   return re.test(value)
 }
 
-export interface StringRule { min?: number, max?: number, pattern?: string, enum?: readonly string[] }
+export interface StringRule { min?: number, max?: number, pattern?: string, enum?: readonly string[], enumIgnoresCase?: boolean }
 
 /** Collects every problem of one request, then throws them together as AWS does. */
 export class Checks {
@@ -45,10 +46,12 @@ export class Checks {
     }
     if (typeof value !== 'string') throw new BusApiError(BusErrorType.serialization, `Unexpected value type for field '${field}'`)
     const shown = `Value '${value}' at '${field}' failed to satisfy constraint: Member must`
+    // AWS lists a member's broken constraints pattern first, then length.
+    if (rule.pattern !== undefined && !fullMatch(rule.pattern, value)) this.problems.push(`${shown} satisfy regular expression pattern: ${rule.pattern}`)
     if (rule.min !== undefined && value.length < rule.min) this.problems.push(`${shown} have length greater than or equal to ${rule.min}`)
     if (rule.max !== undefined && value.length > rule.max) this.problems.push(`${shown} have length less than or equal to ${rule.max}`)
-    if (rule.pattern !== undefined && !fullMatch(rule.pattern, value)) this.problems.push(`${shown} satisfy regular expression pattern: ${rule.pattern}`)
-    if (rule.enum !== undefined && !rule.enum.includes(value)) this.problems.push(`${shown} satisfy enum value set: [${rule.enum.join(', ')}]`)
+    const enumValue = rule.enumIgnoresCase === true ? value.toUpperCase() : value
+    if (rule.enum !== undefined && !rule.enum.includes(enumValue)) this.problems.push(`${shown} satisfy enum value set: [${rule.enum.join(', ')}]`)
     return true
   }
 

@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { pino, type Logger } from 'pino'
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import { LogManager } from '../../src/log/index.js'
+import type { FileSystem } from '../../src/log/fs.js'
 import { EventBus, registerBusRoutes, type EventBusOptions } from '../../src/bus/index.js'
 import { BusStorage, type BusRecord } from '../../src/bus/storage.js'
 
@@ -31,12 +33,20 @@ export interface BusHarness {
   readTopic: (topic: string, partition?: number) => Promise<BusRecord[]>
 }
 
-export async function startBus (options: Partial<EventBusOptions> = {}): Promise<BusHarness> {
+export interface HarnessOptions {
+  /** The file system of the log and the bus's journals (e.g. a FaultyFs over realFs to make one operation fail). */
+  fs?: FileSystem
+  /** Runs on every open between the log's and the bus's, e.g. to arm a fault for the bus's start. */
+  beforeBusOpen?: () => void
+}
+
+export async function startBus (options: Partial<EventBusOptions> = {}, harness: HarnessOptions = {}): Promise<BusHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'tributary-bus-'))
   const h = { dir } as BusHarness
   const open = async (): Promise<void> => {
-    h.log = await LogManager.open(dir, {})
-    h.bus = new EventBus({ dataDir: dir, log: h.log, accountId: ACCOUNT, region: REGION, retryBaseDelayMs: 20, retryMaxDelayMs: 200, ...options })
+    h.log = await LogManager.open(dir, harness.fs !== undefined ? { fs: harness.fs } : {})
+    harness.beforeBusOpen?.()
+    h.bus = new EventBus({ dataDir: dir, log: h.log, accountId: ACCOUNT, region: REGION, retryBaseDelayMs: 20, retryMaxDelayMs: 200, ...(harness.fs !== undefined ? { fs: harness.fs } : {}), ...options })
     await h.bus.open()
     h.app = Fastify({ logger: false })
     h.app.get('/health', async () => ({ status: 'ok' }))
@@ -131,4 +141,13 @@ export async function eventually<T> (probe: () => Promise<T | undefined> | T | u
     if (Date.now() > deadline) throw new Error('condition not reached in time')
     await new Promise(resolve => setTimeout(resolve, 10))
   }
+}
+
+export interface CapturedLog { logger: Logger, lines: Array<Record<string, unknown>> }
+
+/** A real pino logger whose lines the test can read (parsed, in order). */
+export function captureLog (): CapturedLog {
+  const lines: Array<Record<string, unknown>> = []
+  const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(JSON.parse(line) as Record<string, unknown>) } })
+  return { logger, lines }
 }

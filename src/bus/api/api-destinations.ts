@@ -4,13 +4,14 @@
 // and its connection's auth (see ../targets/deliverer.ts).
 import { randomUUID } from 'node:crypto'
 import { alreadyExistsError, notFoundError, validationError } from '../errors.js'
-import type { ApiDestinationDefinition } from '../model.js'
+import { ConnectionState, type ApiDestinationDefinition } from '../model.js'
 import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
 import { byName, type ActionHandler } from './common.js'
 import type { EventBus } from '../index.js'
 
 const NAME = { required: true, min: 1, max: 64, pattern: Patterns.connectionName } as const
-const METHODS = ['POST', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'] as const
+/** In the order AWS lists them in its enum error. */
+const METHODS = ['HEAD', 'POST', 'PATCH', 'DELETE', 'PUT', 'GET', 'OPTIONS'] as const
 
 function requireDestination (bus: EventBus, name: string): ApiDestinationDefinition {
   const d = bus.catalog.apiDestinations.get(name)
@@ -19,20 +20,25 @@ function requireDestination (bus: EventBus, name: string): ApiDestinationDefinit
 }
 
 function checkConnection (bus: EventBus, arn: string): void {
-  if (![...bus.catalog.connections.values()].some(c => c.arn === arn)) throw notFoundError(`Connection '${arn}' does not exist.`)
+  if (!bus.catalog.connectionByArn(arn)) throw notFoundError(`Connection '${arn}' does not exist.`)
+}
+
+/** ACTIVE only while its connection is authorized: AWS cannot call it otherwise. */
+function stateOf (bus: EventBus, d: ApiDestinationDefinition): string {
+  return bus.catalog.connectionByArn(d.connectionArn)?.state === ConnectionState.authorized ? 'ACTIVE' : 'INACTIVE'
 }
 
 function checkEndpoint (url: string): void {
   if (!/^https?:\/\//.test(url)) throw validationError(`Value '${url}' at 'invocationEndpoint' failed to satisfy constraint: Member must satisfy regular expression pattern: ^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$`)
 }
 
-function stateAnswer (d: ApiDestinationDefinition): Record<string, unknown> {
-  return { ApiDestinationArn: d.arn, ApiDestinationState: d.state, CreationTime: epochSeconds(d.createdAt), LastModifiedTime: epochSeconds(d.modifiedAt) }
+function stateAnswer (bus: EventBus, d: ApiDestinationDefinition): Record<string, unknown> {
+  return { ApiDestinationArn: d.arn, ApiDestinationState: stateOf(bus, d), CreationTime: epochSeconds(d.createdAt), LastModifiedTime: epochSeconds(d.modifiedAt) }
 }
 
-function describe (d: ApiDestinationDefinition): Record<string, unknown> {
+function describe (bus: EventBus, d: ApiDestinationDefinition): Record<string, unknown> {
   return {
-    ...stateAnswer(d),
+    ...stateAnswer(bus, d),
     Name: d.name,
     Description: d.description,
     ConnectionArn: d.connectionArn,
@@ -46,9 +52,9 @@ function checkFields (input: Record<string, unknown>, create: boolean): void {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.string(input.Description, 'description', { max: 512 })
-  checks.string(input.ConnectionArn, 'connectionArn', { required: create, min: 1, max: 1600 })
+  checks.string(input.ConnectionArn, 'connectionArn', { required: create, min: 1, max: 1600, pattern: Patterns.connectionArn })
   checks.string(input.InvocationEndpoint, 'invocationEndpoint', { required: create, min: 1, max: 2047 })
-  checks.string(input.HttpMethod, 'httpMethod', { required: create, enum: METHODS })
+  checks.string(input.HttpMethod, 'httpMethod', { required: create, enum: METHODS, enumIgnoresCase: true })
   checks.integer(input.InvocationRateLimitPerSecond, 'invocationRateLimitPerSecond', { min: 1 })
   checks.done()
 }
@@ -66,50 +72,46 @@ export const createApiDestination: ActionHandler = async (bus, input) => {
     description: input.Description as string | undefined,
     connectionArn: input.ConnectionArn as string,
     invocationEndpoint: input.InvocationEndpoint as string,
-    httpMethod: input.HttpMethod as string,
+    httpMethod: (input.HttpMethod as string).toUpperCase(),
     invocationRateLimitPerSecond: (input.InvocationRateLimitPerSecond as number | undefined) ?? 300,
     state: 'ACTIVE',
     createdAt: now,
     modifiedAt: now,
   }
-  bus.catalog.apiDestinations.set(name, d)
-  await bus.catalog.persist()
-  return stateAnswer(d)
+  await bus.catalog.createApiDestination(d)
+  return stateAnswer(bus, d)
 }
 
 export const describeApiDestination: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  return describe(requireDestination(bus, input.Name as string))
+  return describe(bus, requireDestination(bus, input.Name as string))
 }
 
 export const updateApiDestination: ActionHandler = async (bus, input) => {
   checkFields(input, false)
   const d = requireDestination(bus, input.Name as string)
+  const changes: Partial<ApiDestinationDefinition> = {}
   if (input.ConnectionArn !== undefined) {
     checkConnection(bus, input.ConnectionArn as string)
-    d.connectionArn = input.ConnectionArn as string
+    changes.connectionArn = input.ConnectionArn as string
   }
   if (input.InvocationEndpoint !== undefined) {
     checkEndpoint(input.InvocationEndpoint as string)
-    d.invocationEndpoint = input.InvocationEndpoint as string
+    changes.invocationEndpoint = input.InvocationEndpoint as string
   }
-  if (input.Description !== undefined) d.description = input.Description as string
-  if (input.HttpMethod !== undefined) d.httpMethod = input.HttpMethod as string
-  if (input.InvocationRateLimitPerSecond !== undefined) d.invocationRateLimitPerSecond = input.InvocationRateLimitPerSecond as number
-  d.modifiedAt = Date.now()
-  await bus.catalog.persist()
-  return stateAnswer(d)
+  if (input.Description !== undefined) changes.description = input.Description as string
+  if (input.HttpMethod !== undefined) changes.httpMethod = (input.HttpMethod as string).toUpperCase()
+  if (input.InvocationRateLimitPerSecond !== undefined) changes.invocationRateLimitPerSecond = input.InvocationRateLimitPerSecond as number
+  return stateAnswer(bus, await bus.catalog.updateApiDestination(d, changes))
 }
 
 export const deleteApiDestination: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  const d = requireDestination(bus, input.Name as string)
-  bus.catalog.apiDestinations.delete(d.name)
-  await bus.catalog.persist()
+  await bus.catalog.deleteApiDestination(requireDestination(bus, input.Name as string))
   return {}
 }
 
@@ -124,5 +126,5 @@ export const listApiDestinations: ActionHandler = async (bus, input) => {
     .filter(d => d.name.startsWith(prefix) && (input.ConnectionArn === undefined || d.connectionArn === input.ConnectionArn))
     .sort(byName)
   const { items, nextToken } = page(all, params)
-  return { ApiDestinations: items.map(describe), NextToken: nextToken }
+  return { ApiDestinations: items.map(d => describe(bus, d)), NextToken: nextToken }
 }

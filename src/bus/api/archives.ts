@@ -3,7 +3,7 @@
 // matching events into; RetentionDays becomes the topic's retention.ms, and
 // EventCount / SizeBytes are what the topic holds.
 import { parseArn } from '../arn.js'
-import { alreadyExistsError, notFoundError, validationError } from '../errors.js'
+import { alreadyExistsError, validationError } from '../errors.js'
 import type { ArchiveDefinition } from '../model.js'
 import { archiveTopic } from '../storage.js'
 import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
@@ -12,10 +12,11 @@ import type { EventBus } from '../index.js'
 
 const NAME = { required: true, min: 1, max: 48, pattern: Patterns.archiveName } as const
 
-function requireArchive (bus: EventBus, name: string): ArchiveDefinition {
-  const archive = bus.catalog.archives.get(name)
-  if (!archive) throw notFoundError(`Archive ${name} does not exist.`)
-  return archive
+/** The bus an archive's EventSourceArn names, or a ValidationException. */
+function sourceBusOf (eventSourceArn: string): string {
+  const arn = parseArn(eventSourceArn)
+  if (!arn || arn.service !== 'events' || !arn.resource.startsWith('event-bus/')) throw validationError('Parameter EventSourceArn is not valid.')
+  return arn.resource.slice('event-bus/'.length)
 }
 
 function summary (bus: EventBus, a: ArchiveDefinition): Record<string, unknown> {
@@ -40,10 +41,8 @@ export const createArchive: ActionHandler = async (bus, input) => {
   checks.integer(input.RetentionDays, 'retentionDays', { min: 0 })
   checks.done()
   const name = input.ArchiveName as string
-  const arn = parseArn(input.EventSourceArn as string)
-  if (!arn || arn.service !== 'events' || !arn.resource.startsWith('event-bus/')) throw validationError('Parameter EventSourceArn is not valid.')
-  const sourceBusName = arn.resource.slice('event-bus/'.length)
-  if (!bus.catalog.buses.has(sourceBusName)) throw notFoundError(`Event bus ${sourceBusName} does not exist.`)
+  const sourceBusName = sourceBusOf(input.EventSourceArn as string)
+  bus.catalog.requireBus(sourceBusName)
   if (bus.catalog.archives.has(name)) throw alreadyExistsError(`Archive ${name} already exists.`)
   if (typeof input.EventPattern === 'string') checkEventPattern(input.EventPattern)
   const archive: ArchiveDefinition = {
@@ -57,10 +56,7 @@ export const createArchive: ActionHandler = async (bus, input) => {
     state: 'ENABLED',
     createdAt: Date.now(),
   }
-  await bus.storage.ensureTopic(archiveTopic(name), bus.archiveTopicConfigs(archive))
-  bus.catalog.archives.set(name, archive)
-  bus.archiveChanged(archive)
-  await bus.catalog.persist()
+  await bus.catalog.createArchive(archive)
   return { ArchiveArn: archive.arn, State: archive.state, CreationTime: epochSeconds(archive.createdAt) }
 }
 
@@ -68,7 +64,7 @@ export const describeArchive: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.ArchiveName, 'archiveName', NAME)
   checks.done()
-  const archive = requireArchive(bus, input.ArchiveName as string)
+  const archive = bus.catalog.requireArchive(input.ArchiveName as string)
   return { ...summary(bus, archive), ArchiveArn: archive.arn, Description: archive.description, EventPattern: archive.eventPattern }
 }
 
@@ -79,16 +75,18 @@ export const updateArchive: ActionHandler = async (bus, input) => {
   checks.string(input.EventPattern, 'eventPattern', { max: 4096 })
   checks.integer(input.RetentionDays, 'retentionDays', { min: 0 })
   checks.done()
-  const archive = requireArchive(bus, input.ArchiveName as string)
-  if (typeof input.EventPattern === 'string') checkEventPattern(input.EventPattern)
-  if (input.Description !== undefined) archive.description = input.Description as string
-  if (input.EventPattern !== undefined) archive.eventPattern = input.EventPattern as string
-  if (input.RetentionDays !== undefined) {
-    archive.retentionDays = input.RetentionDays as number
-    await bus.storage.setConfigs(archiveTopic(archive.name), bus.archiveTopicConfigs(archive))
+  // AWS refuses an empty update before it looks the archive up.
+  if (input.Description === undefined && input.EventPattern === undefined && input.RetentionDays === undefined) {
+    throw validationError('At least one of EventPattern, RetentionDays or Description must be provided.')
   }
-  bus.archiveChanged(archive)
-  await bus.catalog.persist()
+  const name = input.ArchiveName as string
+  bus.catalog.requireArchive(name)
+  if (typeof input.EventPattern === 'string') checkEventPattern(input.EventPattern)
+  const changes: Partial<ArchiveDefinition> = {}
+  if (input.Description !== undefined) changes.description = input.Description as string
+  if (input.EventPattern !== undefined) changes.eventPattern = input.EventPattern as string
+  if (input.RetentionDays !== undefined) changes.retentionDays = input.RetentionDays as number
+  const archive = await bus.catalog.updateArchive(name, changes)
   return { ArchiveArn: archive.arn, State: archive.state, CreationTime: epochSeconds(archive.createdAt) }
 }
 
@@ -96,11 +94,7 @@ export const deleteArchive: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.ArchiveName, 'archiveName', NAME)
   checks.done()
-  const archive = requireArchive(bus, input.ArchiveName as string)
-  bus.catalog.archives.delete(archive.name)
-  bus.archiveDeleted(archive)
-  await bus.catalog.persist()
-  await bus.storage.deleteTopic(archiveTopic(archive.name))
+  await bus.catalog.deleteArchive(input.ArchiveName as string)
   return {}
 }
 
@@ -111,6 +105,8 @@ export const listArchives: ActionHandler = async (bus, input) => {
   checks.string(input.EventSourceArn, 'eventSourceArn', { min: 1, max: 1600 })
   checks.string(input.State, 'state', { enum: ['ENABLED', 'DISABLED', 'CREATING', 'UPDATING', 'CREATE_FAILED', 'UPDATE_FAILED'] })
   checks.done()
+  // Filtering by a bus that does not exist is an error on AWS, not an empty list.
+  if (typeof input.EventSourceArn === 'string') bus.catalog.requireBus(sourceBusOf(input.EventSourceArn))
   const prefix = (input.NamePrefix as string | undefined) ?? ''
   const all = [...bus.catalog.archives.values()]
     .filter(a => a.name.startsWith(prefix) && (input.EventSourceArn === undefined || a.eventSourceArn === input.EventSourceArn) && (input.State === undefined || a.state === input.State))

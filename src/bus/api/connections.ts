@@ -74,21 +74,41 @@ export const createConnection: ActionHandler = async (bus, input) => {
   const auth = input.AuthParameters as ConnectionAuthParameters
   checkAuth(input.AuthorizationType as string, auth)
   const now = Date.now()
+  const oauth = input.AuthorizationType === 'OAUTH_CLIENT_CREDENTIALS'
   const connection: ConnectionDefinition = {
     name,
     arn: bus.arns.connection(name, randomUUID()),
     description: input.Description as string | undefined,
     authorizationType: input.AuthorizationType as string,
     authParameters: auth,
-    // Authorization happens at the first call (OAuth tokens are fetched then), so the connection is usable at once.
-    state: ConnectionState.authorized,
+    // Basic and API key connections need nothing fetched. An OAuth connection is
+    // AUTHORIZING until a token was obtained from its endpoint, as on AWS.
+    state: oauth ? ConnectionState.authorizing : ConnectionState.authorized,
     createdAt: now,
     modifiedAt: now,
-    lastAuthorizedAt: now,
+    lastAuthorizedAt: oauth ? undefined : now,
   }
-  bus.catalog.connections.set(name, connection)
-  await bus.catalog.persist()
+  await bus.catalog.createConnection(connection)
+  if (oauth) authorizeInBackground(bus, connection.name)
   return stateAnswer(connection)
+}
+
+/** Fetches a token for an OAuth connection; the outcome becomes its state. */
+function authorizeInBackground (bus: EventBus, name: string): void {
+  const settle = async (): Promise<void> => {
+    const connection = bus.catalog.connections.get(name)
+    if (!connection) return
+    let changes: Partial<ConnectionDefinition>
+    try {
+      await bus.deliverer.auth.authorize(connection)
+      changes = { state: ConnectionState.authorized, stateReason: undefined, lastAuthorizedAt: Date.now() }
+    } catch (err) {
+      changes = { state: ConnectionState.deauthorized, stateReason: (err as Error).message }
+    }
+    // Only if nothing replaced the connection meanwhile (an update starts its own round).
+    if (bus.catalog.connections.get(name) === connection) await bus.catalog.updateConnection(connection, changes)
+  }
+  settle().catch(err => bus.logger?.error({ err, connection: name }, 'could not record the outcome of a connection authorization'))
 }
 
 export const describeConnection: ActionHandler = async (bus, input) => {
@@ -114,8 +134,11 @@ export const updateConnection: ActionHandler = async (bus, input) => {
   checks.string(input.AuthorizationType, 'authorizationType', { enum: AUTH_TYPES })
   checks.done()
   const c = requireConnection(bus, input.Name as string)
-  if (input.Description !== undefined) c.description = input.Description as string
-  if (input.AuthorizationType !== undefined) c.authorizationType = input.AuthorizationType as string
+  const changes: Partial<ConnectionDefinition> = {}
+  if (input.Description !== undefined) changes.description = input.Description as string
+  const authorizationType = (input.AuthorizationType as string | undefined) ?? c.authorizationType
+  changes.authorizationType = authorizationType
+  let authParameters = c.authParameters
   if (input.AuthParameters !== undefined) {
     const update = input.AuthParameters as ConnectionAuthParameters
     // Fields given replace the stored ones; secrets left out are kept.
@@ -127,26 +150,28 @@ export const updateConnection: ActionHandler = async (bus, input) => {
       merged.OAuthParameters = { ...old, ...update.OAuthParameters, ClientParameters: { ...old?.ClientParameters, ...update.OAuthParameters.ClientParameters } as { ClientID: string, ClientSecret?: string } }
     }
     if (update.InvocationHttpParameters) merged.InvocationHttpParameters = update.InvocationHttpParameters
-    c.authParameters = merged
+    authParameters = merged
   }
-  checkAuth(c.authorizationType, c.authParameters)
-  c.modifiedAt = Date.now()
-  c.state = ConnectionState.authorized
-  c.lastAuthorizedAt = c.modifiedAt
-  bus.deliverer.auth.forget(c.arn)
-  await bus.catalog.persist()
-  return stateAnswer(c)
+  checkAuth(authorizationType, authParameters)
+  const oauth = authorizationType === 'OAUTH_CLIENT_CREDENTIALS'
+  const now = Date.now()
+  const next = await bus.catalog.updateConnection(c, {
+    ...changes,
+    authParameters,
+    modifiedAt: now,
+    state: oauth ? ConnectionState.authorizing : ConnectionState.authorized,
+    stateReason: undefined,
+    ...(oauth ? {} : { lastAuthorizedAt: now }),
+  })
+  if (oauth) authorizeInBackground(bus, next.name)
+  return stateAnswer(next)
 }
 
 export const deauthorizeConnection: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  const c = requireConnection(bus, input.Name as string)
-  c.state = ConnectionState.deauthorized
-  c.modifiedAt = Date.now()
-  bus.deliverer.auth.forget(c.arn)
-  await bus.catalog.persist()
+  const c = await bus.catalog.updateConnection(requireConnection(bus, input.Name as string), { state: ConnectionState.deauthorized })
   return stateAnswer(c)
 }
 
@@ -155,9 +180,7 @@ export const deleteConnection: ActionHandler = async (bus, input) => {
   checks.string(input.Name, 'name', NAME)
   checks.done()
   const c = requireConnection(bus, input.Name as string)
-  bus.catalog.connections.delete(c.name)
-  bus.deliverer.auth.forget(c.arn)
-  await bus.catalog.persist()
+  await bus.catalog.deleteConnection(c)
   return { ...stateAnswer(c), ConnectionState: ConnectionState.deleting }
 }
 

@@ -5,10 +5,8 @@ import type { BusDefinition } from '../model.js'
 import { Checks, epochSeconds, page, pageParams } from '../validate.js'
 import { busNameFromParam } from '../arn.js'
 import { byName, checkTags, requireBus, type ActionHandler } from './common.js'
-import { ruleKey } from '../catalog.js'
 
 const NAME = { required: true, min: 1, max: 256, pattern: '[/\\.\\-_A-Za-z0-9]+' } as const
-
 function describe (b: BusDefinition): Record<string, unknown> {
   return {
     Name: b.name,
@@ -44,9 +42,7 @@ export const createEventBus: ActionHandler = async (bus, input) => {
     modifiedAt: now,
     tags,
   }
-  bus.catalog.buses.set(name, definition)
-  await bus.startBus(definition)
-  await bus.catalog.persist()
+  await bus.catalog.createBus(definition)
   return { EventBusArn: definition.arn, Description: definition.description, KmsKeyIdentifier: definition.kmsKeyIdentifier, DeadLetterConfig: definition.deadLetterConfig }
 }
 
@@ -56,14 +52,7 @@ export const deleteEventBus: ActionHandler = async (bus, input) => {
   checks.done()
   const name = input.Name as string
   if (name === 'default') throw validationError('Cannot delete event bus default.')
-  if (!bus.catalog.buses.has(name)) return {}
-  for (const rule of bus.catalog.rulesOfBus(name)) {
-    bus.ruleDeleted(rule)
-    bus.catalog.rules.delete(ruleKey(name, rule.name))
-  }
-  bus.catalog.buses.delete(name)
-  await bus.catalog.persist()
-  await bus.stopBus(name)
+  await bus.catalog.deleteBus(name)
   return {}
 }
 

@@ -6,6 +6,7 @@ import { busNameFromParam } from '../arn.js'
 import { validationError } from '../errors.js'
 import { buildEnvelope, entrySize, type PutEventsEntry } from '../envelope.js'
 import { Checks } from '../validate.js'
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth.js'
 
 type EntryResult = { EventId: string } | { ErrorCode: string, ErrorMessage: string }
 
@@ -17,6 +18,12 @@ export const putEvents: ActionHandler = async (bus, input) => {
   let total = 0
   for (const entry of entries) total += entrySize(entry ?? {})
   if (total > bus.maxEntryBytes) throw validationError('Total size of the entries in the request is over the limit.')
+  // Before anything parses or re-serialises a Detail (JSON.stringify recurses).
+  for (const entry of entries) {
+    if (typeof entry?.Detail === 'string' && jsonTextTooDeep(entry.Detail)) {
+      throw validationError(`Parameter Detail is not valid. Reason: JSON nesting depth exceeds the maximum of ${MAX_JSON_DEPTH}.`)
+    }
+  }
 
   const now = Date.now()
   const results: EntryResult[] = new Array(entries.length)
@@ -24,13 +31,17 @@ export const putEvents: ActionHandler = async (bus, input) => {
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] ?? {}
     const busName = busNameFromParam(typeof entry.EventBusName === 'string' ? entry.EventBusName : undefined)
-    if (!bus.catalog.buses.has(busName)) {
-      results[i] = { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` }
-      continue
-    }
     const outcome = buildEnvelope(entry, bus.accountId, bus.region, now)
     if (!outcome.ok) {
       results[i] = { ErrorCode: outcome.errorCode, ErrorMessage: outcome.errorMessage }
+      continue
+    }
+    if (!bus.catalog.buses.has(busName)) {
+      // AWS accepts an event for a bus that does not exist and drops it: same answer
+      // here, but said in the log, since a silent drop is hard to find.
+      bus.logger?.warn({ bus: busName, eventId: outcome.event.id }, `PutEvents: event bus ${busName} does not exist; event ${outcome.event.id} dropped`)
+      bus.stats.droppedNoBus++
+      results[i] = { EventId: outcome.event.id }
       continue
     }
     let list = perBus.get(busName)

@@ -62,8 +62,13 @@ export const startReplay: ActionHandler = async (bus, input) => {
   if (!archiveArn || archiveArn.service !== 'events' || !archiveArn.resource.startsWith('archive/')) throw validationError('Parameter EventSourceArn is not valid.')
   const archiveName = archiveArn.resource.slice('archive/'.length)
   const archive = bus.catalog.archives.get(archiveName)
-  if (!archive) throw notFoundError(`Archive ${archiveName} does not exist.`)
+  if (!archive) throw validationError(`Parameter EventSourceArn is not valid. Reason: Archive ${archiveName} does not exist.`)
   if (start! >= end!) throw validationError('Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.')
+  // AWS says a missing destination bus does not exist before it says replays cannot cross buses.
+  const destinationBus = parseArn(destination.Arn as string)
+  if (destinationBus?.service === 'events' && destinationBus.resource.startsWith('event-bus/')) {
+    bus.catalog.requireBus(destinationBus.resource.slice('event-bus/'.length))
+  }
   if (destination.Arn !== archive.eventSourceArn) throw validationError('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.')
   const filterArns = (destination.FilterArns ?? []) as string[]
   for (const arn of filterArns) {
@@ -85,9 +90,7 @@ export const startReplay: ActionHandler = async (bus, input) => {
     cursor: 0,
     endOffset: bus.storage.highWatermark(archiveTopic(archiveName)),
   }
-  bus.catalog.replays.set(name, replay)
-  await bus.catalog.persist()
-  bus.replays.start(replay)
+  await bus.catalog.createReplay(replay)
   return { ReplayArn: replay.arn, State: ReplayState.starting, ReplayStartTime: epochSeconds(replay.replayStartTime) }
 }
 
@@ -122,7 +125,7 @@ export const cancelReplay: ActionHandler = async (bus, input) => {
   if (replay.state !== ReplayState.starting && replay.state !== ReplayState.running) {
     throw new BusApiError(BusErrorType.illegalStatus, `Replay ${replay.name} is not in a state that can be cancelled.`)
   }
-  replay.state = ReplayState.cancelling
-  await bus.catalog.persist()
-  return { ReplayArn: replay.arn, State: replay.state }
+  // The running replay sees CANCELLING at its next step and ends as CANCELLED.
+  await bus.catalog.updateReplay(replay, { state: ReplayState.cancelling })
+  return { ReplayArn: replay.arn, State: ReplayState.cancelling }
 }

@@ -23,9 +23,9 @@ export function registerBusRoutes (app: FastifyInstance, bus: EventBus): void {
 async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const requestId = randomUUID()
   reply.header('x-amzn-requestid', requestId).header('content-type', CONTENT_TYPE)
+  const target = request.headers['x-amz-target']
+  const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined
   try {
-    const target = request.headers['x-amz-target']
-    const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined
     const handler = action !== undefined && Object.hasOwn(actions, action) ? actions[action] : undefined
     if (!handler) throw new BusApiError(BusErrorType.unknownOperation, `The operation ${String(target ?? '')} is not supported.`)
     const input = parseInput(request.body)
@@ -33,7 +33,9 @@ async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyRep
     await reply.code(200).send(Buffer.from(JSON.stringify(output ?? {})))
   } catch (err) {
     const error = err instanceof BusApiError ? err : undefined
-    if (!error) bus.logger?.error({ err }, 'bus API action failed')
+    // Anything that is not an answer AWS would give is a bug or a storage failure:
+    // logged with what was asked, so the 500 can be traced to its request.
+    if (!error) bus.logger?.error({ err, action, requestId }, `bus API action ${action ?? String(target)} failed unexpectedly`)
     const type = error?.type ?? BusErrorType.internal
     const message = error?.message ?? 'An internal error occurred.'
     await reply.code(error?.status ?? 500).header('x-amzn-errortype', type).send(Buffer.from(JSON.stringify({ __type: type, message })))

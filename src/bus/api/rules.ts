@@ -2,7 +2,6 @@
 // ListRuleNamesByTarget. A rule has an EventPattern, a ScheduleExpression
 // (default bus only), or both; PutRule on an existing rule replaces it but
 // keeps its targets.
-import { ruleKey } from '../catalog.js'
 import { validationError } from '../errors.js'
 import type { RuleDefinition, RuleStateName } from '../model.js'
 import { parseSchedule } from '../schedule.js'
@@ -59,9 +58,7 @@ export const putRule: ActionHandler = async (bus, input) => {
     targets: existing?.targets ?? [],
     tags: existing?.tags ?? tags,
   }
-  bus.catalog.rules.set(ruleKey(busName, ruleName), rule)
-  bus.ruleChanged(rule)
-  await bus.catalog.persist()
+  await bus.catalog.putRule(rule)
   return { RuleArn: rule.arn }
 }
 
@@ -87,10 +84,7 @@ export const listRules: ActionHandler = async (bus, input) => {
 function setState (state: RuleStateName): ActionHandler {
   return async (bus, input) => {
     const { ruleName, busName } = ruleParams(input)
-    const rule = requireRule(bus, busName, ruleName)
-    rule.state = state
-    bus.ruleChanged(rule)
-    await bus.catalog.persist()
+    await bus.catalog.updateRule(requireRule(bus, busName, ruleName), { state })
     return {}
   }
 }
@@ -103,9 +97,7 @@ export const deleteRule: ActionHandler = async (bus, input) => {
   const rule = bus.catalog.rule(busName, ruleName)
   if (!rule) return {}
   if (rule.targets.length > 0) throw validationError('Rule can\'t be deleted since it has targets.')
-  bus.catalog.rules.delete(ruleKey(busName, ruleName))
-  bus.ruleDeleted(rule)
-  await bus.catalog.persist()
+  await bus.catalog.deleteRule(rule)
   return {}
 }
 

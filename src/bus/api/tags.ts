@@ -7,12 +7,20 @@ import { Checks } from '../validate.js'
 import { checkTags, mergeTags, requireBus, requireRule, type ActionHandler } from './common.js'
 import type { EventBus } from '../index.js'
 
-function taggable (bus: EventBus, arn: string): { tags: Tag[] } {
+/** Tags live on event buses and rules; answers the current tags and how to replace them. */
+function taggable (bus: EventBus, arn: string): { tags: Tag[], setTags: (tags: Tag[]) => Promise<unknown> } {
   const parts = parseArn(arn)
   if (parts?.service === 'events') {
-    if (parts.resource.startsWith('event-bus/')) return requireBus(bus, parts.resource.slice('event-bus/'.length))
-    const rule = ruleFromArn(arn)
-    if (rule) return requireRule(bus, rule.busName, rule.ruleName)
+    if (parts.resource.startsWith('event-bus/')) {
+      const name = parts.resource.slice('event-bus/'.length)
+      const found = requireBus(bus, name)
+      return { tags: found.tags, setTags: async tags => await bus.catalog.updateBus(name, { tags }) }
+    }
+    const ruleName = ruleFromArn(arn)
+    if (ruleName) {
+      const rule = requireRule(bus, ruleName.busName, ruleName.ruleName)
+      return { tags: rule.tags, setTags: async tags => await bus.catalog.updateRule(rule, { tags }) }
+    }
   }
   throw notFoundError(`Resource ${arn} does not exist.`)
 }
@@ -29,8 +37,7 @@ export const tagResource: ActionHandler = async (bus, input) => {
   const tags = checkTags(input.Tags, checks)
   checks.done()
   const resource = taggable(bus, arn)
-  resource.tags = mergeTags(resource.tags, tags)
-  await bus.catalog.persist()
+  await resource.setTags(mergeTags(resource.tags, tags))
   return {}
 }
 
@@ -41,8 +48,7 @@ export const untagResource: ActionHandler = async (bus, input) => {
   checks.done()
   const resource = taggable(bus, arn)
   const remove = new Set(input.TagKeys as string[])
-  resource.tags = resource.tags.filter(t => !remove.has(t.Key))
-  await bus.catalog.persist()
+  await resource.setTags(resource.tags.filter(t => !remove.has(t.Key)))
   return {}
 }
 

@@ -4,6 +4,7 @@
 import { limitExceededError, validationError } from '../errors.js'
 import type { TargetDefinition } from '../model.js'
 import { parseJsonPath } from '../targets/json-path.js'
+import { PLACEHOLDER, PREDEFINED_VARIABLES } from '../targets/input.js'
 import { Checks, page, pageParams, Patterns } from '../validate.js'
 import { requireRule, ruleParams, type ActionHandler } from './common.js'
 
@@ -17,7 +18,7 @@ function checkTarget (raw: unknown, index: number, checks: Checks): TargetDefini
   checks.string(t.Input, field('input'), { max: 8192 })
   checks.string(t.InputPath, field('inputPath'), { max: 256 })
   const forms = [t.Input, t.InputPath, t.InputTransformer].filter(v => v !== undefined && v !== null).length
-  if (forms > 1) throw validationError('Only one of Input, InputPath, or InputTransformer must be provided.')
+  if (forms > 1) throw validationError(`Only one of Input, InputPath, or InputTransformer must be provided for target ${String(t.Id)}`)
   if (typeof t.Input === 'string') {
     try {
       JSON.parse(t.Input)
@@ -38,6 +39,13 @@ function checkTarget (raw: unknown, index: number, checks: Checks): TargetDefini
       if (name.startsWith('aws.')) throw validationError(`InputTransformer variable name '${name}' is reserved.`)
       const path = paths[name]
       if (typeof path !== 'string' || !parseJsonPath(path)) throw validationError(`Target ${String(t.Id)} InputPathsMap contains invalid JSONPath: ${String(path)}`)
+    }
+    if (typeof transformer.InputTemplate === 'string') {
+      for (const [, placeholder] of transformer.InputTemplate.matchAll(PLACEHOLDER)) {
+        if (!Object.hasOwn(paths, placeholder!) && !PREDEFINED_VARIABLES.has(placeholder!)) {
+          throw validationError(`InputTemplate for target ${String(t.Id)} contains invalid placeholder ${placeholder!}.`)
+        }
+      }
     }
   }
   if (t.RetryPolicy !== undefined && t.RetryPolicy !== null) {
@@ -68,8 +76,7 @@ export const putTargets: ActionHandler = async (bus, input) => {
   const merged = new Map(rule.targets.map(t => [t.Id, t]))
   for (const t of targets) merged.set(t.Id, t)
   if (merged.size > MAX_TARGETS_PER_RULE) throw limitExceededError('The requested resource exceeds the maximum number allowed.')
-  rule.targets = [...merged.values()]
-  await bus.catalog.persist()
+  await bus.catalog.updateRule(rule, { targets: [...merged.values()] })
   return { FailedEntryCount: 0, FailedEntries: [] }
 }
 
@@ -79,8 +86,7 @@ export const removeTargets: ActionHandler = async (bus, input) => {
   const { ruleName, busName } = ruleParams(input, checks)
   const rule = requireRule(bus, busName, ruleName)
   const ids = new Set(input.Ids as string[])
-  rule.targets = rule.targets.filter(t => !ids.has(t.Id))
-  await bus.catalog.persist()
+  await bus.catalog.updateRule(rule, { targets: rule.targets.filter(t => !ids.has(t.Id)) })
   return { FailedEntryCount: 0, FailedEntries: [] }
 }
 

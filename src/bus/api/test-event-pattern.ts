@@ -4,6 +4,7 @@ import { BusApiError, BusErrorType, validationError } from '../errors.js'
 import { InvalidEventPatternError, matchesPattern, parsePattern } from '../pattern/index.js'
 import { Checks } from '../validate.js'
 import type { ActionHandler } from './common.js'
+import { jsonTextTooDeep } from '../json-depth.js'
 
 const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'detail-type']
 
@@ -12,6 +13,8 @@ export const testEventPattern: ActionHandler = async (_bus, input) => {
   checks.string(input.EventPattern, 'eventPattern', { required: true, max: 4096 })
   checks.string(input.Event, 'event', { required: true })
   checks.done()
+  // Matching walks the event recursively: refuse what nests too deeply before parsing it.
+  if (jsonTextTooDeep(input.Event as string)) throw validationError('Parameter Event is not valid.')
   let event: unknown
   try {
     event = JSON.parse(input.Event as string)

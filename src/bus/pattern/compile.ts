@@ -2,6 +2,7 @@ import { InvalidEventPatternError, invalid } from './errors.js'
 import { isPlainObject, parseArrayElement } from './operators.js'
 import { SELECTIVE_KINDS, type Branch, type CompiledPattern, type Condition, type Matcher, type PathStep, type WildcardPattern } from './types.js'
 import { wildcardComplexity } from './wildcard.js'
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth.js'
 
 // validate -> compile: the pattern's object tree becomes a list of branches
 // (conjunctions of field conditions). `$or` forks the branches built so far, the
@@ -25,6 +26,8 @@ type Draft = Map<string, Matcher[]>
 
 /** Parses and validates a pattern given as JSON text. Duplicate keys: the last one wins. */
 export function parsePattern (text: string): CompiledPattern {
+  // The compiler recurses once per level: refuse a hostile depth before parsing.
+  if (jsonTextTooDeep(text)) invalid(`Pattern is nested more than ${MAX_JSON_DEPTH} levels deep`)
   let tree: unknown
   try {
     tree = JSON.parse(text)

@@ -1,4 +1,5 @@
 import type { Leaf } from './types.js'
+import { MAX_JSON_DEPTH } from '../json-depth.js'
 
 /** A node of the tree of paths some rule reads, one level per field name. */
 export class PathNode {
@@ -92,7 +93,7 @@ export class EventLeaves {
       this.generation = 1
     }
     if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
-      this.walkObject(event as Record<string, unknown>, this.root, sink)
+      this.walkObject(event as Record<string, unknown>, this.root, sink, 1)
     }
   }
 
@@ -109,21 +110,27 @@ export class EventLeaves {
     return this.values[entry]!
   }
 
-  private walkObject (obj: Record<string, unknown>, node: PathNode, sink: LeafSink): void {
+  private walkObject (obj: Record<string, unknown>, node: PathNode, sink: LeafSink, depth: number): void {
     const children = node.children
     if (children === null) return
     for (const key in obj) {
       const child = children.get(key) ?? (key.includes('.') ? node.descend(key) : undefined)
-      if (child !== undefined) this.walkValue(obj[key], child, sink)
+      if (child !== undefined) this.walkValue(obj[key], child, sink, depth + 1)
     }
   }
 
-  private walkValue (value: unknown, node: PathNode, sink: LeafSink): void {
+  /**
+   * Objects only go as deep as the paths rules read, but arrays nest at one path
+   * without bound: past MAX_JSON_DEPTH (which the bus refuses on the way in) the
+   * walk stops rather than overflow the stack.
+   */
+  private walkValue (value: unknown, node: PathNode, sink: LeafSink, depth: number): void {
     if (typeof value === 'object' && value !== null) {
+      if (depth > MAX_JSON_DEPTH) return
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) this.walkValue(value[i], node, sink)
+        for (let i = 0; i < value.length; i++) this.walkValue(value[i], node, sink, depth + 1)
       } else {
-        this.walkObject(value as Record<string, unknown>, node, sink)
+        this.walkObject(value as Record<string, unknown>, node, sink, depth)
       }
       return
     }

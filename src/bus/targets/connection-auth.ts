@@ -32,6 +32,11 @@ export class ConnectionAuthorizer {
     }
   }
 
+  /** Obtains a token for an OAuth connection now (nothing to fetch for the other kinds). */
+  async authorize (connection: ConnectionDefinition): Promise<void> {
+    if (connection.authParameters.OAuthParameters) await this.token(connection)
+  }
+
   /** Forget a token the target refused, so the next attempt fetches a new one. */
   invalidate (connectionArn: string): void {
     this.tokens.delete(connectionArn)

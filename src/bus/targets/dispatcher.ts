@@ -13,6 +13,7 @@ import { DeliveryError } from './delivery-error.js'
 import { backoffDelayMs, exhaustedCondition, ExhaustedCondition, maxEventAgeMs, type BackoffOptions } from './retry-policy.js'
 import { writeDeadLetter } from './dead-letter.js'
 import { runLimited } from './run-limited.js'
+import { batchSetAside, readEnvelope, recordSetAside, setAside, type SetAside } from './unreadable.js'
 
 /** Record headers the bus itself sets on bus-topic records. */
 export const BusHeader = {
@@ -73,6 +74,8 @@ export class BusDispatcher {
   }
 
   get committedOffset (): number { return this.cursor }
+  /** Records and batches set aside as unreadable since this dispatcher started. */
+  unreadable = 0
   get pendingRetries (): number { return this.retries.length + this.inFlight.size }
 
   async start (): Promise<void> {
@@ -109,8 +112,9 @@ export class BusDispatcher {
   /** Reads and delivers one batch, or waits for one. */
   private async step (): Promise<void> {
     const { storage } = this.options
-    const { records, nextOffset } = await storage.read(this.topic, this.cursor)
-    if (records.length === 0) {
+    const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor)
+    const skipped = unreadable.map(batchSetAside)
+    if (records.length === 0 && skipped.length === 0) {
       if (nextOffset > this.cursor) {
         this.cursor = nextOffset
         return
@@ -120,27 +124,25 @@ export class BusDispatcher {
       if (!this.closed && storage.highWatermark(this.topic) <= this.cursor) await pause(200, this.abort.signal)
       return
     }
-    await this.process(records)
+    await this.process(records, skipped)
     this.cursor = nextOffset
     // The commit is not awaited: the next batch need not wait for the fsync, and a
     // commit that is lost only means re-delivery. Bursts coalesce into one write.
     this.writer.write().catch(err => this.options.logger?.error({ err, bus: this.options.busName }, 'could not commit the delivery cursor'))
   }
 
-  private async process (records: BusRecord[]): Promise<void> {
+  private async process (records: BusRecord[], skipped: SetAside[]): Promise<void> {
     const { routing } = this.options
     const tasks: Array<() => Promise<void>> = []
     const archived = new Map<string, Array<{ key: string, value: Buffer }>>()
     for (const record of records) {
-      if (record.value === null) continue
-      const eventText = record.value.toString('utf8')
-      let event: EventEnvelope
-      try {
-        event = JSON.parse(eventText)
-      } catch {
-        this.options.logger?.warn({ bus: this.options.busName, offset: record.offset }, 'skipping a bus record that is not JSON')
+      const read = readEnvelope(record)
+      if (!read.ok) {
+        skipped.push(recordSetAside(record, read.reason))
         continue
       }
+      const { event, text: eventText } = read
+      const value = record.value!
       let onlyRule: string | undefined
       let replayName: string | undefined
       for (const h of record.headers) {
@@ -162,10 +164,13 @@ export class BusDispatcher {
         for (const archive of routing.matchArchives(event)) {
           let list = archived.get(archive)
           if (!list) archived.set(archive, list = [])
-          list.push({ key: event.id, value: record.value })
+          list.push({ key: event.id, value })
         }
       }
     }
+    // Set aside before the cursor moves past them, so a crash cannot lose them.
+    await setAside(this.options.storage, this.options.busName, this.topic, skipped, this.options.logger)
+    this.unreadable += skipped.length
     await runLimited(tasks, this.options.concurrency)
     for (const [archive, list] of archived) {
       const topic = archiveTopic(archive)

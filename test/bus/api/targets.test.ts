@@ -40,7 +40,7 @@ test('more than five targets on a rule is LimitExceededException', async () => {
 
 test('two input forms on one target are refused', async () => {
   await assert.rejects(h.client.send(new PutTargetsCommand({ Rule: 'r', Targets: [{ Id: 'x', Arn: queue('x'), Input: '{}', InputPath: '$.detail' }] })), {
-    name: 'ValidationException', message: 'Only one of Input, InputPath, or InputTransformer must be provided.',
+    name: 'ValidationException', message: 'Only one of Input, InputPath, or InputTransformer must be provided for target x',
   })
 })
 

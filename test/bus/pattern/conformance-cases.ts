@@ -1,6 +1,19 @@
 // Loads the EventBridge pattern cases validated against AWS (see ../shared/conformance/README.md).
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * shared/conformance/eventbridge-patterns.json beside the checkout, found by walking up
+ * from this file, so the cases load from the main checkout and from a worktree alike.
+ */
+export function patternCasesFile (): string {
+  const relative = join('shared', 'conformance', 'eventbridge-patterns.json')
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, relative))) return join(dir, relative)
+    if (dirname(dir) === dir) throw new Error(`${relative} not found above ${fileURLToPath(import.meta.url)}`)
+  }
+}
 
 export interface PatternCase {
   readonly name: string
@@ -22,8 +35,7 @@ interface RawCase {
 }
 
 export function loadPatternCases (): PatternCase[] {
-  const file = resolve(process.cwd(), '../shared/conformance/eventbridge-patterns.json')
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as RawCase[]
+  const raw = JSON.parse(readFileSync(patternCasesFile(), 'utf8')) as RawCase[]
   return raw.map(c => ({
     name: c.name,
     expect: c.expect,

@@ -28,13 +28,35 @@ test('Input is sent as is and InputPath selects part of the event', () => {
 })
 
 test('outside quotes values are written as JSON; strings get their quotes', () => {
-  const out = renderTemplate('{"id": <id>, "name": <name>, "tags": <tags>, "nested": <nested>, "nothing": <nothing>, "missing": <missing>}', paths, ctx)
-  assert.deepEqual(JSON.parse(out), { id: 7, name: 'say "hi"\n', tags: ['a', 'b'], nested: { k: 'v' }, nothing: null, missing: null })
+  const out = renderTemplate('{"id": <id>, "name": <name>, "tags": <tags>, "nested": <nested>, "nothing": <nothing>}', paths, ctx)
+  assert.deepEqual(JSON.parse(out), { id: 7, name: 'say "hi"\n', tags: ['a', 'b'], nested: { k: 'v' }, nothing: null })
 })
 
-test('inside quotes values are escaped so the JSON stays valid', () => {
-  const out = renderTemplate('{"text": "<name> has id <id> and <nested>", "empty": "<missing>"}', paths, ctx)
-  assert.deepEqual(JSON.parse(out), { text: 'say "hi"\n has id 7 and {"k":"v"}', empty: '' })
+test('a missing path becomes an empty string, inside quotes or out (AWS does not write null)', () => {
+  assert.equal(renderTemplate('{"empty": "<missing>", "bare": <missing>}', paths, ctx), '{"empty": "", "bare": }')
+  assert.equal(renderTemplate('order <missing>!', paths, ctx), 'order !')
+})
+
+test('inside quotes strings are escaped, and objects and lists take AWS\'s unquoted form', () => {
+  const out = renderTemplate('{"text": "<name> has id <id> and <nested>", "list": "tags: <tags>"}', paths, ctx)
+  assert.deepEqual(JSON.parse(out), { text: 'say "hi"\n has id 7 and {k:v}', list: 'tags: [a,b]' })
+})
+
+test('AWS\'s documented unquoted forms: an object, a one-element list and a two-element list inside strings', () => {
+  const e = { ...event, detail: { ids: { acc_id: '0a787ecb-4015', sf_id: 'baz' }, one: ['HIGH'], two: ['ACTIVE', 'INACTIVE'] } }
+  const c = { ...ctx, event: e, eventText: JSON.stringify(e) }
+  const out = renderTemplate('{"a": "<ids>", "b": "<one>", "c": "<two>"}', { ids: '$.detail.ids', one: '$.detail.one', two: '$.detail.two' }, c)
+  assert.deepEqual(JSON.parse(out), { a: '{acc_id:0a787ecb-4015,sf_id:baz}', b: '[HIGH]', c: '[ACTIVE,INACTIVE]' })
+})
+
+test('a multi-line template of quoted strings gets the unquoted form too', () => {
+  const out = renderTemplate('"Order <id> tags <tags>"\n"Nested <nested>"', paths, ctx)
+  assert.equal(out, '"Order 7 tags [a,b]"\n"Nested {k:v}"')
+})
+
+test('an object template whose result is not JSON is an invalid transformed input, not delivered', () => {
+  const target = { Id: 'bad', Arn: 'a', InputTransformer: { InputPathsMap: paths, InputTemplate: '{"bare": <missing>}' } }
+  assert.throws(() => renderTargetInput(target, ctx), { name: 'DeliveryError', errorCode: 'InvalidTransformedInput', retryable: false })
 })
 
 test('a quoted string template stays one valid JSON string', () => {
@@ -53,7 +75,10 @@ test('the predefined aws.events variables are available', () => {
   assert.equal(out.at, '2024-01-01T00:00:01.000Z')
   assert.equal(out.e.detail, undefined)
   assert.equal(out.e.id, 'e1')
-  assert.deepEqual(out.full, event)
+  assert.equal(out.e.detailType, 'Order Created', 'AWS names it detailType there')
+  assert.equal(out.e['detail-type'], undefined)
+  const { 'detail-type': detailType, ...rest } = event
+  assert.deepEqual(out.full, { ...rest, detailType })
 })
 
 test('angle brackets that are not variables are left alone, and escaped quotes do not flip the string state', () => {
