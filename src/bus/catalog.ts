@@ -370,7 +370,6 @@ export class Catalog {
   }
 }
 
-
 export function ruleKey (busName: string, ruleName: string): string {
   return `${busName}\u0000${ruleName}`
 }
