@@ -28,6 +28,7 @@ export class Broker {
       defaults: config.topicDefaults,
       fsyncOnAcksAll: config.flushPolicy === 'acks',
       producerIdExpirationMs: config.producerIdExpirationMs,
+      maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => this.logger.warn({ err, topic, partition }, 'log cleaner failed on a partition')

@@ -30,6 +30,8 @@ export interface LogManagerOptions {
   onCleanerError?: (err: unknown, topic: string, partition: number) => void
   /** producer.id.expiration.ms: idle idempotent producers are forgotten after this long (default 1 day). */
   producerIdExpirationMs?: number
+  /** Most bytes one produced compressed batch may inflate to while its records are checked (default 64 MiB). */
+  maxDecompressedBatchBytes?: number
   fs?: FileSystem
   now?: () => number
 }
@@ -72,6 +74,7 @@ export class LogManager {
   private readonly topicsByName = new Map<string, TopicState>()
   private validator: AppendValidator | undefined
   private producerIdExpirationMs: number | undefined
+  private maxDecompressedBatchBytes: number | undefined
   private closed = false
   private cleaner: LogCleaner | null = null
   /** True if the previous run ended with close(). */
@@ -97,6 +100,7 @@ export class LogManager {
     const clean = await fs.exists(marker)
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
+    mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
     }
@@ -148,6 +152,7 @@ export class LogManager {
       now: this.now,
       validator: () => this.validator,
       producerIdExpirationMs: this.producerIdExpirationMs,
+      maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
     })
   }
 
