@@ -52,6 +52,11 @@ function invalid (message: string, problems?: RecordProblem[]): RecordsError {
 }
 
 function varint (buf: Buffer): number {
+  // most varints in a record (lengths, deltas, counts) fit one byte
+  if (at < end) {
+    const first = buf[at]!
+    if (first < 0x80) { at++; return (first >>> 1) ^ -(first & 1) }
+  }
   let raw = 0
   let shift = 0
   for (;;) {
@@ -66,6 +71,10 @@ function varint (buf: Buffer): number {
 }
 
 function varlong (buf: Buffer): number {
+  if (at < end) {
+    const first = buf[at]!
+    if (first < 0x80) { at++; return (first >>> 1) ^ -(first & 1) }
+  }
   let raw = 0
   let mul = 1
   for (let n = 0; ; n++) {
@@ -143,9 +152,10 @@ function walkRecords (data: Buffer, start: number, stop: number, count: number, 
   at = start
   end = stop
   let maxDelta = -Infinity
-  for (let i = 0; i < count; i++) {
-    if (at >= stop) throw invalid(`batch claims ${count} records but holds ${i}`, [{ batchIndex: firstIndex + i, message: 'record missing' }])
-    try {
+  let i = 0
+  try {
+    for (; i < count; i++) {
+      if (at >= stop) throw invalid(`batch claims ${count} records but holds ${i}`)
       const length = varint(data)
       if (length < MIN_RECORD_BYTES - 1 || length > stop - at) throw invalid(`record length ${length} does not fit the batch`)
       const recordEnd = at + length
@@ -166,10 +176,10 @@ function walkRecords (data: Buffer, start: number, stop: number, count: number, 
       if (at !== recordEnd) throw invalid(`record length ${length} does not match its fields`)
       end = stop
       if (requireKeys && keyLength < 0) problems.push({ batchIndex: firstIndex + i, message: 'Compacted topic cannot accept message without key' })
-    } catch (err) {
-      if (err instanceof RecordsError && err.recordErrors === undefined) err.recordErrors = [{ batchIndex: firstIndex + i, message: err.message }]
-      throw err
     }
+  } catch (err) {
+    if (err instanceof RecordsError && err.recordErrors === undefined) err.recordErrors = [{ batchIndex: firstIndex + i, message: err.message }]
+    throw err
   }
   if (at !== stop) throw invalid(`${stop - at} bytes left after the last of ${count} records`)
   return maxDelta
