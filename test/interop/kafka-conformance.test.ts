@@ -52,13 +52,15 @@ describe('Kafka-face conformance against a running broker', () => {
     await broker?.cleanup()
   })
 
-  test('librdkafka producing keyless records into a compacted topic sees INVALID_RECORD, and nothing of the batch is written', () => broker.explain(async () => {
+  test('librdkafka producing keyless records into a compacted topic sees INVALID_RECORD for each, and none is written', () => broker.explain(async () => {
     const { stdout } = await run('/usr/bin/python3', [join(projectRoot, 'test', 'interop', 'compacted-keyless-client.py'), broker.bootstrap, 'compacted'], { timeout: 60_000 })
     const reports = stdout.trim().split('\n').map(line => JSON.parse(line) as { key: string | null, error: string | null })
     assert.equal(reports.length, 4)
     for (const report of reports.filter(r => r.key === null)) assert.equal(report.error, 'INVALID_RECORD', JSON.stringify(reports))
-    assert.ok(reports.every(r => r.error !== null), `every record of the refused batch failed: ${JSON.stringify(reports)}`)
-    assert.deepEqual(await consumeAll(broker.bootstrap, 'compacted'), [])
+    // the keyed records fail with the batch, or reach the log if librdkafka sent them again on their own
+    // (depending on how it batched them): the topic holds exactly the ones reported delivered
+    const delivered = reports.filter(r => r.error === null).map(r => r.key)
+    assert.deepEqual((await consumeAll(broker.bootstrap, 'compacted')).map(m => m.key), delivered)
   }))
 
   /** One request at a non-flexible version over a raw connection; the decoded response body. */
