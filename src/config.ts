@@ -18,6 +18,14 @@ export interface BrokerConfig {
   defaultPartitions: number
   /** Largest request frame accepted (socket.request.max.bytes); larger frames close the connection. */
   maxRequestBytes: number
+  /** A request frame that has started arriving must be complete within this (ms), else the connection is closed. */
+  requestReadTimeoutMs: number
+  /** fetch.max.bytes: most record bytes in one Fetch response (the request's maxBytes may lower it). */
+  fetchMaxBytes: number
+  /** Most bytes one produced compressed batch may inflate to while its records are validated. */
+  maxDecompressedBatchBytes: number
+  /** Whether Kafka clients may produce into the bus's topics (bus.*, __bus*); off so only the bus writes them. */
+  allowProduceToBusTopics: boolean
   /** group.initial.rebalance.delay.ms */
   groupInitialRebalanceDelayMs: number
   /** offsets.retention.minutes, in ms */
@@ -61,6 +69,10 @@ export const defaultConfig: BrokerConfig = {
   autoCreateTopics: true,
   defaultPartitions: 1,
   maxRequestBytes: 100 * 1024 * 1024,
+  requestReadTimeoutMs: 30_000,
+  fetchMaxBytes: 55 * 1024 * 1024,
+  maxDecompressedBatchBytes: 64 * 1024 * 1024,
+  allowProduceToBusTopics: false,
   groupInitialRebalanceDelayMs: 300,
   offsetsRetentionMs: 7 * 24 * 3600 * 1000,
   offsetsRetentionCheckIntervalMs: 10 * 60 * 1000,

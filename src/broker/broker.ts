@@ -10,6 +10,7 @@ import type { BrokerServices } from './services.js'
 import { allHandlers } from './handlers/index.js'
 import { createTxnCoordinator } from './txn/index.js'
 import { createGroupCoordinator } from './groups/index.js'
+import { applyDynamicConfigs } from './handlers/config-dynamic.js'
 
 export class Broker {
   log!: LogManager
@@ -28,11 +29,14 @@ export class Broker {
       defaults: config.topicDefaults,
       fsyncOnAcksAll: config.flushPolicy === 'acks',
       producerIdExpirationMs: config.producerIdExpirationMs,
+      maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => this.logger.warn({ err, topic, partition }, 'log cleaner failed on a partition')
     })
     this.logger.info({ topics: this.log.topics().length, ms: Date.now() - opened }, 'log opened')
+    // settings changed at runtime through AlterConfigs, kept in the data directory
+    applyDynamicConfigs(config, this.log)
     const handlers = new Map(allHandlers.map(h => [h.api.apiKey, h]))
     this.services = {
       config,

@@ -11,19 +11,29 @@
 //   is never copied in user space and no per-read buffer becomes garbage.
 //   Frames found whole in the staging buffer are copied out (it is reused).
 //
-// Frame buffers come from `allocate` (the server passes a FramePool).
+// Frame buffers come from `allocate` (the server passes a FramePool). A frame's
+// buffer is not sized by the claim in its header alone: a client may claim
+// 100 MB and send nothing more. It starts at up to INITIAL_FRAME_BYTES (so the
+// usual produce request, under a megabyte, is still read straight into its
+// final buffer) and doubles as bytes arrive, up to the claimed size; a
+// superseded buffer goes back through `release`.
 
 /** Staging buffer for pull mode: what a read gets between frames. */
 const STAGING_BYTES = 64 * 1024
 // One staging buffer serves every connection: each read into it is consumed
 // (frames and partial frames copied out) before the event loop reads anything else.
 let sharedStaging: Buffer | null = null
+/** The most a frame's buffer holds before its bytes have arrived. */
+export const INITIAL_FRAME_BYTES = 1024 * 1024
 
 export class FrameReader {
   private readonly header = Buffer.alloc(4)
   private headerFill = 0
+  /** The pending frame's buffer: as large as what has arrived needs, up to frameSize. */
   private frame: Buffer | null = null
+  private frameSize = 0
   private frameFill = 0
+  private completed = 0
   /** Pull mode: whether the last readTarget() was the pending frame's buffer. */
   private readingIntoFrame = false
 
@@ -31,13 +41,21 @@ export class FrameReader {
    * @param onFrame receives each complete frame body; returns false to stop reading.
    * @param onOversize called with a size outside [0, maxBytes]; reading stops.
    * @param allocate gives the buffer for a frame that is not handed on as a view.
+   * @param release takes back a buffer from allocate that a larger one replaced.
    */
   constructor (
     private readonly maxBytes: number,
     private readonly onFrame: (frame: Buffer) => boolean,
     private readonly onOversize: (size: number) => void,
-    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow,
+    private readonly release: (buffer: Buffer) => void = () => {}
   ) {}
+
+  /** Whether part of a frame (or of its size prefix) has arrived and the rest has not. */
+  get inFrame (): boolean { return this.frame !== null || this.headerFill > 0 }
+
+  /** Frames handed on so far: tells one pending frame from the next. */
+  get framesCompleted (): number { return this.completed }
 
   /** Push mode: feeds one chunk the caller gives up; returns false once reading has stopped. */
   push (data: Buffer): boolean {
@@ -48,6 +66,7 @@ export class FrameReader {
   readTarget (): Buffer {
     if (this.frame !== null) {
       this.readingIntoFrame = true
+      if (this.frameFill === this.frame.length) this.grow()
       return this.frame.subarray(this.frameFill)
     }
     this.readingIntoFrame = false
@@ -59,7 +78,7 @@ export class FrameReader {
   filled (n: number): boolean {
     if (!this.readingIntoFrame) return this.consume(sharedStaging!.subarray(0, n), false)
     this.frameFill += n
-    return this.frameFill < this.frame!.length || this.completeFrame()
+    return this.frameFill < this.frameSize || this.completeFrame()
   }
 
   /** @param owned whether `data` may back frames handed on (else whole frames are copied out). */
@@ -91,24 +110,37 @@ export class FrameReader {
             data.copy(frame, 0, pos, pos + size)
           }
           pos += size
+          this.completed++
           if (!this.onFrame(frame)) return false
           continue
         }
-        this.frame = this.allocate(size)
+        this.frame = this.allocate(Math.min(size, INITIAL_FRAME_BYTES))
+        this.frameSize = size
         this.frameFill = 0
       }
+      if (this.frameFill === this.frame.length) this.grow()
       const n = Math.min(this.frame.length - this.frameFill, data.length - pos)
       data.copy(this.frame, this.frameFill, pos, pos + n)
       this.frameFill += n
       pos += n
-      if (this.frameFill === this.frame.length && !this.completeFrame()) return false
+      if (this.frameFill === this.frameSize && !this.completeFrame()) return false
     }
     return true
+  }
+
+  /** Doubles the pending frame's buffer (up to its claimed size), keeping what arrived. */
+  private grow (): void {
+    const old = this.frame!
+    const bigger = this.allocate(Math.min(this.frameSize, old.length * 2))
+    old.copy(bigger, 0, 0, this.frameFill)
+    this.frame = bigger
+    this.release(old)
   }
 
   private completeFrame (): boolean {
     const frame = this.frame!
     this.frame = null
+    this.completed++
     return this.onFrame(frame)
   }
 }

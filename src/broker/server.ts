@@ -27,12 +27,21 @@ const PRODUCE_API_KEY = 0
 const FETCH_API_KEY = 1
 /** Idle frame buffers kept for reuse, across all connections. */
 const FRAME_POOL_IDLE_BYTES = 64 * 1024 * 1024
-// Flow control, as Kafka mutes a busy channel: once this many request bytes of
-// one connection are unanswered (a fast producer outrunning the disk), the
-// socket is not read until half of them are answered. Memory stays bounded and
-// the frame pool stays warm; a client's in-flight window is still deep enough
-// for group commit to gather many batches per fsync.
+// Flow control, as Kafka mutes a busy channel (it handles one request at a
+// time per connection). A connection's requests are not started, and its
+// socket is not read, while any of these is over its bound; reading resumes
+// once all are back under half of it:
+// - request bytes unanswered (a fast producer outrunning the disk): the frame
+//   pool stays warm and a client's in-flight window is still deep enough for
+//   group commit to gather many batches per fsync;
+// - response bytes encoded but not yet taken by the kernel (a client that sends
+//   Fetch after Fetch and never reads the answers would otherwise grow the
+//   broker without limit);
+// - Fetch requests in flight: each may hold up to fetchMaxBytes of log data
+//   before it is encoded; clients send one Fetch per connection at a time.
 const MAX_UNANSWERED_BYTES = 32 * 1024 * 1024
+const MAX_QUEUED_RESPONSE_BYTES = 32 * 1024 * 1024
+const MAX_FETCHES_IN_FLIGHT = 2
 
 interface Pending {
   done: boolean
@@ -41,6 +50,8 @@ interface Pending {
   recycle: boolean
   /** Size of the request frame, counted as unanswered until done. */
   frameBytes: number
+  /** Size of the encoded response, counted as waiting until handed to the socket. */
+  responseBytes: number
 }
 
 export class KafkaServer {
@@ -73,31 +84,60 @@ export class KafkaServer {
     const connectionId = this.nextConnectionId++
     const clientHost = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? 0}`
     let socket = accepted
-    const maxBytes = this.services.config.maxRequestBytes
+    const { maxRequestBytes: maxBytes, requestReadTimeoutMs } = this.services.config
     const queue: Pending[] = []
     let closed = false
-    let unansweredBytes = 0
     let paused = false
+    // flow control (see the constants above)
+    let unansweredBytes = 0
+    let waitingResponseBytes = 0
+    let fetchesInFlight = 0
+    const held: Buffer[] = []
+    let pumping = false
+    let pumpAgain = false
     const log = this.logger.child({ conn: connectionId, client: clientHost })
     log.debug('connected')
 
     const fail = (reason: string, err?: unknown): void => {
       if (closed) return
       closed = true
+      clearTimeout(readTimer)
       log.warn({ err }, `closing connection: ${reason}`)
       socket.destroy()
+    }
+
+    /** Over the bounds (scale 1), or not yet back under half of them (scale 0.5). */
+    const busy = (scale: number): boolean =>
+      unansweredBytes > MAX_UNANSWERED_BYTES * scale ||
+      waitingResponseBytes + socket.writableLength > MAX_QUEUED_RESPONSE_BYTES * scale ||
+      fetchesInFlight >= MAX_FETCHES_IN_FLIGHT
+
+    /** Starts held requests while the bounds allow, then pauses or resumes reading to match. */
+    const pump = (): void => {
+      if (pumping) { pumpAgain = true; return }
+      pumping = true
+      do {
+        pumpAgain = false
+        while (held.length > 0) {
+          if (closed || busy(1)) break
+          startRequest(held.shift()!)
+        }
+      } while (pumpAgain)
+      pumping = false
+      if (closed) return
+      if (!paused && busy(1)) { paused = true; socket.pause() } else if (paused && held.length === 0 && !busy(0.5)) { paused = false; socket.resume() }
     }
 
     const answered = (slot: Pending): void => {
       slot.done = true
       unansweredBytes -= slot.frameBytes
-      if (paused && unansweredBytes <= MAX_UNANSWERED_BYTES / 2) { paused = false; socket.resume() }
     }
 
     const flushQueue = (): void => {
       let wrote = false
       while (queue.length > 0 && queue[0].done) {
         const head = queue.shift()!
+        waitingResponseBytes -= head.responseBytes
         if (head.chunks !== null && head.chunks.length > 0 && !closed) {
           if (!wrote) { socket.cork(); wrote = true }
           const chunks = head.chunks
@@ -108,15 +148,15 @@ export class KafkaServer {
         }
       }
       if (wrote) process.nextTick(() => socket.uncork())
+      pump()
     }
 
-    const onFrame = (frame: Buffer): void => {
+    const startRequest = (frame: Buffer): void => {
       const decoded = decodeRequestFrame(frame, this.services.handlers)
       if (decoded.kind === 'close') { fail(decoded.reason, decoded.error); return }
-      const slot: Pending = { done: false, chunks: null, recycle: false, frameBytes: frame.length }
+      const slot: Pending = { done: false, chunks: null, recycle: false, frameBytes: frame.length, responseBytes: 0 }
       queue.push(slot)
       unansweredBytes += frame.length
-      if (!paused && unansweredBytes > MAX_UNANSWERED_BYTES) { paused = true; socket.pause() }
       if (decoded.kind === 'respond') {
         answered(slot)
         slot.chunks = decoded.chunks
@@ -124,6 +164,8 @@ export class KafkaServer {
         return
       }
       const { header, body, handler } = decoded
+      const isFetch = header.requestApiKey === FETCH_API_KEY
+      if (isFetch) fetchesInFlight++
       let result: unknown
       try {
         result = handler.handle(body, {
@@ -140,15 +182,18 @@ export class KafkaServer {
         return
       }
       const finish = (response: unknown): void => {
+        if (isFetch) fetchesInFlight--
         // acks=0 produce: the handler returns undefined and Kafka sends nothing back.
         if (response !== undefined) {
           try {
             slot.chunks = encodeResponseFrame(handler.api, header, response)
-            slot.recycle = header.requestApiKey === FETCH_API_KEY
+            slot.recycle = isFetch
           } catch (err) {
             fail(`cannot encode response for API ${header.requestApiKey} v${header.requestApiVersion}`, err)
             return
           }
+          for (const c of slot.chunks) slot.responseBytes += c.length
+          waitingResponseBytes += slot.responseBytes
         }
         answered(slot)
         flushQueue()
@@ -161,6 +206,13 @@ export class KafkaServer {
       }
     }
 
+    const onFrame = (frame: Buffer): void => {
+      // while reading is paused, what the last read still held waits its turn
+      if (paused || held.length > 0) { held.push(frame); return }
+      startRequest(frame)
+      if (!closed && !paused && busy(1)) { paused = true; socket.pause() }
+    }
+
     const frames = new FrameReader(maxBytes, frame => {
       try {
         onFrame(frame)
@@ -168,20 +220,52 @@ export class KafkaServer {
         fail('malformed request', err)
       }
       return !closed
-    }, size => fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`), size => this.framePool.acquire(size))
-    const readingInto = readAcceptedInto(accepted, server, { target: () => frames.readTarget(), filled: n => !closed && frames.filled(n) })
+    }, size => fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`),
+    size => this.framePool.acquire(size), buffer => this.framePool.release(buffer))
+
+    // Request read timeout: a frame that started arriving must be whole within
+    // requestReadTimeoutMs, or a client claiming a large frame and stalling
+    // would hold its connection and buffer forever. One timer per connection,
+    // armed when a read ends inside a frame; time spent paused by flow control
+    // (when we are the ones not reading) does not count.
+    let readTimer: NodeJS.Timeout | undefined
+    let watchedFrame = -1
+    const checkRead = (): void => {
+      readTimer = undefined
+      if (closed || !frames.inFrame) return
+      if (paused || frames.framesCompleted !== watchedFrame) { watchRead(); return }
+      fail(`request not received in full within ${requestReadTimeoutMs} ms`)
+    }
+    const watchRead = (): void => {
+      if (readTimer !== undefined || closed || !frames.inFrame) return
+      watchedFrame = frames.framesCompleted
+      readTimer = setTimeout(checkRead, requestReadTimeoutMs)
+      readTimer.unref()
+    }
+
+    const readingInto = readAcceptedInto(accepted, server, {
+      target: () => frames.readTarget(),
+      filled: n => {
+        const more = !closed && frames.filled(n)
+        watchRead()
+        return more
+      }
+    })
     if (readingInto !== null) {
       socket = readingInto
     } else {
       socket.on('data', (data: Buffer) => {
         if (!closed) frames.push(data)
+        watchRead()
       })
       socket.resume()
     }
     this.connections.add(socket)
+    socket.on('drain', pump)
     socket.on('error', err => log.debug({ err }, 'socket error'))
     socket.on('close', () => {
       closed = true
+      clearTimeout(readTimer)
       this.connections.delete(socket)
       this.services.onDisconnect?.(connectionId)
       log.debug('disconnected')

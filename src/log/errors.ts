@@ -41,6 +41,8 @@ export class LogError extends Error {
   readonly code: LogErrorCodeValue
   /** Kafka protocol error code for the response. */
   readonly kafkaCode: number
+  /** Records a Produce response names in record_errors (INVALID_RECORD), with why. */
+  recordErrors?: Array<{ batchIndex: number, message: string }>
   constructor (code: LogErrorCodeValue, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'LogError'
@@ -56,7 +58,9 @@ export function isLogError (err: unknown): err is LogError {
 /** Turns a batch validation error into the matching LogError (codes are shared). */
 export function fromRecordsError (err: unknown): unknown {
   if (!isRecordsError(err)) return err
-  return new LogError(err.code as LogErrorCodeValue, err.message, { cause: err })
+  const logError = new LogError(err.code as LogErrorCodeValue, err.message, { cause: err })
+  if (err.recordErrors !== undefined) logError.recordErrors = err.recordErrors
+  return logError
 }
 
 export function storageError (what: string, cause: unknown): LogError {

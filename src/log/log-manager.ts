@@ -30,6 +30,8 @@ export interface LogManagerOptions {
   onCleanerError?: (err: unknown, topic: string, partition: number) => void
   /** producer.id.expiration.ms: idle idempotent producers are forgotten after this long (default 1 day). */
   producerIdExpirationMs?: number
+  /** Most bytes one produced compressed batch may inflate to while its records are checked (default 64 MiB). */
+  maxDecompressedBatchBytes?: number
   fs?: FileSystem
   now?: () => number
 }
@@ -72,6 +74,8 @@ export class LogManager {
   private readonly topicsByName = new Map<string, TopicState>()
   private validator: AppendValidator | undefined
   private producerIdExpirationMs: number | undefined
+  private maxDecompressedBatchBytes: number | undefined
+  private dynamicDefaults: TopicConfigs | null = null
   private closed = false
   private cleaner: LogCleaner | null = null
   /** True if the previous run ended with close(). */
@@ -97,6 +101,7 @@ export class LogManager {
     const clean = await fs.exists(marker)
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
+    mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
     }
@@ -122,7 +127,7 @@ export class LogManager {
   }
 
   private async openTopic (info: TopicInfo): Promise<TopicState> {
-    const state: TopicState = { info, resolved: resolveTopicConfigs(this.defaults, info.configs), logs: [] }
+    const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
     this.topicsByName.set(info.name, state)
     for (let p = 0; p < info.partitions; p++) state.logs.push(await this.openPartition(state, p))
     return state
@@ -148,6 +153,7 @@ export class LogManager {
       now: this.now,
       validator: () => this.validator,
       producerIdExpirationMs: this.producerIdExpirationMs,
+      maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
     })
   }
 
@@ -168,6 +174,24 @@ export class LogManager {
     return log
   }
 
+  /** Broker-level topic defaults: the static ones, overlaid by those set at runtime. */
+  private get brokerDefaults (): TopicConfigs {
+    return this.dynamicDefaults === null ? this.defaults : { ...this.defaults, ...this.dynamicDefaults }
+  }
+
+  /**
+   * Sets the broker-level topic defaults changed at runtime (Kafka's dynamic log
+   * configs: message.max.bytes for max.message.bytes, ...), under their topic
+   * names, replacing the previous set; every topic without its own override
+   * follows them from its next append. Throws INVALID_CONFIG and changes
+   * nothing if one does not validate.
+   */
+  setDynamicDefaults (dynamic: TopicConfigs): void {
+    validateTopicConfigs(dynamic)
+    this.dynamicDefaults = Object.keys(dynamic).length === 0 ? null : { ...dynamic }
+    for (const state of this.topicsByName.values()) state.resolved = resolveTopicConfigs(this.brokerDefaults, state.info.configs)
+  }
+
   /** Runs on every append after CRC/size checks, before offsets are assigned (idempotence, transactions). */
   setAppendValidator (fn: AppendValidator | undefined): void { this.validator = fn }
 
@@ -182,7 +206,7 @@ export class LogManager {
     const info: TopicInfo = { name, topicId: options.topicId ?? randomUUID(), partitions, configs: { ...configs } }
     if (options.validateOnly === true) return info
     // reserve the name before any await so a concurrent create fails
-    const state: TopicState = { info, resolved: resolveTopicConfigs(this.defaults, info.configs), logs: [] }
+    const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
     this.topicsByName.set(name, state)
     // partitions take appends only once the metadata naming them is durable: an
     // acknowledged batch must not vanish with a topic that a crash un-creates
@@ -245,7 +269,7 @@ export class LogManager {
     const state = this.requireTopic(name)
     return Object.keys(TOPIC_CONFIG_DEFAULTS).sort().map(key => {
       const own = state.info.configs[key]
-      const broker = this.defaults[key]
+      const broker = this.brokerDefaults[key]
       const source = own !== undefined ? 'topic' : broker !== undefined ? 'broker' : 'default'
       return {
         name: key,
@@ -277,7 +301,7 @@ export class LogManager {
     validateTopicConfigs(next)
     if (options.validateOnly === true) return state.info
     state.info = { ...state.info, configs: next }
-    state.resolved = resolveTopicConfigs(this.defaults, next)
+    state.resolved = resolveTopicConfigs(this.brokerDefaults, next)
     await this.saveTopic(state.info)
     return state.info
   }

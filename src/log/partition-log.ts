@@ -3,6 +3,8 @@
 // commit, reads of whole batches, long-poll waiters, retention and log start.
 import { join } from 'node:path'
 import { splitBatches } from '../protocol/records/split.js'
+import { validateRecords } from '../protocol/records/validate.js'
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/records/compression.js'
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/records/rewrite.js'
 import type { ResolvedTopicConfig } from './config.js'
@@ -76,6 +78,8 @@ export interface PartitionContext {
   validator: () => AppendValidator | undefined
   /** producer.id.expiration.ms: idle producers are forgotten after this long (default 1 day). */
   producerIdExpirationMs?: number
+  /** Most bytes one produced compressed batch may inflate to while its records are checked. */
+  maxDecompressedBatchBytes?: number
 }
 
 const LOG_START_FILE = 'log-start-offset'
@@ -164,6 +168,10 @@ export class PartitionLog {
       const spans = splitBatches(payload, { maxBatchBytes: cfg.maxMessageBytes })
       if (payload.length > cfg.segmentBytes) {
         throw new LogError(LogErrorCode.RECORD_LIST_TOO_LARGE, `${payload.length} bytes exceed segment.bytes ${cfg.segmentBytes}`)
+      }
+      // the coordinator's own control batches are built here, not parsed from a client
+      if (options.origin !== 'coordinator') {
+        validateRecords(payload, spans, { maxDecompressedBytes: this.ctx.maxDecompressedBatchBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, requireKeys: cfg.compact })
       }
       const validator = this.ctx.validator()
       if (validator !== undefined) validator(this.topic, this.partition, spans.map(s => s.header))

@@ -32,6 +32,24 @@ export interface WriteQueueHooks {
 
 /** Upper bound of one coalesced write, to keep latency of the first waiter bounded. */
 const MAX_GROUP_BYTES = 16 * 1024 * 1024
+// The offset index stores offsets relative to the segment's base in 32 bits, as
+// Kafka's does; a segment is rolled before an append would go past that (Kafka's
+// LogSegment.canConvertToRelativeOffset). Offsets inside one segment can jump
+// (compaction keeps the last offsets of a batch), so the byte size alone does
+// not bound them.
+export const MAX_RELATIVE_OFFSET = 0x7fffffff
+
+/** How many offsets an append takes. */
+function offsetsOf (p: PendingAppend): number {
+  let n = 0
+  for (const span of p.spans) n += span.header.lastOffsetDelta + 1
+  return n
+}
+
+/** Whether `offsets` more offsets after `used` already in the group would overflow seg's relative offsets. */
+function overflowsIndex (seg: Segment, used: number, offsets: number): boolean {
+  return seg.nextOffset + used + offsets - 1 - seg.baseOffset > MAX_RELATIVE_OFFSET
+}
 
 export class WriteQueue {
   private pending: PendingAppend[] = []
@@ -72,7 +90,8 @@ export class WriteQueue {
     const first = this.pending[0]!
     const now = this.hooks.now()
     try {
-      if (!seg.isEmpty && (seg.size + first.payload.length > cfg.segmentBytes || now - seg.createdMs >= cfg.segmentMs)) {
+      if (!seg.isEmpty && (seg.size + first.payload.length > cfg.segmentBytes || now - seg.createdMs >= cfg.segmentMs ||
+          overflowsIndex(seg, 0, offsetsOf(first)))) {
         seg = await this.hooks.roll()
       }
     } catch (err) {
@@ -80,11 +99,15 @@ export class WriteQueue {
       return
     }
     let bytes = 0
+    let offsets = 0
     let n = 0
     while (n < this.pending.length) {
-      const len = this.pending[n]!.payload.length
-      if (n > 0 && (seg.size + bytes + len > cfg.segmentBytes || bytes + len > MAX_GROUP_BYTES)) break
+      const p = this.pending[n]!
+      const len = p.payload.length
+      const more = offsetsOf(p)
+      if (n > 0 && (seg.size + bytes + len > cfg.segmentBytes || bytes + len > MAX_GROUP_BYTES || overflowsIndex(seg, offsets, more))) break
       bytes += len
+      offsets += more
       n++
     }
     const group = this.pending.splice(0, n)

@@ -102,3 +102,24 @@ test('reading stops once onFrame returns false', () => {
   assert.equal(pullAll(reader, framed(body(4, 1), body(4, 2)), [100]), false)
   assert.equal(frames, 1)
 })
+
+test('a frame claiming 100 MB gets a buffer for what arrived, not for the claim, and grows to assemble it intact', () => {
+  const allocated: number[] = []
+  const got: Buffer[] = []
+  const reader = new FrameReader(200_000_000, f => { got.push(f); return true }, () => assert.fail('no oversize'),
+    size => { allocated.push(size); return Buffer.allocUnsafe(size) })
+  const claim = Buffer.alloc(4)
+  claim.writeInt32BE(100_000_000, 0)
+  reader.push(Buffer.concat([claim, Buffer.alloc(10, 1)]))
+  assert.ok(Math.max(...allocated) <= 1024 * 1024, `reserved ${Math.max(...allocated)} bytes up front`)
+
+  const body = Buffer.alloc(3 * 1024 * 1024 + 5)
+  for (let i = 0; i < body.length; i++) body[i] = i % 251
+  const other = new FrameReader(200_000_000, f => { got.push(f); return true }, () => assert.fail('no oversize'))
+  const size = Buffer.alloc(4)
+  size.writeInt32BE(body.length, 0)
+  const stream = Buffer.concat([size, body])
+  for (let pos = 0; pos < stream.length; pos += 70_000) other.push(stream.subarray(pos, pos + 70_000))
+  assert.equal(got.length, 1)
+  assert.ok(got[0]!.equals(body))
+})

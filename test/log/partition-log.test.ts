@@ -7,12 +7,12 @@ import { resolveTopicConfigs } from '../../src/log/config.js'
 import type { TopicConfigs } from '../../src/log/config.js'
 import { realFs } from '../../src/log/fs.js'
 import { LogError, LogErrorCode } from '../../src/log/errors.js'
-import { decodeBatch } from '../../src/protocol/records/batch-codec.js'
+import { decodeBatch, encodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { readBatchHeader, TimestampType, timestampTypeOf } from '../../src/protocol/records/batch-header.js'
 import { batch, countingFs, tempDir } from './helpers.js'
 
 async function openLog (configs: TopicConfigs = {}, extra: Partial<PartitionContext> = {}) {
-  const dir = join(await tempDir(), 't-0')
+  const dir = extra.dir ?? join(await tempDir(), 't-0')
   let resolved = resolveTopicConfigs({}, configs)
   const ctx: PartitionContext = {
     fs: realFs,
@@ -235,4 +235,20 @@ test('reopening continues at the same end offset', async () => {
   const r = await again.append(batch('b', 1))
   assert.equal(r.baseOffset, 4)
   await again.close()
+})
+
+test('a segment rolls before an append would take a relative offset past the 32-bit offset index', async () => {
+  // A compacted segment can hold offsets far apart: its one batch sits just below 2^31.
+  const dir = join(await tempDir(), 't-0')
+  await realFs.mkdir(dir)
+  const far = 2 ** 31 - 3
+  await realFs.writeFileAtomic(join(dir, '00000000000000000000.log'), encodeBatch([{ value: 'far' }], { baseOffset: far }))
+  const { log } = await openLog({}, { dir })
+  assert.equal(log.logEndOffset, far + 1)
+  const appended = await log.append(batch('next', 5))
+  assert.equal(appended.baseOffset, far + 1)
+  assert.deepEqual(log.segments.map(s => s.baseOffset), [0, far + 1], 'the append went to a new segment')
+  const read = await log.read(far + 3, 1 << 20)
+  assert.deepEqual(offsetsIn(read.chunks), [far + 1, far + 2, far + 3, far + 4, far + 5])
+  await log.close()
 })

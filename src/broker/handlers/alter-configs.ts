@@ -6,10 +6,11 @@
 // IncrementalAlterConfigs). Unknown names, null values and bad values are
 // INVALID_CONFIG naming the config; a key repeated within a resource or a
 // resource repeated in the request is INVALID_REQUEST; an unknown topic is
-// UNKNOWN_TOPIC_OR_PARTITION. BROKER resources (this node's id or "") accept an
-// empty change only: Tributary has no dynamic broker configs, so any setting is
-// INVALID_REQUEST ("Cannot update these configs dynamically"). validateOnly
-// checks everything and changes nothing.
+// UNKNOWN_TOPIC_OR_PARTITION. BROKER resources (this node's id, or "" for the
+// cluster default) set Kafka's dynamic broker configs (config-dynamic.ts): the
+// configs given replace that level's whole dynamic set, as for a topic; static
+// settings are refused with Kafka's "Cannot update these configs dynamically".
+// validateOnly checks everything and changes nothing.
 //
 // Version notes: v1 is v0 (throttling before answering); v2 is flexible.
 import { alterConfigsApi } from '../../protocol/messages/alter-configs.js'

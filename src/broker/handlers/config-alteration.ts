@@ -1,13 +1,15 @@
 // The part AlterConfigs and IncrementalAlterConfigs share: checking each
 // resource, computing a topic's new set of overrides (the one thing the two
 // APIs do differently, passed in as `computeOverrides`), validating it with the
-// log engine's rules and applying it. Each resource succeeds or fails on its
-// own; a resource's changes are applied all together or not at all.
+// log engine's rules and applying it; for a BROKER resource the same with the
+// dynamic broker configs (config-dynamic.ts). Each resource succeeds or fails
+// on its own; a resource's changes are applied all together or not at all.
 import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
 import { errorFromThrown, errorPair, NO_ERROR, repeatedNames, type ErrorPair } from './admin-common.js'
 import { ResourceType } from './config-catalog.js'
 import { isErrorPair, topicConfigsProblem } from './topic-config-input.js'
+import { dynamicConfigs, dynamicConfigsProblem, storeDynamicConfigs } from './config-dynamic.js'
 import type { RequestContext } from './types.js'
 
 export interface AlterableResource {
@@ -16,7 +18,8 @@ export interface AlterableResource {
   configs: Array<{ name: string }>
 }
 
-export type ComputeOverrides<R> = (resource: R, current: Readonly<Record<string, string>>) => Record<string, string> | ErrorPair
+/** `kind`: whose settings these are: a topic's overrides or a broker's dynamic configs. */
+export type ComputeOverrides<R> = (resource: R, current: Readonly<Record<string, string>>, kind: 'topic' | 'broker') => Record<string, string> | ErrorPair
 
 export async function alterConfigResources<R extends AlterableResource> (
   resources: R[], validateOnly: boolean, ctx: RequestContext, computeOverrides: ComputeOverrides<R>
@@ -54,7 +57,7 @@ async function alterResource<R extends AlterableResource> (
       if (problem !== null) return errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, problem)
       const topic = log.topic(name)
       if (topic === undefined) return errorPair(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, `The topic '${name}' does not exist.`)
-      const overrides = computeOverrides(resource, topic.configs ?? {})
+      const overrides = computeOverrides(resource, topic.configs ?? {}, 'topic')
       if (isErrorPair(overrides)) return overrides
       const invalid = topicConfigsProblem(overrides)
       if (invalid !== null) return invalid
@@ -66,15 +69,31 @@ async function alterResource<R extends AlterableResource> (
       }
       return NO_ERROR
     }
-    case ResourceType.BROKER:
+    case ResourceType.BROKER: {
+      if (name !== '' && name !== String(config.nodeId)) {
+        return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
+      }
+      const level = name === '' ? 'default' : 'broker'
+      const next = computeOverrides(resource, dynamicConfigs(config)[level], 'broker')
+      if (isErrorPair(next)) return next
+      const problem = dynamicConfigsProblem(next, level)
+      if (problem !== null) return errorPair(KafkaError.INVALID_REQUEST.code, problem)
+      if (validateOnly) return NO_ERROR
+      try {
+        await storeDynamicConfigs(config, log, level, next)
+      } catch (err) {
+        return errorFromThrown(err, ctx, `broker ${name === '' ? '<default>' : name}`)
+      }
+      return NO_ERROR
+    }
     case ResourceType.BROKER_LOGGER: {
       if (name !== '' && name !== String(config.nodeId)) {
         return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
       }
       if (resource.configs.length === 0) return NO_ERROR
-      // Tributary reads its settings once at start (flags, env, config file).
+      // Tributary has one logger whose level is set at start (--log-level).
       return errorPair(KafkaError.INVALID_REQUEST.code,
-        `Cannot update these configs dynamically: ${resource.configs.map(c => c.name).join(', ')}. Set them in the broker's config file and restart.`)
+        `Cannot update these configs dynamically: Set(${resource.configs.map(c => c.name).join(', ')})`)
     }
     default:
       return errorPair(KafkaError.INVALID_REQUEST.code, `Unsupported resource type: ${resource.resourceType}`)

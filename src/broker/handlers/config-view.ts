@@ -1,13 +1,17 @@
 // How a config looks to DescribeConfigs and CreateTopics v5+: its effective
 // value, where that value came from, and (when asked) the synonyms that could
 // have supplied it, highest precedence first, as Kafka lists them:
-//   topic override (TOPIC_CONFIG) -> broker config file (STATIC_BROKER_CONFIG)
-//   -> built-in default (DEFAULT_CONFIG).
-// Tributary has no dynamic broker configs, so the broker's own settings are all
-// read-only, and every value comes from the config file or the defaults.
+//   topic override (TOPIC_CONFIG) -> dynamic, this broker (DYNAMIC_BROKER_CONFIG)
+//   -> dynamic, cluster default (DYNAMIC_DEFAULT_BROKER_CONFIG) -> broker config
+//   file (STATIC_BROKER_CONFIG) -> built-in default (DEFAULT_CONFIG).
+// Broker settings Kafka lets you change at runtime (config-dynamic.ts) are not
+// read-only; the others are.
 import { TOPIC_CONFIG_DEFAULTS } from '../../log/index.js'
 import { defaultConfig, type BrokerConfig } from '../../config.js'
 import { ConfigSource, ConfigType, topicConfigInfo, TOPIC_CONFIG_INFO } from './config-catalog.js'
+import { dynamicConfigType, type DynamicBrokerConfigs } from './config-dynamic.js'
+
+const NO_DYNAMIC: DynamicBrokerConfigs = { broker: {}, default: {} }
 
 export interface ConfigSynonym {
   name: string
@@ -39,15 +43,16 @@ export function isKnownTopicConfig (name: string): boolean {
  * Every topic config with its effective value for a topic whose overrides are
  * `overrides` (the configs set on the topic itself).
  */
-export function describeTopicConfigs (overrides: Readonly<Record<string, string>>, broker: BrokerConfig): DescribedConfig[] {
-  return topicConfigNames.map(name => describeTopicConfig(name, overrides, broker))
+export function describeTopicConfigs (overrides: Readonly<Record<string, string>>, broker: BrokerConfig, dynamic: DynamicBrokerConfigs = NO_DYNAMIC): DescribedConfig[] {
+  return topicConfigNames.map(name => describeTopicConfig(name, overrides, broker, dynamic))
 }
 
-function describeTopicConfig (name: string, overrides: Readonly<Record<string, string>>, broker: BrokerConfig): DescribedConfig {
+function describeTopicConfig (name: string, overrides: Readonly<Record<string, string>>, broker: BrokerConfig, dynamic: DynamicBrokerConfigs): DescribedConfig {
   const info = topicConfigInfo(name)
   const synonyms: ConfigSynonym[] = []
   if (Object.hasOwn(overrides, name)) synonyms.push({ name, value: overrides[name]!, source: ConfigSource.TOPIC_CONFIG })
   const brokerName = info.brokerSynonym ?? name
+  if (info.brokerSynonym !== undefined) synonyms.push(...dynamicSynonyms(brokerName, dynamic))
   if (Object.hasOwn(broker.topicDefaults, name)) {
     synonyms.push({ name: brokerName, value: broker.topicDefaults[name]!, source: ConfigSource.STATIC_BROKER_CONFIG })
   }
@@ -65,12 +70,48 @@ function describeTopicConfig (name: string, overrides: Readonly<Record<string, s
   }
 }
 
+/** A broker setting's dynamic values, highest precedence first. */
+function dynamicSynonyms (name: string, dynamic: DynamicBrokerConfigs): ConfigSynonym[] {
+  const out: ConfigSynonym[] = []
+  if (Object.hasOwn(dynamic.broker, name)) out.push({ name, value: dynamic.broker[name]!, source: ConfigSource.DYNAMIC_BROKER_CONFIG })
+  if (Object.hasOwn(dynamic.default, name)) out.push({ name, value: dynamic.default[name]!, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG })
+  return out
+}
+
+function isSensitive (name: string): boolean {
+  return dynamicConfigType(name) === ConfigType.PASSWORD
+}
+
+/** A dynamic setting with no static counterpart here (log.cleaner.threads, sasl.*, custom names). */
+function describeDynamicOnly (name: string, synonyms: ConfigSynonym[]): DescribedConfig {
+  return {
+    name,
+    value: synonyms[0]!.value,
+    readOnly: false,
+    configSource: synonyms[0]!.source,
+    isSensitive: isSensitive(name),
+    synonyms,
+    configType: dynamicConfigType(name) ?? ConfigType.STRING,
+    documentation: null
+  }
+}
+
+/** The cluster-wide dynamic defaults (the BROKER resource named ""), as Kafka lists them: only what is set. */
+export function describeDynamicDefaults (dynamic: DynamicBrokerConfigs): DescribedConfig[] {
+  return Object.keys(dynamic.default).sort().map(name =>
+    describeDynamicOnly(name, [{ name, value: dynamic.default[name]!, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }]))
+}
+
 /** The broker's effective settings, as Kafka's broker resource (type 4) describes them. */
-export function describeBrokerConfigs (broker: BrokerConfig): DescribedConfig[] {
+export function describeBrokerConfigs (broker: BrokerConfig, dynamic: DynamicBrokerConfigs = NO_DYNAMIC): DescribedConfig[] {
   const out: DescribedConfig[] = []
+  const described = new Set<string>()
   const own = (name: string, value: string, changed: boolean, type: number, doc: string): void => {
     const source = changed ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG
-    out.push({ name, value, readOnly: true, configSource: source, isSensitive: false, synonyms: [{ name, value, source }], configType: type, documentation: doc })
+    const synonyms = [...dynamicSynonyms(name, dynamic), { name, value, source }]
+    const winner = synonyms[0]!
+    described.add(name)
+    out.push({ name, value: winner.value, readOnly: dynamicConfigType(name) === undefined, configSource: winner.source, isSensitive: false, synonyms, configType: type, documentation: doc })
   }
   const changed = (key: keyof BrokerConfig): boolean => broker[key] !== defaultConfig[key]
   const T = ConfigType
@@ -98,5 +139,7 @@ export function describeBrokerConfigs (broker: BrokerConfig): DescribedConfig[] 
     const value = fromFile ? broker.topicDefaults[topicName]! : builtinTopicDefaults[topicName]!
     own(info.brokerSynonym, value, fromFile, info.type, info.doc)
   }
+  const dynamicOnly = new Set([...Object.keys(dynamic.broker), ...Object.keys(dynamic.default)].filter(name => !described.has(name)))
+  for (const name of [...dynamicOnly].sort()) out.push(describeDynamicOnly(name, dynamicSynonyms(name, dynamic)))
   return out
 }

@@ -26,6 +26,7 @@ import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem, ZERO_UUID } from '../topic-name.js'
 import { errorFromThrown, errorPair, repeatedNames, topicIdOf, type ErrorPair } from './admin-common.js'
 import { describeTopicConfigs } from './config-view.js'
+import { dynamicConfigs } from './config-dynamic.js'
 import { configRecord, isErrorPair, topicConfigsProblem } from './topic-config-input.js'
 import type { Handler, RequestContext } from './types.js'
 
@@ -88,7 +89,7 @@ async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: R
     topicConfigErrorCode: 0,
     numPartitions: partitions,
     replicationFactor: 1,
-    configs: describeTopicConfigs(overrides, config).map(c => ({
+    configs: describeTopicConfigs(overrides, config, dynamicConfigs(config)).map(c => ({
       name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.configSource, isSensitive: c.isSensitive
     }))
   }

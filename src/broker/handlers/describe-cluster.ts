@@ -11,14 +11,10 @@
 // any other type UNSUPPORTED_ENDPOINT_TYPE.
 import { describeClusterApi } from '../../protocol/messages/describe-cluster.js'
 import { KafkaError } from '../../protocol/errors.js'
+import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
 import type { Handler, RequestContext } from './types.js'
 
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
-
-/** AclOperation codes Kafka supports on the CLUSTER resource. */
-const ClusterOperation = { CREATE: 5, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9, DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11, IDEMPOTENT_WRITE: 12 } as const
-const ALL_CLUSTER_OPERATIONS = Object.values(ClusterOperation).reduce((bits, op) => bits | (1 << op), 0)
 
 export const describeClusterHandler: Handler = {
   api: describeClusterApi,
@@ -52,7 +48,7 @@ export const describeClusterHandler: Handler = {
       errorMessage: null,
       controllerId: config.nodeId,
       brokers: [{ brokerId: config.nodeId, host: config.advertisedHost, port: config.kafkaPort, rack: null }],
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED
+      clusterAuthorizedOperations: authorizedOperations('cluster', request.includeClusterAuthorizedOperations)
     }
   }
 }

@@ -6,10 +6,13 @@
 //   (STATIC_BROKER_CONFIG) or built in (DEFAULT_CONFIG). Unknown topic:
 //   UNKNOWN_TOPIC_OR_PARTITION; illegal name: INVALID_TOPIC_EXCEPTION.
 // - BROKER (4), named by this node's id: the broker's effective settings
-//   (num.partitions, log.retention.ms, message.max.bytes, ...), all read-only
-//   as Tributary has no dynamic broker configs. Clients (librdkafka, kafkajs)
-//   ask for these. "" names the cluster-wide dynamic defaults: none, an empty
-//   list. Another id: INVALID_REQUEST, as Kafka answers.
+//   (num.partitions, log.retention.ms, message.max.bytes, ...), with the
+//   dynamic ones set through AlterConfigs (DYNAMIC_BROKER_CONFIG,
+//   DYNAMIC_DEFAULT_BROKER_CONFIG; see config-dynamic.ts) over the static ones;
+//   read-only unless Kafka can change them at runtime. Clients (librdkafka,
+//   kafkajs) ask for these. "" names the cluster-wide dynamic defaults: only
+//   those set. Another id: INVALID_REQUEST, as Kafka answers. Passwords
+//   (sasl.jaas.config, ...) are described with a null value, as sensitive.
 // - BROKER_LOGGER (8), named by this node's id: no logger levels to show; an
 //   empty list.
 // - anything else: INVALID_REQUEST.
@@ -25,7 +28,8 @@ import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
 import { errorPair, type ErrorPair } from './admin-common.js'
 import { ConfigSource, ResourceType } from './config-catalog.js'
-import { describeBrokerConfigs, describeTopicConfigs, type DescribedConfig } from './config-view.js'
+import { describeBrokerConfigs, describeDynamicDefaults, describeTopicConfigs, type DescribedConfig } from './config-view.js'
+import { dynamicConfigs } from './config-dynamic.js'
 import type { Handler, RequestContext } from './types.js'
 
 interface DescribeConfigsResource {
@@ -51,7 +55,7 @@ export const describeConfigsHandler: Handler = {
       // Kafka treats an empty key list like null: every config.
       const keys = resource.configurationKeys
       const wanted = keys === null || keys === undefined || keys.length === 0 ? described : described.filter(c => keys.includes(c.name))
-      const ownSource = resource.resourceType === ResourceType.TOPIC ? ConfigSource.TOPIC_CONFIG : ConfigSource.STATIC_BROKER_CONFIG
+      const ownSource = resource.resourceType === ResourceType.TOPIC ? ConfigSource.TOPIC_CONFIG : null
       return {
         errorCode: 0,
         errorMessage: null,
@@ -73,15 +77,14 @@ function describeResource (resource: DescribeConfigsResource, ctx: RequestContex
       if (problem !== null) return errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, problem)
       const topic = log.topic(name)
       if (topic === undefined) return errorPair(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, `The topic '${name}' does not exist.`)
-      return describeTopicConfigs(topic.configs ?? {}, config)
+      return describeTopicConfigs(topic.configs ?? {}, config, dynamicConfigs(config))
     }
     case ResourceType.BROKER:
-      // "" names the cluster-wide dynamic defaults, of which Tributary has none.
-      if (name === '') return []
+      if (name === '') return describeDynamicDefaults(dynamicConfigs(config))
       if (name !== String(config.nodeId)) {
         return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
       }
-      return describeBrokerConfigs(config)
+      return describeBrokerConfigs(config, dynamicConfigs(config))
     case ResourceType.BROKER_LOGGER:
       if (name === '') return errorPair(KafkaError.INVALID_REQUEST.code, 'Broker id must not be empty')
       if (name !== String(config.nodeId)) {
@@ -95,18 +98,18 @@ function describeResource (resource: DescribeConfigsResource, ctx: RequestContex
 
 /**
  * v0 has no source, only isDefault, and Kafka's client reads isDefault=false as
- * "set on this resource" (TOPIC_CONFIG for a topic, STATIC_BROKER_CONFIG for a
- * broker); so a topic value inherited from the broker's config file is a default.
+ * "set on this resource": for a topic, TOPIC_CONFIG (so a value inherited from
+ * the broker is a default); for a broker, anything but the built-in default.
  */
-function toWire (c: DescribedConfig, request: DescribeConfigsRequest, ownSource: number): unknown {
+function toWire (c: DescribedConfig, request: DescribeConfigsRequest, ownSource: number | null): unknown {
   return {
     name: c.name,
     value: c.isSensitive ? null : c.value,
     readOnly: c.readOnly,
-    isDefault: c.configSource !== ownSource,
+    isDefault: ownSource === null ? c.configSource === ConfigSource.DEFAULT_CONFIG : c.configSource !== ownSource,
     configSource: c.configSource,
     isSensitive: c.isSensitive,
-    synonyms: request.includeSynonyms === true ? c.synonyms : [],
+    synonyms: request.includeSynonyms === true ? c.synonyms.map(s => c.isSensitive ? { ...s, value: null } : s) : [],
     configType: c.configType,
     documentation: request.includeDocumentation === true ? c.documentation : null
   }

@@ -1,9 +1,15 @@
 // Fetch (key 1), versions 4-17.
 //
 // Reads whole batches from the log as stored (no re-encoding) starting with the
-// batch that holds fetchOffset. Limits: partitionMaxBytes per partition, maxBytes
-// for the response; the first batch is always returned whole even when larger
-// (Kafka's rule, so a consumer can always make progress). Long polling: if fewer
+// batch that holds fetchOffset. Limits: partitionMaxBytes per partition, and for
+// the response the smaller of the request's maxBytes and the broker's
+// fetchMaxBytes (Kafka's fetch.max.bytes, default 55 MiB), so no request can make
+// the broker build a response larger than that; the first batch is always
+// returned whole even when larger (Kafka's rule, so a consumer can always make
+// progress). A partition named twice (or a topic listed twice) is read and
+// answered once, at its first position with the last-given fetch position, as
+// Kafka's fetch request map keeps it: twenty mentions of a 16 MiB partition do
+// not make a 320 MiB answer. Long polling: if fewer
 // than minBytes are available, wait until new data arrives on any requested
 // partition or maxWaitMs passes. isolationLevel 1 (read_committed) reads up to
 // the last stable offset. Fetch sessions (v7+) are declined: the answer carries
@@ -26,13 +32,13 @@ export const fetchHandler: Handler = {
     const { log } = ctx.services
     const version = ctx.apiVersion
     const byId = version >= 13 ? new Map<string, string>(log.topics().map((t: any) => [wireTopicId(t.topicId), t.name])) : null
-    const wanted: Wanted[] = request.topics.map((t: any) => ({
+    const wanted = distinctPartitions(request.topics.map((t: any) => ({
       topic: byId ? (byId.get(t.topicId) ?? null) : t.topic,
       topicId: t.topicId,
       partitions: t.partitions
-    }))
+    })))
     const readCommitted = request.isolationLevel === 1
-    const maxBytes: number = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff
+    const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : 0x7fffffff, ctx.services.config.fetchMaxBytes)
     let responses = await readAll(wanted, maxBytes, readCommitted, ctx)
     const maxWaitMs: number = request.maxWaitMs
     if (maxWaitMs > 0 && responses.bytes < Math.max(1, request.minBytes) && !responses.hadError) {
@@ -41,6 +47,27 @@ export const fetchHandler: Handler = {
     }
     return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: responses.topics }
   }
+}
+
+/** Each topic and partition once: first position, last-given fetch position. */
+function distinctPartitions (topics: Wanted[]): Wanted[] {
+  const byTopic = new Map<string, { entry: Wanted, slots: Map<number, number> }>()
+  const out: Wanted[] = []
+  for (const t of topics) {
+    const key = t.topic ?? `id:${t.topicId}`
+    let seen = byTopic.get(key)
+    if (seen === undefined) {
+      seen = { entry: { topic: t.topic, topicId: t.topicId, partitions: [] }, slots: new Map() }
+      byTopic.set(key, seen)
+      out.push(seen.entry)
+    }
+    for (const p of t.partitions) {
+      const at = seen.slots.get(p.partition)
+      if (at !== undefined) seen.entry.partitions[at] = p
+      else { seen.slots.set(p.partition, seen.entry.partitions.length); seen.entry.partitions.push(p) }
+    }
+  }
+  return out
 }
 
 async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boolean, ctx: RequestContext): Promise<{ topics: unknown[], bytes: number, hadError: boolean }> {

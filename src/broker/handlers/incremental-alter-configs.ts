@@ -9,7 +9,9 @@
 // Unknown config names are INVALID_CONFIG; a key repeated within a resource or a
 // resource repeated in the request is INVALID_REQUEST; an unknown operation is
 // INVALID_REQUEST. All changes to one resource are validated together and
-// applied together. BROKER resources: as in AlterConfigs, nothing is dynamic.
+// applied together. BROKER resources (this node's id, or "" for the cluster
+// default) change Kafka's dynamic broker configs (config-dynamic.ts) with the
+// same operations; APPEND/SUBTRACT apply to their list-typed ones.
 // validateOnly checks everything and changes nothing.
 //
 // Version notes: v1 is flexible.
@@ -18,7 +20,8 @@ import { TOPIC_CONFIG_DEFAULTS } from '../../log/index.js'
 import { KafkaError } from '../../protocol/errors.js'
 import type { BrokerConfig } from '../../config.js'
 import { errorPair, type ErrorPair } from './admin-common.js'
-import { isListConfig } from './config-catalog.js'
+import { ConfigType, isListConfig } from './config-catalog.js'
+import { dynamicConfigType } from './config-dynamic.js'
 import { alterConfigResources } from './config-alteration.js'
 import { isKnownTopicConfig } from './config-view.js'
 import type { Handler, RequestContext } from './types.js'
@@ -35,15 +38,16 @@ export const incrementalAlterConfigsHandler: Handler = {
   api: incrementalAlterConfigsApi,
   async handle (request: { resources: IncrementalResource[], validateOnly: boolean }, ctx: RequestContext) {
     const responses = await alterConfigResources(request.resources, request.validateOnly, ctx,
-      (resource, current) => applyOperations(resource, current, ctx.services.config))
+      (resource, current, kind) => applyOperations(resource, current, kind, ctx.services.config))
     return { throttleTimeMs: 0, responses }
   }
 }
 
-function applyOperations (resource: IncrementalResource, current: Readonly<Record<string, string>>, broker: BrokerConfig): Record<string, string> | ErrorPair {
+function applyOperations (resource: IncrementalResource, current: Readonly<Record<string, string>>, kind: 'topic' | 'broker', broker: BrokerConfig): Record<string, string> | ErrorPair {
   const next: Record<string, string> = { ...current }
+  const isList = kind === 'topic' ? isListConfig : (name: string) => dynamicConfigType(name) === ConfigType.LIST
   for (const { name, configOperation, value } of resource.configs) {
-    if (!isKnownTopicConfig(name)) return errorPair(KafkaError.INVALID_CONFIG.code, `Unknown topic config name: ${name}`)
+    if (kind === 'topic' && !isKnownTopicConfig(name)) return errorPair(KafkaError.INVALID_CONFIG.code, `Unknown topic config name: ${name}`)
     switch (configOperation) {
       case ConfigOperation.SET:
         if (value === null) return errorPair(KafkaError.INVALID_CONFIG.code, `Null value not supported for topic configs: ${name}`)
@@ -55,9 +59,9 @@ function applyOperations (resource: IncrementalResource, current: Readonly<Recor
       case ConfigOperation.APPEND:
       case ConfigOperation.SUBTRACT: {
         const verb = configOperation === ConfigOperation.APPEND ? 'append' : 'subtract'
-        if (!isListConfig(name)) return errorPair(KafkaError.INVALID_CONFIG.code, `Config value ${verb} is not allowed for config key: ${name}`)
+        if (!isList(name)) return errorPair(KafkaError.INVALID_CONFIG.code, `Config value ${verb} is not allowed for config key: ${name}`)
         if (value === null) return errorPair(KafkaError.INVALID_CONFIG.code, `Null value not supported for topic configs: ${name}`)
-        const base = next[name] ?? broker.topicDefaults[name] ?? (TOPIC_CONFIG_DEFAULTS as Record<string, string>)[name] ?? ''
+        const base = next[name] ?? (kind === 'topic' ? broker.topicDefaults[name] ?? (TOPIC_CONFIG_DEFAULTS as Record<string, string>)[name] : undefined) ?? ''
         next[name] = verb === 'append' ? appendItems(base, value) : subtractItems(base, value)
         break
       }

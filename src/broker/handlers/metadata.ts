@@ -7,12 +7,15 @@
 // create synchronously, so the topic is returned with its leader at once rather
 // than Kafka's LEADER_NOT_AVAILABLE on first sight. Invalid names get INVALID_TOPIC_EXCEPTION. v10+ carries
 // topic ids; v10+ may ask by id (name null) and unknown ids get UNKNOWN_TOPIC_ID.
+// v8+ includeTopicAuthorizedOperations (and v8-10 includeClusterAuthorizedOperations):
+// the operations the client may perform, from authorized-operations.ts; with no
+// authorizer all of them (8 for a topic, 7 for the cluster), as Kafka answers;
+// not asked, Kafka's "not provided" (-2147483648).
 import { metadataApi } from '../../protocol/messages/metadata.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem, wireTopicId, ZERO_UUID } from '../topic-name.js'
+import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
 import type { Handler, RequestContext } from './types.js'
-
-const UNKNOWN_AUTHORIZED_OPERATIONS = -2147483648
 
 export const metadataHandler: Handler = {
   api: metadataApi,
@@ -26,9 +29,10 @@ export const metadataHandler: Handler = {
     } else {
       wanted = request.topics
     }
+    const topicOperations = authorizedOperations('topic', version >= 8 && request.includeTopicAuthorizedOperations === true)
     const topics = []
     for (const entry of wanted) {
-      topics.push(await describeTopic(entry, allowAutoCreate, ctx))
+      topics.push(await describeTopic(entry, allowAutoCreate, topicOperations, ctx))
     }
     return {
       throttleTimeMs: 0,
@@ -36,16 +40,16 @@ export const metadataHandler: Handler = {
       clusterId: config.clusterId,
       controllerId: config.nodeId,
       topics,
-      clusterAuthorizedOperations: UNKNOWN_AUTHORIZED_OPERATIONS
+      clusterAuthorizedOperations: authorizedOperations('cluster', version >= 8 && request.includeClusterAuthorizedOperations === true)
     }
   }
 }
 
-async function describeTopic (entry: { name: string | null, topicId?: string }, allowAutoCreate: boolean, ctx: RequestContext): Promise<unknown> {
+async function describeTopic (entry: { name: string | null, topicId?: string }, allowAutoCreate: boolean, topicOperations: number, ctx: RequestContext): Promise<unknown> {
   const { config, log } = ctx.services
   let name = entry.name
   const empty = (errorCode: number, topicName: string | null, topicId = ZERO_UUID): unknown => ({
-    errorCode, name: topicName, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: UNKNOWN_AUTHORIZED_OPERATIONS
+    errorCode, name: topicName, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED
   })
   if (name === null || name === undefined) {
     const byId = entry.topicId ? log.topics().find((t: any) => wireTopicId(t.topicId) === entry.topicId) : undefined
@@ -83,6 +87,6 @@ async function describeTopic (entry: { name: string | null, topicId?: string }, 
     topicId: wireTopicId(topic.topicId),
     isInternal: false,
     partitions,
-    topicAuthorizedOperations: UNKNOWN_AUTHORIZED_OPERATIONS
+    topicAuthorizedOperations: topicOperations
   }
 }

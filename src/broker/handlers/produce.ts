@@ -5,9 +5,47 @@
 // acks=-1 (all): answered once the batch is durable per the flush policy (fsync
 // with group commit by default). Appends start in request order, before any
 // await, so one connection's batches land in the order they were sent.
+//
+// Validation (the log engine's, src/protocol/records/validate.ts, as Kafka's
+// LogValidator): every batch is checked against its records before anything is
+// written: record count and lastOffsetDelta, consecutive offset deltas, records
+// that parse to the last byte, a known codec, compressed data inflated under a
+// cap; on a compacted topic keyless records are refused, each named in
+// recordErrors with Kafka's message. A refused batch writes nothing.
+//
 // Errors per partition: UNKNOWN_TOPIC_OR_PARTITION, INVALID_TOPIC_EXCEPTION,
-// CORRUPT_MESSAGE (CRC), MESSAGE_TOO_LARGE, UNSUPPORTED_FOR_MESSAGE_FORMAT
-// (magic 0/1), INVALID_REQUIRED_ACKS. v8+ adds recordErrors and errorMessage.
+// CORRUPT_MESSAGE (CRC, framing), INVALID_RECORD (records that do not match
+// the header or do not parse; keyless records on a compacted topic),
+// UNSUPPORTED_COMPRESSION_TYPE (codec 5-7), MESSAGE_TOO_LARGE (also a batch that
+// inflates past the cap), UNSUPPORTED_FOR_MESSAGE_FORMAT (magic 0/1),
+// INVALID_REQUIRED_ACKS, TOPIC_AUTHORIZATION_FAILED (bus topics, below).
+//
+// The event bus's topics (bus.<bus name>, and the internal __bus* ones) are
+// written by the bus itself, through the log and not through Produce; a Kafka
+// client writing there would put events in front of rules and targets that the
+// bus never validated. So Produce into them is refused unless the broker option
+// allowProduceToBusTopics is set. The code is TOPIC_AUTHORIZATION_FAILED: it is
+// what this is (a permission, not a bad name: the same client may consume the
+// topic), it is not retriable, and every client names it plainly (librdkafka
+// "Broker: Topic authorization failed", kafkajs "Not authorized to access
+// topics"); v8+ also carries errorMessage saying why. Kafka's own refusal to
+// append to internal topics uses INVALID_TOPIC_EXCEPTION, which would tell the
+// user the name is wrong when it is not.
+//
+// Message formats v0/v1 (magic 0 and 1) stay refused with
+// UNSUPPORTED_FOR_MESSAGE_FORMAT rather than converted to v2 as Kafka 3.x does.
+// Converting is not cheap to do right: every legacy message must be re-parsed,
+// its per-message CRC32 checked, nested compressed wrapper messages inflated,
+// timestamps mapped (v0 has none), and a new v2 batch built and compressed
+// again, a second, rarely exercised produce path. Every client that still sends
+// v0/v1 is a client from before Kafka 0.11 (2017) or one pinned to Produce v0-v2;
+// all current clients (librdkafka, the Java client, kafkajs, franz-go, sarama
+// with Version >= 0.11, kafka-python) send v2 when the broker advertises
+// Produce v3+, which we do. Kafka 4.0 itself removed v0/v1 produce support
+// (KIP-896), so converting would be building toward a format Kafka dropped.
+//
+// Version notes: v3+ is required for record batch v2 (older versions only carry
+// message sets of magic 0/1); v8+ adds recordErrors and errorMessage; v9+ flexible.
 import { produceApi } from '../../protocol/messages/produce.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
@@ -45,6 +83,9 @@ export const produceHandler: Handler = {
         }
         const partition = log.partition(name, pd.index)
         if (!partition) return failed(pd.index, KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code)
+        if (isBusTopic(name) && !ctx.services.config.allowProduceToBusTopics) {
+          return failed(pd.index, KafkaError.TOPIC_AUTHORIZATION_FAILED.code, `Topic ${name} belongs to the event bus; only the bus writes it (broker option allowProduceToBusTopics allows Kafka clients).`)
+        }
         if (pd.records === null || pd.records.length === 0) return failed(pd.index, KafkaError.INVALID_RECORD.code, 'empty record set')
         if (txns && request.transactionalId) {
           const problem = txns.checkProduce?.(request.transactionalId, name, pd.index, pd.records)
@@ -76,10 +117,21 @@ async function appendPartition (partition: PartitionLog, index: number, records:
       errorMessage: null
     }
   } catch (err: any) {
-    if (typeof err?.kafkaCode === 'number') return failed(index, err.kafkaCode, err.message ?? null)
+    if (typeof err?.kafkaCode === 'number') {
+      const answer = failed(index, err.kafkaCode, err.message ?? null)
+      if (Array.isArray(err.recordErrors)) {
+        answer.recordErrors = err.recordErrors.map((e: { batchIndex: number, message: string }) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message }))
+      }
+      return answer
+    }
     ctx.services.logger.error({ err }, 'append failed')
     return failed(index, KafkaError.UNKNOWN_SERVER_ERROR.code, 'internal error')
   }
+}
+
+/** The event bus's topics: one per bus (bus.<name>) and its internal ones (__bus...). */
+export function isBusTopic (name: string): boolean {
+  return name.startsWith('bus.') || name.startsWith('__bus')
 }
 
 async function resolveAll (topics: Array<{ name: string, partitionResponses: Array<Promise<PartitionAnswer> | PartitionAnswer> }>): Promise<unknown[]> {

@@ -22,6 +22,8 @@ export class RecordsError extends Error {
   readonly code: RecordsErrorCodeValue
   /** Kafka protocol error code to answer with. */
   readonly kafkaCode: number
+  /** The records to name in a Produce response's record_errors (INVALID_RECORD). */
+  recordErrors?: Array<{ batchIndex: number, message: string }>
   constructor (code: RecordsErrorCodeValue, message: string) {
     super(message)
     this.name = 'RecordsError'

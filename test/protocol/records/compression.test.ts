@@ -53,3 +53,15 @@ test('the lz4 size bound is at least the real size and garbage is corrupt', () =
 test('an unknown codec is UNSUPPORTED_COMPRESSION_TYPE', () => {
   assert.throws(() => decompress(6, data), (err: any) => err.code === RecordsErrorCode.UNSUPPORTED_COMPRESSION)
 })
+
+test('lz4 frames of every shape (random, runs, overlapping repeats, several blocks) decode to what was compressed', () => {
+  for (const size of [0, 1, 13, 1000, 65535, 65537, 300_000]) {
+    const shapes = [
+      Buffer.from(Array.from({ length: size }, (_, i) => (i * 2654435761) >>> 24)),
+      Buffer.alloc(size, 7),
+      Buffer.from(Array.from({ length: size }, (_, i) => Math.floor(i / 200) % 7 + (i % 3))),
+      Buffer.from('the quick brown fox jumps over '.repeat(Math.ceil(size / 31) + 1)).subarray(0, size)
+    ]
+    for (const shape of shapes) assert.ok(decompress(Compression.lz4, compressFrameSync(shape)).equals(shape), `size ${size}`)
+  }
+})
