@@ -19,4 +19,6 @@ export interface BrokerServices {
   /** Called when a client connection closes (fetch sessions, pending waits). */
   onDisconnect?: (connectionId: number) => void
   logger: import('../logger.js').Logger
+  /** The broker's clock (a controllable one in embedded test mode). */
+  clock?: import('./groups/clock.js').Clock
 }

@@ -36,6 +36,7 @@ export async function createTxnCoordinator (services: BrokerServices): Promise<T
     maxTimeoutMs: config.transactionMaxTimeoutMs,
     transactionalIdExpirationMs: config.transactionalIdExpirationMs,
     checkIntervalMs: config.transactionAbortCheckIntervalMs,
+    now: services.clock?.now,
     logger: services.logger.child({ part: 'txns' }),
   })
   await coordinator.open()
