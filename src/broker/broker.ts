@@ -53,6 +53,7 @@ export class Broker {
       log: this.log,
       groups: null,
       handlers,
+      fs: this.fs,
       clock: this.clock,
       logger: this.logger
     }

@@ -1,8 +1,11 @@
 // A clock a test controls: `await t.clock.advance('30s')` moves time forward
 // and fires, in deadline order, every timer the broker armed through it (group
 // session and rebalance timeouts, offset expiry, log retention), so a test
-// waits for nothing real. It implements the coordinator's Clock seam
-// (src/broker/groups/clock.ts); components that only read the time take `now`.
+// waits for nothing real. By default it also runs with the wall clock (real
+// timers fire on their own, so clients heartbeating in real time stay alive);
+// frozen, time moves only on advance(). It implements the coordinator's Clock
+// seam (src/broker/groups/clock.ts), which the broker now passes to every
+// component that keeps time; components that only read the time take `now`.
 import type { Clock, TimerHandle } from '../broker/groups/clock.js'
 
 export type Duration = number | string
