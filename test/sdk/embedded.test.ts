@@ -115,6 +115,15 @@ describe('the embedded broker', () => {
       (err: TributaryError) => err.code === 'TRIB_ERR_BUS_DEFINITION' && /PutRule "r" was refused: InvalidEventPatternException/.test(err.message))
   })
 
+  test('autoCreateTopics: false refuses a produce to a topic nobody created, and nothing is written', async () => {
+    await using t = await startTributary({ autoCreateTopics: false })
+    const producer = new Kafka({ brokers: t.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).producer({ allowAutoTopicCreation: true })
+    await producer.connect()
+    await assert.rejects(producer.send({ topic: 'nobody-made-this', messages: [{ value: 'x' }] }))
+    await producer.disconnect()
+    assert.equal(t.broker.log.topic('nobody-made-this'), undefined)
+  })
+
   test('unknown options and bad storage are refused before anything starts', async () => {
     await assert.rejects(startTributary({ kafkaPortt: 1 } as never), (err: TributaryError) => err.code === 'TRIB_ERR_EMBEDDED_OPTIONS' && /unknown option "kafkaPortt"/.test(err.message))
     await assert.rejects(startTributary({ storage: '' }), { code: 'TRIB_ERR_EMBEDDED_OPTIONS' })
