@@ -69,6 +69,17 @@ describe('faults', () => {
     assert.equal(fault.fired, 1)
   })
 
+  test('an idempotent producer whose InitProducerId meets COORDINATOR_LOAD_IN_PROGRESS retries and then writes', async () => {
+    await using t = await startTributary({ topics: [{ name: 'ids' }] })
+    const fault = t.faults.add({ api: 'InitProducerId', error: 'COORDINATOR_LOAD_IN_PROGRESS', count: 2 })
+    const producer = client(t.brokers, 5).producer({ idempotent: true })
+    await producer.connect()
+    await producer.send({ topic: 'ids', messages: [{ value: 'once' }] })
+    await producer.disconnect()
+    assert.equal(fault.fired, 2)
+    assert.deepEqual((await t.records('ids')).map(r => r.value?.toString()), ['once'])
+  })
+
   test('a delay holds the next requests back and reports each one it held', async () => {
     await using t = await startTributary({ topics: [{ name: 'slow' }] })
     const delay = t.faults.delay({ api: 'Produce', ms: 50, count: 2 })
