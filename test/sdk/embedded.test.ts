@@ -18,17 +18,26 @@ async function listing (dir: string): Promise<string[]> {
 
 describe('the embedded broker', () => {
   test('memory mode leaves no file behind, in the working directory or in tmp', async () => {
-    const cwdBefore = await listing(process.cwd())
-    const tmpBefore = await listing(tmpdir())
-    const t = await startTributary({ topics: [{ name: 'orders', partitions: 3 }] })
-    const producer = new Kafka({ brokers: t.brokers, logLevel: logLevel.NOTHING }).producer()
-    await producer.connect()
-    await producer.send({ topic: 'orders', messages: [{ value: 'one' }, { value: 'two' }] })
-    await producer.disconnect()
-    assert.equal((await t.records('orders')).length, 2)
-    await t.close()
-    assert.deepEqual(await listing(process.cwd()), cwdBefore)
-    assert.deepEqual(await listing(tmpdir()), tmpBefore)
+    // a private TMPDIR: other processes share the real one, this one only the broker can touch
+    const privateTmp = await mkdtemp(join(tmpdir(), 'trib-sdk-tmp-'))
+    const savedTmp = process.env.TMPDIR
+    process.env.TMPDIR = privateTmp
+    try {
+      const cwdBefore = await listing(process.cwd())
+      const t = await startTributary({ topics: [{ name: 'orders', partitions: 3 }] })
+      const producer = new Kafka({ brokers: t.brokers, logLevel: logLevel.NOTHING }).producer()
+      await producer.connect()
+      await producer.send({ topic: 'orders', messages: [{ value: 'one' }, { value: 'two' }] })
+      await producer.disconnect()
+      assert.equal((await t.records('orders')).length, 2)
+      await t.close()
+      assert.deepEqual(await listing(process.cwd()), cwdBefore)
+      assert.deepEqual(await listing(privateTmp), [])
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = savedTmp
+      await rm(privateTmp, { recursive: true, force: true })
+    }
   })
 
   test('a directory given as storage keeps topics and records across a restart', async () => {
@@ -83,6 +92,21 @@ describe('the embedded broker', () => {
     await t.clock.advance('2h')
     const left = await t.records('metrics')
     assert.deepEqual(left.map(r => r.value?.toString().replace(/\.+$/, '')), ['m4'], 'only the active segment is kept')
+  })
+
+  test('advancing the clock past a transaction timeout aborts the transaction; its commit then fails', async () => {
+    await using t = await startTributary({ topics: [{ name: 'ledger' }] })
+    const kafka = new Kafka({ brokers: t.brokers, logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 20 } })
+    const producer = kafka.producer({ transactionalId: 'ledger-writer', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 })
+    await producer.connect()
+    const transaction = await producer.transaction()
+    await transaction.send({ topic: 'ledger', messages: [{ value: 'never committed' }] })
+    await t.clock.advance('61s')
+    await assert.rejects(transaction.commit(), (err: Error & { type?: string }) => /FENCED|INVALID_PRODUCER_EPOCH/.test(err.type ?? ''))
+    await producer.disconnect()
+    const [record] = await t.records('ledger')
+    assert.equal(record?.transactional, true)
+    assert.equal(t.broker.log.partition('ledger', 0)!.lastStableOffset, t.broker.log.partition('ledger', 0)!.highWatermark, 'the abort marker closed the transaction')
   })
 
   test('bus definitions are loaded through the bus API and route events to a Kafka topic', async () => {
