@@ -4,20 +4,21 @@
 import { mkdirSync } from 'node:fs'
 import type { BrokerConfig } from './config.js'
 import type { Logger } from './logger.js'
-import { Broker } from './broker/broker.js'
+import { realFs } from './log/index.js'
+import { Broker, type BrokerOptions } from './broker/broker.js'
 import { HttpFace } from './http/server.js'
 
 export class Tributary {
   readonly broker: Broker
   readonly http: HttpFace
 
-  constructor (readonly config: BrokerConfig, readonly logger: Logger) {
-    this.broker = new Broker(config, logger.child({ face: 'kafka' }))
+  constructor (readonly config: BrokerConfig, readonly logger: Logger, options: BrokerOptions = {}) {
+    this.broker = new Broker(config, logger.child({ face: 'kafka' }), options)
     this.http = new HttpFace(config, logger.child({ face: 'http' }), this.broker)
   }
 
   async start (): Promise<void> {
-    mkdirSync(this.config.dataDir, { recursive: true })
+    if (this.broker.fs === realFs) mkdirSync(this.config.dataDir, { recursive: true })
     const started = Date.now()
     await this.broker.start()
     const httpPort = await this.http.listen()

@@ -73,6 +73,9 @@ export class KafkaServer {
     return (server.address() as net.AddressInfo).port
   }
 
+  /** Drops every client connection; the listener keeps accepting new ones. */
+  disconnectAll (): void { for (const socket of this.connections) socket.destroy() }
+
   async close (): Promise<void> {
     const server = this.server
     if (!server) return

@@ -19,4 +19,8 @@ export interface BrokerServices {
   /** Called when a client connection closes (fetch sessions, pending waits). */
   onDisconnect?: (connectionId: number) => void
   logger: import('../logger.js').Logger
+  /** The file system seam the log uses (in-memory in embedded memory mode); durable stores belong on it too. */
+  fs?: import('../log/fs.js').FileSystem
+  /** The broker's clock (a controllable one in embedded test mode). */
+  clock?: import('./groups/clock.js').Clock
 }

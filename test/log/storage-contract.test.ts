@@ -1,12 +1,14 @@
 // The storage contract, written once as scenarios and run against every backend
-// (the real file system and the fault-injecting one with no faults armed), then
-// the fault scenarios only the fault-injecting one can stage.
+// (the real file system, the fault-injecting one with no faults armed and the
+// in-memory one), then the fault scenarios only the fault-injecting one can
+// stage. Scenarios tamper with files through the backend's own seam, so the
+// same steps reach the bytes of every backend.
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { appendFile, open, readdir, stat } from 'node:fs/promises'
 import { LogManager } from '../../src/log/log-manager.js'
 import { FaultyFs, realFs } from '../../src/log/fs.js'
+import { MemoryFs } from '../../src/log/fs-memory.js'
 import type { FileSystem } from '../../src/log/fs.js'
 import { LogErrorCode } from '../../src/log/errors.js'
 import { decodeBatch } from '../../src/protocol/records/batch-codec.js'
@@ -32,16 +34,37 @@ async function allValues (m: LogManager, topic = 't', partition = 0): Promise<st
   return out
 }
 
-const backends: Array<[string, () => FileSystem]> = [
-  ['real fs', () => realFs],
-  ['fault-injecting fs without faults', () => new FaultyFs(realFs)],
+/** Writes `bytes` at `position` (the end of the file if omitted), as a crashed writer or a bad disk would. */
+async function scribble (fs: FileSystem, path: string, bytes: Buffer, position?: number): Promise<void> {
+  const fh = await fs.open(path, false)
+  await fh.writev([bytes], position ?? await fh.size())
+  await fh.close()
+}
+
+async function sizeOf (fs: FileSystem, path: string): Promise<number> {
+  const fh = await fs.open(path, false)
+  try { return await fh.size() } finally { await fh.close() }
+}
+
+/** A backend: a fresh file system per scenario (one per process for the real disk) and a data directory on it. */
+interface Backend { fs: () => FileSystem, dir: () => Promise<string> }
+
+const backends: Array<[string, () => Backend]> = [
+  ['real fs', () => ({ fs: () => realFs, dir: tempDir })],
+  ['fault-injecting fs without faults', () => ({ fs: () => new FaultyFs(realFs), dir: tempDir })],
+  ['in-memory fs', () => {
+    // one MemoryFs per scenario, shared by its restarts: it is the "disk"
+    const disk = new MemoryFs()
+    return { fs: () => disk, dir: async () => '/memory/data' }
+  }],
 ]
 
-for (const [name, makeFs] of backends) {
+for (const [name, makeBackend] of backends) {
   describe(`storage contract on the ${name}`, () => {
     test('what was appended is read back in order, across segments and restarts', async () => {
-      const dir = await tempDir()
-      const fs = makeFs()
+      const backend = makeBackend()
+      const dir = await backend.dir()
+      const fs = backend.fs()
       let m = await LogManager.open(dir, { fs })
       await m.createTopic('t', 1, { 'segment.bytes': '1024' })
       const expected: string[] = []
@@ -60,8 +83,8 @@ for (const [name, makeFs] of backends) {
     })
 
     test('concurrent appends to many partitions all land exactly once', async () => {
-      const dir = await tempDir()
-      const m = await LogManager.open(dir, { fs: makeFs() })
+      const backend = makeBackend()
+      const m = await LogManager.open(await backend.dir(), { fs: backend.fs() })
       await m.createTopic('t', 4)
       await Promise.all(Array.from({ length: 200 }, async (_, i) => {
         const p = m.partition('t', i % 4)!
@@ -77,45 +100,45 @@ for (const [name, makeFs] of backends) {
     })
 
     test('a torn tail and a corrupt batch are cut off after a crash, never served', async () => {
-      const dir = await tempDir()
-      let m = await LogManager.open(dir, { fs: makeFs() })
+      const backend = makeBackend()
+      const dir = await backend.dir()
+      const fs = backend.fs()
+      let m = await LogManager.open(dir, { fs })
       await m.createTopic('t', 1)
       for (let i = 0; i < 5; i++) await m.partition('t', 0)!.append(batch(`ok${i}`))
       // simulate a crash: no close(); then tear the tail
       const logFile = join(dir, 't-0', '00000000000000000000.log')
       const torn = batch('torn', 3)
       torn.writeInt32BE(5, 0) // a plausible base offset
-      await appendFile(logFile, torn.subarray(0, torn.length - 7))
-      m = await LogManager.open(dir, { fs: makeFs() })
+      await scribble(fs, logFile, torn.subarray(0, torn.length - 7))
+      m = await LogManager.open(dir, { fs: backend.fs() })
       assert.deepEqual(await allValues(m), ['ok0-0', 'ok1-0', 'ok2-0', 'ok3-0', 'ok4-0'])
-      const size = (await stat(logFile)).size
+      const size = await sizeOf(fs, logFile)
       // corrupt one byte inside the 4th batch, crash again
       const one = batch('ok0').length
-      const fh = await open(logFile, 'r+')
-      await fh.write(Buffer.from([0xee]), 0, 1, one * 3 + 40)
-      await fh.close()
-      m = await LogManager.open(dir, { fs: makeFs() })
+      await scribble(fs, logFile, Buffer.from([0xee]), one * 3 + 40)
+      m = await LogManager.open(dir, { fs: backend.fs() })
       assert.deepEqual(await allValues(m), ['ok0-0', 'ok1-0', 'ok2-0'])
-      assert.ok((await stat(logFile)).size < size)
+      assert.ok(await sizeOf(fs, logFile) < size)
       assert.equal((await m.partition('t', 0)!.append(batch('next'))).baseOffset, 3)
       await m.close()
     })
 
     test('a corrupt batch in an older segment drops every later segment', async () => {
-      const dir = await tempDir()
-      let m = await LogManager.open(dir, { fs: makeFs() })
+      const backend = makeBackend()
+      const dir = await backend.dir()
+      const fs = backend.fs()
+      let m = await LogManager.open(dir, { fs })
       const one = batch('ok0').length
       await m.createTopic('t', 1, { 'segment.bytes': String(one * 2) })
       for (let i = 0; i < 6; i++) await m.partition('t', 0)!.append(batch(`ok${i}`))
       // unclean: the rolled segments have index files; remove one so it is re-scanned
       const partDir = join(dir, 't-0')
-      await realFs.unlink(join(partDir, '00000000000000000002.index'))
-      const fh = await open(join(partDir, '00000000000000000002.log'), 'r+')
-      await fh.write(Buffer.from([0xee]), 0, 1, one + 40)
-      await fh.close()
-      m = await LogManager.open(dir, { fs: makeFs() })
+      await fs.unlink(join(partDir, '00000000000000000002.index'))
+      await scribble(fs, join(partDir, '00000000000000000002.log'), Buffer.from([0xee]), one + 40)
+      m = await LogManager.open(dir, { fs: backend.fs() })
       assert.deepEqual(await allValues(m), ['ok0-0', 'ok1-0', 'ok2-0'])
-      assert.deepEqual((await readdir(partDir)).filter(n => n.endsWith('.log')).sort(), ['00000000000000000000.log', '00000000000000000002.log'])
+      assert.deepEqual((await fs.readdir(partDir)).filter(n => n.endsWith('.log')).sort(), ['00000000000000000000.log', '00000000000000000002.log'])
       await m.close()
     })
   })

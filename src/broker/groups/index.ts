@@ -163,6 +163,7 @@ export async function createGroupCoordinator (services: BrokerServices): Promise
     minSessionTimeoutMs: optionalNumber('groupMinSessionTimeoutMs'),
     maxSessionTimeoutMs: optionalNumber('groupMaxSessionTimeoutMs'),
     topicPartitionExists: (topic, partition) => services.log?.partition(topic, partition) !== undefined,
+    clock: services.clock,
     logger: logger?.child({ part: 'groups' })
   })
   await coordinator.open()

@@ -11,6 +11,7 @@ import { canBegin, isCompleting, MAX_EPOCH, partitionKey, TxnState, type StagedO
 import { TxnStore } from './txn-store.js'
 import type { FileSystem } from '../../log/fs.js'
 import { ProducerIdAllocator } from './producer-ids.js'
+import { systemClock, type Clock, type TimerHandle } from '../groups/clock.js'
 
 export interface TxnLogger { info: (o: object, m?: string) => void, warn: (o: object, m?: string) => void, error: (o: object, m?: string) => void }
 
@@ -20,6 +21,8 @@ export interface TxnCoordinatorOptions {
   log: MarkerLog & { partition: (topic: string, partition: number) => unknown }
   groups: () => TxnOffsetSink | null
   now?: () => number
+  /** Time and the timeout check's timer (a test clock in embedded mode); default the wall clock with `now`. */
+  clock?: Clock
   /** transaction.max.timeout.ms (Kafka: 15 minutes). */
   maxTimeoutMs?: number
   /** transactional.id.expiration.ms (Kafka: 7 days). */
@@ -38,13 +41,15 @@ export class TransactionCoordinator {
   private readonly store: TxnStore
   private readonly pids: ProducerIdAllocator
   private readonly locks = new Map<string, Promise<unknown>>()
-  private timer: NodeJS.Timeout | null = null
+  private timer: TimerHandle | null = null
+  private readonly clock: Clock
   private readonly now: () => number
   readonly maxTimeoutMs: number
   private readonly expirationMs: number
 
   constructor (private readonly options: TxnCoordinatorOptions) {
-    this.now = options.now ?? Date.now
+    this.clock = options.clock ?? systemClock(options.now)
+    this.now = this.clock.now
     this.maxTimeoutMs = options.maxTimeoutMs ?? 900_000
     this.expirationMs = options.transactionalIdExpirationMs ?? 7 * 24 * 3600 * 1000
     this.store = new TxnStore({ dir: options.dir, fs: options.fs, logger: options.logger })
@@ -61,12 +66,11 @@ export class TransactionCoordinator {
       if (isCompleting(meta.state)) await this.withLock(meta.transactionalId, () => this.finish(meta))
     }
     const interval = this.options.checkIntervalMs ?? 1000
-    this.timer = setInterval(() => { this.checkTimeouts() }, interval)
-    this.timer.unref()
+    this.scheduleCheck(interval)
   }
 
   async close (): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer)
+    if (this.timer !== null) this.clock.clearTimer(this.timer)
     this.timer = null
     await Promise.allSettled([...this.locks.values()])
     await this.store.close()
@@ -257,6 +261,15 @@ export class TransactionCoordinator {
       meta.producerEpoch++
     }
     await this.complete(meta, false)
+  }
+
+  /** One check per interval on the coordinator's clock; unref'd, as a pending check is no reason to stay alive. */
+  private scheduleCheck (interval: number): void {
+    this.timer = this.clock.setTimer(interval, () => {
+      this.scheduleCheck(interval)
+      this.checkTimeouts()
+    })
+    ;(this.timer as { unref?: () => void }).unref?.()
   }
 
   /** The periodic pass: time out open transactions, retry unfinished completions, expire idle ids. */

@@ -36,6 +36,7 @@ export async function createTxnCoordinator (services: BrokerServices): Promise<T
     maxTimeoutMs: config.transactionMaxTimeoutMs,
     transactionalIdExpirationMs: config.transactionalIdExpirationMs,
     checkIntervalMs: config.transactionAbortCheckIntervalMs,
+    clock: services.clock,
     logger: services.logger.child({ part: 'txns' }),
   })
   await coordinator.open()

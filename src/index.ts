@@ -1,0 +1,15 @@
+// The package entry: what an application or a test suite imports from 'tributary'.
+// Importing it starts nothing; startTributary() does.
+export { startTributary, EmbeddedTributary } from './sdk/embedded.js'
+export type { StartTributaryOptions, TopicDefinition } from './sdk/embedded.js'
+export { ControllableClock, parseDuration } from './sdk/clock.js'
+export type { ClockOptions, Duration } from './sdk/clock.js'
+export { Faults } from './sdk/faults.js'
+export type { FaultOptions, DelayOptions, InjectedFault } from './sdk/faults.js'
+export type { StoredRecord, RecordsOptions, GroupView } from './sdk/inspect.js'
+export type { BusDefinitions } from './sdk/bus-definitions.js'
+export { TributaryError } from './sdk/errors.js'
+export type { TributaryErrorCode } from './sdk/errors.js'
+export type { BrokerConfig } from './config.js'
+export { KafkaError, ErrorCode } from './protocol/errors.js'
+export type { KafkaErrorName } from './protocol/errors.js'
