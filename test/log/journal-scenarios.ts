@@ -19,9 +19,14 @@ async function liveState (dir: string, fs: FileSystem = realFs): Promise<Record<
   return Object.fromEntries([...entries].map(([k, v]) => [k, v.toString()]))
 }
 
-export function journalContract (makeFs: () => FileSystem): void {
+/** A fresh file system and a data directory on it, per scenario (a scenario's reopens share the same "disk"). */
+export interface JournalBackend { fs: () => FileSystem, dir: () => Promise<string> }
+
+export function journalContract (makeBackend: () => JournalBackend): void {
   test('journal: puts and deletes come back as the latest value per key after a reopen', async () => {
-    const dir = await tempDir()
+    const backend = makeBackend()
+    const makeFs = backend.fs
+    const dir = await backend.dir()
     const journal = new Journal({ dir: join(dir, 'nested', 'state'), name: NAME, fs: makeFs() })
     await journal.open()
     await journal.put('a', Buffer.from('1'))
@@ -33,7 +38,9 @@ export function journalContract (makeFs: () => FileSystem): void {
   })
 
   test('journal: concurrent writers all land exactly once', async () => {
-    const dir = await tempDir()
+    const backend = makeBackend()
+    const makeFs = backend.fs
+    const dir = await backend.dir()
     const journal = new Journal({ dir, name: NAME, fs: makeFs() })
     await journal.open()
     await Promise.all(Array.from({ length: 200 }, (_, i) => journal.put(`k${i % 50}`, Buffer.from(`v${i}`))))
@@ -44,30 +51,32 @@ export function journalContract (makeFs: () => FileSystem): void {
   })
 
   test('journal: a torn tail and a corrupt frame are cut off at open, and later writes follow the last whole frame', async () => {
-    const dir = await tempDir()
+    const backend = makeBackend()
+    const makeFs = backend.fs
+    const dir = await backend.dir()
     const journal = new Journal({ dir, name: NAME, fs: makeFs() })
     await journal.open()
     for (let i = 0; i < 4; i++) await journal.put(`k${i}`, Buffer.from(`v${i}`))
     await journal.close()
     const path = join(dir, NAME)
-    const whole = (await stat(path)).size
-    await appendFile(path, Buffer.from([0, 0, 0, 40, 1, 2, 3, 4, 1, 1]))
+    const whole = await sizeOf(makeFs(), path)
+    await scribble(makeFs(), path, Buffer.from([0, 0, 0, 40, 1, 2, 3, 4, 1, 1]))
     const reopened = new Journal({ dir, name: NAME, fs: makeFs() })
     const recovery = await reopened.open()
     assert.equal(recovery.truncatedBytes, 10)
-    assert.equal((await stat(path)).size, whole)
+    assert.equal(await sizeOf(makeFs(), path), whole)
     await reopened.put('after', Buffer.from('x'))
     await reopened.close()
     // corrupt one byte inside the third frame: it and everything after it go
     const frame = whole / 4
-    const fh = await open(path, 'r+')
-    await fh.write(Buffer.from([0xee]), 0, 1, frame * 2 + frame - 1)
-    await fh.close()
+    await scribble(makeFs(), path, Buffer.from([0xee]), frame * 2 + frame - 1)
     assert.deepEqual(await liveState(dir, makeFs()), { k0: 'v0', k1: 'v1' })
   })
 
   test('journal: compaction keeps the live state, shrinks the file, and runs by itself once garbage dominates', async () => {
-    const dir = await tempDir()
+    const backend = makeBackend()
+    const makeFs = backend.fs
+    const dir = await backend.dir()
     const journal = new Journal({ dir, name: NAME, fs: makeFs(), compactAfterBytes: 4096 })
     await journal.open()
     for (let i = 0; i < 500; i++) await journal.put(`k${i % 10}`, Buffer.from(`value-${i}`))
@@ -81,6 +90,18 @@ export function journalContract (makeFs: () => FileSystem): void {
     for (let k = 2; k < 10; k++) expected[`k${k}`] = `value-${490 + k}`
     assert.deepEqual(await liveState(dir, makeFs()), expected)
   })
+}
+
+/** Writes `bytes` at `position` (the end of the file if omitted) through the backend, as a crashed writer or a bad disk would. */
+async function scribble (fs: FileSystem, path: string, bytes: Buffer, position?: number): Promise<void> {
+  const fh = await fs.open(path, false)
+  await fh.writev([bytes], position ?? await fh.size())
+  await fh.close()
+}
+
+async function sizeOf (fs: FileSystem, path: string): Promise<number> {
+  const fh = await fs.open(path, false)
+  try { return await fh.size() } finally { await fh.close() }
 }
 
 export function journalFaults (): void {

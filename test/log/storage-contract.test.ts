@@ -203,8 +203,8 @@ describe('storage faults', () => {
   })
 })
 
-for (const [name, makeFs] of backends) {
-  describe(`journal storage contract on the ${name}`, () => journalContract(makeFs))
+for (const [name, makeBackend] of backends) {
+  describe(`journal storage contract on the ${name}`, () => journalContract(makeBackend))
 }
 
 describe('journal storage faults', () => journalFaults())
