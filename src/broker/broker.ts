@@ -1,75 +1,63 @@
-// The broker: the log engine, the coordinators and the Kafka listener, wired
-// together once. Handlers reach the components through BrokerServices.
-import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
+// The broker: the Kafka listener over components the composition root
+// (src/tributary.ts) built and opened. It owns the listener and the retention
+// timer; closing the log and the coordinators is the root's job, in the
+// reverse of the order it opened them.
 import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
-import { LogManager } from '../log/index.js'
+import type { LogManager } from '../log/index.js'
+import type { GroupCoordinator } from './groups/index.js'
+import type { TransactionCoordinator } from './txn/index.js'
 import { KafkaServer } from './server.js'
 import type { BrokerServices } from './services.js'
-import { allHandlers } from './handlers/index.js'
-import { createTxnCoordinator } from './txn/index.js'
-import { createGroupCoordinator } from './groups/index.js'
+import type { Handler } from './handlers/types.js'
+
+export interface BrokerParts {
+  config: BrokerConfig
+  log: LogManager
+  groups: GroupCoordinator
+  txns: TransactionCoordinator
+  /** The handlers to serve, one per API key (the root may wrap them, e.g. for metrics). */
+  handlers: readonly Handler[]
+  logger: Logger
+}
 
 export class Broker {
-  log!: LogManager
-  services!: BrokerServices
+  readonly services: BrokerServices
   port = 0
-  private server: KafkaServer | null = null
+  private readonly server: KafkaServer
   private retentionTimer: NodeJS.Timeout | null = null
 
-  constructor (readonly config: BrokerConfig, readonly logger: Logger) {}
-
-  async start (): Promise<void> {
-    const config = this.config
-    config.clusterId = this.loadClusterId()
-    const opened = Date.now()
-    this.log = await LogManager.open(config.dataDir, {
-      defaults: config.topicDefaults,
-      fsyncOnAcksAll: config.flushPolicy === 'acks',
-      producerIdExpirationMs: config.producerIdExpirationMs,
-      flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
-      logCleanerIntervalMs: config.logCleanerIntervalMs,
-      onCleanerError: (err, topic, partition) => this.logger.warn({ err, topic, partition }, 'log cleaner failed on a partition')
-    })
-    this.logger.info({ topics: this.log.topics().length, ms: Date.now() - opened }, 'log opened')
-    const handlers = new Map(allHandlers.map(h => [h.api.apiKey, h]))
+  constructor (parts: BrokerParts) {
     this.services = {
-      config,
-      log: this.log,
-      groups: null,
-      handlers,
-      logger: this.logger
+      config: parts.config,
+      log: parts.log,
+      groups: parts.groups,
+      txns: parts.txns,
+      handlers: new Map(parts.handlers.map(h => [h.api.apiKey, h])),
+      logger: parts.logger
     }
-    this.services.groups = await createGroupCoordinator(this.services)
-    this.services.txns = await createTxnCoordinator(this.services)
-    this.server = new KafkaServer(this.services, this.logger)
+    this.server = new KafkaServer(this.services, parts.logger)
+  }
+
+  get log (): LogManager { return this.services.log }
+  get activeConnections (): number { return this.server.activeConnections }
+
+  /** Starts serving Kafka clients and the retention timer; resolves with the bound port. */
+  async listen (): Promise<number> {
+    const { config, log, logger } = this.services
     this.port = await this.server.listen(config.host, config.kafkaPort)
     config.kafkaPort = this.port
     this.retentionTimer = setInterval(() => {
-      this.log.enforceRetention(Date.now()).catch((err: Error) => this.logger.error({ err }, 'retention failed'))
+      log.enforceRetention(Date.now()).catch((err: Error) => logger.error({ err }, 'retention failed'))
     }, config.retentionCheckIntervalMs)
     this.retentionTimer.unref()
+    return this.port
   }
 
-  async stop (): Promise<void> {
+  /** Stops the listener and the retention timer; the log and coordinators stay open. */
+  async close (): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer)
-    await this.server?.close()
-    await this.services?.txns?.close?.()
-    await this.services?.groups?.close?.()
-    await this.log?.close()
-  }
-
-  /** The cluster id is chosen once per data directory, as Kafka's meta.properties keeps it. */
-  private loadClusterId (): string {
-    const file = join(this.config.dataDir, 'meta.json')
-    if (existsSync(file)) {
-      const meta = JSON.parse(readFileSync(file, 'utf8')) as { clusterId: string }
-      return meta.clusterId
-    }
-    const tmp = file + '.tmp'
-    writeFileSync(tmp, JSON.stringify({ clusterId: this.config.clusterId, nodeId: this.config.nodeId }) + '\n')
-    renameSync(tmp, file)
-    return this.config.clusterId
+    this.retentionTimer = null
+    await this.server.close()
   }
 }

@@ -14,10 +14,13 @@ import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
 import { removeFile } from './json-file.js'
+import type { BusObserver } from './observer.js'
 
 export { registerBusRoutes } from './api/routes.js'
 export { BusApiError } from './errors.js'
 export { busTopic, archiveTopic } from './storage.js'
+export type { BusObserver, InvocationOutcomeName } from './observer.js'
+export { InvocationOutcome } from './observer.js'
 
 export interface EventBusOptions {
   dataDir: string
@@ -40,6 +43,8 @@ export interface EventBusOptions {
   deliveryConcurrency?: number
   /** Partitions of topics created on demand for targets and dead letters. */
   defaultPartitions?: number
+  /** Told about matches and deliveries (the metrics face). */
+  observer?: BusObserver
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -134,6 +139,7 @@ export class EventBus {
       concurrency: this.options.deliveryConcurrency ?? 64,
       defaultPartitions: this.options.defaultPartitions ?? 1,
       logger: this.logger,
+      observer: this.options.observer,
       onDelivered: outcome => {
         if (outcome === 'delivered') this.stats.delivered++
         else if (outcome === 'failed') this.stats.failedAttempts++

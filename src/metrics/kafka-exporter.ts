@@ -1,0 +1,157 @@
+// kafka_exporter's metrics (danielqsj/kafka_exporter names and labels, so
+// existing Grafana dashboards work unchanged), plus kafka_consumergroup_lag_seconds.
+// Nothing is counted on the request path: every value is read from the log and
+// the group coordinator when Prometheus scrapes, in one snapshot shared by all
+// the gauges of that scrape.
+import { Gauge, type Registry } from 'prom-client'
+import type { LogManager } from '../log/index.js'
+import type { GroupCoordinator } from '../broker/groups/index.js'
+import { firstRecordTimestamp } from './batches.js'
+
+export interface KafkaSources {
+  log: LogManager
+  groups: GroupCoordinator
+  now: () => number
+}
+
+interface PartitionRow { topic: string, partition: string, current: number, oldest: number }
+interface GroupRow { consumergroup: string, topic: string, partition: string, committed: number, lag: number, lagSeconds: number }
+
+interface Snapshot {
+  brokers: number
+  topics: Array<{ topic: string, partitions: number }>
+  partitions: PartitionRow[]
+  groups: Array<{ consumergroup: string, members: number }>
+  groupRows: GroupRow[]
+  lagSums: Array<{ consumergroup: string, topic: string, sum: number }>
+}
+
+const EMPTY: Snapshot = { brokers: 0, topics: [], partitions: [], groups: [], groupRows: [], lagSums: [] }
+/** Remembered first-unconsumed timestamps; the record at an offset never changes, so entries stay valid. */
+const TIMESTAMP_CACHE_LIMIT = 100_000
+
+export class KafkaExporterMetrics {
+  private sources: KafkaSources | null = null
+  private pending: Promise<Snapshot> | null = null
+  private readonly timestamps = new Map<string, number>()
+
+  constructor (registry: Registry) {
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: Snapshot) => void): void => {
+      const g: Gauge<L> = new Gauge<L>({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        collect: async () => {
+          const snapshot = await this.snapshot()
+          g.reset()
+          fill(g, snapshot)
+        }
+      })
+    }
+    gauge('kafka_brokers', 'Number of brokers in the cluster', [], (g, s) => g.set(s.brokers))
+    gauge('kafka_topic_partitions', 'Number of partitions for this topic', ['topic'], (g, s) => {
+      for (const t of s.topics) g.set({ topic: t.topic }, t.partitions)
+    })
+    gauge('kafka_topic_partition_current_offset', 'Current offset (high watermark) of a partition', ['topic', 'partition'], (g, s) => {
+      for (const p of s.partitions) g.set({ topic: p.topic, partition: p.partition }, p.current)
+    })
+    gauge('kafka_topic_partition_oldest_offset', 'Oldest offset (log start) of a partition', ['topic', 'partition'], (g, s) => {
+      for (const p of s.partitions) g.set({ topic: p.topic, partition: p.partition }, p.oldest)
+    })
+    gauge('kafka_consumergroup_current_offset', 'Committed offset of a consumer group at a partition (-1: nothing committed)', ['consumergroup', 'topic', 'partition'], (g, s) => {
+      for (const r of s.groupRows) g.set({ consumergroup: r.consumergroup, topic: r.topic, partition: r.partition }, r.committed)
+    })
+    gauge('kafka_consumergroup_lag', 'Messages a consumer group has not consumed at a partition (-1: nothing committed)', ['consumergroup', 'topic', 'partition'], (g, s) => {
+      for (const r of s.groupRows) g.set({ consumergroup: r.consumergroup, topic: r.topic, partition: r.partition }, r.lag)
+    })
+    gauge('kafka_consumergroup_lag_seconds', 'Age of the oldest message a consumer group has not consumed at a partition, from the log\'s timestamps (0: caught up, -1: nothing committed)', ['consumergroup', 'topic', 'partition'], (g, s) => {
+      for (const r of s.groupRows) g.set({ consumergroup: r.consumergroup, topic: r.topic, partition: r.partition }, r.lagSeconds)
+    })
+    gauge('kafka_consumergroup_lag_sum', 'Lag of a consumer group summed over a topic\'s partitions with a commit', ['consumergroup', 'topic'], (g, s) => {
+      for (const r of s.lagSums) g.set({ consumergroup: r.consumergroup, topic: r.topic }, r.sum)
+    })
+    gauge('kafka_consumergroup_members', 'Members of a consumer group', ['consumergroup'], (g, s) => {
+      for (const r of s.groups) g.set({ consumergroup: r.consumergroup }, r.members)
+    })
+  }
+
+  watch (sources: KafkaSources): void {
+    this.sources = sources
+  }
+
+  /** One snapshot per scrape: every gauge's collect starts in the same tick and shares it. */
+  private snapshot (): Promise<Snapshot> {
+    if (this.pending === null) {
+      const taking = this.sources === null ? Promise.resolve(EMPTY) : this.take(this.sources)
+      this.pending = taking
+      const clear = (): void => { if (this.pending === taking) this.pending = null }
+      taking.then(clear, clear)
+    }
+    return this.pending
+  }
+
+  private async take ({ log, groups, now }: KafkaSources): Promise<Snapshot> {
+    const s: Snapshot = { brokers: 1, topics: [], partitions: [], groups: [], groupRows: [], lagSums: [] }
+    for (const topic of log.topics()) {
+      s.topics.push({ topic: topic.name, partitions: topic.partitions })
+      for (let p = 0; p < topic.partitions; p++) {
+        const partition = log.partition(topic.name, p)
+        if (partition) s.partitions.push({ topic: topic.name, partition: String(p), current: partition.highWatermark, oldest: partition.logStartOffset })
+      }
+    }
+    const timestamps: Array<Promise<void>> = []
+    const at = now()
+    for (const group of groups.overview()) {
+      s.groups.push({ consumergroup: group.groupId, members: group.members })
+      const topics = new Set([...group.subscribedTopics, ...group.committed.keys()])
+      for (const name of topics) {
+        const topic = log.topic(name)
+        if (!topic) continue
+        const committedHere = group.committed.get(name)
+        let sum = 0
+        for (let p = 0; p < topic.partitions; p++) {
+          const partition = log.partition(name, p)
+          if (!partition) continue
+          const committed = committedHere?.get(p) ?? -1
+          const hwm = partition.highWatermark
+          const row: GroupRow = { consumergroup: group.groupId, topic: name, partition: String(p), committed, lag: -1, lagSeconds: -1 }
+          if (committed >= 0) {
+            row.lag = Math.max(0, hwm - committed)
+            sum += row.lag
+            row.lagSeconds = 0
+            if (row.lag > 0) {
+              const from = Math.max(committed, partition.logStartOffset)
+              timestamps.push(this.timestampAt(name, p, from).then(ts => { if (ts !== null) row.lagSeconds = Math.max(0, (at - ts) / 1000) }))
+            }
+          }
+          s.groupRows.push(row)
+        }
+        if (committedHere !== undefined) s.lagSums.push({ consumergroup: group.groupId, topic: name, sum })
+      }
+    }
+    await Promise.all(timestamps)
+    return s
+  }
+
+  /** The timestamp of the record at `offset` (its batch's first), read once and remembered. */
+  private async timestampAt (topic: string, partition: number, offset: number): Promise<number | null> {
+    const key = `${topic}\u0000${partition}\u0000${offset}`
+    const known = this.timestamps.get(key)
+    if (known !== undefined) return known
+    const log = this.sources?.log.partition(topic, partition)
+    if (!log) return null
+    try {
+      const read = await log.read(offset, 1, { minOneBatch: true })
+      const first = read.chunks[0]
+      const ts = first === undefined ? null : firstRecordTimestamp(first)
+      if (ts === null) return null
+      if (this.timestamps.size >= TIMESTAMP_CACHE_LIMIT) this.timestamps.clear()
+      this.timestamps.set(key, ts)
+      return ts
+    } catch {
+      // The offset fell to retention between the snapshot and the read: no age this scrape.
+      return null
+    }
+  }
+}
