@@ -3,6 +3,7 @@
 // over the headers is enough (Kafka's BytesIn/MessagesIn meters do the same).
 // A fetch answer may end with a partial batch (Kafka allows it): its records
 // are not counted, its bytes are.
+import { decodeBatch } from '../protocol/records/batch-codec.js'
 
 const LENGTH_AT = 8
 const MAGIC_AT = 16
@@ -36,19 +37,16 @@ export function byteLength (chunks: readonly Buffer[]): number {
   return n
 }
 
-const TIMESTAMP_TYPE_LOG_APPEND = 0x08
-const ATTRIBUTES_AT = 21
-const BASE_TIMESTAMP_AT = 27
-const MAX_TIMESTAMP_AT = 35
-
 /**
- * The timestamp of the first record of the batch that starts `bytes`: with
- * LogAppendTime every record carries the batch's max timestamp; with
- * CreateTime the first record's is the batch's base timestamp. Null if the
- * bytes do not start with a whole v2 header.
+ * The timestamp of the first record at or after `offset` in the batch that
+ * starts `bytes` (records are decoded, and decompressed if need be, so the
+ * answer is the record's own timestamp, not its batch's). Null if the bytes
+ * do not start with a whole v2 batch.
  */
-export function firstRecordTimestamp (bytes: Buffer): number | null {
+export function recordTimestampAt (bytes: Buffer, offset: number): number | null {
   if (bytes.length < HEADER_BYTES || bytes[MAGIC_AT] !== 2) return null
-  const logAppend = (bytes.readInt16BE(ATTRIBUTES_AT) & TIMESTAMP_TYPE_LOG_APPEND) !== 0
-  return Number(bytes.readBigInt64BE(logAppend ? MAX_TIMESTAMP_AT : BASE_TIMESTAMP_AT))
+  const { header, records } = decodeBatch(bytes)
+  for (const record of records) if (record.offset >= offset) return record.timestamp
+  // every record before `offset` was compacted away: the batch's newest time is the closest
+  return header.maxTimestamp
 }

@@ -6,7 +6,7 @@
 import { Gauge, type Registry } from 'prom-client'
 import type { LogManager } from '../log/index.js'
 import type { GroupCoordinator } from '../broker/groups/index.js'
-import { firstRecordTimestamp } from './batches.js'
+import { recordTimestampAt } from './batches.js'
 
 export interface KafkaSources {
   log: LogManager
@@ -134,7 +134,7 @@ export class KafkaExporterMetrics {
     return s
   }
 
-  /** The timestamp of the record at `offset` (its batch's first), read once and remembered. */
+  /** The timestamp of the record at `offset`, read once and remembered. */
   private async timestampAt (topic: string, partition: number, offset: number): Promise<number | null> {
     const key = `${topic}\u0000${partition}\u0000${offset}`
     const known = this.timestamps.get(key)
@@ -144,13 +144,14 @@ export class KafkaExporterMetrics {
     try {
       const read = await log.read(offset, 1, { minOneBatch: true })
       const first = read.chunks[0]
-      const ts = first === undefined ? null : firstRecordTimestamp(first)
+      const ts = first === undefined ? null : recordTimestampAt(first, offset)
       if (ts === null) return null
       if (this.timestamps.size >= TIMESTAMP_CACHE_LIMIT) this.timestamps.clear()
       this.timestamps.set(key, ts)
       return ts
     } catch {
-      // The offset fell to retention between the snapshot and the read: no age this scrape.
+      // The offset fell to retention between the snapshot and the read, or the batch does
+      // not decode (the log's CRC checks report that to readers): no age this scrape.
       return null
     }
   }
