@@ -3,7 +3,7 @@
 // Nothing is counted on the request path: every value is read from the log and
 // the group coordinator when Prometheus scrapes, in one snapshot shared by all
 // the gauges of that scrape.
-import { Gauge, type Registry } from 'prom-client'
+import type { Metric, Registry } from 'prom-client'
 import type { LogManager } from '../log/index.js'
 import type { GroupCoordinator } from '../broker/groups/index.js'
 import { recordTimestampAt } from './batches.js'
@@ -15,7 +15,8 @@ export interface KafkaSources {
 }
 
 interface PartitionRow { topic: string, partition: string, current: number, oldest: number }
-interface GroupRow { consumergroup: string, topic: string, partition: string, committed: number, lag: number, lagSeconds: number }
+interface GroupRow { labels: { consumergroup: string, topic: string, partition: string }, committed: number, lag: number, lagSeconds: number }
+interface MetricValue<L extends string> { labels: Partial<Record<L, string>>, value: number }
 
 interface Snapshot {
   brokers: number
@@ -36,44 +37,29 @@ export class KafkaExporterMetrics {
   private readonly timestamps = new Map<string, number>()
 
   constructor (registry: Registry) {
-    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: Snapshot) => void): void => {
-      const g: Gauge<L> = new Gauge<L>({
+    // Scrape-time gauges registered as plain metric objects: their values are built
+    // straight from the snapshot at each scrape, skipping prom-client's per-series
+    // label hashing and reset, which dominated the cost at thousands of series.
+    const gauge = <L extends string>(name: string, help: string, _labelNames: readonly L[], values: (s: Snapshot) => Array<MetricValue<L>>): void => {
+      const metric = {
         name,
         help,
-        labelNames,
-        registers: [registry],
-        collect: async () => {
-          const snapshot = await this.snapshot()
-          g.reset()
-          fill(g, snapshot)
-        }
-      })
+        type: 'gauge',
+        aggregator: 'sum',
+        get: async () => ({ name, help, type: 'gauge', aggregator: 'sum', values: values(await this.snapshot()) }),
+        reset: () => {}
+      }
+      registry.registerMetric(metric as unknown as Metric<L>)
     }
-    gauge('kafka_brokers', 'Number of brokers in the cluster', [], (g, s) => g.set(s.brokers))
-    gauge('kafka_topic_partitions', 'Number of partitions for this topic', ['topic'], (g, s) => {
-      for (const t of s.topics) g.set({ topic: t.topic }, t.partitions)
-    })
-    gauge('kafka_topic_partition_current_offset', 'Current offset (high watermark) of a partition', ['topic', 'partition'], (g, s) => {
-      for (const p of s.partitions) g.set({ topic: p.topic, partition: p.partition }, p.current)
-    })
-    gauge('kafka_topic_partition_oldest_offset', 'Oldest offset (log start) of a partition', ['topic', 'partition'], (g, s) => {
-      for (const p of s.partitions) g.set({ topic: p.topic, partition: p.partition }, p.oldest)
-    })
-    gauge('kafka_consumergroup_current_offset', 'Committed offset of a consumer group at a partition (-1: nothing committed)', ['consumergroup', 'topic', 'partition'], (g, s) => {
-      for (const r of s.groupRows) g.set({ consumergroup: r.consumergroup, topic: r.topic, partition: r.partition }, r.committed)
-    })
-    gauge('kafka_consumergroup_lag', 'Messages a consumer group has not consumed at a partition (-1: nothing committed)', ['consumergroup', 'topic', 'partition'], (g, s) => {
-      for (const r of s.groupRows) g.set({ consumergroup: r.consumergroup, topic: r.topic, partition: r.partition }, r.lag)
-    })
-    gauge('kafka_consumergroup_lag_seconds', 'Age of the oldest message a consumer group has not consumed at a partition, from the log\'s timestamps (0: caught up, -1: nothing committed)', ['consumergroup', 'topic', 'partition'], (g, s) => {
-      for (const r of s.groupRows) g.set({ consumergroup: r.consumergroup, topic: r.topic, partition: r.partition }, r.lagSeconds)
-    })
-    gauge('kafka_consumergroup_lag_sum', 'Lag of a consumer group summed over a topic\'s partitions with a commit', ['consumergroup', 'topic'], (g, s) => {
-      for (const r of s.lagSums) g.set({ consumergroup: r.consumergroup, topic: r.topic }, r.sum)
-    })
-    gauge('kafka_consumergroup_members', 'Members of a consumer group', ['consumergroup'], (g, s) => {
-      for (const r of s.groups) g.set({ consumergroup: r.consumergroup }, r.members)
-    })
+    gauge('kafka_brokers', 'Number of brokers in the cluster', [], s => [{ labels: {}, value: s.brokers }])
+    gauge('kafka_topic_partitions', 'Number of partitions for this topic', ['topic'], s => s.topics.map(t => ({ labels: { topic: t.topic }, value: t.partitions })))
+    gauge('kafka_topic_partition_current_offset', 'Current offset (high watermark) of a partition', ['topic', 'partition'], s => s.partitions.map(p => ({ labels: { topic: p.topic, partition: p.partition }, value: p.current })))
+    gauge('kafka_topic_partition_oldest_offset', 'Oldest offset (log start) of a partition', ['topic', 'partition'], s => s.partitions.map(p => ({ labels: { topic: p.topic, partition: p.partition }, value: p.oldest })))
+    gauge('kafka_consumergroup_current_offset', 'Committed offset of a consumer group at a partition (-1: nothing committed)', ['consumergroup', 'topic', 'partition'], s => s.groupRows.map(r => ({ labels: r.labels, value: r.committed })))
+    gauge('kafka_consumergroup_lag', 'Messages a consumer group has not consumed at a partition (-1: nothing committed)', ['consumergroup', 'topic', 'partition'], s => s.groupRows.map(r => ({ labels: r.labels, value: r.lag })))
+    gauge('kafka_consumergroup_lag_seconds', 'Age of the oldest message a consumer group has not consumed at a partition, from the log\'s timestamps (0: caught up, -1: nothing committed)', ['consumergroup', 'topic', 'partition'], s => s.groupRows.map(r => ({ labels: r.labels, value: r.lagSeconds })))
+    gauge('kafka_consumergroup_lag_sum', 'Lag of a consumer group summed over a topic\'s partitions with a commit', ['consumergroup', 'topic'], s => s.lagSums.map(r => ({ labels: { consumergroup: r.consumergroup, topic: r.topic }, value: r.sum })))
+    gauge('kafka_consumergroup_members', 'Members of a consumer group', ['consumergroup'], s => s.groups.map(r => ({ labels: { consumergroup: r.consumergroup }, value: r.members })))
   }
 
   watch (sources: KafkaSources): void {
@@ -115,7 +101,7 @@ export class KafkaExporterMetrics {
           if (!partition) continue
           const committed = committedHere?.get(p) ?? -1
           const hwm = partition.highWatermark
-          const row: GroupRow = { consumergroup: group.groupId, topic: name, partition: String(p), committed, lag: -1, lagSeconds: -1 }
+          const row: GroupRow = { labels: { consumergroup: group.groupId, topic: name, partition: String(p) }, committed, lag: -1, lagSeconds: -1 }
           if (committed >= 0) {
             row.lag = Math.max(0, hwm - committed)
             sum += row.lag
