@@ -44,7 +44,7 @@ export class Tributary {
   readonly metrics: Metrics
   private running: Components | null = null
   /** What start() opened, closed in reverse by stop(). */
-  private readonly closers: Array<() => Promise<void>> = []
+  private readonly closers: Array<{ component: string, close: () => Promise<void> }> = []
 
   constructor (readonly config: BrokerConfig, readonly logger: Logger, private readonly options: TributaryOptions = {}) {
     this.metrics = new Metrics({ processMetrics: options.processMetrics })
@@ -83,7 +83,7 @@ export class Tributary {
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition')
     })
-    this.closers.push(() => log.close())
+    this.closers.push({ component: 'log', close: () => log.close() })
     kafkaLogger.info({ topics: log.topics().length, ms: Date.now() - started }, 'log opened')
 
     const groups = new GroupCoordinator({
@@ -101,7 +101,7 @@ export class Tributary {
       logger: kafkaLogger.child({ part: 'groups' })
     })
     await groups.open()
-    this.closers.push(() => groups.close())
+    this.closers.push({ component: 'groups', close: () => groups.close() })
 
     const txns = new TransactionCoordinator({
       dir: join(config.dataDir, '__transactions'),
@@ -114,11 +114,11 @@ export class Tributary {
       logger: kafkaLogger.child({ part: 'txns' })
     })
     await txns.open()
-    this.closers.push(() => txns.close())
+    this.closers.push({ component: 'txns', close: () => txns.close() })
 
     const broker = new Broker({ config, log, groups, txns, handlers: metrics.requests.instrument(allHandlers, kafkaLogger), logger: kafkaLogger })
     await broker.listen()
-    this.closers.push(() => broker.close())
+    this.closers.push({ component: 'broker', close: () => broker.close() })
     metrics.watch({ log, groups, now, connections: () => broker.activeConnections })
 
     const httpLogger = logger.child({ face: 'http' })
@@ -131,7 +131,7 @@ export class Tributary {
       logger: httpLogger.child({ part: 'bus' })
     })
     await bus.open()
-    this.closers.push(() => bus.close())
+    this.closers.push({ component: 'bus', close: () => bus.close() })
 
     const http = new HttpFace({
       config,
@@ -141,7 +141,7 @@ export class Tributary {
       status: () => ({ kafkaPort: broker.port, topics: log.topics().length })
     })
     const httpPort = await http.listen()
-    this.closers.push(() => http.close())
+    this.closers.push({ component: 'http', close: () => http.close() })
     this.running = { log, groups, txns, broker, bus, http }
     http.ready = true
     logger.info({
@@ -161,11 +161,11 @@ export class Tributary {
   /** Closes everything opened, newest first; one failure does not leave the rest open. */
   private async closeOpened (): Promise<void> {
     let failure: unknown = null
-    for (let close = this.closers.pop(); close !== undefined; close = this.closers.pop()) {
+    for (let opened = this.closers.pop(); opened !== undefined; opened = this.closers.pop()) {
       try {
-        await close()
+        await opened.close()
       } catch (err) {
-        this.logger.error({ err }, 'a component failed to close')
+        this.logger.error({ err, component: opened.component }, 'a component failed to close')
         failure ??= err
       }
     }

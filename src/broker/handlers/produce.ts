@@ -77,7 +77,7 @@ async function appendPartition (partition: PartitionLog, index: number, records:
     }
   } catch (err: any) {
     if (typeof err?.kafkaCode === 'number') return failed(index, err.kafkaCode, err.message ?? null)
-    ctx.services.logger.error({ err }, 'append failed')
+    ctx.services.logger.error({ err, topic: partition.topic, partition: index }, 'append failed')
     return failed(index, KafkaError.UNKNOWN_SERVER_ERROR.code, 'internal error')
   }
 }
