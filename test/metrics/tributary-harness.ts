@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { defaultConfig } from '../../src/config.js'
 import { Tributary, type TributaryOptions } from '../../src/tributary.js'
 import { parsePrometheusText, type Family } from './prometheus-text.js'
@@ -20,10 +20,10 @@ export interface RunningTributary {
   close: () => Promise<void>
 }
 
-export async function startTributary (options: TributaryOptions = {}): Promise<RunningTributary> {
+export async function startTributary (options: TributaryOptions = {}, logger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })): Promise<RunningTributary> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tributary-metrics-'))
   const config = { ...defaultConfig, topicDefaults: {}, dataDir, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, clusterId: 'metrics-test', groupInitialRebalanceDelayMs: 0 }
-  const app = new Tributary(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), options)
+  const app = new Tributary(config, logger, options)
   await app.start()
   const httpUrl = `http://127.0.0.1:${config.httpPort}`
   return {
