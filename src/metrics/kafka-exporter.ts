@@ -30,11 +30,22 @@ interface Snapshot {
 const EMPTY: Snapshot = { brokers: 0, topics: [], partitions: [], groups: [], groupRows: [], lagSums: [] }
 /** Remembered first-unconsumed timestamps; the record at an offset never changes, so entries stay valid. */
 const TIMESTAMP_CACHE_LIMIT = 100_000
+/**
+ * Log reads per scrape for ages whose committed offset moved since they were
+ * last read (each is one batch read and decoded). Beyond it a row keeps the
+ * timestamp it last read, of an older record: an age that errs high, never low,
+ * and is refreshed first at the next scrape. Rows seen for the first time are
+ * always read. This bounds a scrape when every consumer committed since the last.
+ */
+const MOVED_AGE_READS_PER_SCRAPE = 200
 
 export class KafkaExporterMetrics {
   private sources: KafkaSources | null = null
   private pending: Promise<Snapshot> | null = null
   private readonly timestamps = new Map<string, number>()
+  /** group/topic/partition -> the last timestamp read for its age, and in which scrape. */
+  private readonly rowAges = new Map<string, { ts: number, scrape: number }>()
+  private scrapes = 0
 
   constructor (registry: Registry) {
     // Scrape-time gauges registered as plain metric objects: their values are built
@@ -86,8 +97,16 @@ export class KafkaExporterMetrics {
         if (partition) s.partitions.push({ topic: topic.name, partition: String(p), current: partition.highWatermark, oldest: partition.logStartOffset })
       }
     }
-    const timestamps: Array<Promise<void>> = []
+    const reads: Array<Promise<void>> = []
+    const moved: Array<{ row: GroupRow, rowKey: string, topic: string, partition: number, from: number }> = []
     const at = now()
+    const scrape = ++this.scrapes
+    const readAge = (row: GroupRow, rowKey: string, topic: string, partition: number, from: number): Promise<void> =>
+      this.timestampAt(topic, partition, from).then(ts => {
+        if (ts === null) return
+        row.lagSeconds = Math.max(0, (at - ts) / 1000)
+        this.rowAges.set(rowKey, { ts, scrape })
+      })
     for (const group of groups.overview()) {
       s.groups.push({ consumergroup: group.groupId, members: group.members })
       const topics = new Set([...group.subscribedTopics, ...group.committed.keys()])
@@ -108,7 +127,9 @@ export class KafkaExporterMetrics {
             row.lagSeconds = 0
             if (row.lag > 0) {
               const from = Math.max(committed, partition.logStartOffset)
-              timestamps.push(this.timestampAt(name, p, from).then(ts => { if (ts !== null) row.lagSeconds = Math.max(0, (at - ts) / 1000) }))
+              const rowKey = `${group.groupId}\u0000${name}\u0000${p}`
+              if (this.timestamps.has(timestampKey(name, p, from)) || !this.rowAges.has(rowKey)) reads.push(readAge(row, rowKey, name, p, from))
+              else moved.push({ row, rowKey, topic: name, partition: p, from })
             }
           }
           s.groupRows.push(row)
@@ -116,13 +137,21 @@ export class KafkaExporterMetrics {
         if (committedHere !== undefined) s.lagSums.push({ consumergroup: group.groupId, topic: name, sum })
       }
     }
-    await Promise.all(timestamps)
+    // Moved ages: the longest-unrefreshed first, up to the budget; the rest keep their last timestamp.
+    const lastRead = (rowKey: string): number => this.rowAges.get(rowKey)?.scrape ?? 0
+    moved.sort((a, b) => lastRead(a.rowKey) - lastRead(b.rowKey))
+    moved.forEach((m, i) => {
+      if (i < MOVED_AGE_READS_PER_SCRAPE) reads.push(readAge(m.row, m.rowKey, m.topic, m.partition, m.from))
+      else m.row.lagSeconds = Math.max(0, (at - (this.rowAges.get(m.rowKey)?.ts ?? at)) / 1000)
+    })
+    await Promise.all(reads)
+    if (this.rowAges.size > TIMESTAMP_CACHE_LIMIT) this.rowAges.clear()
     return s
   }
 
   /** The timestamp of the record at `offset`, read once and remembered. */
   private async timestampAt (topic: string, partition: number, offset: number): Promise<number | null> {
-    const key = `${topic}\u0000${partition}\u0000${offset}`
+    const key = timestampKey(topic, partition, offset)
     const known = this.timestamps.get(key)
     if (known !== undefined) return known
     const log = this.sources?.log.partition(topic, partition)
@@ -141,4 +170,8 @@ export class KafkaExporterMetrics {
       return null
     }
   }
+}
+
+function timestampKey (topic: string, partition: number, offset: number): string {
+  return `${topic}\u0000${partition}\u0000${offset}`
 }
