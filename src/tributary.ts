@@ -1,39 +1,196 @@
-// One process, one data directory, three faces over one storage engine:
-// the Kafka listener, the EventBridge bus and the HTTP face. Start order matters:
-// the log opens (and recovers) first; /health answers 200 only once every face serves.
-import { mkdirSync } from 'node:fs'
+// The composition root: the one place that builds Tributary's components and
+// hands each what it needs. One process, one data directory, three faces over
+// one storage engine: the Kafka listener, the EventBridge bus and the HTTP face.
+//
+// Start order: the metrics registry (everything reports into it), the log
+// (opens and recovers first), the group and transaction coordinators, the Kafka
+// listener, the bus, then the HTTP face; /health answers 200 only once every
+// face serves. stop() closes in the reverse order, so the log closes last: it
+// flushes, fsyncs and writes the clean-shutdown marker. A start that fails
+// half-way closes what it had opened.
+import { join } from 'node:path'
 import type { BrokerConfig } from './config.js'
 import type { Logger } from './logger.js'
-import { realFs } from './log/index.js'
-import { Broker, type BrokerOptions } from './broker/broker.js'
+import { LogManager, realFs, type FileSystem } from './log/index.js'
+import { GroupCoordinator } from './broker/groups/index.js'
+import { TransactionCoordinator } from './broker/txn/index.js'
+import { Broker } from './broker/broker.js'
+import { systemClock, type Clock } from './broker/groups/clock.js'
+import { allHandlers } from './broker/handlers/index.js'
+import { applyDynamicConfigs } from './broker/handlers/config-dynamic.js'
+import { EventBus } from './bus/index.js'
 import { HttpFace } from './http/server.js'
+import { Metrics } from './metrics/index.js'
+
+/** What an embedding may replace; every field is optional and defaults to the real thing. */
+export interface TributaryOptions {
+  /** The file system the log writes through (default: the real disk). */
+  fs?: FileSystem
+  /**
+   * The clock of the log, the coordinators and retention (default the wall
+   * clock); the embedded broker passes one a test can move forward.
+   */
+  clock?: Clock
+  /** prom-client's process metrics on /metrics (default true). */
+  processMetrics?: boolean
+}
+
+/** The running components, for embedding and tests. */
+export interface Components {
+  log: LogManager
+  groups: GroupCoordinator
+  txns: TransactionCoordinator
+  broker: Broker
+  bus: EventBus
+  http: HttpFace
+}
 
 export class Tributary {
-  readonly broker: Broker
-  readonly http: HttpFace
+  readonly metrics: Metrics
+  private running: Components | null = null
+  /** What start() opened, closed in reverse by stop(). */
+  private readonly closers: Array<{ component: string, close: () => Promise<void> }> = []
 
-  constructor (readonly config: BrokerConfig, readonly logger: Logger, options: BrokerOptions = {}) {
-    this.broker = new Broker(config, logger.child({ face: 'kafka' }), options)
-    this.http = new HttpFace(config, logger.child({ face: 'http' }), this.broker)
+  constructor (readonly config: BrokerConfig, readonly logger: Logger, private readonly options: TributaryOptions = {}) {
+    this.metrics = new Metrics({ processMetrics: options.processMetrics })
+  }
+
+  get components (): Components {
+    if (this.running === null) throw new Error('TRIB_ERR_NOT_STARTED: Tributary is not running')
+    return this.running
   }
 
   async start (): Promise<void> {
-    if (this.broker.fs === realFs) mkdirSync(this.config.dataDir, { recursive: true })
+    try {
+      await this.open()
+    } catch (err) {
+      await this.closeOpened()
+      throw err
+    }
+  }
+
+  private async open (): Promise<void> {
+    const { config, logger, metrics } = this
     const started = Date.now()
-    await this.broker.start()
-    const httpPort = await this.http.listen()
-    this.http.ready = true
-    this.logger.info({
-      kafka: `${this.config.host}:${this.broker.port}`,
-      http: `http://${this.config.host}:${httpPort}`,
-      dataDir: this.config.dataDir,
+    const clock = this.options.clock ?? systemClock()
+    const now = clock.now
+    const fs = metrics.timedFs(this.options.fs ?? realFs)
+    await fs.mkdir(config.dataDir)
+    config.clusterId = await loadClusterId(fs, config)
+
+    const kafkaLogger = logger.child({ face: 'kafka' })
+    const log = await LogManager.open(config.dataDir, {
+      fs,
+      now,
+      defaults: config.topicDefaults,
+      fsyncOnAcksAll: config.flushPolicy === 'acks',
+      producerIdExpirationMs: config.producerIdExpirationMs,
+      maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
+      flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
+      logCleanerIntervalMs: config.logCleanerIntervalMs,
+      onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition')
+    })
+    this.closers.push({ component: 'log', close: () => log.close() })
+    kafkaLogger.info({ topics: log.topics().length, ms: Date.now() - started }, 'log opened')
+    // settings changed at runtime through AlterConfigs, kept in the data directory
+    applyDynamicConfigs(config, log)
+
+    const groups = new GroupCoordinator({
+      dataDir: config.dataDir,
+      nodeId: config.nodeId,
+      now,
+      advertised: () => ({ host: config.advertisedHost !== '' ? config.advertisedHost : config.host, port: config.kafkaPort }),
+      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+      offsetsRetentionMs: config.offsetsRetentionMs,
+      offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+      minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      topicPartitionExists: (topic, partition) => log.partition(topic, partition) !== undefined,
+      onRebalance: metrics.onRebalance,
+      clock,
+      fs,
+      logger: kafkaLogger.child({ part: 'groups' })
+    })
+    await groups.open()
+    this.closers.push({ component: 'groups', close: () => groups.close() })
+
+    const txns = new TransactionCoordinator({
+      dir: join(config.dataDir, '__transactions'),
+      log,
+      groups: () => groups,
+      clock,
+      fs,
+      maxTimeoutMs: config.transactionMaxTimeoutMs,
+      transactionalIdExpirationMs: config.transactionalIdExpirationMs,
+      checkIntervalMs: config.transactionAbortCheckIntervalMs,
+      logger: kafkaLogger.child({ part: 'txns' })
+    })
+    await txns.open()
+    this.closers.push({ component: 'txns', close: () => txns.close() })
+
+    const broker = new Broker({ config, log, groups, txns, handlers: metrics.requests.instrument(allHandlers, kafkaLogger), logger: kafkaLogger, clock })
+    await broker.listen()
+    this.closers.push({ component: 'broker', close: () => broker.close() })
+    metrics.watch({ log, groups, now, connections: () => broker.activeConnections })
+
+    const httpLogger = logger.child({ face: 'http' })
+    const bus = new EventBus({
+      dataDir: config.dataDir,
+      log,
+      accountId: config.accountId,
+      region: config.region,
+      observer: metrics.bus,
+      fs,
+      logger: httpLogger.child({ part: 'bus' })
+    })
+    await bus.open()
+    this.closers.push({ component: 'bus', close: () => bus.close() })
+
+    const http = new HttpFace({
+      config,
+      logger: httpLogger,
+      bus,
+      metrics,
+      status: () => ({ kafkaPort: broker.port, topics: log.topics().length })
+    })
+    const httpPort = await http.listen()
+    this.closers.push({ component: 'http', close: () => http.close() })
+    this.running = { log, groups, txns, broker, bus, http }
+    http.ready = true
+    logger.info({
+      kafka: `${config.host}:${broker.port}`,
+      http: `http://${config.host}:${httpPort}`,
+      dataDir: config.dataDir,
       ms: Date.now() - started
     }, 'Tributary is ready')
   }
 
   async stop (): Promise<void> {
-    this.http.ready = false
-    await this.http.close()
-    await this.broker.stop()
+    if (this.running !== null) this.running.http.ready = false
+    this.running = null
+    await this.closeOpened()
   }
+
+  /** Closes everything opened, newest first; one failure does not leave the rest open. */
+  private async closeOpened (): Promise<void> {
+    let failure: unknown = null
+    for (let opened = this.closers.pop(); opened !== undefined; opened = this.closers.pop()) {
+      try {
+        await opened.close()
+      } catch (err) {
+        this.logger.error({ err, component: opened.component }, 'a component failed to close')
+        failure ??= err
+      }
+    }
+    if (failure !== null) throw failure
+  }
+}
+
+/** The cluster id is chosen once per data directory, as Kafka's meta.properties keeps it. */
+async function loadClusterId (fs: FileSystem, config: BrokerConfig): Promise<string> {
+  const file = join(config.dataDir, 'meta.json')
+  const saved = await fs.readFile(file)
+  if (saved !== null) return (JSON.parse(saved.toString('utf8')) as { clusterId: string }).clusterId
+  await fs.writeFileAtomic(file, JSON.stringify({ clusterId: config.clusterId, nodeId: config.nodeId }) + '\n')
+  return config.clusterId
 }

@@ -62,6 +62,9 @@ export class KafkaServer {
 
   constructor (private services: BrokerServices, private logger: Logger) {}
 
+  /** Open client connections (the metrics face reads this at scrape time). */
+  get activeConnections (): number { return this.connections.size }
+
   async listen (host: string, port: number): Promise<number> {
     // pauseOnConnect: nothing is read before onConnection picks how to read (socket-reads.ts)
     const server = net.createServer({ noDelay: true, pauseOnConnect: true }, socket => this.onConnection(server, socket))

@@ -14,10 +14,13 @@ import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
 import { DeliveryStore } from './targets/delivery-store.js'
 import type { FileSystem } from '../log/fs.js'
+import type { BusObserver } from './observer.js'
 
 export { registerBusRoutes } from './api/routes.js'
 export { BusApiError } from './errors.js'
 export { busTopic, archiveTopic } from './storage.js'
+export type { BusObserver, InvocationOutcomeName } from './observer.js'
+export { InvocationOutcome } from './observer.js'
 
 export interface EventBusOptions {
   dataDir: string
@@ -42,6 +45,8 @@ export interface EventBusOptions {
   defaultPartitions?: number
   /** The file system under the catalog and delivery journals (default: the real one; tests inject faults). */
   fs?: FileSystem
+  /** Told about matches and deliveries (the metrics face). */
+  observer?: BusObserver
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -155,6 +160,7 @@ export class EventBus implements CatalogRuntime {
       concurrency: this.options.deliveryConcurrency ?? 64,
       defaultPartitions: this.options.defaultPartitions ?? 1,
       logger: this.logger,
+      observer: this.options.observer,
       onDelivered: outcome => {
         if (outcome === 'delivered') this.stats.delivered++
         else if (outcome === 'failed') this.stats.failedAttempts++

@@ -33,7 +33,7 @@ export class ReplayRunner {
       if (replay.state === ReplayState.cancelling) {
         replay.state = ReplayState.cancelled
         replay.replayEndTime = Date.now()
-        this.catalog.persist().catch(err => this.logger?.error({ err }, 'could not persist a cancelled replay'))
+        this.catalog.persist().catch(err => this.logger?.error({ err, replay: replay.name }, 'could not persist a cancelled replay'))
       } else if (replay.state === ReplayState.starting || replay.state === ReplayState.running) {
         this.start(replay)
       }

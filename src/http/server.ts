@@ -1,56 +1,49 @@
-// The HTTP face: /health now; the EventBridge API (POST /), admin REST, the
-// console and /metrics share this one port.
+// The HTTP face: one port for the EventBridge API (POST /), GET /metrics
+// (Prometheus) and GET /health. Everything it serves is built by the
+// composition root (src/tributary.ts) and handed in; it constructs nothing.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
-import type { Broker } from '../broker/broker.js'
+import { registerBusRoutes, type EventBus } from '../bus/index.js'
+import type { Metrics } from '../metrics/index.js'
+import { registerHealthRoute } from './health.js'
+import { registerMetricsRoute } from './metrics.js'
+import { logRequests } from './request-log.js'
+
+export interface HttpFaceParts {
+  config: BrokerConfig
+  logger: Logger
+  bus: EventBus
+  metrics: Metrics
+  /** What /health reports once every face serves. */
+  status: () => Record<string, unknown>
+}
 
 export class HttpFace {
+  /** /health answers 200 only once this is set (the root sets it when every face serves). */
   ready = false
   readonly app: FastifyInstance
-  private bus: { close: () => Promise<void> } | null = null
 
-  constructor (private config: BrokerConfig, private logger: Logger, private broker: Broker) {
+  constructor (private readonly parts: HttpFaceParts) {
     this.app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
-    this.app.get('/health', async (_req, reply) => {
-      if (!this.ready) return reply.code(503).send({ status: 'starting' })
-      return { status: 'ok', kafkaPort: this.broker.port, topics: this.broker.log.topics().length }
-    })
+    // Routes cannot be added to a listening fastify app, so all are attached here.
+    logRequests(this.app, parts.logger)
+    registerHealthRoute(this.app, () => this.ready, parts.status)
+    registerMetricsRoute(this.app, parts.metrics, parts.logger)
+    registerBusRoutes(this.app, parts.bus)
   }
 
-  /** Routes cannot be added to a listening fastify app, so everything is attached before listen. */
+  /** Starts listening; resolves with the bound port (config.httpPort may be 0). */
   async listen (): Promise<number> {
-    await this.attachBus()
-    await this.app.listen({ host: this.config.host, port: this.config.httpPort })
+    const { config } = this.parts
+    await this.app.listen({ host: config.host, port: config.httpPort })
     const address = this.app.server.address()
-    const port = typeof address === 'object' && address ? address.port : this.config.httpPort
-    this.config.httpPort = port
+    const port = typeof address === 'object' && address ? address.port : config.httpPort
+    config.httpPort = port
     return port
-  }
-
-  /** The bus needs the opened log, so the HTTP face starts after the broker. */
-  private async attachBus (): Promise<void> {
-    let busModule: any
-    try {
-      busModule = await import('../bus/index.js')
-    } catch (err) {
-      this.logger.warn({ err }, 'event bus not available')
-      return
-    }
-    const bus = new busModule.EventBus({
-      dataDir: this.config.dataDir,
-      log: this.broker.log,
-      accountId: this.config.accountId,
-      region: this.config.region,
-      logger: this.logger.child({ part: 'bus' })
-    })
-    await bus.open()
-    busModule.registerBusRoutes(this.app, bus)
-    this.bus = bus
   }
 
   async close (): Promise<void> {
     await this.app.close()
-    await this.bus?.close()
   }
 }

@@ -3,20 +3,16 @@
 // through the same composition root as `tributary start` (src/tributary.ts),
 // and hands the test controls over it: faults, a clock, and views of what the
 // broker holds. Memory storage (the default) keeps the log in a MemoryFs, so a
-// suite of hundreds of brokers leaves nothing on disk.
-//
-// Until the group-offset, transaction and bus stores move onto the log's
-// FileSystem seam, those three still write with node:fs: memory mode gives
-// them a temporary directory that close() removes.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+// suite of hundreds of brokers leaves nothing on disk: the log, the group and
+// transaction journals and the bus's journals all write through that one seam.
+import { resolve } from 'node:path'
 import { pino } from 'pino'
 import { defaultConfig, type BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import { MemoryFs } from '../log/fs-memory.js'
 import { Tributary } from '../tributary.js'
 import type { Broker } from '../broker/broker.js'
+import type { Components } from '../tributary.js'
 import type { TopicConfigs } from '../log/config.js'
 import { ControllableClock, type ClockOptions } from './clock.js'
 import { Faults } from './faults.js'
@@ -70,35 +66,35 @@ export class EmbeddedTributary implements AsyncDisposable {
     private readonly app: Tributary,
     /** Where the data lives: the given directory, or in memory mode the path the in-memory log uses. */
     readonly dataDir: string,
-    readonly clock: ControllableClock,
-    private readonly scratchDir: string | null
+    readonly clock: ControllableClock
   ) {
-    this.brokers = [`${app.config.advertisedHost}:${app.broker.port}`]
+    this.brokers = [`${app.config.advertisedHost}:${app.components.broker.port}`]
     this.busEndpoint = `http://${app.config.host}:${app.config.httpPort}`
-    this.faults = new Faults(app.broker.services.handlers)
+    this.faults = new Faults(app.components.broker.services.handlers)
   }
 
-  /** The running broker: its log engine, coordinators and config, for in-process SDK transports. */
-  get broker (): Broker { return this.app.broker }
+  /** The running components (log, coordinators, broker, bus, HTTP face), for in-process SDK transports. */
+  get components (): Components { return this.app.components }
+  /** The running broker: its log engine, coordinators and config. */
+  get broker (): Broker { return this.app.components.broker }
   get config (): Readonly<BrokerConfig> { return this.app.config }
 
   /** Drops every client connection now; clients see a network error and reconnect. */
-  disconnectAll (): void { this.app.broker.disconnectAll() }
+  disconnectAll (): void { this.app.components.broker.disconnectAll() }
 
   /** The records `topic` holds, read from the log (no consumer, no committed offsets touched). */
   records (topic: string, options?: RecordsOptions): Promise<StoredRecord[]> {
-    return readRecords(this.app.broker.log, topic, options)
+    return readRecords(this.app.components.log, topic, options)
   }
 
   /** Every consumer group with its state, members and committed offsets. */
   groups (): GroupView[] {
-    const groups = this.app.broker.services.groups
-    return groups === null ? [] : describeAllGroups(groups)
+    return describeAllGroups(this.app.components.groups)
   }
 
   /** Creates a topic as CreateTopics would (the log engine's createTopic). */
   async createTopic (topic: TopicDefinition): Promise<void> {
-    await this.app.broker.log.createTopic(topic.name, topic.partitions ?? 1, topic.configs ?? {})
+    await this.app.components.log.createTopic(topic.name, topic.partitions ?? 1, topic.configs ?? {})
   }
 
   /** Stops every face and frees the storage; safe to call twice. */
@@ -106,7 +102,6 @@ export class EmbeddedTributary implements AsyncDisposable {
     this.closing ??= (async () => {
       this.faults.clear()
       await this.app.stop()
-      if (this.scratchDir !== null) await rm(this.scratchDir, { recursive: true, force: true })
     })()
     return this.closing
   }
@@ -137,14 +132,16 @@ function brokerConfig (options: StartTributaryOptions, dataDir: string): BrokerC
  * Starts a broker and an event bus in this process and resolves once both
  * serve. `await using t = await startTributary()` closes it at the end of the scope.
  */
+/** The data directory of memory mode: a path inside the broker's own MemoryFs, never on disk. */
+export const MEMORY_DATA_DIR = '/tributary-memory'
+
 export async function startTributary (options: StartTributaryOptions = {}): Promise<EmbeddedTributary> {
   const memory = options.storage === undefined || options.storage === 'memory'
   if (!memory && (typeof options.storage !== 'string' || options.storage === '')) {
     throw new TributaryError('TRIB_ERR_EMBEDDED_OPTIONS', `storage must be 'memory' or a directory path, got ${JSON.stringify(options.storage)}`)
   }
-  // memory mode: the log lives in a MemoryFs; the stores not yet on the seam get a scratch directory
-  const scratchDir = memory ? await mkdtemp(join(tmpdir(), 'tributary-embedded-')) : null
-  const dataDir = scratchDir ?? resolve(options.storage as string)
+  // memory mode: every durable store writes through the MemoryFs, under a path that exists only there
+  const dataDir = memory ? MEMORY_DATA_DIR : resolve(options.storage as string)
   let app: Tributary | null = null
   try {
     const config = brokerConfig(options, dataDir)
@@ -153,13 +150,13 @@ export async function startTributary (options: StartTributaryOptions = {}): Prom
     app = new Tributary(config, logger, { fs: memory ? new MemoryFs() : undefined, clock })
     await app.start()
     for (const topic of options.topics ?? []) {
-      if (app.broker.log.topic(topic.name) === undefined) await app.broker.log.createTopic(topic.name, topic.partitions ?? 1, topic.configs ?? {})
+      const log = app.components.log
+      if (log.topic(topic.name) === undefined) await log.createTopic(topic.name, topic.partitions ?? 1, topic.configs ?? {})
     }
-    if (options.bus !== undefined) await loadBusDefinitions(app.http.app, options.bus)
-    return new EmbeddedTributary(app, dataDir, clock, scratchDir)
+    if (options.bus !== undefined) await loadBusDefinitions(app.components.http.app, options.bus)
+    return new EmbeddedTributary(app, dataDir, clock)
   } catch (err) {
     await app?.stop().catch(() => {})
-    if (scratchDir !== null) await rm(scratchDir, { recursive: true, force: true })
     throw err
   }
 }

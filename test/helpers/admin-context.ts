@@ -11,6 +11,8 @@ import { defaultConfig, type BrokerConfig } from '../../src/config.js'
 import { decodeBuffer, encodeToBuffer } from '../../src/protocol/codec.js'
 import type { Handler, RequestContext } from '../../src/broker/handlers/types.js'
 import type { BrokerServices } from '../../src/broker/services.js'
+import { GroupCoordinator } from '../../src/broker/groups/index.js'
+import { TransactionCoordinator } from '../../src/broker/txn/index.js'
 
 export interface AdminContext {
   log: LogManager
@@ -38,7 +40,13 @@ export async function openAdminContext (overrides: Partial<BrokerConfig> = {}): 
   }
   const logger = pino({ level: 'silent' })
   const open = async (): Promise<LogManager> => await LogManager.open(dir, { defaults: config.topicDefaults })
-  const services: BrokerServices = { config, log: await open(), groups: null, handlers: new Map(), logger }
+  const log = await open()
+  // Real coordinators, as the composition root builds them (src/tributary.ts).
+  const groups = new GroupCoordinator({ dataDir: dir, nodeId: config.nodeId, initialRebalanceDelayMs: 0, topicPartitionExists: (t, p) => services.log.partition(t, p) !== undefined })
+  await groups.open()
+  const txns = new TransactionCoordinator({ dir: join(dir, '__transactions'), log, groups: () => groups })
+  await txns.open()
+  const services: BrokerServices = { config, log, groups, txns, handlers: new Map(), logger }
   let correlationId = 0
   const context: AdminContext = {
     get log () { return services.log },
@@ -70,6 +78,8 @@ export async function openAdminContext (overrides: Partial<BrokerConfig> = {}): 
       services.log = await open()
     },
     async close () {
+      await txns.close()
+      await groups.close()
       await services.log.close()
       await rm(dir, { recursive: true, force: true })
     }

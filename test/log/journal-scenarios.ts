@@ -3,7 +3,6 @@
 // scenarios that need the fault-injecting one.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { appendFile, open, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Journal } from '../../src/log/journal.js'
 import { FaultyFs, realFs, type FileSystem } from '../../src/log/fs.js'

@@ -92,7 +92,7 @@ export async function deleteGroups (core: CoordinatorCore, groupIds: string[]): 
     try {
       await core.store.append(tombstones)
     } catch (err) {
-      core.logger?.error({ err }, 'could not store group deletions')
+      core.logger?.error({ err, groups: results.filter(r => r.errorCode === ErrorCode.NONE).map(r => r.groupId) }, 'could not store group deletions')
       for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE
     }
   }

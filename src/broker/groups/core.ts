@@ -45,6 +45,8 @@ export interface GroupCoordinatorOptions {
   /** Replaces `now` and Node's timers (tests drive time with a manual clock). */
   clock?: Clock
   logger?: GroupLogger
+  /** Called each time a rebalance completes (the generation advanced); for metrics. */
+  onRebalance?: (groupId: string, generationId: number) => void
 }
 
 export interface ResolvedOptions {
@@ -57,6 +59,7 @@ export interface ResolvedOptions {
   offsetMetadataMaxBytes: number
   maxGroupIdLength: number
   topicPartitionExists: (topic: string, partition: number) => boolean
+  onRebalance: ((groupId: string, generationId: number) => void) | undefined
 }
 
 export function resolveOptions (o: GroupCoordinatorOptions): ResolvedOptions {
@@ -69,7 +72,8 @@ export function resolveOptions (o: GroupCoordinatorOptions): ResolvedOptions {
     newMemberJoinTimeoutMs: o.newMemberJoinTimeoutMs ?? 300_000,
     offsetMetadataMaxBytes: o.offsetMetadataMaxBytes ?? 4096,
     maxGroupIdLength: o.maxGroupIdLength ?? 255,
-    topicPartitionExists: o.topicPartitionExists
+    topicPartitionExists: o.topicPartitionExists,
+    onRebalance: o.onRebalance
   }
 }
 

@@ -18,10 +18,9 @@
  */
 import { join as joinPath } from 'node:path'
 import { ErrorCode } from '../../protocol/errors.js'
-import type { BrokerServices } from '../services.js'
 import { describeGroups, deleteGroups, deleteOffsets, listGroups, type DescribedGroup, type ListedGroup, type OffsetDeleteResult } from './admin.js'
 import { systemClock, type Clock, type TimerHandle } from './clock.js'
-import { resolveOptions, type CoordinatorCore, type GroupCoordinatorOptions, type GroupLogger, type ResolvedOptions } from './core.js'
+import { resolveOptions, type CoordinatorCore, type GroupCoordinatorOptions, type ResolvedOptions } from './core.js'
 import { expireOffsets } from './expiry.js'
 import type { Group } from './group.js'
 import { heartbeat, type HeartbeatRequest } from './heartbeat.js'
@@ -31,6 +30,7 @@ import { joinError, syncError, type JoinResult, type SyncResult } from './member
 import { commitOffsets, fetchOffsets, type CommitRequest, type CommitTopicResult, type FetchResult } from './offsets.js'
 import { applyRecord, materialize } from './persistence.js'
 import { clearGroupTimers, scheduleHeartbeat } from './rebalance.js'
+import { groupOverview, type GroupOverview } from './overview.js'
 import { GroupStore, type RecoveryReport } from './store.js'
 import { syncGroup, type SyncRequest } from './sync.js'
 import { applyTxnOffsets, txnOffsetCommitError, type TxnOffset } from './txn-offsets.js'
@@ -45,6 +45,7 @@ export type { DescribedGroup, ListedGroup, OffsetDeleteResult } from './admin.js
 export type { JoinResult, SyncResult, MemberProtocol } from './member.js'
 export type { Clock, TimerHandle } from './clock.js'
 export type { TxnOffset } from './txn-offsets.js'
+export type { GroupOverview } from './overview.js'
 export { GroupState } from './state.js'
 export { subscribedTopicsOf, encodeSubscription } from './consumer-protocol.js'
 
@@ -131,6 +132,9 @@ export class GroupCoordinator {
     if (records.length > 0) await this.core.store.append(records)
   }
 
+  /** Every live group's state, members and committed offsets (read by /metrics at scrape time). */
+  overview (): GroupOverview[] { return groupOverview(this.core) }
+
   /** Rewrites the journal as a snapshot of the live state. */
   compact (): Promise<void> { return this.core.store.compact() }
 
@@ -143,29 +147,4 @@ export class GroupCoordinator {
       this.scheduleExpiry()
     })
   }
-}
-
-/** Builds the coordinator from the broker's configuration and log engine, and opens it. */
-export async function createGroupCoordinator (services: BrokerServices): Promise<GroupCoordinator> {
-  const config = services.config
-  const optionalNumber = (key: string): number | undefined => {
-    const value = (config as unknown as Record<string, unknown>)[key]
-    return typeof value === 'number' ? value : undefined
-  }
-  const logger = (services as { logger?: { child: (b: object) => GroupLogger } }).logger
-  const coordinator = new GroupCoordinator({
-    dataDir: config.dataDir,
-    nodeId: config.nodeId,
-    advertised: () => ({ host: config.advertisedHost !== '' ? config.advertisedHost : config.host, port: config.kafkaPort }),
-    initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
-    offsetsRetentionMs: config.offsetsRetentionMs,
-    offsetsRetentionCheckIntervalMs: optionalNumber('offsetsRetentionCheckIntervalMs'),
-    minSessionTimeoutMs: optionalNumber('groupMinSessionTimeoutMs'),
-    maxSessionTimeoutMs: optionalNumber('groupMaxSessionTimeoutMs'),
-    topicPartitionExists: (topic, partition) => services.log?.partition(topic, partition) !== undefined,
-    clock: services.clock,
-    logger: logger?.child({ part: 'groups' })
-  })
-  await coordinator.open()
-  return coordinator
 }

@@ -117,6 +117,7 @@ export function completeJoin (core: CoordinatorCore, group: Group): void {
   }
   const now = core.clock.now()
   group.generationId++
+  core.opts.onRebalance?.(group.groupId, group.generationId)
   group.pendingSyncMembers.clear()
   if (group.members.size === 0) {
     group.protocolName = null

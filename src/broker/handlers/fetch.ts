@@ -116,7 +116,7 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         base.highWatermark = BigInt(partition.highWatermark)
         base.lastStableOffset = BigInt(partition.lastStableOffset)
         base.logStartOffset = BigInt(partition.logStartOffset)
-        if (base.errorCode === KafkaError.UNKNOWN_SERVER_ERROR.code) ctx.services.logger.error({ err }, 'fetch read failed')
+        if (base.errorCode === KafkaError.UNKNOWN_SERVER_ERROR.code) ctx.services.logger.error({ err, topic: t.topic, partition: p.partition }, 'fetch read failed')
       }
       partitions.push(base)
     }

@@ -22,7 +22,7 @@ export const initProducerIdHandler: Handler = {
         Number(request.producerId ?? -1), request.producerEpoch ?? -1)
       return { throttleTimeMs: 0, errorCode: fencedForVersion(r.errorCode, ctx.apiVersion, 4), producerId: BigInt(r.producerId), producerEpoch: r.producerEpoch }
     } catch (err) {
-      ctx.services.logger.error({ err }, 'InitProducerId failed')
+      ctx.services.logger.error({ err, transactionalId: request.transactionalId ?? null }, 'InitProducerId failed')
       return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE)
     }
   }

@@ -57,7 +57,7 @@ async function lookup (partition: any, p: any, readCommitted: boolean, ctx: Requ
     if (offset < 0n) offset = -1n
     return answer(0, offset, BigInt(found.timestamp))
   } catch (err: any) {
-    if (typeof err?.kafkaCode !== 'number') ctx.services.logger.error({ err }, 'offset lookup failed')
+    if (typeof err?.kafkaCode !== 'number') ctx.services.logger.error({ err, topic: partition.topic, partition: partition.partition }, 'offset lookup failed')
     return answer(err?.kafkaCode ?? KafkaError.UNKNOWN_SERVER_ERROR.code, -1n, -1n)
   }
 }

@@ -124,7 +124,7 @@ async function appendPartition (partition: PartitionLog, index: number, records:
       }
       return answer
     }
-    ctx.services.logger.error({ err }, 'append failed')
+    ctx.services.logger.error({ err, topic: partition.topic, partition: index }, 'append failed')
     return failed(index, KafkaError.UNKNOWN_SERVER_ERROR.code, 'internal error')
   }
 }

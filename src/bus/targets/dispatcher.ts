@@ -14,6 +14,7 @@ import { backoffDelayMs, exhaustedCondition, ExhaustedCondition, maxEventAgeMs, 
 import { writeDeadLetter } from './dead-letter.js'
 import { runLimited } from './run-limited.js'
 import { batchSetAside, readEnvelope, recordSetAside, setAside, type SetAside } from './unreadable.js'
+import { InvocationOutcome, type BusObserver } from '../observer.js'
 
 /** Record headers the bus itself sets on bus-topic records. */
 export const BusHeader = {
@@ -53,6 +54,7 @@ export interface DispatcherOptions {
   defaultPartitions: number
   logger?: Logger
   onDelivered?: (outcome: 'delivered' | 'failed' | 'dead-lettered' | 'dropped') => void
+  observer?: BusObserver
 }
 
 export class BusDispatcher {
@@ -155,6 +157,7 @@ export class BusDispatcher {
         const rule = routing.rule(name)
         if (!rule || rule.state !== 'ENABLED') continue
         if (filterArns !== undefined && filterArns.length > 0 && !filterArns.includes(rule.arn)) continue
+        this.options.observer?.ruleMatched(this.options.busName, rule.name, rule.targets.length)
         for (const target of rule.targets) {
           tasks.push(() => this.firstAttempt(rule, target, event, eventText, record.timestamp))
         }
@@ -186,8 +189,10 @@ export class BusDispatcher {
       return
     }
     try {
+      this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, ingestedAt, 0)
       await this.options.deliverer.deliver(target, { event, eventText, ingestionTime: new Date(ingestedAt).toISOString(), rule })
       this.options.onDelivered?.('delivered')
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded)
     } catch (err) {
       await this.failed(rule, target, event.id, eventText, ingestedAt, 0, err)
     }
@@ -212,6 +217,7 @@ export class BusDispatcher {
     const dlq = target.DeadLetterConfig?.Arn
     if (dlq === undefined) {
       this.options.onDelivered?.('dropped')
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.failed)
       this.options.logger?.warn({ bus: this.options.busName, rule: rule.name, target: target.Id, errorCode, errorMessage, condition }, 'event dropped after failed delivery (no dead-letter queue)')
       return
     }
@@ -220,8 +226,10 @@ export class BusDispatcher {
         deadLetterArn: dlq, eventId, eventText, ruleArn: rule.arn, targetArn: target.Arn, errorCode, errorMessage, exhaustedCondition: condition, retryAttempts: retriesDone,
       }, this.options.defaultPartitions)
       this.options.onDelivered?.('dead-lettered')
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.deadLettered)
     } catch (err) {
       this.options.onDelivered?.('dropped')
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.failed)
       this.options.logger?.error({ err, bus: this.options.busName, rule: rule.name, target: target.Id }, 'could not write to the dead-letter queue')
     }
   }
@@ -267,8 +275,10 @@ export class BusDispatcher {
     if (!rule || !target) return // the rule or target is gone: nothing to deliver to
     const event = JSON.parse(entry.eventText) as EventEnvelope
     try {
+      this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, entry.ingestedAt, entry.retriesDone + 1)
       await this.options.deliverer.deliver(target, { event, eventText: entry.eventText, ingestionTime: new Date(entry.ingestedAt).toISOString(), rule })
       this.options.onDelivered?.('delivered')
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded)
     } catch (err) {
       await this.failed(rule, target, event.id, entry.eventText, entry.ingestedAt, entry.retriesDone + 1, err)
     }
