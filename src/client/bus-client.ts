@@ -29,8 +29,7 @@ export class BusClient {
         signal: AbortSignal.timeout(this.timeoutMs)
       })
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause
-      throw new ClientError(ClientErrorCode.noEndpoint, `no bus API at ${this.endpoint}: is \`tributary start\` running? (${cause?.code ?? (err as Error).message})`, { cause: err })
+      throw new ClientError(ClientErrorCode.noEndpoint, `no bus API at ${this.endpoint}: is \`tributary start\` running? (${networkReason(err)})`, { cause: err })
     }
     const text = await response.text()
     let body: any
@@ -64,8 +63,13 @@ export class BusClient {
       const response = await fetch(`${this.endpoint}${path}`, { signal: AbortSignal.timeout(this.timeoutMs) })
       return { status: response.status, text: await response.text() }
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause
-      throw new ClientError(ClientErrorCode.noEndpoint, `no HTTP endpoint at ${this.endpoint}: is \`tributary start\` running? (${cause?.code ?? (err as Error).message})`, { cause: err })
+      throw new ClientError(ClientErrorCode.noEndpoint, `no HTTP endpoint at ${this.endpoint}: is \`tributary start\` running? (${networkReason(err)})`, { cause: err })
     }
   }
+}
+
+/** fetch() hides the socket error in `cause` (an AggregateError when several addresses were tried). */
+function networkReason (err: unknown): string {
+  const cause = (err as { cause?: { code?: string, message?: string, errors?: Array<{ code?: string }> } }).cause
+  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message
 }
