@@ -47,7 +47,8 @@ export function parseTime (text: string, now: number): number {
   const date = DATE.exec(text)
   if (date !== null) {
     const ms = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]))
-    if (new Date(ms).getUTCDate() !== Number(date[3])) throw new OffsetSpecError(`"${text}" is not a real date`)
+    const check = new Date(ms)
+    if (check.getUTCMonth() + 1 !== Number(date[2]) || check.getUTCDate() !== Number(date[3])) throw new OffsetSpecError(`"${text}" is not a real date`)
     return ms
   }
   if (RFC3339.test(text)) {

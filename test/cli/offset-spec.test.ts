@@ -48,7 +48,7 @@ test('@T starts at a time, @T1:T2 is a time window and @T: runs until now', () =
 })
 
 test('malformed offsets and times are refused with the reason', () => {
-  for (const bad of ['', 'later', '1.5', '+x', '@', '@yesterday', '@2026-02-30', '@-1y', '@2026-01-02:2026-01-01', 'a:b']) {
+  for (const bad of ['', 'later', '1.5', '+x', '@', '@yesterday', '@2026-02-30', '@2026-13-01', '@-1y', '@2026-01-02:2026-01-01', 'a:b']) {
     assert.throws(() => parseOffsetSpec(bad, now), OffsetSpecError, `"${bad}" should be refused`)
   }
 })
