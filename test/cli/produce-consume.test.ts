@@ -121,7 +121,7 @@ test('-o relative times: @-1h and @-10m: (ten minutes ago until now)', async () 
 
 test('malformed -o values are usage errors naming -o; a missing topic exits 1', async () => {
   for (const spec of ['@yesterday', 'x', '5:2', '@2026-13-01']) {
-    const result = await cli(['consume', 'timed', '-o', spec])
+    const result = await cli(['consume', 'timed', '-o', spec, '-e'])
     assert.equal(result.status, 2, spec)
     assert.match(result.stderr, /invalid -o:/)
   }

@@ -189,4 +189,3 @@ function readEntries (file: string, busName: string): Array<Record<string, unkno
   if (!Array.isArray(entries) || entries.some(e => e === null || typeof e !== 'object')) throw badArgument('--entries', `${file} must hold a JSON array of entry objects`)
   return entries.map(e => ({ EventBusName: busName, ...e, ...(typeof e.Detail === 'object' && e.Detail !== null ? { Detail: JSON.stringify(e.Detail) } : {}) }))
 }
-
