@@ -148,3 +148,23 @@ test('without -e or a bound, consume follows the topic until interrupted', async
   assert.equal(result.status, 0)
   assert.deepEqual(jsonLines(result).map(r => r.value), ['first'])
 })
+
+test('--read-committed skips an aborted transaction that a plain consume shows', async () => {
+  ok(await cli(['topic', 'create', 'txn']))
+  const { Kafka, logLevel } = await import('kafkajs')
+  const kafka = new Kafka({ clientId: 'txn-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+  const producer = kafka.producer({ transactionalId: 'cli-txn', idempotent: true, maxInFlightRequests: 1 })
+  await producer.connect()
+  try {
+    const aborted = await producer.transaction()
+    await aborted.send({ topic: 'txn', messages: [{ value: 'aborted' }] })
+    await aborted.abort()
+    const committed = await producer.transaction()
+    await committed.send({ topic: 'txn', messages: [{ value: 'committed' }] })
+    await committed.commit()
+  } finally {
+    await producer.disconnect()
+  }
+  assert.deepEqual(jsonLines(ok(await cli(['consume', 'txn', '-e']))).map(r => r.value), ['aborted', 'committed'])
+  assert.deepEqual(jsonLines(ok(await cli(['consume', 'txn', '-e', '--read-committed']))).map(r => r.value), ['committed'])
+})
