@@ -44,6 +44,9 @@ test('list-buses, rules, describe-rule and targets show what the bus API holds',
   assert.match(ok(await cli(['bus', 'describe-rule', 'big-orders'])).stdout, /^targets:\s+1$/m)
   assert.match(ok(await cli(['bus', 'targets', 'big-orders'])).stdout, /^to-topic\s+arn:aws:sqs:us-east-1:000000000000:big-orders/m)
 
+  const noBus = await cli(['bus', 'watch', '--bus', 'ghost', '-n', '1'])
+  assert.equal(noBus.status, 1)
+  assert.match(noBus.stderr, /bus "ghost" does not exist/)
   const missing = await cli(['bus', 'describe-rule', 'ghost'])
   assert.equal(missing.status, 1)
   assert.match(missing.stderr, /ResourceNotFoundException: Rule ghost does not exist/)

@@ -134,6 +134,8 @@ export function registerBus (program: Command): void {
     .option('-n, --num <n>', 'stop after n events', integerArg('--num', 1))
     .action(async (opts: { bus: string, pattern?: string, offset: string, num?: number }, cmd: Command) => withContext(cmd, async ctx => {
       // The bus's events live in the topic "bus.<name>": watching is consuming it.
+      const metadata = await (await ctx.kafka()).metadata([`bus.${opts.bus}`])
+      if (metadata.topics[0]?.errorCode !== 0) throw new CommandFailure(`bus "${opts.bus}" does not exist (see \`tributary bus list-buses\`)`)
       await consume(ctx, [`bus.${opts.bus}`], { offset: opts.offset, pretty: true, ...(opts.pattern !== undefined ? { where: opts.pattern } : {}), ...(opts.num !== undefined ? { num: opts.num } : {}) })
     }))
 }
