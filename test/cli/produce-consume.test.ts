@@ -79,6 +79,9 @@ test('consume formats: JSON Lines by default, -f format strings, --pretty', asyn
   ok(await cli(['produce', 'pretty', '{"a":{"b":1}}']))
   const pretty = ok(await cli(['consume', 'pretty', '-e', '--pretty'])).stdout
   assert.match(pretty, /\n {2}"value": \{\n {4}"a": \{\n {6}"b": 1/)
+  const array = json(ok(await cli(['consume', 'timed', '-o', '8', '-e', '--json'])))
+  assert.deepEqual(array.map((r: any) => r.value), ['v8', 'v9'])
+  assert.equal(ok(await cli(['consume', 'timed', '-o', 'end', '-e', '--json'])).stdout, '[]\n')
   const bad = await cli(['consume', 'timed', '-f', '%q'])
   assert.equal(bad.status, 2)
   assert.match(bad.stderr, /-f/)

@@ -12,7 +12,7 @@ import { withContext, type CliContext } from '../context.js'
 import { badArgument, CommandFailure } from '../output/errors.js'
 import { parseOffsetSpec, OffsetSpecError, type OffsetRange } from '../offset-spec.js'
 import { resolveRange } from '../offset-resolve.js'
-import { compileFormat, jsonLine, prettyJson, printable, type RecordFormatter } from '../record-format.js'
+import { compileFormat, jsonLine, prettyJson, printable, type PrintableRecord, type RecordFormatter } from '../record-format.js'
 
 export interface ConsumeFlags {
   offset?: string
@@ -32,7 +32,7 @@ const OFFSET_OUT_OF_RANGE = 1
 
 export function registerConsume (program: Command): void {
   program.command('consume')
-    .description('read records from topics (JSON Lines by default)')
+    .description('read records from topics (JSON Lines by default; one JSON array with --json)')
     .argument('<topics...>')
     .option('-o, --offset <spec>', 'start | end | N | +N | -N | N:M | @<time> | @<time>:<time> (time: epoch ms/s, RFC 3339, date, -1h, -10m)')
     .option('-n, --num <n>', 'stop after n records', integerArg('--num', 1))
@@ -73,6 +73,7 @@ export async function consume (ctx: CliContext, topics: string[], flags: Consume
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
   }
+  if (consumer.collected !== null) ctx.printJson(consumer.collected)
 }
 
 function compileWhere (text: string | undefined): CompiledPattern | null {
@@ -87,6 +88,8 @@ function compileWhere (text: string | undefined): CompiledPattern | null {
 
 class Consumer {
   stopping = false
+  /** With --json (and no -f): the records, printed as one JSON array when the command ends. */
+  readonly collected: PrintableRecord[] | null
   private printed = 0
   private readonly fetcher: Fetcher
   private readonly isolation: number
@@ -95,6 +98,7 @@ class Consumer {
     private readonly range: OffsetRange | undefined, private readonly pattern: CompiledPattern | null, private readonly format: RecordFormatter) {
     this.fetcher = new Fetcher(client)
     this.isolation = flags.readCommitted === true ? IsolationLevel.readCommitted : IsolationLevel.readUncommitted
+    this.collected = ctx.json && flags.format === undefined ? [] : null
   }
 
   private get done (): boolean {
@@ -138,7 +142,8 @@ class Consumer {
           if (position.until !== null && record.offset >= position.until) break
           position.offset = record.offset + 1
           if (!this.matches(record.value)) continue
-          await this.print(this.format(printable(record)))
+          if (this.collected !== null) this.collected.push(printable(record))
+          else await this.print(this.format(printable(record)))
           this.printed++
         }
         if (!this.done) position.offset = Math.max(position.offset, position.until === null ? result.nextOffset : Math.min(result.nextOffset, position.until))
