@@ -1,22 +1,64 @@
 #!/usr/bin/env node
-// The `tributary` command. Subcommands live in one file each under src/cli/commands/.
-import { Command, CommanderError } from 'commander'
+// The `tributary` command. Subcommands live in one file each under src/cli/commands/;
+// every one except `start` talks to a running Tributary over its public interfaces
+// (the Kafka protocol and the bus API), never its data directory.
+// Exit codes: 0 success, 1 the command failed, 2 the command line is wrong.
+import { Command, CommanderError, Option } from 'commander'
 import { registerStart } from './commands/start.js'
+import { registerTopic } from './commands/topic.js'
+import { registerProduce } from './commands/produce.js'
+import { registerConsume } from './commands/consume.js'
+import { registerGroup } from './commands/group.js'
+import { registerBus } from './commands/bus.js'
+import { registerStatus } from './commands/status.js'
+import { registerCompletion } from './commands/completion.js'
+import { describeFailure } from './output/failure.js'
+import { ExitCode } from './output/errors.js'
 
 const program = new Command()
 program
   .name('tributary')
   .description('An event streaming platform: a Kafka-compatible broker and an EventBridge-compatible bus over one durable log.')
+  .addOption(new Option('--brokers <host:port,...>', 'Kafka bootstrap address (TRIBUTARY_BROKERS; default 127.0.0.1:9092)'))
+  .addOption(new Option('--endpoint <url>', 'bus API / HTTP address (TRIBUTARY_ENDPOINT; default http://127.0.0.1:8080)'))
+  .option('--json', 'JSON output for scripts')
   .exitOverride()
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(`tributary: ${text.replace(/^error: /, '')}`) })
 
 registerStart(program)
+registerTopic(program)
+registerProduce(program)
+registerConsume(program)
+registerGroup(program)
+registerBus(program)
+registerStatus(program)
+registerCompletion(program)
 
+// Every subcommand fails the same way as the program on bad usage (exit 2, not commander's 1).
+for (const command of allCommands(program)) command.exitOverride()
+
+// `consume ... | head` closes our stdout early: that is success, not a crash.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(ExitCode.ok)
+  throw err
+})
+
+// On success the exit code is set, not forced with process.exit(), so output still
+// queued for a pipe is written before the process ends.
 try {
   await program.parseAsync(process.argv)
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2)
-  const e = err as Error & { code?: string }
-  process.stderr.write(`tributary: ${e.message}${e.code ? ` (${e.code})` : ''}\n`)
-  process.exit(e.code === 'TRIB_ERR_CONFIG' ? 2 : 1)
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage
+  } else {
+    const failure = describeFailure(err)
+    process.stderr.write(`tributary: ${failure.message}\n`)
+    // A failed `start` may hold half-open servers: end the process outright.
+    process.exit(failure.exitCode)
+  }
+}
+
+function allCommands (command: Command): Command[] {
+  return [command, ...command.commands.flatMap(c => allCommands(c as Command))]
 }

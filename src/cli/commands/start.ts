@@ -2,7 +2,6 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../config.js'
 import { createLogger } from '../../logger.js'
-import { Tributary } from '../../tributary.js'
 
 export function registerStart (program: Command): void {
   program.command('start')
@@ -17,6 +16,9 @@ export function registerStart (program: Command): void {
     .action(async (flags: Record<string, unknown>) => {
       const config = loadConfig(flags)
       const logger = createLogger(config.logLevel)
+      // Loaded here, not at the top: every other command talks to a running broker
+      // and would pay about a second of start-up to load one it never starts.
+      const { Tributary } = await import('../../tributary.js')
       const app = new Tributary(config, logger)
       let stopping = false
       const stop = (signal: string): void => {

@@ -1,0 +1,75 @@
+// The bus API as AWS speaks it: POST / with AWS JSON 1.1 and X-Amz-Target:
+// AWSEvents.<Action>. Errors come back as {__type, message}; we turn them into
+// ClientError with the AWS error name kept, so callers can tell
+// ResourceNotFoundException from a validation error.
+import { ClientError, ClientErrorCode } from './errors.js'
+
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080'
+
+export class BusApiCallError extends ClientError {
+  constructor (readonly action: string, readonly type: string, readonly status: number, message: string) {
+    super(ClientErrorCode.bus, `${action}: ${type}: ${message}`)
+  }
+}
+
+export class BusClient {
+  readonly endpoint: string
+
+  constructor (endpoint: string = DEFAULT_ENDPOINT, private readonly timeoutMs = 30_000) {
+    this.endpoint = endpoint.replace(/\/+$/, '')
+  }
+
+  async call<T = Record<string, any>> (action: string, input: Record<string, unknown> = {}): Promise<T> {
+    let response: Response
+    try {
+      response = await fetch(`${this.endpoint}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${action}` },
+        body: JSON.stringify(input),
+        signal: AbortSignal.timeout(this.timeoutMs)
+      })
+    } catch (err) {
+      throw new ClientError(ClientErrorCode.noEndpoint, `no bus API at ${this.endpoint}: is \`tributary start\` running? (${networkReason(err)})`, { cause: err })
+    }
+    const text = await response.text()
+    let body: any
+    try {
+      body = text === '' ? {} : JSON.parse(text)
+    } catch {
+      throw new ClientError(ClientErrorCode.bus, `${action}: ${this.endpoint} answered HTTP ${response.status} with something that is not JSON: is it a Tributary HTTP port?`)
+    }
+    if (!response.ok) {
+      const type = String(body.__type ?? response.headers.get('x-amzn-errortype') ?? `HTTP ${response.status}`).split('#').pop()!
+      throw new BusApiCallError(action, type, response.status, String(body.message ?? body.Message ?? ''))
+    }
+    return body as T
+  }
+
+  /** Follows NextToken until every page is read; returns the concatenated `listKey` arrays. */
+  async listAll<T> (action: string, listKey: string, input: Record<string, unknown> = {}): Promise<T[]> {
+    const out: T[] = []
+    let token: string | undefined
+    do {
+      const page: Record<string, any> = await this.call(action, { ...input, ...(token !== undefined ? { NextToken: token } : {}) })
+      out.push(...((page[listKey] ?? []) as T[]))
+      token = page.NextToken ?? undefined
+    } while (token !== undefined)
+    return out
+  }
+
+  /** GET a path on the same HTTP port (e.g. /health). */
+  async get (path: string): Promise<{ status: number, text: string }> {
+    try {
+      const response = await fetch(`${this.endpoint}${path}`, { signal: AbortSignal.timeout(this.timeoutMs) })
+      return { status: response.status, text: await response.text() }
+    } catch (err) {
+      throw new ClientError(ClientErrorCode.noEndpoint, `no HTTP endpoint at ${this.endpoint}: is \`tributary start\` running? (${networkReason(err)})`, { cause: err })
+    }
+  }
+}
+
+/** fetch() hides the socket error in `cause` (an AggregateError when several addresses were tried). */
+function networkReason (err: unknown): string {
+  const cause = (err as { cause?: { code?: string, message?: string, errors?: Array<{ code?: string }> } }).cause
+  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message
+}

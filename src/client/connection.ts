@@ -1,0 +1,181 @@
+// One TCP connection to a Kafka broker on Tributary's own codec: size-prefixed
+// frames, correlation ids matched to in-flight requests (Kafka answers in order on
+// a connection, but matching by id catches a broker that does not), request header
+// v1 or v2 by the API's flexible versions, and ApiVersions negotiation so every
+// request goes at the highest version both sides speak.
+import { connect, type Socket } from 'node:net'
+import { apiVersionsApi } from '../protocol/messages/api-versions.js'
+import type { ApiSpec } from '../protocol/messages/spec.js'
+import { decodeResponse, encodeRequest } from '../protocol/headers.js'
+import { ClientError, ClientErrorCode } from './errors.js'
+
+export interface ConnectionOptions {
+  host: string
+  port: number
+  clientId?: string
+  /** How long a connect or a request may take before it fails. */
+  timeoutMs?: number
+}
+
+interface InFlight {
+  api: ApiSpec
+  version: number
+  resolve: (body: any) => void
+  reject: (err: Error) => void
+  timer: NodeJS.Timeout
+}
+
+/** Frames above this are a broken stream, not a response (Kafka's own default cap is 100 MiB). */
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+const UNSUPPORTED_VERSION = 35
+
+export class KafkaConnection {
+  /** apiKey → the broker's [min, max] from ApiVersions. */
+  private brokerVersions = new Map<number, { min: number, max: number }>()
+  private readonly inFlight = new Map<number, InFlight>()
+  private nextCorrelationId = 1
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private closedError: Error | null = null
+
+  private constructor (private readonly socket: Socket, readonly options: Required<ConnectionOptions>) {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('error', (err) => this.fail(new ClientError(ClientErrorCode.connectionLost, `connection to ${this.address} failed: ${err.message}`, { cause: err })))
+    socket.on('close', () => this.fail(new ClientError(ClientErrorCode.connectionLost, `connection to ${this.address} closed`)))
+  }
+
+  get address (): string { return `${this.options.host}:${this.options.port}` }
+
+  /** Connects and negotiates API versions. Fails with TRIB_ERR_NO_BROKER when nothing answers. */
+  static async open (options: ConnectionOptions): Promise<KafkaConnection> {
+    const full: Required<ConnectionOptions> = { clientId: 'tributary-cli', timeoutMs: 30_000, ...options }
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = connect({ host: full.host, port: full.port })
+      const timer = setTimeout(() => { s.destroy(); reject(noBroker(full, 'timed out')) }, full.timeoutMs)
+      s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s) })
+      s.once('error', (err: NodeJS.ErrnoException) => { clearTimeout(timer); reject(noBroker(full, err.code ?? err.message)) })
+    })
+    socket.setNoDelay(true)
+    const connection = new KafkaConnection(socket, full)
+    await connection.negotiate()
+    return connection
+  }
+
+  /** The version this connection will use for `api`: the highest both speak, capped at clientMax. */
+  versionFor (api: ApiSpec, clientMax = api.maxVersion, clientMin = api.minVersion): number {
+    const broker = this.brokerVersions.get(api.apiKey)
+    const version = Math.min(clientMax, broker?.max ?? -1)
+    if (broker === undefined || version < Math.max(clientMin, broker.min)) {
+      throw new ClientError(ClientErrorCode.unsupported, `the broker at ${this.address} does not serve ${api.name} v${clientMin}-${clientMax}`)
+    }
+    return version
+  }
+
+  supports (api: ApiSpec): boolean {
+    return this.brokerVersions.has(api.apiKey)
+  }
+
+  /** Sends one request at the negotiated version and resolves with the decoded response body. */
+  async request<T = any> (api: ApiSpec, body: object, limits: { maxVersion?: number, minVersion?: number } = {}): Promise<{ body: T, version: number }> {
+    const version = this.versionFor(api, limits.maxVersion, limits.minVersion)
+    return { body: await this.send<T>(api, version, body), version }
+  }
+
+  /** Sends one request at exactly `version`. */
+  async send<T = any> (api: ApiSpec, version: number, body: object): Promise<T> {
+    if (this.closedError !== null) throw this.closedError
+    const correlationId = this.nextCorrelationId++
+    const chunks = encodeRequest(api, version, correlationId, this.options.clientId, body)
+    return await new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.inFlight.delete(correlationId)
+        reject(new ClientError(ClientErrorCode.timeout, `${api.name} to ${this.address} got no answer within ${this.options.timeoutMs} ms`))
+      }, this.options.timeoutMs)
+      this.inFlight.set(correlationId, { api, version, resolve, reject, timer })
+      this.socket.cork()
+      for (const chunk of chunks) this.socket.write(chunk)
+      this.socket.uncork()
+    })
+  }
+
+  /** Writes a request Kafka sends no response to (Produce with acks=0). */
+  sendWithoutResponse (api: ApiSpec, version: number, body: object): void {
+    if (this.closedError !== null) throw this.closedError
+    const chunks = encodeRequest(api, version, this.nextCorrelationId++, this.options.clientId, body)
+    this.socket.cork()
+    for (const chunk of chunks) this.socket.write(chunk)
+    this.socket.uncork()
+  }
+
+  /** Resolves once everything written so far has been handed to the OS. */
+  async drain (): Promise<void> {
+    await new Promise<void>(resolve => this.socket.write(Buffer.alloc(0), () => resolve()))
+  }
+
+  close (): void {
+    this.fail(new ClientError(ClientErrorCode.connectionLost, `connection to ${this.address} was closed by the client`))
+    this.socket.destroy()
+  }
+
+  // ApiVersions first at our highest version; a broker that does not know it answers
+  // UNSUPPORTED_VERSION in v0 (KIP-511) and we retry at v0.
+  private async negotiate (): Promise<void> {
+    this.brokerVersions.set(apiVersionsApi.apiKey, { min: 0, max: apiVersionsApi.maxVersion })
+    let response = await this.send<ApiVersionsBody>(apiVersionsApi, apiVersionsApi.maxVersion, { clientSoftwareName: 'tributary-client', clientSoftwareVersion: '0.1.0' })
+    if (response.errorCode === UNSUPPORTED_VERSION) response = await this.send<ApiVersionsBody>(apiVersionsApi, 0, {})
+    if (response.errorCode !== 0) throw new ClientError(ClientErrorCode.unsupported, `ApiVersions to ${this.address} failed with error code ${response.errorCode}`)
+    this.brokerVersions = new Map(response.apiKeys.map(k => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]))
+  }
+
+  private onData (chunk: Buffer): void {
+    this.pending.push(chunk)
+    this.pendingBytes += chunk.length
+    while (this.pendingBytes >= 4) {
+      const head = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending)
+      this.pending = [head]
+      const size = head.readInt32BE(0)
+      if (size < 4 || size > MAX_RESPONSE_BYTES) {
+        this.fail(new ClientError(ClientErrorCode.connectionLost, `broker at ${this.address} sent a frame of ${size} bytes`))
+        this.socket.destroy()
+        return
+      }
+      if (head.length < 4 + size) return
+      const frame = head.subarray(4, 4 + size)
+      const rest = head.subarray(4 + size)
+      this.pending = rest.length > 0 ? [rest] : []
+      this.pendingBytes = rest.length
+      this.dispatch(frame)
+    }
+  }
+
+  private dispatch (frame: Buffer): void {
+    const correlationId = frame.readInt32BE(0)
+    const call = this.inFlight.get(correlationId)
+    if (call === undefined) return // answered after its timeout: nobody waits for it
+    this.inFlight.delete(correlationId)
+    clearTimeout(call.timer)
+    try {
+      call.resolve(decodeResponse(frame, call.api, call.version).body)
+    } catch (err) {
+      call.reject(err as Error)
+    }
+  }
+
+  private fail (err: Error): void {
+    if (this.closedError === null) this.closedError = err
+    for (const [id, call] of this.inFlight) {
+      clearTimeout(call.timer)
+      call.reject(err)
+      this.inFlight.delete(id)
+    }
+  }
+}
+
+interface ApiVersionsBody {
+  errorCode: number
+  apiKeys: Array<{ apiKey: number, minVersion: number, maxVersion: number }>
+}
+
+function noBroker (options: Required<ConnectionOptions>, reason: string): ClientError {
+  return new ClientError(ClientErrorCode.noBroker, `no broker at ${options.host}:${options.port}: is \`tributary start\` running? (${reason})`)
+}
