@@ -11,7 +11,7 @@
 // any other type UNSUPPORTED_ENDPOINT_TYPE.
 import { describeClusterApi } from '../../protocol/messages/describe-cluster.js'
 import { KafkaError } from '../../protocol/errors.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
@@ -20,11 +20,11 @@ const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 const ClusterOperation = { CREATE: 5, ALTER: 7, DESCRIBE: 8, CLUSTER_ACTION: 9, DESCRIBE_CONFIGS: 10, ALTER_CONFIGS: 11, IDEMPOTENT_WRITE: 12 } as const
 const ALL_CLUSTER_OPERATIONS = Object.values(ClusterOperation).reduce((bits, op) => bits | (1 << op), 0)
 
-export const describeClusterHandler: Handler = {
+export const describeClusterHandler: Handler<'DescribeCluster'> = {
   api: describeClusterApi,
-  handle (request: { includeClusterAuthorizedOperations: boolean, endpointType?: number }, ctx: RequestContext) {
+  handle (request, ctx) {
     const { config } = ctx.services
-    const endpointType = request.endpointType ?? EndpointType.BROKER
+    const endpointType = request.endpointType
     const base = { throttleTimeMs: 0, endpointType, clusterId: config.clusterId }
     if (endpointType === EndpointType.CONTROLLER) {
       return {

@@ -27,22 +27,15 @@ import { errorPair, type ErrorPair } from './admin-common.js'
 import { ConfigSource, ResourceType } from './config-catalog.js'
 import { describeBrokerConfigs, describeTopicConfigs, type DescribedConfig } from './config-view.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 
-interface DescribeConfigsResource {
-  resourceType: number
-  resourceName: string
-  configurationKeys: string[] | null
-}
+type DescribeConfigsRequest = RequestOf<'DescribeConfigs'>
+type DescribeConfigsResource = Element<DescribeConfigsRequest['resources']>
+type ConfigAnswer = Element<Element<ResponseInput<'DescribeConfigs'>['results']>['configs']>
 
-interface DescribeConfigsRequest {
-  resources: DescribeConfigsResource[]
-  includeSynonyms?: boolean
-  includeDocumentation?: boolean
-}
-
-export const describeConfigsHandler: Handler = {
+export const describeConfigsHandler: Handler<'DescribeConfigs'> = {
   api: describeConfigsApi,
-  handle (request: DescribeConfigsRequest, ctx: RequestContext) {
+  handle (request, ctx) {
     const results = request.resources.map(resource => {
       const described = describeResource(resource, ctx)
       if (!Array.isArray(described)) {
@@ -98,7 +91,7 @@ function describeResource (resource: DescribeConfigsResource, ctx: RequestContex
  * "set on this resource" (TOPIC_CONFIG for a topic, STATIC_BROKER_CONFIG for a
  * broker); so a topic value inherited from the broker's config file is a default.
  */
-function toWire (c: DescribedConfig, request: DescribeConfigsRequest, ownSource: number): unknown {
+function toWire (c: DescribedConfig, request: DescribeConfigsRequest, ownSource: number): ConfigAnswer {
   return {
     name: c.name,
     value: c.isSensitive ? null : c.value,

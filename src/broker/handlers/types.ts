@@ -4,7 +4,10 @@
 // response body object; the server encodes it with the same ApiSpec at the same
 // version. Protocol errors are error codes inside the response; throwing closes
 // the connection (Kafka's answer to a request it cannot make sense of).
-import type { ApiSpec } from '../../protocol/messages/spec.js'
+// Both bodies are typed from the API's definition: a handler is a
+// `Handler<'Produce'>`, so a misspelled request field or a response missing a
+// required field does not compile.
+import type { ApiName, ApiNamed, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 import type { BrokerServices } from '../services.js'
 
 export interface RequestContext {
@@ -19,7 +22,19 @@ export interface RequestContext {
   services: BrokerServices
 }
 
-export interface Handler {
-  api: ApiSpec
-  handle: (request: any, ctx: RequestContext) => unknown | Promise<unknown>
+/** APIs whose handler may answer nothing: Produce with acks=0, as Kafka. */
+type MayAnswerNothing = { [N in ApiName]: N extends 'Produce' ? undefined : never }
+
+/** What a handler of API `N` returns (a table lookup, like the message types, to keep Handler<N> covariant in N). */
+export type HandlerResult<N extends ApiName> = ResponseInput<N> | MayAnswerNothing[N] | Promise<ResponseInput<N> | MayAnswerNothing[N]>
+
+/**
+ * The handler of API `N`. Plain `Handler` is a handler of some API, as the
+ * registry and the server hold them.
+ */
+export interface Handler<N extends ApiName = ApiName> {
+  api: ApiNamed<N>
+  // A method, not a function-typed property: method parameters are compared
+  // both ways, which is what lets a Handler<'Produce'> stand in a Handler[].
+  handle (request: RequestOf<N>, ctx: RequestContext): HandlerResult<N>
 }
