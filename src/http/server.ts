@@ -30,7 +30,7 @@ export class HttpFace {
 
   /** The bus needs the opened log, so the HTTP face starts after the broker. */
   private async attachBus (): Promise<void> {
-    let busModule: any
+    let busModule: typeof import('../bus/index.js')
     try {
       busModule = await import('../bus/index.js')
     } catch (err) {
