@@ -5,8 +5,11 @@
 // version. Protocol errors are error codes inside the response; throwing closes
 // the connection (Kafka's answer to a request it cannot make sense of).
 // Both bodies are typed from the API's definition: a handler is a
-// `Handler<'Produce'>`, so a misspelled request field or a response missing a
-// required field does not compile.
+// `Handler<'Produce'>`, so a misspelled request field, a wrongly typed answer
+// field or an answer missing a required field does not compile. (TypeScript does
+// not flag an extra, e.g. misspelled optional, property on an object literal
+// returned straight from `handle`; build nested answers as typed values, e.g.
+// `Element<ResponseInput<'Fetch'>['responses']>`, where it does.)
 import type { ApiName, ApiNamed, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 import type { BrokerServices } from '../services.js'
 
