@@ -4,6 +4,16 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({ ts: true, ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'web/dist/**'] }),
   {
+    files: ['**/*.ts'],
+    rules: {
+      // Types come from the definitions (src/protocol/messages); an `any` switches the checking off.
+      '@typescript-eslint/no-explicit-any': 'error'
+    }
+  },
+  {
+    // typed in the bus branch: src/bus/api is being rewritten with validators that
+    // return typed values; this override goes when that lands.
+    files: ['src/bus/**', 'test/bus/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off'
     }

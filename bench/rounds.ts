@@ -44,7 +44,7 @@ export function ratiosOf (round: Round, tcp: Limit | null, client: string): Roun
 }
 
 /** The round with the median ratio (the lower middle one for an even count); null if none has a ratio. */
-export function medianRound (rounds: Round[], ratios: RoundRatios[]): number | null {
+export function medianRound (ratios: RoundRatios[]): number | null {
   const measured = ratios.map((r, i) => ({ i, ratio: r.ratio })).filter((r): r is { i: number, ratio: number } => r.ratio !== null)
   if (measured.length === 0) return null
   measured.sort((a, b) => a.ratio - b.ratio)

@@ -138,7 +138,7 @@ async function main (): Promise<void> {
           sequentialSamples.push(round.diskSequential)
           groupCommitSamples.push(round.diskGroupCommit)
         }
-        const median = medianRound(sizeRounds, sizeRatios)
+        const median = medianRound(sizeRatios)
         kcatRounds.set(s.size, { rounds: sizeRounds, ratios: sizeRatios, median })
         const shown = sizeRounds[median ?? 0]!
         mockRates.set(`kcat produce ${s.size}`, shown.mock)

@@ -5,10 +5,11 @@
 // anything else we cannot serve closes the connection.
 import { decodeRequest, encodeResponse, encodeUnsupportedApiVersionsResponse, type RequestHeader } from '../protocol/headers.js'
 import type { ApiSpec } from '../protocol/messages/spec.js'
+import type { ApiName, RequestOf } from '../protocol/messages/api-types.js'
 import type { Handler } from './handlers/types.js'
 
 export type FrameAction =
-  | { kind: 'handle', header: RequestHeader, body: any, handler: Handler }
+  | { kind: 'handle', header: RequestHeader, body: RequestOf<ApiName>, handler: Handler }
   | { kind: 'respond', chunks: Buffer[] }
   | { kind: 'close', reason: string, error?: unknown }
 
@@ -24,7 +25,8 @@ export function decodeRequestFrame (frame: Buffer, handlers: ReadonlyMap<number,
     }
     return { kind: 'close', reason: `unsupported version ${header.requestApiVersion} of ${decoded.api.name}` }
   }
-  return { kind: 'handle', header, body: decoded.body, handler: handlers.get(header.requestApiKey)! }
+  // The body was decoded with this handler's own api.request, so it is that API's request.
+  return { kind: 'handle', header, body: decoded.body as RequestOf<ApiName>, handler: handlers.get(header.requestApiKey)! }
 }
 
 export function encodeResponseFrame (api: ApiSpec, header: RequestHeader, body: unknown): Buffer[] {

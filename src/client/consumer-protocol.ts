@@ -8,16 +8,16 @@ import { decodeMessage, encodeToBuffer } from '../protocol/codec.js'
 import type { MessageSpec } from '../protocol/messages/spec.js'
 import { Reader } from '../protocol/primitives/reader.js'
 
-const subscriptionSpec: MessageSpec = {
+const subscriptionSpec = {
   name: 'ConsumerProtocolSubscription',
   flexibleVersions: 'none',
   fields: [
     { name: 'topics', type: 'string', array: true, versions: '0+' },
     { name: 'userData', type: 'bytes', versions: '0+', nullableVersions: '0+', default: null }
   ]
-}
+} as const satisfies MessageSpec
 
-const assignmentSpec: MessageSpec = {
+const assignmentSpec = {
   name: 'ConsumerProtocolAssignment',
   flexibleVersions: 'none',
   fields: [
@@ -32,7 +32,7 @@ const assignmentSpec: MessageSpec = {
     },
     { name: 'userData', type: 'bytes', versions: '0+', nullableVersions: '0+', default: null }
   ]
-}
+} as const satisfies MessageSpec
 
 /** topic → partitions. */
 export type Assignment = Record<string, number[]>
@@ -51,7 +51,7 @@ export function encodeSubscription (topics: string[]): Buffer {
 export function decodeSubscription (bytes: Buffer | null): string[] {
   if (bytes === null || bytes.length < 2) return []
   try {
-    return decodeMessage<{ topics: string[] }>(subscriptionSpec, 0, new Reader(bytes, 2)).topics
+    return decodeMessage(subscriptionSpec, 0, new Reader(bytes, 2)).topics
   } catch {
     return []
   }
@@ -66,7 +66,7 @@ export function encodeAssignment (assignment: Assignment): Buffer {
 export function decodeAssignment (bytes: Buffer | null): Assignment {
   if (bytes === null || bytes.length < 2) return {}
   try {
-    const body = decodeMessage<{ assignedPartitions: Array<{ topic: string, partitions: number[] }> }>(assignmentSpec, 0, new Reader(bytes, 2))
+    const body = decodeMessage(assignmentSpec, 0, new Reader(bytes, 2))
     const out: Assignment = {}
     for (const { topic, partitions } of body.assignedPartitions) out[topic] = [...(out[topic] ?? []), ...partitions].sort((a, b) => a - b)
     return out

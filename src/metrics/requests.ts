@@ -5,7 +5,7 @@
 // are counted from batch headers, never by decoding records.
 import { Counter, Histogram, type Registry } from 'prom-client'
 import type { Logger } from '../logger.js'
-import type { Handler, RequestContext } from '../broker/handlers/types.js'
+import { callHandler, wrapHandler, type Handler, type RequestContext } from '../broker/handlers/types.js'
 import { kafkaErrorName } from '../protocol/errors.js'
 import { byteLength, countRecords } from './batches.js'
 
@@ -41,10 +41,7 @@ export class RequestMetrics {
 
   /** The same handlers, each measured and (at debug level) logged with a request id. */
   instrument (handlers: readonly Handler[], logger: Logger): Handler[] {
-    return handlers.map(handler => ({
-      api: handler.api,
-      handle: (request: unknown, ctx: RequestContext) => this.handle(handler, request, ctx, logger)
-    }))
+    return handlers.map(handler => wrapHandler(handler, (request, ctx) => this.handle(handler, request, ctx, logger)))
   }
 
   private handle (handler: Handler, request: unknown, ctx: RequestContext, logger: Logger): unknown {
@@ -72,7 +69,7 @@ export class RequestMetrics {
     }
     let result: unknown
     try {
-      result = handler.handle(request, context)
+      result = callHandler(handler, request, context)
     } catch (err) {
       this.requests.inc({ api })
       this.errors.inc({ api, error: 'HANDLER_THREW' })

@@ -9,12 +9,15 @@ import { Writer } from './primitives/writer.js'
 
 import { compilePrimitive, encodeError, type Decode, type ElementPlan, type Encode } from './codec-primitives.js'
 
+/** A struct's value: field name → value (the typed view is ./messages/body-types.ts). */
+type StructValue = Record<string, unknown>
+
 export interface StructPlan {
-  decode: (r: Reader) => any
-  encode: (w: Writer, value: any) => void
+  decode: (r: Reader) => StructValue
+  encode: (w: Writer, value: unknown) => void
   /** The decoded value of a struct whose every field has its default. */
-  makeDefault: () => any
-  isDefault: (value: any) => boolean
+  makeDefault: () => StructValue
+  isDefault: (value: unknown) => boolean
   /** Fewest bytes one encoded instance takes (bounds array counts before looping). */
   minBytes: number
 }
@@ -54,21 +57,21 @@ function normalizeDefault (type: PrimitiveType, value: unknown): unknown {
 }
 
 /** Compiles a field list (a message or a struct) at a version. */
-export function compileStruct (fields: FieldSpec[], version: number, flexible: boolean): StructPlan {
+export function compileStruct (fields: readonly FieldSpec[], version: number, flexible: boolean): StructPlan {
   const plans = fields.map(f => compileField(f, version, flexible))
   const onWire = plans.filter(p => p.mode === ON_WIRE)
   const tagged = plans.filter(p => p.mode === TAGGED).sort((a, b) => a.tag - b.tag)
   const byTag = new Map(tagged.map(p => [p.tag, p]))
   const count = plans.length
 
-  const makeDefault = (): any => {
-    const o: Record<string, unknown> = {}
+  const makeDefault = (): StructValue => {
+    const o: StructValue = {}
     for (let i = 0; i < count; i++) o[plans[i]!.name] = plans[i]!.makeDefault()
     return o
   }
 
-  const decode = (r: Reader): any => {
-    const o: Record<string, unknown> = {}
+  const decode = (r: Reader): StructValue => {
+    const o: StructValue = {}
     for (let i = 0; i < count; i++) {
       const p = plans[i]!
       o[p.name] = p.mode === ON_WIRE ? p.decode(r) : p.makeDefault()
@@ -82,8 +85,9 @@ export function compileStruct (fields: FieldSpec[], version: number, flexible: b
     return o
   }
 
-  const encode = (w: Writer, value: any): void => {
-    if (value === null || typeof value !== 'object') throw encodeError(fields.map(f => f.name).join(','), `expected an object, got ${value === null ? 'null' : typeof value}`)
+  const encode = (w: Writer, given: unknown): void => {
+    if (given === null || typeof given !== 'object') throw encodeError(fields.map(f => f.name).join(','), `expected an object, got ${given === null ? 'null' : typeof given}`)
+    const value = given as StructValue
     for (let i = 0; i < onWire.length; i++) {
       const p = onWire[i]!
       const v = value[p.name]
@@ -92,8 +96,9 @@ export function compileStruct (fields: FieldSpec[], version: number, flexible: b
     if (flexible) writeTaggedSection(w, tagged, value)
   }
 
-  const isDefault = (value: any): boolean => {
-    if (value === null || value === undefined) return true
+  const isDefault = (given: unknown): boolean => {
+    if (given === null || given === undefined) return true
+    const value = given as StructValue
     for (const p of plans) {
       if (p.mode === ABSENT) continue
       const v = value[p.name]
@@ -107,7 +112,7 @@ export function compileStruct (fields: FieldSpec[], version: number, flexible: b
   return { decode, encode, makeDefault, isDefault, minBytes }
 }
 
-function writeTaggedSection (w: Writer, tagged: FieldPlan[], value: any): void {
+function writeTaggedSection (w: Writer, tagged: FieldPlan[], value: StructValue): void {
   if (tagged.length === 0) { w.uvarint(0); return }
   let present: FieldPlan[] | undefined
   for (const p of tagged) {
@@ -132,9 +137,11 @@ function compileField (f: FieldSpec, version: number, messageFlexible: boolean):
   const isTagged = messageFlexible && f.taggedVersions !== undefined && inVersions(f.taggedVersions, version)
   const name = f.name
 
+  // A string names a primitive; anything else is a struct's field list (typeof narrows a readonly array, Array.isArray does not).
+  const primitiveType = typeof f.type === 'string' ? f.type : undefined
   let element: ElementPlan
   let structPlan: StructPlan | undefined
-  if (Array.isArray(f.type)) {
+  if (typeof f.type !== 'string') {
     element = structPlan = compileStruct(f.type, version, flexible)
   } else {
     element = compilePrimitive(f.type, flexible, nullable && f.array !== true, name)
@@ -142,7 +149,6 @@ function compileField (f: FieldSpec, version: number, messageFlexible: boolean):
 
   const explicitDefault = f.default !== undefined
   const anyNullable = f.nullableVersions !== undefined && f.nullableVersions !== 'none'
-  const primitiveType = Array.isArray(f.type) ? undefined : f.type
 
   let decode: Decode
   let encode: Encode
@@ -223,7 +229,7 @@ function compileArrayDecode (decodeElement: Decode, minElementBytes: number, fle
 }
 
 function compileArrayEncode (encodeElement: Encode, flexible: boolean, nullable: boolean, name: string): Encode {
-  return (w: Writer, v: any) => {
+  return (w: Writer, v: unknown) => {
     if (v === null) {
       if (!nullable) throw encodeError(name, 'null in a non-nullable array')
       if (flexible) w.uvarint(0)

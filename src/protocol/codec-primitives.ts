@@ -6,7 +6,12 @@ import type { Reader } from './primitives/reader.js'
 import type { Writer } from './primitives/writer.js'
 
 export type Decode = (r: Reader) => unknown
-export type Encode = (w: Writer, v: any) => void
+/**
+ * Writes one value. The value's type was checked at compile time against the
+ * body type derived from the same definition (./messages/body-types.ts), so the
+ * casts below name what that type guarantees rather than check it again.
+ */
+export type Encode = (w: Writer, v: unknown) => void
 
 export interface ElementPlan {
   decode: Decode
@@ -23,14 +28,14 @@ export function encodeError (field: string, message: string): ProtocolError {
 export function compilePrimitive (type: PrimitiveType, flexible: boolean, nullable: boolean, name: string): ElementPlan {
   switch (type) {
     case 'bool': return { decode: r => r.bool(), encode: (w, v) => w.bool(v === true), minBytes: 1 }
-    case 'int8': return { decode: r => r.int8(), encode: (w, v) => w.int8(v), minBytes: 1 }
-    case 'int16': return { decode: r => r.int16(), encode: (w, v) => w.int16(v), minBytes: 2 }
-    case 'uint16': return { decode: r => r.uint16(), encode: (w, v) => w.uint16(v), minBytes: 2 }
-    case 'int32': return { decode: r => r.int32(), encode: (w, v) => w.int32(v), minBytes: 4 }
-    case 'uint32': return { decode: r => r.uint32(), encode: (w, v) => w.uint32(v), minBytes: 4 }
-    case 'int64': return { decode: r => r.int64(), encode: (w, v) => w.int64(v), minBytes: 8 }
-    case 'float64': return { decode: r => r.float64(), encode: (w, v) => w.float64(v), minBytes: 8 }
-    case 'uuid': return { decode: r => r.uuid(), encode: (w, v) => w.uuid(v), minBytes: 16 }
+    case 'int8': return { decode: r => r.int8(), encode: (w, v) => w.int8(v as number), minBytes: 1 }
+    case 'int16': return { decode: r => r.int16(), encode: (w, v) => w.int16(v as number), minBytes: 2 }
+    case 'uint16': return { decode: r => r.uint16(), encode: (w, v) => w.uint16(v as number), minBytes: 2 }
+    case 'int32': return { decode: r => r.int32(), encode: (w, v) => w.int32(v as number), minBytes: 4 }
+    case 'uint32': return { decode: r => r.uint32(), encode: (w, v) => w.uint32(v as number), minBytes: 4 }
+    case 'int64': return { decode: r => r.int64(), encode: (w, v) => w.int64(v as bigint | number), minBytes: 8 }
+    case 'float64': return { decode: r => r.float64(), encode: (w, v) => w.float64(v as number), minBytes: 8 }
+    case 'uuid': return { decode: r => r.uuid(), encode: (w, v) => w.uuid(v as string), minBytes: 16 }
     case 'string': return stringPlan(flexible, nullable, name)
     case 'bytes': return bytesPlan(flexible, nullable, name)
     case 'records': return recordsPlan(flexible)

@@ -16,10 +16,14 @@
 // Buffer views. Fields absent in a version decode to their default and are ignored
 // when encoding; an undefined field encodes as its default. Each (spec, version) is
 // compiled once into a plan of closures (./codec-plan.ts) and cached.
+// Given a definition written `as const` (every one in ./messages/), decode returns
+// and encode checks the body type derived from it (./messages/body-types.ts); a
+// spec typed as plain MessageSpec gives an untyped Record.
 import { compileStruct, type StructPlan } from './codec-plan.js'
 import { ProtocolError } from './protocol-error.js'
 import { inVersions } from './messages/versions.js'
 import type { MessageSpec } from './messages/spec.js'
+import type { DecodedBody, EncodableBody } from './messages/body-types.js'
 import { Reader } from './primitives/reader.js'
 import { Writer } from './primitives/writer.js'
 
@@ -50,17 +54,18 @@ function withContext (err: unknown, spec: MessageSpec, version: number, action: 
 }
 
 /** Decodes one message body at `version`, advancing `reader` past it. */
-export function decodeMessage<T = Record<string, any>> (spec: MessageSpec, version: number, reader: Reader): T {
+export function decodeMessage<S extends MessageSpec> (spec: S, version: number, reader: Reader): DecodedBody<S> {
   const plan = planFor(spec, version)
   try {
-    return plan.decode(reader) as T
+    // The plan builds exactly the object DecodedBody<S> describes.
+    return plan.decode(reader) as DecodedBody<S>
   } catch (err) {
     throw withContext(err, spec, version, 'decoding')
   }
 }
 
 /** Encodes one message body at `version` onto `writer` (returned for chaining). */
-export function encodeMessage (spec: MessageSpec, version: number, body: object, writer: Writer): Writer {
+export function encodeMessage<S extends MessageSpec> (spec: S, version: number, body: EncodableBody<S>, writer: Writer): Writer {
   const plan = planFor(spec, version)
   try {
     plan.encode(writer, body)
@@ -71,18 +76,18 @@ export function encodeMessage (spec: MessageSpec, version: number, body: object,
 }
 
 /** Decodes a whole buffer; `consumed` tells whether every byte was used. */
-export function decodeBuffer<T = Record<string, any>> (spec: MessageSpec, version: number, buffer: Buffer): { body: T, consumed: number } {
+export function decodeBuffer<S extends MessageSpec> (spec: S, version: number, buffer: Buffer): { body: DecodedBody<S>, consumed: number } {
   const reader = new Reader(buffer)
-  const body = decodeMessage<T>(spec, version, reader)
+  const body = decodeMessage(spec, version, reader)
   return { body, consumed: reader.offset }
 }
 
 /** Encodes a body into one Buffer (copies once if large buffers were appended). */
-export function encodeToBuffer (spec: MessageSpec, version: number, body: object): Buffer {
+export function encodeToBuffer<S extends MessageSpec> (spec: S, version: number, body: EncodableBody<S>): Buffer {
   return encodeMessage(spec, version, body, new Writer()).toBuffer()
 }
 
 /** A body with every field at its default for `version` (a starting point for responses). */
-export function defaultBody<T = Record<string, any>> (spec: MessageSpec, version: number): T {
-  return planFor(spec, version).makeDefault() as T
+export function defaultBody<S extends MessageSpec> (spec: S, version: number): DecodedBody<S> {
+  return planFor(spec, version).makeDefault() as DecodedBody<S>
 }

@@ -10,6 +10,7 @@
 import { decodeMessage, encodeMessage } from './codec.js'
 import { ProtocolError } from './protocol-error.js'
 import type { ApiSpec, MessageSpec } from './messages/spec.js'
+import type { DecodedBody, EncodableBody, UntypedBody } from './messages/body-types.js'
 import { apiVersionsApi } from './messages/api-versions.js'
 import { inVersions } from './messages/versions.js'
 import type { ReaderLimits } from './primitives/limits.js'
@@ -61,7 +62,7 @@ export interface ResponseHeader {
 }
 
 /** Kafka's RequestHeader definition; "version" here is the header version. */
-export const requestHeaderSpec: MessageSpec = {
+export const requestHeaderSpec = {
   name: 'RequestHeader',
   flexibleVersions: '2+',
   fields: [
@@ -70,15 +71,15 @@ export const requestHeaderSpec: MessageSpec = {
     { name: 'correlationId', type: 'int32', versions: '0+' },
     { name: 'clientId', type: 'string', versions: '1+', nullableVersions: '1+', flexibleVersions: 'none', default: null }
   ]
-}
+} as const satisfies MessageSpec
 
-export const responseHeaderSpec: MessageSpec = {
+export const responseHeaderSpec = {
   name: 'ResponseHeader',
   flexibleVersions: '1+',
   fields: [
     { name: 'correlationId', type: 'int32', versions: '0+' }
   ]
-}
+} as const satisfies MessageSpec
 
 export type ApiRegistry = ReadonlyMap<number, ApiSpec> | ((apiKey: number) => ApiSpec | undefined)
 
@@ -87,7 +88,8 @@ function lookup (registry: ApiRegistry, apiKey: number): ApiSpec | undefined {
 }
 
 export type DecodedRequest =
-  | { kind: 'ok', header: RequestHeader, api: ApiSpec, body: any }
+  /** `body` is decoded with `api.request`; its type is known once the caller knows which API that is. */
+  | { kind: 'ok', header: RequestHeader, api: ApiSpec, body: UntypedBody }
   /** No ApiSpec for this key: Kafka closes the connection. */
   | { kind: 'unknown-api', header: RequestHeader }
   /**
@@ -111,7 +113,7 @@ export function decodeRequest (frame: Buffer, registry: ApiRegistry, limits?: Re
     const header = readHeaderLeniently(reader, apiKey, apiVersion, api)
     return api === undefined ? { kind: 'unknown-api', header } : { kind: 'unsupported-version', header, api }
   }
-  const header = decodeMessage<RequestHeader>(requestHeaderSpec, requestHeaderVersion(apiKey, apiVersion, api), reader)
+  const header = decodeMessage(requestHeaderSpec, requestHeaderVersion(apiKey, apiVersion, api), reader)
   const body = decodeMessage(api.request, apiVersion, reader)
   return { kind: 'ok', header, api, body }
 }
@@ -119,7 +121,7 @@ export function decodeRequest (frame: Buffer, registry: ApiRegistry, limits?: Re
 /** Header of a request we will not serve: only the correlation id must be right. */
 function readHeaderLeniently (reader: Reader, apiKey: number, apiVersion: number, api: ApiSpec | undefined): RequestHeader {
   try {
-    return decodeMessage<RequestHeader>(requestHeaderSpec, requestHeaderVersion(apiKey, apiVersion, api), reader)
+    return decodeMessage(requestHeaderSpec, requestHeaderVersion(apiKey, apiVersion, api), reader)
   } catch (err) {
     if (!(err instanceof ProtocolError)) throw err
     return { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId: reader.buffer.readInt32BE(4), clientId: null }
@@ -130,31 +132,31 @@ function readHeaderLeniently (reader: Reader, apiKey: number, apiVersion: number
  * Encodes a response frame: 4-byte size, response header, body. Returns the
  * chunks to write (record batches in the body stay separate, uncopied chunks).
  */
-export function encodeResponse (api: ApiSpec, apiVersion: number, correlationId: number, body: object, writer = new Writer()): Buffer[] {
+export function encodeResponse<A extends ApiSpec> (api: A, apiVersion: number, correlationId: number, body: EncodableBody<A['response']>, writer = new Writer()): Buffer[] {
   const sizeSlot = writer.reserve(4)
   const start = writer.length
   encodeMessage(responseHeaderSpec, responseHeaderVersion(api.apiKey, apiVersion, api), { correlationId }, writer)
-  encodeMessage(api.response, apiVersion, body, writer)
+  encodeMessage<A['response']>(api.response, apiVersion, body, writer)
   sizeSlot.writeInt32BE(writer.length - start, 0)
   return writer.toChunks()
 }
 
 /** Encodes a request frame (size, header, body), as a client would send it. */
-export function encodeRequest (api: ApiSpec, apiVersion: number, correlationId: number, clientId: string | null, body: object, writer = new Writer()): Buffer[] {
+export function encodeRequest<A extends ApiSpec> (api: A, apiVersion: number, correlationId: number, clientId: string | null, body: EncodableBody<A['request']>, writer = new Writer()): Buffer[] {
   const sizeSlot = writer.reserve(4)
   const start = writer.length
   const header: RequestHeader = { requestApiKey: api.apiKey, requestApiVersion: apiVersion, correlationId, clientId }
   encodeMessage(requestHeaderSpec, requestHeaderVersion(api.apiKey, apiVersion, api), header, writer)
-  encodeMessage(api.request, apiVersion, body, writer)
+  encodeMessage<A['request']>(api.request, apiVersion, body, writer)
   sizeSlot.writeInt32BE(writer.length - start, 0)
   return writer.toChunks()
 }
 
 /** Decodes a response frame (without its size prefix), as a client would read it. */
-export function decodeResponse (frame: Buffer, api: ApiSpec, apiVersion: number, limits?: Readonly<ReaderLimits>): { header: ResponseHeader, body: any } {
+export function decodeResponse<A extends ApiSpec> (frame: Buffer, api: A, apiVersion: number, limits?: Readonly<ReaderLimits>): { header: ResponseHeader, body: DecodedBody<A['response']> } {
   const reader = new Reader(frame, 0, frame.length, limits)
-  const header = decodeMessage<ResponseHeader>(responseHeaderSpec, responseHeaderVersion(api.apiKey, apiVersion, api), reader)
-  const body = decodeMessage(api.response, apiVersion, reader)
+  const header = decodeMessage(responseHeaderSpec, responseHeaderVersion(api.apiKey, apiVersion, api), reader)
+  const body = decodeMessage<A['response']>(api.response, apiVersion, reader)
   return { header, body }
 }
 

@@ -6,7 +6,7 @@
 // errorCode of every API that has one (JoinGroup, Heartbeat, SyncGroup,
 // InitProducerId, EndTxn, ...). A faulted partition never reaches the handler:
 // a Produce answered NOT_LEADER_OR_FOLLOWER appended nothing, as on Kafka.
-import type { Handler, RequestContext } from '../broker/handlers/types.js'
+import { callHandler, type Handler, type RequestContext } from '../broker/handlers/types.js'
 import { inVersions } from '../protocol/messages/versions.js'
 
 /** Which request entries a fault applies to; undefined fields match everything. */
@@ -125,7 +125,7 @@ function partitionFault (handler: Handler, shape: PartitionedShape, request: any
   if (kept.length === 0 && !(handler.api.name === 'Produce' && request.acks === 0)) {
     return { fired: true, response: merge({ throttleTimeMs: 0, [rs.topics]: [] }) }
   }
-  const result = handler.handle({ ...request, [rq.topics]: kept }, ctx)
+  const result = callHandler(handler, { ...request, [rq.topics]: kept }, ctx)
   return { fired: true, response: result instanceof Promise ? result.then(merge) : merge(result) }
 }
 
@@ -143,6 +143,6 @@ function metadataFault (handler: Handler, request: any, ctx: RequestContext, tar
       return { ...t, partitions: (t.partitions as any[]).map(p => p.partitionIndex === target.partition ? { ...p, errorCode } : p) }
     })
   })
-  const result = handler.handle(request, ctx)
+  const result = callHandler(handler, request, ctx)
   return { fired: true, response: result instanceof Promise ? result.then(mark) : mark(result) }
 }

@@ -5,7 +5,7 @@
 // in by wrapping each entry of the broker's handler registry, the one table
 // every request is dispatched through, so the listener is untouched and a
 // broker without faults runs the handlers it always runs.
-import type { Handler, RequestContext } from '../broker/handlers/types.js'
+import { callHandler, wrapHandler, type Handler, type RequestContext } from '../broker/handlers/types.js'
 import { KafkaError, kafkaErrorByCode, type KafkaErrorName } from '../protocol/errors.js'
 import { answerWithFault, canPlaceFault } from './fault-placement.js'
 import { TributaryError } from './errors.js'
@@ -58,7 +58,7 @@ export class Faults {
   constructor (handlers: Map<number, Handler>) {
     for (const [key, handler] of handlers) {
       this.byName.set(handler.api.name.toLowerCase(), handler)
-      handlers.set(key, { api: handler.api, handle: (request, ctx) => this.dispatch(handler, request, ctx) })
+      handlers.set(key, wrapHandler(handler, (request, ctx) => this.dispatch(handler, request, ctx)))
     }
   }
 
@@ -133,7 +133,7 @@ export class Faults {
       this.fire(rule)
       return outcome.response
     }
-    return handler.handle(request, ctx)
+    return callHandler(handler, request, ctx)
   }
 
   private fire (rule: Rule): void {

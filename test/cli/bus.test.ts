@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 // `tributary bus ...` and `tributary status` against a real Tributary; rules,
 // targets and archives are set up with the AWS SDK, as a user's application would.
 import { after, before, test } from 'node:test'

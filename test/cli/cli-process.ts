@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 // Runs `tributary ...` as a user does: a child process of src/cli/main.ts through
 // the tsx loader, with stdin, stdout, stderr and the exit code captured. NO_COLOR
 // is not set by default: stdout is a pipe here, so no colours must appear anyway.

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 // `tributary consume -g` and `tributary group ...` against a real broker, with a
 // kafkajs consumer as the "other application" that holds a group open.
 import { after, before, test } from 'node:test'

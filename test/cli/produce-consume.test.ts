@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 // `tributary produce` and `tributary consume` against a real broker: input forms,
 // output forms, and every -o form against records with known timestamps.
 import { after, before, test } from 'node:test'

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 // `tributary topic ...` against a real broker, in table and --json form.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 // Hostile and broken Kafka clients against a real broker process: each attack
 // is answered (or its connection closed) without harming anyone else. During
 // and after every attack another client's produce and fetch keep working, the
@@ -64,7 +65,7 @@ interface ProducePartitionAnswer { errorCode: number, errorMessage: string | nul
 async function produceRaw (connection: RawKafkaConnection, topic: string, records: Buffer): Promise<ProducePartitionAnswer> {
   connection.write(produceRequest(7, topic, records))
   const frame = await connection.nextFrame(30_000)
-  const { body } = decodeBuffer<any>(produceApi.response, PRODUCE_VERSION, frame.subarray(4))
+  const { body } = decodeBuffer(produceApi.response, PRODUCE_VERSION, frame.subarray(4))
   return body.responses[0].partitionResponses[0]
 }
 
@@ -139,7 +140,7 @@ describe('hostile clients against a running broker', () => {
     try {
       connection.write(fetchRequest(3, [{ topic: 'big-a', times: 20 }, { topic: 'big-b', times: 2 }, { topic: 'big-a', times: 1 }]))
       const frame = await connection.nextFrame(30_000)
-      const { body } = decodeBuffer<any>(fetchApi.response, FETCH_VERSION, frame.subarray(4))
+      const { body } = decodeBuffer(fetchApi.response, FETCH_VERSION, frame.subarray(4))
       assert.deepEqual(body.responses.map((t: any) => [t.topic, t.partitions.length]), [['big-a', 1], ['big-b', 1]])
       let bytes = 0
       for (const t of body.responses) for (const p of t.partitions) bytes += p.records?.length ?? 0

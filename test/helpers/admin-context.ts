@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers come back through the codec untyped (the API is chosen per call); tests read them field by field */
 // A broker's handler context over a real LogManager in a temporary directory,
 // for calling admin handlers directly. `call` sends the request and the answer
 // through the codec at the given version, as the server would, so a test sees

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the AWS CLI prints JSON whose shape the assertions check */
 // The snippet with real clients: @aws-sdk/client-eventbridge puts an
 // Order Created event; a rule routes it to an HTTP target and to a topic that
 // two kafkajs consumer groups read (fan-out); the AWS CLI drives put-events,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw wire answers are decoded untyped (the API is chosen per call) and read field by field */
 // Bad group requests over a raw socket, encoded with the project's codec at real protocol versions
 // (non-flexible as kafkajs sends them, flexible as @platformatic/kafka does): each gets Kafka's error
 // code, and none of them changes another group - not in memory, and not in what a restart reads back.

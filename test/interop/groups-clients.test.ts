@@ -43,7 +43,7 @@ class KcatMember {
   private readonly child: ChildProcess
   private readonly exited: Promise<number | null>
 
-  constructor (bootstrap: string, group: string, topic: string, private readonly watch: Watch) {
+  constructor (bootstrap: string, group: string, topic: string, watch: Watch) {
     this.child = spawn('kcat', ['-b', bootstrap, '-G', group, topic, '-J', '-u', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=10000'],
       { stdio: ['ignore', 'pipe', 'pipe'] })
     this.exited = new Promise(resolve => this.child.once('close', resolve))

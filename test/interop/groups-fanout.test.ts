@@ -47,7 +47,7 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
     await broker?.cleanup()
   })
 
-  function member (name: string, groupId: string, watch: Watch, deliveries: Deliveries, sessionTimeout = 10_000): { consumer: Consumer, view: MemberView } {
+  function member (name: string, groupId: string, watch: Watch, sessionTimeout = 10_000): { consumer: Consumer, view: MemberView } {
     const consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: 500, maxWaitTimeInMs: 250 })
     consumers.push(consumer)
     return { consumer, view: new MemberView(name, consumer, watch) }
@@ -117,7 +117,7 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] })
     const watch = new Watch()
     const deliveries = new Deliveries(watch)
-    const members = ['a', 'b', 'c'].map(name => ({ name, ...member(name, groupId, watch, deliveries) }))
+    const members = ['a', 'b', 'c'].map(name => ({ name, ...member(name, groupId, watch) }))
     const views = members.map(m => m.view)
     for (const m of members) await startMember(m.consumer, m.name, topic, deliveries)
     await watch.until(() => splitsPartitions(views, topic, partitions), 30_000, 'three members splitting six partitions', () => describeAssignments(views, topic))
@@ -154,7 +154,7 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] })
     const watch = new Watch()
     const deliveries = new Deliveries(watch)
-    const inProcess = ['a', 'b'].map(name => ({ name, ...member(name, groupId, watch, deliveries) }))
+    const inProcess = ['a', 'b'].map(name => ({ name, ...member(name, groupId, watch) }))
     for (const m of inProcess) await startMember(m.consumer, m.name, topic, deliveries)
     const sessionTimeoutMs = 6000
     const doomed = spawnMember('killed', { bootstrap: broker.bootstrap, groupId, topic, sessionTimeoutMs }, deliveries, watch)

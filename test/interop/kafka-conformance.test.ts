@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 // Kafka-face behaviour that librdkafka's own test suite relies on, checked with
 // librdkafka (python3-confluent-kafka), kafkajs and raw requests against a real
 // broker process: keyless records on compacted topics, authorized operations in

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- assert.throws/rejects validators read the thrown error's code fields */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { resolveTopicConfigs, TOPIC_CONFIG_DEFAULTS, validateTopicConfigs } from '../../src/log/config.js'

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- assert.throws/rejects validators read the thrown error's code fields */
 // The storage contract, written once as scenarios and run against every backend
 // (the real file system, the fault-injecting one with no faults armed and the
 // in-memory one), then the fault scenarios only the fault-injecting one can

@@ -74,7 +74,7 @@ export async function commitAsStandalone (bootstrap: string, groupId: string, to
     })
     connection.write(requestFrame(offsetCommitApi.apiKey, 2, 1, body))
     const frame = await connection.nextFrame()
-    const { body: answer } = decodeBuffer<{ topics: Array<{ partitions: Array<{ errorCode: number }> }> }>(offsetCommitApi.response, 2, frame.subarray(4))
+    const { body: answer } = decodeBuffer(offsetCommitApi.response, 2, frame.subarray(4))
     const codes = answer.topics.flatMap(t => t.partitions.map(p => p.errorCode))
     if (codes.some(c => c !== 0)) throw new Error(`TRIB_ERR_TEST: OffsetCommit answered ${codes.join(',')}`)
   } finally {

@@ -5,13 +5,10 @@ import { currentMemberError, groupIdError, type CoordinatorCore } from './core.j
 import type { Member } from './member.js'
 import { scheduleHeartbeat } from './rebalance.js'
 import { GroupState } from './state.js'
+import type { RequestOf } from '../../protocol/messages/api-types.js'
 
-export interface HeartbeatRequest {
-  groupId: string
-  generationId: number
-  memberId: string
-  groupInstanceId: string | null
-}
+/** The Heartbeat request as decoded (groupInstanceId is null before v3). */
+export type HeartbeatRequest = RequestOf<'Heartbeat'>
 
 /** The error code to answer. */
 export function heartbeat (core: CoordinatorCore, req: HeartbeatRequest): number {

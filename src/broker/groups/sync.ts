@@ -8,17 +8,14 @@ import { persistGroup } from './persistence.js'
 import { maybePrepareRebalance, memberSynced, resetAndPropagateAssignmentError, scheduleHeartbeat, setAndPropagateAssignment } from './rebalance.js'
 import { GroupState } from './state.js'
 import type { Group } from './group.js'
+import type { RequestOf } from '../../protocol/messages/api-types.js'
 
-export interface SyncRequest {
-  groupId: string
-  generationId: number
-  memberId: string
-  groupInstanceId: string | null
-  /** v5+: must match the group's, when given. */
-  protocolType: string | null
-  protocolName: string | null
-  assignments: Array<{ memberId: string, assignment: Buffer }>
-}
+/**
+ * The SyncGroup request as decoded. Fields a version lacks hold their defaults:
+ * groupInstanceId, protocolType and protocolName are null before v3/v5 (the
+ * last two, when given, must match the group's).
+ */
+export type SyncRequest = RequestOf<'SyncGroup'>
 
 export function syncGroup (core: CoordinatorCore, req: SyncRequest): Promise<SyncResult> {
   const error = validateSync(core, req)

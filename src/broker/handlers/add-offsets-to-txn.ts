@@ -7,11 +7,11 @@
 import { addOffsetsToTxnApi } from '../../protocol/messages/add-offsets-to-txn.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { fencedForVersion } from '../txn/errors.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const addOffsetsToTxnHandler: Handler = {
+export const addOffsetsToTxnHandler: Handler<'AddOffsetsToTxn'> = {
   api: addOffsetsToTxnApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     const txns = ctx.services.txns
     if (txns === undefined || txns === null) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
     if (typeof request.groupId !== 'string' || request.groupId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID }

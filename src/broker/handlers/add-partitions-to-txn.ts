@@ -32,9 +32,9 @@ async function addOne (ctx: RequestContext, id: string, producerId: number, prod
   }))
 }
 
-export const addPartitionsToTxnHandler: Handler = {
+export const addPartitionsToTxnHandler: Handler<'AddPartitionsToTxn'> = {
   api: addPartitionsToTxnApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     if (ctx.apiVersion <= 3) {
       const results = await addOne(ctx, request.v3AndBelowTransactionalId, Number(request.v3AndBelowProducerId), request.v3AndBelowProducerEpoch, request.v3AndBelowTopics, false)
       return { throttleTimeMs: 0, resultsByTopicV3AndBelow: results }

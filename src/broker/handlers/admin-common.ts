@@ -23,7 +23,7 @@ export function errorPair (code: number, message: string | null = null): ErrorPa
  * resource, so one bad topic does not close the client's connection.
  */
 export function errorFromThrown (err: unknown, ctx: RequestContext, what: string): ErrorPair {
-  if (isLogError(err)) return errorPair((err as { kafkaCode: number }).kafkaCode, (err as Error).message)
+  if (isLogError(err)) return errorPair(err.kafkaCode, err.message)
   ctx.services.logger.error({ err, api: ctx.apiKey, resource: what }, 'admin request failed')
   return errorPair(KafkaError.UNKNOWN_SERVER_ERROR.code, `Unexpected error on ${what}: ${(err as Error)?.message ?? String(err)}`)
 }

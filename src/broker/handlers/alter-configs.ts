@@ -16,17 +16,11 @@
 import { alterConfigsApi } from '../../protocol/messages/alter-configs.js'
 import { alterConfigResources } from './config-alteration.js'
 import { configRecord } from './topic-config-input.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-interface AlterConfigsResource {
-  resourceType: number
-  resourceName: string
-  configs: Array<{ name: string, value: string | null }>
-}
-
-export const alterConfigsHandler: Handler = {
+export const alterConfigsHandler: Handler<'AlterConfigs'> = {
   api: alterConfigsApi,
-  async handle (request: { resources: AlterConfigsResource[], validateOnly: boolean }, ctx: RequestContext) {
+  async handle (request, ctx) {
     const responses = await alterConfigResources(request.resources, request.validateOnly, ctx,
       resource => configRecord(resource.configs))
     return { throttleTimeMs: 0, responses }

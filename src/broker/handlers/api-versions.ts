@@ -7,7 +7,7 @@
 // versions. A request at a version we do not support is answered by the frame
 // decoder with UNSUPPORTED_VERSION and this same list, in a v0 body.
 import { apiVersionsApi } from '../../protocol/messages/api-versions.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
 export function supportedApiKeys (handlers: ReadonlyMap<number, Handler>): Array<{ apiKey: number, minVersion: number, maxVersion: number }> {
   return [...handlers.values()]
@@ -15,9 +15,9 @@ export function supportedApiKeys (handlers: ReadonlyMap<number, Handler>): Array
     .sort((a, b) => a.apiKey - b.apiKey)
 }
 
-export const apiVersionsHandler: Handler = {
+export const apiVersionsHandler: Handler<'ApiVersions'> = {
   api: apiVersionsApi,
-  handle (_request: unknown, ctx: RequestContext) {
+  handle (_request, ctx) {
     return {
       errorCode: 0,
       apiKeys: supportedApiKeys(ctx.services.handlers),

@@ -18,14 +18,20 @@ export interface AlterableResource {
   configs: Array<{ name: string }>
 }
 
+/** One resource's answer, as AlterConfigs and IncrementalAlterConfigs both carry it. */
+export interface AlterResult extends ErrorPair {
+  resourceType: number
+  resourceName: string
+}
+
 /** `kind`: whose settings these are: a topic's overrides or a broker's dynamic configs. */
 export type ComputeOverrides<R> = (resource: R, current: Readonly<Record<string, string>>, kind: 'topic' | 'broker') => Record<string, string> | ErrorPair
 
 export async function alterConfigResources<R extends AlterableResource> (
-  resources: R[], validateOnly: boolean, ctx: RequestContext, computeOverrides: ComputeOverrides<R>
-): Promise<unknown[]> {
+  resources: readonly R[], validateOnly: boolean, ctx: RequestContext, computeOverrides: ComputeOverrides<R>
+): Promise<AlterResult[]> {
   const repeated = repeatedNames(resources.map(resourceKey))
-  const responses: unknown[] = []
+  const responses: AlterResult[] = []
   const answered = new Set<string>()
   for (const resource of resources) {
     const key = resourceKey(resource)

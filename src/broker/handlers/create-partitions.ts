@@ -13,18 +13,16 @@ import { createPartitionsApi } from '../../protocol/messages/create-partitions.j
 import { KafkaError } from '../../protocol/errors.js'
 import { errorFromThrown, errorPair, NO_ERROR, repeatedNames, type ErrorPair } from './admin-common.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 
-interface CreatePartitionsTopic {
-  name: string
-  count: number
-  assignments: Array<{ brokerIds: number[] }> | null
-}
+type CreatePartitionsTopic = Element<RequestOf<'CreatePartitions'>['topics']>
+type TopicAnswer = Element<ResponseInput<'CreatePartitions'>['results']>
 
-export const createPartitionsHandler: Handler = {
+export const createPartitionsHandler: Handler<'CreatePartitions'> = {
   api: createPartitionsApi,
-  async handle (request: { topics: CreatePartitionsTopic[], validateOnly: boolean }, ctx: RequestContext) {
+  async handle (request, ctx) {
     const repeated = repeatedNames(request.topics.map(t => t.name))
-    const results: unknown[] = []
+    const results: TopicAnswer[] = []
     for (const topic of request.topics) {
       if (repeated.has(topic.name)) continue
       results.push(result(topic.name, await grow(topic, request.validateOnly, ctx)))
@@ -80,6 +78,6 @@ function partitionsOf (topic: { partitions: number | unknown[] }): number {
   return typeof topic.partitions === 'number' ? topic.partitions : topic.partitions.length
 }
 
-function result (name: string, error: ErrorPair): unknown {
+function result (name: string, error: ErrorPair): TopicAnswer {
   return { name, errorCode: error.errorCode, errorMessage: error.errorMessage }
 }

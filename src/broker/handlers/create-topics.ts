@@ -29,20 +29,16 @@ import { describeTopicConfigs } from './config-view.js'
 import { dynamicConfigs } from './config-dynamic.js'
 import { configRecord, isErrorPair, topicConfigsProblem } from './topic-config-input.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 
-interface CreatableTopic {
-  name: string
-  numPartitions: number
-  replicationFactor: number
-  assignments: Array<{ partitionIndex: number, brokerIds: number[] }>
-  configs: Array<{ name: string, value: string | null }>
-}
+type CreatableTopic = Element<RequestOf<'CreateTopics'>['topics']>
+type TopicAnswer = Element<ResponseInput<'CreateTopics'>['topics']>
 
-export const createTopicsHandler: Handler = {
+export const createTopicsHandler: Handler<'CreateTopics'> = {
   api: createTopicsApi,
-  async handle (request: { topics: CreatableTopic[], validateOnly?: boolean }, ctx: RequestContext) {
+  async handle (request, ctx) {
     const repeated = repeatedNames(request.topics.map(t => t.name))
-    const topics: unknown[] = []
+    const topics: TopicAnswer[] = []
     for (const topic of request.topics) {
       if (repeated.has(topic.name)) continue
       topics.push(await createTopic(topic, request.validateOnly === true, ctx))
@@ -54,7 +50,7 @@ export const createTopicsHandler: Handler = {
   }
 }
 
-async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: RequestContext): Promise<unknown> {
+async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: RequestContext): Promise<TopicAnswer> {
   const { config, log } = ctx.services
   const name = topic.name
   const nameProblem = topicNameProblem(name)
@@ -151,7 +147,7 @@ function replicationFactorProblem (factor: number): ErrorPair | null {
     `Unable to replicate the partition ${factor} time(s): The target replication factor of ${factor} cannot be reached because only 1 broker(s) are registered.`)
 }
 
-function failed (name: string, error: ErrorPair): unknown {
+function failed (name: string, error: ErrorPair): TopicAnswer {
   return {
     name,
     topicId: ZERO_UUID,

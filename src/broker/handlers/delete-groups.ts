@@ -9,11 +9,11 @@
 import { deleteGroupsApi } from '../../protocol/messages/delete-groups.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const deleteGroupsHandler: Handler = {
+export const deleteGroupsHandler: Handler<'DeleteGroups'> = {
   api: deleteGroupsApi,
-  async handle (request: { groupsNames: string[] }, ctx: RequestContext) {
+  async handle (request, ctx) {
     const groups = coordinatorOf(ctx)
     const results = groups === null
       ? request.groupsNames.map(groupId => ({ groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }))

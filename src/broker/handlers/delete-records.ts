@@ -14,22 +14,21 @@ import { deleteRecordsApi } from '../../protocol/messages/delete-records.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { errorFromThrown } from './admin-common.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, ResponseInput } from '../../protocol/messages/api-types.js'
 
 const HIGH_WATERMARK = -1n
 
-interface DeleteRecordsTopic {
-  name: string
-  partitions: Array<{ partitionIndex: number, offset: bigint }>
-}
+type TopicAnswer = Element<ResponseInput<'DeleteRecords'>['topics']>
+type PartitionAnswer = Element<TopicAnswer['partitions']>
 
-export const deleteRecordsHandler: Handler = {
+export const deleteRecordsHandler: Handler<'DeleteRecords'> = {
   api: deleteRecordsApi,
-  async handle (request: { topics: DeleteRecordsTopic[] }, ctx: RequestContext) {
+  async handle (request, ctx) {
     // One partition at a time: a request naming a partition twice must not race
     // two log-start updates against each other. DeleteRecords is not a hot path.
-    const topics = []
+    const topics: TopicAnswer[] = []
     for (const topic of request.topics) {
-      const partitions = []
+      const partitions: PartitionAnswer[] = []
       for (const p of topic.partitions) partitions.push(await deleteBefore(topic.name, p.partitionIndex, BigInt(p.offset), ctx))
       topics.push({ name: topic.name, partitions })
     }
@@ -37,8 +36,8 @@ export const deleteRecordsHandler: Handler = {
   }
 }
 
-async function deleteBefore (topic: string, partitionIndex: number, offset: bigint, ctx: RequestContext): Promise<unknown> {
-  const answer = (errorCode: number, lowWatermark: bigint | number): unknown => ({ partitionIndex, lowWatermark: BigInt(lowWatermark), errorCode })
+async function deleteBefore (topic: string, partitionIndex: number, offset: bigint, ctx: RequestContext): Promise<PartitionAnswer> {
+  const answer = (errorCode: number, lowWatermark: bigint | number): PartitionAnswer => ({ partitionIndex, lowWatermark: BigInt(lowWatermark), errorCode })
   const partition = ctx.services.log.partition(topic, partitionIndex)
   if (partition === undefined) return answer(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, -1n)
   const highWatermark = BigInt(partition.highWatermark)

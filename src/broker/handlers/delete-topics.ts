@@ -15,21 +15,20 @@ import { KafkaError } from '../../protocol/errors.js'
 import { ZERO_UUID } from '../topic-name.js'
 import { errorFromThrown, errorPair, NO_ERROR, repeatedNames, topicIdOf, type ErrorPair } from './admin-common.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 
-interface DeleteTopicState {
-  name: string | null
-  topicId: string
-}
+type DeleteTopicState = Element<RequestOf<'DeleteTopics'>['topics']>
+type TopicAnswer = Element<ResponseInput<'DeleteTopics'>['responses']>
 
-export const deleteTopicsHandler: Handler = {
+export const deleteTopicsHandler: Handler<'DeleteTopics'> = {
   api: deleteTopicsApi,
-  async handle (request: { topics?: DeleteTopicState[], topicNames?: string[] }, ctx: RequestContext) {
+  async handle (request, ctx) {
     const wanted: DeleteTopicState[] = ctx.apiVersion >= 6
-      ? (request.topics ?? [])
-      : (request.topicNames ?? []).map(name => ({ name, topicId: ZERO_UUID }))
+      ? request.topics
+      : request.topicNames.map(name => ({ name, topicId: ZERO_UUID }))
     const repeatedNamesSet = repeatedNames(wanted.filter(t => isZero(t.topicId)).map(t => t.name))
     const repeatedIds = repeatedNames(wanted.filter(t => !isZero(t.topicId)).map(t => t.topicId))
-    const responses: unknown[] = []
+    const responses: TopicAnswer[] = []
     const answered = new Set<string>()
     for (const entry of wanted) {
       const byId = !isZero(entry.topicId)
@@ -46,7 +45,7 @@ export const deleteTopicsHandler: Handler = {
   }
 }
 
-async function deleteOne (entry: DeleteTopicState, ctx: RequestContext): Promise<unknown> {
+async function deleteOne (entry: DeleteTopicState, ctx: RequestContext): Promise<TopicAnswer> {
   const log = ctx.services.log
   const byId = !isZero(entry.topicId)
   if (byId && entry.name !== null && entry.name !== undefined) {
@@ -72,7 +71,7 @@ async function deleteOne (entry: DeleteTopicState, ctx: RequestContext): Promise
   return result(topic.name, topicId, NO_ERROR)
 }
 
-function result (name: string | null, topicId: string, error: ErrorPair): unknown {
+function result (name: string | null, topicId: string, error: ErrorPair): TopicAnswer {
   return { name, topicId, errorCode: error.errorCode, errorMessage: error.errorMessage }
 }
 

@@ -12,15 +12,15 @@
 import { describeClusterApi } from '../../protocol/messages/describe-cluster.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 
-export const describeClusterHandler: Handler = {
+export const describeClusterHandler: Handler<'DescribeCluster'> = {
   api: describeClusterApi,
-  handle (request: { includeClusterAuthorizedOperations: boolean, endpointType?: number }, ctx: RequestContext) {
+  handle (request, ctx) {
     const { config } = ctx.services
-    const endpointType = request.endpointType ?? EndpointType.BROKER
+    const endpointType = request.endpointType
     const base = { throttleTimeMs: 0, endpointType, clusterId: config.clusterId }
     if (endpointType === EndpointType.CONTROLLER) {
       return {

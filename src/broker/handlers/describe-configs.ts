@@ -31,22 +31,15 @@ import { ConfigSource, ResourceType } from './config-catalog.js'
 import { describeBrokerConfigs, describeDynamicDefaults, describeTopicConfigs, type DescribedConfig } from './config-view.js'
 import { dynamicConfigs } from './config-dynamic.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 
-interface DescribeConfigsResource {
-  resourceType: number
-  resourceName: string
-  configurationKeys: string[] | null
-}
+type DescribeConfigsRequest = RequestOf<'DescribeConfigs'>
+type DescribeConfigsResource = Element<DescribeConfigsRequest['resources']>
+type ConfigAnswer = Element<Element<ResponseInput<'DescribeConfigs'>['results']>['configs']>
 
-interface DescribeConfigsRequest {
-  resources: DescribeConfigsResource[]
-  includeSynonyms?: boolean
-  includeDocumentation?: boolean
-}
-
-export const describeConfigsHandler: Handler = {
+export const describeConfigsHandler: Handler<'DescribeConfigs'> = {
   api: describeConfigsApi,
-  handle (request: DescribeConfigsRequest, ctx: RequestContext) {
+  handle (request, ctx) {
     const results = request.resources.map(resource => {
       const described = describeResource(resource, ctx)
       if (!Array.isArray(described)) {
@@ -101,7 +94,7 @@ function describeResource (resource: DescribeConfigsResource, ctx: RequestContex
  * "set on this resource": for a topic, TOPIC_CONFIG (so a value inherited from
  * the broker is a default); for a broker, anything but the built-in default.
  */
-function toWire (c: DescribedConfig, request: DescribeConfigsRequest, ownSource: number | null): unknown {
+function toWire (c: DescribedConfig, request: DescribeConfigsRequest, ownSource: number | null): ConfigAnswer {
   return {
     name: c.name,
     value: c.isSensitive ? null : c.value,

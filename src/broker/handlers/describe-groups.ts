@@ -13,11 +13,11 @@
 import { describeGroupsApi } from '../../protocol/messages/describe-groups.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const describeGroupsHandler: Handler = {
+export const describeGroupsHandler: Handler<'DescribeGroups'> = {
   api: describeGroupsApi,
-  handle (request: { groups: string[], includeAuthorizedOperations: boolean }, ctx: RequestContext) {
+  handle (request, ctx) {
     const groups = coordinatorOf(ctx)
     const include = ctx.apiVersion >= 3 && request.includeAuthorizedOperations
     if (groups === null) {

@@ -6,7 +6,7 @@
 import { describeProducersApi } from '../../protocol/messages/describe-producers.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { ProducerEntry } from '../../log/producer-state.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
 function describe (entry: ProducerEntry) {
   const last = entry.batches[entry.batches.length - 1]
@@ -20,13 +20,13 @@ function describe (entry: ProducerEntry) {
   }
 }
 
-export const describeProducersHandler: Handler = {
+export const describeProducersHandler: Handler<'DescribeProducers'> = {
   api: describeProducersApi,
-  handle (request: any, ctx: RequestContext) {
+  handle (request, ctx) {
     const { log } = ctx.services
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t: { name: string, partitionIndexes: number[] }) => ({
+      topics: request.topics.map(t => ({
         name: t.name,
         partitions: t.partitionIndexes.map(index => {
           const partition = log.partition(t.name, index)

@@ -5,13 +5,13 @@
 import { describeTransactionsApi } from '../../protocol/messages/describe-transactions.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { describeTransactions } from '../txn/admin.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const describeTransactionsHandler: Handler = {
+export const describeTransactionsHandler: Handler<'DescribeTransactions'> = {
   api: describeTransactionsApi,
-  handle (request: any, ctx: RequestContext) {
+  handle (request, ctx) {
     const txns = ctx.services.txns
-    const ids: string[] = request.transactionalIds
+    const ids = request.transactionalIds
     if (txns === undefined || txns === null) {
       return {
         throttleTimeMs: 0,

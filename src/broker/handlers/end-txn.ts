@@ -9,14 +9,14 @@
 import { endTxnApi } from '../../protocol/messages/end-txn.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { fencedForVersion } from '../txn/errors.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const endTxnHandler: Handler = {
+export const endTxnHandler: Handler<'EndTxn'> = {
   api: endTxnApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     const txns = ctx.services.txns
     if (txns === undefined || txns === null) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-    const code = await txns.endTxn(request.transactionalId, Number(request.producerId), request.producerEpoch, request.committed === true)
+    const code = await txns.endTxn(request.transactionalId, Number(request.producerId), request.producerEpoch, request.committed)
     return { throttleTimeMs: 0, errorCode: fencedForVersion(code, ctx.apiVersion, 2) }
   }
 }

@@ -18,7 +18,11 @@ import { fetchApi } from '../../protocol/messages/fetch.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { wireTopicId } from '../topic-name.js'
 import { allocateFetchRead } from '../read-pool.js'
+import { kafkaCodeOf } from './error-code.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, ResponseInput } from '../../protocol/messages/api-types.js'
+
+type TopicAnswer = Element<ResponseInput<'Fetch'>['responses']>
 
 interface Wanted {
   topic: string | null
@@ -26,13 +30,13 @@ interface Wanted {
   partitions: Array<{ partition: number, fetchOffset: bigint, partitionMaxBytes: number }>
 }
 
-export const fetchHandler: Handler = {
+export const fetchHandler: Handler<'Fetch'> = {
   api: fetchApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     const { log } = ctx.services
     const version = ctx.apiVersion
-    const byId = version >= 13 ? new Map<string, string>(log.topics().map((t: any) => [wireTopicId(t.topicId), t.name])) : null
-    const wanted = distinctPartitions(request.topics.map((t: any) => ({
+    const byId = version >= 13 ? new Map<string, string>(log.topics().map(t => [wireTopicId(t.topicId), t.name])) : null
+    const wanted = distinctPartitions(request.topics.map(t => ({
       topic: byId ? (byId.get(t.topicId) ?? null) : t.topic,
       topicId: t.topicId,
       partitions: t.partitions
@@ -40,7 +44,7 @@ export const fetchHandler: Handler = {
     const readCommitted = request.isolationLevel === 1
     const maxBytes = Math.min(request.maxBytes > 0 ? request.maxBytes : 0x7fffffff, ctx.services.config.fetchMaxBytes)
     let responses = await readAll(wanted, maxBytes, readCommitted, ctx)
-    const maxWaitMs: number = request.maxWaitMs
+    const maxWaitMs = request.maxWaitMs
     if (maxWaitMs > 0 && responses.bytes < Math.max(1, request.minBytes) && !responses.hadError) {
       const arrived = await waitForAny(wanted, maxWaitMs, ctx)
       if (arrived) responses = await readAll(wanted, maxBytes, readCommitted, ctx)
@@ -70,12 +74,12 @@ function distinctPartitions (topics: Wanted[]): Wanted[] {
   return out
 }
 
-async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boolean, ctx: RequestContext): Promise<{ topics: unknown[], bytes: number, hadError: boolean }> {
+async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boolean, ctx: RequestContext): Promise<{ topics: TopicAnswer[], bytes: number, hadError: boolean }> {
   const { log } = ctx.services
   let budget = maxBytes
   let bytes = 0
   let hadError = false
-  const topics = []
+  const topics: TopicAnswer[] = []
   for (const t of wanted) {
     const partitions = []
     for (const p of t.partitions) {
@@ -110,9 +114,9 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         base.records = info.chunks
         bytes += info.bytes
         budget -= info.bytes
-      } catch (err: any) {
+      } catch (err) {
         hadError = true
-        base.errorCode = typeof err?.kafkaCode === 'number' ? err.kafkaCode : KafkaError.UNKNOWN_SERVER_ERROR.code
+        base.errorCode = kafkaCodeOf(err) ?? KafkaError.UNKNOWN_SERVER_ERROR.code
         base.highWatermark = BigInt(partition.highWatermark)
         base.lastStableOffset = BigInt(partition.lastStableOffset)
         base.logStartOffset = BigInt(partition.logStartOffset)

@@ -28,13 +28,13 @@ function answerFor (keyType: number, ctx: RequestContext): CoordinatorAnswer {
   return { nodeId: config.nodeId, host, port: config.kafkaPort, errorCode: ErrorCode.NONE, errorMessage: null }
 }
 
-export const findCoordinatorHandler: Handler = {
+export const findCoordinatorHandler: Handler<'FindCoordinator'> = {
   api: findCoordinatorApi,
-  handle (request: { key?: string, keyType?: number, coordinatorKeys?: string[] }, ctx: RequestContext) {
-    const keyType = ctx.apiVersion >= 1 ? request.keyType ?? KeyType.Group : KeyType.Group
+  handle (request, ctx) {
+    const keyType = ctx.apiVersion >= 1 ? request.keyType : KeyType.Group
     const answer = answerFor(keyType, ctx)
     if (ctx.apiVersion >= 4) {
-      return { throttleTimeMs: 0, coordinators: (request.coordinatorKeys ?? []).map(key => ({ key, ...answer })) }
+      return { throttleTimeMs: 0, coordinators: request.coordinatorKeys.map(key => ({ key, ...answer })) }
     }
     return { throttleTimeMs: 0, ...answer }
   }

@@ -9,13 +9,11 @@
 import { heartbeatApi } from '../../protocol/messages/heartbeat.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-interface HeartbeatRequest { groupId: string, generationId: number, memberId: string, groupInstanceId: string | null }
-
-export const heartbeatHandler: Handler = {
+export const heartbeatHandler: Handler<'Heartbeat'> = {
   api: heartbeatApi,
-  handle (request: HeartbeatRequest, ctx: RequestContext) {
+  handle (request, ctx) {
     const groups = coordinatorOf(ctx)
     const errorCode = groups === null
       ? ErrorCode.COORDINATOR_NOT_AVAILABLE

@@ -24,19 +24,16 @@ import { ConfigType, isListConfig } from './config-catalog.js'
 import { dynamicConfigType } from './config-dynamic.js'
 import { alterConfigResources } from './config-alteration.js'
 import { isKnownTopicConfig } from './config-view.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
+import type { Element, RequestOf } from '../../protocol/messages/api-types.js'
 
 export const ConfigOperation = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const
 
-interface IncrementalResource {
-  resourceType: number
-  resourceName: string
-  configs: Array<{ name: string, configOperation: number, value: string | null }>
-}
+type IncrementalResource = Element<RequestOf<'IncrementalAlterConfigs'>['resources']>
 
-export const incrementalAlterConfigsHandler: Handler = {
+export const incrementalAlterConfigsHandler: Handler<'IncrementalAlterConfigs'> = {
   api: incrementalAlterConfigsApi,
-  async handle (request: { resources: IncrementalResource[], validateOnly: boolean }, ctx: RequestContext) {
+  async handle (request, ctx) {
     const responses = await alterConfigResources(request.resources, request.validateOnly, ctx,
       (resource, current, kind) => applyOperations(resource, current, kind, ctx.services.config))
     return { throttleTimeMs: 0, responses }

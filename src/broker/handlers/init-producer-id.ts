@@ -9,17 +9,17 @@
 import { initProducerIdApi } from '../../protocol/messages/init-producer-id.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { fencedForVersion } from '../txn/errors.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const initProducerIdHandler: Handler = {
+export const initProducerIdHandler: Handler<'InitProducerId'> = {
   api: initProducerIdApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     const txns = ctx.services.txns
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 })
     if (txns === undefined || txns === null) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE)
     try {
-      const r = await txns.initProducerId(request.transactionalId ?? null, request.transactionTimeoutMs,
-        Number(request.producerId ?? -1), request.producerEpoch ?? -1)
+      const r = await txns.initProducerId(request.transactionalId, request.transactionTimeoutMs,
+        Number(request.producerId), request.producerEpoch)
       return { throttleTimeMs: 0, errorCode: fencedForVersion(r.errorCode, ctx.apiVersion, 4), producerId: BigInt(r.producerId), producerEpoch: r.producerEpoch }
     } catch (err) {
       ctx.services.logger.error({ err, transactionalId: request.transactionalId ?? null }, 'InitProducerId failed')

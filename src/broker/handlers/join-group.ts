@@ -17,23 +17,13 @@
 import { joinGroupApi } from '../../protocol/messages/join-group.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf, kafkaClientHost, ownBytes } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 import type { JoinResult } from '../groups/index.js'
+import type { ResponseInput } from '../../protocol/messages/api-types.js'
 
-interface JoinGroupRequest {
-  groupId: string
-  sessionTimeoutMs: number
-  rebalanceTimeoutMs: number
-  memberId: string
-  groupInstanceId: string | null
-  protocolType: string
-  protocols: Array<{ name: string, metadata: Buffer }>
-  reason: string | null
-}
-
-export const joinGroupHandler: Handler = {
+export const joinGroupHandler: Handler<'JoinGroup'> = {
   api: joinGroupApi,
-  async handle (request: JoinGroupRequest, ctx: RequestContext) {
+  async handle (request, ctx) {
     const v = ctx.apiVersion
     const groups = coordinatorOf(ctx)
     if (groups === null) return encode(joinErrorAnswer(request.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE), v)
@@ -59,7 +49,7 @@ function joinErrorAnswer (memberId: string, errorCode: number): JoinResult {
   return { errorCode, generationId: -1, protocolType: null, protocolName: null, leaderId: '', memberId, members: [], skipAssignment: false }
 }
 
-function encode (result: JoinResult, version: number): object {
+function encode (result: JoinResult, version: number): ResponseInput<'JoinGroup'> {
   return {
     throttleTimeMs: 0,
     errorCode: result.errorCode,

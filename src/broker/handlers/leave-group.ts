@@ -12,17 +12,11 @@
 import { leaveGroupApi } from '../../protocol/messages/leave-group.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-interface LeaveGroupRequest {
-  groupId: string
-  memberId: string
-  members: Array<{ memberId: string, groupInstanceId: string | null }>
-}
-
-export const leaveGroupHandler: Handler = {
+export const leaveGroupHandler: Handler<'LeaveGroup'> = {
   api: leaveGroupApi,
-  handle (request: LeaveGroupRequest, ctx: RequestContext) {
+  handle (request, ctx) {
     const v = ctx.apiVersion
     const leaving = v >= 3
       ? request.members.map(m => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId }))

@@ -9,11 +9,11 @@
 import { listGroupsApi } from '../../protocol/messages/list-groups.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const listGroupsHandler: Handler = {
+export const listGroupsHandler: Handler<'ListGroups'> = {
   api: listGroupsApi,
-  handle (request: { statesFilter?: string[] }, ctx: RequestContext) {
+  handle (request, ctx) {
     const groups = coordinatorOf(ctx)
     if (groups === null) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] }
     const filter = ctx.apiVersion >= 4 ? request.statesFilter ?? [] : []

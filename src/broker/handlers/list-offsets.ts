@@ -11,21 +11,27 @@
 // timeoutMs bounds remote-storage lookups, which we never make.
 import { listOffsetsApi } from '../../protocol/messages/list-offsets.js'
 import { KafkaError } from '../../protocol/errors.js'
+import { kafkaCodeOf } from './error-code.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
+import type { PartitionLog } from '../../log/index.js'
+
+type PartitionAsked = Element<Element<RequestOf<'ListOffsets'>['topics']>['partitions']>
+type PartitionAnswer = Element<Element<ResponseInput<'ListOffsets'>['topics']>['partitions']>
 
 const LATEST = -1n
 const EARLIEST = -2n
 const EARLIEST_LOCAL = -4n
 const LATEST_TIERED = -5n
 
-export const listOffsetsHandler: Handler = {
+export const listOffsetsHandler: Handler<'ListOffsets'> = {
   api: listOffsetsApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     const { log } = ctx.services
     const readCommitted = request.isolationLevel === 1
     const topics = []
     for (const t of request.topics) {
-      const partitions = []
+      const partitions: PartitionAnswer[] = []
       for (const p of t.partitions) {
         partitions.push(await lookup(log.partition(t.name, p.partitionIndex), p, readCommitted, ctx))
       }
@@ -35,8 +41,8 @@ export const listOffsetsHandler: Handler = {
   }
 }
 
-async function lookup (partition: any, p: any, readCommitted: boolean, ctx: RequestContext): Promise<unknown> {
-  const answer = (errorCode: number, offset: bigint, timestamp: bigint, leaderEpoch = 0): unknown => ({
+async function lookup (partition: PartitionLog | undefined, p: PartitionAsked, readCommitted: boolean, ctx: RequestContext): Promise<PartitionAnswer> {
+  const answer = (errorCode: number, offset: bigint, timestamp: bigint, leaderEpoch = 0): PartitionAnswer => ({
     partitionIndex: p.partitionIndex,
     errorCode,
     oldStyleOffsets: offset >= 0n ? [offset] : [],
@@ -56,8 +62,9 @@ async function lookup (partition: any, p: any, readCommitted: boolean, ctx: Requ
     if (readCommitted && offset >= BigInt(partition.lastStableOffset)) return answer(0, -1n, -1n)
     if (offset < 0n) offset = -1n
     return answer(0, offset, BigInt(found.timestamp))
-  } catch (err: any) {
-    if (typeof err?.kafkaCode !== 'number') ctx.services.logger.error({ err, topic: partition.topic, partition: partition.partition }, 'offset lookup failed')
-    return answer(err?.kafkaCode ?? KafkaError.UNKNOWN_SERVER_ERROR.code, -1n, -1n)
+  } catch (err) {
+    const kafkaCode = kafkaCodeOf(err)
+    if (kafkaCode === undefined) ctx.services.logger.error({ err, topic: partition.topic, partition: partition.partition }, 'offset lookup failed')
+    return answer(kafkaCode ?? KafkaError.UNKNOWN_SERVER_ERROR.code, -1n, -1n)
   }
 }

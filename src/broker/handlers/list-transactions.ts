@@ -7,15 +7,15 @@
 import { listTransactionsApi } from '../../protocol/messages/list-transactions.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { listTransactions } from '../txn/admin.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const listTransactionsHandler: Handler = {
+export const listTransactionsHandler: Handler<'ListTransactions'> = {
   api: listTransactionsApi,
-  handle (request: any, ctx: RequestContext) {
+  handle (request, ctx) {
     const txns = ctx.services.txns
     if (txns === undefined || txns === null) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, unknownStateFilters: [], transactionStates: [] }
-    const result = listTransactions(txns.txns, request.stateFilters ?? [], (request.producerIdFilters ?? []).map(Number),
-      Number(request.durationFilter ?? -1), Date.now())
+    const result = listTransactions(txns.txns, request.stateFilters, request.producerIdFilters.map(Number),
+      Number(request.durationFilter), Date.now())
     return { throttleTimeMs: 0, ...result }
   }
 }

@@ -15,22 +15,26 @@ import { metadataApi } from '../../protocol/messages/metadata.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem, wireTopicId, ZERO_UUID } from '../topic-name.js'
 import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
+import { kafkaCodeOf } from './error-code.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, ResponseInput } from '../../protocol/messages/api-types.js'
 
-export const metadataHandler: Handler = {
+type TopicAnswer = Element<ResponseInput<'Metadata'>['topics']>
+
+export const metadataHandler: Handler<'Metadata'> = {
   api: metadataApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     const { config, log } = ctx.services
     const version = ctx.apiVersion
     const allowAutoCreate = config.autoCreateTopics && (version < 4 || request.allowAutoTopicCreation !== false)
     let wanted: Array<{ name: string | null, topicId?: string }>
     if (request.topics === null || (version === 0 && request.topics.length === 0)) {
-      wanted = log.topics().map((t: any) => ({ name: t.name }))
+      wanted = log.topics().map(t => ({ name: t.name }))
     } else {
       wanted = request.topics
     }
-    const topicOperations = authorizedOperations('topic', version >= 8 && request.includeTopicAuthorizedOperations === true)
-    const topics = []
+    const topicOperations = authorizedOperations('topic', version >= 8 && request.includeTopicAuthorizedOperations)
+    const topics: TopicAnswer[] = []
     for (const entry of wanted) {
       topics.push(await describeTopic(entry, allowAutoCreate, topicOperations, ctx))
     }
@@ -45,16 +49,16 @@ export const metadataHandler: Handler = {
   }
 }
 
-async function describeTopic (entry: { name: string | null, topicId?: string }, allowAutoCreate: boolean, topicOperations: number, ctx: RequestContext): Promise<unknown> {
+async function describeTopic (entry: { name: string | null, topicId?: string }, allowAutoCreate: boolean, topicOperations: number, ctx: RequestContext): Promise<TopicAnswer> {
   const { config, log } = ctx.services
   let name = entry.name
-  const empty = (errorCode: number, topicName: string | null, topicId = ZERO_UUID): unknown => ({
+  const empty = (errorCode: number, topicName: string | null, topicId = ZERO_UUID): TopicAnswer => ({
     errorCode, name: topicName, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED
   })
   if (name === null || name === undefined) {
-    const byId = entry.topicId ? log.topics().find((t: any) => wireTopicId(t.topicId) === entry.topicId) : undefined
+    const byId = entry.topicId ? log.topics().find(t => wireTopicId(t.topicId) === entry.topicId) : undefined
     if (!byId) return empty(KafkaError.UNKNOWN_TOPIC_ID.code, null, entry.topicId ?? ZERO_UUID)
-    name = byId.name as string
+    name = byId.name
   }
   let topic = log.topic(name)
   if (!topic) {
@@ -63,10 +67,10 @@ async function describeTopic (entry: { name: string | null, topicId?: string }, 
     try {
       topic = await log.createTopic(name, config.defaultPartitions, {})
       ctx.services.logger.info({ topic: name, partitions: config.defaultPartitions }, 'auto-created topic')
-    } catch (err: any) {
+    } catch (err) {
       // Another request may have created it meanwhile.
       topic = log.topic(name)
-      if (!topic) return empty(err?.kafkaCode ?? KafkaError.UNKNOWN_SERVER_ERROR.code, name)
+      if (!topic) return empty(kafkaCodeOf(err) ?? KafkaError.UNKNOWN_SERVER_ERROR.code, name)
     }
   }
   const partitions = []

@@ -19,21 +19,11 @@
 import { offsetCommitApi } from '../../protocol/messages/offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
-import type { CommitPartition } from '../groups/index.js'
+import type { Handler } from './types.js'
 
-interface OffsetCommitRequest {
-  groupId: string
-  generationIdOrMemberEpoch: number
-  memberId: string
-  groupInstanceId: string | null
-  retentionTimeMs: bigint
-  topics: Array<{ name: string, partitions: CommitPartition[] }>
-}
-
-export const offsetCommitHandler: Handler = {
+export const offsetCommitHandler: Handler<'OffsetCommit'> = {
   api: offsetCommitApi,
-  async handle (request: OffsetCommitRequest, ctx: RequestContext) {
+  async handle (request, ctx) {
     const v = ctx.apiVersion
     const groups = coordinatorOf(ctx)
     if (groups === null) {

@@ -9,16 +9,11 @@
 import { offsetDeleteApi } from '../../protocol/messages/offset-delete.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-interface OffsetDeleteRequest {
-  groupId: string
-  topics: Array<{ name: string, partitions: Array<{ partitionIndex: number }> }>
-}
-
-export const offsetDeleteHandler: Handler = {
+export const offsetDeleteHandler: Handler<'OffsetDelete'> = {
   api: offsetDeleteApi,
-  async handle (request: OffsetDeleteRequest, ctx: RequestContext) {
+  async handle (request, ctx) {
     const groups = coordinatorOf(ctx)
     const result = groups === null
       ? { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] }

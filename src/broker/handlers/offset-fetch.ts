@@ -15,26 +15,20 @@
 import { offsetFetchApi } from '../../protocol/messages/offset-fetch.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 import type { FetchResult, GroupCoordinator } from '../groups/index.js'
+import type { RequestOf } from '../../protocol/messages/api-types.js'
 
-type RequestedTopics = Array<{ name: string, partitionIndexes: number[] }> | null
-
-interface OffsetFetchRequest {
-  groupId: string
-  topics: RequestedTopics
-  groups: Array<{ groupId: string, topics: RequestedTopics }>
-  requireStable: boolean
-}
+type RequestedTopics = RequestOf<'OffsetFetch'>['topics']
 
 function fetchOne (groups: GroupCoordinator | null, groupId: string, topics: RequestedTopics): FetchResult {
   if (groups === null) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] }
   return groups.fetchOffsets(groupId, topics)
 }
 
-export const offsetFetchHandler: Handler = {
+export const offsetFetchHandler: Handler<'OffsetFetch'> = {
   api: offsetFetchApi,
-  handle (request: OffsetFetchRequest, ctx: RequestContext) {
+  handle (request, ctx) {
     const v = ctx.apiVersion
     const groups = coordinatorOf(ctx)
     if (v >= 8) {

@@ -49,33 +49,28 @@
 import { produceApi } from '../../protocol/messages/produce.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
+import { kafkaCodeOf, messageOf } from './error-code.js'
 import type { Handler, RequestContext } from './types.js'
+import type { Element, ResponseInput } from '../../protocol/messages/api-types.js'
 import type { PartitionLog } from '../../log/index.js'
 
-interface PartitionAnswer {
-  index: number
-  errorCode: number
-  baseOffset: bigint
-  logAppendTimeMs: bigint
-  logStartOffset: bigint
-  recordErrors: Array<{ batchIndex: number, batchIndexErrorMessage: string | null }>
-  errorMessage: string | null
-}
+type TopicAnswer = Element<ResponseInput<'Produce'>['responses']>
+type PartitionAnswer = Element<TopicAnswer['partitionResponses']>
 
 function failed (index: number, errorCode: number, errorMessage: string | null = null): PartitionAnswer {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage }
 }
 
-export const produceHandler: Handler = {
+export const produceHandler: Handler<'Produce'> = {
   api: produceApi,
-  handle (request: any, ctx: RequestContext) {
+  handle (request, ctx) {
     const { log } = ctx.services
-    const acks: number = request.acks
+    const acks = request.acks
     const txns = ctx.services.txns
-    const topics = request.topicData.map((topicData: any) => {
-      const name: string = topicData.name
+    const topics = request.topicData.map(topicData => {
+      const name = topicData.name
       const topic = log.topic(name)
-      const partitionResponses = topicData.partitionData.map((pd: any): Promise<PartitionAnswer> | PartitionAnswer => {
+      const partitionResponses = topicData.partitionData.map((pd): Promise<PartitionAnswer> | PartitionAnswer => {
         if (acks !== 0 && acks !== 1 && acks !== -1) return failed(pd.index, KafkaError.INVALID_REQUIRED_ACKS.code)
         if (!topic) {
           const code = topicNameProblem(name) !== null ? KafkaError.INVALID_TOPIC_EXCEPTION.code : KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code
@@ -86,12 +81,13 @@ export const produceHandler: Handler = {
         if (isBusTopic(name) && !ctx.services.config.allowProduceToBusTopics) {
           return failed(pd.index, KafkaError.TOPIC_AUTHORIZATION_FAILED.code, `Topic ${name} belongs to the event bus; only the bus writes it (broker option allowProduceToBusTopics allows Kafka clients).`)
         }
-        if (pd.records === null || pd.records.length === 0) return failed(pd.index, KafkaError.INVALID_RECORD.code, 'empty record set')
+        const records = pd.records
+        if (records === null || records.length === 0) return failed(pd.index, KafkaError.INVALID_RECORD.code, 'empty record set')
         if (txns && request.transactionalId) {
-          const problem = txns.checkProduce?.(request.transactionalId, name, pd.index, pd.records)
+          const problem = txns.checkProduce?.(request.transactionalId, name, pd.index, records)
           if (problem) return failed(pd.index, problem)
         }
-        return appendPartition(partition, pd.index, pd.records, acks, ctx)
+        return appendPartition(partition, pd.index, records, acks, ctx)
       })
       return { name, partitionResponses }
     })
@@ -116,11 +112,13 @@ async function appendPartition (partition: PartitionLog, index: number, records:
       recordErrors: [],
       errorMessage: null
     }
-  } catch (err: any) {
-    if (typeof err?.kafkaCode === 'number') {
-      const answer = failed(index, err.kafkaCode, err.message ?? null)
-      if (Array.isArray(err.recordErrors)) {
-        answer.recordErrors = err.recordErrors.map((e: { batchIndex: number, message: string }) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message }))
+  } catch (err) {
+    const kafkaCode = kafkaCodeOf(err)
+    if (kafkaCode !== undefined) {
+      const answer = failed(index, kafkaCode, messageOf(err))
+      const recordErrors = (err as { recordErrors?: unknown }).recordErrors
+      if (Array.isArray(recordErrors)) {
+        answer.recordErrors = recordErrors.map((e: { batchIndex: number, message: string }) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message }))
       }
       return answer
     }
@@ -134,8 +132,8 @@ export function isBusTopic (name: string): boolean {
   return name.startsWith('bus.') || name.startsWith('__bus')
 }
 
-async function resolveAll (topics: Array<{ name: string, partitionResponses: Array<Promise<PartitionAnswer> | PartitionAnswer> }>): Promise<unknown[]> {
-  const out = []
+async function resolveAll (topics: Array<{ name: string, partitionResponses: Array<Promise<PartitionAnswer> | PartitionAnswer> }>): Promise<TopicAnswer[]> {
+  const out: TopicAnswer[] = []
   for (const t of topics) {
     out.push({ name: t.name, partitionResponses: await Promise.all(t.partitionResponses) })
   }

@@ -13,21 +13,11 @@
 import { syncGroupApi } from '../../protocol/messages/sync-group.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { coordinatorOf, ownBytes } from './group-common.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-interface SyncGroupRequest {
-  groupId: string
-  generationId: number
-  memberId: string
-  groupInstanceId: string | null
-  protocolType: string | null
-  protocolName: string | null
-  assignments: Array<{ memberId: string, assignment: Buffer }>
-}
-
-export const syncGroupHandler: Handler = {
+export const syncGroupHandler: Handler<'SyncGroup'> = {
   api: syncGroupApi,
-  async handle (request: SyncGroupRequest, ctx: RequestContext) {
+  async handle (request, ctx) {
     const v = ctx.apiVersion
     const groups = coordinatorOf(ctx)
     if (groups === null) return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }

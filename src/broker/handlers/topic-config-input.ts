@@ -12,7 +12,7 @@ export function topicConfigsProblem (configs: Readonly<Record<string, string>>):
   try {
     validateTopicConfigs(configs)
   } catch (err) {
-    if (isLogError(err)) return errorPair((err as { kafkaCode: number }).kafkaCode, (err as Error).message)
+    if (isLogError(err)) return errorPair(err.kafkaCode, err.message)
     throw err
   }
   return null

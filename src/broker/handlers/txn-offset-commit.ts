@@ -8,24 +8,24 @@
 // FENCED_INSTANCE_ID). Unknown partitions: UNKNOWN_TOPIC_OR_PARTITION.
 import { txnOffsetCommitApi } from '../../protocol/messages/txn-offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import type { Handler, RequestContext } from './types.js'
+import type { Handler } from './types.js'
 
-export const txnOffsetCommitHandler: Handler = {
+export const txnOffsetCommitHandler: Handler<'TxnOffsetCommit'> = {
   api: txnOffsetCommitApi,
-  async handle (request: any, ctx: RequestContext) {
+  async handle (request, ctx) {
     const { log, txns, groups } = ctx.services
-    const topics: Array<{ name: string, partitions: any[] }> = request.topics
+    const topics = request.topics
     const known = (t: string, p: number): boolean => log.partition(t, p) !== undefined
     let code: number = ErrorCode.NONE
     if (txns === undefined || txns === null || groups === undefined || groups === null) code = ErrorCode.COORDINATOR_NOT_AVAILABLE
-    else code = groups.txnOffsetCommitError(request.groupId, request.generationId ?? -1, request.memberId ?? '', request.groupInstanceId ?? null)
+    else code = groups.txnOffsetCommitError(request.groupId, request.generationId, request.memberId, request.groupInstanceId)
     if (code === ErrorCode.NONE) {
       const offsets = topics.flatMap(t => t.partitions.filter(p => known(t.name, p.partitionIndex)).map(p => ({
         topic: t.name,
-        partition: p.partitionIndex as number,
+        partition: p.partitionIndex,
         offset: String(p.committedOffset),
-        leaderEpoch: (p.committedLeaderEpoch ?? -1) as number,
-        metadata: (p.committedMetadata ?? '') as string,
+        leaderEpoch: p.committedLeaderEpoch,
+        metadata: p.committedMetadata ?? '',
       })))
       if (offsets.length > 0) {
         code = await txns!.stageOffsets(request.transactionalId, Number(request.producerId), request.producerEpoch, request.groupId, offsets)

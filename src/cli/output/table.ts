@@ -14,7 +14,7 @@ export function renderTable<T> (rows: readonly T[], columns: ReadonlyArray<Colum
     const v = c.value(row)
     return v === null || v === undefined ? '-' : String(v)
   }))
-  const right = columns.map((c, i) => c.align === 'right' || (c.align === undefined && rows.length > 0 && rows.every(r => typeof c.value(r) === 'number')))
+  const right = columns.map(c => c.align === 'right' || (c.align === undefined && rows.length > 0 && rows.every(r => typeof c.value(r) === 'number')))
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map(r => visibleLength(r[i]!))))
   const pad = (s: string, i: number): string => {
     const gap = ' '.repeat(widths[i]! - visibleLength(s))

@@ -4,7 +4,7 @@ import type { ApiSpec } from './spec.js'
 // commit a group's offsets in its transaction (TxnOffsetCommit follows).
 // v2 only adds an error code; v3 is the first flexible version; v4 only allows
 // TRANSACTION_ABORTABLE in answers.
-export const addOffsetsToTxnApi: ApiSpec = {
+export const addOffsetsToTxnApi = {
   apiKey: 25,
   name: 'AddOffsetsToTxn',
   minVersion: 0,
@@ -27,4 +27,4 @@ export const addOffsetsToTxnApi: ApiSpec = {
       { name: 'errorCode', type: 'int16', versions: '0+' },
     ]
   },
-}
+} as const satisfies ApiSpec

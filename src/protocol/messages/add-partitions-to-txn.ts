@@ -1,12 +1,12 @@
 import type { ApiSpec, FieldSpec } from './spec.js'
 
 // Kafka shares these two structs between the v0-3 and the v4 layouts.
-const topicFields: FieldSpec[] = [
+const topicFields = [
   { name: 'name', type: 'string', versions: '0+' },
   { name: 'partitions', type: 'int32', array: true, versions: '0+' },
-]
+] as const satisfies readonly FieldSpec[]
 
-const topicResultFields: FieldSpec[] = [
+const topicResultFields = [
   { name: 'name', type: 'string', versions: '0+' },
   {
     name: 'resultsByPartition',
@@ -17,7 +17,7 @@ const topicResultFields: FieldSpec[] = [
       { name: 'partitionErrorCode', type: 'int16', versions: '0+' },
     ]
   },
-]
+] as const satisfies readonly FieldSpec[]
 
 // AddPartitionsToTxn (key 24): a transactional producer registers the partitions
 // it is about to write to in its open transaction.
@@ -26,7 +26,7 @@ const topicResultFields: FieldSpec[] = [
 // of transactions, each with verifyOnly, answered per transaction with a
 // top-level error code; v5 only allows TRANSACTION_ABORTABLE in answers. Most
 // clients use v3 and below; @platformatic/kafka 1.x sends v5 batches itself.
-export const addPartitionsToTxnApi: ApiSpec = {
+export const addPartitionsToTxnApi = {
   apiKey: 24,
   name: 'AddPartitionsToTxn',
   minVersion: 0,
@@ -71,4 +71,4 @@ export const addPartitionsToTxnApi: ApiSpec = {
       { name: 'resultsByTopicV3AndBelow', array: true, versions: '0-3', type: topicResultFields },
     ]
   },
-}
+} as const satisfies ApiSpec

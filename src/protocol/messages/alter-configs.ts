@@ -3,7 +3,7 @@
 // and AlterConfigsResponse.json (versions 0-2); we serve 0-2.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'AlterConfigsRequest',
   flexibleVersions: '2+',
   fields: [
@@ -27,9 +27,9 @@ const request: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '0+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'AlterConfigsResponse',
   flexibleVersions: '2+',
   fields: [
@@ -46,13 +46,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const alterConfigsApi: ApiSpec = {
+export const alterConfigsApi = {
   apiKey: 33,
   name: 'AlterConfigs',
   minVersion: 0,
   maxVersion: 2,
   request,
   response
-}
+} as const satisfies ApiSpec

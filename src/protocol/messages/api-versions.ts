@@ -6,16 +6,16 @@
 // finalized feature's min version be 0; the layout is v3's).
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'ApiVersionsRequest',
   flexibleVersions: '3+',
   fields: [
     { name: 'clientSoftwareName', type: 'string', versions: '3+' },
     { name: 'clientSoftwareVersion', type: 'string', versions: '3+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'ApiVersionsResponse',
   flexibleVersions: '3+',
   fields: [
@@ -58,13 +58,13 @@ const response: MessageSpec = {
     },
     { name: 'zkMigrationReady', type: 'bool', versions: '3+', taggedVersions: '3+', tag: 3 }
   ]
-}
+} as const satisfies MessageSpec
 
-export const apiVersionsApi: ApiSpec = {
+export const apiVersionsApi = {
   apiKey: 18,
   name: 'ApiVersions',
   minVersion: 0,
   maxVersion: 4,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@
 // and CreatePartitionsResponse.json (versions 0-3); we serve 0-3.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'CreatePartitionsRequest',
   flexibleVersions: '2+',
   fields: [
@@ -28,9 +28,9 @@ const request: MessageSpec = {
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
     { name: 'validateOnly', type: 'bool', versions: '0+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'CreatePartitionsResponse',
   flexibleVersions: '2+',
   fields: [
@@ -46,13 +46,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const createPartitionsApi: ApiSpec = {
+export const createPartitionsApi = {
   apiKey: 37,
   name: 'CreatePartitions',
   minVersion: 0,
   maxVersion: 3,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@
 // and CreateTopicsResponse.json (versions 0-7); we serve 0-7.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'CreateTopicsRequest',
   flexibleVersions: '5+',
   fields: [
@@ -38,9 +38,9 @@ const request: MessageSpec = {
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
     { name: 'validateOnly', type: 'bool', versions: '1+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'CreateTopicsResponse',
   flexibleVersions: '5+',
   fields: [
@@ -73,13 +73,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const createTopicsApi: ApiSpec = {
+export const createTopicsApi = {
   apiKey: 19,
   name: 'CreateTopics',
   minVersion: 0,
   maxVersion: 7,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -2,7 +2,7 @@ import type { ApiSpec } from './spec.js'
 
 // DeleteGroups (key 42): removes empty groups and their committed offsets.
 // v2 is the first flexible version.
-export const deleteGroupsApi: ApiSpec = {
+export const deleteGroupsApi = {
   apiKey: 42,
   name: 'DeleteGroups',
   minVersion: 0,
@@ -30,4 +30,4 @@ export const deleteGroupsApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@
 // and DeleteRecordsResponse.json (versions 0-2); we serve 0-2.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'DeleteRecordsRequest',
   flexibleVersions: '2+',
   fields: [
@@ -26,9 +26,9 @@ const request: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '0+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'DeleteRecordsResponse',
   flexibleVersions: '2+',
   fields: [
@@ -52,13 +52,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const deleteRecordsApi: ApiSpec = {
+export const deleteRecordsApi = {
   apiKey: 21,
   name: 'DeleteRecords',
   minVersion: 0,
   maxVersion: 2,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@
 // and DeleteTopicsResponse.json (versions 0-6); we serve 0-6.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'DeleteTopicsRequest',
   flexibleVersions: '4+',
   fields: [
@@ -19,9 +19,9 @@ const request: MessageSpec = {
     { name: 'topicNames', type: 'string', array: true, versions: '0-5' },
     { name: 'timeoutMs', type: 'int32', versions: '0+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'DeleteTopicsResponse',
   flexibleVersions: '4+',
   fields: [
@@ -38,13 +38,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const deleteTopicsApi: ApiSpec = {
+export const deleteTopicsApi = {
   apiKey: 20,
   name: 'DeleteTopics',
   minVersion: 0,
   maxVersion: 6,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -3,16 +3,16 @@
 // and DescribeClusterResponse.json (versions 0-1); we serve 0-1.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'DescribeClusterRequest',
   flexibleVersions: '0+',
   fields: [
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '0+' },
     { name: 'endpointType', type: 'int8', versions: '1+', default: 1 }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'DescribeClusterResponse',
   flexibleVersions: '0+',
   fields: [
@@ -35,13 +35,13 @@ const response: MessageSpec = {
     },
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '0+', default: -2147483648 }
   ]
-}
+} as const satisfies MessageSpec
 
-export const describeClusterApi: ApiSpec = {
+export const describeClusterApi = {
   apiKey: 60,
   name: 'DescribeCluster',
   minVersion: 0,
   maxVersion: 1,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@
 // and DescribeConfigsResponse.json (versions 0-4); we serve 0-4.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'DescribeConfigsRequest',
   flexibleVersions: '4+',
   fields: [
@@ -20,9 +20,9 @@ const request: MessageSpec = {
     { name: 'includeSynonyms', type: 'bool', versions: '1+' },
     { name: 'includeDocumentation', type: 'bool', versions: '3+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'DescribeConfigsResponse',
   flexibleVersions: '4+',
   fields: [
@@ -64,13 +64,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const describeConfigsApi: ApiSpec = {
+export const describeConfigsApi = {
   apiKey: 32,
   name: 'DescribeConfigs',
   minVersion: 0,
   maxVersion: 4,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@ import type { ApiSpec } from './spec.js'
 // DescribeGroups (key 15): state, protocol and members of classic groups.
 // v1 adds throttle time; v3 adds authorized operations (-2^31 means "not asked");
 // v4 adds groupInstanceId per member; v5 is the first flexible version.
-export const describeGroupsApi: ApiSpec = {
+export const describeGroupsApi = {
   apiKey: 15,
   name: 'DescribeGroups',
   minVersion: 0,
@@ -49,4 +49,4 @@ export const describeGroupsApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

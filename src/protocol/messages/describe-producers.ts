@@ -4,7 +4,7 @@ import type { ApiSpec } from './spec.js'
 // some partitions, with their last sequence and open transaction start offset.
 // Flexible from v0. Kafka defines only v0 (no v1 exists in its message
 // definitions), so v0 is all we advertise.
-export const describeProducersApi: ApiSpec = {
+export const describeProducersApi = {
   apiKey: 61,
   name: 'DescribeProducers',
   minVersion: 0,
@@ -62,4 +62,4 @@ export const describeProducersApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

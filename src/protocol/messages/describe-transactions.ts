@@ -2,7 +2,7 @@ import type { ApiSpec } from './spec.js'
 
 // DescribeTransactions (key 65): state, timeout, producer and partitions of
 // transactional ids. Flexible from v0.
-export const describeTransactionsApi: ApiSpec = {
+export const describeTransactionsApi = {
   apiKey: 65,
   name: 'DescribeTransactions',
   minVersion: 0,
@@ -44,4 +44,4 @@ export const describeTransactionsApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@ import type { ApiSpec } from './spec.js'
 // EndTxn (key 26): commits (committed = true) or aborts a transaction.
 // v2 only adds an error code; v3 is the first flexible version; v4 only allows
 // TRANSACTION_ABORTABLE in answers (v5, not served, adds the producer id and epoch).
-export const endTxnApi: ApiSpec = {
+export const endTxnApi = {
   apiKey: 26,
   name: 'EndTxn',
   minVersion: 0,
@@ -26,4 +26,4 @@ export const endTxnApi: ApiSpec = {
       { name: 'errorCode', type: 'int16', versions: '0+' },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -9,7 +9,7 @@
 // @platformatic/kafka 1.x implements only Fetch 15-17.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'FetchRequest',
   flexibleVersions: '12+',
   fields: [
@@ -66,9 +66,9 @@ const request: MessageSpec = {
     },
     { name: 'rackId', type: 'string', versions: '11+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'FetchResponse',
   flexibleVersions: '12+',
   fields: [
@@ -152,13 +152,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const fetchApi: ApiSpec = {
+export const fetchApi = {
   apiKey: 1,
   name: 'Fetch',
   minVersion: 4,
   maxVersion: 17,
   request,
   response
-}
+} as const satisfies ApiSpec

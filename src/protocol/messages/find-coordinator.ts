@@ -6,7 +6,7 @@ import type { ApiSpec } from './spec.js'
 // v1 adds keyType, throttle time and an error message; v3 is the first flexible
 // version; v4 asks for many keys at once (coordinatorKeys) and answers with one
 // `coordinators` entry per key, replacing the single-key fields.
-export const findCoordinatorApi: ApiSpec = {
+export const findCoordinatorApi = {
   apiKey: 10,
   name: 'FindCoordinator',
   minVersion: 0,
@@ -45,4 +45,4 @@ export const findCoordinatorApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

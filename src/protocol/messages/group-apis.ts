@@ -12,7 +12,7 @@ import { deleteGroupsApi } from './delete-groups.js'
 import { offsetDeleteApi } from './offset-delete.js'
 
 /** The classic consumer-group APIs, each with the version range we advertise. */
-export const groupApis: ApiSpec[] = [
+export const groupApis = [
   findCoordinatorApi,
   joinGroupApi,
   syncGroupApi,
@@ -24,4 +24,4 @@ export const groupApis: ApiSpec[] = [
   listGroupsApi,
   deleteGroupsApi,
   offsetDeleteApi,
-]
+] as const satisfies readonly ApiSpec[]

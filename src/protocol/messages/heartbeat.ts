@@ -3,7 +3,7 @@ import type { ApiSpec } from './spec.js'
 // Heartbeat (key 12): keeps a member's session alive and tells it when the group
 // is rebalancing (REBALANCE_IN_PROGRESS).
 // v1 adds throttle time; v3 adds groupInstanceId; v4 is the first flexible version.
-export const heartbeatApi: ApiSpec = {
+export const heartbeatApi = {
   apiKey: 12,
   name: 'Heartbeat',
   minVersion: 0,
@@ -26,4 +26,4 @@ export const heartbeatApi: ApiSpec = {
       { name: 'errorCode', type: 'int16', versions: '0+' },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@
 // and IncrementalAlterConfigsResponse.json (versions 0-1); we serve 0-1.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'IncrementalAlterConfigsRequest',
   flexibleVersions: '1+',
   fields: [
@@ -28,9 +28,9 @@ const request: MessageSpec = {
     },
     { name: 'validateOnly', type: 'bool', versions: '0+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'IncrementalAlterConfigsResponse',
   flexibleVersions: '1+',
   fields: [
@@ -47,13 +47,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const incrementalAlterConfigsApi: ApiSpec = {
+export const incrementalAlterConfigsApi = {
   apiKey: 44,
   name: 'IncrementalAlterConfigs',
   minVersion: 0,
   maxVersion: 1,
   request,
   response
-}
+} as const satisfies ApiSpec

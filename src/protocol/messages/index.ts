@@ -27,7 +27,7 @@ export {
 }
 
 /** Cluster, topic, produce/fetch and config APIs. */
-export const coreApis: ApiSpec[] = [
+export const coreApis = [
   apiVersionsApi,
   metadataApi,
   produceApi,
@@ -41,15 +41,15 @@ export const coreApis: ApiSpec[] = [
   incrementalAlterConfigsApi,
   deleteRecordsApi,
   describeClusterApi
-]
+] as const satisfies readonly ApiSpec[]
 
 /** SASL APIs: defined so the codec can read them, served only when SASL is enabled. */
-export const saslApis: ApiSpec[] = [saslHandshakeApi, saslAuthenticateApi]
+export const saslApis = [saslHandshakeApi, saslAuthenticateApi] as const satisfies readonly ApiSpec[]
 
-export const allApis: ApiSpec[] = [...coreApis, ...groupApis, ...txnApis]
+export const allApis = [...coreApis, ...groupApis, ...txnApis] as const satisfies readonly ApiSpec[]
 
 /** Every definition the codec has, including ones not served by default. */
-export const definedApis: ApiSpec[] = [...allApis, ...saslApis]
+export const definedApis = [...allApis, ...saslApis] as const satisfies readonly ApiSpec[]
 
 /** apiKey → ApiSpec, the shape decodeRequest's registry takes. */
 export function apiRegistry (apis: readonly ApiSpec[] = allApis): Map<number, ApiSpec> {

@@ -5,7 +5,7 @@ import type { ApiSpec } from './spec.js'
 // transactional id).
 // v2 is the first flexible version; v3 lets a producer pass its current id and
 // epoch to resume after an epoch error; v4 and v5 only add error codes.
-export const initProducerIdApi: ApiSpec = {
+export const initProducerIdApi = {
   apiKey: 22,
   name: 'InitProducerId',
   minVersion: 0,
@@ -30,4 +30,4 @@ export const initProducerIdApi: ApiSpec = {
       { name: 'producerEpoch', type: 'int16', versions: '0+' },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -7,7 +7,7 @@ import type { ApiSpec } from './spec.js'
 // a member id is answered MEMBER_ID_REQUIRED with an id to rejoin with; v5 adds
 // groupInstanceId (static membership); v6 is the first flexible version; v7 answers
 // the protocol type; v8 adds a reason; v9 adds skipAssignment.
-export const joinGroupApi: ApiSpec = {
+export const joinGroupApi = {
   apiKey: 11,
   name: 'JoinGroup',
   minVersion: 0,
@@ -58,4 +58,4 @@ export const joinGroupApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

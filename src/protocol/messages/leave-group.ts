@@ -4,7 +4,7 @@ import type { ApiSpec } from './spec.js'
 // member id and/or group instance id (v3+) leave a group.
 // v1 adds throttle time; v3 switches to the batched form with per-member
 // results; v4 is the first flexible version; v5 adds a reason per member.
-export const leaveGroupApi: ApiSpec = {
+export const leaveGroupApi = {
   apiKey: 13,
   name: 'LeaveGroup',
   minVersion: 0,
@@ -45,4 +45,4 @@ export const leaveGroupApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@ import type { ApiSpec } from './spec.js'
 // ListGroups (key 16): every group the broker coordinates.
 // v1 adds throttle time; v3 is the first flexible version; v4 filters by state
 // (statesFilter) and answers each group's state.
-export const listGroupsApi: ApiSpec = {
+export const listGroupsApi = {
   apiKey: 16,
   name: 'ListGroups',
   minVersion: 0,
@@ -33,4 +33,4 @@ export const listGroupsApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -6,7 +6,7 @@
 // have none); @platformatic/kafka 1.x implements only ListOffsets 8-9.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'ListOffsetsRequest',
   flexibleVersions: '6+',
   fields: [
@@ -33,9 +33,9 @@ const request: MessageSpec = {
     },
     { name: 'timeoutMs', type: 'int32', versions: '10+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'ListOffsetsResponse',
   flexibleVersions: '6+',
   fields: [
@@ -62,13 +62,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const listOffsetsApi: ApiSpec = {
+export const listOffsetsApi = {
   apiKey: 2,
   name: 'ListOffsets',
   minVersion: 0,
   maxVersion: 10,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@ import type { ApiSpec } from './spec.js'
 // ListTransactions (key 66): transactional ids known to the coordinator, filtered
 // by state and producer id. Flexible from v0; v1 adds durationFilter (only
 // transactions running longer than that many ms; -1 means no filter).
-export const listTransactionsApi: ApiSpec = {
+export const listTransactionsApi = {
   apiKey: 66,
   name: 'ListTransactions',
   minVersion: 0,
@@ -36,4 +36,4 @@ export const listTransactionsApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -5,7 +5,7 @@
 // and MetadataResponse.json (versions 0-12); we serve 0-12.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'MetadataRequest',
   flexibleVersions: '9+',
   fields: [
@@ -23,9 +23,9 @@ const request: MessageSpec = {
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
     { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: '8+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'MetadataResponse',
   flexibleVersions: '9+',
   fields: [
@@ -71,13 +71,13 @@ const response: MessageSpec = {
     },
     { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8-10', default: -2147483648 }
   ]
-}
+} as const satisfies MessageSpec
 
-export const metadataApi: ApiSpec = {
+export const metadataApi = {
   apiKey: 3,
   name: 'Metadata',
   minVersion: 0,
   maxVersion: 12,
   request,
   response
-}
+} as const satisfies ApiSpec

@@ -5,7 +5,7 @@ import type { ApiSpec } from './spec.js'
 // v2-4 carry a retention time instead; v3 adds throttle time; v6 adds the leader
 // epoch; v7 adds groupInstanceId; v8 is the first flexible version; v9 is v8 for
 // classic groups (it opens KIP-848 consumer groups, which we do not have).
-export const offsetCommitApi: ApiSpec = {
+export const offsetCommitApi = {
   apiKey: 8,
   name: 'OffsetCommit',
   minVersion: 0,
@@ -65,4 +65,4 @@ export const offsetCommitApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -3,7 +3,7 @@ import type { ApiSpec } from './spec.js'
 // OffsetDelete (key 47): deletes a group's committed offsets for some
 // partitions (only for topics the group is not subscribed to). One version,
 // never flexible.
-export const offsetDeleteApi: ApiSpec = {
+export const offsetDeleteApi = {
   apiKey: 47,
   name: 'OffsetDelete',
   minVersion: 0,
@@ -56,4 +56,4 @@ export const offsetDeleteApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

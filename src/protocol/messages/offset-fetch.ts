@@ -7,7 +7,7 @@ import type { ApiSpec } from './spec.js'
 // once (`groups`), replacing the single-group fields; v9 adds memberId and
 // memberEpoch per group, which Kafka checks only for KIP-848 consumer groups
 // (classic groups ignore them, and classic groups are all we have).
-export const offsetFetchApi: ApiSpec = {
+export const offsetFetchApi = {
   apiKey: 9,
   name: 'OffsetFetch',
   minVersion: 0,
@@ -107,4 +107,4 @@ export const offsetFetchApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -5,7 +5,7 @@
 // leader hints to the response; @platformatic/kafka 1.0-1.4 implements only 10-11).
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'ProduceRequest',
   flexibleVersions: '9+',
   fields: [
@@ -30,9 +30,9 @@ const request: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'ProduceResponse',
   flexibleVersions: '9+',
   fields: [
@@ -91,13 +91,13 @@ const response: MessageSpec = {
       ]
     }
   ]
-}
+} as const satisfies MessageSpec
 
-export const produceApi: ApiSpec = {
+export const produceApi = {
   apiKey: 0,
   name: 'Produce',
   minVersion: 0, // librdkafka <= 2.11 sends gzip/snappy/lz4 only to brokers that list Produce v0; v0-2 (magic 0/1) get UNSUPPORTED_FOR_MESSAGE_FORMAT
   maxVersion: 11,
   request,
   response
-}
+} as const satisfies ApiSpec

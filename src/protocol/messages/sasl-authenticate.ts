@@ -3,15 +3,15 @@
 // and SaslAuthenticateResponse.json (versions 0-2); we serve 0-2.
 import type { ApiSpec, MessageSpec } from './spec.js'
 
-const request: MessageSpec = {
+const request = {
   name: 'SaslAuthenticateRequest',
   flexibleVersions: '2+',
   fields: [
     { name: 'authBytes', type: 'bytes', versions: '0+' }
   ]
-}
+} as const satisfies MessageSpec
 
-const response: MessageSpec = {
+const response = {
   name: 'SaslAuthenticateResponse',
   flexibleVersions: '2+',
   fields: [
@@ -20,13 +20,13 @@ const response: MessageSpec = {
     { name: 'authBytes', type: 'bytes', versions: '0+' },
     { name: 'sessionLifetimeMs', type: 'int64', versions: '1+' }
   ]
-}
+} as const satisfies MessageSpec
 
-export const saslAuthenticateApi: ApiSpec = {
+export const saslAuthenticateApi = {
   apiKey: 36,
   name: 'SaslAuthenticate',
   minVersion: 0,
   maxVersion: 2,
   request,
   response
-}
+} as const satisfies ApiSpec

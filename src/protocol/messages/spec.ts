@@ -4,6 +4,10 @@
 // range of versions it exists in, is nullable in, or is tagged in. A generic
 // reader and writer (../codec.ts) interpret these definitions, so adding a
 // version is a change of ranges, never a new hand-written codec.
+//
+// Each definition is written `as const satisfies ApiSpec`: checked against these
+// interfaces, yet keeping its literal field names and types, from which
+// ./body-types.ts derives the TypeScript type of every request and response.
 
 /** Wire types, named as Kafka's definitions name them. */
 export type PrimitiveType =
@@ -20,7 +24,7 @@ export interface FieldSpec {
   /** camelCase name of the field in the decoded object (Kafka's name with a lower-case first letter). */
   name: string
   /** A primitive, or the fields of a struct. */
-  type: PrimitiveType | FieldSpec[]
+  type: PrimitiveType | readonly FieldSpec[]
   /** True for arrays (Kafka's "[]type"); arrays of structs have `type` as a field list. */
   array?: boolean
   /** Versions the field is present in. */
@@ -48,7 +52,7 @@ export interface MessageSpec {
   name: string
   /** Versions from which this message uses the flexible encoding (compact types, tagged fields). */
   flexibleVersions: VersionRange
-  fields: FieldSpec[]
+  fields: readonly FieldSpec[]
 }
 
 /** One Kafka API: its key, the versions we implement, and both message definitions. */

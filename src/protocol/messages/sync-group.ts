@@ -4,7 +4,7 @@ import type { ApiSpec } from './spec.js'
 // every member receives its own share.
 // v1 adds throttle time; v3 adds groupInstanceId; v4 is the first flexible
 // version; v5 carries the protocol type and name both ways (checked by the broker).
-export const syncGroupApi: ApiSpec = {
+export const syncGroupApi = {
   apiKey: 14,
   name: 'SyncGroup',
   minVersion: 0,
@@ -41,4 +41,4 @@ export const syncGroupApi: ApiSpec = {
       { name: 'assignment', type: 'bytes', versions: '0+' },
     ]
   },
-}
+} as const satisfies ApiSpec

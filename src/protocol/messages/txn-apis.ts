@@ -9,7 +9,7 @@ import { describeTransactionsApi } from './describe-transactions.js'
 import { listTransactionsApi } from './list-transactions.js'
 
 /** The idempotent-producer and transaction APIs, each with the version range we advertise. */
-export const txnApis: ApiSpec[] = [
+export const txnApis = [
   initProducerIdApi,
   addPartitionsToTxnApi,
   addOffsetsToTxnApi,
@@ -18,4 +18,4 @@ export const txnApis: ApiSpec[] = [
   describeProducersApi,
   describeTransactionsApi,
   listTransactionsApi,
-]
+] as const satisfies readonly ApiSpec[]

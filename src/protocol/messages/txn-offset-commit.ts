@@ -5,7 +5,7 @@ import type { ApiSpec } from './spec.js'
 // v2 adds the leader epoch; v3 is the first flexible version and adds the group
 // member's generation, member id and instance id for fencing; v4 only allows
 // TRANSACTION_ABORTABLE in answers (v5, not served, adds the partitions implicitly).
-export const txnOffsetCommitApi: ApiSpec = {
+export const txnOffsetCommitApi = {
   apiKey: 28,
   name: 'TxnOffsetCommit',
   minVersion: 0,
@@ -66,4 +66,4 @@ export const txnOffsetCommitApi: ApiSpec = {
       },
     ]
   },
-}
+} as const satisfies ApiSpec

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers from the untyped test harness are read field by field */
 import { test, describe, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { describeConfigsHandler } from '../../../src/broker/handlers/describe-configs.js'

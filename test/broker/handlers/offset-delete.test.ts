@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers from the untyped test harness are read field by field */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { offsetDeleteHandler } from '../../../src/broker/handlers/offset-delete.js'

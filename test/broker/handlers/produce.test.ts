@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers read from the CLI's JSON output or decoded untyped from raw frames; tests check them field by field */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { produceHandler } from '../../../src/broker/handlers/produce.js'

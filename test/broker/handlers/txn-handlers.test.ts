@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers come back through the codec untyped (the API is chosen per call); tests read them field by field */
 // The transaction API handlers over a real log, group coordinator and
 // transaction coordinator, called through the codec at a given version.
 import { after, before, describe, test } from 'node:test'

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- error validators read the thrown error's code fields; one test reaches a private method */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'

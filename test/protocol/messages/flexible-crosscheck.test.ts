@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- @platformatic/kafka's protocol internals are used untyped to cross-check our codec */
 // The kafkajs wire fixtures never use flexible versions, so flexible encodings are
 // checked against a second, independent implementation: @platformatic/kafka, a
 // client that uses only recent versions. Its request encoders must produce bytes

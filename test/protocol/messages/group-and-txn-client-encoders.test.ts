@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- @platformatic/kafka's protocol internals are used untyped to cross-check our codec */
 // Cross-checks the flexible (highest) versions of the consumer-group and
 // transaction definitions against an independent client implementation: the
 // request bytes @platformatic/kafka writes must decode with our definitions to
