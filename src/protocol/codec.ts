@@ -17,7 +17,7 @@
 // when encoding; an undefined field encodes as its default. Each (spec, version) is
 // compiled once into a plan of closures (./codec-plan.ts) and cached.
 import { compileStruct, type StructPlan } from './codec-plan.js'
-import { ProtocolError } from './protocol-error.js'
+import { isCodecError } from '../errors.js'
 import { inVersions } from './messages/versions.js'
 import type { MessageSpec } from './messages/spec.js'
 import { Reader } from './primitives/reader.js'
@@ -45,7 +45,7 @@ export function isFlexible (spec: MessageSpec, version: number): boolean {
 }
 
 function withContext (err: unknown, spec: MessageSpec, version: number, action: string): unknown {
-  if (err instanceof ProtocolError) err.message = `${action} ${spec.name} v${version}: ${err.message}`
+  if (isCodecError(err)) err.message = `${action} ${spec.name} v${version}: ${err.message}`
   return err
 }
 

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path'
 import { crc32c } from '@node-rs/crc32'
 import { decodeRecord, encodeRecord, FRAME_HEADER_BYTES, type StoreRecord } from './store-records.js'
 import { remainder } from '../../log/fs.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export const JOURNAL_FILE = 'groups.journal'
 const COMPACT_FILE = 'groups.journal.compact'
@@ -86,7 +87,7 @@ export class GroupStore {
 
   /** Resolves once every record is durable on disk. */
   append (records: StoreRecord | StoreRecord[]): Promise<void> {
-    if (this.handle === null) return Promise.reject(new Error('TRIB_ERR_GROUP_STORE_CLOSED: the group store is not open'))
+    if (this.handle === null) return Promise.reject(new TributaryError(TributaryErrorCode.GROUP_STORE_CLOSED, 'the group store is not open'))
     if (Array.isArray(records)) for (const r of records) this.queued.push(encodeRecord(r))
     else this.queued.push(encodeRecord(records))
     return new Promise<void>((resolve, reject) => {
@@ -144,7 +145,7 @@ export class GroupStore {
 
   private async writeDurably (buffers: Buffer[]): Promise<void> {
     const handle = this.handle
-    if (handle === null) throw new Error('TRIB_ERR_GROUP_STORE_CLOSED: the group store is not open')
+    if (handle === null) throw new TributaryError(TributaryErrorCode.GROUP_STORE_CLOSED, 'the group store is not open')
     let bytes = 0
     for (const b of buffers) bytes += b.length
     try {
@@ -152,7 +153,7 @@ export class GroupStore {
       let written = (await handle.writev(buffers)).bytesWritten
       while (written < bytes) {
         const { bytesWritten } = await handle.writev(remainder(buffers, written))
-        if (bytesWritten === 0) throw new Error('TRIB_ERR_GROUP_STORE_WRITE: the write made no progress')
+        if (bytesWritten === 0) throw new TributaryError(TributaryErrorCode.GROUP_STORE_WRITE, 'the write made no progress')
         written += bytesWritten
       }
       await handle.datasync()

@@ -10,7 +10,7 @@
 // broker listener, we answer controller requests MISMATCHED_ENDPOINT_TYPE and
 // any other type UNSUPPORTED_ENDPOINT_TYPE.
 import { describeClusterApi } from '../../protocol/messages/describe-cluster.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import type { Handler, RequestContext } from './types.js'
 
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
@@ -29,7 +29,7 @@ export const describeClusterHandler: Handler = {
     if (endpointType === EndpointType.CONTROLLER) {
       return {
         ...base,
-        errorCode: KafkaError.MISMATCHED_ENDPOINT_TYPE.code,
+        errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE,
         errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER',
         controllerId: -1,
         brokers: [],
@@ -39,7 +39,7 @@ export const describeClusterHandler: Handler = {
     if (endpointType !== EndpointType.BROKER) {
       return {
         ...base,
-        errorCode: KafkaError.UNSUPPORTED_ENDPOINT_TYPE.code,
+        errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
         errorMessage: `Unsupported endpoint type ${endpointType}`,
         controllerId: -1,
         brokers: [],
@@ -48,7 +48,7 @@ export const describeClusterHandler: Handler = {
     }
     return {
       ...base,
-      errorCode: 0,
+      errorCode: ErrorCode.NONE,
       errorMessage: null,
       controllerId: config.nodeId,
       brokers: [{ brokerId: config.nodeId, host: config.advertisedHost, port: config.kafkaPort, rack: null }],

@@ -8,6 +8,7 @@
 import { open, rename, mkdir, stat, type FileHandle } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { TxnMetadata } from './txn-metadata.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export type TxnStoreRecord =
   | { t: 'txn', meta: TxnMetadata }
@@ -82,7 +83,7 @@ export class TxnStore {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0)
         try {
-          if (this.fh === null) throw new Error('TRIB_ERR_TXN_STORE_CLOSED: the transaction log is closed')
+          if (this.fh === null) throw new TributaryError(TributaryErrorCode.TXN_STORE_CLOSED, 'the transaction log is closed')
           const buf = Buffer.from(batch.map(b => b.line).join(''), 'utf8')
           await writeAll(this.fh, buf)
           await this.fh.datasync()
@@ -132,7 +133,7 @@ async function writeAll (fh: FileHandle, buf: Buffer): Promise<void> {
   let done = 0
   while (done < buf.length) {
     const { bytesWritten } = await fh.write(buf, done, buf.length - done, null)
-    if (bytesWritten === 0) throw new Error('TRIB_ERR_TXN_STORE_WRITE: the write made no progress')
+    if (bytesWritten === 0) throw new TributaryError(TributaryErrorCode.TXN_STORE_WRITE, 'the write made no progress')
     done += bytesWritten
   }
 }

@@ -1,6 +1,5 @@
 // Loads the EventBridge pattern cases validated against AWS (see ../shared/conformance/README.md).
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { loadConformanceJson } from '../../helpers/conformance.js'
 
 export interface PatternCase {
   readonly name: string
@@ -22,8 +21,7 @@ interface RawCase {
 }
 
 export function loadPatternCases (): PatternCase[] {
-  const file = resolve(process.cwd(), '../shared/conformance/eventbridge-patterns.json')
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as RawCase[]
+  const raw = loadConformanceJson<RawCase[]>('eventbridge-patterns.json')
   return raw.map(c => ({
     name: c.name,
     expect: c.expect,
