@@ -39,7 +39,6 @@ export async function startBus (options: Partial<EventBusOptions> = {}): Promise
     h.bus = new EventBus({ dataDir: dir, log: h.log, accountId: ACCOUNT, region: REGION, retryBaseDelayMs: 20, retryMaxDelayMs: 200, ...options })
     await h.bus.open()
     h.app = Fastify({ logger: false })
-    h.app.get('/health', async () => ({ status: 'ok' }))
     registerBusRoutes(h.app, h.bus)
     await h.app.listen({ host: '127.0.0.1', port: 0 })
     const address = h.app.server.address()
