@@ -1,5 +1,4 @@
-// The HTTP face: /health now; the EventBridge API (POST /), admin REST, the
-// console and /metrics share this one port.
+// The HTTP face: /health and the EventBridge API (POST /) share this one port.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'

@@ -291,7 +291,6 @@ export class LogManager {
     return deleted
   }
 
-  /** Flushes and closes every log, then writes the clean-shutdown marker. */
   /** Runs a log cleaner pass now (compacted topics); `force` ignores min.cleanable.dirty.ratio. */
   cleanLogs (options: CleanerRunOptions = {}): Promise<CleanerStats> {
     this.assertOpen()
@@ -309,6 +308,7 @@ export class LogManager {
     return out
   }
 
+  /** Flushes and closes every log, then writes the clean-shutdown marker (not if a log failed to close). */
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true

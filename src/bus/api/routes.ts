@@ -1,6 +1,6 @@
 // AWS JSON 1.1 over HTTP: POST / with X-Amz-Target: AWSEvents.<Action>.
 // Registered in an encapsulated plugin so the body parsers added here do not
-// change how other routes (/health, /metrics, /api/*, /console) parse bodies.
+// change how the other routes on the same port (/health) parse bodies.
 // Any credentials are accepted (signatures are not checked yet).
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'

@@ -10,7 +10,7 @@ export function registerStart (program: Command): void {
     .option('--data-dir <dir>', 'where the log lives (TRIBUTARY_DATA_DIR)', undefined)
     .option('--host <host>', 'address to listen on (TRIBUTARY_HOST)', undefined)
     .option('--kafka-port <port>', 'Kafka protocol port (TRIBUTARY_KAFKA_PORT)', undefined)
-    .option('--http-port <port>', 'HTTP port: bus API, admin, console, metrics, health (TRIBUTARY_HTTP_PORT)', undefined)
+    .option('--http-port <port>', 'HTTP port: EventBridge API and /health (TRIBUTARY_HTTP_PORT)', undefined)
     .option('--advertised-host <host>', 'host clients are told to connect to (TRIBUTARY_ADVERTISED_HOST)', undefined)
     .option('--config <file>', 'JSON config file (TRIBUTARY_CONFIG)', undefined)
     .option('--log-level <level>', 'trace, debug, info, warn, error (TRIBUTARY_LOG_LEVEL)', undefined)

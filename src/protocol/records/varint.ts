@@ -37,7 +37,6 @@ export function readVarlong (buf: Buffer, cur: Cursor): number {
 export function sizeOfVarint (value: number): number {
   return sizeOfUnsigned(value >= 0 ? value * 2 : -value * 2 - 1)
 }
-export const sizeOfVarlong = sizeOfVarint
 
 function sizeOfUnsigned (u: number): number {
   let size = 1
@@ -55,4 +54,3 @@ export function writeVarint (buf: Buffer, value: number, pos: number): number {
   buf[pos++] = u
   return pos
 }
-export const writeVarlong = writeVarint
