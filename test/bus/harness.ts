@@ -11,6 +11,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import { LogManager } from '../../src/log/index.js'
 import { EventBus, registerBusRoutes, type EventBusOptions } from '../../src/bus/index.js'
 import { BusStorage, type BusRecord } from '../../src/bus/storage.js'
+import { waitFor } from '../helpers/wait.js'
 
 // The SDK warns about Node 20 on every run; the warning is not about the bus.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
@@ -121,13 +122,7 @@ export class TargetServer {
   }
 }
 
-/** Polls a condition driven by background work (delivery to a topic) until it holds. */
-export async function eventually<T> (probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error('condition not reached in time')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
+/** Waits for a condition driven by background work (delivery to a topic), however long the machine takes. */
+export async function eventually<T> (probe: () => Promise<T | undefined> | T | undefined, what = 'the condition'): Promise<T> {
+  return await waitFor(probe, what)
 }
