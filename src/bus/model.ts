@@ -57,8 +57,6 @@ export interface RuleDefinition {
   tags: Tag[]
 }
 
-export const ArchiveState = { enabled: 'ENABLED', disabled: 'DISABLED', creating: 'CREATING', updating: 'UPDATING' } as const
-
 export interface ArchiveDefinition {
   name: string
   arn: string

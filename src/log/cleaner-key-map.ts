@@ -3,7 +3,7 @@
 // or still open) read from the control batches that end their transactions.
 // Records of an aborted or still open transaction never count as a key's latest.
 import { createHash } from 'node:crypto'
-import { isRecordsError } from '../protocol/records/errors.js'
+import { isRecordFormatError } from '../errors.js'
 import { ControlType, batchFacts, controlType, recordsSection, walkRecords } from './cleaner-records.js'
 import type { BatchFacts } from './cleaner-records.js'
 import { scanSegment } from './segment-scan.js'
@@ -57,7 +57,7 @@ export async function analyzeLog (segments: readonly Segment[], range: AnalysisR
       walkRecords(recordsSection(bytes, f), f, r => { if (r.key !== null && r.offset < dirtyEnd) into(keyOf(r.key), r.offset) })
     } catch (err) {
       // a batch we cannot read (over the decompression limit) is kept whole and supersedes nothing
-      if (!isRecordsError(err)) throw err
+      if (!isRecordFormatError(err)) throw err
     }
   }
   const onBatch = (bytes: Buffer): boolean => {

@@ -5,7 +5,7 @@
 // section in groups of at most segment.bytes, each group swapped in atomically.
 import { join } from 'node:path'
 import { BatchOffsets } from '../protocol/records/batch-header.js'
-import { isRecordsError } from '../protocol/records/errors.js'
+import { TributaryError, TributaryErrorCode, isRecordFormatError } from '../errors.js'
 import type { ResolvedTopicConfig } from './config.js'
 import { filterBatch, emptyBatch } from './cleaner-batch.js'
 import type { BatchOutcome } from './cleaner-batch.js'
@@ -14,7 +14,6 @@ import type { LogAnalysis } from './cleaner-key-map.js'
 import { batchFacts } from './cleaner-records.js'
 import type { RawRecord } from './cleaner-records.js'
 import { CleanedFileWriter, cleanedFileName, commitSwap, finishSwap } from './cleaner-swap.js'
-import { LogError, LogErrorCode } from './errors.js'
 import type { FileSystem } from './fs.js'
 import type { PartitionLog } from './partition-log.js'
 import { scanSegment } from './segment-scan.js'
@@ -48,9 +47,9 @@ export interface PartitionCleanResult {
 }
 
 /** Thrown when a swap was committed on disk but could not be finished in memory: the next open finishes it. */
-export class SwapIncompleteError extends LogError {
+export class SwapIncompleteError extends TributaryError {
   constructor (what: string, cause: unknown) {
-    super(LogErrorCode.STORAGE_ERROR, `cleaner swap committed but not finished (${what}): ${(cause as Error)?.message ?? String(cause)}`, { cause })
+    super(TributaryErrorCode.STORAGE_ERROR, `cleaner swap committed but not finished (${what}): ${(cause as Error)?.message ?? String(cause)}`, { cause })
   }
 }
 
@@ -141,7 +140,7 @@ function decideBatch (bytes: Buffer, analysis: LogAnalysis, retain: (r: RawRecor
     outcome = filterBatch(bytes, f, retain, retainEmpty)
   } catch (err) {
     // a batch we cannot read (over the decompression limit) is kept whole rather than lost
-    if (isRecordsError(err)) return { outcome: { action: 'keep' }, removed: 0 }
+    if (isRecordFormatError(err)) return { outcome: { action: 'keep' }, removed: 0 }
     throw err
   }
   const removed = outcome.action === 'keep' ? 0 : outcome.action === 'drop' ? f.recordCount : f.recordCount - outcome.bytes.readInt32BE(BatchOffsets.recordCount)
@@ -187,7 +186,7 @@ async function cleanGroup (target: CleanTarget, opts: PartitionCleanOptions, gro
         let runBytes = 0
         const scan = await scanSegment(seg.fh, from, seg.size, true, b => { run.push(b.bytes); runBytes += b.size; return runBytes < READ_RUN_BYTES })
         if (scan.stopReason !== 'end') {
-          throw new LogError(LogErrorCode.CORRUPT_MESSAGE, `cleaner found a ${scan.stopReason} batch in ${seg.logPath} at ${scan.validEnd}`)
+          throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `cleaner found a ${scan.stopReason} batch in ${seg.logPath} at ${scan.validEnd}`)
         }
         for (const bytes of run) {
           const { outcome, removed: n } = decideBatch(bytes, analysis, retain)

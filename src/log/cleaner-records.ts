@@ -7,7 +7,7 @@ import {
   isControl, isTransactional, timestampTypeOf, TimestampType,
 } from '../protocol/records/batch-header.js'
 import { decompress, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/records/compression.js'
-import { RecordsError, RecordsErrorCode } from '../protocol/records/errors.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 import { readVarint, readVarlong } from '../protocol/records/varint.js'
 import type { Cursor } from '../protocol/records/varint.js'
 
@@ -65,7 +65,7 @@ export function recordsSection (batch: Buffer, facts: BatchFacts, maxBytes = DEF
 function skipBytes (data: Buffer, cur: Cursor, end: number): Buffer | null {
   const len = readVarint(data, cur)
   if (len < 0) return null
-  if (len > end - cur.pos) throw new RecordsError(RecordsErrorCode.CORRUPT, 'record field runs past the record')
+  if (len > end - cur.pos) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'record field runs past the record')
   const view = data.subarray(cur.pos, cur.pos + len)
   cur.pos += len
   return view
@@ -78,7 +78,7 @@ export function walkRecords (section: Buffer, facts: BatchFacts, onRecord: (r: R
     const start = cur.pos
     const length = readVarint(section, cur)
     if (length < 0 || length > section.length - cur.pos) {
-      throw new RecordsError(RecordsErrorCode.CORRUPT, `record length ${length} runs past the batch`)
+      throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record length ${length} runs past the batch`)
     }
     const end = cur.pos + length
     cur.pos++ // attributes
@@ -96,7 +96,7 @@ export function walkRecords (section: Buffer, facts: BatchFacts, onRecord: (r: R
     })
     cur.pos = end
   }
-  if (cur.pos !== section.length) throw new RecordsError(RecordsErrorCode.CORRUPT, 'bytes left after the last record')
+  if (cur.pos !== section.length) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'bytes left after the last record')
 }
 
 /** Control record key: version int16, type int16 (0 abort, 1 commit). */

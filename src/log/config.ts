@@ -1,7 +1,7 @@
 // Topic configs as Kafka names them: defaults, validation and the typed view the
 // log uses. Values travel as strings (that is how CreateTopics, AlterConfigs and
 // DescribeConfigs carry them); `resolveTopicConfigs` parses them once.
-import { LogError, LogErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 
 export type TopicConfigs = Record<string, string>
 
@@ -67,9 +67,9 @@ export const TOPIC_CONFIG_DEFAULTS: TopicConfigs = Object.fromEntries(
 export function validateTopicConfigs (configs: TopicConfigs): void {
   for (const [name, value] of Object.entries(configs)) {
     const def = TOPIC_CONFIG_DEFS[name]
-    if (def === undefined) throw new LogError(LogErrorCode.INVALID_CONFIG, `Unknown topic config name: ${name}`)
+    if (def === undefined) throw new TributaryError(TributaryErrorCode.INVALID_CONFIG, `Unknown topic config name: ${name}`)
     if (typeof value !== 'string' || !def.validate(value.trim())) {
-      throw new LogError(LogErrorCode.INVALID_CONFIG, `Invalid value ${String(value)} for configuration ${name}`)
+      throw new TributaryError(TributaryErrorCode.INVALID_CONFIG, `Invalid value ${String(value)} for configuration ${name}`)
     }
   }
 }

@@ -3,7 +3,7 @@
  * It knows record batches (v2), not Kafka APIs; the broker and the bus sit on top.
  *
  * ```ts
- * import { LogManager, LogError, isLogError } from '../log/index.js'
+ * import { LogManager, TributaryError, isTributaryError } from '../log/index.js'
  *
  * const logs = await LogManager.open('/var/lib/tributary', {
  *   // topic config defaults, Kafka names (see ./config.ts TOPIC_CONFIG_DEFAULTS)
@@ -36,7 +36,7 @@
  * // Fetch: whole batches starting with the one containing fetchOffset, as Buffers to send.
  * const f = await p.read(fetchOffset, maxBytes, { isolation: 'read_committed' })
  * //   f = { chunks: Buffer[], bytes, highWatermark, lastStableOffset, logStartOffset, abortedTransactions: [] }
- * //   throws LogError code TRIB_ERR_OFFSET_OUT_OF_RANGE (kafkaCode 1) if fetchOffset < logStartOffset or > HW
+ * //   throws TributaryError code TRIB_ERR_OFFSET_OUT_OF_RANGE (kafkaCode 1) if fetchOffset < logStartOffset or > HW
  * await p.waitForData(offset, signal)   // long poll: resolves when highWatermark > offset (or signal aborts)
  *
  * await p.offsetForTimestamp(ts)  // { offset, timestamp } | null (null: no record with timestamp >= ts,
@@ -55,7 +55,7 @@
  * await logs.close()              // flush + fsync everything, write the clean-shutdown marker
  * ```
  *
- * Errors: every error thrown is a `LogError` with a stable `code` (`TRIB_ERR_...`)
+ * Errors: every error thrown is a `TributaryError` with a stable `code` (`TRIB_ERR_...`)
  * and the Kafka error code the broker should answer (`kafkaCode`), e.g.
  * CORRUPT_MESSAGE (2), MESSAGE_TOO_LARGE (10), RECORD_LIST_TOO_LARGE (18),
  * UNSUPPORTED_FOR_MESSAGE_FORMAT (43), INVALID_RECORD (87), OFFSET_OUT_OF_RANGE (1),
@@ -75,7 +75,7 @@
  *
  * Hooks for later features (idempotence, transactions, compaction) without a rewrite:
  * `logs.setAppendValidator(fn)` — fn(topic, partition, headers: BatchHeader[]) runs on every
- * append after CRC/size checks and before offsets are assigned; it may throw a LogError
+ * append after CRC/size checks and before offsets are assigned; it may throw a TributaryError
  * (e.g. OUT_OF_ORDER_SEQUENCE_NUMBER) or return nothing.
  *
  * Durability: the files hold batches exactly as produced (baseOffset assigned, partitionLeaderEpoch 0).
@@ -88,7 +88,7 @@ export type { LogManagerOptions, TopicInfo, ConfigEntry } from './log-manager.js
 export type { CleanerStats, CleanerRunOptions } from './cleaner.js'
 export { PartitionLog } from './partition-log.js'
 export type { AppendOptions, AppendResult, AppendValidator, ReadOptions, ReadResult, TimestampLookup } from './partition-log.js'
-export { LogError, isLogError, LogErrorCode } from './errors.js'
+export { TributaryError, isTributaryError, TributaryErrorCode } from '../errors.js'
 export { TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_DEFS, ConfigType, validateTopicConfigs } from './config.js'
 export type { TopicConfigs } from './config.js'
 export { realFs, FaultyFs } from './fs.js'

@@ -18,7 +18,7 @@
 // All file access goes through the log's FileSystem seam, so FaultyFs can
 // inject faults and power cuts.
 import { join } from 'node:path'
-import { LogError, LogErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 import { realFs, mkdirDurable, type FileHandle, type FileSystem } from './fs.js'
 import { siblingPath } from './file-names.js'
 import { GroupCommit } from './group-commit.js'
@@ -61,7 +61,7 @@ export class Journal {
   private readonly garbageRatio: number
   private handle: FileHandle | null = null
   private closing = false
-  private failure: LogError | null = null
+  private failure: TributaryError | null = null
   private readonly live = new Map<string, LiveEntry>()
   private liveBytes = 0
   /** Bytes written to the file (whole frames only); the fsync target. */
@@ -87,7 +87,7 @@ export class Journal {
   get sizeBytes (): number { return this.written }
   has (key: string): boolean { return this.live.has(key) }
   /** Set once an fsync (or the repair of a failed write) failed: every write is refused until reopen. */
-  get failed (): LogError | null { return this.failure }
+  get failed (): TributaryError | null { return this.failure }
 
   /** Replays the journal, cutting off a torn or corrupt tail, and opens it for writes. */
   async open (): Promise<JournalRecovery> {
@@ -184,7 +184,7 @@ export class Journal {
 
   private refusal (): Error | null {
     if (this.failure !== null) return this.failure
-    if (this.handle === null || this.closing) return new LogError(LogErrorCode.CLOSED, `the journal ${this.path} is not open`)
+    if (this.handle === null || this.closing) return new TributaryError(TributaryErrorCode.LOG_CLOSED, `the journal ${this.path} is not open`)
     return null
   }
 
@@ -304,17 +304,17 @@ export class Journal {
     }, err => { this.fail(storageError(this.path, 'fsync', err)) })
   }
 
-  private fail (cause: LogError): void {
+  private fail (cause: TributaryError): void {
     if (this.failure !== null) return
-    const error = new LogError(LogErrorCode.STORAGE_ERROR, `${cause.message}; the journal takes no writes until it is reopened`, { cause })
+    const error = new TributaryError(TributaryErrorCode.STORAGE_ERROR, `${cause.message}; the journal takes no writes until it is reopened`, { cause })
     this.failure = error
     this.commit.failAll(error)
     for (const p of this.queue.splice(0)) p.reject(error)
   }
 }
 
-function storageError (path: string, what: string, cause: unknown): LogError {
-  if (cause instanceof LogError) return cause
+function storageError (path: string, what: string, cause: unknown): TributaryError {
+  if (cause instanceof TributaryError) return cause
   const message = (cause as Error)?.message ?? String(cause)
-  return new LogError(LogErrorCode.STORAGE_ERROR, `journal ${path}: ${what} failed: ${message}`, { cause })
+  return new TributaryError(TributaryErrorCode.STORAGE_ERROR, `journal ${path}: ${what} failed: ${message}`, { cause })
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { resolveTopicConfigs, TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_DEFS, validateTopicConfigs } from './config.js'
 import type { ResolvedTopicConfig, TopicConfigs } from './config.js'
-import { LogError, LogErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 import { fitFileName } from './file-names.js'
 import { withFlushDefaults } from './flush-policy.js'
 import { LogCleaner } from './cleaner.js'
@@ -67,7 +67,7 @@ const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
 const TOPICS_DIR = 'topics'
 export function validateTopicName (name: string): void {
   const problem = topicNameProblem(name)
-  if (problem !== null) throw new LogError(LogErrorCode.INVALID_TOPIC, problem)
+  if (problem !== null) throw new TributaryError(TributaryErrorCode.INVALID_TOPIC, problem)
 }
 
 export class LogManager {
@@ -170,7 +170,7 @@ export class LogManager {
   /** Like partition() but throws UNKNOWN_TOPIC_OR_PARTITION. */
   requirePartition (name: string, partition: number): PartitionLog {
     const log = this.partition(name, partition)
-    if (log === undefined) throw new LogError(LogErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic-partition ${name}-${partition}`)
+    if (log === undefined) throw new TributaryError(TributaryErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic-partition ${name}-${partition}`)
     return log
   }
 
@@ -198,9 +198,9 @@ export class LogManager {
   async createTopic (name: string, partitions: number, configs: TopicConfigs = {}, options: { validateOnly?: boolean, topicId?: string } = {}): Promise<TopicInfo> {
     this.assertOpen()
     validateTopicName(name)
-    if (this.topicsByName.has(name)) throw new LogError(LogErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`)
+    if (this.topicsByName.has(name)) throw new TributaryError(TributaryErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`)
     if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100_000) {
-      throw new LogError(LogErrorCode.INVALID_PARTITIONS, `Number of partitions must be at least 1, got ${partitions}`)
+      throw new TributaryError(TributaryErrorCode.INVALID_PARTITIONS, `Number of partitions must be at least 1, got ${partitions}`)
     }
     validateTopicConfigs(configs)
     const info: TopicInfo = { name, topicId: options.topicId ?? randomUUID(), partitions, configs: { ...configs } }
@@ -245,7 +245,7 @@ export class LogManager {
     this.assertOpen()
     const state = this.requireTopic(name)
     if (!Number.isInteger(totalPartitions) || totalPartitions <= state.info.partitions) {
-      throw new LogError(LogErrorCode.INVALID_PARTITIONS,
+      throw new TributaryError(TributaryErrorCode.INVALID_PARTITIONS,
         `Topic currently has ${state.info.partitions} partitions, which is higher than or equal to the requested ${totalPartitions}.`)
     }
     if (options.validateOnly === true) return state.info
@@ -294,7 +294,7 @@ export class LogManager {
     const next: TopicConfigs = options.incremental === true ? { ...state.info.configs } : {}
     for (const [key, value] of Object.entries(changes)) {
       if (value === null) {
-        if (TOPIC_CONFIG_DEFS[key] === undefined) throw new LogError(LogErrorCode.INVALID_CONFIG, `Unknown topic config name: ${key}`)
+        if (TOPIC_CONFIG_DEFS[key] === undefined) throw new TributaryError(TributaryErrorCode.INVALID_CONFIG, `Unknown topic config name: ${key}`)
         delete next[key]
       } else next[key] = value
     }
@@ -315,7 +315,6 @@ export class LogManager {
     return deleted
   }
 
-  /** Flushes and closes every log, then writes the clean-shutdown marker. */
   /** Runs a log cleaner pass now (compacted topics); `force` ignores min.cleanable.dirty.ratio. */
   cleanLogs (options: CleanerRunOptions = {}): Promise<CleanerStats> {
     this.assertOpen()
@@ -333,6 +332,7 @@ export class LogManager {
     return out
   }
 
+  /** Flushes and closes every log, then writes the clean-shutdown marker (not if a log failed to close). */
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
@@ -348,11 +348,11 @@ export class LogManager {
 
   private requireTopic (name: string): TopicState {
     const state = this.topicsByName.get(name)
-    if (state === undefined) throw new LogError(LogErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`)
+    if (state === undefined) throw new TributaryError(TributaryErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`)
     return state
   }
 
   private assertOpen (): void {
-    if (this.closed) throw new LogError(LogErrorCode.CLOSED, 'log manager is closed')
+    if (this.closed) throw new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log manager is closed')
   }
 }

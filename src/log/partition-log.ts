@@ -8,7 +8,7 @@ import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/records/compression.
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/records/rewrite.js'
 import type { ResolvedTopicConfig } from './config.js'
-import { fromRecordsError, LogError, LogErrorCode, storageError } from './errors.js'
+import { TributaryError, TributaryErrorCode, storageError } from '../errors.js'
 import type { FileSystem } from './fs.js'
 import { mkdirDurable } from './fs.js'
 import { GroupCommit } from './group-commit.js'
@@ -64,7 +64,7 @@ export interface ReadResult {
   abortedTransactions: Array<{ producerId: number, firstOffset: number }>
 }
 
-/** Called with the parsed headers of every append before offsets are assigned; may throw a LogError. */
+/** Called with the parsed headers of every append before offsets are assigned; may throw a TributaryError. */
 export type AppendValidator = (topic: string, partition: number, headers: BatchHeader[]) => void
 
 export interface PartitionContext {
@@ -100,7 +100,7 @@ export class PartitionLog {
   private readonly commit: GroupCommit
   private readonly queue: WriteQueue
   private dataWaiters: Array<{ offset: number, resolve: () => void }> = []
-  private failure: LogError | null = null
+  private failure: TributaryError | null = null
   private closed = false
   private flushTimer: NodeJS.Timeout | null = null
   private messagesSinceFlush = 0
@@ -161,13 +161,13 @@ export class PartitionLog {
    */
   append (payload: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
     if (this.failure !== null) return Promise.reject(this.failure)
-    if (this.closed) return Promise.reject(new LogError(LogErrorCode.CLOSED, 'log is closed'))
+    if (this.closed) return Promise.reject(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
     const cfg = this.ctx.config()
     let pending: StagedAppend
     try {
       const spans = splitBatches(payload, { maxBatchBytes: cfg.maxMessageBytes })
       if (payload.length > cfg.segmentBytes) {
-        throw new LogError(LogErrorCode.RECORD_LIST_TOO_LARGE, `${payload.length} bytes exceed segment.bytes ${cfg.segmentBytes}`)
+        throw new TributaryError(TributaryErrorCode.RECORD_LIST_TOO_LARGE, `${payload.length} bytes exceed segment.bytes ${cfg.segmentBytes}`)
       }
       // the coordinator's own control batches are built here, not parsed from a client
       if (options.origin !== 'coordinator') {
@@ -181,7 +181,7 @@ export class PartitionLog {
       for (const s of spans) records += s.header.recordCount
       pending = { payload, spans, records, baseOffset: -1, lastOffset: -1, logAppendTime: -1, resolve: () => {}, reject: () => {}, staging: staged.staging }
     } catch (err) {
-      return Promise.reject(fromRecordsError(err))
+      return Promise.reject(err)
     }
     const written = new Promise<AppendResult>((resolve, reject) => {
       pending.resolve = () => resolve({
@@ -251,10 +251,10 @@ export class PartitionLog {
 
   private onWriteFailed (err: unknown): void {
     // the queue already truncated the partial write away; if that failed too the log is unusable
-    if (err instanceof LogError && err.code === LogErrorCode.STORAGE_ERROR && /truncate/.test(err.message)) this.fail(err)
+    if (err instanceof TributaryError && err.code === TributaryErrorCode.STORAGE_ERROR && /truncate/.test(err.message)) this.fail(err)
   }
 
-  private fail (err: LogError): void {
+  private fail (err: TributaryError): void {
     if (this.failure !== null) return
     this.failure = err
     this.commit.failAll(err)
@@ -329,7 +329,7 @@ export class PartitionLog {
       abortedTransactions: [],
     }
     if (fetchOffset < this.logStartOffset || fetchOffset > hw) {
-      throw new LogError(LogErrorCode.OFFSET_OUT_OF_RANGE,
+      throw new TributaryError(TributaryErrorCode.OFFSET_OUT_OF_RANGE,
         `offset ${fetchOffset} is outside [${this.logStartOffset}, ${hw}] of ${this.topic}-${this.partition}`)
     }
     const minOne = options.minOneBatch ?? true
@@ -417,7 +417,7 @@ export class PartitionLog {
   async deleteRecordsBefore (offset: number): Promise<number> {
     const target = offset === -1 ? this.logEndOffset : offset
     if (target < 0 || target > this.logEndOffset) {
-      throw new LogError(LogErrorCode.OFFSET_OUT_OF_RANGE, `cannot delete records before ${offset}: high watermark is ${this.logEndOffset}`)
+      throw new TributaryError(TributaryErrorCode.OFFSET_OUT_OF_RANGE, `cannot delete records before ${offset}: high watermark is ${this.logEndOffset}`)
     }
     if (target > this.logStartOffset) await this.advanceLogStart(target)
     return this.logStartOffset
@@ -495,7 +495,7 @@ export class PartitionLog {
       if (this.snapshotting !== null) await this.snapshotting
       await writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
     }
-    this.commit.failAll(new LogError(LogErrorCode.CLOSED, 'log is closed'))
+    this.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
     for (const seg of this.pendingCloses) await seg.close().catch(() => {})
     this.pendingCloses.clear()
     for (const seg of this.segments) await seg.close()

@@ -15,35 +15,7 @@ import { AttributeBits, BATCH_HEADER_SIZE } from '../protocol/records/batch-head
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import { readVarint, readVarlong } from '../protocol/records/varint.js'
 import { AbortedTxnIndex } from './txn-index.js'
-
-export const ProducerErrorCode = {
-  OUT_OF_ORDER_SEQUENCE_NUMBER: 'TRIB_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER',
-  DUPLICATE_SEQUENCE_NUMBER: 'TRIB_ERR_DUPLICATE_SEQUENCE_NUMBER',
-  INVALID_PRODUCER_EPOCH: 'TRIB_ERR_INVALID_PRODUCER_EPOCH',
-  INVALID_TXN_STATE: 'TRIB_ERR_INVALID_TXN_STATE',
-  INVALID_RECORD: 'TRIB_ERR_INVALID_RECORD',
-} as const
-export type ProducerErrorCodeValue = typeof ProducerErrorCode[keyof typeof ProducerErrorCode]
-
-const KAFKA_CODES: Record<ProducerErrorCodeValue, number> = {
-  TRIB_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
-  TRIB_ERR_DUPLICATE_SEQUENCE_NUMBER: 46,
-  TRIB_ERR_INVALID_PRODUCER_EPOCH: 47,
-  TRIB_ERR_INVALID_TXN_STATE: 48,
-  TRIB_ERR_INVALID_RECORD: 87,
-}
-
-/** A produce rejected for its producer state; `kafkaCode` is the partition's answer. */
-export class ProducerStateError extends Error {
-  readonly code: ProducerErrorCodeValue
-  readonly kafkaCode: number
-  constructor (code: ProducerErrorCodeValue, message: string) {
-    super(message)
-    this.name = 'ProducerStateError'
-    this.code = code
-    this.kafkaCode = KAFKA_CODES[code]
-  }
-}
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 
 /** Kafka retains this many batches per producer (the most a client keeps in flight). */
 export const RETAINED_BATCHES = 5
@@ -134,7 +106,7 @@ export class ProducerStateManager {
   }
 
   /**
-   * Checks the batches of one append and records them. Throws ProducerStateError.
+   * Checks the batches of one append and records them. Throws a TributaryError whose kafkaCode is the partition's answer.
    * `fromCoordinator` allows control batches (transaction markers).
    */
   stage (buf: Buffer, spans: StagedSpan[], now: number, fromCoordinator: boolean): StageResult {
@@ -143,13 +115,13 @@ export class ProducerStateManager {
       for (let i = 0; i < spans.length; i++) {
         const h = spans[i]!.header
         const control = (h.attributes & AttributeBits.control) !== 0
-        if (control && !fromCoordinator) throw new ProducerStateError(ProducerErrorCode.INVALID_RECORD, 'clients may not write control batches')
+        if (control && !fromCoordinator) throw new TributaryError(TributaryErrorCode.INVALID_RECORD, 'clients may not write control batches')
         if (h.producerId < 0) continue
         const transactional = (h.attributes & AttributeBits.transactional) !== 0
         let entry = this.producers.get(h.producerId)
         if (control) {
           if (entry !== undefined && h.producerEpoch < entry.epoch) {
-            throw new ProducerStateError(ProducerErrorCode.INVALID_PRODUCER_EPOCH, `marker epoch ${h.producerEpoch} is older than ${entry.epoch}`)
+            throw new TributaryError(TributaryErrorCode.INVALID_PRODUCER_EPOCH, `marker epoch ${h.producerEpoch} is older than ${entry.epoch}`)
           }
         } else if (entry !== undefined) {
           const duplicate = this.checkSequence(entry, h)
@@ -158,7 +130,7 @@ export class ProducerStateManager {
             return { kind: 'duplicate', meta: duplicate }
           }
           if (!transactional && entry.txnFirstOffset >= 0) {
-            throw new ProducerStateError(ProducerErrorCode.INVALID_TXN_STATE, `producer ${h.producerId} has an open transaction`)
+            throw new TributaryError(TributaryErrorCode.INVALID_TXN_STATE, `producer ${h.producerId} has an open transaction`)
           }
         }
         staging ??= { batches: [], undo: [], assigned: false }
@@ -195,14 +167,14 @@ export class ProducerStateManager {
   /** Null if the batch may be appended, its earlier copy if it is a retry; throws if out of order. */
   private checkSequence (entry: ProducerEntry, h: BatchHeader): BatchMeta | null {
     if (h.producerEpoch < entry.epoch) {
-      throw new ProducerStateError(ProducerErrorCode.INVALID_PRODUCER_EPOCH,
+      throw new TributaryError(TributaryErrorCode.INVALID_PRODUCER_EPOCH,
         `producer ${h.producerId} epoch ${h.producerEpoch} is older than the current epoch ${entry.epoch}`)
     }
     const firstSeq = h.baseSequence
     const lastSeq = lastSequenceOf(firstSeq, h.lastOffsetDelta)
     if (h.producerEpoch > entry.epoch) {
       if (firstSeq !== 0) {
-        throw new ProducerStateError(ProducerErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        throw new TributaryError(TributaryErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
           `producer ${h.producerId}: a new epoch ${h.producerEpoch} must start at sequence 0, got ${firstSeq}`)
       }
       return null
@@ -211,10 +183,10 @@ export class ProducerStateManager {
     const last = entry.batches.length > 0 ? entry.batches[entry.batches.length - 1]!.lastSeq : -1
     if (inSequence(last, firstSeq)) return null
     if (last >= 0 && firstSeq <= last && lastSeq <= last) {
-      throw new ProducerStateError(ProducerErrorCode.DUPLICATE_SEQUENCE_NUMBER,
+      throw new TributaryError(TributaryErrorCode.DUPLICATE_SEQUENCE_NUMBER,
         `producer ${h.producerId}: sequences ${firstSeq}-${lastSeq} were already written (last ${last})`)
     }
-    throw new ProducerStateError(ProducerErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    throw new TributaryError(TributaryErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
       `producer ${h.producerId}: expected sequence ${last + 1 > MAX_SEQUENCE ? 0 : last + 1}, got ${firstSeq}`)
   }
 

@@ -4,7 +4,7 @@
 // before the write, so a failed write leaves no gap.
 import type { BatchSpan } from '../protocol/records/split.js'
 import type { ResolvedTopicConfig } from './config.js'
-import { storageError } from './errors.js'
+import { storageError } from '../errors.js'
 import type { Segment } from './segment.js'
 
 export interface PendingAppend {

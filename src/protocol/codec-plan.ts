@@ -1,7 +1,7 @@
 // Compiles a message definition at one version into a plan: per field, a decode
 // and an encode closure chosen once (compact or not, nullable or not, tagged or
 // not), so the per-message work is a straight loop with no version checks.
-import { malformed } from './protocol-error.js'
+import { malformed } from '../errors.js'
 import { inVersions } from './messages/versions.js'
 import type { FieldSpec, PrimitiveType } from './messages/spec.js'
 import type { Reader } from './primitives/reader.js'

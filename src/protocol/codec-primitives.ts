@@ -1,6 +1,6 @@
 // Per-type reader and writer calls for the codec plans (./codec-plan.ts), chosen
 // once per field for its (flexible, nullable) combination.
-import { ProtocolError, ProtocolErrorCode } from './protocol-error.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 import type { PrimitiveType } from './messages/spec.js'
 import type { Reader } from './primitives/reader.js'
 import type { Writer } from './primitives/writer.js'
@@ -20,8 +20,8 @@ export interface ElementPlan {
   minBytes: number
 }
 
-export function encodeError (field: string, message: string): ProtocolError {
-  return new ProtocolError(ProtocolErrorCode.ENCODE, `field ${field}: ${message}`)
+export function encodeError (field: string, message: string): TributaryError {
+  return new TributaryError(TributaryErrorCode.ENCODE, `field ${field}: ${message}`)
 }
 
 /** Reader/writer calls for one primitive type, chosen once for (flexible, nullable). */

@@ -20,7 +20,7 @@
 // and encode checks the body type derived from it (./messages/body-types.ts); a
 // spec typed as plain MessageSpec gives an untyped Record.
 import { compileStruct, type StructPlan } from './codec-plan.js'
-import { ProtocolError } from './protocol-error.js'
+import { isCodecError } from '../errors.js'
 import { inVersions } from './messages/versions.js'
 import type { MessageSpec } from './messages/spec.js'
 import type { DecodedBody, EncodableBody } from './messages/body-types.js'
@@ -49,7 +49,7 @@ export function isFlexible (spec: MessageSpec, version: number): boolean {
 }
 
 function withContext (err: unknown, spec: MessageSpec, version: number, action: string): unknown {
-  if (err instanceof ProtocolError) err.message = `${action} ${spec.name} v${version}: ${err.message}`
+  if (isCodecError(err)) err.message = `${action} ${spec.name} v${version}: ${err.message}`
   return err
 }
 

@@ -2,10 +2,7 @@
 // org.apache.kafka.common.protocol.Errors): the code on the wire, Kafka's name for
 // it, and whether Kafka's clients treat it as retriable (its exception extends
 // RetriableException). Handlers answer protocol errors with these codes inside the
-// response; see ./protocol-error.ts for the errors this library itself throws.
-
-export { ProtocolError, ProtocolErrorCode, isProtocolError } from './protocol-error.js'
-export type { ProtocolErrorCodeValue } from './protocol-error.js'
+// response; see ../errors.ts for the errors Tributary itself throws (TributaryError).
 
 export interface KafkaErrorInfo {
   readonly code: number

@@ -8,7 +8,8 @@
 // response always uses header v0 so a client can read it before it knows which
 // versions the broker speaks.
 import { decodeMessage, encodeMessage } from './codec.js'
-import { ProtocolError } from './protocol-error.js'
+import { isCodecError } from '../errors.js'
+import { ErrorCode } from './errors.js'
 import type { ApiSpec, MessageSpec } from './messages/spec.js'
 import type { DecodedBody, EncodableBody, UntypedBody } from './messages/body-types.js'
 import { apiVersionsApi } from './messages/api-versions.js'
@@ -99,8 +100,8 @@ export type DecodedRequest =
   | { kind: 'unsupported-version', header: RequestHeader, api: ApiSpec }
 
 /**
- * Decodes a request frame (without its 4-byte size prefix). Throws ProtocolError
- * (TRIB_ERR_MALFORMED) when a supported request's bytes do not parse; the caller
+ * Decodes a request frame (without its 4-byte size prefix). Throws a TributaryError
+ * (TRIB_ERR_MALFORMED, or TRIB_ERR_LIMIT_EXCEEDED) when a supported request's bytes do not parse; the caller
  * closes the connection.
  */
 export function decodeRequest (frame: Buffer, registry: ApiRegistry, limits?: Readonly<ReaderLimits>): DecodedRequest {
@@ -123,7 +124,7 @@ function readHeaderLeniently (reader: Reader, apiKey: number, apiVersion: number
   try {
     return decodeMessage(requestHeaderSpec, requestHeaderVersion(apiKey, apiVersion, api), reader)
   } catch (err) {
-    if (!(err instanceof ProtocolError)) throw err
+    if (!isCodecError(err)) throw err
     return { requestApiKey: apiKey, requestApiVersion: apiVersion, correlationId: reader.buffer.readInt32BE(4), clientId: null }
   }
 }
@@ -167,7 +168,7 @@ export function decodeResponse<A extends ApiSpec> (frame: Buffer, api: A, apiVer
  */
 export function encodeUnsupportedApiVersionsResponse (correlationId: number, api: ApiSpec = apiVersionsApi): Buffer[] {
   return encodeResponse(apiVersionsApi, 0, correlationId, {
-    errorCode: 35,
+    errorCode: ErrorCode.UNSUPPORTED_VERSION,
     apiKeys: [{ apiKey: api.apiKey, minVersion: api.minVersion, maxVersion: api.maxVersion }]
   })
 }

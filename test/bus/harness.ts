@@ -13,6 +13,7 @@ import { LogManager } from '../../src/log/index.js'
 import type { FileSystem } from '../../src/log/fs.js'
 import { EventBus, registerBusRoutes, type EventBusOptions } from '../../src/bus/index.js'
 import { BusStorage, type BusRecord } from '../../src/bus/storage.js'
+import { waitFor } from '../helpers/wait.js'
 
 // The SDK warns about Node 20 on every run; the warning is not about the bus.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
@@ -49,7 +50,6 @@ export async function startBus (options: Partial<EventBusOptions> = {}, harness:
     h.bus = new EventBus({ dataDir: dir, log: h.log, accountId: ACCOUNT, region: REGION, retryBaseDelayMs: 20, retryMaxDelayMs: 200, ...(harness.fs !== undefined ? { fs: harness.fs } : {}), ...options })
     await h.bus.open()
     h.app = Fastify({ logger: false })
-    h.app.get('/health', async () => ({ status: 'ok' }))
     registerBusRoutes(h.app, h.bus)
     await h.app.listen({ host: '127.0.0.1', port: 0 })
     const address = h.app.server.address()
@@ -132,15 +132,9 @@ export class TargetServer {
   }
 }
 
-/** Polls a condition driven by background work (delivery to a topic) until it holds. */
-export async function eventually<T> (probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error('condition not reached in time')
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
+/** Waits for a condition driven by background work (delivery to a topic), however long the machine takes. */
+export async function eventually<T> (probe: () => Promise<T | undefined> | T | undefined, what = 'the condition'): Promise<T> {
+  return await waitFor(probe, what)
 }
 
 export interface CapturedLog { logger: Logger, lines: Array<Record<string, unknown>> }

@@ -4,6 +4,12 @@ import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/cl
 import { startBus, TargetServer } from './harness.js'
 import type { LogEngine } from '../../src/bus/storage.js'
 import type { LogManager } from '../../src/log/index.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { Tributary } from '../../src/tributary.js'
+import { defaultConfig } from '../../src/config.js'
 
 /** Compile-time check: the real LogManager is what the bus's storage interface describes. */
 export const logManagerIsALogEngine = (log: LogManager): LogEngine => log
@@ -26,10 +32,23 @@ test('the issue snippet: an Order Created event reaches an HTTP target through a
   assert.equal(event.account, '123456789012')
 })
 
-test('the bus routes leave GET /health to the HTTP server', async (t) => {
-  const h = await startBus()
-  t.after(() => h.close())
-  const response = await fetch(`${h.endpoint}/health`)
-  assert.equal(response.status, 200)
-  assert.deepEqual(await response.json(), { status: 'ok' })
+test('the product serves GET /health beside the bus routes on one port', async (t) => {
+  // The real composition (src/tributary.ts), not the bus harness: the HTTP face owns
+  // /health and the bus API answers POST / on the same listener.
+  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-health-'))
+  const app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir }, pino({ level: 'silent' }))
+  await app.start()
+  t.after(async () => { await app.stop(); await rm(dataDir, { recursive: true, force: true }) })
+  const endpoint = `http://127.0.0.1:${app.config.httpPort}`
+  const health = await fetch(`${endpoint}/health`)
+  assert.equal(health.status, 200)
+  assert.deepEqual(await health.json(), { status: 'ok', kafkaPort: app.components.broker.port, topics: app.components.log.topics().length })
+  const buses = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.ListEventBuses' },
+    body: '{}'
+  })
+  assert.equal(buses.status, 200)
+  const answer = await buses.json() as { EventBuses: Array<{ Name: string }> }
+  assert.ok(answer.EventBuses.some(b => b.Name === 'default'), JSON.stringify(answer))
 })

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RuleScheduler } from '../../src/bus/scheduler.js'
 import type { RuleDefinition } from '../../src/bus/model.js'
+import { holdEventLoop } from '../helpers/wait.js'
 
 function rule (createdAt: number, state: 'ENABLED' | 'DISABLED' = 'ENABLED'): RuleDefinition {
   return { name: 'tick', busName: 'default', arn: 'arn:aws:events:us-east-1:1:rule/tick', scheduleExpression: 'rate(1 minute)', state, createdAt, targets: [], tags: [] }
@@ -14,9 +15,9 @@ test('a scheduled rule appends a Scheduled Event addressed to that rule when its
   // Created 59.95 s ago, so the first firing of rate(1 minute) is 50 ms away.
   scheduler.update('k', rule(Date.now() - 59_950))
   // The scheduler's timers do not hold the process open; this one does, for the test.
-  const keepAlive = setTimeout(() => {}, 10_000)
+  const release = holdEventLoop()
   const { bus, event, headers } = await firing
-  clearTimeout(keepAlive)
+  release()
   scheduler.close()
   assert.equal(bus, 'default')
   assert.equal(event.source, 'aws.events')

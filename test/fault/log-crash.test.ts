@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { LogManager } from '../../src/log/log-manager.js'
-import { decodeBatch, encodeBatch } from '../../src/protocol/records/batch-codec.js'
+import { encodeBatch } from '../../src/protocol/records/batch-codec.js'
+import { readAllRecords } from '../helpers/log-reader.js'
 
 const CHILD = new URL('./log-crash-child.ts', import.meta.url).pathname
 
@@ -34,22 +35,10 @@ function runAndKill (dir: string, run: number, acks: number): Promise<Map<string
 }
 
 async function readAll (m: LogManager): Promise<Map<string, number>> {
-  const p = m.partition('crash', 0)!
   const found = new Map<string, number>()
-  let expected = p.logStartOffset
-  while (expected < p.highWatermark) {
-    const r = await p.read(expected, 1 << 20)
-    for (const c of r.chunks) {
-      for (let pos = 0; pos < c.length;) {
-        const d = decodeBatch(c, pos)
-        assert.equal(d.header.baseOffset, expected, 'batches are contiguous')
-        const value = d.records[0]!.value!.toString()
-        assert.equal(found.has(value), false, `${value} appears once`)
-        found.set(value, d.header.baseOffset)
-        expected = d.header.baseOffset + d.header.recordCount
-        pos += d.header.batchLength + 12
-      }
-    }
+  for (const r of await readAllRecords(m.partition('crash', 0)!)) {
+    assert.equal(found.has(r.value!), false, `${r.value} appears once`)
+    found.set(r.value!, r.baseOffset)
   }
   return found
 }

@@ -5,28 +5,11 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { LogManager } from '../../src/log/log-manager.js'
-import { LogErrorCode } from '../../src/log/errors.js'
+import { TributaryErrorCode } from '../../src/errors.js'
 import { FaultyFs, realFs } from '../../src/log/fs.js'
 import type { PartitionLog } from '../../src/log/partition-log.js'
-import { decodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { batch, tempDir } from '../log/helpers.js'
-
-async function values (p: PartitionLog): Promise<string[]> {
-  const out: string[] = []
-  let offset = p.logStartOffset
-  while (offset < p.highWatermark) {
-    const r = await p.read(offset, 1 << 20)
-    for (const c of r.chunks) {
-      for (let pos = 0; pos < c.length;) {
-        const d = decodeBatch(c, pos)
-        for (const rec of d.records) out.push(rec.value!.toString())
-        offset = d.header.baseOffset + d.header.recordCount
-        pos += d.header.batchLength + 12
-      }
-    }
-  }
-  return out
-}
+import { allValues } from '../helpers/log-reader.js'
 
 async function appendAcked (p: PartitionLog, tag: string): Promise<string> {
   const r = await p.append(batch(tag))
@@ -53,8 +36,8 @@ describe('power loss', () => {
     await appendAcked(m.partition('fresh', 1)!, 'c')
     await fs.powerLoss()
     const m2 = await LogManager.open(dir)
-    assert.deepEqual(await values(m2.partition('fresh', 0)!), acked)
-    assert.deepEqual(await values(m2.partition('fresh', 1)!), ['c-0'])
+    assert.deepEqual(await allValues(m2.partition('fresh', 0)!), acked)
+    assert.deepEqual(await allValues(m2.partition('fresh', 1)!), ['c-0'])
     await m2.close()
   })
 
@@ -68,7 +51,7 @@ describe('power loss', () => {
     assert.ok(p.segments.length > 2, 'the small segment.bytes rolled segments')
     await fs.powerLoss()
     const m2 = await LogManager.open(dir)
-    assert.deepEqual(await values(m2.partition('t', 0)!), acked)
+    assert.deepEqual(await allValues(m2.partition('t', 0)!), acked)
     await m2.close()
   })
 
@@ -81,8 +64,8 @@ describe('power loss', () => {
     fs.failNext('sync')
     // this append needs a roll, whose fsync of the full segment fails: the kernel may
     // have dropped those dirty pages, so a later "successful" fsync proves nothing
-    await assert.rejects(p.append(batch('rolls', 2)), { code: LogErrorCode.STORAGE_ERROR })
-    await assert.rejects(p.append(batch('after', 2)).then(r => p.flushed(r.lastOffset)), { code: LogErrorCode.STORAGE_ERROR })
+    await assert.rejects(p.append(batch('rolls', 2)), { code: TributaryErrorCode.STORAGE_ERROR })
+    await assert.rejects(p.append(batch('after', 2)).then(r => p.flushed(r.lastOffset)), { code: TributaryErrorCode.STORAGE_ERROR })
     await m.close()
   })
 
@@ -129,7 +112,7 @@ describe('power loss', () => {
     const m2 = await LogManager.open(dir)
     assert.equal(m2.topic('t'), undefined)
     await m2.createTopic('t', 1)
-    assert.deepEqual(await values(m2.partition('t', 0)!), [])
+    assert.deepEqual(await allValues(m2.partition('t', 0)!), [])
     await m2.close()
   })
 })

@@ -8,6 +8,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { PATIENCE_MS } from './wait.js'
 
 export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
 
@@ -87,7 +88,7 @@ export class BrokerProcess {
   output (): string { return this.outputText }
 
   /** Sends SIGTERM and resolves with the exit code once the process has ended. */
-  async stop (timeoutMs = 15_000): Promise<number | null> {
+  async stop (timeoutMs = PATIENCE_MS): Promise<number | null> {
     const child = this.child
     if (child === null) return null
     child.kill('SIGTERM')
@@ -165,7 +166,7 @@ export class BrokerProcess {
       })
     })
     try {
-      await this.awaitHealthy(this.options.readyTimeoutMs ?? 30_000)
+      await this.awaitHealthy(this.options.readyTimeoutMs ?? PATIENCE_MS)
     } catch (error) {
       child.kill('SIGKILL')
       await this.exited

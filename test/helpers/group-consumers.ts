@@ -1,6 +1,7 @@
 // Watching consumer groups from a test: what each member received, which partitions it holds,
 // what it committed, and a way to await a condition over all of that without sleeping.
 import type { Consumer } from 'kafkajs'
+import { PATIENCE_MS } from './wait.js'
 
 /** Re-checks a condition every time something it depends on changes; never polls on a timer. */
 export class Watch {
@@ -10,8 +11,11 @@ export class Watch {
     for (const waiter of [...this.waiters]) waiter()
   }
 
-  /** Resolves with check()'s first truthy answer; rejects after timeoutMs with `what` and describe(). */
-  async until<T> (check: () => T | undefined | null | false, timeoutMs: number, what: string, describe: () => string = () => ''): Promise<T> {
+  /**
+   * Resolves with check()'s first truthy answer, however long the machine takes; only a
+   * hang (PATIENCE_MS, see ./wait.ts) rejects, with `what` and describe().
+   */
+  async until<T> (check: () => T | undefined | null | false, what: string, describe: () => string = () => ''): Promise<T> {
     const first = check()
     if (first) return first
     return await new Promise<T>((resolve, reject) => {
@@ -28,8 +32,8 @@ export class Watch {
       }
       const timer = setTimeout(() => {
         finish()
-        reject(new Error(`TRIB_ERR_TEST_TIMEOUT: ${what} did not happen within ${timeoutMs} ms ${describe()}`))
-      }, timeoutMs)
+        reject(new Error(`TRIB_ERR_TEST_TIMEOUT: ${what} did not happen within ${PATIENCE_MS} ms ${describe()}`))
+      }, PATIENCE_MS)
       const finish = (): void => { clearTimeout(timer); this.waiters.delete(waiter) }
       this.waiters.add(waiter)
     })
@@ -62,8 +66,8 @@ export class Deliveries {
   }
 
   /** Resolves once every expected value was received by the members accepted by `of`. */
-  async untilAll (expected: string[], timeoutMs: number, what: string, of: (d: Delivery) => boolean = () => true): Promise<void> {
-    await this.watch.until(() => this.missing(expected, of).length === 0, timeoutMs, what,
+  async untilAll (expected: string[], what: string, of: (d: Delivery) => boolean = () => true): Promise<void> {
+    await this.watch.until(() => this.missing(expected, of).length === 0, what,
       () => `(missing ${this.missing(expected, of).length} of ${expected.length}, e.g. ${this.missing(expected, of).slice(0, 5).join(', ')})`)
   }
 

@@ -1,5 +1,6 @@
 // Runs Debian's kcat (librdkafka) as a real client against a broker under test.
 import { spawn } from 'node:child_process'
+import { PATIENCE_MS } from './wait.js'
 
 export interface KcatResult {
   code: number | null
@@ -14,7 +15,7 @@ export async function runKcat (args: string[], options: { stdin?: Buffer | strin
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? PATIENCE_MS)
   child.stdin.on('error', () => { /* kcat may exit before reading all input; its exit code tells */ })
   child.stdin.end(options.stdin ?? '')
   const code = await new Promise<number | null>((resolve, reject) => {

@@ -2,6 +2,7 @@
 // oversized or malformed frames, unknown API keys, unsupported versions.
 import { connect, type Socket } from 'node:net'
 import { once } from 'node:events'
+import { PATIENCE_MS } from './wait.js'
 
 export class RawKafkaConnection {
   private buffered = Buffer.alloc(0)
@@ -38,7 +39,7 @@ export class RawKafkaConnection {
   }
 
   /** The next response frame (without its size prefix); rejects if the connection closes first or after timeoutMs. */
-  async nextFrame (timeoutMs = 10_000): Promise<Buffer> {
+  async nextFrame (timeoutMs = PATIENCE_MS): Promise<Buffer> {
     const deadline = Date.now() + timeoutMs
     while (this.frames.length === 0) {
       if (this.ended) throw new Error('TRIB_ERR_TEST_CLOSED: the connection closed before a response arrived')

@@ -13,6 +13,7 @@ import { Kafka, logLevel } from 'kafkajs'
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge'
 import { BrokerProcess } from '../helpers/broker-process.js'
 import { consumeAll } from '../helpers/kcat.js'
+import { PATIENCE_MS, waitFor } from '../helpers/wait.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const run = promisify(execFile)
@@ -84,7 +85,7 @@ describe('the event bus with real clients', () => {
           },
         })
       }
-      const timeout = setTimeout(settle, 30_000)
+      const timeout = setTimeout(settle, PATIENCE_MS)
       await allGroupsGotIt
       clearTimeout(timeout)
     } finally {
@@ -115,12 +116,11 @@ describe('the event bus with real clients', () => {
     const tested = await aws('test-event-pattern', '--event-pattern', '{"detail":{"x":[{"numeric":[">",0]}]}}', '--event', JSON.stringify({ id: '1', source: 'cli', 'detail-type': 't', account: '1', region: 'us-east-1', time: '2024-01-01T00:00:00Z', detail: { x: 1 } }))
     assert.equal(tested.Result, true)
     await assert.rejects(aws('put-rule', '--name', 'bad', '--event-pattern', '{"source":"cli"}'), /InvalidEventPatternException/)
-    const deadline = Date.now() + 10_000
     let messages: Array<{ payload: string | null }> = []
-    while (messages.length === 0 && Date.now() < deadline) {
+    await waitFor(async () => {
       messages = await consumeAll(broker.bootstrap, 'cli-queue').catch(() => [])
-      if (messages.length === 0) await new Promise(resolve => setTimeout(resolve, 100))
-    }
+      return messages.length > 0
+    }, 'the CLI event in the target topic')
     assert.equal(JSON.parse(messages[0].payload!).id, put.Entries[0].EventId)
   }))
 })

@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge'
 import { BrokerProcess, freePort } from '../helpers/broker-process.js'
 import { consumeAll } from '../helpers/kcat.js'
+import { PATIENCE_MS, waitFor } from '../helpers/wait.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
@@ -53,7 +54,7 @@ test('events accepted before a SIGKILL reach an HTTP target that was down, after
     expected = ids.length
     await broker.restart()
     eb = client(broker)
-    const timer = setTimeout(allArrived, 20_000)
+    const timer = setTimeout(allArrived, PATIENCE_MS)
     await arrived
     clearTimeout(timer)
     eb.destroy()
@@ -73,14 +74,13 @@ test('events accepted before a SIGKILL all land in the rule\'s topic target afte
     await broker.kill()
     await broker.restart()
     eb = client(broker)
-    const deadline = Date.now() + 20_000
     let missing = ids
-    while (missing.length > 0 && Date.now() < deadline) {
+    await waitFor(async () => {
       const messages = await consumeAll(broker.bootstrap, 'orders-queue').catch(() => [])
       const seen = new Set(messages.map(m => JSON.parse(m.payload ?? '{}').id))
       missing = ids.filter(id => !seen.has(id))
-      if (missing.length > 0) await new Promise(resolve => setTimeout(resolve, 200))
-    }
+      return missing.length === 0
+    }, 'every accepted event in the target topic', () => `(missing ${missing.join(', ')})`).catch(() => {})
     eb.destroy()
     assert.deepEqual(missing, [])
   })

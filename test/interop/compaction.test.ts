@@ -5,11 +5,11 @@
 // Also message.timestamp.type=LogAppendTime as clients see it.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { setTimeout as delay } from 'node:timers/promises'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { BrokerProcess } from '../helpers/broker-process.js'
 import { consumeAll, kcat } from '../helpers/kcat.js'
 import type { KcatMessage } from '../helpers/kcat.js'
+import { waitFor } from '../helpers/wait.js'
 
 const KEYS = 30
 const ROUNDS = 10
@@ -86,11 +86,11 @@ describe('log compaction through kcat', () => {
     // the cleaner runs on its own timer; wait until it has compacted the closed segments
     const superseded = (consumed: KcatMessage[]): number => consumed.filter(m => latest.get(m.key!)!.offset !== m.offset).length
     let consumed = await consumeAll(broker.bootstrap, 'compacted')
-    const deadline = Date.now() + 30_000
-    while (superseded(consumed) > 0 && Date.now() < deadline) {
-      await delay(200)
+    await waitFor(async () => {
+      if (superseded(consumed) === 0) return true
       consumed = await consumeAll(broker.bootstrap, 'compacted')
-    }
+      return superseded(consumed) === 0
+    }, 'the cleaner compacting the closed segments').catch(() => {})
     assert.equal(superseded(consumed), 0, `superseded records remain among ${consumed.length}`)
     assert.equal(consumed.length, latest.size, 'exactly one record per key')
     check(consumed)

@@ -12,8 +12,9 @@ import { join } from 'node:path'
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { BrokerProcess, projectRoot } from '../helpers/broker-process.js'
 import { consumeAll, kcat } from '../helpers/kcat.js'
+import { PATIENCE_MS, waitFor } from '../helpers/wait.js'
 
-function startWorker (broker: BrokerProcess, hangAfter: number): { child: ChildProcess, output: () => string, waitFor: (text: string, ms: number) => Promise<void> } {
+function startWorker (broker: BrokerProcess, hangAfter: number): { child: ChildProcess, output: () => string, waitFor: (text: string) => Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'interop', 'exactly-once-worker.ts'),
     broker.bootstrap, 'ctp-in', 'ctp-out', 'ctp-worker', 'ctp-group', String(hangAfter)], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   let text = ''
@@ -23,8 +24,8 @@ function startWorker (broker: BrokerProcess, hangAfter: number): { child: ChildP
   return {
     child,
     output: () => text,
-    waitFor: (wanted, ms) => new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker did not print "${wanted}" within ${ms} ms:\n${text}`)), ms)
+    waitFor: (wanted) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker did not print "${wanted}" within ${PATIENCE_MS} ms:\n${text}`)), PATIENCE_MS)
       const check = (): void => { if (text.includes(wanted)) { clearTimeout(timer); resolve() } }
       listeners.push(check)
       check()
@@ -95,12 +96,13 @@ describe('kafkajs exactly-once against Tributary', () => {
       await consumer.subscribe({ topic: 'txn', fromBeginning: true })
       const seen: string[] = []
       const expected = readUncommitted ? 5 : 3
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`saw only ${seen.join(',')}`)), 20_000)
-        consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); if (seen.length >= expected) { clearTimeout(timer); resolve() } } }).catch(reject)
-      })
-      // anything past the expected count would show up in a further fetch
-      await new Promise(resolve => setTimeout(resolve, 500))
+      let fetches = 0
+      consumer.on(consumer.events.FETCH, () => { fetches++ })
+      await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()) } })
+      await waitFor(() => seen.length >= expected, `${expected} records read`, () => `saw only ${seen.join(',')}`)
+      // anything past the expected count would arrive with one of the next fetches: wait for two of them
+      const fetchesThen = fetches
+      await waitFor(() => fetches >= fetchesThen + 2, 'two more fetches')
       await consumer.disconnect()
       return seen.sort()
     }
@@ -120,20 +122,18 @@ describe('kafkajs exactly-once against Tributary', () => {
     await producer.disconnect()
 
     const first = startWorker(broker, 5)
-    await first.waitFor('open', 30_000)
+    await first.waitFor('open')
     first.child.kill('SIGKILL')
     await once(first.child, 'exit')
 
     const second = startWorker(broker, -1)
     try {
-      const deadline = Date.now() + 60_000
-      for (;;) {
+      let done = 0
+      await waitFor(async () => {
         const offsets = await admin.fetchOffsets({ groupId: 'ctp-group', topics: ['ctp-in'] })
-        const done = offsets[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0)
-        if (done === inputs.length) break
-        if (Date.now() > deadline) throw new Error(`worker committed ${done} of ${inputs.length}:\n${second.output()}`)
-        await new Promise(resolve => setTimeout(resolve, 200))
-      }
+        done = offsets[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0)
+        return done === inputs.length
+      }, `the worker committing all ${inputs.length} inputs`, () => `(committed ${done}):\n${second.output()}`)
     } finally {
       second.child.kill('SIGTERM')
       await once(second.child, 'exit')

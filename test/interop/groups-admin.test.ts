@@ -66,7 +66,7 @@ describe('kafkajs admin and consumer controls on groups', { timeout: 90_000 }, (
   /** Resolves once the members' acknowledged commits reach `offsets` (partition -> next offset). */
   async function untilCommitted (members: Member[], topic: string, offsets: number[]): Promise<void> {
     const reached = (): number[] => offsets.map((_, p) => Math.max(-1, ...members.map(m => m.view.committed.get(`${topic}/${p}`) ?? -1)))
-    await members[0]!.watch.until(() => reached().every((o, p) => o === offsets[p]), 20_000, `commits reaching ${offsets.join(',')}`, () => `(at ${reached().join(',')})`)
+    await members[0]!.watch.until(() => reached().every((o, p) => o === offsets[p]), `commits reaching ${offsets.join(',')}`, () => `(at ${reached().join(',')})`)
   }
 
   /** kafkajs's KafkaJSDeleteGroupsError lists each failed group with the broker's error. */
@@ -87,7 +87,7 @@ describe('kafkajs admin and consumer controls on groups', { timeout: 90_000 }, (
     const shared = { watch, deliveries: new Deliveries(watch) }
     const members = [await startMember('a', 'auditors', 'audit', {}, shared), await startMember('b', 'auditors', 'audit', {}, shared)]
     const views = members.map(m => m.view)
-    await watch.until(() => splitsPartitions(views, 'audit', partitions), 20_000, 'two members splitting three partitions', () => describeAssignments(views, 'audit'))
+    await watch.until(() => splitsPartitions(views, 'audit', partitions), 'two members splitting three partitions', () => describeAssignments(views, 'audit'))
     await untilCommitted(members, 'audit', [10, 10, 10])
 
     const { groups: [described] } = await admin.describeGroups(['auditors'])
@@ -142,7 +142,7 @@ describe('kafkajs admin and consumer controls on groups', { timeout: 90_000 }, (
     await admin.resetOffsets({ groupId: 'auditors', topic: 'audit', earliest: false })
     assert.deepEqual(await committedOffsets('auditors', 'audit'), ['-1', '-1', '-1'])
     member = await startMember('after-latest', 'auditors', 'audit', {}, undefined, false)
-    await member.watch.until(() => member.view.fetches > 0, 20_000, 'a first fetch')
+    await member.watch.until(() => member.view.fetches > 0, 'a first fetch')
     await producer.send({ topic: 'audit', acks: -1, messages: [0, 1, 2].map(partition => ({ partition, value: `late-${partition}` })) })
     await untilCommitted([member], 'audit', [11, 11, 11])
     assert.deepEqual(member.deliveries.list.map(d => d.value).sort(), ['late-0', 'late-1', 'late-2'], 'reset to latest: only what came after')
@@ -157,7 +157,7 @@ describe('kafkajs admin and consumer controls on groups', { timeout: 90_000 }, (
     assert.equal((await admin.describeGroups(['auditors'])).groups[0]!.state, 'Dead')
 
     const member = await startMember('busy', 'busy-group', 'audit')
-    await member.watch.until(() => member.view.joins > 0, 20_000, 'busy-group joining')
+    await member.watch.until(() => member.view.joins > 0, 'busy-group joining')
     const busy = await rejection(admin.deleteGroups(['busy-group']))
     assert.deepEqual(failedGroups(busy), [['busy-group', 'NON_EMPTY_GROUP']])
     assert.equal((await admin.describeGroups(['busy-group'])).groups[0]!.state, 'Stable', 'the refused delete left the group alone')
@@ -173,7 +173,7 @@ describe('kafkajs admin and consumer controls on groups', { timeout: 90_000 }, (
     await untilCommitted([member], 'rewind', [10, 10, 10])
     const before = member.deliveries.list.length
     member.consumer.seek({ topic: 'rewind', partition: 1, offset: '4' })
-    await member.deliveries.watch.until(() => member.deliveries.list.length - before >= 6, 20_000, 'partition 1 read again from offset 4')
+    await member.deliveries.watch.until(() => member.deliveries.list.length - before >= 6, 'partition 1 read again from offset 4')
     await untilCommitted([member], 'rewind', [10, 10, 10])
     assert.deepEqual(member.deliveries.list.slice(before).map(d => `${d.partition}@${d.offset}`), range(1, 4))
   }))
@@ -188,7 +188,7 @@ describe('kafkajs admin and consumer controls on groups', { timeout: 90_000 }, (
     await untilCommitted([member], 'pausable', [10, 12, 12])
     // Several more fetches come back while partition 0 holds two unread records: none of them may be delivered.
     const fetchesAfter = member.view.fetches
-    await member.watch.until(() => member.view.fetches >= fetchesAfter + 3, 20_000, 'three more fetches while paused')
+    await member.watch.until(() => member.view.fetches >= fetchesAfter + 3, 'three more fetches while paused')
     assert.deepEqual(member.deliveries.list.filter(d => d.value.startsWith('new-0')), [], 'nothing from the paused partition')
 
     member.consumer.resume([{ topic: 'pausable', partitions: [0] }])

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { AssignerProtocol, Kafka, PartitionAssigners, logLevel, type Admin, type Consumer, type PartitionAssigner, type Producer } from 'kafkajs'
 import { BrokerProcess, projectRoot } from '../helpers/broker-process.js'
 import { Deliveries, MemberView, Watch, describeAssignments, splitsPartitions } from '../helpers/group-consumers.js'
+import { PATIENCE_MS } from '../helpers/wait.js'
 
 const partitions = 6
 
@@ -78,7 +79,7 @@ class ConfluentMember {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return await this.exited
     this.child.stdin!.on('error', () => { /* it may have exited on its own (fenced) */ })
     this.child.stdin!.end('close\n')
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000)
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), PATIENCE_MS)
     const code = await this.exited
     clearTimeout(timer)
     return code
@@ -137,7 +138,7 @@ describe('assignment strategies and static membership with real clients', { time
   /** Waits until the members together read every value, and checks each read only partitions it owned. */
   async function consumedByOwners (watch: Watch, group: ConfluentMember[], values: string[], what: string): Promise<void> {
     const read = (): Set<string> => new Set(group.flatMap(m => m.eventsOf('message').map(e => e.value!)))
-    await watch.until(() => values.every(v => read().has(v)), 30_000, what,
+    await watch.until(() => values.every(v => read().has(v)), what,
       () => `(missing ${values.filter(v => !read().has(v)).length} of ${values.length})\n${group.map(m => m.describe()).join('\n')}`)
     for (const m of group) {
       for (const e of m.eventsOf('message')) {
@@ -158,7 +159,7 @@ describe('assignment strategies and static membership with real clients', { time
       await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] })
       const watch = new Watch()
       const pair = [member('first', group, topic, strategy, watch), member('second', group, topic, strategy, watch)]
-      await watch.until(() => split(pair), 30_000, `two ${strategy} members splitting the partitions`, () => pair.map(m => m.describe()).join('\n'))
+      await watch.until(() => split(pair), `two ${strategy} members splitting the partitions`, () => pair.map(m => m.describe()).join('\n'))
       assert.equal(layout(pair.map(m => m.owned)), expectedLayout)
 
       const described = await describeGroup(group)
@@ -182,7 +183,7 @@ describe('assignment strategies and static membership with real clients', { time
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] })
     const watch = new Watch()
     const early = [member('first', group, topic, 'cooperative-sticky', watch), member('second', group, topic, 'cooperative-sticky', watch)]
-    await watch.until(() => split(early) && early.every(m => m.owned.length === 3), 30_000, 'two cooperative members holding three partitions each',
+    await watch.until(() => split(early) && early.every(m => m.owned.length === 3), 'two cooperative members holding three partitions each',
       () => early.map(m => m.describe()).join('\n'))
     assert.equal((await describeGroup(group)).protocol, 'cooperative-sticky')
     const before = await produce(topic, 'coop-before', 5)
@@ -192,7 +193,7 @@ describe('assignment strategies and static membership with real clients', { time
     const marks = early.map(m => m.events.length)
     const third = member('third', group, topic, 'cooperative-sticky', watch)
     const all = [...early, third]
-    await watch.until(() => split(all) && all.every(m => m.owned.length === 2), 30_000, 'three cooperative members holding two partitions each',
+    await watch.until(() => split(all) && all.every(m => m.owned.length === 2), 'three cooperative members holding two partitions each',
       () => all.map(m => m.describe()).join('\n'))
     early.forEach((m, i) => {
       const kept = m.owned
@@ -235,7 +236,7 @@ describe('assignment strategies and static membership with real clients', { time
     const byVote = [await start('c', 'kafkajs-vote', [contiguousAssigner, roundRobin]), await start('d', 'kafkajs-vote', [roundRobin, contiguousAssigner]),
       await start('e', 'kafkajs-vote', [contiguousAssigner, roundRobin])]
     for (const [views, count] of [[onlyCommon, 2], [byVote, 3]] as const) {
-      await watch.until(() => splitsPartitions([...views], topic, partitions) && views.every(v => v.joins > 0 && v.memberId !== null), 45_000,
+      await watch.until(() => splitsPartitions([...views], topic, partitions) && views.every(v => v.joins > 0 && v.memberId !== null),
         `${count} kafkajs members splitting the partitions`, () => describeAssignments([...views], topic))
     }
     const common = await describeGroup('kafkajs-common')
@@ -246,8 +247,8 @@ describe('assignment strategies and static membership with real clients', { time
     assert.equal(layout(byVote.map(v => v.partitionsOf(topic))), '0,1|2,3|4,5')
 
     const values = await produce(topic, 'kjs', 3)
-    await deliveries.untilAll(values, 30_000, 'kafkajs-common reading every event', d => d.member.startsWith('kafkajs-common/'))
-    await deliveries.untilAll(values, 30_000, 'kafkajs-vote reading every event', d => d.member.startsWith('kafkajs-vote/'))
+    await deliveries.untilAll(values, 'kafkajs-common reading every event', d => d.member.startsWith('kafkajs-common/'))
+    await deliveries.untilAll(values, 'kafkajs-vote reading every event', d => d.member.startsWith('kafkajs-vote/'))
     for (const v of [...onlyCommon, ...byVote]) assert.deepEqual(v.crashes, [])
   }))
 
@@ -258,7 +259,7 @@ describe('assignment strategies and static membership with real clients', { time
     const watch = new Watch()
     const a = member('a', group, topic, 'range', watch, 'instance-a')
     const b = member('b', group, topic, 'range', watch, 'instance-b')
-    await watch.until(() => split([a, b]), 30_000, 'two static members splitting the partitions', () => [a, b].map(m => m.describe()).join('\n'))
+    await watch.until(() => split([a, b]), 'two static members splitting the partitions', () => [a, b].map(m => m.describe()).join('\n'))
     const first = await produce(topic, 'static-first', 3)
     await consumedByOwners(watch, [a, b], first, 'the static members reading the first events')
     const aShare = a.owned
@@ -276,7 +277,7 @@ describe('assignment strategies and static membership with real clients', { time
     const whileAway = await describeGroup(group)
     assert.equal(whileAway.members.length, 2, 'the closed static member still holds its place')
     const a2 = member('a-restarted', group, topic, 'range', watch, 'instance-a')
-    await watch.until(() => a2.owned.length > 0, 30_000, 'the restarted static member getting an assignment', () => [a2, b].map(m => m.describe()).join('\n'))
+    await watch.until(() => a2.owned.length > 0, 'the restarted static member getting an assignment', () => [a2, b].map(m => m.describe()).join('\n'))
     assert.deepEqual(a2.owned, aShare, 'the same partitions as before the restart')
     const second = await produce(topic, 'static-second', 3)
     await consumedByOwners(watch, [a2, b], second, 'the restarted member and the other reading new events')
@@ -288,13 +289,13 @@ describe('assignment strategies and static membership with real clients', { time
 
     // A second consumer with instance-a takes the slot; the running one is fenced (a fatal error in librdkafka).
     const a3 = member('a-duplicate', group, topic, 'range', watch, 'instance-a')
-    await watch.until(() => a3.owned.length > 0 && a2.eventsOf('error').some(e => e.fatal === true), 30_000,
+    await watch.until(() => a3.owned.length > 0 && a2.eventsOf('error').some(e => e.fatal === true),
       'the duplicate taking the slot and the running instance being fenced', () => [a2, a3, b].map(m => m.describe()).join('\n'))
     const fatal = a2.eventsOf('error').find(e => e.fatal === true)!
     assert.match(`${fatal.name ?? ''} ${fatal.reason ?? ''}`, /fenced|FENCED_INSTANCE_ID/i, JSON.stringify(fatal))
     assert.deepEqual(a3.owned, aShare)
     // The fenced consumer closes; whatever it sends on the way out must not disturb the group.
-    await watch.until(() => a2.eventsOf('closed').length > 0, 15_000, 'the fenced consumer closing', () => a2.describe())
+    await watch.until(() => a2.eventsOf('closed').length > 0, 'the fenced consumer closing', () => a2.describe())
     const third = await produce(topic, 'static-third', 3)
     await consumedByOwners(watch, [a3, b], third, 'the new instance and the other reading new events')
     assert.deepEqual(b.events.slice(bMark).filter(e => e.event !== 'message'), [], 'the other member still saw no rebalance')

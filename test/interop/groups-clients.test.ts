@@ -11,6 +11,7 @@ import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs'
 import { BrokerProcess, projectRoot } from '../helpers/broker-process.js'
 import { Watch } from '../helpers/group-consumers.js'
 import { kcat, type KcatMessage } from '../helpers/kcat.js'
+import { PATIENCE_MS } from '../helpers/wait.js'
 
 const partitions = 4
 
@@ -28,7 +29,7 @@ async function runPythonMember (bootstrap: string, topic: string, group: string,
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), PATIENCE_MS)
   const code = await new Promise<number | null>(resolve => child.once('close', resolve))
   clearTimeout(timer)
   if (code !== 0) throw new Error(`TRIB_ERR_TEST_PYTHON: kafka-python group member exited ${code}\n${stderr}`)
@@ -70,7 +71,7 @@ class KcatMember {
   /** SIGTERM: kcat closes its consumer (final commit, LeaveGroup) and exits. */
   async stop (): Promise<number | null> {
     this.child.kill('SIGTERM')
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000)
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), PATIENCE_MS)
     const code = await this.exited
     clearTimeout(timer)
     return code
@@ -116,12 +117,12 @@ describe('consumer groups from kcat, kafka-python and @platformatic/kafka', { ti
     const balanced = (): string[] => ['-b', broker.bootstrap, '-G', 'kcat-readers', topic, '-J', '-q', '-e', '-X', 'auto.offset.reset=earliest']
     const parse = (out: Buffer): KcatMessage[] => out.toString('utf8').split('\n').filter(l => l.length > 0).map(l => JSON.parse(l) as KcatMessage)
 
-    const read = parse(await kcat(balanced(), { timeoutMs: 45_000 }))
+    const read = parse(await kcat(balanced()))
     assert.deepEqual(read.map(m => m.payload).sort(), [...first].sort())
     assert.deepEqual(await committed('kcat-readers', topic), ['10', '10', '10', '10'])
 
     const second = await fill(topic, 'second', 2)
-    const again = parse(await kcat(balanced(), { timeoutMs: 45_000 }))
+    const again = parse(await kcat(balanced()))
     assert.deepEqual(again.map(m => m.payload).sort(), [...second].sort(), 'the second run starts at the committed offsets')
     assert.deepEqual(again.map(m => m.offset).sort(), [10, 10, 10, 10, 11, 11, 11, 11])
     assert.deepEqual(await committed('kcat-readers', topic), ['12', '12', '12', '12'])
@@ -137,9 +138,9 @@ describe('consumer groups from kcat, kafka-python and @platformatic/kafka', { ti
         const all = members.flatMap(m => m.assignment)
         return members.every(m => m.assignment.length > 0) && all.length === partitions && new Set(all).size === partitions
       }
-      await watch.until(split, 45_000, 'two kcat members splitting four partitions', () => members.map(m => m.output()).join('\n---\n'))
+      await watch.until(split, 'two kcat members splitting four partitions', () => members.map(m => m.output()).join('\n---\n'))
       const values = await fill(topic, 'shared', 10)
-      await watch.until(() => members.reduce((n, m) => n + m.messages.length, 0) >= values.length, 30_000, 'the two members reading 40 messages',
+      await watch.until(() => members.reduce((n, m) => n + m.messages.length, 0) >= values.length, 'the two members reading 40 messages',
         () => `(read ${members.map(m => m.messages.length).join(' + ')})\n${members.map(m => m.output()).join('\n---\n')}`)
       assert.deepEqual(members.flatMap(m => m.messages.map(x => x.payload)).sort(), [...values].sort(), 'every message read once')
       for (const m of members) assert.ok(m.messages.every(x => m.assignment.includes(x.partition)), `a member read a partition outside ${m.assignment.join(',')}`)

@@ -85,7 +85,7 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
       })
     }
     // A completed fetch means the starting ("latest") offsets are resolved: from here on nothing is missed.
-    await watch.until(() => views.every(v => v.fetches > 0), 30_000, 'a first fetch by each group')
+    await watch.until(() => views.every(v => v.fetches > 0), 'a first fetch by each group')
 
     const count = 60
     const sent: Array<{ orderId: string, userId: string, items: string[], amount: number }> = []
@@ -98,7 +98,7 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
       sent.push({ orderId, userId, items, amount })
     }
 
-    await watch.until(() => Object.values(received).every(list => list.length >= count), 30_000, 'every group receiving every event',
+    await watch.until(() => Object.values(received).every(list => list.length >= count), 'every group receiving every event',
       () => JSON.stringify(Object.fromEntries(Object.entries(received).map(([g, l]) => [g, l.length]))))
     for (const [groupId, list] of Object.entries(received)) {
       assert.equal(list.length, count, `${groupId} received each event once`)
@@ -120,11 +120,11 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
     const members = ['a', 'b', 'c'].map(name => ({ name, ...member(name, groupId, watch) }))
     const views = members.map(m => m.view)
     for (const m of members) await startMember(m.consumer, m.name, topic, deliveries)
-    await watch.until(() => splitsPartitions(views, topic, partitions), 30_000, 'three members splitting six partitions', () => describeAssignments(views, topic))
+    await watch.until(() => splitsPartitions(views, topic, partitions), 'three members splitting six partitions', () => describeAssignments(views, topic))
 
     const first = events('first', 60)
     await producer.send({ topic, acks: -1, messages: first })
-    await deliveries.untilAll(first.map(e => e.value), 30_000, 'the group receiving the first 60 events')
+    await deliveries.untilAll(first.map(e => e.value), 'the group receiving the first 60 events')
     for (const d of deliveries.list) {
       const owner = views.find(v => v.name === d.member)!
       assert.ok(owner.partitionsOf(topic).includes(d.partition), `${d.member} read partition ${d.partition} it was not assigned ${describeAssignments(views, topic)}`)
@@ -135,11 +135,11 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
     const leftPartitions = leaving.view.partitionsOf(topic)
     await leaving.consumer.disconnect()
     const stayers = views.slice(0, 2)
-    await watch.until(() => splitsPartitions(stayers, topic, partitions), 30_000, 'the two remaining members covering all six partitions', () => describeAssignments(stayers, topic))
+    await watch.until(() => splitsPartitions(stayers, topic, partitions), 'the two remaining members covering all six partitions', () => describeAssignments(stayers, topic))
 
     const second = events('second', 60)
     await producer.send({ topic, acks: -1, messages: second })
-    await deliveries.untilAll([...first, ...second].map(e => e.value), 30_000, 'the group receiving all 120 events')
+    await deliveries.untilAll([...first, ...second].map(e => e.value), 'the group receiving all 120 events')
     assert.deepEqual(deliveries.missing(second.map(e => e.value), d => d.member !== 'c'), [], 'the remaining members read every later event')
     for (const { partition, offset } of redelivered(deliveries)) {
       assert.ok(leftPartitions.includes(partition), `offset ${offset} of partition ${partition} was redelivered though it never changed hands`)
@@ -160,14 +160,14 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
     const doomed = spawnMember('killed', { bootstrap: broker.bootstrap, groupId, topic, sessionTimeoutMs }, deliveries, watch)
     const doomedView = { name: 'killed', partitionsOf: (t: string) => [...(doomed.assignment?.[t] ?? [])].sort((x, y) => x - y) } as MemberView
     const all = [...inProcess.map(m => m.view), doomedView]
-    await watch.until(() => splitsPartitions(all, topic, partitions), 45_000, 'three members (one in a child process) splitting six partitions',
+    await watch.until(() => splitsPartitions(all, topic, partitions), 'three members (one in a child process) splitting six partitions',
       () => describeAssignments(all, topic) + doomed.stderr())
 
     const first = events('before-kill', 60)
     await producer.send({ topic, acks: -1, messages: first })
-    await deliveries.untilAll(first.map(e => e.value), 30_000, 'the group receiving the first 60 events')
+    await deliveries.untilAll(first.map(e => e.value), 'the group receiving the first 60 events')
     const doomedPartitions = doomedView.partitionsOf(topic)
-    await watch.until(() => doomedPartitions.every(p => (doomed.committed.get(`${topic}/${p}`) ?? 0) > 0), 15_000, 'the child member committing its partitions')
+    await watch.until(() => doomedPartitions.every(p => (doomed.committed.get(`${topic}/${p}`) ?? 0) > 0), 'the child member committing its partitions')
     await doomed.kill()
     const killedAt = Date.now()
     const commitsAtDeath = new Map(doomed.committed)
@@ -176,12 +176,12 @@ describe('kafkajs consumer groups: fan-out across groups, shared work within a g
     const second = events('after-kill', 60)
     await producer.send({ topic, acks: -1, messages: second })
     const stayers = inProcess.map(m => m.view)
-    await watch.until(() => splitsPartitions(stayers, topic, partitions), 30_000, 'the two remaining members covering all six partitions',
+    await watch.until(() => splitsPartitions(stayers, topic, partitions), 'the two remaining members covering all six partitions',
       () => describeAssignments(stayers, topic))
     const takeoverMs = Date.now() - killedAt
     assert.ok(takeoverMs >= sessionTimeoutMs - 1000, `the dead member was dropped after ${takeoverMs} ms, before its ${sessionTimeoutMs} ms session could expire`)
 
-    await deliveries.untilAll([...first, ...second].map(e => e.value), 30_000, 'the group receiving all 120 events')
+    await deliveries.untilAll([...first, ...second].map(e => e.value), 'the group receiving all 120 events')
     assert.deepEqual(deliveries.missing(second.map(e => e.value), d => d.member !== 'killed'), [], 'the survivors read every event sent after the kill')
     for (const { partition, offset } of redelivered(deliveries)) {
       assert.ok(doomedPartitions.includes(partition), `offset ${offset} of partition ${partition} was redelivered though it never changed hands`)

@@ -74,11 +74,11 @@ describe('kafkajs consumer groups across broker restarts', { timeout: 90_000 }, 
     }
 
     // Both members hold partitions before anything is produced, so no rebalance meets the gate below.
-    await watch.until(() => splitsPartitions(views, topic, partitions), 30_000, 'two members splitting three partitions', () => describeAssignments(views, topic))
+    await watch.until(() => splitsPartitions(views, topic, partitions), 'two members splitting three partitions', () => describeAssignments(views, topic))
     const expected = await produceMany(topic, 'before')
 
     // In the middle: a third of the events read and some of it committed.
-    await watch.until(() => deliveries.list.length >= total / 3 && views.some(v => v.committed.size > 0), 30_000, 'a third of the events consumed')
+    await watch.until(() => deliveries.list.length >= total / 3 && views.some(v => v.committed.size > 0), 'a third of the events consumed')
     if (how === 'SIGTERM') assert.equal(await broker.stop(), 0, 'the broker exits 0 on SIGTERM')
     else await broker.kill()
     // The highest commit any member saw acknowledged, per partition: nothing below it may be read again.
@@ -96,7 +96,7 @@ describe('kafkajs consumer groups across broker restarts', { timeout: 90_000 }, 
 
     await broker.restart()
     expected.push(...await produceMany(topic, 'after'))
-    await deliveries.untilAll(expected, 60_000, `the group reading all ${expected.length} events after the ${how} restart`)
+    await deliveries.untilAll(expected, `the group reading all ${expected.length} events after the ${how} restart`)
 
     const times = deliveries.timesByPosition()
     const again = deliveries.list.slice(deliveredAtDown).filter(d => (times.get(`${d.topic}/${d.partition}@${d.offset}`) ?? 0) > 1)
@@ -110,7 +110,7 @@ describe('kafkajs consumer groups across broker restarts', { timeout: 90_000 }, 
       const reached = new Map<number, number>()
       for (const v of views) for (const [position, offset] of v.committed) reached.set(Number(position.split('/')[1]), Math.max(reached.get(Number(position.split('/')[1])) ?? 0, offset))
       return [0, 1, 2].every(p => reached.get(p) === expected.length / partitions)
-    }, 30_000, 'commits reaching the end of every partition')
+    }, 'commits reaching the end of every partition')
     const fetched = await admin.fetchOffsets({ groupId, topics: [topic] })
     assert.deepEqual(fetched[0]!.partitions.map(p => [p.partition, p.offset]).sort(), [0, 1, 2].map(p => [p, String(expected.length / partitions)]))
     await Promise.all(consumers.splice(0).map(c => c.disconnect()))

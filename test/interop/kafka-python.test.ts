@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { BrokerProcess, projectRoot } from '../helpers/broker-process.js'
+import { PATIENCE_MS } from '../helpers/wait.js'
 
 interface PythonResult {
   topics: string[]
@@ -21,7 +22,7 @@ async function runPython (args: string[]): Promise<PythonResult> {
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), PATIENCE_MS)
   const code = await new Promise<number | null>(resolve => child.once('close', resolve))
   clearTimeout(timer)
   if (code !== 0) throw new Error(`TRIB_ERR_TEST_PYTHON: kafka-python script exited ${code}\n${stderr}`)

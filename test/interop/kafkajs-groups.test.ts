@@ -7,16 +7,13 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs'
 import { BrokerProcess, projectRoot } from '../helpers/broker-process.js'
+import { waitFor } from '../helpers/wait.js'
 
 const fast = { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 }
 
 /** Polls a condition; interop has no event to await across a client and a broker process. */
-async function until (what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`TRIB_ERR_TEST_TIMEOUT: ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
+async function until (what: string, condition: () => boolean): Promise<void> {
+  await waitFor(condition, what)
 }
 
 const keys = (from: number, to: number, prefix: string): string[] => Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`)
@@ -36,13 +33,12 @@ describe('kafkajs consumer groups against Tributary', () => {
 
   /** Waits until the group is Stable with `members` members (kafkajs notices rebalances on its next heartbeat). */
   async function stableWith (groupId: string, members: number): Promise<void> {
-    const deadline = Date.now() + 30_000
-    for (;;) {
+    let seen = ''
+    await waitFor(async () => {
       const group = (await admin.describeGroups([groupId])).groups[0]
-      if (group.state === 'Stable' && group.members.length === members) return
-      if (Date.now() > deadline) throw new Error(`TRIB_ERR_TEST_TIMEOUT: ${groupId} is ${group.state} with ${group.members.length} members`)
-      await new Promise(resolve => setTimeout(resolve, 100))
-    }
+      seen = `${group.state} with ${group.members.length} members`
+      return group.state === 'Stable' && group.members.length === members
+    }, `${groupId} Stable with ${members} members`, () => `(is ${seen})`)
   }
 
   async function send (topic: string, messageKeys: string[]): Promise<void> {
@@ -137,7 +133,7 @@ describe('kafkajs consumer groups against Tributary', () => {
       await until('first 80 processed', () => processed.size === 80)
       child.kill('SIGKILL')
       await send('killable', keys(80, 160, 'k'))
-      await until('all 160 processed after the dead member expired', () => processed.size === 160, 45_000)
+      await until('all 160 processed after the dead member expired', () => processed.size === 160)
       await stableWith('workers', 1)
     } finally {
       child.kill('SIGKILL')
@@ -156,10 +152,8 @@ describe('kafkajs consumer groups against Tributary', () => {
       await first.subscribe({ topic, fromBeginning: true })
       await first.run({ eachMessage: async ({ message }) => { firstRun.add(message.key?.toString() ?? '') } })
       await until('first run processed 50', () => firstRun.size === 50)
-      const committedDeadline = Date.now() + 15_000
       const committedTotal = async (): Promise<number> => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)
-      while (await committedTotal() !== 50 && Date.now() < committedDeadline) await new Promise(resolve => setTimeout(resolve, 100))
-      assert.equal(await committedTotal(), 50)
+      await waitFor(async () => await committedTotal() === 50, 'the first run committing all 50')
       await first.disconnect()
       await producer.disconnect()
       await admin.disconnect()
@@ -227,7 +221,10 @@ describe('kafkajs consumer groups against Tributary', () => {
     assert.deepEqual(c.paused(), [{ topic: 'batchy', partitions: [0] }])
     await send('batchy', keys(30, 35, 'b'))
     const before = batches.flat().length
-    await new Promise(resolve => setTimeout(resolve, 1000))
+    // the consumer keeps fetching while paused: three fetches later, nothing may have arrived
+    let fetches = 0
+    c.on(c.events.FETCH, () => { fetches++ })
+    await until('three fetches while paused', () => fetches >= 3)
     assert.equal(batches.flat().length, before, 'nothing arrives while paused')
     c.resume([{ topic: 'batchy' }])
     await until('resumed', () => batches.flat().length >= 35)

@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs'
 import { BrokerProcess } from '../helpers/broker-process.js'
 import { consumeAll } from '../helpers/kcat.js'
 import { parseApiVersionsV0, RawKafkaConnection, requestFrame } from '../helpers/raw-kafka.js'
+import { PATIENCE_MS } from '../helpers/wait.js'
 
 const ApiKey = { produce: 0, metadata: 3, apiVersions: 18 } as const
 const UNSUPPORTED_VERSION = 35
@@ -129,14 +130,14 @@ describe('protocol errors on a raw socket', () => {
     const size = Buffer.alloc(4)
     size.writeInt32BE(defaultMaxRequestBytes + 1, 0)
     connection.write(Buffer.concat([size, requestFrame(ApiKey.apiVersions, 0, 4, Buffer.alloc(0)).subarray(4)]))
-    assert.equal(await connection.closesWithin(5000), true, 'the connection was not closed')
+    assert.equal(await connection.closesWithin(PATIENCE_MS), true, 'the connection was not closed')
     await assertBrokerUnharmed()
   }))
 
   test('a negative frame size closes that connection only', () => broker.explain(async () => {
     const connection = await open()
     connection.write(Buffer.from([0xff, 0xff, 0xff, 0xf0, 0, 18, 0, 0]))
-    assert.equal(await connection.closesWithin(5000), true, 'the connection was not closed')
+    assert.equal(await connection.closesWithin(PATIENCE_MS), true, 'the connection was not closed')
     await assertBrokerUnharmed()
   }))
 
@@ -145,21 +146,21 @@ describe('protocol errors on a raw socket', () => {
     const body = Buffer.alloc(4)
     body.writeInt32BE(1_000_000, 0) // topics: a million names announced, none sent
     connection.write(requestFrame(ApiKey.metadata, 1, 5, body))
-    assert.equal(await connection.closesWithin(5000), true, 'the connection was not closed')
+    assert.equal(await connection.closesWithin(PATIENCE_MS), true, 'the connection was not closed')
     await assertBrokerUnharmed()
   }))
 
   test('a frame too short to hold a request header closes that connection only', () => broker.explain(async () => {
     const connection = await open()
     connection.write(Buffer.from([0, 0, 0, 3, 0, 18, 0]))
-    assert.equal(await connection.closesWithin(5000), true, 'the connection was not closed')
+    assert.equal(await connection.closesWithin(PATIENCE_MS), true, 'the connection was not closed')
     await assertBrokerUnharmed()
   }))
 
   test('an unknown API key closes the connection without an answer', () => broker.explain(async () => {
     const connection = await open()
     connection.write(requestFrame(9999, 0, 6, Buffer.alloc(0)))
-    assert.equal(await connection.closesWithin(5000), true, 'the connection was not closed')
+    assert.equal(await connection.closesWithin(PATIENCE_MS), true, 'the connection was not closed')
     await assert.rejects(connection.nextFrame(100), /TRIB_ERR_TEST_CLOSED/)
     await assertBrokerUnharmed()
   }))

@@ -2,9 +2,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { resolveTopicConfigs, TOPIC_CONFIG_DEFAULTS, validateTopicConfigs } from '../../src/log/config.js'
-import { LogErrorCode } from '../../src/log/errors.js'
+import { TributaryErrorCode } from '../../src/errors.js'
 
-const invalid = (err: any) => err.code === LogErrorCode.INVALID_CONFIG && err.kafkaCode === 40
+const invalid = (err: any) => err.code === TributaryErrorCode.INVALID_CONFIG && err.kafkaCode === 40
 
 test('Kafka defaults are known and valid', () => {
   validateTopicConfigs(TOPIC_CONFIG_DEFAULTS)

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { Journal } from '../../src/log/journal.js'
 import { FaultyFs, realFs, type FileSystem } from '../../src/log/fs.js'
-import { LogErrorCode } from '../../src/log/errors.js'
+import { TributaryErrorCode } from '../../src/errors.js'
 import { tempDir } from './helpers.js'
 
 const NAME = 'state.journal'
@@ -159,7 +159,7 @@ export function journalFaults (): void {
     const { dir, fs, journal } = await faulty()
     await journal.put('a', Buffer.from('1'))
     fs.shortWriteNext(5)
-    await assert.rejects(journal.put('lost', Buffer.from('2')), { code: LogErrorCode.STORAGE_ERROR })
+    await assert.rejects(journal.put('lost', Buffer.from('2')), { code: TributaryErrorCode.STORAGE_ERROR })
     await journal.put('b', Buffer.from('3'))
     await journal.close()
     assert.deepEqual(await liveState(dir), { a: '1', b: '3' })
@@ -170,7 +170,7 @@ export function journalFaults (): void {
     await journal.put('a', Buffer.from('1'))
     fs.failNext('sync')
     const waiting = [journal.put('b', Buffer.from('2')), journal.put('c', Buffer.from('3'))]
-    for (const w of waiting) await assert.rejects(w, { code: LogErrorCode.STORAGE_ERROR })
+    for (const w of waiting) await assert.rejects(w, { code: TributaryErrorCode.STORAGE_ERROR })
     assert.notEqual(journal.failed, null)
     await assert.rejects(journal.put('d', Buffer.from('4')), /takes no writes until it is reopened/)
     await journal.close()

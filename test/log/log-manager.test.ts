@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { readdir } from 'node:fs/promises'
 import { LogManager } from '../../src/log/log-manager.js'
-import { LogErrorCode } from '../../src/log/errors.js'
+import { TributaryErrorCode } from '../../src/errors.js'
 import { batch, countingFs, tempDir } from './helpers.js'
 
 test('a topic is created with partitions, a UUID and overrides, and survives a restart', async () => {
@@ -24,9 +24,9 @@ test('a topic is created with partitions, a UUID and overrides, and survives a r
 
 test('topic names, duplicates, partition counts and configs are validated with Kafka codes', async () => {
   const m = await LogManager.open(await tempDir())
-  await assert.rejects(m.createTopic('bad name', 1), (e: any) => e.code === LogErrorCode.INVALID_TOPIC && e.kafkaCode === 17)
-  await assert.rejects(m.createTopic('..', 1), { code: LogErrorCode.INVALID_TOPIC })
-  await assert.rejects(m.createTopic('x'.repeat(250), 1), { code: LogErrorCode.INVALID_TOPIC })
+  await assert.rejects(m.createTopic('bad name', 1), (e: any) => e.code === TributaryErrorCode.INVALID_TOPIC && e.kafkaCode === 17)
+  await assert.rejects(m.createTopic('..', 1), { code: TributaryErrorCode.INVALID_TOPIC })
+  await assert.rejects(m.createTopic('x'.repeat(250), 1), { code: TributaryErrorCode.INVALID_TOPIC })
   await assert.rejects(m.createTopic('t', 0), (e: any) => e.kafkaCode === 37)
   await assert.rejects(m.createTopic('t', 1, { 'retention.ms': 'x' }), (e: any) => e.kafkaCode === 40)
   await m.createTopic('t', 1)
@@ -80,7 +80,7 @@ test('configs are described with their source and altered incrementally or whole
   assert.deepEqual(m.topic('t')!.configs, { 'retention.ms': '10' })
   await m.alterConfigs('t', { 'max.message.bytes': '100' })
   assert.deepEqual(m.topic('t')!.configs, { 'max.message.bytes': '100' })
-  await assert.rejects(m.partition('t', 0)!.append(batch('x', 10)), { code: LogErrorCode.MESSAGE_TOO_LARGE })
+  await assert.rejects(m.partition('t', 0)!.append(batch('x', 10)), { code: TributaryErrorCode.MESSAGE_TOO_LARGE })
   await assert.rejects(m.alterConfigs('t', { 'retention.ms': 'never' }), (e: any) => e.kafkaCode === 40)
   await m.close()
 })
@@ -122,7 +122,7 @@ test('retention runs across all topics', async () => {
 test('a closed manager refuses admin calls', async () => {
   const m = await LogManager.open(await tempDir())
   await m.close()
-  await assert.rejects(m.createTopic('t', 1), { code: LogErrorCode.CLOSED })
+  await assert.rejects(m.createTopic('t', 1), { code: TributaryErrorCode.LOG_CLOSED })
 })
 
 test('each partition lives in <topic>-<partition> with 20-digit segment names', async () => {

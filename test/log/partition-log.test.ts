@@ -7,7 +7,7 @@ import type { PartitionContext } from '../../src/log/partition-log.js'
 import { resolveTopicConfigs } from '../../src/log/config.js'
 import type { TopicConfigs } from '../../src/log/config.js'
 import { realFs } from '../../src/log/fs.js'
-import { LogError, LogErrorCode } from '../../src/log/errors.js'
+import { TributaryError, TributaryErrorCode } from '../../src/errors.js'
 import { decodeBatch, encodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { readBatchHeader, TimestampType, timestampTypeOf } from '../../src/protocol/records/batch-header.js'
 import { batch, countingFs, tempDir } from './helpers.js'
@@ -81,18 +81,18 @@ test('reading at the end is empty and outside [logStart, HW] is OFFSET_OUT_OF_RA
   const { log } = await openLog()
   await log.append(batch('a', 2))
   assert.equal((await log.read(2, 1000)).bytes, 0)
-  await assert.rejects(log.read(3, 1000), (err: any) => err.code === LogErrorCode.OFFSET_OUT_OF_RANGE && err.kafkaCode === 1)
-  await assert.rejects(log.read(-1, 1000), { code: LogErrorCode.OFFSET_OUT_OF_RANGE })
+  await assert.rejects(log.read(3, 1000), (err: any) => err.code === TributaryErrorCode.OFFSET_OUT_OF_RANGE && err.kafkaCode === 1)
+  await assert.rejects(log.read(-1, 1000), { code: TributaryErrorCode.OFFSET_OUT_OF_RANGE })
   await log.close()
 })
 
 test('invalid batches are refused with distinct codes and change nothing', async () => {
   const { log } = await openLog({ 'max.message.bytes': '200' })
   const corrupt = batch('a', 1); corrupt[corrupt.length - 1] ^= 1
-  await assert.rejects(log.append(corrupt), { code: LogErrorCode.CORRUPT_MESSAGE })
+  await assert.rejects(log.append(corrupt), { code: TributaryErrorCode.CORRUPT_MESSAGE })
   const old = batch('a', 1); old.writeInt8(1, 16)
-  await assert.rejects(log.append(old), { code: LogErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT })
-  await assert.rejects(log.append(batch('big', 30)), (err: any) => err.code === LogErrorCode.MESSAGE_TOO_LARGE && err.kafkaCode === 10)
+  await assert.rejects(log.append(old), { code: TributaryErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT })
+  await assert.rejects(log.append(batch('big', 30)), (err: any) => err.code === TributaryErrorCode.MESSAGE_TOO_LARGE && err.kafkaCode === 10)
   assert.equal(log.logEndOffset, 0)
   await log.close()
 })
@@ -186,9 +186,9 @@ test('deleteRecordsBefore moves the log start, persists it, and drops whole segm
   assert.equal(log.segments.length, 3)
   assert.equal(await log.deleteRecordsBefore(5), 5)
   assert.deepEqual(log.segments.map(s => s.baseOffset), [4, 8])
-  await assert.rejects(log.read(4, 100), { code: LogErrorCode.OFFSET_OUT_OF_RANGE })
+  await assert.rejects(log.read(4, 100), { code: TributaryErrorCode.OFFSET_OUT_OF_RANGE })
   assert.deepEqual(offsetsIn((await log.read(5, 1 << 20)).chunks).slice(0, 2), [4, 5])
-  await assert.rejects(log.deleteRecordsBefore(13), { code: LogErrorCode.OFFSET_OUT_OF_RANGE })
+  await assert.rejects(log.deleteRecordsBefore(13), { code: TributaryErrorCode.OFFSET_OUT_OF_RANGE })
   await log.close()
   const again = await PartitionLog.open(ctx)
   assert.equal(again.logStartOffset, 5)
@@ -217,11 +217,11 @@ test('the append validator sees parsed headers and can refuse an append', async 
   const { log } = await openLog({}, {
     validator: () => (_t, _p, headers) => {
       seen.push(headers.length)
-      if (headers[0]!.producerId === -1 && seen.length > 1) throw new LogError(LogErrorCode.INVALID_RECORD, 'no')
+      if (headers[0]!.producerId === -1 && seen.length > 1) throw new TributaryError(TributaryErrorCode.INVALID_RECORD, 'no')
     },
   })
   await log.append(Buffer.concat([batch('a'), batch('b')]))
-  await assert.rejects(log.append(batch('c')), { code: LogErrorCode.INVALID_RECORD })
+  await assert.rejects(log.append(batch('c')), { code: TributaryErrorCode.INVALID_RECORD })
   assert.deepEqual(seen, [2, 1])
   assert.equal(log.logEndOffset, 2)
   await log.close()

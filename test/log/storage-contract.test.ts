@@ -11,29 +11,10 @@ import { LogManager } from '../../src/log/log-manager.js'
 import { FaultyFs, realFs } from '../../src/log/fs.js'
 import { MemoryFs } from '../../src/log/fs-memory.js'
 import type { FileSystem } from '../../src/log/fs.js'
-import { LogErrorCode } from '../../src/log/errors.js'
-import { decodeBatch } from '../../src/protocol/records/batch-codec.js'
+import { TributaryErrorCode } from '../../src/errors.js'
 import { batch, tempDir } from './helpers.js'
 import { journalContract, journalFaults } from './journal-scenarios.js'
-
-async function allValues (m: LogManager, topic = 't', partition = 0): Promise<string[]> {
-  const p = m.partition(topic, partition)!
-  const out: string[] = []
-  let offset = p.logStartOffset
-  while (offset < p.highWatermark) {
-    const r = await p.read(offset, 1 << 20)
-    for (const c of r.chunks) {
-      for (let pos = 0; pos < c.length;) {
-        const d = decodeBatch(c, pos)
-        for (const rec of d.records) {
-          if (rec.offset >= offset) { assert.equal(rec.offset, offset, 'offsets are contiguous'); out.push(rec.value!.toString()); offset++ }
-        }
-        pos += d.header.batchLength + 12
-      }
-    }
-  }
-  return out
-}
+import { allValues } from '../helpers/log-reader.js'
 
 /** Writes `bytes` at `position` (the end of the file if omitted), as a crashed writer or a bad disk would. */
 async function scribble (fs: FileSystem, path: string, bytes: Buffer, position?: number): Promise<void> {
@@ -158,9 +139,9 @@ describe('storage faults', () => {
     const { m, fs, p } = await faulty()
     await p.append(batch('a'))
     fs.failNext('write')
-    await assert.rejects(p.append(batch('lost')), (e: any) => e.code === LogErrorCode.STORAGE_ERROR && e.kafkaCode === 56)
+    await assert.rejects(p.append(batch('lost')), (e: any) => e.code === TributaryErrorCode.STORAGE_ERROR && e.kafkaCode === 56)
     fs.shortWriteNext(10)
-    await assert.rejects(p.append(batch('lost2')), { code: LogErrorCode.STORAGE_ERROR })
+    await assert.rejects(p.append(batch('lost2')), { code: TributaryErrorCode.STORAGE_ERROR })
     assert.equal(p.logEndOffset, 1)
     assert.equal((await p.append(batch('b'))).baseOffset, 1)
     assert.deepEqual(await allValues(m), ['a-0', 'b-0'])
@@ -172,7 +153,7 @@ describe('storage faults', () => {
     const r = await p.append(batch('a'))
     fs.failNext('sync')
     await assert.rejects(p.flushed(r.lastOffset), { code: 'EIO' })
-    await assert.rejects(p.append(batch('b')), { code: LogErrorCode.STORAGE_ERROR })
+    await assert.rejects(p.append(batch('b')), { code: TributaryErrorCode.STORAGE_ERROR })
     await m.close()
   })
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ErrorCode, KafkaError, kafkaErrorByCode, kafkaErrorName, ProtocolError } from '../../src/protocol/errors.js'
+import { ErrorCode, KafkaError, kafkaErrorByCode, kafkaErrorName } from '../../src/protocol/errors.js'
 
 test('codes match the numbers Kafka puts on the wire', () => {
   assert.equal(KafkaError.UNKNOWN_SERVER_ERROR.code, -1)
@@ -40,10 +40,4 @@ test('lookup by code', () => {
   assert.equal(kafkaErrorByCode(25)?.name, 'UNKNOWN_MEMBER_ID')
   assert.equal(kafkaErrorByCode(9999), undefined)
   assert.equal(kafkaErrorName(9999), 'UNKNOWN_ERROR_9999')
-})
-
-test('ProtocolError carries a stable code', () => {
-  const err = new ProtocolError('TRIB_ERR_MALFORMED', 'x')
-  assert.ok(err instanceof Error)
-  assert.equal(err.code, 'TRIB_ERR_MALFORMED')
 })

@@ -63,7 +63,7 @@ describe('the embedded broker', () => {
     const watch = new Watch()
     const member = spawnMember('worker', { bootstrap: t.brokers[0]!, groupId: 'workers', topic: 'jobs', sessionTimeoutMs: 20_000 }, new Deliveries(watch), watch)
     try {
-      await watch.until(() => member.joins > 0, 30_000, 'the member joins', member.stderr)
+      await watch.until(() => member.joins > 0, 'the member joins', member.stderr)
       await member.kill() // no LeaveGroup: only the session timeout can remove it
       assert.equal(t.groups()[0]?.members.length, 1, 'a killed member stays until its session times out')
       await t.clock.advance('30s')

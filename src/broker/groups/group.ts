@@ -6,6 +6,7 @@ import { canTransition, GroupState, type GroupStateName } from './state.js'
 import { subscribedTopicsOf } from './consumer-protocol.js'
 import type { TimerHandle } from './clock.js'
 import type { JoinResult, Member, MemberProtocol } from './member.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export interface CommittedOffset {
   offset: bigint
@@ -60,7 +61,7 @@ export class Group {
 
   transitionTo (state: GroupStateName, now: number): void {
     if (!canTransition(this.state, state)) {
-      throw new Error(`TRIB_ERR_GROUP_STATE: group ${this.groupId} cannot go from ${this.state} to ${state}`)
+      throw new TributaryError(TributaryErrorCode.GROUP_STATE, `group ${this.groupId} cannot go from ${this.state} to ${state}`)
     }
     this.state = state
     this.stateTimestamp = now
@@ -171,7 +172,7 @@ export class Group {
       const n = votes.get(name) ?? 0
       if (candidates.has(name) && n > bestVotes) { best = name; bestVotes = n }
     }
-    if (best === undefined) throw new Error(`TRIB_ERR_GROUP_NO_PROTOCOL: group ${this.groupId} has no protocol all members support`)
+    if (best === undefined) throw new TributaryError(TributaryErrorCode.GROUP_NO_PROTOCOL, `group ${this.groupId} has no protocol all members support`)
     return best
   }
 

@@ -5,6 +5,8 @@
 //
 // Body:  [u8 record type][u8 layout version = 0][group id][fields per type]
 // Strings: u16 byte length (0xFFFF = null) + UTF-8; bytes: u32 length + raw.
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
+
 export const RecordType = {
   Offsets: 1,
   OffsetDeletes: 2,
@@ -75,7 +77,7 @@ class ByteWriter {
   str (v: string | null): void {
     if (v === null) { this.room(2); this.buf.writeUInt16BE(NULL_STRING, this.pos); this.pos += 2; return }
     const max = Buffer.byteLength(v)
-    if (max >= NULL_STRING) throw new Error(`TRIB_ERR_GROUP_STORE_STRING: string of ${max} bytes is too long for the group journal`)
+    if (max >= NULL_STRING) throw new TributaryError(TributaryErrorCode.GROUP_STORE_STRING, `string of ${max} bytes is too long for the group journal`)
     this.room(2 + max)
     this.buf.writeUInt16BE(max, this.pos)
     this.buf.write(v, this.pos + 2, 'utf8')
@@ -124,7 +126,7 @@ class ByteReader {
   pos = 0
   constructor (private readonly buf: Buffer) {}
   private need (n: number): void {
-    if (this.pos + n > this.buf.length) throw new Error('TRIB_ERR_GROUP_STORE_CORRUPT: record ends early')
+    if (this.pos + n > this.buf.length) throw new TributaryError(TributaryErrorCode.GROUP_STORE_CORRUPT, 'record ends early')
   }
 
   u8 (): number { this.need(1); return this.buf.readUInt8(this.pos++) }
@@ -155,7 +157,7 @@ class ByteReader {
 
   count (minBytesEach: number): number {
     const n = this.u32()
-    if (n * minBytesEach > this.buf.length - this.pos) throw new Error('TRIB_ERR_GROUP_STORE_CORRUPT: count exceeds record')
+    if (n * minBytesEach > this.buf.length - this.pos) throw new TributaryError(TributaryErrorCode.GROUP_STORE_CORRUPT, 'count exceeds record')
     return n
   }
 }
@@ -165,7 +167,7 @@ export function decodeRecord (body: Buffer): StoreRecord {
   const r = new ByteReader(body)
   const type = r.u8()
   const layout = r.u8()
-  if (layout !== LAYOUT_VERSION) throw new Error(`TRIB_ERR_GROUP_STORE_CORRUPT: unknown record layout ${layout}`)
+  if (layout !== LAYOUT_VERSION) throw new TributaryError(TributaryErrorCode.GROUP_STORE_CORRUPT, `unknown record layout ${layout}`)
   const groupId = r.string()
   switch (type) {
     case RecordType.Offsets: {
@@ -204,6 +206,6 @@ export function decodeRecord (body: Buffer): StoreRecord {
     case RecordType.GroupDelete:
       return { type, groupId }
     default:
-      throw new Error(`TRIB_ERR_GROUP_STORE_CORRUPT: unknown record type ${type}`)
+      throw new TributaryError(TributaryErrorCode.GROUP_STORE_CORRUPT, `unknown record type ${type}`)
   }
 }

@@ -1,8 +1,8 @@
 // Small pieces the admin handlers share: turning a thrown error into the
 // (errorCode, errorMessage) pair Kafka puts in a per-resource result, finding
 // names a request repeats, and a topic's id in wire form.
-import { KafkaError } from '../../protocol/errors.js'
-import { isLogError } from '../../log/index.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import { hasKafkaCode } from '../../errors.js'
 import { wireTopicId, ZERO_UUID } from '../topic-name.js'
 import type { RequestContext } from './types.js'
 
@@ -11,7 +11,7 @@ export interface ErrorPair {
   errorMessage: string | null
 }
 
-export const NO_ERROR: ErrorPair = Object.freeze({ errorCode: 0, errorMessage: null })
+export const NO_ERROR: ErrorPair = Object.freeze({ errorCode: ErrorCode.NONE, errorMessage: null })
 
 export function errorPair (code: number, message: string | null = null): ErrorPair {
   return { errorCode: code, errorMessage: message }
@@ -23,9 +23,9 @@ export function errorPair (code: number, message: string | null = null): ErrorPa
  * resource, so one bad topic does not close the client's connection.
  */
 export function errorFromThrown (err: unknown, ctx: RequestContext, what: string): ErrorPair {
-  if (isLogError(err)) return errorPair(err.kafkaCode, err.message)
+  if (hasKafkaCode(err)) return errorPair(err.kafkaCode, err.message)
   ctx.services.logger.error({ err, api: ctx.apiKey, resource: what }, 'admin request failed')
-  return errorPair(KafkaError.UNKNOWN_SERVER_ERROR.code, `Unexpected error on ${what}: ${(err as Error)?.message ?? String(err)}`)
+  return errorPair(ErrorCode.UNKNOWN_SERVER_ERROR, `Unexpected error on ${what}: ${(err as Error)?.message ?? String(err)}`)
 }
 
 /** Names that appear more than once in a request (Kafka answers those INVALID_REQUEST). */

@@ -6,6 +6,7 @@
 // frame encoder handles that), because a client parses it before it knows our
 // versions. A request at a version we do not support is answered by the frame
 // decoder with UNSUPPORTED_VERSION and this same list, in a v0 body.
+import { ErrorCode } from '../../protocol/errors.js'
 import { apiVersionsApi } from '../../protocol/messages/api-versions.js'
 import type { Handler } from './types.js'
 
@@ -19,7 +20,7 @@ export const apiVersionsHandler: Handler<'ApiVersions'> = {
   api: apiVersionsApi,
   handle (_request, ctx) {
     return {
-      errorCode: 0,
+      errorCode: ErrorCode.NONE,
       apiKeys: supportedApiKeys(ctx.services.handlers),
       throttleTimeMs: 0,
       supportedFeatures: [],

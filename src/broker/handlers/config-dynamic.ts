@@ -196,7 +196,7 @@ export function dynamicTopicDefaults (configs: DynamicBrokerConfigs): Record<str
 
 /**
  * Replaces one level's dynamic settings: checks what the log makes of them,
- * stores them durably, then applies them. Throws (a LogError for a topic
+ * stores them durably, then applies them. Throws (a TributaryError for a topic
  * default the log refuses) and changes nothing on failure.
  */
 export async function storeDynamicConfigs (config: BrokerConfig, log: LogManager, level: DynamicLevel, next: Record<string, string>): Promise<void> {

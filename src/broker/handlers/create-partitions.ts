@@ -10,7 +10,7 @@
 // Version notes: v1 is v0; v2 is flexible; v3 may answer
 // THROTTLING_QUOTA_EXCEEDED, which we never do.
 import { createPartitionsApi } from '../../protocol/messages/create-partitions.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { errorFromThrown, errorPair, NO_ERROR, repeatedNames, type ErrorPair } from './admin-common.js'
 import type { Handler, RequestContext } from './types.js'
 import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
@@ -27,7 +27,7 @@ export const createPartitionsHandler: Handler<'CreatePartitions'> = {
       if (repeated.has(topic.name)) continue
       results.push(result(topic.name, await grow(topic, request.validateOnly, ctx)))
     }
-    for (const name of repeated) results.push(result(name, errorPair(KafkaError.INVALID_REQUEST.code, 'Duplicate topic name.')))
+    for (const name of repeated) results.push(result(name, errorPair(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.')))
     return { throttleTimeMs: 0, results }
   }
 }
@@ -36,30 +36,30 @@ async function grow (topic: CreatePartitionsTopic, validateOnly: boolean, ctx: R
   const { log, config } = ctx.services
   const existing = log.topic(topic.name)
   if (existing === undefined) {
-    return errorPair(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, `The topic '${topic.name}' does not exist.`)
+    return errorPair(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${topic.name}' does not exist.`)
   }
   const current = partitionsOf(existing)
   if (topic.count < current) {
-    return errorPair(KafkaError.INVALID_PARTITIONS.code,
+    return errorPair(ErrorCode.INVALID_PARTITIONS,
       `The topic ${topic.name} currently has ${current} partition(s); ${topic.count} would not be an increase.`)
   }
   if (topic.count === current) {
-    return errorPair(KafkaError.INVALID_PARTITIONS.code, `Topic already has ${current} partition(s).`)
+    return errorPair(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`)
   }
   if (topic.assignments !== null && topic.assignments !== undefined) {
     const added = topic.count - current
     if (topic.assignments.length !== added) {
-      return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code,
+      return errorPair(ErrorCode.INVALID_REPLICA_ASSIGNMENT,
         `Attempted to add ${added} additional partition(s), but only ${topic.assignments.length} assignment(s) were specified.`)
     }
     for (const a of topic.assignments) {
       const stranger = a.brokerIds.find(id => id !== config.nodeId)
       if (stranger !== undefined) {
-        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code,
+        return errorPair(ErrorCode.INVALID_REPLICA_ASSIGNMENT,
           `The manual partition assignment includes broker ${stranger}, but no such broker is registered.`)
       }
       if (a.brokerIds.length !== 1) {
-        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code,
+        return errorPair(ErrorCode.INVALID_REPLICA_ASSIGNMENT,
           `The manual partition assignment must hold exactly one replica (the topic's replication factor is 1), got ${a.brokerIds.length}.`)
       }
     }

@@ -22,7 +22,7 @@
 // KRaft controller does); v5 is flexible and answers numPartitions,
 // replicationFactor and the topic's configs; v7 answers the topicId.
 import { createTopicsApi } from '../../protocol/messages/create-topics.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { topicNameProblem, ZERO_UUID } from '../topic-name.js'
 import { errorFromThrown, errorPair, repeatedNames, topicIdOf, type ErrorPair } from './admin-common.js'
 import { describeTopicConfigs } from './config-view.js'
@@ -44,7 +44,7 @@ export const createTopicsHandler: Handler<'CreateTopics'> = {
       topics.push(await createTopic(topic, request.validateOnly === true, ctx))
     }
     for (const name of repeated) {
-      topics.push(failed(name, errorPair(KafkaError.INVALID_REQUEST.code, 'Duplicate topic name.')))
+      topics.push(failed(name, errorPair(ErrorCode.INVALID_REQUEST, 'Duplicate topic name.')))
     }
     return { throttleTimeMs: 0, topics }
   }
@@ -54,11 +54,11 @@ async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: R
   const { config, log } = ctx.services
   const name = topic.name
   const nameProblem = topicNameProblem(name)
-  if (nameProblem !== null) return failed(name, errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, nameProblem))
-  if (log.topic(name) !== undefined) return failed(name, errorPair(KafkaError.TOPIC_ALREADY_EXISTS.code, `Topic '${name}' already exists.`))
+  if (nameProblem !== null) return failed(name, errorPair(ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem))
+  if (log.topic(name) !== undefined) return failed(name, errorPair(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`))
   const collision = collidingTopic(name, ctx)
   if (collision !== undefined) {
-    return failed(name, errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, `Topic '${name}' collides with existing topic: ${collision}`))
+    return failed(name, errorPair(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${name}' collides with existing topic: ${collision}`))
   }
 
   const partitions = partitionCount(topic, ctx)
@@ -80,9 +80,9 @@ async function createTopic (topic: CreatableTopic, validateOnly: boolean, ctx: R
   return {
     name,
     topicId,
-    errorCode: 0,
+    errorCode: ErrorCode.NONE,
     errorMessage: null,
-    topicConfigErrorCode: 0,
+    topicConfigErrorCode: ErrorCode.NONE,
     numPartitions: partitions,
     replicationFactor: 1,
     configs: describeTopicConfigs(overrides, config, dynamicConfigs(config)).map(c => ({
@@ -107,22 +107,22 @@ function partitionCount (topic: CreatableTopic, ctx: RequestContext): number | E
   const assignments = topic.assignments ?? []
   if (assignments.length > 0) {
     if (topic.numPartitions !== -1 || topic.replicationFactor !== -1) {
-      return errorPair(KafkaError.INVALID_REQUEST.code, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.')
+      return errorPair(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.')
     }
     const indexes = assignments.map(a => a.partitionIndex).sort((a, b) => a - b)
     if (indexes.some((p, i) => p !== i)) {
-      return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, 'Partitions should be a consecutive 0-based integer sequence.')
+      return errorPair(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'Partitions should be a consecutive 0-based integer sequence.')
     }
     for (const a of assignments) {
       if (a.brokerIds.length === 0) {
-        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, `The manual partition assignment includes an empty replica list for partition ${a.partitionIndex}.`)
+        return errorPair(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes an empty replica list for partition ${a.partitionIndex}.`)
       }
       const stranger = a.brokerIds.find(id => id !== nodeId)
       if (stranger !== undefined) {
-        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, `The manual partition assignment includes broker ${stranger}, but no such broker is registered.`)
+        return errorPair(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes broker ${stranger}, but no such broker is registered.`)
       }
       if (a.brokerIds.length > 1) {
-        return errorPair(KafkaError.INVALID_REPLICA_ASSIGNMENT.code, `The manual partition assignment includes the broker ${nodeId} more than once.`)
+        return errorPair(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes the broker ${nodeId} more than once.`)
       }
     }
     return assignments.length
@@ -133,7 +133,7 @@ function partitionCount (topic: CreatableTopic, ctx: RequestContext): number | E
     return ctx.services.config.defaultPartitions
   }
   if (topic.numPartitions <= 0) {
-    return errorPair(KafkaError.INVALID_PARTITIONS.code, 'Number of partitions was set to an invalid non-positive value.')
+    return errorPair(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.')
   }
   return replicationProblem ?? topic.numPartitions
 }
@@ -141,9 +141,9 @@ function partitionCount (topic: CreatableTopic, ctx: RequestContext): number | E
 function replicationFactorProblem (factor: number): ErrorPair | null {
   if (factor === -1 || factor === 1) return null
   if (factor <= 0) {
-    return errorPair(KafkaError.INVALID_REPLICATION_FACTOR.code, 'Replication factor must be larger than 0, or -1 to use the default value.')
+    return errorPair(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.')
   }
-  return errorPair(KafkaError.INVALID_REPLICATION_FACTOR.code,
+  return errorPair(ErrorCode.INVALID_REPLICATION_FACTOR,
     `Unable to replicate the partition ${factor} time(s): The target replication factor of ${factor} cannot be reached because only 1 broker(s) are registered.`)
 }
 
@@ -153,7 +153,7 @@ function failed (name: string, error: ErrorPair): TopicAnswer {
     topicId: ZERO_UUID,
     errorCode: error.errorCode,
     errorMessage: error.errorMessage,
-    topicConfigErrorCode: 0,
+    topicConfigErrorCode: ErrorCode.NONE,
     numPartitions: -1,
     replicationFactor: -1,
     configs: []

@@ -11,7 +11,7 @@
 //
 // Version notes: v0 and v1 are the same; v2 is flexible.
 import { deleteRecordsApi } from '../../protocol/messages/delete-records.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { errorFromThrown } from './admin-common.js'
 import type { Handler, RequestContext } from './types.js'
 import type { Element, ResponseInput } from '../../protocol/messages/api-types.js'
@@ -39,10 +39,10 @@ export const deleteRecordsHandler: Handler<'DeleteRecords'> = {
 async function deleteBefore (topic: string, partitionIndex: number, offset: bigint, ctx: RequestContext): Promise<PartitionAnswer> {
   const answer = (errorCode: number, lowWatermark: bigint | number): PartitionAnswer => ({ partitionIndex, lowWatermark: BigInt(lowWatermark), errorCode })
   const partition = ctx.services.log.partition(topic, partitionIndex)
-  if (partition === undefined) return answer(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, -1n)
+  if (partition === undefined) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n)
   const highWatermark = BigInt(partition.highWatermark)
   const target = offset === HIGH_WATERMARK ? highWatermark : offset
-  if (target < 0n || target > highWatermark) return answer(KafkaError.OFFSET_OUT_OF_RANGE.code, -1n)
+  if (target < 0n || target > highWatermark) return answer(ErrorCode.OFFSET_OUT_OF_RANGE, -1n)
   try {
     const logStartOffset = BigInt(partition.logStartOffset)
     if (target <= logStartOffset) return answer(0, logStartOffset)

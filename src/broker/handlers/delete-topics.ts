@@ -11,7 +11,7 @@
 // null), the answer carries the id and the resolved name. Giving both a name and
 // an id is INVALID_REQUEST, as Kafka answers it.
 import { deleteTopicsApi } from '../../protocol/messages/delete-topics.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { ZERO_UUID } from '../topic-name.js'
 import { errorFromThrown, errorPair, NO_ERROR, repeatedNames, topicIdOf, type ErrorPair } from './admin-common.js'
 import type { Handler, RequestContext } from './types.js'
@@ -36,7 +36,7 @@ export const deleteTopicsHandler: Handler<'DeleteTopics'> = {
       if (answered.has(key)) continue
       answered.add(key)
       if (byId ? repeatedIds.has(entry.topicId) : repeatedNamesSet.has(entry.name ?? '')) {
-        responses.push(result(entry.name, entry.topicId, errorPair(KafkaError.INVALID_REQUEST.code, byId ? 'Duplicate topic id.' : 'Duplicate topic name.')))
+        responses.push(result(entry.name, entry.topicId, errorPair(ErrorCode.INVALID_REQUEST, byId ? 'Duplicate topic id.' : 'Duplicate topic name.')))
         continue
       }
       responses.push(await deleteOne(entry, ctx))
@@ -49,17 +49,17 @@ async function deleteOne (entry: DeleteTopicState, ctx: RequestContext): Promise
   const log = ctx.services.log
   const byId = !isZero(entry.topicId)
   if (byId && entry.name !== null && entry.name !== undefined) {
-    return result(entry.name, entry.topicId, errorPair(KafkaError.INVALID_REQUEST.code, 'A topic may be named by its name or its id, not both.'))
+    return result(entry.name, entry.topicId, errorPair(ErrorCode.INVALID_REQUEST, 'A topic may be named by its name or its id, not both.'))
   }
   let topic: { name: string, topicId: unknown } | undefined
   if (byId) {
     const wanted = entry.topicId.toLowerCase()
     topic = log.topics().find((t: { topicId: unknown }) => topicIdOf(t) === wanted)
-    if (topic === undefined) return result(null, entry.topicId, errorPair(KafkaError.UNKNOWN_TOPIC_ID.code, 'This server does not host this topic ID.'))
+    if (topic === undefined) return result(null, entry.topicId, errorPair(ErrorCode.UNKNOWN_TOPIC_ID, 'This server does not host this topic ID.'))
   } else {
     topic = entry.name === null ? undefined : log.topic(entry.name)
     if (topic === undefined) {
-      return result(entry.name, ZERO_UUID, errorPair(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, 'This server does not host this topic-partition.'))
+      return result(entry.name, ZERO_UUID, errorPair(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'))
     }
   }
   const topicId = topicIdOf(topic)

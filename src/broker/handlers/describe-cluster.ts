@@ -10,7 +10,7 @@
 // broker listener, we answer controller requests MISMATCHED_ENDPOINT_TYPE and
 // any other type UNSUPPORTED_ENDPOINT_TYPE.
 import { describeClusterApi } from '../../protocol/messages/describe-cluster.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
 import type { Handler } from './types.js'
 
@@ -25,7 +25,7 @@ export const describeClusterHandler: Handler<'DescribeCluster'> = {
     if (endpointType === EndpointType.CONTROLLER) {
       return {
         ...base,
-        errorCode: KafkaError.MISMATCHED_ENDPOINT_TYPE.code,
+        errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE,
         errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER',
         controllerId: -1,
         brokers: [],
@@ -35,7 +35,7 @@ export const describeClusterHandler: Handler<'DescribeCluster'> = {
     if (endpointType !== EndpointType.BROKER) {
       return {
         ...base,
-        errorCode: KafkaError.UNSUPPORTED_ENDPOINT_TYPE.code,
+        errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
         errorMessage: `Unsupported endpoint type ${endpointType}`,
         controllerId: -1,
         brokers: [],
@@ -44,7 +44,7 @@ export const describeClusterHandler: Handler<'DescribeCluster'> = {
     }
     return {
       ...base,
-      errorCode: 0,
+      errorCode: ErrorCode.NONE,
       errorMessage: null,
       controllerId: config.nodeId,
       brokers: [{ brokerId: config.nodeId, host: config.advertisedHost, port: config.kafkaPort, rack: null }],

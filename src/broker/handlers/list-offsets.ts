@@ -10,7 +10,7 @@
 // the end). v0 answers oldStyleOffsets (a list) instead of a single offset; v10's
 // timeoutMs bounds remote-storage lookups, which we never make.
 import { listOffsetsApi } from '../../protocol/messages/list-offsets.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { kafkaCodeOf } from './error-code.js'
 import type { Handler, RequestContext } from './types.js'
 import type { Element, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
@@ -50,7 +50,7 @@ async function lookup (partition: PartitionLog | undefined, p: PartitionAsked, r
     offset,
     leaderEpoch
   })
-  if (!partition) return answer(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, -1n, -1n)
+  if (!partition) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n, -1n)
   const ts = BigInt(p.timestamp)
   if (ts === LATEST) return answer(0, BigInt(readCommitted ? partition.lastStableOffset : partition.highWatermark), -1n)
   if (ts === EARLIEST || ts === EARLIEST_LOCAL) return answer(0, BigInt(partition.logStartOffset), -1n)
@@ -65,6 +65,6 @@ async function lookup (partition: PartitionLog | undefined, p: PartitionAsked, r
   } catch (err) {
     const kafkaCode = kafkaCodeOf(err)
     if (kafkaCode === undefined) ctx.services.logger.error({ err, topic: partition.topic, partition: partition.partition }, 'offset lookup failed')
-    return answer(kafkaCode ?? KafkaError.UNKNOWN_SERVER_ERROR.code, -1n, -1n)
+    return answer(kafkaCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, -1n, -1n)
   }
 }

@@ -3,8 +3,9 @@
 // a bad value is INVALID_CONFIG naming the config. Names and values are checked
 // by the log engine's own validation, so the broker and the engine never
 // disagree on what is valid.
-import { KafkaError } from '../../protocol/errors.js'
-import { validateTopicConfigs, isLogError } from '../../log/index.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import { validateTopicConfigs } from '../../log/index.js'
+import { hasKafkaCode } from '../../errors.js'
 import { errorPair, type ErrorPair } from './admin-common.js'
 
 /** Returns the problem with `configs`, or null when the log engine would accept them. */
@@ -12,7 +13,7 @@ export function topicConfigsProblem (configs: Readonly<Record<string, string>>):
   try {
     validateTopicConfigs(configs)
   } catch (err) {
-    if (isLogError(err)) return errorPair(err.kafkaCode, err.message)
+    if (hasKafkaCode(err)) return errorPair(err.kafkaCode, err.message)
     throw err
   }
   return null
@@ -29,7 +30,7 @@ export function configRecord (entries: ReadonlyArray<{ name: string, value: stri
     if (value === null || value === undefined) nulls.push(name)
     else out[name] = value
   }
-  if (nulls.length > 0) return errorPair(KafkaError.INVALID_CONFIG.code, `Null value not supported for topic configs: ${nulls.join(',')}`)
+  if (nulls.length > 0) return errorPair(ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${nulls.join(',')}`)
   return out
 }
 

@@ -6,6 +6,7 @@
 // the whole step is simply run again from the logged decision.
 import type { StagedOffset, TxnMetadata } from './txn-metadata.js'
 import { parsePartitionKey } from './txn-metadata.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 /** What completion needs of the log engine (src/log PartitionLog). */
 export interface MarkerPartition {
@@ -34,7 +35,7 @@ export async function writeMarkers (log: MarkerLog, meta: TxnMetadata, commit: b
 /** Hands a committed transaction's offsets to their groups. */
 export async function applyOffsets (groups: TxnOffsetSink | null, offsets: StagedOffset[]): Promise<void> {
   if (offsets.length === 0) return
-  if (groups === null) throw new Error('TRIB_ERR_TXN_NO_GROUPS: the group coordinator is not running')
+  if (groups === null) throw new TributaryError(TributaryErrorCode.TXN_NO_GROUPS, 'the group coordinator is not running')
   const byGroup = new Map<string, StagedOffset[]>()
   for (const o of offsets) {
     const list = byGroup.get(o.groupId)

@@ -1,5 +1,5 @@
 // Kafka's version-range notation ("0+", "3-5", "7", "none"), parsed once and cached.
-import { ProtocolError, ProtocolErrorCode } from '../protocol-error.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 import type { VersionRange } from './spec.js'
 
 export interface ParsedVersions {
@@ -29,7 +29,7 @@ function parseUncached (range: string): ParsedVersions {
   if (m !== null && Number(m[1]) <= Number(m[2])) return Object.freeze({ min: Number(m[1]), max: Number(m[2]) })
   m = /^(\d+)$/.exec(range)
   if (m !== null) return Object.freeze({ min: Number(m[1]), max: Number(m[1]) })
-  throw new ProtocolError(ProtocolErrorCode.UNSUPPORTED, `invalid version range ${JSON.stringify(range)}`)
+  throw new TributaryError(TributaryErrorCode.UNSUPPORTED_VERSION, `invalid version range ${JSON.stringify(range)}`)
 }
 
 /** True if `version` is inside `range` (undefined counts as "none"). */

@@ -1,5 +1,5 @@
 // A bounds-checked cursor over one Buffer. Every read checks the bytes remaining
-// first and throws ProtocolError(TRIB_ERR_MALFORMED) rather than Node's RangeError,
+// first and throws TributaryError(TRIB_ERR_MALFORMED) rather than Node's RangeError,
 // and every length or count is validated against what remains (and the limits)
 // before anything is allocated. Bytes and strings of bytes come back as views
 // (subarray) of the input, never copies: a Produce request's record batches go to
@@ -7,7 +7,7 @@
 //
 // UUIDs are returned as 32-character lower-case hex strings (no dashes): usable as
 // Map keys and comparable with ===; the all-zero UUID is '0' x 32.
-import { malformed, ProtocolError, ProtocolErrorCode } from '../protocol-error.js'
+import { limitExceeded, malformed } from '../../errors.js'
 import { DEFAULT_READER_LIMITS, type ReaderLimits } from './limits.js'
 
 export class Reader {
@@ -190,7 +190,7 @@ export class Reader {
   // ---- lengths and counts, validated before use ------------------------------
 
   private checkedLength (length: number, max: number, what: string): number {
-    if (length > max) throw new ProtocolError(ProtocolErrorCode.LIMIT_EXCEEDED, `${what} length ${length} exceeds the limit ${max}`)
+    if (length > max) throw limitExceeded(`${what} length ${length} exceeds the limit ${max}`)
     this.need(length, what)
     return length
   }
@@ -201,7 +201,7 @@ export class Reader {
    */
   checkCount (count: number, minElementBytes: number, what = 'array'): number {
     if (count > this.limits.maxArrayLength) {
-      throw new ProtocolError(ProtocolErrorCode.LIMIT_EXCEEDED, `${what} count ${count} exceeds the limit ${this.limits.maxArrayLength}`)
+      throw limitExceeded(`${what} count ${count} exceeds the limit ${this.limits.maxArrayLength}`)
     }
     if (count * minElementBytes > this.end - this.offset) {
       throw malformed(`${what} count ${count} cannot fit in the ${this.end - this.offset} bytes remaining`)

@@ -4,7 +4,7 @@
 // [header bytes, batch from disk, more header bytes, ...] via writev. Regions of
 // the scratch buffer are never rewritten once written, which is what lets
 // `reserve` hand out a view to fill in later (a frame's size prefix).
-import { ProtocolError, ProtocolErrorCode } from '../protocol-error.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 /** Buffers at least this long are appended by reference instead of copied. */
 export const ZERO_COPY_THRESHOLD = 512
@@ -103,7 +103,7 @@ export class Writer {
   uuid (v: string): this {
     const hex = v.length === 32 ? v : v.replace(/-/g, '')
     if (hex.length !== 32 || !/^[0-9a-fA-F]{32}$/.test(hex)) {
-      throw new ProtocolError(ProtocolErrorCode.ENCODE, `not a UUID: ${JSON.stringify(v)}`)
+      throw new TributaryError(TributaryErrorCode.ENCODE, `not a UUID: ${JSON.stringify(v)}`)
     }
     this.ensure(16)
     this.scratch.write(hex, this.pos, 16, 'hex')
@@ -169,7 +169,7 @@ export class Writer {
   nullableString (s: string | null): this {
     if (s === null) return this.int16(-1)
     const n = Buffer.byteLength(s, 'utf8')
-    if (n > 0x7fff) throw new ProtocolError(ProtocolErrorCode.ENCODE, `string of ${n} bytes exceeds 32767`)
+    if (n > 0x7fff) throw new TributaryError(TributaryErrorCode.ENCODE, `string of ${n} bytes exceeds 32767`)
     this.int16(n)
     this.utf8(s, n)
     return this

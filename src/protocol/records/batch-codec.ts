@@ -8,7 +8,7 @@ import type { BatchHeader } from './batch-header.js'
 import { compress, decompress, DEFAULT_MAX_DECOMPRESSED_BYTES } from './compression.js'
 import { decodeRecords, encodeRecords } from './record.js'
 import type { DecodedRecord, RecordInput } from './record.js'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export interface EncodeBatchOptions {
   compression?: number
@@ -25,7 +25,7 @@ export interface EncodeBatchOptions {
 
 /** Builds one record batch v2 with a valid CRC. */
 export function encodeBatch (records: RecordInput[], options: EncodeBatchOptions = {}): Buffer {
-  if (records.length === 0) throw new RecordsError(RecordsErrorCode.INVALID_RECORD, 'a batch needs at least one record')
+  if (records.length === 0) throw new TributaryError(TributaryErrorCode.INVALID_RECORD, 'a batch needs at least one record')
   const now = Date.now()
   const baseTimestamp = options.baseTimestamp ?? records[0]!.timestamp ?? now
   let maxTimestamp = -1
@@ -64,12 +64,12 @@ export interface DecodedBatch {
 
 /** Decodes the batch at `position` (size from its header; CRC not checked here). */
 export function decodeBatch (buf: Buffer, position = 0, maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES): DecodedBatch {
-  if (buf.length - position < BATCH_HEADER_SIZE) throw new RecordsError(RecordsErrorCode.CORRUPT, 'truncated batch header')
+  if (buf.length - position < BATCH_HEADER_SIZE) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'truncated batch header')
   const header = readBatchHeader(buf, position)
   const size = header.batchLength + BATCH_LOG_OVERHEAD
-  if (header.magic !== 2) throw new RecordsError(RecordsErrorCode.UNSUPPORTED_MAGIC, `magic ${header.magic}`)
+  if (header.magic !== 2) throw new TributaryError(TributaryErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `magic ${header.magic}`)
   if (header.batchLength < BATCH_HEADER_SIZE - BATCH_LOG_OVERHEAD || size > buf.length - position) {
-    throw new RecordsError(RecordsErrorCode.CORRUPT, 'batch length runs past the buffer')
+    throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'batch length runs past the buffer')
   }
   const body = decompress(compressionOf(header.attributes), buf.subarray(position + BATCH_HEADER_SIZE, position + size), maxDecompressedBytes)
   const records = decodeRecords(body, header.recordCount, {

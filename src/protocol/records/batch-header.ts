@@ -2,7 +2,7 @@
 // copying. The CRC (CRC32C) covers everything from attributes to the end of the
 // batch, so baseOffset and partitionLeaderEpoch can be rewritten without touching it.
 import { crc32c } from '@node-rs/crc32'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export const BatchOffsets = {
   baseOffset: 0,
@@ -119,7 +119,7 @@ export function verifyBatchCrc (buf: Buffer, offset: number, size: number): void
   const stored = buf.readUInt32BE(offset + BatchOffsets.crc)
   const actual = computeBatchCrc(buf, offset, size)
   if (stored !== actual) {
-    throw new RecordsError(RecordsErrorCode.CORRUPT,
+    throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE,
       `record batch CRC mismatch: stored ${stored}, computed ${actual}`)
   }
 }

@@ -2,7 +2,7 @@
 // takes a size limit and refuses data that would exceed it before allocating it.
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { Compression } from './batch-header.js'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 import { snappyCompressXerial, snappyDecompress } from './snappy-xerial.js'
 import { lz4Compress, lz4Decompress } from './lz4-frame.js'
 import { zstdCompress, zstdDecompress } from './zstd.js'
@@ -32,9 +32,9 @@ export function decompress (codec: number, data: Buffer, maxBytes = DEFAULT_MAX_
         return gunzipSync(data, { maxOutputLength: maxBytes })
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-          throw new RecordsError(RecordsErrorCode.TOO_LARGE, `gzip data decompresses to more than ${maxBytes} bytes`)
+          throw new TributaryError(TributaryErrorCode.MESSAGE_TOO_LARGE, `gzip data decompresses to more than ${maxBytes} bytes`)
         }
-        throw new RecordsError(RecordsErrorCode.CORRUPT, `invalid gzip data: ${(err as Error).message}`)
+        throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `invalid gzip data: ${(err as Error).message}`)
       }
     case Compression.snappy: return snappyDecompress(data, maxBytes)
     case Compression.lz4: return lz4Decompress(data, maxBytes)
@@ -43,6 +43,6 @@ export function decompress (codec: number, data: Buffer, maxBytes = DEFAULT_MAX_
   }
 }
 
-function unsupported (codec: number): RecordsError {
-  return new RecordsError(RecordsErrorCode.UNSUPPORTED_COMPRESSION, `unknown compression codec ${codec}`)
+function unsupported (codec: number): TributaryError {
+  return new TributaryError(TributaryErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec ${codec}`)
 }

@@ -2,7 +2,6 @@
 // compression codecs, building batches, and the in-place edits the log makes.
 // Sans-io: no file system, no network.
 export * from './batch-header.js'
-export * from './errors.js'
 export { splitBatches, peekBatchSize } from './split.js'
 export type { BatchSpan, SplitOptions } from './split.js'
 export { setBaseOffset, setPartitionLeaderEpoch, setLogAppendTime } from './rewrite.js'

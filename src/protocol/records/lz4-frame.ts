@@ -8,15 +8,15 @@
 // also serves frames whose blocks refer back to earlier ones (librdkafka writes
 // linked blocks). Checksums are not verified: the batch CRC covers the bytes.
 import { compressFrameSync } from 'lz4-napi'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 const LZ4_MAGIC = 0x184d2204
 const BLOCK_MAX_SIZES = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024]
 /** LZ4's worst-case expansion of a sequence is below 255x. */
 const MAX_RATIO = 255
 
-function corrupt (why: string): RecordsError {
-  return new RecordsError(RecordsErrorCode.CORRUPT, `invalid lz4 frame: ${why}`)
+function corrupt (why: string): TributaryError {
+  return new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `invalid lz4 frame: ${why}`)
 }
 
 /** An upper bound of the frame's decompressed size, from its headers only. */
@@ -56,7 +56,7 @@ export function lz4FrameSizeBound (data: Buffer): number {
 export function lz4Decompress (data: Buffer, maxBytes: number): Buffer {
   const bound = lz4FrameSizeBound(data)
   if (bound > maxBytes) {
-    throw new RecordsError(RecordsErrorCode.TOO_LARGE, `lz4 data may decompress to more than ${maxBytes} bytes`)
+    throw new TributaryError(TributaryErrorCode.MESSAGE_TOO_LARGE, `lz4 data may decompress to more than ${maxBytes} bytes`)
   }
   const flg = data[4]!
   const blockMax = BLOCK_MAX_SIZES[(data[5]! >> 4) & 7]!

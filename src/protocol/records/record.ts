@@ -1,6 +1,6 @@
 // Records inside a v2 batch: each is a varint length followed by attributes,
 // timestamp delta, offset delta, key, value and headers, all varint-framed.
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 import { readVarint, readVarlong, sizeOfVarint, writeVarint } from './varint.js'
 import type { Cursor } from './varint.js'
 
@@ -39,7 +39,7 @@ export interface DecodeRecordsContext {
 function readBytes (buf: Buffer, cur: Cursor, end: number): Buffer | null {
   const len = readVarint(buf, cur)
   if (len < 0) return null
-  if (len > end - cur.pos) throw new RecordsError(RecordsErrorCode.CORRUPT, `record field of ${len} bytes runs past the record`)
+  if (len > end - cur.pos) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record field of ${len} bytes runs past the record`)
   const out = buf.subarray(cur.pos, cur.pos + len)
   cur.pos += len
   return out
@@ -49,14 +49,14 @@ function readBytes (buf: Buffer, cur: Cursor, end: number): Buffer | null {
 export function decodeRecords (data: Buffer, count: number, ctx: DecodeRecordsContext): DecodedRecord[] {
   // each record takes at least 7 bytes, so a count above this is a lie
   if (count < 0 || count > data.length) {
-    throw new RecordsError(RecordsErrorCode.CORRUPT, `record count ${count} does not fit in ${data.length} bytes`)
+    throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record count ${count} does not fit in ${data.length} bytes`)
   }
   const records: DecodedRecord[] = new Array(count)
   const cur: Cursor = { pos: 0 }
   for (let i = 0; i < count; i++) {
     const length = readVarint(data, cur)
     if (length < 0 || length > data.length - cur.pos) {
-      throw new RecordsError(RecordsErrorCode.CORRUPT, `record length ${length} runs past the batch`)
+      throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record length ${length} runs past the batch`)
     }
     const end = cur.pos + length
     const attributes = data.readInt8(cur.pos++)
@@ -66,15 +66,15 @@ export function decodeRecords (data: Buffer, count: number, ctx: DecodeRecordsCo
     const value = readBytes(data, cur, end)
     const headerCount = readVarint(data, cur)
     if (headerCount < 0 || headerCount > end - cur.pos) {
-      throw new RecordsError(RecordsErrorCode.CORRUPT, `header count ${headerCount} runs past the record`)
+      throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `header count ${headerCount} runs past the record`)
     }
     const headers: RecordHeader[] = new Array(headerCount)
     for (let h = 0; h < headerCount; h++) {
       const hk = readBytes(data, cur, end)
-      if (hk === null) throw new RecordsError(RecordsErrorCode.CORRUPT, 'record header key is null')
+      if (hk === null) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'record header key is null')
       headers[h] = { key: hk.toString('utf8'), value: readBytes(data, cur, end) }
     }
-    if (cur.pos !== end) throw new RecordsError(RecordsErrorCode.CORRUPT, 'record length does not match its fields')
+    if (cur.pos !== end) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'record length does not match its fields')
     records[i] = {
       offset: ctx.baseOffset + offsetDelta,
       timestamp: ctx.logAppendTime ?? ctx.baseTimestamp + timestampDelta,
@@ -84,7 +84,7 @@ export function decodeRecords (data: Buffer, count: number, ctx: DecodeRecordsCo
       attributes,
     }
   }
-  if (cur.pos !== data.length) throw new RecordsError(RecordsErrorCode.CORRUPT, `${data.length - cur.pos} bytes left after the last record`)
+  if (cur.pos !== data.length) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `${data.length - cur.pos} bytes left after the last record`)
   return records
 }
 

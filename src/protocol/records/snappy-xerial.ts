@@ -5,7 +5,7 @@
 // (snappy-java falls back to raw when the magic is absent, librdkafka and
 // kafkajs-snappy detect the magic).
 import snappy from 'snappy'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
@@ -26,19 +26,19 @@ export function rawSnappyLength (block: Buffer): number {
     if ((b & 0x80) === 0) return result
     mul *= 128
   }
-  throw new RecordsError(RecordsErrorCode.CORRUPT, 'invalid snappy length preamble')
+  throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'invalid snappy length preamble')
 }
 
 function uncompressRaw (block: Buffer): Buffer {
   try {
     return snappy.uncompressSync(block, { asBuffer: true }) as Buffer
   } catch (err) {
-    throw new RecordsError(RecordsErrorCode.CORRUPT, `invalid snappy data: ${(err as Error).message}`)
+    throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `invalid snappy data: ${(err as Error).message}`)
   }
 }
 
-function tooLarge (limit: number): RecordsError {
-  return new RecordsError(RecordsErrorCode.TOO_LARGE, `snappy data decompresses to more than ${limit} bytes`)
+function tooLarge (limit: number): TributaryError {
+  return new TributaryError(TributaryErrorCode.MESSAGE_TOO_LARGE, `snappy data decompresses to more than ${limit} bytes`)
 }
 
 export function snappyDecompress (data: Buffer, maxBytes: number): Buffer {
@@ -50,10 +50,10 @@ export function snappyDecompress (data: Buffer, maxBytes: number): Buffer {
   let total = 0
   let pos = XERIAL_HEADER_SIZE
   while (pos < data.length) {
-    if (data.length - pos < 4) throw new RecordsError(RecordsErrorCode.CORRUPT, 'truncated xerial snappy block length')
+    if (data.length - pos < 4) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'truncated xerial snappy block length')
     const len = data.readInt32BE(pos)
     pos += 4
-    if (len < 0 || len > data.length - pos) throw new RecordsError(RecordsErrorCode.CORRUPT, 'xerial snappy block runs past the end')
+    if (len < 0 || len > data.length - pos) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'xerial snappy block runs past the end')
     const block = data.subarray(pos, pos + len)
     pos += len
     total += rawSnappyLength(block)

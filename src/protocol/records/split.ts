@@ -7,7 +7,7 @@ import {
   readBatchHeader, verifyBatchCrc,
 } from './batch-header.js'
 import type { BatchHeader } from './batch-header.js'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export interface BatchSpan {
   /** Byte position of the batch inside the payload. */
@@ -26,7 +26,7 @@ export interface SplitOptions {
   requireRecords?: boolean
 }
 
-/** Validates and splits a produce payload; throws RecordsError on the first bad batch. */
+/** Validates and splits a produce payload; throws TributaryError on the first bad batch. */
 export function splitBatches (payload: Buffer, options: SplitOptions = {}): BatchSpan[] {
   const maxBatchBytes = options.maxBatchBytes ?? Number.MAX_SAFE_INTEGER
   const verifyCrc = options.verifyCrc ?? true
@@ -34,35 +34,35 @@ export function splitBatches (payload: Buffer, options: SplitOptions = {}): Batc
   const spans: BatchSpan[] = []
   let pos = 0
   if (payload.length === 0) {
-    throw new RecordsError(RecordsErrorCode.CORRUPT, 'empty record set')
+    throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'empty record set')
   }
   while (pos < payload.length) {
     const remaining = payload.length - pos
     if (remaining < BATCH_LOG_OVERHEAD + 5) {
-      throw new RecordsError(RecordsErrorCode.CORRUPT, `truncated record batch: ${remaining} trailing bytes`)
+      throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `truncated record batch: ${remaining} trailing bytes`)
     }
     const magic = payload.readInt8(pos + BatchOffsets.magic)
     if (magic === 0 || magic === 1) {
-      throw new RecordsError(RecordsErrorCode.UNSUPPORTED_MAGIC, `message format v${magic} is not supported; use record batch v2`)
+      throw new TributaryError(TributaryErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `message format v${magic} is not supported; use record batch v2`)
     }
     if (magic !== 2) {
-      throw new RecordsError(RecordsErrorCode.CORRUPT, `invalid magic byte ${magic}`)
+      throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `invalid magic byte ${magic}`)
     }
     const batchLength = payload.readInt32BE(pos + BatchOffsets.batchLength)
     if (batchLength < MIN_BATCH_LENGTH) {
-      throw new RecordsError(RecordsErrorCode.CORRUPT, `record batch length ${batchLength} is below the minimum ${MIN_BATCH_LENGTH}`)
+      throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record batch length ${batchLength} is below the minimum ${MIN_BATCH_LENGTH}`)
     }
     const size = batchLength + BATCH_LOG_OVERHEAD
     if (size > maxBatchBytes) {
-      throw new RecordsError(RecordsErrorCode.TOO_LARGE, `record batch of ${size} bytes exceeds the limit of ${maxBatchBytes}`)
+      throw new TributaryError(TributaryErrorCode.MESSAGE_TOO_LARGE, `record batch of ${size} bytes exceeds the limit of ${maxBatchBytes}`)
     }
     if (size > remaining) {
-      throw new RecordsError(RecordsErrorCode.CORRUPT, `record batch claims ${size} bytes but only ${remaining} remain`)
+      throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record batch claims ${size} bytes but only ${remaining} remain`)
     }
     const header = readBatchHeader(payload, pos)
     if (verifyCrc) verifyBatchCrc(payload, pos, size)
     if (requireRecords && (header.recordCount < 1 || header.lastOffsetDelta !== header.recordCount - 1)) {
-      throw new RecordsError(RecordsErrorCode.INVALID_RECORD,
+      throw new TributaryError(TributaryErrorCode.INVALID_RECORD,
         `record batch has recordCount ${header.recordCount} and lastOffsetDelta ${header.lastOffsetDelta}`)
     }
     spans.push({ position: pos, size, header })

@@ -19,7 +19,7 @@
 // (bench/produce-validation.ts measures it).
 import { BATCH_HEADER_SIZE, BatchOffsets, compressionOf, computeBatchCrc, timestampTypeOf, TimestampType, writeInt64 } from './batch-header.js'
 import { decompress } from './compression.js'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 import type { BatchSpan } from './split.js'
 
 export interface RecordValidationOptions {
@@ -45,8 +45,8 @@ const KNOWN_CODECS = 4
 let at = 0
 let end = 0
 
-function invalid (message: string, problems?: RecordProblem[]): RecordsError {
-  const err = new RecordsError(RecordsErrorCode.INVALID_RECORD, message)
+function invalid (message: string, problems?: RecordProblem[]): TributaryError {
+  const err = new TributaryError(TributaryErrorCode.INVALID_RECORD, message)
   if (problems !== undefined) err.recordErrors = problems
   return err
 }
@@ -101,7 +101,7 @@ function skipBytes (buf: Buffer, recordEnd: number): number {
 
 /**
  * Validates the records of every batch of a produce payload (already split and
- * CRC-checked). Throws RecordsError on the first batch-level problem; record
+ * CRC-checked). Throws TributaryError on the first batch-level problem; record
  * problems are collected for the whole payload and thrown together. May
  * rewrite a batch's maxTimestamp (and its CRC) in place.
  */
@@ -121,7 +121,7 @@ function validateBatch (payload: Buffer, span: BatchSpan, options: RecordValidat
   const h = span.header
   const codec = compressionOf(h.attributes)
   if (codec > KNOWN_CODECS) {
-    throw new RecordsError(RecordsErrorCode.UNSUPPORTED_COMPRESSION, `unknown compression codec ${codec}`)
+    throw new TributaryError(TributaryErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec ${codec}`)
   }
   const count = h.recordCount
   if (count < 1) throw invalid(`invalid record count ${count}`)
@@ -178,7 +178,7 @@ function walkRecords (data: Buffer, start: number, stop: number, count: number, 
       if (requireKeys && keyLength < 0) problems.push({ batchIndex: firstIndex + i, message: 'Compacted topic cannot accept message without key' })
     }
   } catch (err) {
-    if (err instanceof RecordsError && err.recordErrors === undefined) err.recordErrors = [{ batchIndex: firstIndex + i, message: err.message }]
+    if (err instanceof TributaryError && err.recordErrors === undefined) err.recordErrors = [{ batchIndex: firstIndex + i, message: err.message }]
     throw err
   }
   if (at !== stop) throw invalid(`${stop - at} bytes left after the last of ${count} records`)

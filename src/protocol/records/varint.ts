@@ -1,6 +1,6 @@
 // Zig-zag varints as record batches use them (protobuf encoding). Values are
 // JS numbers; varlongs are exact up to 2^53, enough for timestamp deltas.
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export interface Cursor { pos: number }
 
@@ -9,8 +9,8 @@ export function readVarint (buf: Buffer, cur: Cursor): number {
   let shift = 0
   let b: number
   do {
-    if (cur.pos >= buf.length) throw new RecordsError(RecordsErrorCode.CORRUPT, 'varint runs past the end of the record')
-    if (shift > 28) throw new RecordsError(RecordsErrorCode.CORRUPT, 'varint is too long')
+    if (cur.pos >= buf.length) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'varint runs past the end of the record')
+    if (shift > 28) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'varint is too long')
     b = buf[cur.pos++]!
     result |= (b & 0x7f) << shift
     shift += 7
@@ -24,8 +24,8 @@ export function readVarlong (buf: Buffer, cur: Cursor): number {
   let b: number
   let n = 0
   do {
-    if (cur.pos >= buf.length) throw new RecordsError(RecordsErrorCode.CORRUPT, 'varlong runs past the end of the record')
-    if (++n > 10) throw new RecordsError(RecordsErrorCode.CORRUPT, 'varlong is too long')
+    if (cur.pos >= buf.length) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'varlong runs past the end of the record')
+    if (++n > 10) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'varlong is too long')
     b = buf[cur.pos++]!
     result += (b & 0x7f) * mul
     mul *= 128
@@ -37,7 +37,6 @@ export function readVarlong (buf: Buffer, cur: Cursor): number {
 export function sizeOfVarint (value: number): number {
   return sizeOfUnsigned(value >= 0 ? value * 2 : -value * 2 - 1)
 }
-export const sizeOfVarlong = sizeOfVarint
 
 function sizeOfUnsigned (u: number): number {
   let size = 1
@@ -55,4 +54,3 @@ export function writeVarint (buf: Buffer, value: number, pos: number): number {
   buf[pos++] = u
   return pos
 }
-export const writeVarlong = writeVarint

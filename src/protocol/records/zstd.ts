@@ -3,7 +3,7 @@
 // a content size, so the header alone cannot bound it).
 import { compress } from 'zstd-napi'
 import zstdBinding from 'zstd-napi/binding.js'
-import { RecordsError, RecordsErrorCode } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 const CHUNK = 128 * 1024
 // the binding is CommonJS; its named exports are only reachable through the default import
@@ -27,15 +27,15 @@ export function zstdDecompress (data: Buffer, maxBytes: number): Buffer {
       src = src.subarray(consumed)
       if (produced > 0) {
         total += produced
-        if (total > maxBytes) throw new RecordsError(RecordsErrorCode.TOO_LARGE, `zstd data decompresses to more than ${maxBytes} bytes`)
+        if (total > maxBytes) throw new TributaryError(TributaryErrorCode.MESSAGE_TOO_LARGE, `zstd data decompresses to more than ${maxBytes} bytes`)
         parts.push(out.subarray(0, produced))
       }
       if (ret === 0 && src.length === 0) break
-      if (produced === 0 && consumed === 0) throw new RecordsError(RecordsErrorCode.CORRUPT, 'truncated zstd frame')
+      if (produced === 0 && consumed === 0) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'truncated zstd frame')
     }
   } catch (err) {
-    if (err instanceof RecordsError) throw err
-    throw new RecordsError(RecordsErrorCode.CORRUPT, `invalid zstd data: ${(err as Error).message}`)
+    if (err instanceof TributaryError) throw err
+    throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `invalid zstd data: ${(err as Error).message}`)
   }
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total)
 }

@@ -39,5 +39,5 @@ test('removing the leader hands leadership to the longest-standing member, and s
 
 test('illegal transitions throw a stable error code', () => {
   const g = new Group('g', 0)
-  assert.throws(() => g.transitionTo(GroupState.Stable, 0), /TRIB_ERR_GROUP_STATE/)
+  assert.throws(() => g.transitionTo(GroupState.Stable, 0), { code: 'TRIB_ERR_GROUP_STATE' })
 })

@@ -3,7 +3,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { alterConfigsHandler } from '../../../src/broker/handlers/alter-configs.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 const TOPIC = 2
 const BROKER = 4

@@ -2,7 +2,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { createPartitionsHandler } from '../../../src/broker/handlers/create-partitions.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 describe('CreatePartitions', () => {
   let admin: AdminContext

@@ -3,7 +3,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { createTopicsHandler } from '../../../src/broker/handlers/create-topics.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 const topic = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
   ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [], ...extra })

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { deleteGroupsHandler } from '../../../src/broker/handlers/delete-groups.js'
 import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { consumerProtocols, openGroupContext } from './group-context.js'
+import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
 
 test('empty groups are deleted; groups with members and unknown groups are refused', async () => {
   const ctx = await openGroupContext()

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { deleteRecordsHandler } from '../../../src/broker/handlers/delete-records.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { encodeBatch } from '../../../src/protocol/records/batch-codec.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 describe('DeleteRecords', () => {
   let admin: AdminContext

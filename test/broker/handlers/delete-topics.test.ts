@@ -3,7 +3,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { deleteTopicsHandler } from '../../../src/broker/handlers/delete-topics.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 const ZERO = '0'.repeat(32)
 const wireId = (id: unknown): string => String(id).replace(/-/g, '').toLowerCase()

@@ -2,7 +2,7 @@ import { test, describe, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { describeClusterHandler } from '../../../src/broker/handlers/describe-cluster.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 describe('DescribeCluster', () => {
   let admin: AdminContext

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { describeGroupsHandler } from '../../../src/broker/handlers/describe-groups.js'
 import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { syncGroupHandler } from '../../../src/broker/handlers/sync-group.js'
-import { consumerProtocols, openGroupContext } from './group-context.js'
+import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
 
 test('a stable group is described with its members at v0 and v5', async () => {
   const ctx = await openGroupContext()

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { alterConfigsHandler } from '../../../src/broker/handlers/alter-configs.js'
 import { incrementalAlterConfigsHandler, ConfigOperation } from '../../../src/broker/handlers/incremental-alter-configs.js'
 import { describeConfigsHandler } from '../../../src/broker/handlers/describe-configs.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openHandlerContext as openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 const BROKER = 4
 const INVALID_REQUEST = 42

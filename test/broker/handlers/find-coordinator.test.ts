@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { findCoordinatorHandler } from '../../../src/broker/handlers/find-coordinator.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openGroupContext } from './group-context.js'
+import { openGroupContext } from '../../helpers/handler-context.js'
 
 test('every version names this broker as the coordinator of any group', async () => {
   const ctx = await openGroupContext()

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { consumerProtocols, openGroupContext } from './group-context.js'
+import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
 
 const request = (extra: object = {}): object => ({ groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: consumerProtocols(), reason: null, ...extra })
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { leaveGroupHandler } from '../../../src/broker/handlers/leave-group.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { consumerProtocols, openGroupContext } from './group-context.js'
+import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
 
 const join = { groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000, memberId: '', protocolType: 'consumer', protocols: consumerProtocols() }
 

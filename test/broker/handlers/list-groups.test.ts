@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { listGroupsHandler } from '../../../src/broker/handlers/list-groups.js'
 import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
-import { consumerProtocols, openGroupContext } from './group-context.js'
+import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
 
 test('v0 lists every group; v4 filters by state and reports it', async () => {
   const ctx = await openGroupContext()

@@ -5,7 +5,7 @@ import { offsetCommitHandler } from '../../../src/broker/handlers/offset-commit.
 import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { syncGroupHandler } from '../../../src/broker/handlers/sync-group.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { consumerProtocols, openGroupContext } from './group-context.js'
+import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
 
 const topics = (offset: bigint, metadata: string | null = null): object[] =>
   [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: 2, commitTimestamp: -1n, committedMetadata: metadata }] }]

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { offsetDeleteHandler } from '../../../src/broker/handlers/offset-delete.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openGroupContext } from './group-context.js'
+import { openGroupContext } from '../../helpers/handler-context.js'
 
 test('offsets of an empty group are deleted per partition; unknown groups are GROUP_ID_NOT_FOUND', async () => {
   const ctx = await openGroupContext()

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { offsetFetchHandler } from '../../../src/broker/handlers/offset-fetch.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { openGroupContext } from './group-context.js'
+import { openGroupContext } from '../../helpers/handler-context.js'
 
 async function seed (ctx: Awaited<ReturnType<typeof openGroupContext>>): Promise<void> {
   for (const [groupId, offset] of [['a', 10n], ['b', 20n]] as const) {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { produceHandler } from '../../../src/broker/handlers/produce.js'
 import { encodeBatch } from '../../../src/protocol/records/batch-codec.js'
-import { openAdminContext, type AdminContext } from '../../helpers/admin-context.js'
+import { openHandlerContext as openAdminContext, type AdminContext } from '../../helpers/handler-context.js'
 
 const TOPIC_AUTHORIZATION_FAILED = 29
 

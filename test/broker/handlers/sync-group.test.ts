@@ -4,7 +4,7 @@ import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { syncGroupHandler } from '../../../src/broker/handlers/sync-group.js'
 import { heartbeatHandler } from '../../../src/broker/handlers/heartbeat.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
-import { consumerProtocols, openGroupContext } from './group-context.js'
+import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
 
 test('join, sync and heartbeat across old and flexible versions', async () => {
   const ctx = await openGroupContext()

@@ -1,12 +1,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { TestEventPatternCommand } from '@aws-sdk/client-eventbridge'
 import { startBus, type BusHarness } from '../harness.js'
-import { patternCasesFile } from '../pattern/conformance-cases.js'
+import { loadConformanceJson } from '../../helpers/conformance.js'
 
 interface Case { name: string, expect: 'match' | 'no-match' | 'invalid', event?: unknown, pattern?: unknown, eventText?: string, patternText?: string, awsMessage?: string }
-const cases = JSON.parse(readFileSync(patternCasesFile(), 'utf8')) as Case[]
+const cases = loadConformanceJson<Case[]>('eventbridge-patterns.json')
 
 let h: BusHarness
 before(async () => { h = await startBus() })

@@ -1,19 +1,5 @@
 // Loads the EventBridge pattern cases validated against AWS (see ../shared/conformance/README.md).
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-/**
- * shared/conformance/eventbridge-patterns.json beside the checkout, found by walking up
- * from this file, so the cases load from the main checkout and from a worktree alike.
- */
-export function patternCasesFile (): string {
-  const relative = join('shared', 'conformance', 'eventbridge-patterns.json')
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, relative))) return join(dir, relative)
-    if (dirname(dir) === dir) throw new Error(`${relative} not found above ${fileURLToPath(import.meta.url)}`)
-  }
-}
+import { loadConformanceJson } from '../../helpers/conformance.js'
 
 export interface PatternCase {
   readonly name: string
@@ -35,7 +21,7 @@ interface RawCase {
 }
 
 export function loadPatternCases (): PatternCase[] {
-  const raw = JSON.parse(readFileSync(patternCasesFile(), 'utf8')) as RawCase[]
+  const raw = loadConformanceJson<RawCase[]>('eventbridge-patterns.json')
   return raw.map(c => ({
     name: c.name,
     expect: c.expect,

@@ -3,14 +3,12 @@
 // our definitions, consuming every byte, and re-encode to the very same bytes.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { decodeBuffer, encodeToBuffer } from '../../../src/protocol/codec.js'
 import { definedApis } from '../../../src/protocol/messages/index.js'
 import type { ApiSpec } from '../../../src/protocol/messages/spec.js'
+import { kafkaWireFixtures, type WireFixture as Fixture } from '../../helpers/conformance.js'
 
-interface Fixture { api: string, version: number, kind: 'request' | 'response', variant: string, hex: string }
-
-const fixtures: Fixture[] = JSON.parse(readFileSync('../shared/conformance/kafka-wire-fixtures.json', 'utf8'))
+const fixtures = kafkaWireFixtures()
 
 // kafkajs names APIs in camelCase: "ListOffsets" is "listOffsets".
 const specByFixtureName = new Map<string, ApiSpec>(

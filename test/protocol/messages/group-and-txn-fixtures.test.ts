@@ -4,23 +4,14 @@
 // highest version we advertise.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { decodeBuffer, encodeToBuffer } from '../../../src/protocol/codec.js'
 import { groupApis } from '../../../src/protocol/messages/group-apis.js'
 import { txnApis } from '../../../src/protocol/messages/txn-apis.js'
 import type { ApiSpec } from '../../../src/protocol/messages/spec.js'
 import { roundTripCases } from './group-and-txn-samples.js'
+import { kafkaWireFixtures, type WireFixture } from '../../helpers/conformance.js'
 
-interface WireFixture {
-  api: string
-  version: number
-  kind: 'request' | 'response'
-  variant: string
-  hex: string
-}
-
-const fixtures: WireFixture[] = JSON.parse(readFileSync(
-  new URL('../../../../shared/conformance/kafka-wire-fixtures.json', import.meta.url), 'utf8'))
+const fixtures = kafkaWireFixtures()
 
 const ours = [...groupApis, ...txnApis]
 

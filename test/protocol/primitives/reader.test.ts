@@ -2,10 +2,14 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Reader } from '../../../src/protocol/primitives/reader.js'
 import { Writer } from '../../../src/protocol/primitives/writer.js'
-import { ProtocolError } from '../../../src/protocol/protocol-error.js'
+import { TributaryError } from '../../../src/errors.js'
 
 function malformed (fn: () => unknown): void {
-  assert.throws(fn, (err: unknown) => err instanceof ProtocolError && err.code === 'TRIB_ERR_MALFORMED')
+  assert.throws(fn, (err: unknown) => err instanceof TributaryError && err.code === 'TRIB_ERR_MALFORMED')
+}
+
+function overLimit (fn: () => unknown): void {
+  assert.throws(fn, (err: unknown) => err instanceof TributaryError && err.code === 'TRIB_ERR_LIMIT_EXCEEDED')
 }
 
 test('fixed-width integers read back what the writer wrote, including extremes', () => {
@@ -90,20 +94,23 @@ test('bytes come back as views of the input, not copies', () => {
 })
 
 test('a length larger than the bytes remaining throws before allocating', () => {
-  // 2 GiB declared, 3 bytes present: must throw TRIB_ERR_MALFORMED, not try to allocate.
-  const huge = Buffer.from([0x7f, 0xff, 0xff, 0xff, 1, 2, 3])
-  malformed(() => new Reader(huge).bytes())
+  // 1 MiB declared (under the limit), 3 bytes present: TRIB_ERR_MALFORMED, nothing allocated.
+  malformed(() => new Reader(Buffer.from([0x00, 0x10, 0x00, 0x00, 1, 2, 3])).bytes())
+  // 2 GiB declared is over the default limit: refused as such before the bytes are even counted.
+  overLimit(() => new Reader(Buffer.from([0x7f, 0xff, 0xff, 0xff, 1, 2, 3])).bytes())
   malformed(() => new Reader(Buffer.from([0x00, 0x05, 0x61])).string())
-  malformed(() => new Reader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x07])).compactBytes())
-  malformed(() => new Reader(Buffer.from([0x7f, 0xff, 0xff, 0xff])).arrayLength())
+  overLimit(() => new Reader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x07])).compactBytes())
+  malformed(() => new Reader(Buffer.from([0x80, 0x01, 0x61])).compactBytes())
+  overLimit(() => new Reader(Buffer.from([0x7f, 0xff, 0xff, 0xff])).arrayLength())
+  malformed(() => new Reader(Buffer.from([0x00, 0x01, 0x00, 0x00])).arrayLength())
   malformed(() => new Reader(Buffer.from([0x00, 0x00, 0x00, 0x03, 0, 0, 0, 0])).arrayLength(4))
 })
 
 test('configured limits cap lengths and counts even when the bytes are there', () => {
   const limits = { maxBytesLength: 4, maxStringLength: 2, maxArrayLength: 3 }
-  malformed(() => new Reader(new Writer().bytes(Buffer.alloc(5)).toBuffer(), 0, undefined, limits).bytes())
-  malformed(() => new Reader(new Writer().string('abc').toBuffer(), 0, undefined, limits).string())
-  malformed(() => new Reader(Buffer.from([0, 0, 0, 4, 1, 2, 3, 4]), 0, undefined, limits).arrayLength())
+  overLimit(() => new Reader(new Writer().bytes(Buffer.alloc(5)).toBuffer(), 0, undefined, limits).bytes())
+  overLimit(() => new Reader(new Writer().string('abc').toBuffer(), 0, undefined, limits).string())
+  overLimit(() => new Reader(Buffer.from([0, 0, 0, 4, 1, 2, 3, 4]), 0, undefined, limits).arrayLength())
   assert.equal(new Reader(new Writer().string('ab').toBuffer(), 0, undefined, limits).string(), 'ab')
 })
 

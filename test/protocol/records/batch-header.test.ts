@@ -5,7 +5,7 @@ import {
   isTransactional, readBatchHeader, readInt64, timestampTypeOf, TimestampType, verifyBatchCrc, writeInt64,
 } from '../../../src/protocol/records/batch-header.js'
 import { encodeBatch } from '../../../src/protocol/records/batch-codec.js'
-import { isRecordsError } from '../../../src/protocol/records/errors.js'
+import { isRecordFormatError } from '../../../src/errors.js'
 import { produceRecordSets } from './fixtures.js'
 
 test('int64 helpers round-trip negative, zero and large values', () => {
@@ -46,7 +46,7 @@ test('the CRC covers attributes to the end and detects a flipped bit', () => {
   b[BatchOffsets.baseOffset + 3] ^= 0xff // outside the CRC'd range
   verifyBatchCrc(b, 0, b.length)
   b[b.length - 1] ^= 0x01
-  assert.throws(() => verifyBatchCrc(b, 0, b.length), err => isRecordsError(err) && err.kafkaCode === 2)
+  assert.throws(() => verifyBatchCrc(b, 0, b.length), err => isRecordFormatError(err) && err.kafkaCode === 2)
 })
 
 test('CRCs written by a real Kafka client verify', () => {

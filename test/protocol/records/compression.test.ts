@@ -9,10 +9,10 @@ import { compress, decompress } from '../../../src/protocol/records/compression.
 import { Compression } from '../../../src/protocol/records/batch-header.js'
 import { isXerialFramed, snappyCompressXerial } from '../../../src/protocol/records/snappy-xerial.js'
 import { lz4FrameSizeBound } from '../../../src/protocol/records/lz4-frame.js'
-import { RecordsErrorCode } from '../../../src/protocol/records/errors.js'
+import { TributaryErrorCode } from '../../../src/errors.js'
 
-const tooLarge = (err: unknown) => (err as { code?: string }).code === RecordsErrorCode.TOO_LARGE
-const corrupt = (err: unknown) => (err as { code?: string }).code === RecordsErrorCode.CORRUPT
+const tooLarge = (err: unknown) => (err as { code?: string }).code === TributaryErrorCode.MESSAGE_TOO_LARGE
+const corrupt = (err: unknown) => (err as { code?: string }).code === TributaryErrorCode.CORRUPT_MESSAGE
 const data = Buffer.from('abcdefgh'.repeat(20_000))
 
 test('every codec round-trips 160 KB', () => {
@@ -52,7 +52,7 @@ test('the lz4 size bound is at least the real size and garbage is corrupt', () =
 })
 
 test('an unknown codec is UNSUPPORTED_COMPRESSION_TYPE', () => {
-  assert.throws(() => decompress(6, data), (err: any) => err.code === RecordsErrorCode.UNSUPPORTED_COMPRESSION)
+  assert.throws(() => decompress(6, data), (err: any) => err.code === TributaryErrorCode.UNSUPPORTED_COMPRESSION_TYPE)
 })
 
 test('lz4 frames of every shape (random, runs, overlapping repeats, several blocks) decode to what was compressed', () => {

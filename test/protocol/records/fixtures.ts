@@ -1,10 +1,8 @@
 // Record sets carried inside real Kafka messages (../shared/conformance), pulled
 // out with a minimal reader of the produce-request and fetch-response layouts.
-import { readFileSync } from 'node:fs'
+import { kafkaWireFixtures } from '../../helpers/conformance.js'
 
-interface Fixture { api: string, version: number, kind: string, variant: string, hex: string }
-
-const fixtures: Fixture[] = JSON.parse(readFileSync('../shared/conformance/kafka-wire-fixtures.json', 'utf8'))
+const fixtures = kafkaWireFixtures()
 
 class Reader {
   pos = 0

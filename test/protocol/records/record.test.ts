@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { decodeRecords, encodeRecords } from '../../../src/protocol/records/record.js'
-import { isRecordsError } from '../../../src/protocol/records/errors.js'
+import { isRecordFormatError } from '../../../src/errors.js'
 
 test('records with keys, null values and headers round-trip', () => {
   const data = encodeRecords([
@@ -22,9 +22,9 @@ test('records with keys, null values and headers round-trip', () => {
 
 test('a record count larger than the data or a truncated record is corrupt', () => {
   const data = encodeRecords([{ value: 'hello' }], 0)
-  assert.throws(() => decodeRecords(data, 1000, { baseOffset: 0, baseTimestamp: 0 }), isRecordsError)
-  assert.throws(() => decodeRecords(data.subarray(0, data.length - 2), 1, { baseOffset: 0, baseTimestamp: 0 }), isRecordsError)
-  assert.throws(() => decodeRecords(data, 2, { baseOffset: 0, baseTimestamp: 0 }), isRecordsError)
+  assert.throws(() => decodeRecords(data, 1000, { baseOffset: 0, baseTimestamp: 0 }), isRecordFormatError)
+  assert.throws(() => decodeRecords(data.subarray(0, data.length - 2), 1, { baseOffset: 0, baseTimestamp: 0 }), isRecordFormatError)
+  assert.throws(() => decodeRecords(data, 2, { baseOffset: 0, baseTimestamp: 0 }), isRecordFormatError)
 })
 
 test('a field length that runs past its record is corrupt even if the batch has more bytes', () => {

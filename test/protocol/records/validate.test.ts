@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { encodeBatch } from '../../../src/protocol/records/batch-codec.js'
 import { BatchOffsets, Compression, readInt64, verifyBatchCrc, writeInt64 } from '../../../src/protocol/records/batch-header.js'
-import { RecordsError, RecordsErrorCode } from '../../../src/protocol/records/errors.js'
+import { TributaryError, TributaryErrorCode } from '../../../src/errors.js'
 import { encodeRecords } from '../../../src/protocol/records/record.js'
 import { splitBatches } from '../../../src/protocol/records/split.js'
 import { validateRecords } from '../../../src/protocol/records/validate.js'
@@ -15,7 +15,7 @@ function check (payload: Buffer, opts = options): void {
 }
 
 function refusedWith (code: string, pattern?: RegExp): (err: unknown) => boolean {
-  return err => err instanceof RecordsError && err.code === code && (pattern === undefined || pattern.test(err.message))
+  return err => err instanceof TributaryError && err.code === code && (pattern === undefined || pattern.test(err.message))
 }
 
 test('well-formed batches in every codec pass, keys and headers included', () => {
@@ -29,22 +29,22 @@ test('well-formed batches in every codec pass, keys and headers included', () =>
 })
 
 test('a header claiming 2^31-1 records around one real record is INVALID_RECORD', () => {
-  assert.throws(() => check(batchClaiming(2 ** 31 - 1)), refusedWith(RecordsErrorCode.INVALID_RECORD, /claims 2147483647 records/))
+  assert.throws(() => check(batchClaiming(2 ** 31 - 1)), refusedWith(TributaryErrorCode.INVALID_RECORD, /claims 2147483647 records/))
 })
 
 test('a header claiming one record more than the batch holds is INVALID_RECORD naming the missing record', () => {
   const batch = batchClaiming(3, [{ value: 'a record long enough' }, { value: 'to pass the quick size check' }])
-  assert.throws(() => check(batch), (err: unknown) => err instanceof RecordsError && err.code === RecordsErrorCode.INVALID_RECORD &&
+  assert.throws(() => check(batch), (err: unknown) => err instanceof TributaryError && err.code === TributaryErrorCode.INVALID_RECORD &&
     err.recordErrors?.[0]?.batchIndex === 2)
 })
 
 test('bytes left over after the last record are INVALID_RECORD', () => {
   const records = Buffer.concat([encodeRecords([{ value: 'a' }], 0), Buffer.from([0, 0, 0])])
-  assert.throws(() => check(batchWithRecordBytes(records)), refusedWith(RecordsErrorCode.INVALID_RECORD, /bytes left after/))
+  assert.throws(() => check(batchWithRecordBytes(records)), refusedWith(TributaryErrorCode.INVALID_RECORD, /bytes left after/))
 })
 
 test('garbage records behind a valid CRC are INVALID_RECORD', () => {
-  assert.throws(() => check(batchWithRecordBytes(Buffer.alloc(40, 0xff))), refusedWith(RecordsErrorCode.INVALID_RECORD))
+  assert.throws(() => check(batchWithRecordBytes(Buffer.alloc(40, 0xff))), refusedWith(TributaryErrorCode.INVALID_RECORD))
 })
 
 test('offset deltas out of order are INVALID_RECORD', () => {
@@ -52,12 +52,12 @@ test('offset deltas out of order are INVALID_RECORD', () => {
   // the second record's offset delta: [len][attr][tsDelta][offDelta]; record 1 starts after record 0
   const first = records[0]! >> 1
   records[1 + first + 3] = 2 * 5
-  assert.throws(() => check(batchWithRecordBytes(records, 2)), refusedWith(RecordsErrorCode.INVALID_RECORD, /offset delta 5/))
+  assert.throws(() => check(batchWithRecordBytes(records, 2)), refusedWith(TributaryErrorCode.INVALID_RECORD, /offset delta 5/))
 })
 
 test('an unknown compression codec is UNSUPPORTED_COMPRESSION_TYPE', () => {
   for (const codec of [5, 6, 7]) {
-    assert.throws(() => check(batchWithCodec(codec)), refusedWith(RecordsErrorCode.UNSUPPORTED_COMPRESSION))
+    assert.throws(() => check(batchWithCodec(codec)), refusedWith(TributaryErrorCode.UNSUPPORTED_COMPRESSION_TYPE))
   }
 })
 
@@ -65,7 +65,7 @@ test('a 1 GiB bomb in each codec is refused at the inflation cap, not inflated',
   for (const codec of [Compression.gzip, Compression.zstd, Compression.snappy, Compression.lz4]) {
     const before = process.memoryUsage().arrayBuffers
     assert.throws(() => check(bombBatch(codec, 1024), { ...options, maxDecompressedBytes: 8 * 1024 * 1024 }),
-      refusedWith(RecordsErrorCode.TOO_LARGE), `codec ${codec}`)
+      refusedWith(TributaryErrorCode.MESSAGE_TOO_LARGE), `codec ${codec}`)
     assert.ok(process.memoryUsage().arrayBuffers - before < 256 * 1024 * 1024, `codec ${codec} held far more than the cap`)
   }
 })
@@ -73,8 +73,8 @@ test('a 1 GiB bomb in each codec is refused at the inflation cap, not inflated',
 test('keyless records on a compacted topic are each named with Kafka\'s message', () => {
   const batch = encodeBatch([{ key: 'a', value: '1' }, { key: null, value: '2' }, { value: '3' }])
   assert.throws(() => check(batch, { ...options, requireKeys: true }), (err: unknown) => {
-    assert.ok(err instanceof RecordsError)
-    assert.equal(err.code, RecordsErrorCode.INVALID_RECORD)
+    assert.ok(err instanceof TributaryError)
+    assert.equal(err.code, TributaryErrorCode.INVALID_RECORD)
     assert.deepEqual(err.recordErrors, [
       { batchIndex: 1, message: 'Compacted topic cannot accept message without key' },
       { batchIndex: 2, message: 'Compacted topic cannot accept message without key' },

@@ -1,0 +1,81 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  hasKafkaCode, isCodecError, isRecordFormatError, isTributaryError, kafkaCodeFor, storageError,
+  TributaryError, TributaryErrorCode,
+} from '../src/errors.js'
+
+// The Kafka code each client-visible failure must be answered with, written out from
+// Kafka's protocol error table (org.apache.kafka.common.protocol.Errors), not from our own.
+const EXPECTED_KAFKA_CODES: Record<string, number> = {
+  TRIB_ERR_OFFSET_OUT_OF_RANGE: 1,
+  TRIB_ERR_CORRUPT_MESSAGE: 2,
+  TRIB_ERR_UNKNOWN_TOPIC_OR_PARTITION: 3,
+  TRIB_ERR_MESSAGE_TOO_LARGE: 10,
+  TRIB_ERR_INVALID_TOPIC: 17,
+  TRIB_ERR_RECORD_LIST_TOO_LARGE: 18,
+  TRIB_ERR_TOPIC_ALREADY_EXISTS: 36,
+  TRIB_ERR_INVALID_PARTITIONS: 37,
+  TRIB_ERR_INVALID_CONFIG: 40,
+  TRIB_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT: 43,
+  TRIB_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER: 45,
+  TRIB_ERR_DUPLICATE_SEQUENCE_NUMBER: 46,
+  TRIB_ERR_INVALID_PRODUCER_EPOCH: 47,
+  TRIB_ERR_INVALID_TXN_STATE: 48,
+  TRIB_ERR_KAFKA_STORAGE_ERROR: 56,
+  TRIB_ERR_LOG_CLOSED: 56,
+  TRIB_ERR_UNSUPPORTED_COMPRESSION_TYPE: 76,
+  TRIB_ERR_INVALID_RECORD: 87,
+}
+
+test('every client-visible code carries the Kafka code Kafka itself answers with', () => {
+  for (const [code, kafkaCode] of Object.entries(EXPECTED_KAFKA_CODES)) {
+    assert.ok(Object.values(TributaryErrorCode).includes(code as never), `${code} is not a Tributary code`)
+    assert.equal(new TributaryError(code as never, 'x').kafkaCode, kafkaCode, code)
+  }
+})
+
+test('internal codes carry no Kafka code, so no handler answers with a made-up one', () => {
+  for (const code of Object.values(TributaryErrorCode)) {
+    if (code in EXPECTED_KAFKA_CODES) continue
+    assert.equal(kafkaCodeFor(code), undefined, code)
+    assert.equal(hasKafkaCode(new TributaryError(code, 'x')), false, code)
+  }
+})
+
+test('codes are distinct, stable TRIB_ERR_ strings; a limit is not reported as malformed bytes', () => {
+  const values = Object.values(TributaryErrorCode)
+  assert.equal(new Set(values).size, values.length)
+  for (const code of values) assert.match(code, /^TRIB_ERR_[A-Z_]+$/)
+  assert.notEqual(TributaryErrorCode.LIMIT_EXCEEDED, TributaryErrorCode.MALFORMED)
+})
+
+test('the message is the reason alone: the code is a field, not a prefix', () => {
+  const err = new TributaryError(TributaryErrorCode.GROUP_STORE_CORRUPT, 'record ends early')
+  assert.equal(err.message, 'record ends early')
+  assert.equal(err.code, 'TRIB_ERR_GROUP_STORE_CORRUPT')
+  assert.equal(err.name, 'TributaryError')
+})
+
+test('the family checks sort errors by code', () => {
+  const limit = new TributaryError(TributaryErrorCode.LIMIT_EXCEEDED, 'x')
+  const corrupt = new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, 'x')
+  const plain = new Error('plain')
+  assert.equal(isCodecError(limit), true)
+  assert.equal(isCodecError(corrupt), false)
+  assert.equal(isRecordFormatError(corrupt), true)
+  assert.equal(isRecordFormatError(limit), false)
+  assert.equal(isRecordFormatError(storageError('write', plain)), false)
+  assert.equal(isTributaryError(corrupt, TributaryErrorCode.CORRUPT_MESSAGE), true)
+  assert.equal(isTributaryError(corrupt, TributaryErrorCode.INVALID_RECORD), false)
+  assert.equal(isTributaryError(plain), false)
+})
+
+test('a storage error keeps the file-system error as its cause and names what failed', () => {
+  const cause = Object.assign(new Error('input/output error'), { code: 'EIO' })
+  const err = storageError('fsync failed', cause)
+  assert.equal(err.code, TributaryErrorCode.STORAGE_ERROR)
+  assert.equal(err.kafkaCode, 56)
+  assert.equal(err.cause, cause)
+  assert.equal(err.message, 'fsync failed: input/output error')
+})
