@@ -38,8 +38,8 @@ export class GroupAdmin {
     const { body } = await this.client.any.request(listGroupsApi, { statesFilter: [] })
     checkErrorCode(body.errorCode, 'list groups')
     return body.groups
-      .map((g: any) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState === '' ? null : g.groupState }))
-      .sort((a: GroupListing, b: GroupListing) => a.groupId.localeCompare(b.groupId))
+      .map(g => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.groupState === '' ? null : g.groupState }))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId))
   }
 
   async describe (groupId: string): Promise<GroupDescription> {
@@ -52,7 +52,7 @@ export class GroupAdmin {
       state: g.groupState,
       protocolType: g.protocolType,
       protocol: g.protocolData,
-      members: g.members.map((m: any) => ({
+      members: g.members.map(m => ({
         memberId: m.memberId,
         groupInstanceId: m.groupInstanceId,
         clientId: m.clientId,

@@ -70,7 +70,7 @@ export class TopicAdmin {
     })
     const result = body.results[0]
     checkErrorCode(result.errorCode, `describe configs of "${name}"`, result.errorMessage)
-    return result.configs.map((c: any) => ({ name: c.name, value: c.value, source: c.configSource, isDefault: c.isDefault, readOnly: c.readOnly, sensitive: c.isSensitive }))
+    return result.configs.map(c => ({ name: c.name, value: c.value, source: c.configSource, isDefault: c.isDefault, readOnly: c.readOnly, sensitive: c.isSensitive }))
   }
 
   /** Sets and removes (back to the default) topic configs in one request. */

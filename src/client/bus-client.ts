@@ -6,6 +6,13 @@ import { ClientError, ClientErrorCode } from './errors.js'
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080'
 
+/** A JSON object as the bus API answers it; its fields are read with narrowing. */
+export type JsonObject = Record<string, unknown>
+
+function isJsonObject (value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
 export class BusApiCallError extends ClientError {
   constructor (readonly action: string, readonly type: string, readonly status: number, message: string) {
     super(ClientErrorCode.bus, `${action}: ${type}: ${message}`)
@@ -19,7 +26,7 @@ export class BusClient {
     this.endpoint = endpoint.replace(/\/+$/, '')
   }
 
-  async call<T = Record<string, any>> (action: string, input: Record<string, unknown> = {}): Promise<T> {
+  async call<T = JsonObject> (action: string, input: Record<string, unknown> = {}): Promise<T> {
     let response: Response
     try {
       response = await fetch(`${this.endpoint}/`, {
@@ -32,15 +39,16 @@ export class BusClient {
       throw new ClientError(ClientErrorCode.noEndpoint, `no bus API at ${this.endpoint}: is \`tributary start\` running? (${networkReason(err)})`, { cause: err })
     }
     const text = await response.text()
-    let body: any
+    let body: unknown
     try {
       body = text === '' ? {} : JSON.parse(text)
     } catch {
       throw new ClientError(ClientErrorCode.bus, `${action}: ${this.endpoint} answered HTTP ${response.status} with something that is not JSON: is it a Tributary HTTP port?`)
     }
     if (!response.ok) {
-      const type = String(body.__type ?? response.headers.get('x-amzn-errortype') ?? `HTTP ${response.status}`).split('#').pop()!
-      throw new BusApiCallError(action, type, response.status, String(body.message ?? body.Message ?? ''))
+      const error: JsonObject = isJsonObject(body) ? body : {}
+      const type = String(error.__type ?? response.headers.get('x-amzn-errortype') ?? `HTTP ${response.status}`).split('#').pop()!
+      throw new BusApiCallError(action, type, response.status, String(error.message ?? error.Message ?? ''))
     }
     return body as T
   }
@@ -50,9 +58,9 @@ export class BusClient {
     const out: T[] = []
     let token: string | undefined
     do {
-      const page: Record<string, any> = await this.call(action, { ...input, ...(token !== undefined ? { NextToken: token } : {}) })
+      const page = await this.call(action, { ...input, ...(token !== undefined ? { NextToken: token } : {}) })
       out.push(...((page[listKey] ?? []) as T[]))
-      token = page.NextToken ?? undefined
+      token = typeof page.NextToken === 'string' ? page.NextToken : undefined
     } while (token !== undefined)
     return out
   }

@@ -69,18 +69,19 @@ export class KafkaClient {
       topics: topics === null ? null : topics.map(name => ({ name })),
       allowAutoTopicCreation: false
     }, { maxVersion: 12 })
-    this.brokerAddresses = new Map(body.brokers.map((b: any) => [b.nodeId, { host: b.host, port: b.port }]))
+    this.brokerAddresses = new Map(body.brokers.map(b => [b.nodeId, { host: b.host, port: b.port }]))
     return {
       clusterId: body.clusterId,
       controllerId: body.controllerId,
-      brokers: body.brokers.map((b: any) => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
-      topics: body.topics.map((t: any) => ({
-        name: t.name,
+      brokers: body.brokers.map(b => ({ nodeId: b.nodeId, host: b.host, port: b.port })),
+      topics: body.topics.map(t => ({
+        // asked by name (never by topic id), every topic in the answer has its name
+        name: t.name ?? '',
         errorCode: t.errorCode,
         isInternal: t.isInternal,
         partitions: t.partitions
-          .map((p: any) => ({ partition: p.partitionIndex, leaderId: p.leaderId, errorCode: p.errorCode }))
-          .sort((a: PartitionMetadata, b: PartitionMetadata) => a.partition - b.partition)
+          .map(p => ({ partition: p.partitionIndex, leaderId: p.leaderId, errorCode: p.errorCode }))
+          .sort((a, b) => a.partition - b.partition)
       }))
     }
   }

@@ -6,6 +6,7 @@
 import { connect, type Socket } from 'node:net'
 import { apiVersionsApi } from '../protocol/messages/api-versions.js'
 import type { ApiSpec } from '../protocol/messages/spec.js'
+import type { DecodedBody, EncodableBody } from '../protocol/messages/body-types.js'
 import { decodeResponse, encodeRequest } from '../protocol/headers.js'
 import { ClientError, ClientErrorCode } from './errors.js'
 
@@ -18,9 +19,8 @@ export interface ConnectionOptions {
 }
 
 interface InFlight {
-  api: ApiSpec
-  version: number
-  resolve: (body: any) => void
+  /** Decodes the response frame with the request's own API and version, and settles its promise. */
+  settle: (frame: Buffer) => void
   reject: (err: Error) => void
   timer: NodeJS.Timeout
 }
@@ -76,22 +76,30 @@ export class KafkaConnection {
   }
 
   /** Sends one request at the negotiated version and resolves with the decoded response body. */
-  async request<T = any> (api: ApiSpec, body: object, limits: { maxVersion?: number, minVersion?: number } = {}): Promise<{ body: T, version: number }> {
+  async request<A extends ApiSpec> (api: A, body: EncodableBody<A['request']>, limits: { maxVersion?: number, minVersion?: number } = {}): Promise<{ body: DecodedBody<A['response']>, version: number }> {
     const version = this.versionFor(api, limits.maxVersion, limits.minVersion)
-    return { body: await this.send<T>(api, version, body), version }
+    return { body: await this.send(api, version, body), version }
   }
 
   /** Sends one request at exactly `version`. */
-  async send<T = any> (api: ApiSpec, version: number, body: object): Promise<T> {
+  async send<A extends ApiSpec> (api: A, version: number, body: EncodableBody<A['request']>): Promise<DecodedBody<A['response']>> {
     if (this.closedError !== null) throw this.closedError
     const correlationId = this.nextCorrelationId++
     const chunks = encodeRequest(api, version, correlationId, this.options.clientId, body)
-    return await new Promise<T>((resolve, reject) => {
+    return await new Promise<DecodedBody<A['response']>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.inFlight.delete(correlationId)
         reject(new ClientError(ClientErrorCode.timeout, `${api.name} to ${this.address} got no answer within ${this.options.timeoutMs} ms`))
       }, this.options.timeoutMs)
-      this.inFlight.set(correlationId, { api, version, resolve, reject, timer })
+      const fail: (err: Error) => void = reject
+      const settle = (frame: Buffer): void => {
+        try {
+          resolve(decodeResponse(frame, api, version).body)
+        } catch (err) {
+          fail(err as Error)
+        }
+      }
+      this.inFlight.set(correlationId, { settle, reject: fail, timer })
       this.socket.cork()
       for (const chunk of chunks) this.socket.write(chunk)
       this.socket.uncork()
@@ -99,7 +107,7 @@ export class KafkaConnection {
   }
 
   /** Writes a request Kafka sends no response to (Produce with acks=0). */
-  sendWithoutResponse (api: ApiSpec, version: number, body: object): void {
+  sendWithoutResponse<A extends ApiSpec> (api: A, version: number, body: EncodableBody<A['request']>): void {
     if (this.closedError !== null) throw this.closedError
     const chunks = encodeRequest(api, version, this.nextCorrelationId++, this.options.clientId, body)
     this.socket.cork()
@@ -121,8 +129,8 @@ export class KafkaConnection {
   // UNSUPPORTED_VERSION in v0 (KIP-511) and we retry at v0.
   private async negotiate (): Promise<void> {
     this.brokerVersions.set(apiVersionsApi.apiKey, { min: 0, max: apiVersionsApi.maxVersion })
-    let response = await this.send<ApiVersionsBody>(apiVersionsApi, apiVersionsApi.maxVersion, { clientSoftwareName: 'tributary-client', clientSoftwareVersion: '0.1.0' })
-    if (response.errorCode === UNSUPPORTED_VERSION) response = await this.send<ApiVersionsBody>(apiVersionsApi, 0, {})
+    let response = await this.send(apiVersionsApi, apiVersionsApi.maxVersion, { clientSoftwareName: 'tributary-client', clientSoftwareVersion: '0.1.0' })
+    if (response.errorCode === UNSUPPORTED_VERSION) response = await this.send(apiVersionsApi, 0, {})
     if (response.errorCode !== 0) throw new ClientError(ClientErrorCode.unsupported, `ApiVersions to ${this.address} failed with error code ${response.errorCode}`)
     this.brokerVersions = new Map(response.apiKeys.map(k => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]))
   }
@@ -154,11 +162,7 @@ export class KafkaConnection {
     if (call === undefined) return // answered after its timeout: nobody waits for it
     this.inFlight.delete(correlationId)
     clearTimeout(call.timer)
-    try {
-      call.resolve(decodeResponse(frame, call.api, call.version).body)
-    } catch (err) {
-      call.reject(err as Error)
-    }
+    call.settle(frame)
   }
 
   private fail (err: Error): void {
@@ -169,11 +173,6 @@ export class KafkaConnection {
       this.inFlight.delete(id)
     }
   }
-}
-
-interface ApiVersionsBody {
-  errorCode: number
-  apiKeys: Array<{ apiKey: number, minVersion: number, maxVersion: number }>
 }
 
 function noBroker (options: Required<ConnectionOptions>, reason: string): ClientError {

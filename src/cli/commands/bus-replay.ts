@@ -4,6 +4,7 @@
 import type { Command } from 'commander'
 import { commaListArg } from '../args.js'
 import { withContext, type CliContext } from '../context.js'
+import type { JsonObject } from '../../client/bus-client.js'
 import { badArgument, CommandFailure } from '../output/errors.js'
 import { parseTime, OffsetSpecError } from '../offset-spec.js'
 
@@ -37,11 +38,11 @@ export function registerBusReplay (bus: Command): void {
         Destination: { Arn: busArn, ...(flags.rules !== undefined ? { FilterArns: flags.rules } : {}) }
       })
       if (flags.wait !== true) {
-        ctx.done(`replay "${name}" started (${started.State})`, { ReplayName: name, ...started })
+        ctx.done(`replay "${name}" started (${String(started.State)})`, { ReplayName: name, ...started })
         return
       }
       const final = await waitForReplay(ctx, name, from, to)
-      if (final.State !== 'COMPLETED') throw new CommandFailure(`replay "${name}" ended ${final.State}${final.StateReason ? `: ${final.StateReason}` : ''}`)
+      if (final.State !== 'COMPLETED') throw new CommandFailure(`replay "${name}" ended ${String(final.State)}${final.StateReason ? `: ${String(final.StateReason)}` : ''}`)
       ctx.done(`replay "${name}" completed`, { ReplayName: name, ...final })
     }))
 }
@@ -55,17 +56,17 @@ function timeArg (flag: string, text: string, now: number): number {
   }
 }
 
-async function waitForReplay (ctx: CliContext, name: string, from: number, to: number): Promise<Record<string, any>> {
+async function waitForReplay (ctx: CliContext, name: string, from: number, to: number): Promise<JsonObject> {
   const client = ctx.bus()
   for (;;) {
     const replay = await client.call('DescribeReplay', { ReplayName: name })
-    if (FINAL_STATES.has(replay.State)) {
+    if (typeof replay.State === 'string' && FINAL_STATES.has(replay.State)) {
       ctx.progress.done()
       return replay
     }
     const reached = typeof replay.EventLastReplayedTime === 'number' ? replay.EventLastReplayedTime * 1000 : from
     const percent = Math.min(100, Math.max(0, Math.round((reached - from) / (to - from) * 100)))
-    ctx.progress.update(`replay ${name}: ${replay.State} ${percent}%`, true)
+    ctx.progress.update(`replay ${name}: ${String(replay.State)} ${percent}%`, true)
     // DescribeReplay is the only signal the bus API offers: poll it.
     await new Promise(resolve => setTimeout(resolve, 250))
   }

@@ -6,6 +6,7 @@ import type { Command } from 'commander'
 import { parsePattern, InvalidEventPatternError } from '../../bus/pattern/index.js'
 import { commaListArg, integerArg } from '../args.js'
 import { withContext } from '../context.js'
+import type { JsonObject } from '../../client/bus-client.js'
 import { badArgument, CommandFailure } from '../output/errors.js'
 import { explainMatch } from '../pattern-explain.js'
 import { registerBusReplay } from './bus-replay.js'
@@ -28,7 +29,8 @@ export function registerBus (program: Command): void {
       for (let start = 0; start < entries.length; start += 10) { // PutEvents takes at most 10 entries
         const chunk = entries.slice(start, start + 10)
         const answer = await ctx.bus().call('PutEvents', { Entries: chunk })
-        answer.Entries.forEach((e: any, i: number) => results.push({ index: start + i, eventId: e.EventId ?? null, errorCode: e.ErrorCode ?? null, errorMessage: e.ErrorMessage ?? null }))
+        if (!Array.isArray(answer.Entries)) throw new CommandFailure('PutEvents: the bus API answered without Entries')
+        answer.Entries.forEach((e: unknown, i: number) => results.push({ index: start + i, eventId: stringOrNull(field(e, 'EventId')), errorCode: stringOrNull(field(e, 'ErrorCode')), errorMessage: stringOrNull(field(e, 'ErrorMessage')) }))
         ctx.progress.update(`sent ${Math.min(start + 10, entries.length)} of ${entries.length} events`)
       }
       ctx.progress.done()
@@ -44,8 +46,8 @@ export function registerBus (program: Command): void {
   bus.command('list-buses')
     .description('list event buses')
     .action(async (_opts: unknown, cmd: Command) => withContext(cmd, async ctx => {
-      const buses = await ctx.bus().listAll<any>('ListEventBuses', 'EventBuses')
-      ctx.printList(buses, [{ header: 'NAME', value: b => b.Name }, { header: 'ARN', value: b => b.Arn }])
+      const buses = await ctx.bus().listAll<JsonObject>('ListEventBuses', 'EventBuses')
+      ctx.printList(buses, [{ header: 'NAME', value: b => cell(b.Name) }, { header: 'ARN', value: b => cell(b.Arn) }])
     }))
 
   bus.command('rules')
@@ -53,11 +55,11 @@ export function registerBus (program: Command): void {
     .option('--bus <name>', 'event bus name or ARN', 'default')
     .option('--prefix <prefix>', 'only rules whose name starts with this')
     .action(async (opts: { bus: string, prefix?: string }, cmd: Command) => withContext(cmd, async ctx => {
-      const rules = await ctx.bus().listAll<any>('ListRules', 'Rules', { EventBusName: opts.bus, ...(opts.prefix !== undefined ? { NamePrefix: opts.prefix } : {}) })
+      const rules = await ctx.bus().listAll<JsonObject>('ListRules', 'Rules', { EventBusName: opts.bus, ...(opts.prefix !== undefined ? { NamePrefix: opts.prefix } : {}) })
       ctx.printList(rules, [
-        { header: 'NAME', value: r => r.Name },
-        { header: 'STATE', value: r => r.State === 'ENABLED' ? ctx.style.green(r.State) : ctx.style.yellow(r.State) },
-        { header: 'PATTERN / SCHEDULE', value: r => r.EventPattern ?? r.ScheduleExpression }
+        { header: 'NAME', value: r => cell(r.Name) },
+        { header: 'STATE', value: r => typeof r.State !== 'string' ? cell(r.State) : r.State === 'ENABLED' ? ctx.style.green(r.State) : ctx.style.yellow(r.State) },
+        { header: 'PATTERN / SCHEDULE', value: r => cell(r.EventPattern ?? r.ScheduleExpression) }
       ])
     }))
 
@@ -67,9 +69,9 @@ export function registerBus (program: Command): void {
     .option('--bus <name>', 'event bus name or ARN', 'default')
     .action(async (name: string, opts: { bus: string }, cmd: Command) => withContext(cmd, async ctx => {
       const rule = await ctx.bus().call('DescribeRule', { Name: name, EventBusName: opts.bus })
-      const targets = await ctx.bus().listAll<any>('ListTargetsByRule', 'Targets', { Rule: name, EventBusName: opts.bus })
+      const targets = await ctx.bus().listAll<JsonObject>('ListTargetsByRule', 'Targets', { Rule: name, EventBusName: opts.bus })
       if (ctx.json) { ctx.printJson({ ...rule, Targets: targets }); return }
-      ctx.printFields([['name', rule.Name], ['arn', rule.Arn], ['bus', rule.EventBusName], ['state', rule.State], ['pattern', rule.EventPattern], ['schedule', rule.ScheduleExpression], ['description', rule.Description], ['targets', targets.length]])
+      ctx.printFields([['name', cell(rule.Name)], ['arn', cell(rule.Arn)], ['bus', cell(rule.EventBusName)], ['state', cell(rule.State)], ['pattern', cell(rule.EventPattern)], ['schedule', cell(rule.ScheduleExpression)], ['description', cell(rule.Description)], ['targets', targets.length]])
     }))
 
   bus.command('targets')
@@ -77,12 +79,12 @@ export function registerBus (program: Command): void {
     .argument('<rule>')
     .option('--bus <name>', 'event bus name or ARN', 'default')
     .action(async (name: string, opts: { bus: string }, cmd: Command) => withContext(cmd, async ctx => {
-      const targets = await ctx.bus().listAll<any>('ListTargetsByRule', 'Targets', { Rule: name, EventBusName: opts.bus })
+      const targets = await ctx.bus().listAll<JsonObject>('ListTargetsByRule', 'Targets', { Rule: name, EventBusName: opts.bus })
       ctx.printList(targets, [
-        { header: 'ID', value: t => t.Id },
-        { header: 'ARN', value: t => t.Arn },
-        { header: 'DEAD-LETTER', value: t => t.DeadLetterConfig?.Arn },
-        { header: 'RETRIES', value: t => t.RetryPolicy?.MaximumRetryAttempts, align: 'right' }
+        { header: 'ID', value: t => cell(t.Id) },
+        { header: 'ARN', value: t => cell(t.Arn) },
+        { header: 'DEAD-LETTER', value: t => cell(field(t.DeadLetterConfig, 'Arn')) },
+        { header: 'RETRIES', value: t => cell(field(t.RetryPolicy, 'MaximumRetryAttempts')), align: 'right' }
       ])
     }))
 
@@ -113,14 +115,14 @@ export function registerBus (program: Command): void {
   bus.command('archives')
     .description('list archives')
     .action(async (_opts: unknown, cmd: Command) => withContext(cmd, async ctx => {
-      const archives = await ctx.bus().listAll<any>('ListArchives', 'Archives')
+      const archives = await ctx.bus().listAll<JsonObject>('ListArchives', 'Archives')
       ctx.printList(archives, [
-        { header: 'NAME', value: a => a.ArchiveName },
-        { header: 'STATE', value: a => a.State },
-        { header: 'SOURCE', value: a => a.EventSourceArn },
-        { header: 'EVENTS', value: a => a.EventCount, align: 'right' },
-        { header: 'BYTES', value: a => a.SizeBytes, align: 'right' },
-        { header: 'RETENTION-DAYS', value: a => a.RetentionDays, align: 'right' }
+        { header: 'NAME', value: a => cell(a.ArchiveName) },
+        { header: 'STATE', value: a => cell(a.State) },
+        { header: 'SOURCE', value: a => cell(a.EventSourceArn) },
+        { header: 'EVENTS', value: a => cell(a.EventCount), align: 'right' },
+        { header: 'BYTES', value: a => cell(a.SizeBytes), align: 'right' },
+        { header: 'RETENTION-DAYS', value: a => cell(a.RetentionDays), align: 'right' }
       ])
     }))
 
@@ -138,6 +140,21 @@ export function registerBus (program: Command): void {
       if (metadata.topics[0]?.errorCode !== 0) throw new CommandFailure(`bus "${opts.bus}" does not exist (see \`tributary bus list-buses\`)`)
       await consume(ctx, [`bus.${opts.bus}`], { offset: opts.offset, pretty: true, ...(opts.pattern !== undefined ? { where: opts.pattern } : {}), ...(opts.num !== undefined ? { num: opts.num } : {}) })
     }))
+}
+
+/** `value[key]` when `value` is a JSON object from the bus API, else undefined (as `?.` reads it). */
+function field (value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as JsonObject)[key] : undefined
+}
+
+/** A JSON value as a table or field cell: strings and numbers as they are, null and absent as "-", the rest as text. */
+function cell (value: unknown): string | number | null | undefined {
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'number') return value
+  return String(value)
+}
+
+function stringOrNull (value: unknown): string | null {
+  return typeof value === 'string' ? value : null
 }
 
 function readArg (text: string, what: string): string {

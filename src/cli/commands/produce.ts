@@ -121,26 +121,31 @@ function recordFrom (value: string, flags: ProduceFlags): ProduceRecord {
 }
 
 function parseJsonLine (line: string, lineNumber: number, flags: ProduceFlags): ProduceRecord {
-  let parsed: any
+  let parsed: unknown
   try {
     parsed = JSON.parse(line)
   } catch {
     throw new CommandFailure(`line ${lineNumber} is not JSON (with --jsonl every line is {"key","value","headers"}); records before it were written`)
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CommandFailure(`line ${lineNumber} is not a JSON object; records before it were written`)
+  const fields = parsed as Record<string, unknown>
   const text = (v: unknown): string | null => v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v)
-  const headers = Array.isArray(parsed.headers)
-    ? parsed.headers.map((h: any) => ({ key: String(h.key), value: text(h.value) }))
-    : Object.entries(parsed.headers ?? {}).map(([key, value]) => ({ key, value: text(value) }))
-  const partition = parsed.partition ?? flags.partition
-  const timestamp = parsed.timestamp ?? flags.timestamp
-  if (partition !== undefined && !Number.isInteger(partition)) throw new CommandFailure(`line ${lineNumber}: "partition" must be a whole number`)
-  if (timestamp !== undefined && !Number.isInteger(timestamp)) throw new CommandFailure(`line ${lineNumber}: "timestamp" must be epoch milliseconds`)
+  const headers = Array.isArray(fields.headers)
+    ? fields.headers.map((h: { key?: unknown, value?: unknown }) => ({ key: String(h.key), value: text(h.value) }))
+    : Object.entries(fields.headers ?? {}).map(([key, value]) => ({ key, value: text(value) }))
+  const partition = fields.partition ?? flags.partition
+  const timestamp = fields.timestamp ?? flags.timestamp
+  if (partition !== undefined && !isWholeNumber(partition)) throw new CommandFailure(`line ${lineNumber}: "partition" must be a whole number`)
+  if (timestamp !== undefined && !isWholeNumber(timestamp)) throw new CommandFailure(`line ${lineNumber}: "timestamp" must be epoch milliseconds`)
   return {
-    key: text(parsed.key) ?? flags.key ?? null,
-    value: text(parsed.value),
+    key: text(fields.key) ?? flags.key ?? null,
+    value: text(fields.value),
     headers: [...commonHeaders(flags), ...headers],
     ...(partition !== undefined ? { partition } : {}),
     ...(timestamp !== undefined ? { timestamp } : {})
   }
+}
+
+function isWholeNumber (value: unknown): value is number {
+  return Number.isInteger(value)
 }
