@@ -140,6 +140,7 @@ export class Tributary {
       accountId: config.accountId,
       region: config.region,
       observer: metrics.bus,
+      clock,
       fs,
       logger: httpLogger.child({ part: 'bus' })
     })

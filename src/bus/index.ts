@@ -15,6 +15,7 @@ import { ReplayRunner } from './replay.js'
 import { DeliveryStore } from './targets/delivery-store.js'
 import type { FileSystem } from '../log/fs.js'
 import type { BusObserver } from './observer.js'
+import { systemClock, type Clock } from './clock.js'
 
 export { registerBusRoutes } from './api/routes.js'
 export { BusApiError } from './errors.js'
@@ -47,6 +48,11 @@ export interface EventBusOptions {
   fs?: FileSystem
   /** Told about matches and deliveries (the metrics face). */
   observer?: BusObserver
+  /**
+   * Time for scheduled rules, retry backoff, event age and event stamps
+   * (default the wall clock); the embedded broker passes its test clock.
+   */
+  clock?: Clock
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -64,6 +70,7 @@ export class EventBus implements CatalogRuntime {
   readonly scheduler: RuleScheduler
   readonly replays: ReplayRunner
   readonly maxEntryBytes: number
+  readonly clock: Clock
   readonly logger?: Logger
   readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0 }
   private readonly stateDir: string
@@ -77,6 +84,7 @@ export class EventBus implements CatalogRuntime {
     this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID
     this.region = options.region ?? DEFAULT_REGION
     this.logger = options.logger
+    this.clock = options.clock ?? systemClock()
     this.arns = new ArnFactory(this.region, this.accountId)
     this.stateDir = join(options.dataDir, '__bus')
     this.catalog = new Catalog(this.stateDir, { fs: options.fs, logger: options.logger })
@@ -94,7 +102,7 @@ export class EventBus implements CatalogRuntime {
     })
     this.scheduler = new RuleScheduler(this.accountId, this.region, async (busName, event, text, headers) => {
       await this.appendEvents(busName, [{ key: event.id, value: text, headers }])
-    }, options.logger)
+    }, options.logger, this.clock)
     this.replays = new ReplayRunner(this.catalog, this.storage, options.logger)
   }
 
@@ -161,6 +169,7 @@ export class EventBus implements CatalogRuntime {
       defaultPartitions: this.options.defaultPartitions ?? 1,
       logger: this.logger,
       observer: this.options.observer,
+      clock: this.clock,
       onDelivered: outcome => {
         if (outcome === 'delivered') this.stats.delivered++
         else if (outcome === 'failed') this.stats.failedAttempts++
@@ -197,7 +206,9 @@ export class EventBus implements CatalogRuntime {
   /** Appends records to a bus topic; resolves once they are fsynced. */
   async appendEvents (busName: string, records: Array<{ key: string, value: string, headers?: Array<{ key: string, value: string }> }>): Promise<void> {
     if (records.length === 0) return
-    await this.storage.append(busTopic(busName), records)
+    // The record timestamp is the ingestion time that event age is measured from: clock time.
+    const now = this.clock.now()
+    await this.storage.append(busTopic(busName), records.map(r => ({ ...r, timestamp: now })))
   }
 
   // CatalogRuntime: how the running bus follows the catalog's changes.

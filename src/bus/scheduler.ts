@@ -7,19 +7,22 @@ import type { EventEnvelope, RuleDefinition } from './model.js'
 import { nextFireTime, parseSchedule, type Schedule } from './schedule.js'
 import { formatEventTime } from './envelope.js'
 import { BusHeader } from './targets/dispatcher.js'
+import { armTimer, systemClock, type Clock, type TimerHandle } from './clock.js'
 
 /** setTimeout cannot wait longer than this; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2_147_483_647
 
 export type ScheduledAppend = (busName: string, event: EventEnvelope, text: string, headers: Array<{ key: string, value: string }>) => Promise<void>
 
-interface Entry { rule: RuleDefinition, schedule: Schedule, timer: NodeJS.Timeout | null, nextAt: number | null }
+interface Entry { rule: RuleDefinition, schedule: Schedule, timer: TimerHandle | null, nextAt: number | null }
 
 export class RuleScheduler {
   private readonly entries = new Map<string, Entry>()
   private closed = false
 
-  constructor (private readonly account: string, private readonly region: string, private readonly append: ScheduledAppend, private readonly logger?: Logger) {}
+  constructor (private readonly account: string, private readonly region: string, private readonly append: ScheduledAppend, private readonly logger?: Logger,
+    /** Fires rules on its timers and stamps their events with its time. */
+    private readonly clock: Clock = systemClock()) {}
 
   /** (Re)arms or disarms the rule according to its schedule and state. */
   update (key: string, rule: RuleDefinition): void {
@@ -29,12 +32,12 @@ export class RuleScheduler {
     if (!schedule) return
     const entry: Entry = { rule, schedule, timer: null, nextAt: null }
     this.entries.set(key, entry)
-    this.arm(key, entry, Date.now())
+    this.arm(key, entry, this.clock.now())
   }
 
   remove (key: string): void {
     const entry = this.entries.get(key)
-    if (entry?.timer) clearTimeout(entry.timer)
+    if (entry !== undefined && entry.timer !== null) this.clock.clearTimer(entry.timer)
     this.entries.delete(key)
   }
 
@@ -51,21 +54,22 @@ export class RuleScheduler {
     const nextAt = nextFireTime(entry.schedule, after, entry.rule.createdAt)
     entry.nextAt = nextAt
     if (nextAt === null) return
-    const wait = () => {
-      const remaining = nextAt - Date.now()
+    // Returns the append, so a test clock's advance() waits until the event is in the log.
+    const wait = (): Promise<void> | undefined => {
+      const remaining = nextAt - this.clock.now()
       if (remaining > 0) {
-        entry.timer = setTimeout(wait, Math.min(remaining, MAX_TIMER_MS))
-        entry.timer.unref()
+        entry.timer = armTimer(this.clock, Math.min(remaining, MAX_TIMER_MS), wait)
         return
       }
       if (this.entries.get(key) !== entry) return
-      this.fire(entry.rule, nextAt)
-      this.arm(key, entry, Math.max(nextAt, Date.now()))
+      const appended = this.fire(entry.rule, nextAt)
+      this.arm(key, entry, Math.max(nextAt, this.clock.now()))
+      return appended
     }
     wait()
   }
 
-  private fire (rule: RuleDefinition, at: number): void {
+  private async fire (rule: RuleDefinition, at: number): Promise<void> {
     const event: EventEnvelope = {
       version: '0',
       id: randomUUID(),
@@ -77,7 +81,7 @@ export class RuleScheduler {
       resources: [rule.arn],
       detail: {},
     }
-    this.append(rule.busName, event, JSON.stringify(event), [{ key: BusHeader.rule, value: rule.name }]).catch(err => {
+    await this.append(rule.busName, event, JSON.stringify(event), [{ key: BusHeader.rule, value: rule.name }]).catch(err => {
       this.logger?.error({ err, rule: rule.name }, 'could not append a scheduled event')
     })
   }

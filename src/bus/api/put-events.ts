@@ -25,7 +25,7 @@ export const putEvents: ActionHandler = async (bus, input) => {
     }
   }
 
-  const now = Date.now()
+  const now = bus.clock.now()
   const results: EntryResult[] = new Array(entries.length)
   const perBus = new Map<string, Array<{ index: number, key: string, value: string }>>()
   for (let i = 0; i < entries.length; i++) {

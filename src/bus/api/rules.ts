@@ -54,7 +54,7 @@ export const putRule: ActionHandler = async (bus, input) => {
     state: state as RuleStateName,
     description: input.Description as string | undefined,
     roleArn: input.RoleArn as string | undefined,
-    createdAt: existing?.createdAt ?? Date.now(),
+    createdAt: existing?.createdAt ?? bus.clock.now(),
     targets: existing?.targets ?? [],
     tags: existing?.tags ?? tags,
   }

@@ -15,6 +15,7 @@ import { writeDeadLetter } from './dead-letter.js'
 import { runLimited } from './run-limited.js'
 import { batchSetAside, readEnvelope, recordSetAside, setAside, type SetAside } from './unreadable.js'
 import { InvocationOutcome, type BusObserver } from '../observer.js'
+import { armTimer, systemClock, type Clock, type TimerHandle } from '../clock.js'
 
 /** Record headers the bus itself sets on bus-topic records. */
 export const BusHeader = {
@@ -55,6 +56,8 @@ export interface DispatcherOptions {
   logger?: Logger
   onDelivered?: (outcome: 'delivered' | 'failed' | 'dead-lettered' | 'dropped') => void
   observer?: BusObserver
+  /** Retry backoff waits on its timers; event age is measured against its time. Default: the wall clock. */
+  clock?: Clock
 }
 
 export class BusDispatcher {
@@ -66,12 +69,14 @@ export class BusDispatcher {
   private readonly writer: CoalescingCommit
   private readonly abort = new AbortController()
   private loop: Promise<void> | null = null
-  private retryTimer: NodeJS.Timeout | null = null
+  private retryTimer: TimerHandle | null = null
+  private readonly clock: Clock
   private retrying = false
   private closed = false
 
   constructor (private readonly options: DispatcherOptions) {
     this.topic = busTopic(options.busName)
+    this.clock = options.clock ?? systemClock()
     this.writer = new CoalescingCommit(() => options.state.save(options.busName, { cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
   }
 
@@ -93,7 +98,7 @@ export class BusDispatcher {
   async close (): Promise<void> {
     this.closed = true
     this.abort.abort()
-    if (this.retryTimer) clearTimeout(this.retryTimer)
+    if (this.retryTimer !== null) this.clock.clearTimer(this.retryTimer)
     await this.loop
     await this.writer.write()
   }
@@ -183,7 +188,7 @@ export class BusDispatcher {
   }
 
   private async firstAttempt (rule: RuleDefinition, target: TargetDefinition, event: EventEnvelope, eventText: string, ingestedAt: number): Promise<void> {
-    const now = Date.now()
+    const now = this.clock.now()
     if (now - ingestedAt > maxEventAgeMs(target.RetryPolicy)) {
       await this.giveUp(rule, target, eventText, event.id, 0, 'EventTooOld', 'The event was older than MaximumEventAgeInSeconds before its first attempt', ExhaustedCondition.age)
       return
@@ -203,7 +208,7 @@ export class BusDispatcher {
     this.options.onDelivered?.('failed')
     const error = err instanceof DeliveryError ? err : new DeliveryError('InternalError', (err as Error)?.message ?? String(err), true)
     this.options.logger?.debug({ bus: this.options.busName, rule: rule.name, target: target.Id, error: error.message }, 'delivery attempt failed')
-    const nextAttemptAt = Date.now() + backoffDelayMs(retriesDone + 1, this.options.backoff)
+    const nextAttemptAt = this.clock.now() + backoffDelayMs(retriesDone + 1, this.options.backoff)
     const condition = error.retryable ? exhaustedCondition(target.RetryPolicy, retriesDone, ingestedAt, nextAttemptAt) : ExhaustedCondition.notRetryable
     if (condition !== null) {
       await this.giveUp(rule, target, eventText, eventId, retriesDone, error.errorCode, error.message, condition)
@@ -238,16 +243,16 @@ export class BusDispatcher {
     if (this.closed || this.retrying || this.retries.length === 0) return
     let earliest = Infinity
     for (const r of this.retries) if (r.nextAttemptAt < earliest) earliest = r.nextAttemptAt
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.retryTimer = setTimeout(() => { this.runRetries().catch(() => {}) }, Math.max(0, earliest - Date.now()))
-    this.retryTimer.unref()
+    if (this.retryTimer !== null) this.clock.clearTimer(this.retryTimer)
+    // Returns the round, so a test clock's advance() waits for the retries it makes due.
+    this.retryTimer = armTimer(this.clock, Math.max(0, earliest - this.clock.now()), async () => { await this.runRetries().catch(() => {}) })
   }
 
   private async runRetries (): Promise<void> {
     this.retryTimer = null
     this.retrying = true
     try {
-      const now = Date.now()
+      const now = this.clock.now()
       const due = this.retries.filter(r => r.nextAttemptAt <= now)
       this.retries = this.retries.filter(r => r.nextAttemptAt > now)
       for (const entry of due) this.inFlight.add(entry)
