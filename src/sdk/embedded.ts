@@ -147,7 +147,8 @@ export async function startTributary (options: StartTributaryOptions = {}): Prom
     const config = brokerConfig(options, dataDir)
     const logger = options.logger ?? pino({ level: config.logLevel })
     const clock = new ControllableClock(options.clock)
-    app = new Tributary(config, logger, { fs: memory ? new MemoryFs() : undefined, clock })
+    // no process metrics: prom-client's default collectors install observers that outlive close()
+    app = new Tributary(config, logger, { fs: memory ? new MemoryFs() : undefined, clock, processMetrics: false })
     await app.start()
     for (const topic of options.topics ?? []) {
       const log = app.components.log
