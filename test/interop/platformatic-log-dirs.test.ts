@@ -1,5 +1,6 @@
-// @platformatic/kafka's Admin.describeLogDirs (DescribeLogDirs v4, the highest both sides speak)
-// against a real broker process; sizes are checked against the segment files on disk.
+// DescribeLogDirs against a real broker process: @platformatic/kafka's Admin.describeLogDirs
+// (v4, flexible) and a raw v0 request (our codec over a socket, the non-flexible encoding);
+// sizes are checked against the segment files on disk.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdir, stat, statfs } from 'node:fs/promises'
@@ -7,6 +8,9 @@ import { join, resolve } from 'node:path'
 import '../helpers/node20-compat.js'
 import { Admin, Producer, ProduceAcks, stringSerializers } from '@platformatic/kafka'
 import { BrokerProcess } from '../helpers/broker-process.js'
+import { parseApiVersionsV0, RawKafkaConnection, requestFrame } from '../helpers/raw-kafka.js'
+import { decodeBuffer, encodeToBuffer } from '../../src/protocol/codec.js'
+import { describeLogDirsApi } from '../../src/protocol/messages/describe-log-dirs.js'
 
 let broker: BrokerProcess
 let admin: Admin
@@ -49,4 +53,28 @@ test('Admin.describeLogDirs answers the data directory with each partition\'s si
   const fsStats = await statfs(broker.dataDir)
   assert.equal(dir.totalBytes, BigInt(fsStats.bsize * fsStats.blocks))
   assert.ok(dir.usableBytes > 0n && dir.usableBytes <= dir.totalBytes)
+}))
+
+test('ApiVersions advertises DescribeLogDirs 0-4, and a raw v0 request for every topic is answered', () => broker.explain(async () => {
+  const raw = await RawKafkaConnection.open(broker.host, broker.kafkaPort)
+  try {
+    raw.write(requestFrame(18, 0, 1, Buffer.alloc(0)))
+    const entry = parseApiVersionsV0(await raw.nextFrame()).apis.find(a => a.apiKey === 35)
+    assert.deepEqual(entry, { apiKey: 35, minVersion: 0, maxVersion: 4 })
+
+    raw.write(requestFrame(35, 0, 2, encodeToBuffer(describeLogDirsApi.request, 0, { topics: null })))
+    const frame = await raw.nextFrame()
+    assert.equal(frame.readInt32BE(0), 2, 'correlation id')
+    const { body, consumed } = decodeBuffer(describeLogDirsApi.response, 0, frame.subarray(4))
+    assert.equal(consumed, frame.length - 4)
+    const [dir] = body.results
+    assert.ok(dir)
+    assert.equal(dir.errorCode, 0)
+    const sized = dir.topics.find(t => t.name === 'sized')
+    assert.ok(sized, 'the topic the first test created')
+    const partition0 = sized.partitions.find(p => p.partitionIndex === 0)
+    assert.equal(partition0?.partitionSize, BigInt(await segmentFileBytes('sized', 0)))
+  } finally {
+    raw.destroy()
+  }
 }))
