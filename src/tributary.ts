@@ -21,6 +21,7 @@ import { applyDynamicConfigs } from './broker/handlers/config-dynamic.js'
 import { EventBus } from './bus/index.js'
 import { HttpFace } from './http/server.js'
 import { Metrics } from './metrics/index.js'
+import { packageVersion } from './version.js'
 
 /** What an embedding may replace; every field is optional and defaults to the real thing. */
 export interface TributaryOptions {
@@ -152,7 +153,8 @@ export class Tributary {
       logger: httpLogger,
       bus,
       metrics,
-      status: () => ({ kafkaPort: broker.port, topics: log.topics().length })
+      // uptime from this start, not the process's: an embedded broker may start long after its host process
+      status: () => ({ version: packageVersion, uptimeSeconds: Math.floor((Date.now() - started) / 1000), kafkaPort: broker.port, topics: log.topics().length })
     })
     const httpPort = await http.listen()
     this.closers.push({ component: 'http', close: () => http.close() })

@@ -8,6 +8,7 @@ import { describeConfigsApi } from '../protocol/messages/describe-configs.js'
 import { incrementalAlterConfigsApi } from '../protocol/messages/incremental-alter-configs.js'
 import { deleteRecordsApi } from '../protocol/messages/delete-records.js'
 import { listOffsetsApi } from '../protocol/messages/list-offsets.js'
+import { describeLogDirsApi } from '../protocol/messages/describe-log-dirs.js'
 import type { KafkaClient } from './client.js'
 import { checkErrorCode } from './errors.js'
 
@@ -34,6 +35,15 @@ const DEFAULT_SOURCES = new Set([4, 5, 6])
 
 export function isDefaultConfig (entry: ConfigEntry): boolean {
   return entry.isDefault || DEFAULT_SOURCES.has(entry.source)
+}
+
+/** One broker log directory (DescribeLogDirs): the size of each partition in it. */
+export interface LogDirDescription {
+  logDir: string
+  /** The directory's file system size and free space; null when the broker cannot tell (before v4, or no disk). */
+  totalBytes: number | null
+  usableBytes: number | null
+  partitions: Array<{ topic: string, partition: number, sizeBytes: number }>
 }
 
 export class TopicAdmin {
@@ -118,5 +128,21 @@ export class TopicAdmin {
       out.set(p.partitionIndex, Number(p.lowWatermark))
     }
     return out
+  }
+
+  /** DescribeLogDirs for the given partitions (topic -> partition ids), or every partition when null. */
+  async logDirs (partitions: Map<string, number[]> | null): Promise<LogDirDescription[]> {
+    const topics = partitions === null ? null : [...partitions].map(([topic, ids]) => ({ topic, partitions: ids }))
+    const { body } = await this.client.any.request(describeLogDirsApi, { topics })
+    checkErrorCode(body.errorCode, 'describe log dirs')
+    return body.results.map(dir => {
+      checkErrorCode(dir.errorCode, `describe log dir ${dir.logDir}`)
+      return {
+        logDir: dir.logDir,
+        totalBytes: dir.totalBytes < 0n ? null : Number(dir.totalBytes),
+        usableBytes: dir.usableBytes < 0n ? null : Number(dir.usableBytes),
+        partitions: dir.topics.flatMap(t => t.partitions.map(p => ({ topic: t.name, partition: p.partitionIndex, sizeBytes: Number(p.partitionSize) })))
+      }
+    })
   }
 }

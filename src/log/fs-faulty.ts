@@ -6,7 +6,7 @@
 // parent directory was not fsynced since: a file's fdatasync does not make its
 // name durable.
 import { dirname } from 'node:path'
-import type { FileHandle, FileSystem } from './fs.js'
+import type { DiskSpace, FileHandle, FileSystem } from './fs.js'
 
 export type FaultKind = 'open' | 'write' | 'read' | 'sync' | 'truncate' | 'writeFileAtomic' | 'rename' | 'unlink'
 
@@ -35,6 +35,11 @@ export class FaultyFs implements FileSystem {
   private pendingEntries: PendingEntry[] = []
 
   constructor (private readonly base: FileSystem) {}
+
+  /** Disk size and free space pass through (no faults: nothing durable depends on them). */
+  get statfs (): ((path: string) => Promise<DiskSpace>) | undefined {
+    return this.base.statfs?.bind(this.base)
+  }
 
   /** The next `times` operations of this kind throw EIO. */
   failNext (kind: FaultKind, times = 1): void { this.failures.set(kind, times) }

@@ -34,6 +34,17 @@ export interface FileSystem {
   rename: (from: string, to: string) => Promise<void>
   exists: (path: string) => Promise<boolean>
   syncDir: (path: string) => Promise<void>
+  /**
+   * Size and free space of the file system holding `path`, for DescribeLogDirs and
+   * `tributary status`. Optional: a store with no disk behind it (in-memory) leaves it out.
+   */
+  statfs?: (path: string) => Promise<DiskSpace>
+}
+
+/** Bytes of the file system holding a directory; usableBytes is what an unprivileged process may still write. */
+export interface DiskSpace {
+  totalBytes: number
+  usableBytes: number
 }
 
 function isNotFound (err: unknown): boolean {
@@ -118,6 +129,10 @@ export const realFs: FileSystem = {
   async rename (from, to) { await fsp.rename(from, to) },
   exists,
   syncDir,
+  async statfs (path) {
+    const s = await fsp.statfs(path)
+    return { totalBytes: s.bsize * s.blocks, usableBytes: s.bsize * s.bavail }
+  },
 }
 
 async function exists (path: string): Promise<boolean> {

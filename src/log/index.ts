@@ -92,4 +92,4 @@ export { TributaryError, isTributaryError, TributaryErrorCode } from '../errors.
 export { TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_DEFS, ConfigType, validateTopicConfigs } from './config.js'
 export type { TopicConfigs } from './config.js'
 export { realFs, FaultyFs } from './fs.js'
-export type { FileSystem, FileHandle } from './fs.js'
+export type { DiskSpace, FileSystem, FileHandle } from './fs.js'

@@ -12,7 +12,7 @@ import { withFlushDefaults } from './flush-policy.js'
 import { LogCleaner } from './cleaner.js'
 import type { CleanerRunOptions, CleanerStats, CleanTarget } from './cleaner.js'
 import { mkdirDurable, realFs } from './fs.js'
-import type { FileSystem } from './fs.js'
+import type { DiskSpace, FileSystem } from './fs.js'
 import { PartitionLog } from './partition-log.js'
 import type { AppendValidator } from './partition-log.js'
 
@@ -165,6 +165,12 @@ export class LogManager {
   topic (name: string): TopicInfo | undefined { return this.topicsByName.get(name)?.info }
   partition (name: string, partition: number): PartitionLog | undefined {
     return this.topicsByName.get(name)?.logs[partition]
+  }
+
+  /** The data directory's file system size and free space; -1 for each when the store has no disk behind it. */
+  async diskSpace (): Promise<DiskSpace> {
+    if (this.fs.statfs === undefined) return { totalBytes: -1, usableBytes: -1 }
+    return await this.fs.statfs(this.dataDir)
   }
 
   /** Like partition() but throws UNKNOWN_TOPIC_OR_PARTITION. */

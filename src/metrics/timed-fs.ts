@@ -32,6 +32,8 @@ export function timedFs (inner: FileSystem, fsyncSeconds: Histogram<'kind'>): Fi
     removeDir: path => inner.removeDir(path),
     rename: (from, to) => inner.rename(from, to),
     exists: path => inner.exists(path),
-    syncDir: path => timed('directory', () => inner.syncDir(path))
+    syncDir: path => timed('directory', () => inner.syncDir(path)),
+    // absent when the inner store has no disk behind it, as there
+    ...(inner.statfs === undefined ? {} : { statfs: inner.statfs.bind(inner) })
   }
 }

@@ -2,6 +2,8 @@
 // `tributary topic ...` against a real broker, in table and --json form.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { BrokerProcess } from '../helpers/broker-process.js'
 import { cliFor, json, runCli, type CliResult } from './cli-process.js'
 
@@ -13,6 +15,14 @@ before(async () => {
   cli = cliFor(broker)
 })
 after(async () => { await broker.cleanup() })
+
+/** Bytes in a partition's segment files, as the file system reports them. */
+async function segmentFileBytes (topic: string, partition: number): Promise<number> {
+  const dir = join(broker.dataDir, `${topic}-${partition}`)
+  let bytes = 0
+  for (const name of await readdir(dir)) if (name.endsWith('.log')) bytes += (await stat(join(dir, name))).size
+  return bytes
+}
 
 function ok (result: CliResult): CliResult {
   assert.equal(result.status, 0, `exit ${result.status}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`)
@@ -31,11 +41,16 @@ test('create, list and describe a topic, as a table and as JSON', async () => {
   ok(await cli(['produce', 'orders', '-p', '1', 'a', 'b']))
   const described = json(ok(await cli(['topic', 'describe', 'orders', '--json'])))
   assert.equal(described.partitions.length, 3)
-  assert.deepEqual(described.partitions[1], { partition: 1, leader: described.partitions[1].leader, logStartOffset: 0, highWatermark: 2, lastStableOffset: 2, records: 2 })
+  const size = await segmentFileBytes('orders', 1)
+  assert.ok(size > 0)
+  assert.deepEqual(described.partitions[1], { partition: 1, leader: described.partitions[1].leader, logStartOffset: 0, highWatermark: 2, lastStableOffset: 2, records: 2, sizeBytes: size })
+  assert.equal(described.partitions[0].sizeBytes, 0)
   assert.deepEqual(described.configs, { 'retention.ms': '86400000' }, 'only configs that differ from the defaults')
   const text = ok(await cli(['topic', 'describe', 'orders'])).stdout
-  assert.match(text, /PARTITION\s+LEADER\s+LOG-START\s+HIGH-WATERMARK\s+RECORDS/)
-  assert.match(text, /^\s+1\s+\d+\s+0\s+2\s+2$/m)
+  assert.match(text, /PARTITION\s+LEADER\s+LOG-START\s+HIGH-WATERMARK\s+RECORDS\s+SIZE$/m)
+  assert.match(text, new RegExp(`^\\s+1\\s+\\d+\\s+0\\s+2\\s+2\\s+${size} B$`, 'm'))
+  assert.match(text, /^\s+0\s+\d+\s+0\s+0\s+0\s+0 B$/m)
+  assert.match(text, new RegExp(`^size:\\s+${size} B$`, 'm'))
   assert.match(text, /retention\.ms\s+86400000/)
 })
 

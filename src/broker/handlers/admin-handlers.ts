@@ -8,6 +8,7 @@ import { alterConfigsHandler } from './alter-configs.js'
 import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js'
 import { deleteRecordsHandler } from './delete-records.js'
 import { describeClusterHandler } from './describe-cluster.js'
+import { describeLogDirsHandler } from './describe-log-dirs.js'
 
 export const adminHandlers: Handler[] = [
   createTopicsHandler,
@@ -17,5 +18,6 @@ export const adminHandlers: Handler[] = [
   alterConfigsHandler,
   incrementalAlterConfigsHandler,
   deleteRecordsHandler,
-  describeClusterHandler
+  describeClusterHandler,
+  describeLogDirsHandler
 ]

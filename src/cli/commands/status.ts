@@ -1,26 +1,28 @@
 // `tributary status`: one screen answering "is it up and is anything behind":
-// version, uptime, listeners, topics, partitions, groups and their total lag, bus
-// rules and failed deliveries. Everything comes from public interfaces: GET
+// version, uptime, listeners, topics, partitions, disk use, groups and their total
+// lag, bus rules and failed deliveries. Everything comes from public interfaces: GET
 // /health (and /metrics' process_start_time_seconds when the HTTP face serves
-// it), Kafka Metadata, ListGroups and offsets, and the bus API. Failed deliveries
+// it), Kafka Metadata, DescribeLogDirs, ListGroups and offsets, and the bus API. Failed deliveries
 // are the events in the targets' dead-letter topics.
-import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { GroupAdmin, OffsetTime, TopicAdmin, type KafkaClient, type BusClient } from '../../client/index.js'
+import { formatBytes } from '../output/bytes.js'
 import { deadLetterTopic } from '../../bus/targets/resolve.js'
 import { withContext } from '../context.js'
 import { groupLag } from '../group-lag.js'
+import { packageVersion } from '../../version.js'
 
-const cliVersion = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+const cliVersion = packageVersion
 
 export function registerStatus (program: Command): void {
   program.command('status')
-    .description('version, uptime, listeners, topics, partitions, groups and lag, bus rules and failed deliveries')
+    .description('version, uptime, listeners, topics, partitions, disk use, groups and lag, bus rules and failed deliveries')
     .action(async (_opts: unknown, cmd: Command) => withContext(cmd, async ctx => {
       const http = await httpFacts(ctx.bus())
       const client = await ctx.kafka()
       const metadata = await client.metadata(null)
       const userTopics = metadata.topics.filter(t => !t.isInternal && !t.name.startsWith('__'))
+      const disk = await diskFacts(client)
       const groups = await groupFacts(client)
       const bus = await busFacts(ctx.bus(), client)
       const status = {
@@ -31,6 +33,7 @@ export function registerStatus (program: Command): void {
         clusterId: metadata.clusterId,
         topics: userTopics.length,
         partitions: userTopics.reduce((n, t) => n + t.partitions.length, 0),
+        disk,
         groups: groups.length,
         totalLag: groups.reduce((n, g) => n + g.lag, 0),
         groupLag: groups,
@@ -44,6 +47,7 @@ export function registerStatus (program: Command): void {
         ['http', status.listeners.http],
         ['topics', status.topics],
         ['partitions', status.partitions],
+        ['disk', describeDisk(disk)],
         ['groups', `${status.groups} (total lag ${status.totalLag})`],
         ['bus', `${bus.buses} bus${bus.buses === 1 ? '' : 'es'}, ${bus.rules} rule${bus.rules === 1 ? '' : 's'}, ${bus.failedDeliveries} failed deliver${bus.failedDeliveries === 1 ? 'y' : 'ies'}`]
       ])
@@ -62,6 +66,30 @@ async function httpFacts (bus: BusClient): Promise<{ version: string | null, upt
     if (start !== null && start !== undefined) uptimeSeconds = Math.max(0, Math.round(Date.now() / 1000 - Number(start[1])))
   }
   return { version: typeof body.version === 'string' ? body.version : null, uptimeSeconds }
+}
+
+interface DiskFacts {
+  /** Bytes of every partition's log, internal topics included (they are on the same disk). */
+  partitionBytes: number
+  /** The data directory's file system; null when the broker cannot tell. */
+  totalBytes: number | null
+  usableBytes: number | null
+}
+
+async function diskFacts (client: KafkaClient): Promise<DiskFacts> {
+  const dirs = await new TopicAdmin(client).logDirs(null)
+  const known = (values: Array<number | null>): number | null => values.length === 0 || values.includes(null) ? null : values.reduce<number>((n, v) => n + v!, 0)
+  return {
+    partitionBytes: dirs.reduce((n, d) => n + d.partitions.reduce((m, p) => m + p.sizeBytes, 0), 0),
+    totalBytes: known(dirs.map(d => d.totalBytes)),
+    usableBytes: known(dirs.map(d => d.usableBytes))
+  }
+}
+
+function describeDisk (disk: DiskFacts): string {
+  const used = `${formatBytes(disk.partitionBytes)} in partitions`
+  if (disk.totalBytes === null || disk.usableBytes === null) return used
+  return `${used}; ${formatBytes(disk.usableBytes)} free of ${formatBytes(disk.totalBytes)}`
 }
 
 async function groupFacts (client: KafkaClient): Promise<Array<{ groupId: string, state: string | null, lag: number }>> {

@@ -6,6 +6,7 @@ import { integerArg, keyValueArg, listArg, requireTopic } from '../args.js'
 import { withContext } from '../context.js'
 import { badArgument, UsageError } from '../output/errors.js'
 import { parseTime, OffsetSpecError } from '../offset-spec.js'
+import { formatBytes } from '../output/bytes.js'
 
 export function registerTopic (program: Command): void {
   const topic = program.command('topic').description('create, list, describe, configure, grow, trim and delete topics')
@@ -38,7 +39,7 @@ export function registerTopic (program: Command): void {
     }))
 
   topic.command('describe')
-    .description('partitions (log start, high watermark, last stable offset) and configs that differ from the defaults')
+    .description('partitions (log start, high watermark, last stable offset, size on disk) and configs that differ from the defaults')
     .argument('<topic>')
     .option('--all-configs', 'show every config, not only those that differ from the defaults')
     .action(async (name: string, opts: { allConfigs?: boolean }, cmd: Command) => withContext(cmd, async ctx => {
@@ -49,18 +50,25 @@ export function registerTopic (program: Command): void {
       const starts = await admin.offsets(name, partitionIds, OffsetTime.earliest)
       const ends = await admin.offsets(name, partitionIds, OffsetTime.latest)
       const stable = await admin.offsets(name, partitionIds, OffsetTime.latest, IsolationLevel.readCommitted)
+      // DescribeLogDirs carries each partition's size but not its segment count, so there is no SEGMENTS column
+      const sizes = new Map<number, number>()
+      for (const dir of await admin.logDirs(new Map([[name, partitionIds]]))) {
+        for (const p of dir.partitions) sizes.set(p.partition, (sizes.get(p.partition) ?? 0) + p.sizeBytes)
+      }
       const partitions = meta.partitions.map(p => {
         const highWatermark = ends.get(p.partition)?.offset ?? 0
         const lastStableOffset = stable.get(p.partition)?.offset ?? highWatermark
         const logStartOffset = starts.get(p.partition)?.offset ?? 0
-        return { partition: p.partition, leader: p.leaderId, logStartOffset, highWatermark, lastStableOffset, records: highWatermark - logStartOffset }
+        const sizeBytes = sizes.get(p.partition) ?? null
+        return { partition: p.partition, leader: p.leaderId, logStartOffset, highWatermark, lastStableOffset, records: highWatermark - logStartOffset, sizeBytes }
       })
       const configs = (await admin.describeConfigs(name)).filter(c => opts.allConfigs === true || !isDefaultConfig(c))
       if (ctx.json) {
         ctx.printJson({ name, internal: meta.isInternal, partitions, configs: Object.fromEntries(configs.map(c => [c.name, c.value])) })
         return
       }
-      ctx.printFields([['name', name], ['partitions', partitions.length], ['records', partitions.reduce((n, p) => n + p.records, 0)]])
+      const totalSize = partitions.reduce((n, p) => n + (p.sizeBytes ?? 0), 0)
+      ctx.printFields([['name', name], ['partitions', partitions.length], ['records', partitions.reduce((n, p) => n + p.records, 0)], ['size', formatBytes(totalSize)]])
       ctx.write('\n')
       const showStable = partitions.some(p => p.lastStableOffset !== p.highWatermark)
       ctx.printList(partitions, [
@@ -69,7 +77,8 @@ export function registerTopic (program: Command): void {
         { header: 'LOG-START', value: p => p.logStartOffset },
         { header: 'HIGH-WATERMARK', value: p => p.highWatermark },
         ...(showStable ? [{ header: 'LAST-STABLE', value: (p: typeof partitions[number]) => p.lastStableOffset }] : []),
-        { header: 'RECORDS', value: p => p.records }
+        { header: 'RECORDS', value: p => p.records },
+        { header: 'SIZE', value: p => p.sizeBytes === null ? null : formatBytes(p.sizeBytes) }
       ])
       ctx.write('\n')
       if (configs.length === 0) ctx.write(ctx.style.dim('configs: all defaults\n'))

@@ -15,6 +15,7 @@ import { alterConfigsApi } from './alter-configs.js'
 import { incrementalAlterConfigsApi } from './incremental-alter-configs.js'
 import { deleteRecordsApi } from './delete-records.js'
 import { describeClusterApi } from './describe-cluster.js'
+import { describeLogDirsApi } from './describe-log-dirs.js'
 import { saslHandshakeApi } from './sasl-handshake.js'
 import { saslAuthenticateApi } from './sasl-authenticate.js'
 import { groupApis } from './group-apis.js'
@@ -23,7 +24,7 @@ import { txnApis } from './txn-apis.js'
 export {
   apiVersionsApi, metadataApi, produceApi, fetchApi, listOffsetsApi, createTopicsApi, deleteTopicsApi,
   createPartitionsApi, describeConfigsApi, alterConfigsApi, incrementalAlterConfigsApi, deleteRecordsApi,
-  describeClusterApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis
+  describeClusterApi, describeLogDirsApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis
 }
 
 /** Cluster, topic, produce/fetch and config APIs. */
@@ -40,7 +41,8 @@ export const coreApis = [
   alterConfigsApi,
   incrementalAlterConfigsApi,
   deleteRecordsApi,
-  describeClusterApi
+  describeClusterApi,
+  describeLogDirsApi
 ] as const satisfies readonly ApiSpec[]
 
 /** SASL APIs: defined so the codec can read them, served only when SASL is enabled. */
