@@ -8,6 +8,19 @@ import { encodeBatch } from '../../src/protocol/records/batch-codec.js'
 import type { FileHandle, FileSystem } from '../../src/log/fs.js'
 import { realFs } from '../../src/log/fs.js'
 
+/** Writes `bytes` at `position` (the end of the file if omitted) through `fs`, as a crashed writer or a bad disk would. */
+export async function scribble (fs: FileSystem, path: string, bytes: Buffer, position?: number): Promise<void> {
+  const fh = await fs.open(path, false)
+  await fh.writev([bytes], position ?? await fh.size())
+  await fh.close()
+}
+
+/** A file's size, read through `fs`. */
+export async function sizeOf (fs: FileSystem, path: string): Promise<number> {
+  const fh = await fs.open(path, false)
+  try { return await fh.size() } finally { await fh.close() }
+}
+
 export async function tempDir (): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'trib-log-'))
   after(() => rm(dir, { recursive: true, force: true }))

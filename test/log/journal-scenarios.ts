@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { Journal } from '../../src/log/journal.js'
 import { FaultyFs, realFs, type FileSystem } from '../../src/log/fs.js'
 import { TributaryErrorCode } from '../../src/errors.js'
-import { tempDir } from './helpers.js'
+import { scribble, sizeOf, tempDir } from './helpers.js'
 
 const NAME = 'state.journal'
 
@@ -89,18 +89,6 @@ export function journalContract (makeBackend: () => JournalBackend): void {
     for (let k = 2; k < 10; k++) expected[`k${k}`] = `value-${490 + k}`
     assert.deepEqual(await liveState(dir, makeFs()), expected)
   })
-}
-
-/** Writes `bytes` at `position` (the end of the file if omitted) through the backend, as a crashed writer or a bad disk would. */
-async function scribble (fs: FileSystem, path: string, bytes: Buffer, position?: number): Promise<void> {
-  const fh = await fs.open(path, false)
-  await fh.writev([bytes], position ?? await fh.size())
-  await fh.close()
-}
-
-async function sizeOf (fs: FileSystem, path: string): Promise<number> {
-  const fh = await fs.open(path, false)
-  try { return await fh.size() } finally { await fh.close() }
 }
 
 export function journalFaults (): void {

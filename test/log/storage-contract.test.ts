@@ -12,21 +12,9 @@ import { FaultyFs, realFs } from '../../src/log/fs.js'
 import { MemoryFs } from '../../src/log/fs-memory.js'
 import type { FileSystem } from '../../src/log/fs.js'
 import { TributaryErrorCode } from '../../src/errors.js'
-import { batch, tempDir } from './helpers.js'
+import { batch, scribble, sizeOf, tempDir } from './helpers.js'
 import { journalContract, journalFaults } from './journal-scenarios.js'
 import { allValues } from '../helpers/log-reader.js'
-
-/** Writes `bytes` at `position` (the end of the file if omitted), as a crashed writer or a bad disk would. */
-async function scribble (fs: FileSystem, path: string, bytes: Buffer, position?: number): Promise<void> {
-  const fh = await fs.open(path, false)
-  await fh.writev([bytes], position ?? await fh.size())
-  await fh.close()
-}
-
-async function sizeOf (fs: FileSystem, path: string): Promise<number> {
-  const fh = await fs.open(path, false)
-  try { return await fh.size() } finally { await fh.close() }
-}
 
 /** A backend: a fresh file system per scenario (one per process for the real disk) and a data directory on it. */
 interface Backend { fs: () => FileSystem, dir: () => Promise<string> }
