@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { Tributary } from '../../src/tributary.js'
 import { defaultConfig } from '../../src/config.js'
+import { packageVersion } from '../../src/version.js'
 
 /** Compile-time check: the real LogManager is what the bus's storage interface describes. */
 export const logManagerIsALogEngine = (log: LogManager): LogEngine => log
@@ -42,7 +43,9 @@ test('the product serves GET /health beside the bus routes on one port', async (
   const endpoint = `http://127.0.0.1:${app.config.httpPort}`
   const health = await fetch(`${endpoint}/health`)
   assert.equal(health.status, 200)
-  assert.deepEqual(await health.json(), { status: 'ok', kafkaPort: app.components.broker.port, topics: app.components.log.topics().length })
+  const body = await health.json() as Record<string, unknown>
+  assert.deepEqual({ ...body, uptimeSeconds: 0 }, { status: 'ok', version: packageVersion, uptimeSeconds: 0, kafkaPort: app.components.broker.port, topics: app.components.log.topics().length })
+  assert.equal(typeof body.uptimeSeconds, 'number')
   const buses = await fetch(`${endpoint}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.ListEventBuses' },

@@ -55,7 +55,8 @@ describe('adminHandlers', () => {
       AlterConfigs: [0, 2],
       IncrementalAlterConfigs: [0, 1],
       DeleteRecords: [0, 2],
-      DescribeCluster: [0, 1]
+      DescribeCluster: [0, 1],
+      DescribeLogDirs: [0, 4]
     })
     assert.equal(new Set(adminHandlers.map(h => h.api.apiKey)).size, adminHandlers.length)
   })
