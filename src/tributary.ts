@@ -153,6 +153,7 @@ export class Tributary {
       logger: httpLogger,
       bus,
       metrics,
+      log,
       // uptime from this start, not the process's: an embedded broker may start long after its host process
       status: () => ({ version: packageVersion, uptimeSeconds: Math.floor((Date.now() - started) / 1000), kafkaPort: broker.port, topics: log.topics().length })
     })

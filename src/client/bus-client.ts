@@ -74,6 +74,41 @@ export class BusClient {
       throw new ClientError(ClientErrorCode.noEndpoint, `no HTTP endpoint at ${this.endpoint}: is \`tributary start\` running? (${networkReason(err)})`, { cause: err })
     }
   }
+
+  /**
+   * GET /api/topics/:name: per-partition log facts Kafka's protocol has no field for
+   * (the segment count). Null when the topic is unknown or the answer is not the
+   * expected JSON; throws ClientError when nothing answers at the endpoint.
+   */
+  async topicLog (name: string): Promise<TopicLogFacts | null> {
+    const { status, text } = await this.get(`/api/topics/${encodeURIComponent(name)}`)
+    if (status !== 200) return null
+    let body: unknown
+    try { body = JSON.parse(text) } catch { return null }
+    if (!isJsonObject(body) || !Array.isArray(body.partitions)) return null
+    const partitions: TopicLogPartition[] = []
+    for (const p of body.partitions as unknown[]) {
+      if (!isJsonObject(p)) return null
+      const { partition, logStartOffset, highWatermark, lastStableOffset, sizeBytes, segments } = p
+      if (![partition, logStartOffset, highWatermark, lastStableOffset, sizeBytes, segments].every(v => typeof v === 'number')) return null
+      partitions.push({ partition, logStartOffset, highWatermark, lastStableOffset, sizeBytes, segments } as TopicLogPartition)
+    }
+    return { name: typeof body.name === 'string' ? body.name : name, partitions }
+  }
+}
+
+export interface TopicLogPartition {
+  partition: number
+  logStartOffset: number
+  highWatermark: number
+  lastStableOffset: number
+  sizeBytes: number
+  segments: number
+}
+
+export interface TopicLogFacts {
+  name: string
+  partitions: TopicLogPartition[]
 }
 
 /** fetch() hides the socket error in `cause` (an AggregateError when several addresses were tried). */

@@ -1,13 +1,15 @@
 // The HTTP face: one port for the EventBridge API (POST /), GET /metrics
-// (Prometheus) and GET /health. Everything it serves is built by the
+// (Prometheus), GET /health and GET /api/topics/:name. Everything it serves is built by the
 // composition root (src/tributary.ts) and handed in; it constructs nothing.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import { registerBusRoutes, type EventBus } from '../bus/index.js'
 import type { Metrics } from '../metrics/index.js'
+import type { LogManager } from '../log/index.js'
 import { registerHealthRoute } from './health.js'
 import { registerMetricsRoute } from './metrics.js'
+import { registerTopicsApi } from './topics-api.js'
 import { logRequests } from './request-log.js'
 
 export interface HttpFaceParts {
@@ -15,6 +17,8 @@ export interface HttpFaceParts {
   logger: Logger
   bus: EventBus
   metrics: Metrics
+  /** Read by GET /api/topics/:name (facts Kafka's protocol has no field for). */
+  log: LogManager
   /** What /health reports once every face serves. */
   status: () => Record<string, unknown>
 }
@@ -31,6 +35,7 @@ export class HttpFace {
     registerHealthRoute(this.app, () => this.ready, parts.status)
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
     registerBusRoutes(this.app, parts.bus)
+    registerTopicsApi(this.app, parts.log)
   }
 
   /** Starts listening; resolves with the bound port (config.httpPort may be 0). */

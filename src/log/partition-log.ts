@@ -151,6 +151,7 @@ export class PartitionLog {
   }
 
   get sizeInBytes (): number { let n = 0; for (const s of this.segments) n += s.size; return n }
+  get segmentCount (): number { return this.segments.length }
   /** Every offset below this is fsynced. */
   get durableEnd (): number { return this.commit.durableEnd }
 

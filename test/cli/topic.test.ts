@@ -24,6 +24,11 @@ async function segmentFileBytes (topic: string, partition: number): Promise<numb
   return bytes
 }
 
+/** Segment files (.log) in a partition's directory. */
+async function segmentFiles (topic: string, partition: number): Promise<number> {
+  return (await readdir(join(broker.dataDir, `${topic}-${partition}`))).filter(name => name.endsWith('.log')).length
+}
+
 function ok (result: CliResult): CliResult {
   assert.equal(result.status, 0, `exit ${result.status}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`)
   return result
@@ -43,15 +48,39 @@ test('create, list and describe a topic, as a table and as JSON', async () => {
   assert.equal(described.partitions.length, 3)
   const size = await segmentFileBytes('orders', 1)
   assert.ok(size > 0)
-  assert.deepEqual(described.partitions[1], { partition: 1, leader: described.partitions[1].leader, logStartOffset: 0, highWatermark: 2, lastStableOffset: 2, records: 2, sizeBytes: size })
+  assert.deepEqual(described.partitions[1], { partition: 1, leader: described.partitions[1].leader, logStartOffset: 0, highWatermark: 2, lastStableOffset: 2, records: 2, sizeBytes: size, segments: 1 })
   assert.equal(described.partitions[0].sizeBytes, 0)
+  assert.equal(described.partitions[0].segments, 1)
   assert.deepEqual(described.configs, { 'retention.ms': '86400000' }, 'only configs that differ from the defaults')
   const text = ok(await cli(['topic', 'describe', 'orders'])).stdout
-  assert.match(text, /PARTITION\s+LEADER\s+LOG-START\s+HIGH-WATERMARK\s+RECORDS\s+SIZE$/m)
-  assert.match(text, new RegExp(`^\\s+1\\s+\\d+\\s+0\\s+2\\s+2\\s+${size} B$`, 'm'))
-  assert.match(text, /^\s+0\s+\d+\s+0\s+0\s+0\s+0 B$/m)
+  assert.match(text, /PARTITION\s+LEADER\s+LOG-START\s+HIGH-WATERMARK\s+RECORDS\s+SIZE\s+SEGMENTS$/m)
+  assert.match(text, new RegExp(`^\\s+1\\s+\\d+\\s+0\\s+2\\s+2\\s+${size} B\\s+1$`, 'm'))
+  assert.match(text, /^\s+0\s+\d+\s+0\s+0\s+0\s+0 B\s+1$/m)
   assert.match(text, new RegExp(`^size:\\s+${size} B$`, 'm'))
   assert.match(text, /retention\.ms\s+86400000/)
+})
+
+test('a topic with a small segment.bytes shows each partition\'s segment count', async () => {
+  ok(await cli(['topic', 'create', 'rolled', '-c', 'segment.bytes=1024']))
+  for (let i = 0; i < 4; i++) ok(await cli(['produce', 'rolled', '-q', 'x'.repeat(400)]))
+  const segments = await segmentFiles('rolled', 0)
+  assert.ok(segments >= 2, `4 batches of ~470 bytes in 1024-byte segments: ${segments} files`)
+  const described = json(ok(await cli(['topic', 'describe', 'rolled', '--json'])))
+  assert.equal(described.partitions[0].segments, segments)
+  assert.equal(described.partitions[0].highWatermark, 4)
+  const text = ok(await cli(['topic', 'describe', 'rolled'])).stdout
+  assert.match(text, new RegExp(`^\\s+0\\s+\\d+\\s+0\\s+4\\s+4\\s+\\S+ \\S+\\s+${segments}$`, 'm'))
+})
+
+test('with the HTTP endpoint unreachable, describe still answers, segments unknown', async () => {
+  const unreachable = { TRIBUTARY_ENDPOINT: 'http://127.0.0.1:9' }
+  const described = json(ok(await cli(['topic', 'describe', 'orders', '--json'], { env: unreachable })))
+  assert.equal(described.partitions.length, 3)
+  assert.ok(described.partitions.every((p: any) => p.segments === null))
+  assert.equal(described.partitions[1].highWatermark, 2)
+  const text = ok(await cli(['topic', 'describe', 'orders'], { env: unreachable })).stdout
+  assert.match(text, /SIZE\s+SEGMENTS$/m)
+  assert.match(text, /^\s+1\s+\d+\s+0\s+2\s+2\s+\S+ B\s+-$/m)
 })
 
 test('alter-config sets and removes configs, add-partitions grows the topic', async () => {

@@ -1,7 +1,7 @@
 // `tributary topic create | list | describe | alter-config | add-partitions | delete | trim`
 // over the Kafka admin APIs.
 import type { Command } from 'commander'
-import { IsolationLevel, OffsetTime, TopicAdmin, isDefaultConfig } from '../../client/index.js'
+import { BusClient, IsolationLevel, OffsetTime, TopicAdmin, isDefaultConfig } from '../../client/index.js'
 import { integerArg, keyValueArg, listArg, requireTopic } from '../args.js'
 import { withContext } from '../context.js'
 import { badArgument, UsageError } from '../output/errors.js'
@@ -39,7 +39,7 @@ export function registerTopic (program: Command): void {
     }))
 
   topic.command('describe')
-    .description('partitions (log start, high watermark, last stable offset, size on disk) and configs that differ from the defaults')
+    .description('partitions (log start, high watermark, last stable offset, size on disk, segments) and configs that differ from the defaults')
     .argument('<topic>')
     .option('--all-configs', 'show every config, not only those that differ from the defaults')
     .action(async (name: string, opts: { allConfigs?: boolean }, cmd: Command) => withContext(cmd, async ctx => {
@@ -50,7 +50,10 @@ export function registerTopic (program: Command): void {
       const starts = await admin.offsets(name, partitionIds, OffsetTime.earliest)
       const ends = await admin.offsets(name, partitionIds, OffsetTime.latest)
       const stable = await admin.offsets(name, partitionIds, OffsetTime.latest, IsolationLevel.readCommitted)
-      // DescribeLogDirs carries each partition's size but not its segment count, so there is no SEGMENTS column
+      // DescribeLogDirs carries each partition's size but not its segment count; that comes from
+      // the HTTP face's GET /api/topics/:name, and is unknown (null, "-") when nothing answers there
+      const logFacts = await new BusClient(ctx.endpoint, 5_000).topicLog(name).catch(() => null)
+      const segmentCounts = new Map((logFacts?.partitions ?? []).map(p => [p.partition, p.segments]))
       const sizes = new Map<number, number>()
       for (const dir of await admin.logDirs(new Map([[name, partitionIds]]))) {
         for (const p of dir.partitions) sizes.set(p.partition, (sizes.get(p.partition) ?? 0) + p.sizeBytes)
@@ -60,7 +63,8 @@ export function registerTopic (program: Command): void {
         const lastStableOffset = stable.get(p.partition)?.offset ?? highWatermark
         const logStartOffset = starts.get(p.partition)?.offset ?? 0
         const sizeBytes = sizes.get(p.partition) ?? null
-        return { partition: p.partition, leader: p.leaderId, logStartOffset, highWatermark, lastStableOffset, records: highWatermark - logStartOffset, sizeBytes }
+        const segments = segmentCounts.get(p.partition) ?? null
+        return { partition: p.partition, leader: p.leaderId, logStartOffset, highWatermark, lastStableOffset, records: highWatermark - logStartOffset, sizeBytes, segments }
       })
       const configs = (await admin.describeConfigs(name)).filter(c => opts.allConfigs === true || !isDefaultConfig(c))
       if (ctx.json) {
@@ -78,7 +82,8 @@ export function registerTopic (program: Command): void {
         { header: 'HIGH-WATERMARK', value: p => p.highWatermark },
         ...(showStable ? [{ header: 'LAST-STABLE', value: (p: typeof partitions[number]) => p.lastStableOffset }] : []),
         { header: 'RECORDS', value: p => p.records },
-        { header: 'SIZE', value: p => p.sizeBytes === null ? null : formatBytes(p.sizeBytes) }
+        { header: 'SIZE', value: p => p.sizeBytes === null ? null : formatBytes(p.sizeBytes) },
+        { header: 'SEGMENTS', value: p => p.segments }
       ])
       ctx.write('\n')
       if (configs.length === 0) ctx.write(ctx.style.dim('configs: all defaults\n'))
