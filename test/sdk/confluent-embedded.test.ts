@@ -34,7 +34,8 @@ describe('librdkafka (confluent-kafka) against the embedded broker', () => {
     const produced = await python<{ delivered: number, errors: string[] }>(t.brokers[0]!, 'produce', 'payments', '3')
     assert.deepEqual(produced, { delivered: 3, errors: [] })
     assert.equal(fault.fired, 2)
-    assert.deepEqual((await t.records('payments')).map(r => r.value?.toString()), values(3))
+    // without idempotence librdkafka may reorder a retried batch behind later ones: once each is the claim
+    assert.deepEqual((await t.records('payments')).map(r => r.value?.toString()).sort(), values(3))
   })
 
   test('an offset commit answered COORDINATOR_NOT_AVAILABLE is retried and the commit lands', async () => {
