@@ -4,7 +4,7 @@
 // log engine's rules and applying it; for a BROKER resource the same with the
 // dynamic broker configs (config-dynamic.ts). Each resource succeeds or fails
 // on its own; a resource's changes are applied all together or not at all.
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
 import { errorFromThrown, errorPair, NO_ERROR, repeatedNames, type ErrorPair } from './admin-common.js'
 import { ResourceType } from './config-catalog.js'
@@ -38,7 +38,7 @@ export async function alterConfigResources<R extends AlterableResource> (
     if (answered.has(key)) continue
     answered.add(key)
     const error = repeated.has(key)
-      ? errorPair(KafkaError.INVALID_REQUEST.code, 'Each resource must appear at most once.')
+      ? errorPair(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.')
       : await alterResource(resource, validateOnly, ctx, computeOverrides)
     responses.push({ errorCode: error.errorCode, errorMessage: error.errorMessage, resourceType: resource.resourceType, resourceName: resource.resourceName })
   }
@@ -53,16 +53,16 @@ async function alterResource<R extends AlterableResource> (
   resource: R, validateOnly: boolean, ctx: RequestContext, computeOverrides: ComputeOverrides<R>
 ): Promise<ErrorPair> {
   if (repeatedNames(resource.configs.map(c => c.name)).size > 0) {
-    return errorPair(KafkaError.INVALID_REQUEST.code, 'Error due to duplicate config keys')
+    return errorPair(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys')
   }
   const { config, log } = ctx.services
   const name = resource.resourceName
   switch (resource.resourceType) {
     case ResourceType.TOPIC: {
       const problem = topicNameProblem(name)
-      if (problem !== null) return errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, problem)
+      if (problem !== null) return errorPair(ErrorCode.INVALID_TOPIC_EXCEPTION, problem)
       const topic = log.topic(name)
-      if (topic === undefined) return errorPair(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, `The topic '${name}' does not exist.`)
+      if (topic === undefined) return errorPair(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`)
       const overrides = computeOverrides(resource, topic.configs ?? {}, 'topic')
       if (isErrorPair(overrides)) return overrides
       const invalid = topicConfigsProblem(overrides)
@@ -77,13 +77,13 @@ async function alterResource<R extends AlterableResource> (
     }
     case ResourceType.BROKER: {
       if (name !== '' && name !== String(config.nodeId)) {
-        return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
+        return errorPair(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
       }
       const level = name === '' ? 'default' : 'broker'
       const next = computeOverrides(resource, dynamicConfigs(config)[level], 'broker')
       if (isErrorPair(next)) return next
       const problem = dynamicConfigsProblem(next, level)
-      if (problem !== null) return errorPair(KafkaError.INVALID_REQUEST.code, problem)
+      if (problem !== null) return errorPair(ErrorCode.INVALID_REQUEST, problem)
       if (validateOnly) return NO_ERROR
       try {
         await storeDynamicConfigs(config, log, level, next)
@@ -94,14 +94,14 @@ async function alterResource<R extends AlterableResource> (
     }
     case ResourceType.BROKER_LOGGER: {
       if (name !== '' && name !== String(config.nodeId)) {
-        return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
+        return errorPair(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
       }
       if (resource.configs.length === 0) return NO_ERROR
       // Tributary has one logger whose level is set at start (--log-level).
-      return errorPair(KafkaError.INVALID_REQUEST.code,
+      return errorPair(ErrorCode.INVALID_REQUEST,
         `Cannot update these configs dynamically: Set(${resource.configs.map(c => c.name).join(', ')})`)
     }
     default:
-      return errorPair(KafkaError.INVALID_REQUEST.code, `Unsupported resource type: ${resource.resourceType}`)
+      return errorPair(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${resource.resourceType}`)
   }
 }

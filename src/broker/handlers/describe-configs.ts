@@ -24,7 +24,7 @@
 // precedence first); v3 adds includeDocumentation, configType and
 // documentation; v4 is flexible.
 import { describeConfigsApi } from '../../protocol/messages/describe-configs.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
 import { errorPair, type ErrorPair } from './admin-common.js'
 import { ConfigSource, ResourceType } from './config-catalog.js'
@@ -67,25 +67,25 @@ function describeResource (resource: DescribeConfigsResource, ctx: RequestContex
   switch (resource.resourceType) {
     case ResourceType.TOPIC: {
       const problem = topicNameProblem(name)
-      if (problem !== null) return errorPair(KafkaError.INVALID_TOPIC_EXCEPTION.code, problem)
+      if (problem !== null) return errorPair(ErrorCode.INVALID_TOPIC_EXCEPTION, problem)
       const topic = log.topic(name)
-      if (topic === undefined) return errorPair(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, `The topic '${name}' does not exist.`)
+      if (topic === undefined) return errorPair(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`)
       return describeTopicConfigs(topic.configs ?? {}, config, dynamicConfigs(config))
     }
     case ResourceType.BROKER:
       if (name === '') return describeDynamicDefaults(dynamicConfigs(config))
       if (name !== String(config.nodeId)) {
-        return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
+        return errorPair(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${name}`)
       }
       return describeBrokerConfigs(config, dynamicConfigs(config))
     case ResourceType.BROKER_LOGGER:
-      if (name === '') return errorPair(KafkaError.INVALID_REQUEST.code, 'Broker id must not be empty')
+      if (name === '') return errorPair(ErrorCode.INVALID_REQUEST, 'Broker id must not be empty')
       if (name !== String(config.nodeId)) {
-        return errorPair(KafkaError.INVALID_REQUEST.code, `Unexpected broker id, expected ${config.nodeId} but received ${name}`)
+        return errorPair(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${config.nodeId} but received ${name}`)
       }
       return []
     default:
-      return errorPair(KafkaError.INVALID_REQUEST.code, `Unsupported resource type: ${resource.resourceType}`)
+      return errorPair(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${resource.resourceType}`)
   }
 }
 

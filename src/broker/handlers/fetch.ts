@@ -15,7 +15,7 @@
 // the last stable offset. Fetch sessions (v7+) are declined: the answer carries
 // sessionId 0, so clients send full fetches. v13 names topics by id.
 import { fetchApi } from '../../protocol/messages/fetch.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { wireTopicId } from '../topic-name.js'
 import { allocateFetchRead } from '../read-pool.js'
 import { kafkaCodeOf } from './error-code.js'
@@ -95,7 +95,7 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
       }
       const partition = t.topic === null ? undefined : log.partition(t.topic, p.partition)
       if (!partition) {
-        base.errorCode = t.topic === null ? KafkaError.UNKNOWN_TOPIC_ID.code : KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code
+        base.errorCode = t.topic === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
         hadError = true
         partitions.push(base)
         continue
@@ -116,11 +116,11 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         budget -= info.bytes
       } catch (err) {
         hadError = true
-        base.errorCode = kafkaCodeOf(err) ?? KafkaError.UNKNOWN_SERVER_ERROR.code
+        base.errorCode = kafkaCodeOf(err) ?? ErrorCode.UNKNOWN_SERVER_ERROR
         base.highWatermark = BigInt(partition.highWatermark)
         base.lastStableOffset = BigInt(partition.lastStableOffset)
         base.logStartOffset = BigInt(partition.logStartOffset)
-        if (base.errorCode === KafkaError.UNKNOWN_SERVER_ERROR.code) ctx.services.logger.error({ err, topic: t.topic, partition: p.partition }, 'fetch read failed')
+        if (base.errorCode === ErrorCode.UNKNOWN_SERVER_ERROR) ctx.services.logger.error({ err, topic: t.topic, partition: p.partition }, 'fetch read failed')
       }
       partitions.push(base)
     }

@@ -17,7 +17,7 @@
 // Version notes: v1 is flexible.
 import { incrementalAlterConfigsApi } from '../../protocol/messages/incremental-alter-configs.js'
 import { TOPIC_CONFIG_DEFAULTS } from '../../log/index.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import type { BrokerConfig } from '../../config.js'
 import { errorPair, type ErrorPair } from './admin-common.js'
 import { ConfigType, isListConfig } from './config-catalog.js'
@@ -44,10 +44,10 @@ function applyOperations (resource: IncrementalResource, current: Readonly<Recor
   const next: Record<string, string> = { ...current }
   const isList = kind === 'topic' ? isListConfig : (name: string) => dynamicConfigType(name) === ConfigType.LIST
   for (const { name, configOperation, value } of resource.configs) {
-    if (kind === 'topic' && !isKnownTopicConfig(name)) return errorPair(KafkaError.INVALID_CONFIG.code, `Unknown topic config name: ${name}`)
+    if (kind === 'topic' && !isKnownTopicConfig(name)) return errorPair(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${name}`)
     switch (configOperation) {
       case ConfigOperation.SET:
-        if (value === null) return errorPair(KafkaError.INVALID_CONFIG.code, `Null value not supported for topic configs: ${name}`)
+        if (value === null) return errorPair(ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${name}`)
         next[name] = value
         break
       case ConfigOperation.DELETE:
@@ -56,14 +56,14 @@ function applyOperations (resource: IncrementalResource, current: Readonly<Recor
       case ConfigOperation.APPEND:
       case ConfigOperation.SUBTRACT: {
         const verb = configOperation === ConfigOperation.APPEND ? 'append' : 'subtract'
-        if (!isList(name)) return errorPair(KafkaError.INVALID_CONFIG.code, `Config value ${verb} is not allowed for config key: ${name}`)
-        if (value === null) return errorPair(KafkaError.INVALID_CONFIG.code, `Null value not supported for topic configs: ${name}`)
+        if (!isList(name)) return errorPair(ErrorCode.INVALID_CONFIG, `Config value ${verb} is not allowed for config key: ${name}`)
+        if (value === null) return errorPair(ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${name}`)
         const base = next[name] ?? (kind === 'topic' ? broker.topicDefaults[name] ?? (TOPIC_CONFIG_DEFAULTS as Record<string, string>)[name] : undefined) ?? ''
         next[name] = verb === 'append' ? appendItems(base, value) : subtractItems(base, value)
         break
       }
       default:
-        return errorPair(KafkaError.INVALID_REQUEST.code, `Unknown config operation ${configOperation} for config key: ${name}`)
+        return errorPair(ErrorCode.INVALID_REQUEST, `Unknown config operation ${configOperation} for config key: ${name}`)
     }
   }
   return next

@@ -12,7 +12,7 @@
 // authorizer all of them (8 for a topic, 7 for the cluster), as Kafka answers;
 // not asked, Kafka's "not provided" (-2147483648).
 import { metadataApi } from '../../protocol/messages/metadata.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { topicNameProblem, wireTopicId, ZERO_UUID } from '../topic-name.js'
 import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
 import { kafkaCodeOf } from './error-code.js'
@@ -57,20 +57,20 @@ async function describeTopic (entry: { name: string | null, topicId?: string }, 
   })
   if (name === null || name === undefined) {
     const byId = entry.topicId ? log.topics().find(t => wireTopicId(t.topicId) === entry.topicId) : undefined
-    if (!byId) return empty(KafkaError.UNKNOWN_TOPIC_ID.code, null, entry.topicId ?? ZERO_UUID)
+    if (!byId) return empty(ErrorCode.UNKNOWN_TOPIC_ID, null, entry.topicId ?? ZERO_UUID)
     name = byId.name
   }
   let topic = log.topic(name)
   if (!topic) {
-    if (topicNameProblem(name) !== null) return empty(KafkaError.INVALID_TOPIC_EXCEPTION.code, name)
-    if (!allowAutoCreate) return empty(KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code, name)
+    if (topicNameProblem(name) !== null) return empty(ErrorCode.INVALID_TOPIC_EXCEPTION, name)
+    if (!allowAutoCreate) return empty(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name)
     try {
       topic = await log.createTopic(name, config.defaultPartitions, {})
       ctx.services.logger.info({ topic: name, partitions: config.defaultPartitions }, 'auto-created topic')
     } catch (err) {
       // Another request may have created it meanwhile.
       topic = log.topic(name)
-      if (!topic) return empty(kafkaCodeOf(err) ?? KafkaError.UNKNOWN_SERVER_ERROR.code, name)
+      if (!topic) return empty(kafkaCodeOf(err) ?? ErrorCode.UNKNOWN_SERVER_ERROR, name)
     }
   }
   const partitions = []

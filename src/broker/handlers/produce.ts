@@ -47,7 +47,7 @@
 // Version notes: v3+ is required for record batch v2 (older versions only carry
 // message sets of magic 0/1); v8+ adds recordErrors and errorMessage; v9+ flexible.
 import { produceApi } from '../../protocol/messages/produce.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { topicNameProblem } from '../topic-name.js'
 import { kafkaCodeOf, messageOf } from './error-code.js'
 import type { Handler, RequestContext } from './types.js'
@@ -71,18 +71,18 @@ export const produceHandler: Handler<'Produce'> = {
       const name = topicData.name
       const topic = log.topic(name)
       const partitionResponses = topicData.partitionData.map((pd): Promise<PartitionAnswer> | PartitionAnswer => {
-        if (acks !== 0 && acks !== 1 && acks !== -1) return failed(pd.index, KafkaError.INVALID_REQUIRED_ACKS.code)
+        if (acks !== 0 && acks !== 1 && acks !== -1) return failed(pd.index, ErrorCode.INVALID_REQUIRED_ACKS)
         if (!topic) {
-          const code = topicNameProblem(name) !== null ? KafkaError.INVALID_TOPIC_EXCEPTION.code : KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code
+          const code = topicNameProblem(name) !== null ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
           return failed(pd.index, code)
         }
         const partition = log.partition(name, pd.index)
-        if (!partition) return failed(pd.index, KafkaError.UNKNOWN_TOPIC_OR_PARTITION.code)
+        if (!partition) return failed(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
         if (isBusTopic(name) && !ctx.services.config.allowProduceToBusTopics) {
-          return failed(pd.index, KafkaError.TOPIC_AUTHORIZATION_FAILED.code, `Topic ${name} belongs to the event bus; only the bus writes it (broker option allowProduceToBusTopics allows Kafka clients).`)
+          return failed(pd.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Topic ${name} belongs to the event bus; only the bus writes it (broker option allowProduceToBusTopics allows Kafka clients).`)
         }
         const records = pd.records
-        if (records === null || records.length === 0) return failed(pd.index, KafkaError.INVALID_RECORD.code, 'empty record set')
+        if (records === null || records.length === 0) return failed(pd.index, ErrorCode.INVALID_RECORD, 'empty record set')
         if (txns && request.transactionalId) {
           const problem = txns.checkProduce?.(request.transactionalId, name, pd.index, records)
           if (problem) return failed(pd.index, problem)
@@ -123,7 +123,7 @@ async function appendPartition (partition: PartitionLog, index: number, records:
       return answer
     }
     ctx.services.logger.error({ err, topic: partition.topic, partition: index }, 'append failed')
-    return failed(index, KafkaError.UNKNOWN_SERVER_ERROR.code, 'internal error')
+    return failed(index, ErrorCode.UNKNOWN_SERVER_ERROR, 'internal error')
   }
 }
 
