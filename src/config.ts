@@ -2,6 +2,7 @@
 // --config JSON file, TRIBUTARY_* environment variables, command-line flags.
 import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
+import { TributaryError, TributaryErrorCode } from './errors.js'
 
 export interface BrokerConfig {
   dataDir: string
@@ -114,8 +115,12 @@ function coerce (key: string, value: unknown): unknown {
   return value
 }
 
-export class ConfigError extends Error {
-  code = 'TRIB_ERR_CONFIG'
+/** A bad config file, environment variable or flag: a TributaryError with code TRIB_ERR_CONFIG. */
+export class ConfigError extends TributaryError {
+  constructor (message: string) {
+    super(TributaryErrorCode.CONFIG, message)
+    this.name = 'ConfigError'
+  }
 }
 
 export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): BrokerConfig {

@@ -48,9 +48,54 @@ export const TributaryErrorCode = {
   TXN_STORE_CLOSED: 'TRIB_ERR_TXN_STORE_CLOSED',
   TXN_STORE_WRITE: 'TRIB_ERR_TXN_STORE_WRITE',
   TXN_NO_GROUPS: 'TRIB_ERR_TXN_NO_GROUPS',
+
+  // Configuration and the process (src/config.ts, src/tributary.ts).
+  /** A config file, environment variable or flag that is unknown or has a bad value. */
+  CONFIG: 'TRIB_ERR_CONFIG',
+  /** Tributary was asked for a running component before start() or after stop(). */
+  NOT_STARTED: 'TRIB_ERR_NOT_STARTED',
+
+  // The event bus (src/bus).
+  /** An EventBridge API answer; the error's `name` is the AWS error type (ValidationException, ...). */
+  BUS_API: 'TRIB_ERR_BUS_API',
+  /** A topic or partition the bus keeps its events in is missing from the log. */
+  BUS_TOPIC_MISSING: 'TRIB_ERR_BUS_TOPIC_MISSING',
+  /** An event pattern EventBridge would refuse. */
+  INVALID_PATTERN: 'TRIB_ERR_INVALID_PATTERN',
+  /** A delivery attempt to a target failed. */
+  BUS_DELIVERY: 'TRIB_ERR_BUS_DELIVERY',
+
+  // The SDK (src/sdk).
+  /** A fault to inject that names an unknown API, error or count. */
+  FAULT: 'TRIB_ERR_FAULT',
+  /** startTributary() options, or an inspection, that name something unknown. */
+  EMBEDDED_OPTIONS: 'TRIB_ERR_EMBEDDED_OPTIONS',
+  /** A bus definition (rule, target, ...) the bus refused. */
+  BUS_DEFINITION: 'TRIB_ERR_BUS_DEFINITION',
+  /** The embedded Tributary was used after close(). */
+  CLOSED: 'TRIB_ERR_CLOSED',
+
+  // The client (src/client), as the CLI and SDK see the broker and the bus.
+  /** Nothing listens at the address (ECONNREFUSED, unknown host, ...). */
+  NO_BROKER: 'TRIB_ERR_NO_BROKER',
+  /** The connection closed or failed while a request was in flight. */
+  CONNECTION_LOST: 'TRIB_ERR_CONNECTION_LOST',
+  /** No answer within the request timeout. */
+  TIMEOUT: 'TRIB_ERR_TIMEOUT',
+  /** The broker does not serve a version of the API this client speaks. */
+  UNSUPPORTED_API: 'TRIB_ERR_UNSUPPORTED_API',
+  /** The broker answered with a Kafka error code (`kafkaCode` holds it). */
+  KAFKA: 'TRIB_ERR_KAFKA',
+  /** The bus API answered with an AWS-style error. */
+  BUS: 'TRIB_ERR_BUS',
+  /** Nothing answers HTTP at the bus endpoint. */
+  NO_ENDPOINT: 'TRIB_ERR_NO_ENDPOINT',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]
+/** The same union under the name the SDK has always exported it by (`import type { TributaryErrorCode }`). */
+// eslint-disable-next-line @typescript-eslint/no-redeclare -- a value and a type of one name, so both imports keep working
+export type TributaryErrorCode = TributaryErrorCodeValue
 
 /**
  * The Kafka error code a broker answers with, for the codes a client should see.
@@ -90,11 +135,15 @@ export class TributaryError extends Error {
   /** Records a Produce response names in record_errors (INVALID_RECORD), with why. */
   recordErrors?: Array<{ batchIndex: number, message: string }>
 
-  constructor (code: TributaryErrorCodeValue, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  /**
+   * `options.kafkaCode` overrides the table, for errors that carry a code a broker
+   * answered with (the client's TRIB_ERR_KAFKA) rather than one Tributary chose.
+   */
+  constructor (code: TributaryErrorCodeValue, message: string, options?: { cause?: unknown, kafkaCode?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'TributaryError'
     this.code = code
-    this.kafkaCode = KAFKA_CODES[code]
+    this.kafkaCode = options?.kafkaCode ?? KAFKA_CODES[code]
   }
 }
 

@@ -22,6 +22,7 @@ import { EventBus } from './bus/index.js'
 import { HttpFace } from './http/server.js'
 import { Metrics } from './metrics/index.js'
 import { packageVersion } from './version.js'
+import { TributaryError, TributaryErrorCode } from './errors.js'
 
 /** What an embedding may replace; every field is optional and defaults to the real thing. */
 export interface TributaryOptions {
@@ -57,7 +58,7 @@ export class Tributary {
   }
 
   get components (): Components {
-    if (this.running === null) throw new Error('TRIB_ERR_NOT_STARTED: Tributary is not running')
+    if (this.running === null) throw new TributaryError(TributaryErrorCode.NOT_STARTED, 'Tributary is not running')
     return this.running
   }
 

@@ -4,6 +4,11 @@ import {
   hasKafkaCode, isCodecError, isRecordFormatError, isTributaryError, kafkaCodeFor, storageError,
   TributaryError, TributaryErrorCode,
 } from '../src/errors.js'
+import { loadConfig } from '../src/config.js'
+import { validationError } from '../src/bus/errors.js'
+import { parsePattern } from '../src/bus/pattern/compile.js'
+import { checkErrorCode, ClientError } from '../src/client/errors.js'
+import { TributaryError as PackageTributaryError, TributaryErrorCode as PackageCodes } from '../src/index.js'
 
 // The Kafka code each client-visible failure must be answered with, written out from
 // Kafka's protocol error table (org.apache.kafka.common.protocol.Errors), not from our own.
@@ -78,4 +83,24 @@ test('a storage error keeps the file-system error as its cause and names what fa
   assert.equal(err.kafkaCode, 56)
   assert.equal(err.cause, cause)
   assert.equal(err.message, 'fsync failed: input/output error')
+})
+
+test('config, bus, client and SDK failures are the one TributaryError, each with its stable code', () => {
+  assert.throws(() => loadConfig({ kafkaPort: 'abc' }, {}),
+    (err: unknown) => isTributaryError(err, TributaryErrorCode.CONFIG) && err.name === 'ConfigError')
+  assert.throws(() => parsePattern('{"source": "not-an-array"}'),
+    (err: unknown) => isTributaryError(err, TributaryErrorCode.INVALID_PATTERN))
+  assert.throws(() => checkErrorCode(3, 'produce'),
+    (err: unknown) => isTributaryError(err, TributaryErrorCode.KAFKA) && err instanceof ClientError && err.kafkaCode === 3)
+  // The package entry exports the same class and codes, so `catch (e) { e instanceof TributaryError }` holds for all.
+  assert.equal(PackageTributaryError, TributaryError)
+  assert.equal(PackageCodes.FAULT, 'TRIB_ERR_FAULT')
+})
+
+test('a bus API error keeps the AWS error type as its name, which the bus answers as __type', () => {
+  const err = validationError('Rule name is too long')
+  assert.equal(isTributaryError(err, TributaryErrorCode.BUS_API), true)
+  assert.equal(err.name, 'ValidationException')
+  assert.equal(err.type, 'ValidationException')
+  assert.equal(err.kafkaCode, undefined)
 })

@@ -24,7 +24,7 @@ test('a start that fails on a taken Kafka port closes the log cleanly, and the n
     const first = new Tributary({ ...config }, pino({ level: 'silent' }))
     await assert.rejects(first.start(), /EADDRINUSE/)
     assert.ok(existsSync(join(dataDir, '.clean-shutdown')), 'the log was closed, writing its clean-shutdown marker')
-    assert.throws(() => first.components, /TRIB_ERR_NOT_STARTED/)
+    assert.throws(() => first.components, { code: 'TRIB_ERR_NOT_STARTED' })
 
     const second = new Tributary({ ...config, kafkaPort: 0 }, pino({ level: 'silent' }))
     await second.start()

@@ -1,5 +1,8 @@
 // Errors the EventBridge API answers with. `type` becomes the `__type` of the
 // JSON 1.1 error body, which is how the AWS SDKs and the CLI name the error.
+// Both classes are TributaryErrors, so callers branch on one `code` everywhere.
+import { TributaryError, TributaryErrorCode, type TributaryErrorCodeValue } from '../errors.js'
+
 export const BusErrorType = {
   validation: 'ValidationException',
   notFound: 'ResourceNotFoundException',
@@ -15,11 +18,11 @@ export const BusErrorType = {
 } as const
 export type BusErrorTypeName = typeof BusErrorType[keyof typeof BusErrorType]
 
-export class BusApiError extends Error {
-  readonly code = 'TRIB_ERR_BUS_API'
+/** An answer of the bus API: code TRIB_ERR_BUS_API, `name` and `type` the AWS error type. */
+export class BusApiError extends TributaryError {
   readonly status: number
   constructor (readonly type: BusErrorTypeName | string, message: string, status = 400) {
-    super(message)
+    super(TributaryErrorCode.BUS_API, message)
     this.name = type
     this.status = status
   }
@@ -31,9 +34,9 @@ export const alreadyExistsError = (message: string): BusApiError => new BusApiEr
 export const limitExceededError = (message: string): BusApiError => new BusApiError(BusErrorType.limitExceeded, message)
 
 /** Errors of the bus runtime (storage, delivery) that are not API answers. */
-export class BusError extends Error {
-  constructor (readonly code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+export class BusError extends TributaryError {
+  constructor (code: TributaryErrorCodeValue, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
     this.name = 'BusError'
   }
 }

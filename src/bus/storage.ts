@@ -5,6 +5,7 @@
 import { encodeBatch, decodeBatch, peekBatchSize, readBatchHeader, AttributeBits } from '../protocol/records/index.js'
 import type { DecodedBatch, RecordHeader } from '../protocol/records/index.js'
 import { BusError } from './errors.js'
+import { TributaryErrorCode } from '../errors.js'
 
 /** The part of src/log's LogManager the bus uses (kept structural so either side can evolve). */
 export interface LogEngine {
@@ -108,14 +109,14 @@ export class BusStorage {
 
   private partitionOf (topic: string, index: number): PartitionLike {
     const p = this.log.partition(topic, index)
-    if (!p) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} partition ${index} does not exist`)
+    if (!p) throw new BusError(TributaryErrorCode.BUS_TOPIC_MISSING, `topic ${topic} partition ${index} does not exist`)
     return p
   }
 
   /** Appends to one partition (by key hash for keyed records) and waits for the fsync. */
   async append (topic: string, records: BusRecordInput[], partitionKey?: string | null): Promise<{ baseOffset: number, lastOffset: number, partition: number }> {
     const info = this.log.topic(topic)
-    if (!info) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} does not exist`)
+    if (!info) throw new BusError(TributaryErrorCode.BUS_TOPIC_MISSING, `topic ${topic} does not exist`)
     const key = partitionKey ?? records[0]?.key ?? null
     const index = info.partitions <= 1 ? 0 : choosePartition(key, info.partitions)
     const partition = this.partitionOf(topic, index)

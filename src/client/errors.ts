@@ -1,28 +1,25 @@
 // Errors the client throws, each with a stable string code (TRIB_ERR_...) so
 // callers (the CLI, the SDK) decide what to tell the user without parsing text.
+// ClientError is the one TributaryError (src/errors.ts) under the client's name.
 import { kafkaErrorName } from '../protocol/errors.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 
+/** The client's codes, by the short names its callers use; the values live in TributaryErrorCode. */
 export const ClientErrorCode = {
-  /** Nothing listens at the address (ECONNREFUSED, unknown host, ...). */
-  noBroker: 'TRIB_ERR_NO_BROKER',
-  /** The connection closed or failed while a request was in flight. */
-  connectionLost: 'TRIB_ERR_CONNECTION_LOST',
-  /** No answer within the request timeout. */
-  timeout: 'TRIB_ERR_TIMEOUT',
-  /** The broker does not serve a version of the API this client speaks. */
-  unsupported: 'TRIB_ERR_UNSUPPORTED_API',
-  /** The broker answered with a Kafka error code. */
-  kafka: 'TRIB_ERR_KAFKA',
-  /** The bus API answered with an AWS-style error. */
-  bus: 'TRIB_ERR_BUS',
-  /** Nothing answers HTTP at the bus endpoint. */
-  noEndpoint: 'TRIB_ERR_NO_ENDPOINT'
+  noBroker: TributaryErrorCode.NO_BROKER,
+  connectionLost: TributaryErrorCode.CONNECTION_LOST,
+  timeout: TributaryErrorCode.TIMEOUT,
+  unsupported: TributaryErrorCode.UNSUPPORTED_API,
+  kafka: TributaryErrorCode.KAFKA,
+  bus: TributaryErrorCode.BUS,
+  noEndpoint: TributaryErrorCode.NO_ENDPOINT
 } as const
 export type ClientErrorCodeValue = typeof ClientErrorCode[keyof typeof ClientErrorCode]
 
-export class ClientError extends Error {
-  constructor (readonly code: ClientErrorCodeValue, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+export class ClientError extends TributaryError {
+  declare readonly code: ClientErrorCodeValue
+  constructor (code: ClientErrorCodeValue, message: string, options?: { cause?: unknown, kafkaCode?: number }) {
+    super(code, message, options)
     this.name = 'ClientError'
   }
 }
@@ -32,7 +29,7 @@ export class KafkaResponseError extends ClientError {
   readonly errorName: string
   constructor (readonly errorCode: number, readonly context: string, readonly serverMessage: string | null = null) {
     const name = kafkaErrorName(errorCode)
-    super(ClientErrorCode.kafka, `${context}: ${name}${serverMessage ? ` (${serverMessage})` : ''}`)
+    super(ClientErrorCode.kafka, `${context}: ${name}${serverMessage ? ` (${serverMessage})` : ''}`, { kafkaCode: errorCode })
     this.errorName = name
   }
 }

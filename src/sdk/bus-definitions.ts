@@ -3,7 +3,7 @@
 // an embedded bus is configured exactly as the AWS CLI or SDK would configure
 // it and there is no second implementation of a rule or a target.
 import type { FastifyInstance } from 'fastify'
-import { TributaryError } from './errors.js'
+import { TributaryError, TributaryErrorCode } from './errors.js'
 
 /** Shapes as the EventBridge API takes them (CreateEventBus, PutRule, PutTargets inputs). */
 export interface BusDefinitions {
@@ -24,7 +24,7 @@ async function call (app: FastifyInstance, action: string, input: object): Promi
 }
 
 function refuse (action: string, name: string, body: Record<string, unknown>): never {
-  throw new TributaryError('TRIB_ERR_BUS_DEFINITION', `bus definition ${action} "${name}" was refused: ${String(body.__type)}: ${String(body.message)}`)
+  throw new TributaryError(TributaryErrorCode.BUS_DEFINITION, `bus definition ${action} "${name}" was refused: ${String(body.__type)}: ${String(body.message)}`)
 }
 
 /** Applies buses, then rules, then targets; an existing bus is kept (a data directory reopened). */

@@ -18,7 +18,7 @@ import { ControllableClock, type ClockOptions } from './clock.js'
 import { Faults } from './faults.js'
 import { describeAllGroups, readRecords, type GroupView, type RecordsOptions, type StoredRecord } from './inspect.js'
 import { loadBusDefinitions, type BusDefinitions } from './bus-definitions.js'
-import { TributaryError } from './errors.js'
+import { TributaryError, TributaryErrorCode } from './errors.js'
 
 export interface TopicDefinition {
   name: string
@@ -112,7 +112,7 @@ export class EmbeddedTributary implements AsyncDisposable {
 function brokerConfig (options: StartTributaryOptions, dataDir: string): BrokerConfig {
   const { storage: _storage, topics: _topics, bus: _bus, clock: _clock, logger: _logger, ...settings } = options
   for (const key of Object.keys(settings)) {
-    if (!(key in defaultConfig)) throw new TributaryError('TRIB_ERR_EMBEDDED_OPTIONS', `unknown option "${key}"; broker options are those of src/config.ts: ${Object.keys(defaultConfig).join(', ')}`)
+    if (!(key in defaultConfig)) throw new TributaryError(TributaryErrorCode.EMBEDDED_OPTIONS, `unknown option "${key}"; broker options are those of src/config.ts: ${Object.keys(defaultConfig).join(', ')}`)
   }
   const config: BrokerConfig = {
     ...defaultConfig,
@@ -138,7 +138,7 @@ export const MEMORY_DATA_DIR = '/tributary-memory'
 export async function startTributary (options: StartTributaryOptions = {}): Promise<EmbeddedTributary> {
   const memory = options.storage === undefined || options.storage === 'memory'
   if (!memory && (typeof options.storage !== 'string' || options.storage === '')) {
-    throw new TributaryError('TRIB_ERR_EMBEDDED_OPTIONS', `storage must be 'memory' or a directory path, got ${JSON.stringify(options.storage)}`)
+    throw new TributaryError(TributaryErrorCode.EMBEDDED_OPTIONS, `storage must be 'memory' or a directory path, got ${JSON.stringify(options.storage)}`)
   }
   // memory mode: every durable store writes through the MemoryFs, under a path that exists only there
   const dataDir = memory ? MEMORY_DATA_DIR : resolve(options.storage as string)

@@ -8,7 +8,7 @@
 import { callHandler, wrapHandler, type Handler, type RequestContext } from '../broker/handlers/types.js'
 import { KafkaError, kafkaErrorByCode, type KafkaErrorName } from '../protocol/errors.js'
 import { answerWithFault, canPlaceFault } from './fault-placement.js'
-import { TributaryError } from './errors.js'
+import { TributaryError, TributaryErrorCode } from './errors.js'
 
 export interface FaultOptions {
   /** Kafka API name ('Produce', 'JoinGroup', ...) or key. */
@@ -66,18 +66,18 @@ export class Faults {
   add (options: FaultOptions): InjectedFault {
     const handler = this.handlerFor(options.api)
     const problem = canPlaceFault(handler, options)
-    if (problem !== null) throw new TributaryError('TRIB_ERR_FAULT', problem)
+    if (problem !== null) throw new TributaryError(TributaryErrorCode.FAULT, problem)
     const info = typeof options.error === 'number' ? kafkaErrorByCode(options.error) : KafkaError[options.error]
-    if (info === undefined) throw new TributaryError('TRIB_ERR_FAULT', `unknown Kafka error ${String(options.error)}; use a name such as NOT_LEADER_OR_FOLLOWER or a code`)
+    if (info === undefined) throw new TributaryError(TributaryErrorCode.FAULT, `unknown Kafka error ${String(options.error)}; use a name such as NOT_LEADER_OR_FOLLOWER or a code`)
     const count = options.count ?? 1
-    if (!Number.isInteger(count) || count < 1) throw new TributaryError('TRIB_ERR_FAULT', `count must be a positive integer, got ${count}`)
+    if (!Number.isInteger(count) || count < 1) throw new TributaryError(TributaryErrorCode.FAULT, `count must be a positive integer, got ${count}`)
     return this.addRule({ kind: 'error', apiKey: handler.api.apiKey, options, errorCode: info.code, fired: 0, remaining: count, waiters: [] }, handler.api.name, info.name)
   }
 
   /** Holds back the next `count` requests of `api` (all, by default) for `ms` milliseconds of real time. */
   delay (options: DelayOptions): InjectedFault {
     const handler = this.handlerFor(options.api)
-    if (!Number.isFinite(options.ms) || options.ms < 0) throw new TributaryError('TRIB_ERR_FAULT', `ms must be a non-negative number, got ${options.ms}`)
+    if (!Number.isFinite(options.ms) || options.ms < 0) throw new TributaryError(TributaryErrorCode.FAULT, `ms must be a non-negative number, got ${options.ms}`)
     const count = options.count ?? Infinity
     return this.addRule({ kind: 'delay', apiKey: handler.api.apiKey, options, errorCode: 0, fired: 0, remaining: count, waiters: [] }, handler.api.name, `delay ${options.ms} ms`)
   }
@@ -110,7 +110,7 @@ export class Faults {
       : this.byName.get(api.toLowerCase())
     if (handler === undefined) {
       const known = [...this.byName.values()].map(h => h.api.name).sort().join(', ')
-      throw new TributaryError('TRIB_ERR_FAULT', `unknown Kafka API ${String(api)}; the broker serves ${known}`)
+      throw new TributaryError(TributaryErrorCode.FAULT, `unknown Kafka API ${String(api)}; the broker serves ${known}`)
     }
     return handler
   }

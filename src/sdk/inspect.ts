@@ -6,7 +6,7 @@ import type { LogManager } from '../log/index.js'
 import type { GroupCoordinator } from '../broker/groups/index.js'
 import { decodeBatch } from '../protocol/records/batch-codec.js'
 import { AttributeBits } from '../protocol/records/batch-header.js'
-import { TributaryError } from './errors.js'
+import { TributaryError, TributaryErrorCode } from './errors.js'
 
 export interface StoredRecord {
   topic: string
@@ -30,7 +30,7 @@ export interface RecordsOptions {
 /** Every data record of `topic` (control markers left out), partition by partition in offset order. */
 export async function readRecords (log: LogManager, topic: string, options: RecordsOptions = {}): Promise<StoredRecord[]> {
   const info = log.topic(topic)
-  if (info === undefined) throw new TributaryError('TRIB_ERR_EMBEDDED_OPTIONS', `unknown topic "${topic}"; topics are: ${log.topics().map(t => t.name).join(', ') || '(none)'}`)
+  if (info === undefined) throw new TributaryError(TributaryErrorCode.EMBEDDED_OPTIONS, `unknown topic "${topic}"; topics are: ${log.topics().map(t => t.name).join(', ') || '(none)'}`)
   const out: StoredRecord[] = []
   for (let partition = 0; partition < info.partitions; partition++) {
     if (options.partition !== undefined && options.partition !== partition) continue

@@ -1,3 +1,5 @@
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
+
 /** Prefix EventBridge puts in front of every reason it gives for refusing a pattern. */
 const AWS_PREFIX = 'Event pattern is not valid. Reason: '
 
@@ -6,12 +8,11 @@ const AWS_PREFIX = 'Event pattern is not valid. Reason: '
  * ("Event pattern is not valid. Reason: ..."), `reason` the part after the prefix,
  * so the bus API can return it unchanged in an InvalidEventPatternException.
  */
-export class InvalidEventPatternError extends Error {
-  readonly code = 'TRIB_ERR_INVALID_PATTERN'
+export class InvalidEventPatternError extends TributaryError {
   readonly reason: string
 
   constructor (reason: string) {
-    super(AWS_PREFIX + reason)
+    super(TributaryErrorCode.INVALID_PATTERN, AWS_PREFIX + reason)
     this.name = 'InvalidEventPatternError'
     this.reason = reason
   }

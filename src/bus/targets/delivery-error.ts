@@ -1,8 +1,10 @@
 // Why a delivery attempt failed, and whether trying again could help.
-export class DeliveryError extends Error {
-  readonly code = 'TRIB_ERR_BUS_DELIVERY'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
+
+/** `errorCode` is the target's own reason (an HTTP status, an AWS error name); `code` is TRIB_ERR_BUS_DELIVERY. */
+export class DeliveryError extends TributaryError {
   constructor (readonly errorCode: string, message: string, readonly retryable: boolean) {
-    super(message)
+    super(TributaryErrorCode.BUS_DELIVERY, message)
     this.name = 'DeliveryError'
   }
 }
