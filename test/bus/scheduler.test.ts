@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RuleScheduler } from '../../src/bus/scheduler.js'
-import type { RuleDefinition } from '../../src/bus/model.js'
+import type { EventEnvelope, RuleDefinition } from '../../src/bus/model.js'
 import { holdEventLoop } from '../helpers/wait.js'
 
 function rule (createdAt: number, state: 'ENABLED' | 'DISABLED' = 'ENABLED'): RuleDefinition {
@@ -9,8 +9,9 @@ function rule (createdAt: number, state: 'ENABLED' | 'DISABLED' = 'ENABLED'): Ru
 }
 
 test('a scheduled rule appends a Scheduled Event addressed to that rule when its time comes', async () => {
-  let fired!: (value: { bus: string, event: any, headers: any }) => void
-  const firing = new Promise<{ bus: string, event: any, headers: any }>(resolve => { fired = resolve })
+  type Fired = { bus: string, event: EventEnvelope, headers: Array<{ key: string, value: string }> }
+  let fired!: (value: Fired) => void
+  const firing = new Promise<Fired>(resolve => { fired = resolve })
   const scheduler = new RuleScheduler('123456789012', 'us-east-1', async (bus, event, _text, headers) => fired({ bus, event, headers }))
   // Created 59.95 s ago, so the first firing of rate(1 minute) is 50 ms away.
   scheduler.update('k', rule(Date.now() - 59_950))

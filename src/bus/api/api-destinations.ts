@@ -8,6 +8,7 @@ import { ConnectionState, type ApiDestinationDefinition } from '../model.js'
 import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
 import { byName, type ActionHandler } from './common.js'
 import type { EventBus } from '../index.js'
+import { optionalNumber, optionalString, requiredNumber, requiredString } from '../fields.js'
 
 const NAME = { required: true, min: 1, max: 64, pattern: Patterns.connectionName } as const
 /** In the order AWS lists them in its enum error. */
@@ -61,19 +62,19 @@ function checkFields (input: Record<string, unknown>, create: boolean): void {
 
 export const createApiDestination: ActionHandler = async (bus, input) => {
   checkFields(input, true)
-  const name = input.Name as string
+  const name = requiredString(input, 'Name')
   if (bus.catalog.apiDestinations.has(name)) throw alreadyExistsError(`An api-destination '${name}' already exists.`)
-  checkConnection(bus, input.ConnectionArn as string)
-  checkEndpoint(input.InvocationEndpoint as string)
+  checkConnection(bus, requiredString(input, 'ConnectionArn'))
+  checkEndpoint(requiredString(input, 'InvocationEndpoint'))
   const now = Date.now()
   const d: ApiDestinationDefinition = {
     name,
     arn: bus.arns.apiDestination(name, randomUUID()),
-    description: input.Description as string | undefined,
-    connectionArn: input.ConnectionArn as string,
-    invocationEndpoint: input.InvocationEndpoint as string,
-    httpMethod: (input.HttpMethod as string).toUpperCase(),
-    invocationRateLimitPerSecond: (input.InvocationRateLimitPerSecond as number | undefined) ?? 300,
+    description: optionalString(input, 'Description'),
+    connectionArn: requiredString(input, 'ConnectionArn'),
+    invocationEndpoint: requiredString(input, 'InvocationEndpoint'),
+    httpMethod: requiredString(input, 'HttpMethod').toUpperCase(),
+    invocationRateLimitPerSecond: optionalNumber(input, 'InvocationRateLimitPerSecond') ?? 300,
     state: 'ACTIVE',
     createdAt: now,
     modifiedAt: now,
@@ -86,24 +87,24 @@ export const describeApiDestination: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  return describe(bus, requireDestination(bus, input.Name as string))
+  return describe(bus, requireDestination(bus, requiredString(input, 'Name')))
 }
 
 export const updateApiDestination: ActionHandler = async (bus, input) => {
   checkFields(input, false)
-  const d = requireDestination(bus, input.Name as string)
+  const d = requireDestination(bus, requiredString(input, 'Name'))
   const changes: Partial<ApiDestinationDefinition> = {}
   if (input.ConnectionArn !== undefined) {
-    checkConnection(bus, input.ConnectionArn as string)
-    changes.connectionArn = input.ConnectionArn as string
+    checkConnection(bus, requiredString(input, 'ConnectionArn'))
+    changes.connectionArn = requiredString(input, 'ConnectionArn')
   }
   if (input.InvocationEndpoint !== undefined) {
-    checkEndpoint(input.InvocationEndpoint as string)
-    changes.invocationEndpoint = input.InvocationEndpoint as string
+    checkEndpoint(requiredString(input, 'InvocationEndpoint'))
+    changes.invocationEndpoint = requiredString(input, 'InvocationEndpoint')
   }
-  if (input.Description !== undefined) changes.description = input.Description as string
-  if (input.HttpMethod !== undefined) changes.httpMethod = (input.HttpMethod as string).toUpperCase()
-  if (input.InvocationRateLimitPerSecond !== undefined) changes.invocationRateLimitPerSecond = input.InvocationRateLimitPerSecond as number
+  if (input.Description !== undefined) changes.description = requiredString(input, 'Description')
+  if (input.HttpMethod !== undefined) changes.httpMethod = requiredString(input, 'HttpMethod').toUpperCase()
+  if (input.InvocationRateLimitPerSecond !== undefined) changes.invocationRateLimitPerSecond = requiredNumber(input, 'InvocationRateLimitPerSecond')
   return stateAnswer(bus, await bus.catalog.updateApiDestination(d, changes))
 }
 
@@ -111,7 +112,7 @@ export const deleteApiDestination: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  await bus.catalog.deleteApiDestination(requireDestination(bus, input.Name as string))
+  await bus.catalog.deleteApiDestination(requireDestination(bus, requiredString(input, 'Name')))
   return {}
 }
 
@@ -121,7 +122,7 @@ export const listApiDestinations: ActionHandler = async (bus, input) => {
   checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 64 })
   checks.string(input.ConnectionArn, 'connectionArn', { min: 1, max: 1600 })
   checks.done()
-  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const prefix = optionalString(input, 'NamePrefix') ?? ''
   const all = [...bus.catalog.apiDestinations.values()]
     .filter(d => d.name.startsWith(prefix) && (input.ConnectionArn === undefined || d.connectionArn === input.ConnectionArn))
     .sort(byName)

@@ -9,6 +9,7 @@ import { archiveTopic } from '../storage.js'
 import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
 import { byName, checkEventPattern, type ActionHandler } from './common.js'
 import type { EventBus } from '../index.js'
+import { optionalNumber, optionalString, requiredNumber, requiredString } from '../fields.js'
 
 const NAME = { required: true, min: 1, max: 48, pattern: Patterns.archiveName } as const
 
@@ -40,8 +41,8 @@ export const createArchive: ActionHandler = async (bus, input) => {
   checks.string(input.EventPattern, 'eventPattern', { max: 4096 })
   checks.integer(input.RetentionDays, 'retentionDays', { min: 0 })
   checks.done()
-  const name = input.ArchiveName as string
-  const sourceBusName = sourceBusOf(input.EventSourceArn as string)
+  const name = requiredString(input, 'ArchiveName')
+  const sourceBusName = sourceBusOf(requiredString(input, 'EventSourceArn'))
   bus.catalog.requireBus(sourceBusName)
   if (bus.catalog.archives.has(name)) throw alreadyExistsError(`Archive ${name} already exists.`)
   if (typeof input.EventPattern === 'string') checkEventPattern(input.EventPattern)
@@ -50,9 +51,9 @@ export const createArchive: ActionHandler = async (bus, input) => {
     arn: bus.arns.archive(name),
     sourceBusName,
     eventSourceArn: bus.arns.bus(sourceBusName),
-    description: input.Description as string | undefined,
-    eventPattern: input.EventPattern as string | undefined,
-    retentionDays: (input.RetentionDays as number | undefined) ?? 0,
+    description: optionalString(input, 'Description'),
+    eventPattern: optionalString(input, 'EventPattern'),
+    retentionDays: optionalNumber(input, 'RetentionDays') ?? 0,
     state: 'ENABLED',
     createdAt: Date.now(),
   }
@@ -64,7 +65,7 @@ export const describeArchive: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.ArchiveName, 'archiveName', NAME)
   checks.done()
-  const archive = bus.catalog.requireArchive(input.ArchiveName as string)
+  const archive = bus.catalog.requireArchive(requiredString(input, 'ArchiveName'))
   return { ...summary(bus, archive), ArchiveArn: archive.arn, Description: archive.description, EventPattern: archive.eventPattern }
 }
 
@@ -79,13 +80,13 @@ export const updateArchive: ActionHandler = async (bus, input) => {
   if (input.Description === undefined && input.EventPattern === undefined && input.RetentionDays === undefined) {
     throw validationError('At least one of EventPattern, RetentionDays or Description must be provided.')
   }
-  const name = input.ArchiveName as string
+  const name = requiredString(input, 'ArchiveName')
   bus.catalog.requireArchive(name)
   if (typeof input.EventPattern === 'string') checkEventPattern(input.EventPattern)
   const changes: Partial<ArchiveDefinition> = {}
-  if (input.Description !== undefined) changes.description = input.Description as string
-  if (input.EventPattern !== undefined) changes.eventPattern = input.EventPattern as string
-  if (input.RetentionDays !== undefined) changes.retentionDays = input.RetentionDays as number
+  if (input.Description !== undefined) changes.description = requiredString(input, 'Description')
+  if (input.EventPattern !== undefined) changes.eventPattern = requiredString(input, 'EventPattern')
+  if (input.RetentionDays !== undefined) changes.retentionDays = requiredNumber(input, 'RetentionDays')
   const archive = await bus.catalog.updateArchive(name, changes)
   return { ArchiveArn: archive.arn, State: archive.state, CreationTime: epochSeconds(archive.createdAt) }
 }
@@ -94,7 +95,7 @@ export const deleteArchive: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.ArchiveName, 'archiveName', NAME)
   checks.done()
-  await bus.catalog.deleteArchive(input.ArchiveName as string)
+  await bus.catalog.deleteArchive(requiredString(input, 'ArchiveName'))
   return {}
 }
 
@@ -107,7 +108,7 @@ export const listArchives: ActionHandler = async (bus, input) => {
   checks.done()
   // Filtering by a bus that does not exist is an error on AWS, not an empty list.
   if (typeof input.EventSourceArn === 'string') bus.catalog.requireBus(sourceBusOf(input.EventSourceArn))
-  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const prefix = optionalString(input, 'NamePrefix') ?? ''
   const all = [...bus.catalog.archives.values()]
     .filter(a => a.name.startsWith(prefix) && (input.EventSourceArn === undefined || a.eventSourceArn === input.EventSourceArn) && (input.State === undefined || a.state === input.State))
     .sort(byName)

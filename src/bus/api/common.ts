@@ -6,6 +6,7 @@ import { BusApiError, BusErrorType, notFoundError } from '../errors.js'
 import type { BusDefinition, RuleDefinition, Tag } from '../model.js'
 import { InvalidEventPatternError, parsePattern } from '../pattern/index.js'
 import { Checks, Patterns } from '../validate.js'
+import { isObject, optionalString, requiredString } from '../fields.js'
 
 export type Input = Record<string, unknown>
 export type ActionHandler = (bus: EventBus, input: Input) => Promise<unknown>
@@ -28,7 +29,7 @@ export function ruleParams (input: Input, checks = new Checks()): { ruleName: st
   checks.string(input.Name ?? input.Rule, input.Rule !== undefined ? 'rule' : 'name', { required: true, min: 1, max: 64, pattern: Patterns.ruleName })
   checks.string(input.EventBusName, 'eventBusName', { min: 1, max: 1600, pattern: Patterns.busNameOrArn })
   checks.done()
-  return { ruleName: (input.Name ?? input.Rule) as string, busName: busNameFromParam(input.EventBusName as string | undefined) }
+  return { ruleName: input.Rule !== undefined ? requiredString(input, 'Rule') : requiredString(input, 'Name'), busName: busNameFromParam(optionalString(input, 'EventBusName')) }
 }
 
 /** Throws InvalidEventPatternException (AWS's wording) unless the text is a valid pattern. */
@@ -45,7 +46,7 @@ export function checkTags (tags: unknown, checks: Checks, field = 'tags'): Tag[]
   if (!checks.list(tags, field, { max: 50 })) return []
   const out: Tag[] = []
   tags.forEach((tag, i) => {
-    const t = (tag ?? {}) as Record<string, unknown>
+    const t = isObject(tag) ? tag : {}
     checks.string(t.Key, `${field}.${i + 1}.member.key`, { required: true, min: 1, max: 128 })
     checks.string(t.Value, `${field}.${i + 1}.member.value`, { required: true, min: 0, max: 256 })
     if (typeof t.Key === 'string' && typeof t.Value === 'string') out.push({ Key: t.Key, Value: t.Value })

@@ -2,8 +2,9 @@
 // ListConnections, DeauthorizeConnection. Secrets (passwords, API key values,
 // client secrets) are kept in the catalog on local disk and never answered back.
 import { randomUUID } from 'node:crypto'
-import { alreadyExistsError, notFoundError, validationError } from '../errors.js'
-import { ConnectionState, type ConnectionAuthParameters, type ConnectionDefinition } from '../model.js'
+import { alreadyExistsError, notFoundError, validationError, type BusApiError } from '../errors.js'
+import { ConnectionState, type ConnectionAuthParameters, type ConnectionDefinition, type ConnectionHttpParameters } from '../model.js'
+import { authParameters, optionalString, requiredString, type AuthUpdate } from '../fields.js'
 import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
 import { byName, type ActionHandler } from './common.js'
 import type { EventBus } from '../index.js'
@@ -17,30 +18,53 @@ function requireConnection (bus: EventBus, name: string): ConnectionDefinition {
   return c
 }
 
-function checkAuth (type: string, auth: ConnectionAuthParameters | undefined): void {
-  const has = {
-    BASIC: auth?.BasicAuthParameters,
-    API_KEY: auth?.ApiKeyAuthParameters,
-    OAUTH_CLIENT_CREDENTIALS: auth?.OAuthParameters,
-  }[type]
-  if (!has) throw validationError(`The auth parameters for authorization type ${type} must be provided.`)
-  if (type === 'BASIC' && (!auth!.BasicAuthParameters!.Username || auth!.BasicAuthParameters!.Password === undefined)) throw validationError('BasicAuthParameters need Username and Password.')
-  if (type === 'API_KEY' && (!auth!.ApiKeyAuthParameters!.ApiKeyName || auth!.ApiKeyAuthParameters!.ApiKeyValue === undefined)) throw validationError('ApiKeyAuthParameters need ApiKeyName and ApiKeyValue.')
-  if (type === 'OAUTH_CLIENT_CREDENTIALS') {
-    const o = auth!.OAuthParameters!
-    if (!o.ClientParameters?.ClientID || !o.AuthorizationEndpoint || !o.HttpMethod) throw validationError('OAuthParameters need ClientParameters, AuthorizationEndpoint and HttpMethod.')
+/**
+ * The stored auth parameters for `type`, once the kind that type needs is complete:
+ * the one kind the connection authorizes with, and the invocation parameters.
+ */
+function completeAuth (type: string, auth: AuthUpdate | undefined): ConnectionAuthParameters {
+  const out: ConnectionAuthParameters = auth?.InvocationHttpParameters ? { InvocationHttpParameters: auth.InvocationHttpParameters } : {}
+  if (type === 'BASIC') {
+    const basic = auth?.BasicAuthParameters
+    if (!basic) throw missingAuth(type)
+    if (!basic.Username || basic.Password === undefined) throw validationError('BasicAuthParameters need Username and Password.')
+    out.BasicAuthParameters = { Username: basic.Username, Password: basic.Password }
+  } else if (type === 'API_KEY') {
+    const apiKey = auth?.ApiKeyAuthParameters
+    if (!apiKey) throw missingAuth(type)
+    if (!apiKey.ApiKeyName || apiKey.ApiKeyValue === undefined) throw validationError('ApiKeyAuthParameters need ApiKeyName and ApiKeyValue.')
+    out.ApiKeyAuthParameters = { ApiKeyName: apiKey.ApiKeyName, ApiKeyValue: apiKey.ApiKeyValue }
+  } else if (type === 'OAUTH_CLIENT_CREDENTIALS') {
+    const o = auth?.OAuthParameters
+    if (!o) throw missingAuth(type)
+    const clientId = o.ClientParameters?.ClientID
+    if (!clientId || !o.AuthorizationEndpoint || !o.HttpMethod) throw validationError('OAuthParameters need ClientParameters, AuthorizationEndpoint and HttpMethod.')
     if (!['GET', 'POST', 'PUT'].includes(o.HttpMethod)) throw validationError(`Value '${o.HttpMethod}' at 'authParameters.oAuthParameters.httpMethod' failed to satisfy constraint: Member must satisfy enum value set: [GET, POST, PUT]`)
     try {
       new URL(o.AuthorizationEndpoint) // eslint-disable-line no-new
     } catch {
       throw validationError('Parameter AuthorizationEndpoint is not valid.')
     }
+    const secret = o.ClientParameters?.ClientSecret
+    out.OAuthParameters = {
+      ClientParameters: secret === undefined ? { ClientID: clientId } : { ClientID: clientId, ClientSecret: secret },
+      AuthorizationEndpoint: o.AuthorizationEndpoint,
+      HttpMethod: o.HttpMethod,
+      ...(o.OAuthHttpParameters ? { OAuthHttpParameters: o.OAuthHttpParameters } : {}),
+    }
+  } else {
+    throw missingAuth(type)
   }
+  return out
+}
+
+function missingAuth (type: string): BusApiError {
+  return validationError(`The auth parameters for authorization type ${type} must be provided.`)
 }
 
 /** Describe answers the auth parameters without their secrets. */
 function publicAuth (auth: ConnectionAuthParameters): ConnectionAuthParameters {
-  const hideSecrets = (p?: { HeaderParameters?: any[], QueryStringParameters?: any[], BodyParameters?: any[] }) => p && {
+  const hideSecrets = (p?: ConnectionHttpParameters): ConnectionHttpParameters | undefined => p && {
     HeaderParameters: p.HeaderParameters?.map(h => h.IsValueSecret === true ? { Key: h.Key, IsValueSecret: true } : h),
     QueryStringParameters: p.QueryStringParameters?.map(h => h.IsValueSecret === true ? { Key: h.Key, IsValueSecret: true } : h),
     BodyParameters: p.BodyParameters?.map(h => h.IsValueSecret === true ? { Key: h.Key, IsValueSecret: true } : h),
@@ -69,17 +93,17 @@ export const createConnection: ActionHandler = async (bus, input) => {
   checks.string(input.AuthorizationType, 'authorizationType', { required: true, enum: AUTH_TYPES })
   checks.required(input.AuthParameters, 'authParameters')
   checks.done()
-  const name = input.Name as string
+  const name = requiredString(input, 'Name')
   if (bus.catalog.connections.has(name)) throw alreadyExistsError(`Connection ${name} already exists.`)
-  const auth = input.AuthParameters as ConnectionAuthParameters
-  checkAuth(input.AuthorizationType as string, auth)
+  const authorizationType = requiredString(input, 'AuthorizationType')
+  const auth = completeAuth(authorizationType, authParameters(input, 'AuthParameters'))
   const now = Date.now()
-  const oauth = input.AuthorizationType === 'OAUTH_CLIENT_CREDENTIALS'
+  const oauth = authorizationType === 'OAUTH_CLIENT_CREDENTIALS'
   const connection: ConnectionDefinition = {
     name,
     arn: bus.arns.connection(name, randomUUID()),
-    description: input.Description as string | undefined,
-    authorizationType: input.AuthorizationType as string,
+    description: optionalString(input, 'Description'),
+    authorizationType,
     authParameters: auth,
     // Basic and API key connections need nothing fetched. An OAuth connection is
     // AUTHORIZING until a token was obtained from its endpoint, as on AWS.
@@ -103,7 +127,7 @@ function authorizeInBackground (bus: EventBus, name: string): void {
       await bus.deliverer.auth.authorize(connection)
       changes = { state: ConnectionState.authorized, stateReason: undefined, lastAuthorizedAt: Date.now() }
     } catch (err) {
-      changes = { state: ConnectionState.deauthorized, stateReason: (err as Error).message }
+      changes = { state: ConnectionState.deauthorized, stateReason: err instanceof Error ? err.message : String(err) }
     }
     // Only if nothing replaced the connection meanwhile (an update starts its own round).
     if (bus.catalog.connections.get(name) === connection) await bus.catalog.updateConnection(connection, changes)
@@ -115,7 +139,7 @@ export const describeConnection: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  const c = requireConnection(bus, input.Name as string)
+  const c = requireConnection(bus, requiredString(input, 'Name'))
   return {
     ...stateAnswer(c),
     Name: c.name,
@@ -133,31 +157,28 @@ export const updateConnection: ActionHandler = async (bus, input) => {
   checks.string(input.Description, 'description', { max: 512 })
   checks.string(input.AuthorizationType, 'authorizationType', { enum: AUTH_TYPES })
   checks.done()
-  const c = requireConnection(bus, input.Name as string)
+  const c = requireConnection(bus, requiredString(input, 'Name'))
   const changes: Partial<ConnectionDefinition> = {}
-  if (input.Description !== undefined) changes.description = input.Description as string
-  const authorizationType = (input.AuthorizationType as string | undefined) ?? c.authorizationType
+  const description = optionalString(input, 'Description')
+  if (description !== undefined) changes.description = description
+  const authorizationType = optionalString(input, 'AuthorizationType') ?? c.authorizationType
   changes.authorizationType = authorizationType
-  let authParameters = c.authParameters
-  if (input.AuthParameters !== undefined) {
-    const update = input.AuthParameters as ConnectionAuthParameters
-    // Fields given replace the stored ones; secrets left out are kept.
-    const merged: ConnectionAuthParameters = { ...c.authParameters }
-    if (update.BasicAuthParameters) merged.BasicAuthParameters = { ...c.authParameters.BasicAuthParameters, ...update.BasicAuthParameters }
-    if (update.ApiKeyAuthParameters) merged.ApiKeyAuthParameters = { ...c.authParameters.ApiKeyAuthParameters, ...update.ApiKeyAuthParameters }
-    if (update.OAuthParameters) {
-      const old = c.authParameters.OAuthParameters
-      merged.OAuthParameters = { ...old, ...update.OAuthParameters, ClientParameters: { ...old?.ClientParameters, ...update.OAuthParameters.ClientParameters } as { ClientID: string, ClientSecret?: string } }
-    }
-    if (update.InvocationHttpParameters) merged.InvocationHttpParameters = update.InvocationHttpParameters
-    authParameters = merged
+  // Fields given replace the stored ones; secrets left out are kept.
+  const merged: AuthUpdate = { ...c.authParameters }
+  const update = authParameters(input, 'AuthParameters')
+  if (update?.BasicAuthParameters) merged.BasicAuthParameters = { ...c.authParameters.BasicAuthParameters, ...update.BasicAuthParameters }
+  if (update?.ApiKeyAuthParameters) merged.ApiKeyAuthParameters = { ...c.authParameters.ApiKeyAuthParameters, ...update.ApiKeyAuthParameters }
+  if (update?.OAuthParameters) {
+    const old = c.authParameters.OAuthParameters
+    merged.OAuthParameters = { ...old, ...update.OAuthParameters, ClientParameters: { ...old?.ClientParameters, ...update.OAuthParameters.ClientParameters } }
   }
-  checkAuth(authorizationType, authParameters)
+  if (update?.InvocationHttpParameters) merged.InvocationHttpParameters = update.InvocationHttpParameters
+  const authParametersNow = completeAuth(authorizationType, merged)
   const oauth = authorizationType === 'OAUTH_CLIENT_CREDENTIALS'
   const now = Date.now()
   const next = await bus.catalog.updateConnection(c, {
     ...changes,
-    authParameters,
+    authParameters: authParametersNow,
     modifiedAt: now,
     state: oauth ? ConnectionState.authorizing : ConnectionState.authorized,
     stateReason: undefined,
@@ -171,7 +192,7 @@ export const deauthorizeConnection: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  const c = await bus.catalog.updateConnection(requireConnection(bus, input.Name as string), { state: ConnectionState.deauthorized })
+  const c = await bus.catalog.updateConnection(requireConnection(bus, requiredString(input, 'Name')), { state: ConnectionState.deauthorized })
   return stateAnswer(c)
 }
 
@@ -179,7 +200,7 @@ export const deleteConnection: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  const c = requireConnection(bus, input.Name as string)
+  const c = requireConnection(bus, requiredString(input, 'Name'))
   await bus.catalog.deleteConnection(c)
   return { ...stateAnswer(c), ConnectionState: ConnectionState.deleting }
 }
@@ -190,7 +211,7 @@ export const listConnections: ActionHandler = async (bus, input) => {
   checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 64 })
   checks.string(input.ConnectionState, 'connectionState', { enum: Object.values(ConnectionState) })
   checks.done()
-  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const prefix = optionalString(input, 'NamePrefix') ?? ''
   const all = [...bus.catalog.connections.values()]
     .filter(c => c.name.startsWith(prefix) && (input.ConnectionState === undefined || c.state === input.ConnectionState))
     .sort(byName)

@@ -5,6 +5,7 @@ import type { BusDefinition } from '../model.js'
 import { Checks, epochSeconds, page, pageParams } from '../validate.js'
 import { busNameFromParam } from '../arn.js'
 import { byName, checkTags, requireBus, type ActionHandler } from './common.js'
+import { deadLetterConfig, optionalString, requiredString } from '../fields.js'
 
 const NAME = { required: true, min: 1, max: 256, pattern: '[/\\.\\-_A-Za-z0-9]+' } as const
 function describe (b: BusDefinition): Record<string, unknown> {
@@ -27,7 +28,7 @@ export const createEventBus: ActionHandler = async (bus, input) => {
   checks.string(input.EventSourceName, 'eventSourceName', { min: 1, max: 256 })
   const tags = checkTags(input.Tags, checks)
   checks.done()
-  const name = input.Name as string
+  const name = requiredString(input, 'Name')
   if (bus.catalog.buses.has(name)) throw alreadyExistsError(`Event bus ${name} already exists.`)
   // Partner event buses (aws.partner/...) need partner event sources, which do not exist locally.
   if (name.includes('/') || input.EventSourceName !== undefined || name.startsWith('aws.')) throw validationError(`Event source ${String(input.EventSourceName ?? name)} does not exist.`)
@@ -35,9 +36,9 @@ export const createEventBus: ActionHandler = async (bus, input) => {
   const definition: BusDefinition = {
     name,
     arn: bus.arns.bus(name),
-    description: input.Description as string | undefined,
-    kmsKeyIdentifier: input.KmsKeyIdentifier as string | undefined,
-    deadLetterConfig: input.DeadLetterConfig as { Arn?: string } | undefined,
+    description: optionalString(input, 'Description'),
+    kmsKeyIdentifier: optionalString(input, 'KmsKeyIdentifier'),
+    deadLetterConfig: deadLetterConfig(input),
     createdAt: now,
     modifiedAt: now,
     tags,
@@ -50,7 +51,7 @@ export const deleteEventBus: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', NAME)
   checks.done()
-  const name = input.Name as string
+  const name = requiredString(input, 'Name')
   if (name === 'default') throw validationError('Cannot delete event bus default.')
   await bus.catalog.deleteBus(name)
   return {}
@@ -60,7 +61,7 @@ export const describeEventBus: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.Name, 'name', { min: 1, max: 1600 })
   checks.done()
-  return describe(requireBus(bus, busNameFromParam(input.Name as string | undefined)))
+  return describe(requireBus(bus, busNameFromParam(optionalString(input, 'Name'))))
 }
 
 export const listEventBuses: ActionHandler = async (bus, input) => {
@@ -68,7 +69,7 @@ export const listEventBuses: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 256 })
   checks.done()
-  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const prefix = optionalString(input, 'NamePrefix') ?? ''
   const all = [...bus.catalog.buses.values()].filter(b => b.name.startsWith(prefix)).sort(byName)
   const { items, nextToken } = page(all, params)
   return { EventBuses: items.map(describe), NextToken: nextToken }

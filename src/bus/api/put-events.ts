@@ -6,6 +6,7 @@ import { busNameFromParam } from '../arn.js'
 import { validationError } from '../errors.js'
 import { buildEnvelope, entrySize, type PutEventsEntry } from '../envelope.js'
 import { Checks } from '../validate.js'
+import { requiredObjects } from '../fields.js'
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth.js'
 
 type EntryResult = { EventId: string } | { ErrorCode: string, ErrorMessage: string }
@@ -14,7 +15,7 @@ export const putEvents: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.list(input.Entries, 'entries', { required: true, min: 1, max: 10 })
   checks.done()
-  const entries = input.Entries as PutEventsEntry[]
+  const entries: PutEventsEntry[] = requiredObjects(input, 'Entries')
   let total = 0
   for (const entry of entries) total += entrySize(entry ?? {})
   if (total > bus.maxEntryBytes) throw validationError('Total size of the entries in the request is over the limit.')

@@ -8,6 +8,7 @@ import { archiveTopic } from '../storage.js'
 import { Checks, epochSeconds, page, pageParams, Patterns } from '../validate.js'
 import { byName, type ActionHandler } from './common.js'
 import type { EventBus } from '../index.js'
+import { optionalString, optionalStrings, requiredObject, requiredString } from '../fields.js'
 
 const NAME = { required: true, min: 1, max: 64, pattern: Patterns.archiveName } as const
 const STATES = Object.values(ReplayState)
@@ -51,40 +52,43 @@ export const startReplay: ActionHandler = async (bus, input) => {
   const end = timestamp(input.EventEndTime, 'eventEndTime', checks)
   checks.required(input.Destination, 'destination')
   checks.done()
-  const destination = input.Destination as { Arn?: unknown, FilterArns?: unknown }
+  const destination = requiredObject(input, 'Destination')
   const destinationChecks = new Checks()
   destinationChecks.string(destination.Arn, 'destination.arn', { required: true, min: 1, max: 1600 })
   destinationChecks.list(destination.FilterArns, 'destination.filterArns')
   destinationChecks.done()
-  const name = input.ReplayName as string
+  const name = requiredString(input, 'ReplayName')
   if (bus.catalog.replays.has(name)) throw alreadyExistsError(`Replay ${name} already exists.`)
-  const archiveArn = parseArn(input.EventSourceArn as string)
+  const archiveArn = parseArn(requiredString(input, 'EventSourceArn'))
   if (!archiveArn || archiveArn.service !== 'events' || !archiveArn.resource.startsWith('archive/')) throw validationError('Parameter EventSourceArn is not valid.')
   const archiveName = archiveArn.resource.slice('archive/'.length)
   const archive = bus.catalog.archives.get(archiveName)
   if (!archive) throw validationError(`Parameter EventSourceArn is not valid. Reason: Archive ${archiveName} does not exist.`)
-  if (start! >= end!) throw validationError('Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.')
+  // Both are required: checks.done() above answered their absence.
+  if (start === undefined || end === undefined) throw validationError('Parameters EventStartTime and EventEndTime must be specified.')
+  if (start >= end) throw validationError('Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.')
   // AWS says a missing destination bus does not exist before it says replays cannot cross buses.
-  const destinationBus = parseArn(destination.Arn as string)
+  const destinationArn = requiredString(destination, 'Arn', 'destination.arn')
+  const destinationBus = parseArn(destinationArn)
   if (destinationBus?.service === 'events' && destinationBus.resource.startsWith('event-bus/')) {
     bus.catalog.requireBus(destinationBus.resource.slice('event-bus/'.length))
   }
-  if (destination.Arn !== archive.eventSourceArn) throw validationError('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.')
-  const filterArns = (destination.FilterArns ?? []) as string[]
+  if (destinationArn !== archive.eventSourceArn) throw validationError('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.')
+  const filterArns = optionalStrings(destination, 'FilterArns', 'destination.filterArns') ?? []
   for (const arn of filterArns) {
-    const rule = typeof arn === 'string' ? ruleFromArn(arn) : null
-    if (!rule || rule.busName !== archive.sourceBusName) throw validationError(`Parameter Destination.FilterArns is not valid. Reason: ${String(arn)} is not a rule on event bus ${archive.sourceBusName}.`)
+    const rule = ruleFromArn(arn)
+    if (!rule || rule.busName !== archive.sourceBusName) throw validationError(`Parameter Destination.FilterArns is not valid. Reason: ${arn} is not a rule on event bus ${archive.sourceBusName}.`)
   }
   if (bus.replays.activeCount() >= MAX_ACTIVE_REPLAYS) throw limitExceededError(`The number of concurrent replays exceeds the limit of ${MAX_ACTIVE_REPLAYS}.`)
   const replay: ReplayDefinition = {
     name,
     arn: bus.arns.replay(name),
-    description: input.Description as string | undefined,
+    description: optionalString(input, 'Description'),
     archiveName,
     eventSourceArn: archive.arn,
-    destination: { Arn: destination.Arn as string, ...(filterArns.length > 0 ? { FilterArns: filterArns } : {}) },
-    eventStartTime: start!,
-    eventEndTime: end!,
+    destination: { Arn: destinationArn, ...(filterArns.length > 0 ? { FilterArns: filterArns } : {}) },
+    eventStartTime: start,
+    eventEndTime: end,
     state: ReplayState.starting,
     replayStartTime: Date.now(),
     cursor: 0,
@@ -98,7 +102,7 @@ export const describeReplay: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.ReplayName, 'replayName', NAME)
   checks.done()
-  const replay = requireReplay(bus, input.ReplayName as string)
+  const replay = requireReplay(bus, requiredString(input, 'ReplayName'))
   return { ...summary(replay), ReplayArn: replay.arn, Description: replay.description, Destination: replay.destination }
 }
 
@@ -109,7 +113,7 @@ export const listReplays: ActionHandler = async (bus, input) => {
   checks.string(input.State, 'state', { enum: STATES })
   checks.string(input.EventSourceArn, 'eventSourceArn', { min: 1, max: 1600 })
   checks.done()
-  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const prefix = optionalString(input, 'NamePrefix') ?? ''
   const all = [...bus.catalog.replays.values()]
     .filter(r => r.name.startsWith(prefix) && (input.State === undefined || r.state === input.State) && (input.EventSourceArn === undefined || r.eventSourceArn === input.EventSourceArn))
     .sort(byName)
@@ -121,7 +125,7 @@ export const cancelReplay: ActionHandler = async (bus, input) => {
   const checks = new Checks()
   checks.string(input.ReplayName, 'replayName', NAME)
   checks.done()
-  const replay = requireReplay(bus, input.ReplayName as string)
+  const replay = requireReplay(bus, requiredString(input, 'ReplayName'))
   if (replay.state !== ReplayState.starting && replay.state !== ReplayState.running) {
     throw new BusApiError(BusErrorType.illegalStatus, `Replay ${replay.name} is not in a state that can be cancelled.`)
   }

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EventBus } from '../index.js'
 import { BusApiError, BusErrorType } from '../errors.js'
 import { actions } from './actions.js'
+import { isObject } from '../fields.js'
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1'
 const TARGET_PREFIX = 'AWSEvents.'
@@ -44,13 +45,16 @@ async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyRep
 
 function parseInput (body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {}
-  if (typeof body !== 'string') return body as Record<string, unknown>
+  if (typeof body !== 'string') {
+    if (!isObject(body)) throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
+    return body
+  }
   let parsed: unknown
   try {
     parsed = JSON.parse(body)
   } catch {
     throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
-  return parsed as Record<string, unknown>
+  if (!isObject(parsed)) throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
+  return parsed
 }

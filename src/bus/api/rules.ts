@@ -8,6 +8,7 @@ import { parseSchedule } from '../schedule.js'
 import { Checks, page, pageParams, Patterns } from '../validate.js'
 import { busNameFromParam } from '../arn.js'
 import { byName, checkEventPattern, checkTags, requireBus, requireRule, ruleParams, type ActionHandler } from './common.js'
+import { optionalString } from '../fields.js'
 
 const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'] as const
 
@@ -34,8 +35,8 @@ export const putRule: ActionHandler = async (bus, input) => {
   checks.string(input.RoleArn, 'roleArn', { min: 1, max: 1600 })
   const tags = checkTags(input.Tags, checks)
   const { ruleName, busName } = ruleParams(input, checks)
-  const eventPattern = input.EventPattern as string | undefined
-  const scheduleExpression = input.ScheduleExpression as string | undefined
+  const eventPattern = optionalString(input, 'EventPattern')
+  const scheduleExpression = optionalString(input, 'ScheduleExpression')
   if (eventPattern === undefined && scheduleExpression === undefined) throw validationError('Parameter(s) EventPattern or ScheduleExpression must be specified.')
   if (scheduleExpression !== undefined) {
     if (!parseSchedule(scheduleExpression)) throw validationError('Parameter ScheduleExpression is not valid.')
@@ -44,16 +45,16 @@ export const putRule: ActionHandler = async (bus, input) => {
   if (eventPattern !== undefined) checkEventPattern(eventPattern)
   requireBus(bus, busName)
   const existing = bus.catalog.rule(busName, ruleName)
-  const state = (input.State as string | undefined) === 'DISABLED' ? 'DISABLED' : 'ENABLED'
+  const state: RuleStateName = optionalString(input, 'State') === 'DISABLED' ? 'DISABLED' : 'ENABLED'
   const rule: RuleDefinition = {
     name: ruleName,
     busName,
     arn: bus.arns.rule(busName, ruleName),
     eventPattern,
     scheduleExpression,
-    state: state as RuleStateName,
-    description: input.Description as string | undefined,
-    roleArn: input.RoleArn as string | undefined,
+    state,
+    description: optionalString(input, 'Description'),
+    roleArn: optionalString(input, 'RoleArn'),
     createdAt: existing?.createdAt ?? bus.clock.now(),
     targets: existing?.targets ?? [],
     tags: existing?.tags ?? tags,
@@ -73,9 +74,9 @@ export const listRules: ActionHandler = async (bus, input) => {
   checks.string(input.NamePrefix, 'namePrefix', { min: 1, max: 64, pattern: Patterns.ruleName })
   checks.string(input.EventBusName, 'eventBusName', { min: 1, max: 1600, pattern: Patterns.busNameOrArn })
   checks.done()
-  const busName = busNameFromParam(input.EventBusName as string | undefined)
+  const busName = busNameFromParam(optionalString(input, 'EventBusName'))
   requireBus(bus, busName)
-  const prefix = (input.NamePrefix as string | undefined) ?? ''
+  const prefix = optionalString(input, 'NamePrefix') ?? ''
   const rules = bus.catalog.rulesOfBus(busName).filter(r => r.name.startsWith(prefix)).sort(byName)
   const { items, nextToken } = page(rules, params)
   return { Rules: items.map(r => describe(r, bus.accountId)), NextToken: nextToken }
@@ -107,7 +108,7 @@ export const listRuleNamesByTarget: ActionHandler = async (bus, input) => {
   checks.string(input.TargetArn, 'targetArn', { required: true, min: 1, max: 1600 })
   checks.string(input.EventBusName, 'eventBusName', { min: 1, max: 1600, pattern: Patterns.busNameOrArn })
   checks.done()
-  const busName = busNameFromParam(input.EventBusName as string | undefined)
+  const busName = busNameFromParam(optionalString(input, 'EventBusName'))
   requireBus(bus, busName)
   const names = bus.catalog.rulesOfBus(busName).filter(r => r.targets.some(t => t.Arn === input.TargetArn)).sort(byName).map(r => r.name)
   const { items, nextToken } = page(names, params)

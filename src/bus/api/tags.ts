@@ -6,6 +6,7 @@ import type { Tag } from '../model.js'
 import { Checks } from '../validate.js'
 import { checkTags, mergeTags, requireBus, requireRule, type ActionHandler } from './common.js'
 import type { EventBus } from '../index.js'
+import { requiredString, requiredStrings } from '../fields.js'
 
 /** Tags live on event buses and rules; answers the current tags and how to replace them. */
 function taggable (bus: EventBus, arn: string): { tags: Tag[], setTags: (tags: Tag[]) => Promise<unknown> } {
@@ -27,7 +28,7 @@ function taggable (bus: EventBus, arn: string): { tags: Tag[], setTags: (tags: T
 
 function resourceArn (input: Record<string, unknown>, checks: Checks): string {
   checks.string(input.ResourceARN, 'resourceARN', { required: true, min: 1, max: 1600 })
-  return input.ResourceARN as string
+  return requiredString(input, 'ResourceARN')
 }
 
 export const tagResource: ActionHandler = async (bus, input) => {
@@ -47,7 +48,7 @@ export const untagResource: ActionHandler = async (bus, input) => {
   checks.list(input.TagKeys, 'tagKeys', { required: true })
   checks.done()
   const resource = taggable(bus, arn)
-  const remove = new Set(input.TagKeys as string[])
+  const remove = new Set(requiredStrings(input, 'TagKeys'))
   await resource.setTags(resource.tags.filter(t => !remove.has(t.Key)))
   return {}
 }

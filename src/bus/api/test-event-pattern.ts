@@ -5,6 +5,7 @@ import { InvalidEventPatternError, matchesPattern, parsePattern } from '../patte
 import { Checks } from '../validate.js'
 import type { ActionHandler } from './common.js'
 import { jsonTextTooDeep } from '../json-depth.js'
+import { isObject, requiredString } from '../fields.js'
 
 const REQUIRED_EVENT_FIELDS = ['id', 'account', 'source', 'time', 'region', 'detail-type']
 
@@ -14,20 +15,20 @@ export const testEventPattern: ActionHandler = async (_bus, input) => {
   checks.string(input.Event, 'event', { required: true })
   checks.done()
   // Matching walks the event recursively: refuse what nests too deeply before parsing it.
-  if (jsonTextTooDeep(input.Event as string)) throw validationError('Parameter Event is not valid.')
+  if (jsonTextTooDeep(requiredString(input, 'Event'))) throw validationError('Parameter Event is not valid.')
   let event: unknown
   try {
-    event = JSON.parse(input.Event as string)
+    event = JSON.parse(requiredString(input, 'Event'))
   } catch {
     throw validationError('Parameter Event is not valid.')
   }
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw validationError('Parameter Event is not valid.')
+  if (!isObject(event)) throw validationError('Parameter Event is not valid.')
   for (const field of REQUIRED_EVENT_FIELDS) {
-    if (!((event as Record<string, unknown>)[field] !== undefined)) throw validationError('Parameter Event is not valid.')
+    if (event[field] === undefined) throw validationError('Parameter Event is not valid.')
   }
   let pattern
   try {
-    pattern = parsePattern(input.EventPattern as string)
+    pattern = parsePattern(requiredString(input, 'EventPattern'))
   } catch (err) {
     if (err instanceof InvalidEventPatternError) throw new BusApiError(BusErrorType.invalidPattern, err.message)
     throw err
