@@ -90,6 +90,8 @@ export const TributaryErrorCode = {
   BUS: 'TRIB_ERR_BUS',
   /** Nothing answers HTTP at the bus endpoint. */
   NO_ENDPOINT: 'TRIB_ERR_NO_ENDPOINT',
+  /** The broker's answer lacks what the request asked for (an entry per topic or group). */
+  BAD_RESPONSE: 'TRIB_ERR_BAD_RESPONSE',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]

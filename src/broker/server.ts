@@ -141,16 +141,16 @@ export class KafkaServer {
 
     const flushQueue = (): void => {
       let wrote = false
-      while (queue.length > 0 && queue[0].done) {
+      while (queue[0]?.done === true) {
         const head = queue.shift()!
         waitingResponseBytes -= head.responseBytes
         if (head.chunks !== null && head.chunks.length > 0 && !closed) {
           if (!wrote) { socket.cork(); wrote = true }
           const chunks = head.chunks
           const last = chunks.length - 1
-          for (let i = 0; i < last; i++) socket.write(chunks[i])
-          // the write callback runs once the socket took this chunk, and so every one before it
-          socket.write(chunks[last], head.recycle ? (err?: Error | null) => { if (!err) for (const c of chunks) fetchReadPool.release(c) } : undefined)
+          // the write callback runs once the socket took the last chunk, and so every one before it
+          const recycle = head.recycle ? (err?: Error | null) => { if (!err) for (const c of chunks) fetchReadPool.release(c) } : undefined
+          chunks.forEach((chunk, i) => { if (i < last) socket.write(chunk); else socket.write(chunk, recycle) })
         }
       }
       if (wrote) process.nextTick(() => socket.uncork())

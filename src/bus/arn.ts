@@ -3,9 +3,9 @@ export interface ArnParts { partition: string, service: string, region: string, 
 
 export function parseArn (arn: string): ArnParts | null {
   if (!arn.startsWith('arn:')) return null
-  const parts = arn.split(':')
-  if (parts.length < 6) return null
-  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') }
+  const [, partition, service, region, account, ...resource] = arn.split(':')
+  if (partition === undefined || service === undefined || region === undefined || account === undefined || resource.length === 0) return null
+  return { partition, service, region, account, resource: resource.join(':') }
 }
 
 export class ArnFactory {

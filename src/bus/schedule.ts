@@ -24,20 +24,22 @@ const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']
 export function parseSchedule (expression: string): Schedule | null {
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression)
   if (rate) {
-    const value = Number(rate[1])
-    const plural = rate[2].endsWith('s')
-    if (value < 1 || (value === 1) === plural) return null
-    return { kind: 'rate', everyMs: value * UNIT_MS[plural ? rate[2].slice(0, -1) : rate[2]] }
+    const [, amount, unit = ''] = rate
+    const value = Number(amount)
+    const plural = unit.endsWith('s')
+    const unitMs = UNIT_MS[plural ? unit.slice(0, -1) : unit]
+    if (unitMs === undefined || value < 1 || (value === 1) === plural) return null
+    return { kind: 'rate', everyMs: value * unitMs }
   }
-  const cron = /^cron\((.*)\)$/.exec(expression)
-  if (!cron) return null
-  const spec = parseCron(cron[1].trim().split(/\s+/))
+  const fields = /^cron\((.*)\)$/.exec(expression)?.[1]
+  if (fields === undefined) return null
+  const spec = parseCron(fields.trim().split(/\s+/))
   return spec ? { kind: 'cron', cron: spec } : null
 }
 
 function parseCron (fields: string[]): CronSpec | null {
-  if (fields.length !== 6) return null
   const [min, hour, dom, month, dow, year] = fields
+  if (fields.length !== 6 || min === undefined || hour === undefined || dom === undefined || month === undefined || dow === undefined || year === undefined) return null
   if ((dom === '?') === (dow === '?')) return null
   const minutes = parseSet(min, 0, 59)
   const hours = parseSet(hour, 0, 23)
@@ -50,7 +52,9 @@ function parseCron (fields: string[]): CronSpec | null {
   return { minutes, hours, months, years, dayOfMonth, dayOfWeek }
 }
 
-function parseValue (text: string, names?: string[], nameBase = 0): number {
+/** NaN for text that is neither a number nor one of `names` (or is missing), which every caller refuses. */
+function parseValue (text: string | undefined, names?: string[], nameBase = 0): number {
+  if (text === undefined) return Number.NaN
   if (/^\d+$/.test(text)) return Number(text)
   const index = names?.indexOf(text.toUpperCase()) ?? -1
   return index < 0 ? Number.NaN : index + nameBase
@@ -59,7 +63,7 @@ function parseValue (text: string, names?: string[], nameBase = 0): number {
 function parseSet (text: string, low: number, high: number, names?: string[], nameBase = 0): Set<number> | null {
   const out = new Set<number>()
   for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/')
+    const [range = '', stepText] = part.split('/')
     const step = stepText === undefined ? 1 : Number(stepText)
     if (!Number.isInteger(step) || step < 1) return null
     let from: number

@@ -204,17 +204,18 @@ export function murmur2 (data: Buffer): number {
   let h = (0x9747b28c ^ length) | 0
   const whole = length & ~3
   for (let i = 0; i < whole; i += 4) {
-    let k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)
+    // Four bytes little-endian as a signed 32-bit int: data[i] | data[i+1] << 8 | data[i+2] << 16 | data[i+3] << 24.
+    let k = data.readInt32LE(i)
     k = Math.imul(k, m)
     k ^= k >>> 24
     k = Math.imul(k, m)
     h = Math.imul(h, m) ^ k
   }
   const rest = length & 3
-  if (rest === 3) h ^= data[whole + 2] << 16
-  if (rest >= 2) h ^= data[whole + 1] << 8
+  if (rest === 3) h ^= data.readUInt8(whole + 2) << 16
+  if (rest >= 2) h ^= data.readUInt8(whole + 1) << 8
   if (rest >= 1) {
-    h ^= data[whole]
+    h ^= data.readUInt8(whole)
     h = Math.imul(h, m)
   }
   h ^= h >>> 13

@@ -7,7 +7,7 @@ import { offsetFetchApi } from '../protocol/messages/offset-fetch.js'
 import { offsetCommitApi } from '../protocol/messages/offset-commit.js'
 import { deleteGroupsApi } from '../protocol/messages/delete-groups.js'
 import type { KafkaClient } from './client.js'
-import { checkErrorCode } from './errors.js'
+import { checkErrorCode, onlyEntry } from './errors.js'
 import { decodeAssignment, type Assignment } from './consumer-protocol.js'
 
 export interface GroupListing { groupId: string, protocolType: string, state: string | null }
@@ -45,7 +45,7 @@ export class GroupAdmin {
   async describe (groupId: string): Promise<GroupDescription> {
     const connection = await this.client.coordinator(groupId)
     const { body } = await connection.request(describeGroupsApi, { groups: [groupId], includeAuthorizedOperations: false })
-    const g = body.groups[0]
+    const g = onlyEntry(body.groups, `describe group "${groupId}"`)
     checkErrorCode(g.errorCode, `describe group "${groupId}"`)
     return {
       groupId: g.groupId,
@@ -72,7 +72,7 @@ export class GroupAdmin {
       groups: [{ groupId, memberId: null, memberEpoch: -1, topics: wanted }],
       requireStable: true
     }, { minVersion: 2 }) // v2+: a null topic list means all
-    const answer = version >= 8 ? body.groups[0] : body
+    const answer = version >= 8 ? onlyEntry(body.groups, `fetch offsets of group "${groupId}"`) : body
     checkErrorCode(answer.errorCode, `fetch offsets of group "${groupId}"`)
     const out: CommittedOffset[] = []
     for (const t of answer.topics) {
@@ -107,6 +107,6 @@ export class GroupAdmin {
   async delete (groupId: string): Promise<void> {
     const connection = await this.client.coordinator(groupId)
     const { body } = await connection.request(deleteGroupsApi, { groupsNames: [groupId] })
-    checkErrorCode(body.results[0].errorCode, `delete group "${groupId}"`)
+    checkErrorCode(onlyEntry(body.results, `delete group "${groupId}"`).errorCode, `delete group "${groupId}"`)
   }
 }

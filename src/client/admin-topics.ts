@@ -10,7 +10,7 @@ import { deleteRecordsApi } from '../protocol/messages/delete-records.js'
 import { listOffsetsApi } from '../protocol/messages/list-offsets.js'
 import { describeLogDirsApi } from '../protocol/messages/describe-log-dirs.js'
 import type { KafkaClient } from './client.js'
-import { checkErrorCode } from './errors.js'
+import { checkErrorCode, onlyEntry } from './errors.js'
 
 const TOPIC_RESOURCE = 2
 const ADMIN_TIMEOUT_MS = 30_000
@@ -55,20 +55,20 @@ export class TopicAdmin {
       timeoutMs: ADMIN_TIMEOUT_MS,
       validateOnly: false
     }, { minVersion: 4 }) // v4+ accepts replicationFactor -1 (the broker's default)
-    const result = body.topics[0]
+    const result = onlyEntry(body.topics, `create topic "${name}"`)
     checkErrorCode(result.errorCode, `create topic "${name}"`, result.errorMessage)
   }
 
   async delete (name: string): Promise<void> {
     const { body } = await this.client.any.request(deleteTopicsApi, { topics: [{ name }], topicNames: [name], timeoutMs: ADMIN_TIMEOUT_MS })
-    const result = body.responses[0]
+    const result = onlyEntry(body.responses, `delete topic "${name}"`)
     checkErrorCode(result.errorCode, `delete topic "${name}"`, result.errorMessage)
   }
 
   /** Grows the topic to `total` partitions. */
   async addPartitions (name: string, total: number): Promise<void> {
     const { body } = await this.client.any.request(createPartitionsApi, { topics: [{ name, count: total, assignments: null }], timeoutMs: ADMIN_TIMEOUT_MS, validateOnly: false })
-    const result = body.results[0]
+    const result = onlyEntry(body.results, `add partitions to "${name}"`)
     checkErrorCode(result.errorCode, `add partitions to "${name}"`, result.errorMessage)
   }
 
@@ -78,7 +78,7 @@ export class TopicAdmin {
       includeSynonyms: false,
       includeDocumentation: false
     })
-    const result = body.results[0]
+    const result = onlyEntry(body.results, `describe configs of "${name}"`)
     checkErrorCode(result.errorCode, `describe configs of "${name}"`, result.errorMessage)
     return result.configs.map(c => ({ name: c.name, value: c.value, source: c.configSource, isDefault: c.isDefault, readOnly: c.readOnly, sensitive: c.isSensitive }))
   }
@@ -93,7 +93,7 @@ export class TopicAdmin {
       resources: [{ resourceType: TOPIC_RESOURCE, resourceName: name, configs }],
       validateOnly: false
     })
-    const result = body.responses[0]
+    const result = onlyEntry(body.responses, `alter configs of "${name}"`)
     checkErrorCode(result.errorCode, `alter configs of "${name}"`, result.errorMessage)
   }
 

@@ -5,7 +5,7 @@
 import { metadataApi } from '../protocol/messages/metadata.js'
 import { findCoordinatorApi } from '../protocol/messages/find-coordinator.js'
 import { KafkaConnection } from './connection.js'
-import { ClientError, ClientErrorCode, checkErrorCode } from './errors.js'
+import { ClientError, ClientErrorCode, checkErrorCode, onlyEntry } from './errors.js'
 
 export interface BrokerAddress { host: string, port: number }
 
@@ -102,7 +102,7 @@ export class KafkaClient {
   /** The group coordinator's connection. */
   async coordinator (groupId: string): Promise<KafkaConnection> {
     const { body, version } = await this.any.request(findCoordinatorApi, { key: groupId, keyType: 0, coordinatorKeys: [groupId] })
-    const answer = version >= 4 ? body.coordinators[0] : body
+    const answer = version >= 4 ? onlyEntry(body.coordinators, `FindCoordinator for group "${groupId}"`) : body
     checkErrorCode(answer.errorCode, `FindCoordinator for group "${groupId}"`, answer.errorMessage)
     return await this.broker(answer.nodeId)
   }

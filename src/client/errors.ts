@@ -12,7 +12,8 @@ export const ClientErrorCode = {
   unsupported: TributaryErrorCode.UNSUPPORTED_API,
   kafka: TributaryErrorCode.KAFKA,
   bus: TributaryErrorCode.BUS,
-  noEndpoint: TributaryErrorCode.NO_ENDPOINT
+  noEndpoint: TributaryErrorCode.NO_ENDPOINT,
+  badResponse: TributaryErrorCode.BAD_RESPONSE
 } as const
 export type ClientErrorCodeValue = typeof ClientErrorCode[keyof typeof ClientErrorCode]
 
@@ -32,6 +33,13 @@ export class KafkaResponseError extends ClientError {
     super(ClientErrorCode.kafka, `${context}: ${name}${serverMessage ? ` (${serverMessage})` : ''}`, { kafkaCode: errorCode })
     this.errorName = name
   }
+}
+
+/** The answer's entry for the one topic, group or resource a request named; a broker that left it out answered wrongly. */
+export function onlyEntry<T> (entries: readonly T[], context: string): T {
+  const [entry] = entries
+  if (entry === undefined) throw new ClientError(ClientErrorCode.badResponse, `${context}: the broker's answer has no entry for it`)
+  return entry
 }
 
 /** Throws KafkaResponseError unless errorCode is 0. */

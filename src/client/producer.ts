@@ -5,7 +5,7 @@ import { produceApi } from '../protocol/messages/produce.js'
 import { encodeBatch, Compression, type RecordInput } from '../protocol/records/index.js'
 import { murmur2 } from '../bus/storage.js'
 import type { KafkaClient } from './client.js'
-import { ClientError, ClientErrorCode, checkErrorCode } from './errors.js'
+import { ClientError, ClientErrorCode, checkErrorCode, onlyEntry } from './errors.js'
 
 export interface ProduceRecord extends RecordInput {
   /** Explicit partition; otherwise chosen from the key. */
@@ -64,7 +64,7 @@ export class Producer {
     }
     const { body: response } = await connection.request(produceApi, body, { minVersion: 3 })
     const baseOffsets = new Map<number, number>()
-    for (const p of response.responses[0].partitionResponses) {
+    for (const p of onlyEntry(response.responses, `produce to ${topic}`).partitionResponses) {
       checkErrorCode(p.errorCode, `produce to ${topic}/${p.index}`, p.errorMessage)
       baseOffsets.set(p.index, Number(p.baseOffset))
     }

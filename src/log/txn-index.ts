@@ -64,8 +64,10 @@ export class AbortedTxnIndex {
     const index = new AbortedTxnIndex()
     if (!Array.isArray(rows)) return index
     for (const row of rows) {
-      if (Array.isArray(row) && row.length === 3 && row.every(n => typeof n === 'number')) {
-        index.add({ producerId: row[0], firstOffset: row[1], lastOffset: row[2] })
+      if (!Array.isArray(row) || row.length !== 3) continue
+      const [producerId, firstOffset, lastOffset]: unknown[] = row
+      if (typeof producerId === 'number' && typeof firstOffset === 'number' && typeof lastOffset === 'number') {
+        index.add({ producerId, firstOffset, lastOffset })
       }
     }
     return index

@@ -240,7 +240,7 @@ export class Group {
 
   private countProtocols (protocols: MemberProtocol[], delta: number): void {
     // A member listing a protocol twice still supports it once (Kafka counts a set).
-    const names = protocols.length === 1 ? [protocols[0].name] : new Set(protocols.map(p => p.name))
+    const names = protocols.length === 1 ? protocols.map(p => p.name) : new Set(protocols.map(p => p.name))
     for (const name of names) {
       const n = (this.protocolSupport.get(name) ?? 0) + delta
       if (n <= 0) this.protocolSupport.delete(name)

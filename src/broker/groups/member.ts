@@ -69,10 +69,10 @@ export class Member {
   /** Same protocols, in the same order, with the same metadata (Kafka's MemberMetadata.matches). */
   matches (protocols: MemberProtocol[]): boolean {
     if (protocols.length !== this.protocols.length) return false
-    for (let i = 0; i < protocols.length; i++) {
-      if (protocols[i].name !== this.protocols[i].name || !protocols[i].metadata.equals(this.protocols[i].metadata)) return false
-    }
-    return true
+    return protocols.every((p, i) => {
+      const mine = this.protocols[i]
+      return mine !== undefined && p.name === mine.name && p.metadata.equals(mine.metadata)
+    })
   }
 
   /** The first of this member's protocols that every member supports. */

@@ -37,7 +37,15 @@ export interface CommitTopicResult {
 }
 
 export async function commitOffsets (core: CoordinatorCore, req: CommitRequest): Promise<CommitTopicResult[]> {
-  const result: CommitTopicResult[] = req.topics.map(t => ({ name: t.name, partitions: t.partitions.map(p => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE })) }))
+  // Each requested partition beside its answer, so the passes below need no parallel indexes.
+  const slots = req.topics.map(t => ({
+    topic: t,
+    partitions: t.partitions.map(p => {
+      const answer: CommitTopicResult['partitions'][number] = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE }
+      return { request: p, answer }
+    }),
+  }))
+  const result: CommitTopicResult[] = slots.map(t => ({ name: t.topic.name, partitions: t.partitions.map(p => p.answer) }))
   const fail = (code: number): CommitTopicResult[] => {
     for (const t of result) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = code
     return result
@@ -47,11 +55,10 @@ export async function commitOffsets (core: CoordinatorCore, req: CommitRequest):
 
   // Unknown partitions are answered before the group is looked at, as Kafka's request handler does.
   let known = 0
-  for (let i = 0; i < req.topics.length; i++) {
-    const topic = req.topics[i]
-    for (let j = 0; j < topic.partitions.length; j++) {
-      if (core.opts.topicPartitionExists(topic.name, topic.partitions[j].partitionIndex)) known++
-      else result[i].partitions[j].errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+  for (const { topic, partitions } of slots) {
+    for (const { request, answer } of partitions) {
+      if (core.opts.topicPartitionExists(topic.name, request.partitionIndex)) known++
+      else answer.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
     }
   }
   if (known === 0) return result
@@ -76,12 +83,9 @@ export async function commitOffsets (core: CoordinatorCore, req: CommitRequest):
   const retention = Number(req.retentionTimeMs)
   const expireTimestamp = retention >= 0 ? now + retention : -1
   const entries: OffsetEntry[] = []
-  for (let i = 0; i < req.topics.length; i++) {
-    const topic = req.topics[i]
-    for (let j = 0; j < topic.partitions.length; j++) {
-      const out = result[i].partitions[j]
+  for (const { topic, partitions } of slots) {
+    for (const { request: p, answer: out } of partitions) {
       if (out.errorCode !== ErrorCode.NONE) continue
-      const p = topic.partitions[j]
       const metadata = p.committedMetadata ?? ''
       if (metadata.length > core.opts.offsetMetadataMaxBytes) { out.errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE; continue }
       const requestedTime = p.commitTimestamp === undefined ? -1 : Number(p.commitTimestamp)

@@ -24,21 +24,21 @@ export function resolveTargetArn (arn: string): TargetEndpoint | null {
     case 'kinesis':
     case 'firehose': {
       const m = /^(?:stream|deliverystream)\/(.+)$/.exec(resource)
-      return m ? { kind: 'topic', topic: m[1] } : null
+      return m?.[1] === undefined ? null : { kind: 'topic', topic: m[1] }
     }
     case 'kafka': {
       // A Tributary topic named directly: arn:aws:kafka:<region>:<account>:topic/<cluster>/<uuid>/<name>, last part wins.
       const m = /^topic\/(?:.+\/)?([^/]+)$/.exec(resource)
-      return m ? { kind: 'topic', topic: m[1] } : null
+      return m?.[1] === undefined ? null : { kind: 'topic', topic: m[1] }
     }
     case 'lambda': {
       const m = /^function:([^:]+)(?::.+)?$/.exec(resource)
-      return m ? { kind: 'function', name: m[1] } : null
+      return m?.[1] === undefined ? null : { kind: 'function', name: m[1] }
     }
     case 'events': {
       if (resource.startsWith('event-bus/')) return { kind: 'bus', busName: resource.slice('event-bus/'.length) }
       const m = /^api-destination\/([^/]+)(?:\/.*)?$/.exec(resource)
-      return m ? { kind: 'apiDestination', name: m[1] } : null
+      return m?.[1] === undefined ? null : { kind: 'apiDestination', name: m[1] }
     }
     default:
       return null

@@ -5,7 +5,7 @@ export async function runLimited (tasks: Array<() => Promise<void>>, limit: numb
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       const task = tasks[next++]
-      await task()
+      if (task !== undefined) await task()
     }
   }
   const workers: Promise<void>[] = []
