@@ -76,14 +76,15 @@ const samples: number[] = []
 for (let i = 0; i < latencyEvents; i++) {
   const sent = process.hrtime.bigint()
   const answer = await client.send(new PutEventsCommand({ Entries: [{ Source: 'latency', DetailType: 'Ping', Detail: '{}' }] }))
-  const id = answer.Entries![0].EventId!
+  const id = answer.Entries?.[0]?.EventId
+  if (id === undefined) throw new Error('PutEvents answered no event id')
   const at = arrivedAt.get(id) ?? await new Promise<bigint>(resolve => waiters.set(id, resolve))
   waiters.delete(id)
   arrivedAt.delete(id)
   samples.push(Number(at - sent) / 1e6)
 }
 samples.sort((a, b) => a - b)
-const pct = (p: number): number => samples[Math.min(samples.length - 1, Math.floor(p / 100 * samples.length))]
+const pct = (p: number): number => samples[Math.min(samples.length - 1, Math.floor(p / 100 * samples.length))] ?? Number.NaN
 console.log(`PutEvents -> HTTP target: p50 ${pct(50).toFixed(2)} ms, p99 ${pct(99).toFixed(2)} ms over ${samples.length} events`)
 
 client.destroy()

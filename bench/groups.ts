@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Kafka, logLevel, type Consumer } from 'kafkajs'
 import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
+import { at } from '../test/helpers/at.js'
 
 export interface RebalanceFigure {
   members: number
@@ -99,7 +100,7 @@ async function measureRebalances (bootstrap: string, log: (line: string) => void
     const seen = new Set<number>()
     for (const i of members) {
       const mine = assignments[i]
-      if (mine === null || mine.length === 0) return false
+      if (mine === null || mine === undefined || mine.length === 0) return false
       for (const p of mine) {
         if (seen.has(p)) return false
         seen.add(p)
@@ -122,7 +123,7 @@ async function measureRebalances (bootstrap: string, log: (line: string) => void
     const before = joins.slice()
     const stayers = all.slice(1)
     const leaveStart = performance.now()
-    await consumers[0]!.disconnect()
+    await at(consumers, 0)!.disconnect()
     await waitFor(consumers, () => stayers.every(i => joins[i]! > before[i]!) && settled(stayers), 60_000, 'the group settling after one member left')
     const oneLeaves = { members: count - 1, ms: performance.now() - leaveStart, joinsSeen: Math.max(...stayers.map(i => joins[i]! - before[i]!)) }
     log(`  one of ${count} leaving (LeaveGroup): ${oneLeaves.ms.toFixed(0)} ms until the other ${count - 1} hold all partitions`)
@@ -235,7 +236,7 @@ export async function runGroupBench (options: GroupBenchOptions = {}): Promise<G
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (at(process.argv, 1) !== undefined && import.meta.url === pathToFileURL(at(process.argv, 1)).href) {
   runGroupBench().then(result => {
     console.log(JSON.stringify(result, null, 2))
   }, error => {

@@ -11,6 +11,7 @@ import { pino } from 'pino'
 import { Tributary } from '../../src/tributary.js'
 import { defaultConfig } from '../../src/config.js'
 import { packageVersion } from '../../src/version.js'
+import { at } from '../helpers/at.js'
 
 /** Compile-time check: the real LogManager is what the bus's storage interface describes. */
 export const logManagerIsALogEngine = (log: LogManager): LogEngine => log
@@ -26,8 +27,8 @@ test('the issue snippet: an Order Created event reaches an HTTP target through a
   }))
   assert.equal(answer.FailedEntryCount, 0)
   await target.waitFor(1)
-  const event = JSON.parse(target.received[0].body)
-  assert.equal(event.id, answer.Entries![0].EventId)
+  const event = JSON.parse(at(target.received, 0).body)
+  assert.equal(event.id, at(answer.Entries ?? [], 0).EventId)
   assert.equal(event['detail-type'], 'Order Created')
   assert.deepEqual(event.detail, { orderId: 'o-1', amount: 42 })
   assert.equal(event.account, '123456789012')

@@ -7,6 +7,7 @@ import { ClientError, KafkaClient, KafkaConnection } from '../../src/client/inde
 import { metadataApi } from '../../src/protocol/messages/metadata.js'
 import { fetchApi } from '../../src/protocol/messages/fetch.js'
 import { apiVersionsApi } from '../../src/protocol/messages/api-versions.js'
+import { at } from '../helpers/at.js'
 
 let broker: BrokerProcess
 
@@ -22,7 +23,7 @@ test('requests go at the highest version both sides speak, capped by the caller'
     assert.throws(() => connection.versionFor(fetchApi, 3), /does not serve Fetch v4-3/)
     const { body, version } = await connection.request(metadataApi, { topics: null, allowAutoTopicCreation: false }, { maxVersion: 9 })
     assert.equal(version, 9, 'flexible request header v2 and response header v1 at v9')
-    assert.equal(body.brokers[0].port, broker.kafkaPort)
+    assert.equal(at(body.brokers, 0).port, broker.kafkaPort)
   } finally {
     connection.close()
   }

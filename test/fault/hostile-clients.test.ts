@@ -18,6 +18,7 @@ import { produceApi } from '../../src/protocol/messages/produce.js'
 import { fetchApi } from '../../src/protocol/messages/fetch.js'
 import { encodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { Compression } from '../../src/protocol/records/batch-header.js'
+import { at } from '../helpers/at.js'
 
 const MIB = 1024 * 1024
 const FETCH_MAX_BYTES = 4 * MIB
@@ -31,7 +32,7 @@ const FETCH_VERSION = 11
 function rssMb (pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   if (match === null) throw new Error('TRIB_ERR_TEST: no VmRSS')
-  return Number(match[1]) / 1024
+  return Number(at(match, 1)) / 1024
 }
 
 function produceRequest (correlationId: number, topic: string, records: Buffer): Buffer {
@@ -66,7 +67,7 @@ async function produceRaw (connection: RawKafkaConnection, topic: string, record
   connection.write(produceRequest(7, topic, records))
   const frame = await connection.nextFrame(30_000)
   const { body } = decodeBuffer(produceApi.response, PRODUCE_VERSION, frame.subarray(4))
-  return body.responses[0].partitionResponses[0]
+  return at(at(body.responses, 0).partitionResponses, 0)
 }
 
 describe('hostile clients against a running broker', () => {

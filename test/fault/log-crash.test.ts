@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline'
 import { LogManager } from '../../src/log/log-manager.js'
 import { encodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { readAllRecords } from '../helpers/log-reader.js'
+import { at } from '../helpers/at.js'
 
 const CHILD = new URL('./log-crash-child.ts', import.meta.url).pathname
 
@@ -62,7 +63,7 @@ test('acknowledged batches survive repeated SIGKILLs exactly once, and bad tails
       } else if (run % 3 === 0) {
         // a corrupt tail: a whole batch with a broken CRC
         const bad = encodeBatch([{ value: 'CORRUPT' }], { baseOffset: 1e9 })
-        bad[bad.length - 1] ^= 0xff
+        bad[bad.length - 1] = at(bad, bad.length - 1) ^ 0xff
         await appendFile(await activeSegment(dir), bad)
       }
       const m = await LogManager.open(dir)

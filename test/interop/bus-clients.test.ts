@@ -14,6 +14,7 @@ import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand 
 import { BrokerProcess } from '../helpers/broker-process.js'
 import { consumeAll } from '../helpers/kcat.js'
 import { PATIENCE_MS, waitFor } from '../helpers/wait.js'
+import { at } from '../helpers/at.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const run = promisify(execFile)
@@ -68,9 +69,9 @@ describe('the event bus with real clients', () => {
       }]
     }))
     assert.equal(answer.FailedEntryCount, 0)
-    const eventId = answer.Entries![0].EventId!
+    const eventId = at(answer.Entries ?? [], 0).EventId!
     await gotHttp
-    assert.equal(JSON.parse(hits[0]).id, eventId)
+    assert.equal(JSON.parse(at(hits, 0)).id, eventId)
 
     try {
       for (const [i, consumer] of consumers.entries()) {
@@ -78,9 +79,10 @@ describe('the event bus with real clients', () => {
         await consumer.subscribe({ topic: 'order-events', fromBeginning: true })
         await consumer.run({
           eachMessage: async ({ message }) => {
-            const list = received.get(groups[i]) ?? []
+            const group = at(groups, i)
+            const list = received.get(group) ?? []
             list.push(message.value!.toString())
-            received.set(groups[i], list)
+            received.set(group, list)
             if (groups.every(g => (received.get(g) ?? []).length > 0)) settle()
           },
         })
@@ -94,7 +96,7 @@ describe('the event bus with real clients', () => {
     for (const group of groups) {
       const values = received.get(group) ?? []
       assert.equal(values.length, 1, `group ${group} read ${values.length} messages`)
-      const event = JSON.parse(values[0])
+      const event = JSON.parse(at(values, 0))
       assert.equal(event.id, eventId)
       assert.equal(event.detail.orderId, orderId)
     }
@@ -121,6 +123,6 @@ describe('the event bus with real clients', () => {
       messages = await consumeAll(broker.bootstrap, 'cli-queue').catch(() => [])
       return messages.length > 0
     }, 'the CLI event in the target topic')
-    assert.equal(JSON.parse(messages[0].payload!).id, put.Entries[0].EventId)
+    assert.equal(JSON.parse(at(messages, 0).payload!).id, at(put.Entries, 0).EventId)
   }))
 })

@@ -5,6 +5,7 @@
 import { Kafka, logLevel } from 'kafkajs'
 
 const [bootstrap, groupId, topic] = process.argv.slice(2)
+if (bootstrap === undefined || groupId === undefined || topic === undefined) throw new Error('usage: kafkajs-group-member.ts <bootstrap> <groupId> <topic>')
 const kafka = new Kafka({ clientId: 'killable-member', brokers: [bootstrap], logLevel: logLevel.NOTHING })
 const consumer = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 })
 consumer.on(consumer.events.GROUP_JOIN, () => { process.stdout.write('ready\n') })

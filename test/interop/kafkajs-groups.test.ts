@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs'
 import { BrokerProcess, projectRoot } from '../helpers/broker-process.js'
 import { waitFor } from '../helpers/wait.js'
+import { at } from '../helpers/at.js'
 
 const fast = { sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 }
 
@@ -35,7 +36,7 @@ describe('kafkajs consumer groups against Tributary', () => {
   async function stableWith (groupId: string, members: number): Promise<void> {
     let seen = ''
     await waitFor(async () => {
-      const group = (await admin.describeGroups([groupId])).groups[0]
+      const group = at((await admin.describeGroups([groupId])).groups, 0)
       seen = `${group.state} with ${group.members.length} members`
       return group.state === 'Stable' && group.members.length === members
     }, `${groupId} Stable with ${members} members`, () => `(is ${seen})`)
@@ -101,7 +102,7 @@ describe('kafkajs consumer groups against Tributary', () => {
     const shares = [0, 1, 2].map(i => [...(partitionsBy.get(i) ?? [])])
     assert.deepEqual(shares.flat().sort(), [0, 1, 2, 3, 4, 5], `each partition read by exactly one member: ${JSON.stringify(shares)}`)
     for (const share of shares) assert.equal(share.length, 2)
-    await members[0].c.disconnect()
+    await at(members, 0).c.disconnect()
     await stableWith('splitters', 2)
     await send('split', keys(120, 240, 's'))
     await until('all 240 processed', () => processed.size === 240)
@@ -152,7 +153,7 @@ describe('kafkajs consumer groups against Tributary', () => {
       await first.subscribe({ topic, fromBeginning: true })
       await first.run({ eachMessage: async ({ message }) => { firstRun.add(message.key?.toString() ?? '') } })
       await until('first run processed 50', () => firstRun.size === 50)
-      const committedTotal = async (): Promise<number> => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)
+      const committedTotal = async (): Promise<number> => at(await admin.fetchOffsets({ groupId, topics: [topic] }), 0).partitions.reduce((sum, p) => sum + Number(p.offset), 0)
       await waitFor(async () => await committedTotal() === 50, 'the first run committing all 50')
       await first.disconnect()
       await producer.disconnect()
@@ -188,24 +189,24 @@ describe('kafkajs consumer groups against Tributary', () => {
     await c.subscribe({ topic: 'admin-topic', fromBeginning: true })
     await c.run({ eachMessage: async ({ message }) => { seen.add(message.key?.toString() ?? '') } })
     await until('consumed', () => seen.size === 10)
-    const described = (await admin.describeGroups(['admin-group'])).groups[0]
+    const described = at((await admin.describeGroups(['admin-group'])).groups, 0)
     assert.equal(described.state, 'Stable')
     assert.equal(described.protocolType, 'consumer')
     assert.equal(described.members.length, 1)
-    assert.equal(described.members[0].clientId, 'my-app')
-    assert.ok(described.members[0].memberAssignment.length > 0)
+    assert.equal(at(described.members, 0).clientId, 'my-app')
+    assert.ok(at(described.members, 0).memberAssignment.length > 0)
     const listed = await admin.listGroups()
     assert.ok(listed.groups.some(g => g.groupId === 'admin-group' && g.protocolType === 'consumer'))
     await c.disconnect()
-    assert.equal((await admin.describeGroups(['admin-group'])).groups[0].state, 'Empty')
+    assert.equal(at((await admin.describeGroups(['admin-group'])).groups, 0).state, 'Empty')
 
     await admin.resetOffsets({ groupId: 'admin-group', topic: 'admin-topic', earliest: true })
     await admin.setOffsets({ groupId: 'admin-group', topic: 'admin-topic', partitions: [{ partition: 0, offset: '2' }] })
-    const offsets = (await admin.fetchOffsets({ groupId: 'admin-group', topics: ['admin-topic'] }))[0].partitions
+    const offsets = at(await admin.fetchOffsets({ groupId: 'admin-group', topics: ['admin-topic'] }), 0).partitions
     assert.equal(offsets.find(p => p.partition === 0)?.offset, '2')
     assert.deepEqual(await admin.deleteGroups(['admin-group']), [{ groupId: 'admin-group', errorCode: 0 }])
     assert.equal(((await admin.listGroups()).groups).some(g => g.groupId === 'admin-group'), false)
-    assert.equal((await admin.fetchOffsets({ groupId: 'admin-group', topics: ['admin-topic'] }))[0].partitions.every(p => p.offset === '-1'), true)
+    assert.equal(at(await admin.fetchOffsets({ groupId: 'admin-group', topics: ['admin-topic'] }), 0).partitions.every(p => p.offset === '-1'), true)
   }))
 
   test('consumer seek, pause/resume and eachBatch', () => broker.explain(async () => {

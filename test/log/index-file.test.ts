@@ -5,6 +5,7 @@ import {
 } from '../../src/log/index-file.js'
 import { OffsetIndex } from '../../src/log/offset-index.js'
 import { TimeIndex } from '../../src/log/time-index.js'
+import { at } from '../helpers/at.js'
 
 const summary = { coveredBytes: 123456, nextOffset: 99, maxTimestamp: 1_700_000_000_000, maxTimestampBatchOffset: 90, createdMs: 5 }
 
@@ -20,7 +21,7 @@ test('the offset index file carries the segment summary and entries', () => {
 
 test('a damaged, truncated or other-version index file is ignored', () => {
   const file = encodeOffsetIndexFile(summary, new OffsetIndex())
-  const flipped = Buffer.from(file); flipped[10] ^= 1
+  const flipped = Buffer.from(file); flipped.writeUInt8(flipped.readUInt8(10) ^ 1, 10)
   assert.equal(decodeOffsetIndexFile(flipped), null)
   assert.equal(decodeOffsetIndexFile(file.subarray(0, file.length - 1)), null)
   const other = Buffer.from(file); other.writeUInt16BE(99, 4)
@@ -34,6 +35,6 @@ test('the time index file round-trips and rejects damage', () => {
   t.append(20, 5)
   const file = encodeTimeIndexFile(t)
   assert.equal(decodeTimeIndexFile(file)!.lookup(15), 1)
-  const flipped = Buffer.from(file); flipped[file.length - 6] ^= 1
+  const flipped = Buffer.from(file); flipped[file.length - 6] = at(flipped, file.length - 6) ^ 1
   assert.equal(decodeTimeIndexFile(flipped), null)
 })

@@ -11,6 +11,7 @@ import { TributaryError, TributaryErrorCode } from '../../src/errors.js'
 import { decodeBatch, encodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { readBatchHeader, TimestampType, timestampTypeOf } from '../../src/protocol/records/batch-header.js'
 import { batch, countingFs, tempDir } from './helpers.js'
+import { at } from '../helpers/at.js'
 
 async function openLog (configs: TopicConfigs = {}, extra: Partial<PartitionContext> = {}) {
   const dir = extra.dir ?? join(await tempDir(), 't-0')
@@ -88,7 +89,7 @@ test('reading at the end is empty and outside [logStart, HW] is OFFSET_OUT_OF_RA
 
 test('invalid batches are refused with distinct codes and change nothing', async () => {
   const { log } = await openLog({ 'max.message.bytes': '200' })
-  const corrupt = batch('a', 1); corrupt[corrupt.length - 1] ^= 1
+  const corrupt = batch('a', 1); corrupt[corrupt.length - 1] = at(corrupt, corrupt.length - 1) ^ 1
   await assert.rejects(log.append(corrupt), { code: TributaryErrorCode.CORRUPT_MESSAGE })
   const old = batch('a', 1); old.writeInt8(1, 16)
   await assert.rejects(log.append(old), { code: TributaryErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT })
@@ -132,9 +133,9 @@ test('LogAppendTime topics stamp the append time on every batch', async () => {
   const r = await log.append(batch('a', 2, 5))
   assert.equal(r.logAppendTime, 777_000)
   const read = await log.read(0, 1 << 20)
-  const h = readBatchHeader(read.chunks[0]!)
+  const h = readBatchHeader(at(read.chunks, 0)!)
   assert.equal(timestampTypeOf(h.attributes), TimestampType.logAppendTime)
-  assert.deepEqual(decodeBatch(read.chunks[0]!).records.map(x => x.timestamp), [777_000, 777_000])
+  assert.deepEqual(decodeBatch(at(read.chunks, 0)!).records.map(x => x.timestamp), [777_000, 777_000])
   await log.close()
 })
 
@@ -217,7 +218,7 @@ test('the append validator sees parsed headers and can refuse an append', async 
   const { log } = await openLog({}, {
     validator: () => (_t, _p, headers) => {
       seen.push(headers.length)
-      if (headers[0]!.producerId === -1 && seen.length > 1) throw new TributaryError(TributaryErrorCode.INVALID_RECORD, 'no')
+      if (at(headers, 0)!.producerId === -1 && seen.length > 1) throw new TributaryError(TributaryErrorCode.INVALID_RECORD, 'no')
     },
   })
   await log.append(Buffer.concat([batch('a'), batch('b')]))

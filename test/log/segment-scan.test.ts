@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { scanSegment } from '../../src/log/segment-scan.js'
 import { realFs } from '../../src/log/fs.js'
 import { batch, tempDir } from './helpers.js'
+import { at } from '../helpers/at.js'
 
 async function fileWith (parts: Buffer[]) {
   const fh = await realFs.open(join(await tempDir(), 'x.log'), true)
@@ -13,7 +14,7 @@ async function fileWith (parts: Buffer[]) {
 
 test('the scan visits every good batch and stops at a CRC error', async () => {
   const a = batch('a'); const b = batch('b', 2); const c = batch('c')
-  c[c.length - 1] ^= 1
+  c[c.length - 1] = at(c, c.length - 1) ^ 1
   const { fh, size } = await fileWith([a, b, c])
   const seen: number[] = []
   const r = await scanSegment(fh, 0, size, true, x => { seen.push(x.size) })

@@ -5,6 +5,7 @@ import { decodeBuffer, decodeMessage, defaultBody, encodeMessage, encodeToBuffer
 import type { MessageSpec } from '../../src/protocol/messages/spec.js'
 import { Reader } from '../../src/protocol/primitives/reader.js'
 import { Writer, ZERO_COPY_THRESHOLD } from '../../src/protocol/primitives/writer.js'
+import { at } from '../helpers/at.js'
 
 // A made-up message exercising every feature, flexible from v2.
 const sample = {
@@ -106,7 +107,7 @@ test('records accept a list of Buffers, written behind one length without copyin
     const chunks = w.toChunks()
     assert.ok(chunks.includes(a) && chunks.includes(b), 'batches are separate chunks')
     const decoded = decodeBuffer(sample, version, w.toBuffer()).body
-    assert.deepEqual(decoded.items[0].payload, Buffer.concat([a, b]))
+    assert.deepEqual(at(decoded.items, 0).payload, Buffer.concat([a, b]))
   }
 })
 
@@ -115,7 +116,7 @@ test('decoded records are views of the request buffer', () => {
   const decoded = decodeBuffer(sample, 1, bytes).body
   assert.equal(decoded.label, null)
   assert.equal(decoded.replicas, null)
-  assert.equal(decoded.items[0].payload?.buffer, bytes.buffer)
+  assert.equal(at(decoded.items, 0).payload?.buffer, bytes.buffer)
 })
 
 test('int64 fields accept numbers when encoding', () => {

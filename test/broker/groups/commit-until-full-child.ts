@@ -3,6 +3,7 @@
 // orders/0 for group `g` until one fails, then reports on one JSON line what
 // the coordinator answered and what it shows afterwards.
 import { GroupCoordinator } from '../../../src/broker/groups/index.js'
+import { at } from '../../helpers/at.js'
 
 const [dir, max] = process.argv.slice(2) as [string, string]
 const padding = 'm'.repeat(1000)
@@ -17,7 +18,7 @@ const commit = (groupId: string, offset: number): Parameters<GroupCoordinator['c
 })
 
 const fetched = (c: GroupCoordinator, groupId: string): string | null => {
-  const p = c.fetchOffsets(groupId, [{ name: 'orders', partitionIndexes: [0] }]).topics[0].partitions[0]
+  const p = at(at(c.fetchOffsets(groupId, [{ name: 'orders', partitionIndexes: [0] }]).topics, 0).partitions, 0)
   return p.committedOffset === -1n ? null : `${p.committedOffset}`
 }
 
@@ -26,10 +27,10 @@ async function main (): Promise<void> {
   await c.open()
   let acked = 0
   for (let offset = 1; offset <= Number(max); offset++) {
-    const errorCode = (await c.commitOffsets(commit('g', offset)))[0].partitions[0].errorCode
+    const errorCode = at(at(await c.commitOffsets(commit('g', offset)), 0).partitions, 0).errorCode
     if (errorCode === 0) { acked = offset; continue }
     // The failed commit of a group never seen before must not leave that group behind either.
-    const freshCode = (await c.commitOffsets(commit('fresh', 1)))[0].partitions[0].errorCode
+    const freshCode = at(at(await c.commitOffsets(commit('fresh', 1)), 0).partitions, 0).errorCode
     process.stdout.write(JSON.stringify({
       acked,
       failedOffset: offset,

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { CommitRequest } from '../../../src/broker/groups/index.js'
 import { openHarness, stableGroup, subscription } from './helpers.js'
+import { at } from '../../helpers/at.js'
 
 const DAY = 24 * 3600 * 1000
 
@@ -16,7 +17,7 @@ const commit = (groupId: string, topic: string, offset: bigint, extra: Partial<C
 })
 
 const committed = (h: Awaited<ReturnType<typeof openHarness>>, groupId: string, topic = 'orders'): bigint =>
-  h.coordinator.fetchOffsets(groupId, [{ name: topic, partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset
+  at(at(h.coordinator.fetchOffsets(groupId, [{ name: topic, partitionIndexes: [0] }]).topics, 0).partitions, 0).committedOffset
 
 test('a simple group loses an offset once the retention has passed since its last commit, then the group goes', async () => {
   const h = await openHarness({ offsetsRetentionMs: 7 * DAY })

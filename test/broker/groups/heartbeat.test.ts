@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { GroupState } from '../../../src/broker/groups/index.js'
 import { joinRequest, openHarness, stableGroup } from './helpers.js'
+import { at } from '../../helpers/at.js'
 
 test('heartbeats keep a member alive past its session timeout', async () => {
   const h = await openHarness()
@@ -12,7 +13,7 @@ test('heartbeats keep a member alive past its session timeout', async () => {
       h.clock.advance(9_000)
       assert.equal(h.coordinator.heartbeat({ groupId: 'g', generationId: m.generationId, memberId: m.memberId, groupInstanceId: null }), ErrorCode.NONE)
     }
-    assert.equal(h.coordinator.describeGroups(['g'])[0].members.length, 1)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).members.length, 1)
   } finally { await h.cleanup() }
 })
 
@@ -23,7 +24,7 @@ test('a member that stops heartbeating is removed after its session timeout and 
     h.clock.advance(9_999)
     assert.equal(h.coordinator.heartbeat({ groupId: 'g', generationId: a.generationId, memberId: a.memberId, groupInstanceId: null }), ErrorCode.NONE)
     h.clock.advance(1)
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.PreparingRebalance)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.PreparingRebalance)
     assert.equal(h.coordinator.heartbeat({ groupId: 'g', generationId: a.generationId, memberId: a.memberId, groupInstanceId: null }), ErrorCode.REBALANCE_IN_PROGRESS)
     assert.equal(h.coordinator.heartbeat({ groupId: 'g', generationId: b.generationId, memberId: b.memberId, groupInstanceId: null }), ErrorCode.UNKNOWN_MEMBER_ID)
     const rejoined = await h.coordinator.join(joinRequest('g', { memberId: a.memberId, sessionTimeoutMs: 30_000 }))
@@ -37,7 +38,7 @@ test('the last member expiring leaves the group Empty', async () => {
   try {
     await stableGroup(h, 'g', 1, [{ sessionTimeoutMs: 10_000 }])
     h.clock.advance(10_000)
-    const described = h.coordinator.describeGroups(['g'])[0]
+    const described = at(h.coordinator.describeGroups(['g']), 0)
     assert.equal(described.groupState, GroupState.Empty)
     assert.equal(described.members.length, 0)
   } finally { await h.cleanup() }

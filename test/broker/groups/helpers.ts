@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GroupCoordinator, encodeSubscription, type GroupCoordinatorOptions, type JoinRequest, type JoinResult, type SyncResult } from '../../../src/broker/groups/index.js'
 import { ManualClock } from './manual-clock.js'
+import { at, exactly, type Tuple } from '../../helpers/at.js'
 
 export interface Harness {
   coordinator: GroupCoordinator
@@ -95,7 +96,7 @@ export interface StableMember { memberId: string, generationId: number, join: Jo
  * completes when the clock passes the initial delay), the leader assigns each
  * member a buffer naming it, and everyone syncs.
  */
-export async function stableGroup (h: Harness, groupId: string, count: number, overrides: Array<Partial<JoinRequest>> = []): Promise<StableMember[]> {
+export async function stableGroup<N extends number> (h: Harness, groupId: string, count: N, overrides: Array<Partial<JoinRequest>> = []): Promise<Tuple<StableMember, N>> {
   const joins = Array.from({ length: count }, (_, i) => h.coordinator.join(joinRequest(groupId, { clientId: `client-${i}`, ...overrides[i] })))
   h.clock.advance(h.coordinator.options.initialRebalanceDelayMs)
   const joined = await Promise.all(joins)
@@ -112,5 +113,5 @@ export async function stableGroup (h: Harness, groupId: string, count: number, o
     assignments: j === leader ? joined.map(m => ({ memberId: m.memberId, assignment: Buffer.from(`assigned:${m.memberId}`) })) : []
   }))
   const synced = await Promise.all(syncs)
-  return joined.map((j, i) => ({ memberId: j.memberId, generationId: j.generationId, join: j, sync: synced[i] }))
+  return exactly(joined.map((j, i) => ({ memberId: j.memberId, generationId: j.generationId, join: j, sync: at(synced, i) })), count)
 }

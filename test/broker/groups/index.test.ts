@@ -3,9 +3,10 @@ import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { GroupState } from '../../../src/broker/groups/index.js'
 import { joinRequest, openHarness, stableGroup, subscription } from './helpers.js'
+import { at } from '../../helpers/at.js'
 
 const offsetOf = (coordinator: Awaited<ReturnType<typeof openHarness>>['coordinator'], groupId: string): { offset: bigint, metadata: string | null } => {
-  const p = coordinator.fetchOffsets(groupId, [{ name: 'orders', partitionIndexes: [1] }]).topics[0].partitions[0]
+  const p = at(at(coordinator.fetchOffsets(groupId, [{ name: 'orders', partitionIndexes: [1] }]).topics, 0).partitions, 0)
   return { offset: p.committedOffset, metadata: p.metadata }
 }
 
@@ -35,7 +36,7 @@ test('a stable group comes back with its members, generation and assignments; me
     const [a, b] = await stableGroup(h, 'g', 2, [{ sessionTimeoutMs: 10_000 }, { sessionTimeoutMs: 10_000 }])
     await h.coordinator.close()
     const back = await h.reopen()
-    const [described] = back.describeGroups(['g'])
+    const described = at(back.describeGroups(['g']), 0)
     assert.equal(described.groupState, GroupState.Stable)
     assert.deepEqual(described.members.map(m => [m.memberId, m.memberAssignment.toString(), m.memberMetadata]), [
       [a.memberId, `assigned:${a.memberId}`, subscription()],

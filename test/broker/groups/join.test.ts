@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { GroupState } from '../../../src/broker/groups/index.js'
 import { joinRequest, openHarness, stableGroup, subscription, track } from './helpers.js'
+import { at } from '../../helpers/at.js'
 
 test('a first join on v4+ is answered MEMBER_ID_REQUIRED with the member id to rejoin with', async () => {
   const h = await openHarness()
@@ -49,7 +50,7 @@ test('the leader gets every member metadata and followers get none', async () =>
       { protocols: [{ name: 'range', metadata: subscription(['payments']) }] },
       { protocols: [{ name: 'range', metadata: subscription(['orders', 'payments']) }] }
     ])
-    const leader = members[0]
+    const leader = at(members, 0)
     assert.equal(leader.join.members.length, 3)
     assert.deepEqual(leader.join.members.map(m => m.metadata), [subscription(['orders']), subscription(['payments']), subscription(['orders', 'payments'])])
     for (const follower of members.slice(1)) {
@@ -58,7 +59,7 @@ test('the leader gets every member metadata and followers get none', async () =>
       assert.equal(follower.join.protocolName, 'range')
       assert.equal(follower.join.protocolType, 'consumer')
     }
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.Stable)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.Stable)
   } finally { await h.cleanup() }
 })
 
@@ -71,8 +72,8 @@ test('the protocol is the one all members support that most members prefer', asy
       { protocols: p(['range', 'roundrobin']) },
       { protocols: p(['range', 'roundrobin']) }
     ])
-    assert.equal(members[0].join.protocolName, 'range', 'sticky is not supported by all; range has two votes')
-    assert.deepEqual(members[0].join.members.map(m => m.metadata.toString()), ['range', 'range', 'range'])
+    assert.equal(at(members, 0).join.protocolName, 'range', 'sticky is not supported by all; range has two votes')
+    assert.deepEqual(at(members, 0).join.members.map(m => m.metadata.toString()), ['range', 'range', 'range'])
   } finally { await h.cleanup() }
 })
 
@@ -86,7 +87,7 @@ test('a member without a protocol the group uses is INCONSISTENT_GROUP_PROTOCOL'
     assert.equal(otherType.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
     const none = await h.coordinator.join(joinRequest('fresh', { protocols: [] }))
     assert.equal(none.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.Stable)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.Stable)
     assert.equal(h.coordinator.listGroups().groups.some(g => g.groupId === 'fresh'), false)
   } finally { await h.cleanup() }
 })
@@ -127,7 +128,7 @@ test('a follower rejoining a stable group with the same metadata gets the curren
     assert.equal(again.errorCode, ErrorCode.NONE)
     assert.equal(again.generationId, follower.generationId)
     assert.equal(again.leaderId, leader.memberId)
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.Stable)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.Stable)
   } finally { await h.cleanup() }
 })
 
@@ -136,7 +137,7 @@ test('the leader rejoining a stable group starts a new generation', async () => 
   try {
     const [leader, follower] = await stableGroup(h, 'g', 2)
     const leaderJoin = track(h.coordinator.join(joinRequest('g', { memberId: leader.memberId })))
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.PreparingRebalance)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.PreparingRebalance)
     assert.equal(h.coordinator.heartbeat({ groupId: 'g', generationId: follower.generationId, memberId: follower.memberId, groupInstanceId: null }), ErrorCode.REBALANCE_IN_PROGRESS)
     await Promise.resolve()
     assert.equal(leaderJoin.settled(), false, 'held until the follower rejoins')
@@ -164,7 +165,7 @@ test('members that do not rejoin within the rebalance timeout are dropped from t
     h.clock.advance(1)
     const answers = await Promise.all([newcomer.promise, aJoin.promise, bJoin.promise])
     for (const answer of answers) assert.equal(answer.generationId, a.generationId + 1)
-    const described = h.coordinator.describeGroups(['g'])[0]
+    const described = at(h.coordinator.describeGroups(['g']), 0)
     assert.equal(described.members.length, 3)
     assert.equal(described.members.some(m => m.memberId === c.memberId), false)
     assert.equal(h.coordinator.heartbeat({ groupId: 'g', generationId: c.generationId, memberId: c.memberId, groupInstanceId: null }), ErrorCode.UNKNOWN_MEMBER_ID)
@@ -192,7 +193,7 @@ test('a static member rejoining without its member id takes a new one, fences th
     assert.match(restarted.memberId, /^i-1-/)
     assert.equal(restarted.generationId, follower.generationId, 'no rebalance for a returning static member')
     assert.equal(restarted.leaderId, leader.memberId)
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.Stable)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.Stable)
     const oldIdentity = { groupId: 'g', generationId: follower.generationId, memberId: follower.memberId, groupInstanceId: 'i-1' }
     assert.equal(h.coordinator.heartbeat(oldIdentity), ErrorCode.FENCED_INSTANCE_ID)
     assert.equal((await h.coordinator.join(joinRequest('g', { memberId: follower.memberId, groupInstanceId: 'i-1' }))).errorCode, ErrorCode.FENCED_INSTANCE_ID)

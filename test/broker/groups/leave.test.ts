@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { GroupState } from '../../../src/broker/groups/index.js'
 import { joinRequest, openHarness, stableGroup } from './helpers.js'
+import { at } from '../../helpers/at.js'
 
 test('when the leader leaves, the others rejoin and one of them leads the next generation', async () => {
   const h = await openHarness()
@@ -27,7 +28,7 @@ test('the last member leaving makes the group Empty', async () => {
   try {
     const [m] = await stableGroup(h, 'g', 1)
     h.coordinator.leave('g', [{ memberId: m.memberId, groupInstanceId: null }])
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.Empty)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.Empty)
   } finally { await h.cleanup() }
 })
 
@@ -43,7 +44,7 @@ test('a batched leave answers each member its own error', async () => {
     ])
     assert.equal(result.errorCode, ErrorCode.NONE)
     assert.deepEqual(result.members.map(m => m.errorCode), [ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.NONE])
-    assert.equal(h.coordinator.describeGroups(['g'])[0].members.length, 1)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).members.length, 1)
   } finally { await h.cleanup() }
 })
 
@@ -51,10 +52,10 @@ test('a static member can be removed by its instance id alone; a wrong member id
   const h = await openHarness()
   try {
     await stableGroup(h, 'g', 2, [{ groupInstanceId: 'i-0' }, { groupInstanceId: 'i-1' }])
-    assert.equal(h.coordinator.leave('g', [{ memberId: 'impostor', groupInstanceId: 'i-1' }]).members[0].errorCode, ErrorCode.FENCED_INSTANCE_ID)
-    assert.equal(h.coordinator.leave('g', [{ memberId: '', groupInstanceId: 'i-1' }]).members[0].errorCode, ErrorCode.NONE)
-    assert.equal(h.coordinator.leave('g', [{ memberId: '', groupInstanceId: 'i-1' }]).members[0].errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
-    assert.equal(h.coordinator.describeGroups(['g'])[0].members.length, 1)
+    assert.equal(at(h.coordinator.leave('g', [{ memberId: 'impostor', groupInstanceId: 'i-1' }]).members, 0).errorCode, ErrorCode.FENCED_INSTANCE_ID)
+    assert.equal(at(h.coordinator.leave('g', [{ memberId: '', groupInstanceId: 'i-1' }]).members, 0).errorCode, ErrorCode.NONE)
+    assert.equal(at(h.coordinator.leave('g', [{ memberId: '', groupInstanceId: 'i-1' }]).members, 0).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).members.length, 1)
   } finally { await h.cleanup() }
 })
 

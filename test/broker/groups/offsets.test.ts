@@ -9,6 +9,7 @@ import { GroupCoordinator } from '../../../src/broker/groups/index.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import type { CommitRequest } from '../../../src/broker/groups/index.js'
 import { joinRequest, leaveHeld, openHarness, stableGroup } from './helpers.js'
+import { at } from '../../helpers/at.js'
 
 const commit = (groupId: string, partitions: Array<[string, number, number, string?]>, extra: Partial<CommitRequest> = {}): CommitRequest => {
   const topics = new Map<string, CommitRequest['topics'][number]>()
@@ -26,7 +27,7 @@ test('a member commit is fetched back with its metadata and leader epoch', async
   try {
     const [m] = await stableGroup(h, 'g', 1)
     const request = commit('g', [['orders', 0, 42, 'worker-1'], ['orders', 2, 7]], { generationId: m.generationId, memberId: m.memberId })
-    request.topics[0].partitions[0].committedLeaderEpoch = 3
+    at(at(request.topics, 0).partitions, 0).committedLeaderEpoch = 3
     assert.deepEqual(codes(await h.coordinator.commitOffsets(request)), [0, 0])
     const fetched = h.coordinator.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0, 1, 2] }])
     assert.deepEqual(fetched, {
@@ -61,7 +62,7 @@ test('commits with generation -1 and no member are accepted only while the group
     assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', [['orders', 0, 1]]))), [ErrorCode.UNKNOWN_MEMBER_ID])
     h.coordinator.leave('g', [{ memberId: m.memberId, groupInstanceId: null }])
     assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', [['orders', 0, 100]]))), [0])
-    assert.equal(h.coordinator.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset, 100n)
+    assert.equal(at(at(h.coordinator.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0] }]).topics, 0).partitions, 0).committedOffset, 100n)
   } finally { await h.cleanup() }
 })
 
@@ -72,7 +73,7 @@ test('commits from the wrong generation or an unknown member are refused', async
     assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', [['orders', 0, 1]], { generationId: m.generationId + 1, memberId: m.memberId }))), [ErrorCode.ILLEGAL_GENERATION])
     assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', [['orders', 0, 1]], { generationId: m.generationId, memberId: 'ghost' }))), [ErrorCode.UNKNOWN_MEMBER_ID])
     assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('gone', [['orders', 0, 1]], { generationId: 3, memberId: 'm' }))), [ErrorCode.ILLEGAL_GENERATION])
-    assert.deepEqual(h.coordinator.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset, -1n)
+    assert.deepEqual(at(at(h.coordinator.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0] }]).topics, 0).partitions, 0).committedOffset, -1n)
     assert.equal(h.coordinator.listGroups().groups.some(g => g.groupId === 'gone'), false)
   } finally { await h.cleanup() }
 })
@@ -80,7 +81,7 @@ test('commits from the wrong generation or an unknown member are refused', async
 test('commits are refused while the group awaits its assignment and accepted while it prepares a rebalance', async () => {
   const h = await openHarness()
   try {
-    const joins = [h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g'))]
+    const joins = [h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g'))] as const
     h.clock.advance(0)
     const [a, b] = await Promise.all(joins)
     assert.deepEqual(codes(await h.coordinator.commitOffsets(commit('g', [['orders', 0, 1]], { generationId: a.generationId, memberId: a.memberId }))), [ErrorCode.REBALANCE_IN_PROGRESS])
@@ -104,7 +105,7 @@ test('oversized metadata and unknown partitions fail alone; the rest of the requ
     assert.deepEqual(codes(result), [0, ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION])
     const fetched = h.coordinator.fetchOffsets('g', null)
     assert.deepEqual(fetched.topics.map(t => [t.name, t.partitions.map(p => p.partitionIndex)]), [['orders', [0]]])
-    assert.equal(fetched.topics[0].partitions[0].metadata, 'm'.repeat(4096))
+    assert.equal(at(at(fetched.topics, 0).partitions, 0).metadata, 'm'.repeat(4096))
   } finally { await h.cleanup() }
 })
 
@@ -125,7 +126,7 @@ test('the empty group id commits and fetches under its own group, as Kafka allow
     const empty = h.coordinator.fetchOffsets('', null)
     assert.deepEqual([empty.errorCode, empty.topics.map(t => [t.name, t.partitions.map(p => p.committedOffset)])], [0, [['orders', [6n]]]])
     assert.equal(h.coordinator.fetchOffsets('g'.repeat(300), null).errorCode, ErrorCode.INVALID_GROUP_ID)
-    assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 5n)
+    assert.equal(at(at(h.coordinator.fetchOffsets('g', null).topics, 0).partitions, 0).committedOffset, 5n)
     assert.deepEqual(h.coordinator.listGroups().groups.map(g => g.groupId), ['g', ''])
   } finally { await h.cleanup() }
 })
@@ -135,9 +136,9 @@ test('a commit is not visible to OffsetFetch before its journal write is durable
   try {
     await h.coordinator.commitOffsets(commit('g', [['orders', 0, 5]]))
     const pending = h.coordinator.commitOffsets(commit('g', [['orders', 0, 6]]))
-    assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 5n)
+    assert.equal(at(at(h.coordinator.fetchOffsets('g', null).topics, 0).partitions, 0).committedOffset, 5n)
     assert.deepEqual(codes(await pending), [0])
-    assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 6n)
+    assert.equal(at(at(h.coordinator.fetchOffsets('g', null).topics, 0).partitions, 0).committedOffset, 6n)
   } finally { await h.cleanup() }
 })
 
@@ -146,9 +147,9 @@ test('concurrent commits of one partition end with the last one, in memory and a
   try {
     const answers = await Promise.all([7, 8, 9].map(offset => h.coordinator.commitOffsets(commit('g', [['orders', 0, offset]]))))
     assert.deepEqual(answers.map(codes), [[0], [0], [0]])
-    assert.equal(h.coordinator.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 9n)
+    assert.equal(at(at(h.coordinator.fetchOffsets('g', null).topics, 0).partitions, 0).committedOffset, 9n)
     const reopened = await h.reopen()
-    assert.equal(reopened.fetchOffsets('g', null).topics[0].partitions[0].committedOffset, 9n)
+    assert.equal(at(at(reopened.fetchOffsets('g', null).topics, 0).partitions, 0).committedOffset, 9n)
   } finally { await h.cleanup() }
 })
 
@@ -158,7 +159,7 @@ test('an offset deleted while a commit of it is being written stays deleted, as 
     await h.coordinator.commitOffsets(commit('g', [['orders', 0, 5], ['orders', 1, 1]]))
     const pending = h.coordinator.commitOffsets(commit('g', [['orders', 0, 6]]))
     const deleted = await h.coordinator.deleteOffsets('g', [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }])
-    assert.equal(deleted.topics[0].partitions[0].errorCode, 0)
+    assert.equal(at(at(deleted.topics, 0).partitions, 0).errorCode, 0)
     assert.deepEqual(codes(await pending), [0])
     const inMemory = h.coordinator.fetchOffsets('g', null).topics.flatMap(t => t.partitions.map(p => p.partitionIndex))
     const reopened = await h.reopen()
@@ -193,7 +194,7 @@ test('a commit whose journal write fails (disk full) is answered COORDINATOR_NOT
     const reopened = new GroupCoordinator({ dataDir: dir, nodeId: 1, topicPartitionExists: () => true })
     await reopened.open()
     try {
-      assert.equal(reopened.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset, BigInt(report.acked))
+      assert.equal(at(at(reopened.fetchOffsets('g', [{ name: 'orders', partitionIndexes: [0] }]).topics, 0).partitions, 0).committedOffset, BigInt(report.acked))
       assert.deepEqual(reopened.listGroups().groups.map(g => g.groupId), ['g'])
     } finally { await reopened.close() }
   } finally { await rm(dir, { recursive: true, force: true }) }

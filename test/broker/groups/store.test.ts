@@ -9,6 +9,7 @@ import { LEGACY_JOURNAL_FILE } from '../../../src/broker/groups/store-legacy.js'
 import { encodeRecord, RecordType, type StoreRecord } from '../../../src/broker/groups/store-records.js'
 import { encodeFrame } from '../../../src/log/journal-format.js'
 import { appendUntilFull, DiskFullStore } from '../../helpers/disk-full.js'
+import { at } from '../../helpers/at.js'
 
 const offsets = (groupId: string, offset: number, partition = 0): StoreRecord => ({
   type: RecordType.Offsets,
@@ -103,7 +104,7 @@ test('a record with a bad checksum ends recovery there', async () => {
     await store.close()
     const journal = join(dir, JOURNAL_FILE)
     const bytes = await readFile(journal)
-    bytes[bytes.length - 3] ^= 0xff
+    bytes[bytes.length - 3] = at(bytes, bytes.length - 3) ^ 0xff
     await writeFile(journal, bytes)
     const { records, store: again, truncatedBytes } = await replayAll(dir)
     assert.deepEqual(records, [offsets('a', 1)])
@@ -124,7 +125,7 @@ test('a value that does not decode is logged with its key and skipped; the rest 
     const again = new GroupStore({ dir, logger: { warn: obj => warnings.push(obj) } })
     await again.open(r => records.push(r))
     assert.deepEqual(records, [offsets('good', 1)])
-    assert.equal((warnings[0] as { key: string }).key, '["g","bad"]')
+    assert.equal((at(warnings, 0) as { key: string }).key, '["g","bad"]')
     await again.close()
   })
 })
@@ -191,7 +192,7 @@ test('on a full disk no acknowledged offset commit is lost, and the journal stay
     const run = await appendUntilFull(DiskFullStore.groups, dir, limit / 1024, 297)
     assert.equal(run.failed, true, 'the disk filled up')
     const { records, store } = await replayAll(dir)
-    const ids = new Set(records.map(r => r.groupId.split('/')[0]))
+    const ids = new Set(records.map(r => at(r.groupId.split('/'), 0)))
     for (const id of run.acked) assert.ok(ids.has(id), `acknowledged ${id} survives`)
     // after space is freed, new records append cleanly after the last good one
     await store.append(offsets('later', 1))

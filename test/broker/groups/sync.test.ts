@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { GroupState, type SyncRequest } from '../../../src/broker/groups/index.js'
 import { joinRequest, leaveHeld, openHarness, stableGroup, track } from './helpers.js'
+import { at } from '../../helpers/at.js'
 
 const syncRequest = (groupId: string, generationId: number, memberId: string, extra: Partial<SyncRequest> = {}): SyncRequest =>
   ({ groupId, generationId, memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [], ...extra })
@@ -10,13 +11,13 @@ const syncRequest = (groupId: string, generationId: number, memberId: string, ex
 test('followers wait for the leader assignment, then each gets its own share', async () => {
   const h = await openHarness()
   try {
-    const joins = [h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g'))]
+    const joins = [h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g'))] as const
     h.clock.advance(0)
     const [a, b, c] = await Promise.all(joins)
     const followerSync = track(h.coordinator.sync(syncRequest('g', b.generationId, b.memberId)))
     await Promise.resolve()
     assert.equal(followerSync.settled(), false)
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.CompletingRebalance)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.CompletingRebalance)
     const leaderSync = await h.coordinator.sync(syncRequest('g', a.generationId, a.memberId, {
       assignments: [{ memberId: a.memberId, assignment: Buffer.from('A') }, { memberId: b.memberId, assignment: Buffer.from('B') }]
     }))
@@ -26,7 +27,7 @@ test('followers wait for the leader assignment, then each gets its own share', a
     assert.equal(late.errorCode, ErrorCode.NONE)
     assert.equal(late.assignment.length, 0, 'a member the leader left out gets an empty assignment')
     assert.equal(late.protocolName, 'range')
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.Stable)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.Stable)
   } finally { await h.cleanup() }
 })
 
@@ -58,20 +59,20 @@ test('sync while the group prepares a rebalance is REBALANCE_IN_PROGRESS', async
 test('a held sync is answered REBALANCE_IN_PROGRESS when a new member joins before the leader assigns', async () => {
   const h = await openHarness()
   try {
-    const joins = [h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g'))]
+    const joins = [h.coordinator.join(joinRequest('g')), h.coordinator.join(joinRequest('g'))] as const
     h.clock.advance(0)
     const [, b] = await Promise.all(joins)
     const held = h.coordinator.sync(syncRequest('g', b.generationId, b.memberId))
     leaveHeld(h.coordinator.join(joinRequest('g', { clientId: 'newcomer' })))
     assert.equal((await held).errorCode, ErrorCode.REBALANCE_IN_PROGRESS)
-    assert.equal(h.coordinator.describeGroups(['g'])[0].groupState, GroupState.PreparingRebalance)
+    assert.equal(at(h.coordinator.describeGroups(['g']), 0).groupState, GroupState.PreparingRebalance)
   } finally { await h.cleanup() }
 })
 
 test('when the leader never syncs, the group drops it after the rebalance timeout and the others rejoin', async () => {
   const h = await openHarness()
   try {
-    const joins = [h.coordinator.join(joinRequest('g', { rebalanceTimeoutMs: 5000 })), h.coordinator.join(joinRequest('g', { rebalanceTimeoutMs: 5000 }))]
+    const joins = [h.coordinator.join(joinRequest('g', { rebalanceTimeoutMs: 5000 })), h.coordinator.join(joinRequest('g', { rebalanceTimeoutMs: 5000 }))] as const
     h.clock.advance(0)
     const [leader, follower] = await Promise.all(joins)
     assert.equal(leader.leaderId, leader.memberId)

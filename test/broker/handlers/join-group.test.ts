@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
+import { at } from '../../helpers/at.js'
 
 const request = (extra: object = {}): object => ({ groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: consumerProtocols(), reason: null, ...extra })
 
@@ -17,7 +18,7 @@ test('v0 joins directly and is answered with generation, protocol and leader', a
     assert.equal(answer.leader, answer.memberId)
     assert.match(answer.memberId, /^legacy-/)
     assert.deepEqual(answer.members.map((m: any) => m.memberId), [answer.memberId])
-    assert.deepEqual(answer.members[0].metadata, consumerProtocols()[0].metadata)
+    assert.deepEqual(at(answer.members, 0).metadata, at(consumerProtocols(), 0).metadata)
   } finally { await ctx.close() }
 })
 
@@ -44,8 +45,8 @@ test('v5+ static members carry their instance id through to the leader answer (v
     assert.equal(answer.errorCode, 0)
     assert.equal(answer.skipAssignment, false)
     assert.deepEqual(answer.members.map((m: any) => m.groupInstanceId), ['host-1'])
-    const described = ctx.groups.describeGroups(['g'])[0]
-    assert.equal(described.members[0].clientHost, '/127.0.0.1')
-    assert.equal(described.members[0].clientId, 'test-client')
+    const described = at(ctx.groups.describeGroups(['g']), 0)
+    assert.equal(at(described.members, 0).clientHost, '/127.0.0.1')
+    assert.equal(at(described.members, 0).clientId, 'test-client')
   } finally { await ctx.close() }
 })

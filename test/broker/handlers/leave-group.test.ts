@@ -5,6 +5,7 @@ import { joinGroupHandler } from '../../../src/broker/handlers/join-group.js'
 import { leaveGroupHandler } from '../../../src/broker/handlers/leave-group.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { consumerProtocols, openGroupContext } from '../../helpers/handler-context.js'
+import { at } from '../../helpers/at.js'
 
 const join = { groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 20_000, memberId: '', protocolType: 'consumer', protocols: consumerProtocols() }
 
@@ -14,7 +15,7 @@ test('v0-2 leave one member and fold its error into the answer', async () => {
     const joined = await ctx.call(joinGroupHandler, 1, join)
     assert.equal((await ctx.call(leaveGroupHandler, 1, { groupId: 'g', memberId: 'ghost' })).errorCode, ErrorCode.UNKNOWN_MEMBER_ID)
     assert.equal((await ctx.call(leaveGroupHandler, 0, { groupId: 'g', memberId: joined.memberId })).errorCode, 0)
-    assert.equal(ctx.groups.describeGroups(['g'])[0].groupState, 'Empty')
+    assert.equal(at(ctx.groups.describeGroups(['g']), 0).groupState, 'Empty')
   } finally { await ctx.close() }
 })
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { offsetDeleteHandler } from '../../../src/broker/handlers/offset-delete.js'
 import { ErrorCode } from '../../../src/protocol/errors.js'
 import { openGroupContext } from '../../helpers/handler-context.js'
+import { at } from '../../helpers/at.js'
 
 test('offsets of an empty group are deleted per partition; unknown groups are GROUP_ID_NOT_FOUND', async () => {
   const ctx = await openGroupContext()
@@ -19,7 +20,7 @@ test('offsets of an empty group are deleted per partition; unknown groups are GR
     const answer = await ctx.call(offsetDeleteHandler, 0, { groupId: 'g', topics: [{ name: 'orders', partitions: [{ partitionIndex: 0 }] }, { name: 'gone', partitions: [{ partitionIndex: 0 }] }] })
     assert.equal(answer.errorCode, 0)
     assert.deepEqual(answer.topics.map((t: any) => t.partitions.map((p: any) => p.errorCode)), [[0], [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]])
-    assert.deepEqual(ctx.groups.fetchOffsets('g', null).topics[0].partitions.map(p => p.partitionIndex), [1])
+    assert.deepEqual(at(ctx.groups.fetchOffsets('g', null).topics, 0).partitions.map(p => p.partitionIndex), [1])
     const missing = await ctx.call(offsetDeleteHandler, 0, { groupId: 'nope', topics: [] })
     assert.deepEqual([missing.errorCode, missing.topics.length], [ErrorCode.GROUP_ID_NOT_FOUND, 0])
   } finally { await ctx.close() }

@@ -6,6 +6,7 @@ import {
   UpdateApiDestinationCommand, UpdateConnectionCommand,
 } from '@aws-sdk/client-eventbridge'
 import { startBus, TargetServer, type BusHarness } from '../harness.js'
+import { at, exactly } from '../../helpers/at.js'
 
 let h: BusHarness
 let target: TargetServer
@@ -32,7 +33,7 @@ test('a Basic connection authorizes calls to its API destination, and Describe h
   const before = target.received.length
   await routeThrough('basic-dest', ConnectionArn!, '/orders/*', { HttpParameters: { PathParameterValues: ['o-1'], HeaderParameters: { 'X-Trace': 't1' }, QueryStringParameters: { q: '1' } } })
   await target.waitFor(before + 1)
-  const request = target.received[before]
+  const request = at(target.received, before)
   assert.equal(request.headers.authorization, `Basic ${Buffer.from('u:p').toString('base64')}`)
   assert.equal(request.url, '/orders/o-1?q=1')
   assert.equal(request.headers['x-trace'], 't1')
@@ -48,8 +49,8 @@ test('an API key connection sends its header and invocation parameters', async (
   const before = target.received.length
   await routeThrough('apikey-dest', ConnectionArn!, '/k')
   await target.waitFor(before + 1)
-  assert.equal(target.received[before].headers['x-api-key'], 'secret')
-  assert.equal(target.received[before].headers['x-extra'], 'e')
+  assert.equal(at(target.received, before).headers['x-api-key'], 'secret')
+  assert.equal(at(target.received, before).headers['x-extra'], 'e')
 })
 
 test('an OAuth client-credentials connection fetches a token and sends it as Bearer', async () => {
@@ -61,7 +62,7 @@ test('an OAuth client-credentials connection fetches a token and sends it as Bea
   const before = target.received.length
   await routeThrough('oauth-dest', ConnectionArn!, '/o')
   await target.waitFor(before + 2)
-  const [tokenRequest, call] = target.received.slice(before)
+  const [tokenRequest, call] = exactly(target.received.slice(before), 2)
   assert.equal(tokenRequest.url, '/token')
   assert.equal(tokenRequest.headers.authorization, `Basic ${Buffer.from('id:sec').toString('base64')}`)
   assert.match(tokenRequest.body, /grant_type=client_credentials/)

@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge'
 import { startBus, type BusHarness } from '../harness.js'
+import { at } from '../../helpers/at.js'
 
 let h: BusHarness
 before(async () => {
@@ -23,8 +24,8 @@ test('PutTargets stores targets with their options and ListTargetsByRule answers
   assert.equal(put.FailedEntryCount, 0)
   const list = await h.client.send(new ListTargetsByRuleCommand({ Rule: 'r' }))
   assert.deepEqual(list.Targets!.map(t => t.Id), ['q', 't'])
-  assert.deepEqual(list.Targets![0].RetryPolicy, { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 })
-  assert.equal(list.Targets![1].InputTransformer!.InputTemplate, '{"id": <id>}')
+  assert.deepEqual(at(list.Targets ?? [], 0).RetryPolicy, { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 })
+  assert.equal(at(list.Targets ?? [], 1).InputTransformer!.InputTemplate, '{"id": <id>}')
 })
 
 test('PutTargets with an existing Id replaces that target', async () => {

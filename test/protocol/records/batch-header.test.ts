@@ -7,6 +7,7 @@ import {
 import { encodeBatch } from '../../../src/protocol/records/batch-codec.js'
 import { isRecordFormatError } from '../../../src/errors.js'
 import { produceRecordSets } from './fixtures.js'
+import { at } from '../../helpers/at.js'
 
 test('int64 helpers round-trip negative, zero and large values', () => {
   const buf = Buffer.alloc(8)
@@ -43,9 +44,9 @@ test('a batch header is read field by field at Kafka offsets', () => {
 test('the CRC covers attributes to the end and detects a flipped bit', () => {
   const b = encodeBatch([{ value: 'hello' }])
   verifyBatchCrc(b, 0, b.length)
-  b[BatchOffsets.baseOffset + 3] ^= 0xff // outside the CRC'd range
+  b[BatchOffsets.baseOffset + 3] = at(b, BatchOffsets.baseOffset + 3) ^ 0xff // outside the CRC'd range
   verifyBatchCrc(b, 0, b.length)
-  b[b.length - 1] ^= 0x01
+  b[b.length - 1] = at(b, b.length - 1) ^ 0x01
   assert.throws(() => verifyBatchCrc(b, 0, b.length), err => isRecordFormatError(err) && err.kafkaCode === 2)
 })
 

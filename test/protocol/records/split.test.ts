@@ -6,6 +6,7 @@ import { encodeBatch } from '../../../src/protocol/records/batch-codec.js'
 import { BatchOffsets } from '../../../src/protocol/records/batch-header.js'
 import { TributaryErrorCode } from '../../../src/errors.js'
 import { produceRecordSets } from './fixtures.js'
+import { at } from '../../helpers/at.js'
 
 const code = (c: string) => (err: unknown) => (err as { code?: string }).code === c
 
@@ -49,7 +50,7 @@ test('magic 0 and 1 are refused as UNSUPPORTED_FOR_MESSAGE_FORMAT, other magics 
 
 test('a bad CRC is CORRUPT_MESSAGE unless checking is turned off', () => {
   const a = encodeBatch([{ value: 'abc' }])
-  a[a.length - 1] ^= 1
+  a[a.length - 1] = at(a, a.length - 1) ^ 1
   assert.throws(() => splitBatches(a), code(TributaryErrorCode.CORRUPT_MESSAGE))
   assert.equal(splitBatches(a, { verifyCrc: false }).length, 1)
 })
