@@ -48,6 +48,10 @@ export const TributaryErrorCode = {
   TXN_STORE_CLOSED: 'TRIB_ERR_TXN_STORE_CLOSED',
   TXN_STORE_WRITE: 'TRIB_ERR_TXN_STORE_WRITE',
   TXN_NO_GROUPS: 'TRIB_ERR_TXN_NO_GROUPS',
+  TXN_STORE_CORRUPT: 'TRIB_ERR_TXN_STORE_CORRUPT',
+
+  /** A broken invariant: a bug in Tributary, never a user's mistake. */
+  INTERNAL: 'TRIB_ERR_INTERNAL',
 
   // Configuration and the process (src/config.ts, src/tributary.ts).
   /** A config file, environment variable or flag that is unknown or has a bad value. */
@@ -64,6 +68,8 @@ export const TributaryErrorCode = {
   INVALID_PATTERN: 'TRIB_ERR_INVALID_PATTERN',
   /** A delivery attempt to a target failed. */
   BUS_DELIVERY: 'TRIB_ERR_BUS_DELIVERY',
+  /** A replay's archive was deleted while the replay was to run. */
+  BUS_ARCHIVE_MISSING: 'TRIB_ERR_BUS_ARCHIVE_MISSING',
 
   // The SDK (src/sdk).
   /** A fault to inject that names an unknown API, error or count. */

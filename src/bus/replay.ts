@@ -9,6 +9,8 @@ import type { Catalog } from './catalog.js'
 import { ReplayState, type EventEnvelope, type ReplayDefinition } from './model.js'
 import { archiveTopic, busTopic, type BusStorage } from './storage.js'
 import { BusHeader } from './targets/dispatcher.js'
+import { BusError } from './errors.js'
+import { TributaryErrorCode } from '../errors.js'
 
 export const MAX_ACTIVE_REPLAYS = 10
 const CHUNK_BYTES = 512 * 1024
@@ -64,7 +66,7 @@ export class ReplayRunner {
 
   private async run (replay: ReplayDefinition): Promise<void> {
     const archive = this.catalog.archives.get(replay.archiveName)
-    if (!archive) throw new Error(`Archive ${replay.archiveName} does not exist.`)
+    if (!archive) throw new BusError(TributaryErrorCode.BUS_ARCHIVE_MISSING, `Archive ${replay.archiveName} does not exist.`)
     const source = archiveTopic(archive.name)
     const destination = busTopic(archive.sourceBusName)
     if (replay.state === ReplayState.starting) {

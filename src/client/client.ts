@@ -6,6 +6,7 @@ import { metadataApi } from '../protocol/messages/metadata.js'
 import { findCoordinatorApi } from '../protocol/messages/find-coordinator.js'
 import { KafkaConnection } from './connection.js'
 import { ClientError, ClientErrorCode, checkErrorCode, onlyEntry } from './errors.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 
 export interface BrokerAddress { host: string, port: number }
 
@@ -28,10 +29,10 @@ export function parseBrokerList (text: string): BrokerAddress[] {
   for (const part of text.split(',').map(s => s.trim()).filter(s => s !== '')) {
     const match = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(part)
     const port = match?.[2] === undefined ? 9092 : Number(match[2])
-    if (match === null || port < 1 || port > 65535) throw new Error(`"${part}" is not host:port`)
+    if (match === null || port < 1 || port > 65535) throw new TributaryError(TributaryErrorCode.CONFIG, `"${part}" is not host:port`)
     out.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port })
   }
-  if (out.length === 0) throw new Error('the broker list is empty')
+  if (out.length === 0) throw new TributaryError(TributaryErrorCode.CONFIG, 'the broker list is empty')
   return out
 }
 

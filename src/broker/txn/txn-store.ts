@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { Journal, type JournalOp } from '../../log/journal.js'
 import type { FileSystem } from '../../log/fs.js'
 import type { TxnMetadata } from './txn-metadata.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export type TxnStoreRecord =
   | { t: 'txn', meta: TxnMetadata }
@@ -42,11 +43,11 @@ function recordOf (key: string, value: Buffer): TxnStoreRecord {
   const parsed = JSON.parse(value.toString('utf8')) as unknown
   if (key === PID_KEY) {
     const next = (parsed as { next?: unknown })?.next
-    if (typeof next !== 'number') throw new Error('the producer-id block has no number')
+    if (typeof next !== 'number') throw new TributaryError(TributaryErrorCode.TXN_STORE_CORRUPT, 'the producer-id block has no number')
     return { t: 'pid', next }
   }
   const meta = parsed as TxnMetadata
-  if (typeof meta?.transactionalId !== 'string' || key !== TXN_PREFIX + meta.transactionalId) throw new Error('the value is not this transactional id\'s state')
+  if (typeof meta?.transactionalId !== 'string' || key !== TXN_PREFIX + meta.transactionalId) throw new TributaryError(TributaryErrorCode.TXN_STORE_CORRUPT, 'the value is not this transactional id\'s state')
   return { t: 'txn', meta }
 }
 

@@ -6,6 +6,7 @@ import { lookUpBackwards, lookUpForwards, StringIdTable } from './string-table.j
 import { CharTrie } from './trie.js'
 import type { Leaf, Matcher, WildcardPattern } from './types.js'
 import { wildcardMatches } from './wildcard.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 interface WildcardEntry {
   readonly id: number
@@ -68,7 +69,7 @@ export class FieldIndex {
       case 'cidr': return (this.cidrs ??= new AffixIndex(false)).add(m.bits, id)
       case 'numeric': return (this.numeric ??= new IntervalIndex()).add(m.lo, m.loOpen, m.hi, m.hiOpen, id)
       case 'wildcard': return this.addWildcard({ id, pattern: m.pattern })
-      default: throw new Error(`matcher kind ${m.kind} cannot be indexed`)
+      default: throw new TributaryError(TributaryErrorCode.INTERNAL, `matcher kind ${m.kind} cannot be indexed`)
     }
   }
 
@@ -98,7 +99,7 @@ export class FieldIndex {
         this.numeric?.remove(m.lo, m.loOpen, m.hi, m.hiOpen, id)
         return
       case 'wildcard': return this.removeWildcard(id, m.pattern)
-      default: throw new Error(`matcher kind ${m.kind} cannot be indexed`)
+      default: throw new TributaryError(TributaryErrorCode.INTERNAL, `matcher kind ${m.kind} cannot be indexed`)
     }
   }
 

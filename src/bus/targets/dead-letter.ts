@@ -3,6 +3,8 @@
 // like the message attributes EventBridge puts on its dead-letter messages.
 import type { BusStorage } from '../storage.js'
 import { deadLetterTopic } from './resolve.js'
+import { BusError } from '../errors.js'
+import { TributaryErrorCode } from '../../errors.js'
 
 export interface DeadLetter {
   deadLetterArn: string
@@ -18,7 +20,7 @@ export interface DeadLetter {
 
 export async function writeDeadLetter (storage: BusStorage, letter: DeadLetter, defaultPartitions: number): Promise<string> {
   const topic = deadLetterTopic(letter.deadLetterArn)
-  if (topic === null) throw new Error(`dead-letter ARN ${letter.deadLetterArn} does not name a queue or topic`)
+  if (topic === null) throw new BusError(TributaryErrorCode.BUS_DELIVERY, `dead-letter ARN ${letter.deadLetterArn} does not name a queue or topic`)
   await storage.ensureTopic(topic, undefined, defaultPartitions)
   await storage.append(topic, [{
     key: letter.eventId,

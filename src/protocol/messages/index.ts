@@ -20,6 +20,7 @@ import { saslHandshakeApi } from './sasl-handshake.js'
 import { saslAuthenticateApi } from './sasl-authenticate.js'
 import { groupApis } from './group-apis.js'
 import { txnApis } from './txn-apis.js'
+import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 export {
   apiVersionsApi, metadataApi, produceApi, fetchApi, listOffsetsApi, createTopicsApi, deleteTopicsApi,
@@ -57,7 +58,7 @@ export const definedApis = [...allApis, ...saslApis] as const satisfies readonly
 export function apiRegistry (apis: readonly ApiSpec[] = allApis): Map<number, ApiSpec> {
   const byKey = new Map<number, ApiSpec>()
   for (const api of apis) {
-    if (byKey.has(api.apiKey)) throw new Error(`two definitions for API key ${api.apiKey}`)
+    if (byKey.has(api.apiKey)) throw new TributaryError(TributaryErrorCode.INTERNAL, `two definitions for API key ${api.apiKey}`)
     byKey.set(api.apiKey, api)
   }
   return byKey
