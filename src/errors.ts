@@ -50,14 +50,13 @@ export const TributaryErrorCode = {
   TXN_NO_GROUPS: 'TRIB_ERR_TXN_NO_GROUPS',
   TXN_STORE_CORRUPT: 'TRIB_ERR_TXN_STORE_CORRUPT',
 
-  /** A broken invariant: a bug in Tributary, never a user's mistake. */
-  INTERNAL: 'TRIB_ERR_INTERNAL',
-
   // Configuration and the process (src/config.ts, src/tributary.ts).
   /** A config file, environment variable or flag that is unknown or has a bad value. */
   CONFIG: 'TRIB_ERR_CONFIG',
   /** Tributary was asked for a running component before start() or after stop(). */
   NOT_STARTED: 'TRIB_ERR_NOT_STARTED',
+  /** A broken invariant: a bug in Tributary, never a user's mistake. */
+  INTERNAL: 'TRIB_ERR_INTERNAL',
 
   // The event bus (src/bus).
   /** An EventBridge API answer; the error's `name` is the AWS error type (ValidationException, ...). */

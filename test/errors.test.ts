@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import {
   hasKafkaCode, isCodecError, isRecordFormatError, isTributaryError, kafkaCodeFor, storageError,
   TributaryError, TributaryErrorCode,
@@ -103,4 +104,14 @@ test('a bus API error keeps the AWS error type as its name, which the bus answer
   assert.equal(err.name, 'ValidationException')
   assert.equal(err.type, 'ValidationException')
   assert.equal(err.kafkaCode, undefined)
+})
+
+test('docs/errors.md lists every code, with the Kafka code the table maps it to', async () => {
+  const doc = await readFile(new URL('../docs/errors.md', import.meta.url), 'utf8')
+  for (const code of Object.values(TributaryErrorCode)) {
+    const row = doc.split('\n').find(line => line.startsWith(`| \`${code}\` |`))
+    assert.ok(row !== undefined, `${code} is missing from docs/errors.md`)
+    const kafkaCode = kafkaCodeFor(code)
+    if (kafkaCode !== undefined) assert.match(row, new RegExp(`^\\| \`${code}\` \\| ${kafkaCode} \\|`), `${code} should show Kafka code ${kafkaCode}`)
+  }
 })

@@ -3,6 +3,7 @@
 // message and stable code so a bug report carries them.
 import { BusApiCallError, ClientError, KafkaResponseError } from '../../client/index.js'
 import { CommandFailure, ExitCode, UsageError } from './errors.js'
+import { isTributaryError, TributaryErrorCode } from '../../errors.js'
 
 export interface Failure { message: string, exitCode: number }
 
@@ -26,6 +27,7 @@ export function describeFailure (err: unknown): Failure {
   }
   if (err instanceof BusApiCallError) return { message: `${err.type}: ${err.message.slice(err.message.indexOf(err.type) + err.type.length + 2)}`, exitCode: ExitCode.failure }
   if (err instanceof ClientError) return { message: err.message, exitCode: ExitCode.failure }
+  if (isTributaryError(err)) return { message: `${err.message} (${err.code})`, exitCode: err.code === TributaryErrorCode.CONFIG ? ExitCode.usage : ExitCode.failure }
   const e = err as Error & { code?: string }
-  return { message: `${e.message}${e.code ? ` (${e.code})` : ''}`, exitCode: e.code === 'TRIB_ERR_CONFIG' ? ExitCode.usage : ExitCode.failure }
+  return { message: `${e.message}${e.code ? ` (${e.code})` : ''}`, exitCode: ExitCode.failure }
 }
