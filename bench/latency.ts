@@ -39,6 +39,11 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   const script = new URL('./latency/consumer-worker.ts', import.meta.url).href
   const consumer = new Worker(`import('tsx/esm/api').then(tsx => { tsx.register(); return import(${JSON.stringify(script)}) })`,
     { eval: true, workerData: { bootstrap, topic, offset: 0 } })
+  const ready = new Promise<void>((resolve, reject) => {
+    consumer.on('message', (message: unknown) => { if (message === 'ready') resolve() })
+    consumer.once('error', reject)
+  })
+  await ready
   let received = 0
   consumer.on('message', (message: unknown) => {
     if (!(message instanceof Float64Array) || !measuring) return
@@ -47,8 +52,8 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   const perTick = Math.max(1, Math.round(mbps * 1e6 / messageBytes * tickMs / 1000))
   const value = Buffer.alloc(messageBytes, 0x61)
   const inFlight = new Set<Promise<void>>()
-  let sent = 0
   let sentBytesMeasured = 0
+  let sentMeasured = 0
   const start = performance.now()
   let measureStart = 0
   const end = start + warmupMs + seconds * 1000
@@ -69,8 +74,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
       if (counted) ack.recordValue(Math.max(1, Math.round(nowUs() - sentAt)))
     }).finally(() => { inFlight.delete(send) })
     inFlight.add(send)
-    sent += perTick
-    if (counted) sentBytesMeasured += perTick * messageBytes
+    if (counted) { sentBytesMeasured += perTick * messageBytes; sentMeasured += perTick }
     // A broker that cannot keep up shows as a lower achieved rate, not as an unbounded queue here.
     if (inFlight.size >= 64) await Promise.race(inFlight)
   }
@@ -78,13 +82,13 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   const measuredSeconds = (performance.now() - measureStart) / 1000
   // let the consumer catch up with the last requests before stopping it
   const deadline = performance.now() + 5000
-  while (received < sent - Math.round(perTick * warmupMs / tickMs) && performance.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+  while (received < sentMeasured && performance.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
   const stopped = new Promise<void>(resolve => consumer.on('message', (message: unknown) => { if (message === 'stopped') resolve() }))
   consumer.postMessage('stop')
   await stopped
   await consumer.terminate()
   client.close()
-  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent }
+  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured }
 }
 
 /** fdatasync after each 64 KiB append, for `count` appends: the floor under every acks=all answer. */

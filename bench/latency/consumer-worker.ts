@@ -11,6 +11,8 @@ const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000
 
 const client = await KafkaClient.connect(bootstrap)
 const fetcher = new Fetcher(client)
+// the producer starts only now: loading this thread's modules must not count as latency
+parentPort?.postMessage('ready')
 let offset = start
 const state = { stopped: false }
 parentPort?.on('message', (message: unknown) => { if (message === 'stop') state.stopped = true })
