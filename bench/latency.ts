@@ -82,7 +82,8 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   const measuredSeconds = (performance.now() - measureStart) / 1000
   // let the consumer catch up with the last requests before stopping it
   const deadline = performance.now() + 5000
-  while (received < sentMeasured && performance.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+  const behind = (): boolean => received < sentMeasured
+  while (behind() && performance.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
   const stopped = new Promise<void>(resolve => consumer.on('message', (message: unknown) => { if (message === 'stopped') resolve() }))
   consumer.postMessage('stop')
   await stopped
