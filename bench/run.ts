@@ -7,13 +7,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Kafka, logLevel } from 'kafkajs'
 import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
 import { kcatConsume, kcatProduce, writeMessageFile } from './kcat-client.js'
 import { mbPerSecond, measureFsyncedWrite, measureGroupCommitWrite, measureLoopbackTcp, type GroupCommitRate, type Rate } from './limits.js'
+import { createTopics, endOffset } from './kafka-admin.js'
 import { startMockCluster } from './mock-cluster.js'
 import { kafkajsProduce, platformaticConsume } from './node-client.js'
 import { printTable, row, type Limit, type Row } from './report.js'
+import { recordFigure } from './summary.js'
 import { lowest, medianRound, ratiosOf, type Round, type RoundRatios } from './rounds.js'
 
 const scale = Number(process.env.BENCH_SCALE ?? '1')
@@ -51,26 +52,6 @@ const asLimit = (name: string, rate: Rate | Error): Limit | null => (rate instan
 // 30,000 messages of 1 KB; kcat read 4,904 of 90,000 before OFFSET_OUT_OF_RANGE), so nothing large enough to
 // time a consumer stays in it. Consume rows are compared with the loopback TCP rate only.
 const mockKeepsTooLittle = new Error('not measurable: the mock keeps only the newest ~5 MB per partition')
-
-async function createTopics (bootstrap: string, topics: string[]): Promise<void> {
-  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin()
-  await admin.connect()
-  try {
-    await admin.createTopics({ topics: topics.map(topic => ({ topic, numPartitions: 1 })) })
-  } finally {
-    await admin.disconnect()
-  }
-}
-
-async function endOffset (bootstrap: string, topic: string): Promise<number> {
-  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin()
-  await admin.connect()
-  try {
-    return Number((await admin.fetchTopicOffsets(topic))[0]?.high)
-  } finally {
-    await admin.disconnect()
-  }
-}
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const ok = <R>(samples: Array<R | Error>): R[] => samples.filter((r): r is R => !(r instanceof Error))
@@ -222,6 +203,27 @@ async function main (): Promise<void> {
     console.log('\nTarget (issue 2): librdkafka 1 KB acks=all produce >= 50% of the lowest of the disk\'s fsynced sequential write rate, ' +
       `loopback TCP and kcat -> mock: ${verdict} (median of ${rounds} rounds ${pct(target?.ratio ?? null)}, best ${pct(Number.isFinite(best) ? best : null)}; ` +
       `against the stricter group-commit disk probe instead: ${pct(target?.reference?.ratio ?? null)})`)
+
+    // The summary's figures (bench/all.ts): the limits of this run, then each Tributary row with its ratio, and
+    // issue 15's targets where one applies (produce >= 0.8 of its limit; catch-up consume >= 0.5 of loopback TCP).
+    const source = 'bench/run.ts'
+    if (diskSequential !== null) recordFigure({ figure: 'disk, fsynced sequential writes (mean)', value: diskSequential.mbPerSecond, unit: 'MB/s', source })
+    if (diskGroupCommit !== null) recordFigure({ figure: 'disk, group commit (mean)', value: diskGroupCommit.mbPerSecond, unit: 'MB/s', source })
+    if (tcp !== null) recordFigure({ figure: 'loopback TCP', value: tcp.mbPerSecond, unit: 'MB/s', source })
+    const targets: Record<string, number> = { 'kcat produce 1 KB -> Tributary': 0.8, 'kcat produce 100 B -> Tributary': 0.8, 'kcat consume 1 KB <- Tributary': 0.5 }
+    for (const r of rows) {
+      if (r.scenario.endsWith('(limit)')) continue
+      const goal = targets[r.scenario]
+      recordFigure({
+        figure: `${r.scenario}${r.direction === 'produce' ? ' acks=all' : ''}`,
+        value: r.mbPerSecond,
+        unit: 'MB/s',
+        limit: r.lowestLimit === null ? undefined : `${r.lowestLimit.name} ${r.lowestLimit.mbPerSecond.toFixed(0)} MB/s`,
+        ratio: r.ratio,
+        ...(goal === undefined ? {} : { target: `ratio >= ${goal}`, met: r.ratio === null ? null : r.ratio >= goal }),
+        source
+      })
+    }
 
     const resultsDir = join(projectRoot, 'bench', 'results')
     mkdirSync(resultsDir, { recursive: true })

@@ -1,0 +1,22 @@
+// The two admin calls the benchmarks need, through kafkajs: create one-partition topics, read a partition's end.
+import { Kafka, logLevel } from 'kafkajs'
+
+export async function createTopics (bootstrap: string, topics: string[]): Promise<void> {
+  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({ topics: topics.map(topic => ({ topic, numPartitions: 1 })) })
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+export async function endOffset (bootstrap: string, topic: string): Promise<number> {
+  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin()
+  await admin.connect()
+  try {
+    return Number((await admin.fetchTopicOffsets(topic))[0]?.high)
+  } finally {
+    await admin.disconnect()
+  }
+}

@@ -1,0 +1,144 @@
+// `node --import tsx bench/latency.ts` (also a step of `npm run bench`): end-to-end latency on the Kafka face.
+// A producer sends 1 KB messages with acks=all at a steady rate (20 MB/s and 2 MB/s by default) and a consumer
+// in another thread reads them as they land; each message carries its send time, so the consumer records
+// produce → ack → fetch → receive per message. Beside it: the produce-ack latency alone (per request), and
+// the fdatasync latency of this file system, which bounds every acks=all answer.
+// Both clients are Tributary's own (src/client): no client library's batching or lingering in the figure.
+// BENCH_SECONDS (per rate, default 10), BENCH_RATES (MB/s, default "20,2"), BENCH_TICK_MS (default 5).
+import { closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { build, type Histogram } from 'hdr-histogram-js'
+import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
+import { KafkaClient, Producer, TopicAdmin } from '../src/client/index.js'
+import { recordFigure } from './summary.js'
+
+const seconds = Number(process.env.BENCH_SECONDS ?? '10')
+const rates = (process.env.BENCH_RATES ?? '20,2').split(',').map(Number)
+const tickMs = Number(process.env.BENCH_TICK_MS ?? '5')
+const messageBytes = 1024
+const warmupMs = 1000
+const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000
+const histogram = (): Histogram => build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 })
+const ms = (h: Histogram, p: number): number => h.getValueAtPercentile(p) / 1000
+
+interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number }
+
+async function runAt (bootstrap: string, topic: string, mbps: number): Promise<RateResult> {
+  const admin = await KafkaClient.connect(bootstrap)
+  const topics = new TopicAdmin(admin)
+  await topics.create(topic, 1)
+  admin.close()
+  const client = await KafkaClient.connect(bootstrap)
+  const producer = new Producer(client)
+  const endToEnd = histogram()
+  const ack = histogram()
+  let measuring = false
+  // A worker thread does not inherit the tsx loader: it registers it, then loads the TypeScript module.
+  const script = new URL('./latency/consumer-worker.ts', import.meta.url).href
+  const consumer = new Worker(`import('tsx/esm/api').then(tsx => { tsx.register(); return import(${JSON.stringify(script)}) })`,
+    { eval: true, workerData: { bootstrap, topic, offset: 0 } })
+  const ready = new Promise<void>((resolve, reject) => {
+    consumer.on('message', (message: unknown) => { if (message === 'ready') resolve() })
+    consumer.once('error', reject)
+  })
+  await ready
+  let received = 0
+  consumer.on('message', (message: unknown) => {
+    if (!(message instanceof Float64Array) || !measuring) return
+    for (const us of message) if (Number.isFinite(us)) { endToEnd.recordValue(Math.max(1, Math.round(us))); received++ }
+  })
+  const perTick = Math.max(1, Math.round(mbps * 1e6 / messageBytes * tickMs / 1000))
+  const value = Buffer.alloc(messageBytes, 0x61)
+  const inFlight = new Set<Promise<void>>()
+  let sentBytesMeasured = 0
+  let sentMeasured = 0
+  const start = performance.now()
+  let measureStart = 0
+  const end = start + warmupMs + seconds * 1000
+  for (let tick = 0; performance.now() < end; tick++) {
+    // Keep to the schedule: sleep until this tick's time, then send the tick's messages in one request.
+    const due = start + tick * tickMs
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    if (!measuring && performance.now() - start >= warmupMs) { measuring = true; measureStart = performance.now() }
+    const records = Array.from({ length: perTick }, () => {
+      const v = Buffer.from(value)
+      v.writeDoubleLE(nowUs(), 0)
+      return { value: v, partition: 0 }
+    })
+    const sentAt = nowUs()
+    const counted = measuring
+    const send = producer.send(topic, records, { acks: -1 }).then(() => {
+      if (counted) ack.recordValue(Math.max(1, Math.round(nowUs() - sentAt)))
+    }).finally(() => { inFlight.delete(send) })
+    inFlight.add(send)
+    if (counted) { sentBytesMeasured += perTick * messageBytes; sentMeasured += perTick }
+    // A broker that cannot keep up shows as a lower achieved rate, not as an unbounded queue here.
+    if (inFlight.size >= 64) await Promise.race(inFlight)
+  }
+  await Promise.all(inFlight)
+  const measuredSeconds = (performance.now() - measureStart) / 1000
+  // let the consumer catch up with the last requests before stopping it
+  const deadline = performance.now() + 5000
+  const behind = (): boolean => received < sentMeasured
+  while (behind() && performance.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+  const stopped = new Promise<void>(resolve => consumer.on('message', (message: unknown) => { if (message === 'stopped') resolve() }))
+  consumer.postMessage('stop')
+  await stopped
+  await consumer.terminate()
+  client.close()
+  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured }
+}
+
+/** fdatasync after each 64 KiB append, for `count` appends: the floor under every acks=all answer. */
+function fsyncLatency (dir: string, count: number): Histogram {
+  const h = histogram()
+  const path = join(dir, 'fsync-latency.bin')
+  const fd = openSync(path, 'w')
+  const chunk = Buffer.alloc(64 << 10, 0x62)
+  try {
+    for (let i = 0; i < count; i++) {
+      writeSync(fd, chunk)
+      const t = nowUs()
+      fdatasyncSync(fd)
+      h.recordValue(Math.max(1, Math.round(nowUs() - t)))
+    }
+  } finally {
+    closeSync(fd)
+    rmSync(path, { force: true })
+  }
+  return h
+}
+
+const row = (name: string, h: Histogram, extra = ''): string =>
+  `${name.padEnd(40)} ${ms(h, 50).toFixed(2).padStart(8)} ${ms(h, 99).toFixed(2).padStart(8)} ${ms(h, 99.9).toFixed(2).padStart(8)} ${(h.maxValue / 1000).toFixed(2).padStart(8)}  ${extra}`
+
+const work = mkdtempSync(join(tmpdir(), 'tributary-latency-'))
+const entry = existsSync(join(projectRoot, 'dist', 'cli', 'main.js')) ? BrokerEntry.compiled : BrokerEntry.source
+const broker = await BrokerProcess.start({ entry, dataDir: join(work, 'data') })
+try {
+  console.log(`End-to-end latency, 1 KB messages, acks=all, ${seconds} s per rate after ${warmupMs / 1000} s of warm-up, one request per ${tickMs} ms`)
+  const fsync = fsyncLatency(work, 500)
+  const results: RateResult[] = []
+  for (const mbps of rates) results.push(await runAt(broker.bootstrap, `latency-${mbps}`, mbps))
+  console.log(`\n${'ms'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(8)} ${'max'.padStart(8)}`)
+  for (const r of results) {
+    console.log(row(`end to end at ${r.targetMBps} MB/s`, r.endToEnd, `achieved ${r.achievedMBps.toFixed(1)} MB/s, ${r.received} of ${r.sent} received`))
+    console.log(row(`produce ack at ${r.targetMBps} MB/s`, r.ack, '(per request)'))
+  }
+  console.log(row('fdatasync after a 64 KiB append', fsync, '(this file system, same run)'))
+  for (const r of results) {
+    const p99 = ms(r.endToEnd, 99)
+    const goal = r.targetMBps === 20 ? { target: 'p99 <= 5 ms', met: p99 <= 5 } : {}
+    recordFigure({ figure: `end-to-end latency p99 at ${r.targetMBps} MB/s (1 KB)`, value: p99, unit: 'ms', ...goal, source: 'bench/latency.ts' })
+    recordFigure({ figure: `end-to-end latency p99.9 at ${r.targetMBps} MB/s`, value: ms(r.endToEnd, 99.9), unit: 'ms', source: 'bench/latency.ts' })
+    recordFigure({ figure: `produce-ack latency p99 at ${r.targetMBps} MB/s`, value: ms(r.ack, 99), unit: 'ms', source: 'bench/latency.ts' })
+  }
+  recordFigure({ figure: 'fdatasync latency p99 (64 KiB append)', value: ms(fsync, 99), unit: 'ms', source: 'bench/latency.ts' })
+} finally {
+  await broker.stop()
+  await broker.cleanup()
+  rmSync(work, { recursive: true, force: true })
+}

@@ -1,0 +1,29 @@
+// The consumer side of bench/latency.ts, in its own thread so that its event loop does not queue behind the
+// producer's: fetches the partition from `offset` as fast as the broker answers (long-poll 100 ms) and, for each
+// record, posts back now − the send time written in the record's first 8 bytes (microseconds since the epoch,
+// taken from performance.timeOrigin + performance.now(), which both threads share).
+import { parentPort, workerData } from 'node:worker_threads'
+import { Fetcher, KafkaClient } from '../../src/client/index.js'
+
+interface Input { bootstrap: string, topic: string, offset: number }
+const { bootstrap, topic, offset: start } = workerData as Input
+const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000
+
+const client = await KafkaClient.connect(bootstrap)
+const fetcher = new Fetcher(client)
+// the producer starts only now: loading this thread's modules must not count as latency
+parentPort?.postMessage('ready')
+let offset = start
+const state = { stopped: false }
+parentPort?.on('message', (message: unknown) => { if (message === 'stop') state.stopped = true })
+while (!state.stopped) {
+  const [partition] = await fetcher.fetch([{ topic, partition: 0, offset }], { maxWaitMs: 100, partitionMaxBytes: 4 << 20 })
+  if (partition === undefined) continue
+  const received = nowUs()
+  const latencies = new Float64Array(partition.records.length)
+  partition.records.forEach((r, i) => { latencies[i] = r.value === null ? NaN : received - r.value.readDoubleLE(0) })
+  if (latencies.length > 0) parentPort?.postMessage(latencies, [latencies.buffer])
+  offset = partition.nextOffset
+}
+client.close()
+parentPort?.postMessage('stopped')
