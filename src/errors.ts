@@ -48,6 +48,16 @@ export const TributaryErrorCode = {
   TXN_STORE_CLOSED: 'TRIB_ERR_TXN_STORE_CLOSED',
   TXN_STORE_WRITE: 'TRIB_ERR_TXN_STORE_WRITE',
   TXN_NO_GROUPS: 'TRIB_ERR_TXN_NO_GROUPS',
+
+  // The event stream SDK (src/sdk/stream): refused before anything is written.
+  /** Event data that its type's schema rejects. */
+  INVALID_EVENT: 'TRIB_ERR_INVALID_EVENT',
+  /** Event data or a header that JSON (or a Kafka header) cannot carry. */
+  NOT_SERIALISABLE: 'TRIB_ERR_NOT_SERIALISABLE',
+  /** publish, subscribe or replay on a stream after close(). */
+  STREAM_CLOSED: 'TRIB_ERR_STREAM_CLOSED',
+  /** createEventStream / subscribe / replay options that cannot work. */
+  STREAM_OPTIONS: 'TRIB_ERR_STREAM_OPTIONS',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]
