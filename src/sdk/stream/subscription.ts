@@ -121,7 +121,12 @@ export class Subscription extends EventEmitter {
         if (this.needJoin || this.member?.rejoinNeeded === true) { await this.rejoin(); continue }
         await this.commit()
         const full = this.progress.inFlight >= Math.max(100, this.settings.concurrency * 10)
-        if (this.paused || this.progress.size === 0 || full) { await this.idle(); continue }
+        if (this.paused || this.progress.size === 0 || full) {
+          // 'idle': the loop rests without fetching (paused, nothing assigned, or enough in flight)
+          this.emit('idle')
+          await this.idle()
+          continue
+        }
         const fetched = await this.fetcher!.fetch(this.progress.positions(), { maxWaitMs: FETCH_WAIT_MS })
         let failed = false
         for (const partition of fetched) failed = !this.accept(partition) || failed
