@@ -88,6 +88,7 @@ export class Subscription extends EventEmitter {
       this.abort.abort()
       this.wake()
       await this.loopDone
+      this.emit('draining')
       await this.drain()
       await this.commit().catch(err => this.report(err))
       await this.member?.leave().catch(err => this.report(err))

@@ -62,8 +62,11 @@ describe('subscriptions', () => {
     })
     await stream.publish('report.requested', { id: 'r-1' })
     await waitFor(() => started, 'the handler to start')
-    // close() may only resolve after the handler has finished
+    const draining = once(subscription, 'draining')
     const closing = subscription.close().then(() => finished)
+    await draining
+    // fetching has stopped; the handler is still running and close() waits for it
+    assert.equal(finished, false)
     release()
     assert.equal(await closing, true)
     const group = t.groups().find(g => g.groupId === 'reports')
