@@ -109,10 +109,14 @@ export class Subscription extends EventEmitter {
     this.fetcher = new Fetcher(this.client)
     this.producer = null
     const session = this.settings.sessionTimeoutMs
+    const previous = this.member
     this.member = new GroupMember(this.client, this.settings.group, this.settings.topics, {
       sessionTimeoutMs: session,
       heartbeatIntervalMs: Math.max(100, Math.min(3000, Math.floor(session / 10)))
     })
+    // after a lost connection, rejoin as the same member: the coordinator then
+    // rebalances at once instead of waiting out the old member's session
+    if (previous !== null) this.member.memberId = previous.memberId
     this.needJoin = true
   }
 
@@ -217,6 +221,7 @@ export class Subscription extends EventEmitter {
     const lost = err instanceof ClientError && (err.code === ClientErrorCode.connectionLost || err.code === ClientErrorCode.timeout || err.code === ClientErrorCode.noBroker)
     await this.idle()
     if (!lost) { this.needJoin = this.needJoin || this.member?.rejoinNeeded === true; return }
+    // stops the old member's heartbeats; the leave itself fails on the dead connection, keeping the member id
     await this.member?.leave().catch(() => {})
     await this.drain()
     await this.connect().catch(connectError => this.report(connectError))

@@ -73,4 +73,23 @@ describe('subscriptions', () => {
     assert.equal(group?.offsets['report.requested']?.[0], 1)
     assert.deepEqual(group?.members, [])
   })
+
+  test('publish and a subscription carry on after the broker drops every connection', async () => {
+    await using t = await startTributary()
+    await using stream = createEventStream({ tributary: t })
+    const seen: number[] = []
+    const subscription = await stream.subscribe('ping.sent', { group: 'pong' }, async event => { seen.push((event.data as { n: number }).n) })
+    await stream.publish('ping.sent', { n: 1 })
+    await waitFor(() => seen.includes(1), 'the first event')
+    // (events.once would reject on the 'error' the subscription reports about the drop)
+    const rejoined = new Promise(resolve => subscription.once('assigned', resolve))
+    const reported: unknown[] = []
+    subscription.on('error', err => reported.push(err))
+    t.disconnectAll()
+    await stream.publish('ping.sent', { n: 2 })
+    await rejoined
+    await waitFor(() => seen.includes(2), 'the event published after the drop')
+    assert.deepEqual([...new Set(seen)].sort(), [1, 2])
+    assert.ok(reported.some(err => (err as { code?: string }).code === 'TRIB_ERR_CONNECTION_LOST'), 'the drop is reported')
+  })
 })
