@@ -12,7 +12,7 @@ describe('a worker killed mid-handler', () => {
   test('another member of the group handles the event again', async () => {
     await using t = await startTributary({ topics: [{ name: 'order.created', partitions: 1 }] })
     await using stream = createEventStream({ tributary: t })
-    const worker = spawnStreamWorker({ bootstrap: t.brokers[0]!, group: 'fulfilment', type: 'order.created', sessionTimeoutMs: 6000 })
+    const worker = spawnStreamWorker({ bootstrap: t.brokers[0]!, group: 'fulfilment', type: 'order.created', sessionTimeoutMs: 6000, mode: 'hang' })
     try {
       await worker.said('ready')
       await stream.publish('order.created', { orderId: 'o-1' }, { key: 'ann' })
@@ -33,5 +33,27 @@ describe('a worker killed mid-handler', () => {
     await waitFor(() => handled.length > 0, 'the event to be handled again', () => JSON.stringify(t.groups()))
     assert.deepEqual(handled, [{ orderId: 'o-1', attempt: 1 }])
     assert.deepEqual(t.groups().find(g => g.groupId === 'fulfilment')?.members.length, 1)
+  })
+})
+
+describe('a worker told to stop with SIGTERM', () => {
+  test('finishes the handler in flight, commits it and leaves the group before it exits', async () => {
+    await using t = await startTributary({ topics: [{ name: 'order.created', partitions: 1 }] })
+    await using stream = createEventStream({ tributary: t })
+    const worker = spawnStreamWorker({ bootstrap: t.brokers[0]!, group: 'fulfilment', type: 'order.created', sessionTimeoutMs: 600_000, mode: 'drain' })
+    try {
+      await worker.said('ready')
+      await stream.publish('order.created', { orderId: 'o-1' }, { key: 'ann' })
+      await worker.said('handling', 'o-1')
+      const ended = await worker.kill('SIGTERM')
+      await worker.said('handled', 'o-1')
+      // the signal still ends the process, once the drain is done
+      assert.deepEqual(ended, { code: null, signal: 'SIGTERM' })
+    } finally {
+      await worker.kill()
+    }
+    const group = t.groups().find(g => g.groupId === 'fulfilment')
+    assert.equal(group?.offsets['order.created']?.[0], 1)
+    assert.deepEqual(group?.members, [])
   })
 })
