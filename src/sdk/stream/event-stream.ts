@@ -148,9 +148,19 @@ export class EventStream<S extends EventSchemas = EventSchemas> {
         typeOfTopic: topic => typeOf.get(topic) ?? topic
       }
     })
-    await subscription.start()
+    // tracked from the start, so a stream closed while this subscribe is joining closes it too
     this.subscriptions.add(subscription)
     subscription.once('closed', () => this.subscriptions.delete(subscription))
+    try {
+      await subscription.start()
+    } catch (err) {
+      this.subscriptions.delete(subscription)
+      throw err
+    }
+    if (this.closing !== null) {
+      await subscription.close()
+      this.checkOpen('subscribe')
+    }
     return subscription
   }
 

@@ -17,6 +17,8 @@ import { ensureTopic, type StreamTransport } from './transport.js'
 const FETCH_WAIT_MS = 500
 /** How long the loop rests when it has nothing to fetch (paused, nothing assigned, or after an error). */
 const IDLE_MS = 250
+/** GroupMember's rebalance timeout (30 s) plus room for the answer. */
+const JOIN_REQUEST_TIMEOUT_MS = 60_000
 
 export interface SubscriptionSettings {
   transport: StreamTransport
@@ -105,7 +107,8 @@ export class Subscription extends EventEmitter {
 
   private async connect (): Promise<void> {
     this.client?.close()
-    this.client = await this.settings.transport.connect(this.settings.clientId)
+    // a JoinGroup may be held for the whole rebalance timeout (30 s): give requests longer than that
+    this.client = await this.settings.transport.connect(this.settings.clientId, JOIN_REQUEST_TIMEOUT_MS)
     this.fetcher = new Fetcher(this.client)
     this.producer = null
     const session = this.settings.sessionTimeoutMs

@@ -21,12 +21,17 @@ export interface StreamTransport {
   /** The clock retry backoff waits on. */
   readonly clock: Clock
   /** A new client: each subscription gets its own, so its long fetches never queue a publish. */
-  connect: (clientId: string) => Promise<KafkaClient>
+  connect: (clientId: string, timeoutMs?: number) => Promise<KafkaClient>
 }
 
 export function remoteTransport (brokers: string[], clock: Clock = systemClock()): StreamTransport {
   const addresses = parseBrokerList(brokers.join(','))
-  return { kind: 'remote', brokers, clock, connect: async clientId => await KafkaClient.connect(addresses, { clientId }) }
+  return {
+    kind: 'remote',
+    brokers,
+    clock,
+    connect: async (clientId, timeoutMs) => await KafkaClient.connect(addresses, timeoutMs === undefined ? { clientId } : { clientId, timeoutMs })
+  }
 }
 
 export function embeddedTransport (tributary: EmbeddedTributary, clock?: Clock): StreamTransport {
