@@ -83,4 +83,19 @@ describe('retries and the dead-letter topic', () => {
     const [dead] = await t.records('welcome-rejects')
     assert.match(header(dead!, DeadLetterHeader.error) ?? '', /does not match its schema: email: .*string/i)
   })
+
+  test('with deadLetter: false a failed event is dropped after its last attempt and the group moves on', async () => {
+    await using t = await startTributary()
+    await using stream = createEventStream({ tributary: t, partitions: 1 })
+    const subscription = await stream.subscribe('cache.invalidated', { group: 'cache', retry: { attempts: 1 }, deadLetter: false }, async () => {
+      throw new Error('cache is down')
+    })
+    const dropped = once(subscription, 'dropped')
+    await stream.publish('cache.invalidated', { key: 'k' })
+    const [{ attempts, error }] = await dropped as [{ attempts: number, error: Error }]
+    assert.equal(attempts, 1)
+    assert.equal(error.message, 'cache is down')
+    await waitFor(() => t.groups().find(g => g.groupId === 'cache')?.offsets['cache.invalidated']?.[0] === 1, 'the commit past the dropped event')
+    assert.equal(t.broker.log.topic('cache.invalidated.dlq'), undefined)
+  })
 })
