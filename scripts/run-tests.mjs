@@ -28,7 +28,7 @@ function walk (dir) {
 
 // A test that starts a broker (or kcat, or a client in another process) is never a unit test,
 // wherever its file lives: it is found by the helpers it imports.
-const OUT_OF_PROCESS_HELPERS = /helpers\/(broker-process|kcat|kafkajs-member-process)\.js'/
+const OUT_OF_PROCESS_HELPERS = /helpers\/(broker-process|kcat|kafkajs-member-process|stream-worker-process)\.js'/
 
 function suiteOf (file) {
   if (file.startsWith(join('test', 'interop'))) return 'interop'

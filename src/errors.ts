@@ -97,6 +97,16 @@ export const TributaryErrorCode = {
   NO_ENDPOINT: 'TRIB_ERR_NO_ENDPOINT',
   /** The broker's answer lacks what the request asked for (an entry per topic or group). */
   BAD_RESPONSE: 'TRIB_ERR_BAD_RESPONSE',
+
+  // The event stream SDK (src/sdk/stream): refused before anything is written.
+  /** Event data that its type's schema rejects. */
+  INVALID_EVENT: 'TRIB_ERR_INVALID_EVENT',
+  /** Event data or a header that JSON (or a Kafka header) cannot carry. */
+  NOT_SERIALISABLE: 'TRIB_ERR_NOT_SERIALISABLE',
+  /** publish, subscribe or replay on a stream after close(). */
+  STREAM_CLOSED: 'TRIB_ERR_STREAM_CLOSED',
+  /** createEventStream / subscribe / replay options that cannot work. */
+  STREAM_OPTIONS: 'TRIB_ERR_STREAM_OPTIONS',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]

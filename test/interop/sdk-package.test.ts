@@ -18,7 +18,7 @@ const repo = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathna
 const require = createRequire(import.meta.url)
 
 const example = `
-import { startTributary, TributaryError, type StartTributaryOptions } from 'tributary'
+import { startTributary, createEventStream, TributaryError, type StartTributaryOptions } from 'tributary'
 import * as net from 'node:net'
 
 const options: StartTributaryOptions = { topics: [{ name: 'orders', partitions: 2 }] }
@@ -32,11 +32,20 @@ request.writeInt32BE(10, 0); request.writeInt16BE(18, 4); request.writeInt16BE(0
 socket.write(request)
 const answer: Buffer = await new Promise(resolve => socket.once('data', resolve))
 socket.destroy()
+// the event stream SDK, without @opentelemetry/api (an optional peer) or any schema library installed
+const stream = createEventStream({ tributary: t })
+let delivered = ''
+const handled = new Promise<void>(resolve => {
+  stream.subscribe('order.created', { group: 'mailer' }, event => { delivered = (event.data as { id: string }).id; resolve() }).catch(() => {})
+})
+await stream.publish('order.created', { id: 'o-1' }, { key: 'ann' })
+await handled
+await stream.close()
 const fault = t.faults.add({ api: 'Produce', error: 'NOT_LEADER_OR_FOLLOWER' })
 const health = await fetch(t.busEndpoint + '/health').then(r => r.json()) as { status: string }
 let refused = ''
 try { t.faults.add({ api: 'NoSuchApi', error: 'NONE' }) } catch (err) { refused = (err as TributaryError).code }
-console.log(JSON.stringify({ correlationId: answer.readInt32BE(4), health: health.status, records: (await t.records('orders')).length, fault: fault.remaining, refused }))
+console.log(JSON.stringify({ correlationId: answer.readInt32BE(4), health: health.status, records: (await t.records('orders')).length, fault: fault.remaining, refused, delivered }))
 `
 
 test('the packed tarball installs into a fresh project whose TypeScript example compiles and runs', { timeout: 600_000 }, async () => {
@@ -67,9 +76,9 @@ test('the packed tarball installs into a fresh project whose TypeScript example 
       throw new Error(`the example does not compile against the published types:\n${err.stdout ?? ''}`)
     })
     const installed = await readdir(join(project, 'node_modules'))
-    for (const dev of ['kafkajs', '@platformatic', '@aws-sdk', 'tsx', 'typescript']) assert.ok(!installed.includes(dev), `${dev} is not installed with the package`)
+    for (const dev of ['kafkajs', '@platformatic', '@aws-sdk', 'tsx', 'typescript', 'zod']) assert.ok(!installed.includes(dev), `${dev} is not installed with the package`)
     const result = await run(process.execPath, [join(project, 'out', 'example.js')], { cwd: project, timeout: 60_000 })
-    assert.deepEqual(JSON.parse(result.stdout), { correlationId: 7, health: 'ok', records: 0, fault: 1, refused: 'TRIB_ERR_FAULT' })
+    assert.deepEqual(JSON.parse(result.stdout), { correlationId: 7, health: 'ok', records: 0, fault: 1, refused: 'TRIB_ERR_FAULT', delivered: 'o-1' })
   } finally {
     await rm(work, { recursive: true, force: true })
   }

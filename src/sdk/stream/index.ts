@@ -1,0 +1,12 @@
+// The event stream SDK: createEventStream and the types an application writes against.
+export { createEventStream, EventStream } from './event-stream.js'
+export type { EventStreamOptions, PublishOptions, PublishedEvent, SubscribeOptions, EventPattern } from './event-stream.js'
+export { Subscription } from './subscription.js'
+export { DeadLetterHeader } from './delivery.js'
+export type { DeliveredEvent, EventHandler } from './delivery.js'
+export type { StreamEvent } from './envelope.js'
+export type { ReplayOptions } from './replay.js'
+export type { RetryOptions, BackoffOptions } from './retry.js'
+export type { StandardSchemaV1, StandardResult, StandardIssue, EventSchemas, SchemaInput, SchemaOutput } from './standard-schema.js'
+export type { TopicMapping } from './topics.js'
+export type { StreamTransport } from './transport.js'
