@@ -181,6 +181,9 @@ export class KafkaServer {
           clientId: header.clientId,
           connectionId,
           clientHost,
+          principal: 'User:ANONYMOUS',
+          listener: 'PLAINTEXT',
+          authenticated: false,
           services: this.services
         })
       } catch (err) {

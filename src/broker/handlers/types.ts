@@ -22,6 +22,16 @@ export interface RequestContext {
   connectionId: number
   /** host:port of the client, for logs and DescribeGroups' clientHost. */
   clientHost: string
+  /**
+   * Who the client is, as ACLs name it: 'User:ANONYMOUS' until a SASL
+   * authentication succeeds ('User:<name>' after); on an SSL listener with a
+   * client certificate, 'User:<certificate subject>' from the start.
+   */
+  principal: string
+  /** Name of the listener the connection came in through (config `listeners[].name`). */
+  listener: string
+  /** Whether the principal was proven: a SASL authentication or a verified client certificate. */
+  authenticated: boolean
   services: BrokerServices
 }
 
