@@ -12,6 +12,7 @@
 // `Element<ResponseInput<'Fetch'>['responses']>`, where it does.)
 import type { ApiName, ApiNamed, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 import type { BrokerServices } from '../services.js'
+import type { ConnectionAuth } from '../connection-auth.js'
 
 export interface RequestContext {
   apiKey: number
@@ -32,6 +33,8 @@ export interface RequestContext {
   listener: string
   /** Whether the principal was proven: a SASL authentication or a verified client certificate. */
   authenticated: boolean
+  /** The connection's SASL state, driven by the SaslHandshake and SaslAuthenticate handlers (absent outside a server connection). */
+  auth?: ConnectionAuth
   services: BrokerServices
 }
 
