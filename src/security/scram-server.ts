@@ -29,6 +29,9 @@ function attributes (message: string): Array<[string, string]> | null {
 }
 
 const PRINTABLE_NONCE = /^[\x21-\x2b\x2d-\x7e]+$/
+/** 24 random bytes in base64url. */
+const SERVER_NONCE_BYTES = 24
+const SERVER_NONCE_CHARS = 32
 
 export class ScramServer implements SaslServer {
   private state: 'first' | 'final' | 'over' = 'first'
@@ -68,9 +71,22 @@ export class ScramServer implements SaslServer {
     this.credential = credential
     this.gs2Header = message.slice(0, message.length - bare.length)
     this.clientFirstBare = bare
-    this.nonce = clientNonce + randomBytes(24).toString('base64url')
+    this.nonce = clientNonce + randomBytes(SERVER_NONCE_BYTES).toString('base64url')
     this.serverFirst = `r=${this.nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`
     return { kind: 'continue', response: Buffer.from(this.serverFirst, 'utf8') }
+  }
+
+  /**
+   * The final message must carry the nonce of server-first (client's + ours).
+   * librdkafka before 2.6.1 (Debian's kcat and confluent-kafka among them)
+   * prefixes its own nonce once more (confluentinc/librdkafka#4895); Kafka 3.8.1
+   * accepts that with endsWith. We accept exactly that one other form: it still
+   * carries our fresh server nonce, which is what protects against replay.
+   */
+  private nonceMatches (sent: string): boolean {
+    const clientNonce = this.nonce.slice(0, this.nonce.length - SERVER_NONCE_CHARS)
+    const bytes = Buffer.from(sent, 'utf8')
+    return sameBytes(bytes, Buffer.from(this.nonce, 'utf8')) || sameBytes(bytes, Buffer.from(clientNonce + this.nonce, 'utf8'))
   }
 
   private final (message: string): SaslStep {
@@ -82,7 +98,7 @@ export class ScramServer implements SaslServer {
       return { kind: 'failed', reason: 'client-final-message needs c=, r= and p=' }
     }
     if (attrs[0][1] !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) return { kind: 'failed', reason: 'channel binding does not match the first message' }
-    if (!sameBytes(Buffer.from(attrs[1][1], 'utf8'), Buffer.from(this.nonce, 'utf8'))) return { kind: 'failed', reason: 'nonce does not match the one the server sent' }
+    if (!this.nonceMatches(attrs[1][1])) return { kind: 'failed', reason: 'nonce does not match the one the server sent' }
     const withoutProof = message.slice(0, message.lastIndexOf(',p='))
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`
     const proof = Buffer.from(last[1], 'base64')
