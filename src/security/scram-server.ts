@@ -29,9 +29,8 @@ function attributes (message: string): Array<[string, string]> | null {
 }
 
 const PRINTABLE_NONCE = /^[\x21-\x2b\x2d-\x7e]+$/
-/** 24 random bytes in base64url. */
+/** Our part of the nonce: 24 random bytes in base64url. */
 const SERVER_NONCE_BYTES = 24
-const SERVER_NONCE_CHARS = 32
 
 export class ScramServer implements SaslServer {
   private state: 'first' | 'final' | 'over' = 'first'
@@ -40,9 +39,14 @@ export class ScramServer implements SaslServer {
   private clientFirstBare = ''
   private serverFirst = ''
   private nonce = ''
+  private clientNonceLength = 0
   private credential: ScramCredential | undefined
 
-  constructor (private readonly lookup: (user: string) => ScramCredential | undefined) {}
+  /** @param serverNonce makes our part of the nonce; tests pass RFC 7677's to check against its example. */
+  constructor (
+    private readonly lookup: (user: string) => ScramCredential | undefined,
+    private readonly serverNonce: () => string = () => randomBytes(SERVER_NONCE_BYTES).toString('base64url')
+  ) {}
 
   async step (token: Buffer): Promise<SaslStep> {
     const message = token.toString('utf8')
@@ -71,7 +75,8 @@ export class ScramServer implements SaslServer {
     this.credential = credential
     this.gs2Header = message.slice(0, message.length - bare.length)
     this.clientFirstBare = bare
-    this.nonce = clientNonce + randomBytes(SERVER_NONCE_BYTES).toString('base64url')
+    this.clientNonceLength = clientNonce.length
+    this.nonce = clientNonce + this.serverNonce()
     this.serverFirst = `r=${this.nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`
     return { kind: 'continue', response: Buffer.from(this.serverFirst, 'utf8') }
   }
@@ -84,7 +89,7 @@ export class ScramServer implements SaslServer {
    * carries our fresh server nonce, which is what protects against replay.
    */
   private nonceMatches (sent: string): boolean {
-    const clientNonce = this.nonce.slice(0, this.nonce.length - SERVER_NONCE_CHARS)
+    const clientNonce = this.nonce.slice(0, this.clientNonceLength)
     const bytes = Buffer.from(sent, 'utf8')
     return sameBytes(bytes, Buffer.from(this.nonce, 'utf8')) || sameBytes(bytes, Buffer.from(clientNonce + this.nonce, 'utf8'))
   }
