@@ -72,7 +72,7 @@ export interface BrokerConfig {
   maxPreAuthRequestBytes: number
   /** A failed SASL authentication is answered after this long, then the connection is closed (Kafka's connection.failed.authentication.delay.ms). */
   saslFailureDelayMs: number
-  /** PBKDF2 iterations for SCRAM credentials created from `users` and by AlterUserScramCredentials without one (at least 4096). */
+  /** PBKDF2 iterations of the credentials made from `users` at start (4096-16384; AlterUserScramCredentials carries its own). */
   scramIterations: number
 }
 
@@ -173,7 +173,7 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   result.listeners = validateListeners(result.listeners)
   result.users = validateUsers(result.users)
   result.http = validateHttp(result.http)
-  if (!Number.isInteger(result.scramIterations) || result.scramIterations < 4096) throw new ConfigError('scramIterations must be an integer of at least 4096 (RFC 7677)')
+  if (!Number.isInteger(result.scramIterations) || result.scramIterations < 4096 || result.scramIterations > 16384) throw new ConfigError('scramIterations must be an integer from 4096 (RFC 7677) to 16384')
   if (!Number.isInteger(result.maxPreAuthRequestBytes) || result.maxPreAuthRequestBytes < 512) throw new ConfigError('maxPreAuthRequestBytes must be an integer of at least 512')
   return result
 }
