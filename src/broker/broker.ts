@@ -68,6 +68,9 @@ export class Broker {
       for (const listener of listeners) {
         const port = await this.server.listen(listener, this.services.credentials ?? null)
         this.ports.set(listener.name, port)
+        // as config.kafkaPort below: the config shows the bound port (DescribeConfigs' listeners)
+        const configured = config.listeners.find(l => l.name === listener.name)
+        if (configured !== undefined) configured.port = port
         if (listener.advertisedHost !== undefined) advertised.set(listener.name, { host: listener.advertisedHost, port })
         logger.info({ listener: listener.name, protocol: listener.protocol, address: `${listener.host}:${port}` }, 'Kafka listener open')
       }
