@@ -73,6 +73,12 @@ export class Broker {
         if (configured !== undefined) configured.port = port
         if (listener.advertisedHost !== undefined) advertised.set(listener.name, { host: listener.advertisedHost, port })
         logger.info({ listener: listener.name, protocol: listener.protocol, address: `${listener.host}:${port}` }, 'Kafka listener open')
+        if (listener.protocol.startsWith('SASL_') && (this.services.credentials?.users().length ?? 0) === 0) {
+          logger.warn({ listener: listener.name }, 'SASL listener with no users: nobody can authenticate (add `users` to the config file)')
+        }
+        if (listener.protocol === 'SASL_PLAINTEXT' && listener.host !== '127.0.0.1' && listener.host !== '::1' && listener.host !== 'localhost') {
+          logger.warn({ listener: listener.name }, 'SASL_PLAINTEXT off loopback: PLAIN passwords and SCRAM exchanges cross the network unencrypted; prefer SASL_SSL')
+        }
       }
     } catch (err) {
       await this.server.close()

@@ -12,6 +12,7 @@ import { defaultConfig } from '../../src/config.js'
 import { Tributary } from '../../src/tributary.js'
 import { encodeToBuffer, decodeBuffer } from '../../src/protocol/codec.js'
 import { saslHandshakeApi } from '../../src/protocol/messages/sasl-handshake.js'
+import { saslAuthenticateApi } from '../../src/protocol/messages/sasl-authenticate.js'
 import { RawKafkaConnection, requestFrame } from '../helpers/raw-kafka.js'
 
 let dataDir: string
@@ -60,6 +61,21 @@ test('a mechanism we do not serve is UNSUPPORTED_SASL_MECHANISM', async () => {
 
 test('a handshake on a listener without SASL is ILLEGAL_SASL_STATE', async () => {
   assert.equal((await handshake('LOCAL', 'PLAIN')).errorCode, 34)
+})
+
+test('a failed SaslAuthenticate is answered SASL_AUTHENTICATION_FAILED, then the connection is closed', async () => {
+  const raw = await RawKafkaConnection.open('127.0.0.1', app.components.broker.ports.get('SASL')!)
+  try {
+    raw.write(requestFrame(17, 1, 1, encodeToBuffer(saslHandshakeApi.request, 1, { mechanism: 'PLAIN' })))
+    await raw.nextFrame()
+    raw.write(requestFrame(36, 1, 2, encodeToBuffer(saslAuthenticateApi.request, 1, { authBytes: Buffer.from('\u0000nobody\u0000guess') })))
+    const frame = await raw.nextFrame()
+    const answer = decodeBuffer(saslAuthenticateApi.response, 1, frame.subarray(4)).body as { errorCode: number, errorMessage: string | null }
+    assert.equal(answer.errorCode, 58)
+    await raw.closed
+  } finally {
+    raw.destroy()
+  }
 })
 
 test('DescribeConfigs shows every listener with its bound port and protocol', async () => {
