@@ -117,7 +117,9 @@ export class KafkaServer {
     const { maxRequestBytes, maxPreAuthRequestBytes, requestReadTimeoutMs, saslFailureDelayMs } = this.services.config
     const log = this.logger.child({ conn: connectionId, client: clientHost, listener: listener.name })
     const auth = new ConnectionAuth({ listener: listener.name, protocol: listener.protocol, credentials, failureDelayMs: saslFailureDelayMs, logger: log })
-    if (accepted instanceof tls.TLSSocket && accepted.authorized) {
+    // On SSL a verified client certificate is the identity; on SASL_SSL the SASL
+    // exchange is, and is still required whatever certificate the client shows.
+    if (listener.protocol === 'SSL' && accepted instanceof tls.TLSSocket && accepted.authorized) {
       const subject = accepted.getPeerX509Certificate()?.subject
       // Kafka names the principal by the subject in RFC 2253 order: most specific first
       if (subject !== undefined) auth.certificateSubject(subject.split('\n').reverse().join(','))

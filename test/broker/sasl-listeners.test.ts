@@ -58,7 +58,8 @@ before(async () => {
       { name: 'LOCAL', host: '127.0.0.1', port: 0, protocol: 'PLAINTEXT' },
       { name: 'SASL', host: '127.0.0.1', port: 0, protocol: 'SASL_PLAINTEXT', advertisedHost: 'localhost' },
       { name: 'SASL_TLS', host: '127.0.0.1', port: 0, protocol: 'SASL_SSL', tls },
-      { name: 'MTLS', host: '127.0.0.1', port: 0, protocol: 'SSL', tls: { ...tls, caFile: certs.caFile, requireClientCert: true } }
+      { name: 'MTLS', host: '127.0.0.1', port: 0, protocol: 'SSL', tls: { ...tls, caFile: certs.caFile, requireClientCert: true } },
+      { name: 'SASL_MTLS', host: '127.0.0.1', port: 0, protocol: 'SASL_SSL', tls: { ...tls, caFile: certs.caFile, requireClientCert: true } }
     ],
     users: [{ name: 'alice', password: 'alice-secret', mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] }]
   }
@@ -202,6 +203,19 @@ describe('listeners', () => {
     const admin = client('MTLS', { ssl: trustOurCa() }).admin()
     await assert.rejects(admin.connect())
     await admin.disconnect()
+  })
+
+  test('on SASL_SSL a client certificate does not stand in for SASL authentication', async () => {
+    const clientCert = { ...trustOurCa(), cert: readFileSync(certs.clientCertFile), key: readFileSync(certs.clientKeyFile) }
+    const admin = client('SASL_MTLS', { ssl: clientCert }).admin()
+    await assert.rejects(async () => { await admin.connect(); await admin.listTopics() })
+    await admin.disconnect()
+    principals.length = 0
+    const authenticated = client('SASL_MTLS', { ssl: clientCert, sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'alice-secret' } }).admin()
+    await authenticated.connect()
+    await authenticated.listTopics()
+    await authenticated.disconnect()
+    assert.ok(principals.includes('SASL_MTLS User:alice true'), principals.join('; '))
   })
 
   test('a plaintext client gets User:ANONYMOUS', async () => {
