@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { TributaryError, TributaryErrorCode } from './errors.js'
+import { validateHttp, validateListeners, validateUsers, type HttpConfig, type ListenerConfig, type UserConfig } from './config-security.js'
+
+export type { HttpConfig, ListenerConfig, UserConfig, TlsFiles, ListenerProtocol, SaslMechanism } from './config-security.js'
 
 export interface BrokerConfig {
   dataDir: string
@@ -57,6 +60,21 @@ export interface BrokerConfig {
   accountId: string
   region: string
   logLevel: string
+  /**
+   * Kafka listeners (config file only). Empty: one PLAINTEXT listener named
+   * PLAINTEXT on host:kafkaPort advertising advertisedHost, as before listeners existed.
+   */
+  listeners: ListenerConfig[]
+  /** SASL users (config file only); their passwords are hashed at start and not kept. */
+  users: UserConfig[]
+  /** The HTTP face: `tls` makes httpPort serve HTTPS. */
+  http: HttpConfig
+  /** Largest request frame a client may send on a SASL listener before it has authenticated. */
+  maxPreAuthRequestBytes: number
+  /** A failed SASL authentication is answered after this long, then the connection is closed (Kafka's connection.failed.authentication.delay.ms). */
+  saslFailureDelayMs: number
+  /** PBKDF2 iterations of the credentials made from `users` at start (4096-16384; AlterUserScramCredentials carries its own). */
+  scramIterations: number
 }
 
 export const defaultConfig: BrokerConfig = {
@@ -90,11 +108,17 @@ export const defaultConfig: BrokerConfig = {
   topicDefaults: {},
   accountId: '000000000000',
   region: 'us-east-1',
-  logLevel: 'info'
+  logLevel: 'info',
+  listeners: [],
+  users: [],
+  http: {},
+  maxPreAuthRequestBytes: 8 * 1024,
+  saslFailureDelayMs: 100,
+  scramIterations: 4096
 }
 
 /** Flag / env names for each simple option: --kafka-port <-> TRIBUTARY_KAFKA_PORT <-> kafkaPort. */
-export const optionNames = Object.keys(defaultConfig).filter(k => k !== 'topicDefaults')
+export const optionNames = Object.keys(defaultConfig).filter(k => typeof (defaultConfig as unknown as Record<string, unknown>)[k] !== 'object')
 
 export function envName (key: string): string {
   return 'TRIBUTARY_' + key.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
@@ -124,7 +148,7 @@ export class ConfigError extends TributaryError {
 }
 
 export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): BrokerConfig {
-  const config: Record<string, unknown> = { ...defaultConfig, topicDefaults: { ...defaultConfig.topicDefaults } }
+  const config: Record<string, unknown> = { ...defaultConfig, topicDefaults: { ...defaultConfig.topicDefaults }, listeners: [], users: [], http: {} }
   const file = (flags.config as string | undefined) ?? env.TRIBUTARY_CONFIG
   if (file) {
     let parsed: Record<string, unknown>
@@ -151,5 +175,10 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   for (const port of ['kafkaPort', 'httpPort'] as const) {
     if (!Number.isInteger(result[port]) || result[port] < 0 || result[port] > 65535) throw new ConfigError(`${port} must be a port number`)
   }
+  result.listeners = validateListeners(result.listeners)
+  result.users = validateUsers(result.users)
+  result.http = validateHttp(result.http)
+  if (!Number.isInteger(result.scramIterations) || result.scramIterations < 4096 || result.scramIterations > 16384) throw new ConfigError('scramIterations must be an integer from 4096 (RFC 7677) to 16384')
+  if (!Number.isInteger(result.maxPreAuthRequestBytes) || result.maxPreAuthRequestBytes < 512) throw new ConfigError('maxPreAuthRequestBytes must be an integer of at least 512')
   return result
 }

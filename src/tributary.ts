@@ -23,6 +23,7 @@ import { HttpFace } from './http/server.js'
 import { Metrics } from './metrics/index.js'
 import { packageVersion } from './version.js'
 import { TributaryError, TributaryErrorCode } from './errors.js'
+import { CredentialStore } from './security/credential-store.js'
 
 /** What an embedding may replace; every field is optional and defaults to the real thing. */
 export interface TributaryOptions {
@@ -130,7 +131,14 @@ export class Tributary {
     await txns.open()
     this.closers.push({ component: 'txns', close: () => txns.close() })
 
-    const broker = new Broker({ config, log, groups, txns, handlers: metrics.requests.instrument(allHandlers, kafkaLogger), logger: kafkaLogger, clock })
+    // SASL users: config users are hashed now; the clear passwords are dropped from the config
+    const credentials = CredentialStore.inDataDir(config.dataDir, fs)
+    await credentials.open()
+    this.closers.push({ component: 'credentials', close: () => credentials.close() })
+    await credentials.applyConfigUsers(config.users, config.scramIterations)
+    config.users = config.users.map(u => ({ ...u, password: '' }))
+
+    const broker = new Broker({ config, log, groups, txns, handlers: metrics.requests.instrument(allHandlers, kafkaLogger), logger: kafkaLogger, clock, credentials })
     await broker.listen()
     this.closers.push({ component: 'broker', close: () => broker.close() })
     metrics.watch({ log, groups, now, connections: () => broker.activeConnections })
@@ -164,7 +172,7 @@ export class Tributary {
     http.ready = true
     logger.info({
       kafka: `${config.host}:${broker.port}`,
-      http: `http://${config.host}:${httpPort}`,
+      http: `${config.http.tls !== undefined ? 'https' : 'http'}://${config.host}:${httpPort}`,
       dataDir: config.dataDir,
       ms: Date.now() - started
     }, 'Tributary is ready')

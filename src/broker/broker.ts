@@ -11,6 +11,8 @@ import { systemClock, type Clock, type TimerHandle } from './groups/clock.js'
 import { KafkaServer } from './server.js'
 import type { BrokerServices } from './services.js'
 import type { Handler } from './handlers/types.js'
+import type { CredentialStore } from '../security/credential-store.js'
+import { resolveListeners } from './listeners.js'
 
 export interface BrokerParts {
   config: BrokerConfig
@@ -22,11 +24,16 @@ export interface BrokerParts {
   logger: Logger
   /** The clock retention runs on (a test clock in embedded mode); default the wall clock. */
   clock?: Clock
+  /** SASL users' credentials; without it SASL handshakes are refused. */
+  credentials?: CredentialStore
 }
 
 export class Broker {
   readonly services: BrokerServices
+  /** Bound port of the first listener (the only one without `listeners` in the config). */
   port = 0
+  /** Bound port of each listener, by name. */
+  readonly ports = new Map<string, number>()
   private readonly server: KafkaServer
   private retentionTimer: TimerHandle | null = null
   private readonly clock: Clock
@@ -39,7 +46,8 @@ export class Broker {
       groups: parts.groups,
       txns: parts.txns,
       handlers: new Map(parts.handlers.map(h => [h.api.apiKey, h])),
-      logger: parts.logger
+      logger: parts.logger,
+      ...(parts.credentials !== undefined ? { credentials: parts.credentials } : {})
     }
     this.server = new KafkaServer(this.services, parts.logger)
   }
@@ -47,10 +55,37 @@ export class Broker {
   get log (): LogManager { return this.services.log }
   get activeConnections (): number { return this.server.activeConnections }
 
-  /** Starts serving Kafka clients and the retention timer; resolves with the bound port. */
+  /**
+   * Opens every listener and starts the retention timer; resolves with the
+   * first listener's bound port. A listener that cannot open (port taken,
+   * certificate that does not load) fails the whole call, closing the others.
+   */
   async listen (): Promise<number> {
     const { config, log, logger } = this.services
-    this.port = await this.server.listen(config.host, config.kafkaPort)
+    const listeners = resolveListeners(config)
+    const advertised = new Map<string, { host: string, port: number }>()
+    try {
+      for (const listener of listeners) {
+        const port = await this.server.listen(listener, this.services.credentials ?? null)
+        this.ports.set(listener.name, port)
+        // as config.kafkaPort below: the config shows the bound port (DescribeConfigs' listeners)
+        const configured = config.listeners.find(l => l.name === listener.name)
+        if (configured !== undefined) configured.port = port
+        if (listener.advertisedHost !== undefined) advertised.set(listener.name, { host: listener.advertisedHost, port })
+        logger.info({ listener: listener.name, protocol: listener.protocol, address: `${listener.host}:${port}` }, 'Kafka listener open')
+        if (listener.protocol.startsWith('SASL_') && (this.services.credentials?.users().length ?? 0) === 0) {
+          logger.warn({ listener: listener.name }, 'SASL listener with no users: nobody can authenticate (add `users` to the config file)')
+        }
+        if (listener.protocol === 'SASL_PLAINTEXT' && listener.host !== '127.0.0.1' && listener.host !== '::1' && listener.host !== 'localhost') {
+          logger.warn({ listener: listener.name }, 'SASL_PLAINTEXT off loopback: PLAIN passwords and SCRAM exchanges cross the network unencrypted; prefer SASL_SSL')
+        }
+      }
+    } catch (err) {
+      await this.server.close()
+      throw err
+    }
+    this.services.advertisedListeners = advertised
+    this.port = this.ports.values().next().value ?? 0
     config.kafkaPort = this.port
     this.scheduleRetention(log, logger, config.retentionCheckIntervalMs)
     return this.port

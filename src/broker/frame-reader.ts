@@ -44,7 +44,8 @@ export class FrameReader {
    * @param release takes back a buffer from allocate that a larger one replaced.
    */
   constructor (
-    private readonly maxBytes: number,
+    /** Largest frame accepted; the server lowers it until a SASL client has authenticated. */
+    public maxBytes: number,
     private readonly onFrame: (frame: Buffer) => boolean,
     private readonly onOversize: (size: number) => void,
     private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafeSlow,

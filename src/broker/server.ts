@@ -6,7 +6,16 @@
 // responses are written strictly in request order, as Kafka clients require.
 // A frame over the size limit or one we cannot parse closes that connection
 // only; nothing already accepted is affected.
+//
+// Several listeners may be open at once (listeners.ts), each a net or tls
+// server; every connection carries a ConnectionAuth (its listener, principal
+// and SASL state, see connection-auth.ts), which gates what it may send.
 import net from 'node:net'
+import tls from 'node:tls'
+import { ConfigError } from '../config.js'
+import type { CredentialStore } from '../security/credential-store.js'
+import { ConnectionAuth } from './connection-auth.js'
+import type { ResolvedListener } from './listeners.js'
 import type { Logger } from '../logger.js'
 import type { BrokerServices } from './services.js'
 import { decodeRequestFrame, encodeResponseFrame } from './frames.js'
@@ -55,7 +64,7 @@ interface Pending {
 }
 
 export class KafkaServer {
-  private server: net.Server | null = null
+  private readonly servers: net.Server[] = []
   private connections = new Set<net.Socket>()
   private nextConnectionId = 1
   private readonly framePool = new FramePool(FRAME_POOL_IDLE_BYTES)
@@ -65,14 +74,30 @@ export class KafkaServer {
   /** Open client connections (the metrics face reads this at scrape time). */
   get activeConnections (): number { return this.connections.size }
 
-  async listen (host: string, port: number): Promise<number> {
-    // pauseOnConnect: nothing is read before onConnection picks how to read (socket-reads.ts)
-    const server = net.createServer({ noDelay: true, pauseOnConnect: true }, socket => this.onConnection(server, socket))
-    this.server = server
+  /**
+   * Opens one listener; resolves with its bound port. A port already taken
+   * fails with TRIB_ERR_CONFIG naming the listener.
+   */
+  async listen (listener: ResolvedListener, credentials: CredentialStore | null = null): Promise<number> {
+    let server: net.Server
+    if (listener.tls !== undefined) {
+      // TLS sockets are read through 'data' events: the handle belongs to the TLS layer
+      const secure = tls.createServer({ ...listener.tls, noDelay: true })
+      secure.on('secureConnection', socket => this.onConnection(secure, socket, listener, credentials))
+      secure.on('tlsClientError', (err, socket) => this.logger.debug({ err, client: socket.remoteAddress, listener: listener.name }, 'TLS handshake failed'))
+      server = secure
+    } else {
+      // pauseOnConnect: nothing is read before onConnection picks how to read (socket-reads.ts)
+      const plain: net.Server = net.createServer({ noDelay: true, pauseOnConnect: true }, socket => this.onConnection(plain, socket, listener, credentials))
+      server = plain
+    }
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, host, () => { server.off('error', reject); resolve() })
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(new ConfigError(`listener ${listener.name} (${listener.protocol}) cannot listen on ${listener.host}:${listener.port}: ${err.code === 'EADDRINUSE' ? 'the port is taken (EADDRINUSE)' : err.message}`))
+      })
+      server.listen(listener.port, listener.host, () => { server.removeAllListeners('error'); resolve() })
     })
+    this.servers.push(server)
     return (server.address() as net.AddressInfo).port
   }
 
@@ -80,17 +105,28 @@ export class KafkaServer {
   disconnectAll (): void { for (const socket of this.connections) socket.destroy() }
 
   async close (): Promise<void> {
-    const server = this.server
-    if (!server) return
     for (const socket of this.connections) socket.destroy()
-    await new Promise<void>(resolve => server.close(() => resolve()))
+    const servers = this.servers.splice(0)
+    await Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))))
   }
 
-  private onConnection (server: net.Server, accepted: net.Socket): void {
+  private onConnection (server: net.Server, accepted: net.Socket, listener: ResolvedListener, credentials: CredentialStore | null): void {
     const connectionId = this.nextConnectionId++
     const clientHost = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? 0}`
     let socket = accepted
-    const { maxRequestBytes: maxBytes, requestReadTimeoutMs } = this.services.config
+    const { maxRequestBytes, maxPreAuthRequestBytes, requestReadTimeoutMs, saslFailureDelayMs } = this.services.config
+    const log = this.logger.child({ conn: connectionId, client: clientHost, listener: listener.name })
+    const auth = new ConnectionAuth({ listener: listener.name, protocol: listener.protocol, credentials, failureDelayMs: saslFailureDelayMs, logger: log })
+    // On SSL a verified client certificate is the identity; on SASL_SSL the SASL
+    // exchange is, and is still required whatever certificate the client shows.
+    if (listener.protocol === 'SSL' && accepted instanceof tls.TLSSocket && accepted.authorized) {
+      const subject = accepted.getPeerX509Certificate()?.subject
+      // Kafka names the principal by the subject in RFC 2253 order: most specific first
+      if (subject !== undefined) auth.certificateSubject(subject.split('\n').reverse().join(','))
+    }
+    // Before authentication a SASL listener takes only small frames (a hostile
+    // client cannot make the broker allocate a large buffer without credentials).
+    const frameLimit = (): number => auth.requiresSasl && !auth.authenticated ? Math.min(maxPreAuthRequestBytes, maxRequestBytes) : maxRequestBytes
     const queue: Pending[] = []
     let closed = false
     let paused = false
@@ -101,7 +137,6 @@ export class KafkaServer {
     const held: Buffer[] = []
     let pumping = false
     let pumpAgain = false
-    const log = this.logger.child({ conn: connectionId, client: clientHost })
     log.debug('connected')
 
     const fail = (reason: string, err?: unknown): void => {
@@ -157,9 +192,40 @@ export class KafkaServer {
       pump()
     }
 
+    /** After a SASL answer that ends the exchange in failure: the answer goes out, then the connection closes. */
+    const closeIfRefused = (): void => {
+      if (!auth.closeAfterAnswer || closed) return
+      closed = true
+      clearTimeout(readTimer)
+      socket.end()
+    }
+
+    /** A bare SASL token after SaslHandshake v0: answered with a bare token, or the connection closes. */
+    const startRawToken = (frame: Buffer): void => {
+      const slot: Pending = { done: false, chunks: null, recycle: false, frameBytes: frame.length, responseBytes: 0 }
+      queue.push(slot)
+      unansweredBytes += frame.length
+      auth.authenticate(Buffer.from(frame)).then(answer => {
+        if (answer.errorCode !== 0) { fail('SASL authentication failed'); return }
+        const size = Buffer.alloc(4)
+        size.writeInt32BE(answer.authBytes.length)
+        slot.chunks = [size, answer.authBytes]
+        slot.responseBytes = 4 + answer.authBytes.length
+        waitingResponseBytes += slot.responseBytes
+        frames.maxBytes = frameLimit()
+        answered(slot)
+        flushQueue()
+      }, err => fail('SASL authentication failed', err))
+    }
+
     const startRequest = (frame: Buffer): void => {
+      if (auth.rawTokens) { startRawToken(frame); return }
       const decoded = decodeRequestFrame(frame, this.services.handlers)
       if (decoded.kind === 'close') { fail(decoded.reason, decoded.error); return }
+      if (decoded.kind === 'handle' && !auth.mayServe(decoded.header.requestApiKey)) {
+        fail(`API ${decoded.header.requestApiKey} before SASL authentication on listener ${listener.name}`)
+        return
+      }
       const slot: Pending = { done: false, chunks: null, recycle: false, frameBytes: frame.length, responseBytes: 0 }
       queue.push(slot)
       unansweredBytes += frame.length
@@ -181,6 +247,10 @@ export class KafkaServer {
           clientId: header.clientId,
           connectionId,
           clientHost,
+          principal: auth.principal,
+          listener: listener.name,
+          authenticated: auth.authenticated,
+          auth,
           services: this.services
         })
       } catch (err) {
@@ -202,7 +272,9 @@ export class KafkaServer {
           waitingResponseBytes += slot.responseBytes
         }
         answered(slot)
+        frames.maxBytes = frameLimit()
         flushQueue()
+        closeIfRefused()
         if (response !== undefined && header.requestApiKey === PRODUCE_API_KEY) this.framePool.release(frame)
       }
       if (result instanceof Promise) {
@@ -219,14 +291,14 @@ export class KafkaServer {
       if (!closed && !paused && busy(1)) { paused = true; socket.pause() }
     }
 
-    const frames = new FrameReader(maxBytes, frame => {
+    const frames = new FrameReader(frameLimit(), frame => {
       try {
         onFrame(frame)
       } catch (err) {
         fail('malformed request', err)
       }
       return !closed
-    }, size => fail(`frame of ${size} bytes is over the request size limit of ${maxBytes} bytes`),
+    }, size => fail(`frame of ${size} bytes is over the ${frames.maxBytes < maxRequestBytes ? 'pre-authentication ' : ''}request size limit of ${frames.maxBytes} bytes`),
     size => this.framePool.acquire(size), buffer => this.framePool.release(buffer))
 
     // Request read timeout: a frame that started arriving must be whole within
@@ -249,14 +321,16 @@ export class KafkaServer {
       readTimer.unref()
     }
 
-    const readingInto = readAcceptedInto(accepted, server, {
-      target: () => frames.readTarget(),
-      filled: n => {
-        const more = !closed && frames.filled(n)
-        watchRead()
-        return more
-      }
-    })
+    const readingInto = accepted instanceof tls.TLSSocket
+      ? null
+      : readAcceptedInto(accepted, server, {
+        target: () => frames.readTarget(),
+        filled: n => {
+          const more = !closed && frames.filled(n)
+          watchRead()
+          return more
+        }
+      })
     if (readingInto !== null) {
       socket = readingInto
     } else {

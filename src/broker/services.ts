@@ -7,6 +7,7 @@ import type { LogManager } from '../log/index.js'
 import type { GroupCoordinator } from './groups/index.js'
 import type { TransactionCoordinator } from './txn/index.js'
 import type { Handler } from './handlers/types.js'
+import type { CredentialStore } from '../security/credential-store.js'
 
 export interface BrokerServices {
   config: BrokerConfig
@@ -21,4 +22,11 @@ export interface BrokerServices {
   /** Called when a client connection closes (fetch sessions, pending waits). */
   onDisconnect?: (connectionId: number) => void
   logger: Logger
+  /** SASL users' credentials (src/security); absent in handler tests that do not need them. */
+  credentials?: CredentialStore
+  /**
+   * Where clients of each configured listener are told to connect (by listener
+   * name); a listener not in it (the default one) advertises advertisedHost:kafkaPort.
+   */
+  advertisedListeners?: ReadonlyMap<string, { host: string, port: number }>
 }

@@ -11,6 +11,7 @@ import { registerHealthRoute } from './health.js'
 import { registerMetricsRoute } from './metrics.js'
 import { registerTopicsApi } from './topics-api.js'
 import { logRequests } from './request-log.js'
+import { loadTls } from '../broker/listeners.js'
 
 export interface HttpFaceParts {
   config: BrokerConfig
@@ -29,7 +30,11 @@ export class HttpFace {
   readonly app: FastifyInstance
 
   constructor (private readonly parts: HttpFaceParts) {
-    this.app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
+    // http.tls: HTTPS on the same port, from the same kind of PEM files as the Kafka listeners
+    const tls = parts.config.http.tls
+    this.app = tls === undefined
+      ? Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
+      : Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, https: loadTls(tls, 'http.tls') }) as unknown as FastifyInstance
     // Routes cannot be added to a listening fastify app, so all are attached here.
     logRequests(this.app, parts.logger)
     registerHealthRoute(this.app, () => this.ready, parts.status)

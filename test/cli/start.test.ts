@@ -32,3 +32,24 @@ test('an unknown command exits with code 2', () => {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), 'frobnicate'], { encoding: 'utf8', cwd: projectRoot })
   assert.equal(result.status, 2)
 })
+
+test('a config file whose listener certificate does not load exits with code 2 naming the listener and file', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'trib-badcert-'))
+  try {
+    writeFileSync(join(dir, 'cert.pem'), 'not a certificate')
+    writeFileSync(join(dir, 'key.pem'), 'not a key')
+    const config = join(dir, 'tributary.json')
+    writeFileSync(config, JSON.stringify({
+      dataDir: join(dir, 'data'),
+      httpPort: 0,
+      listeners: [{ name: 'SECURE', host: '127.0.0.1', port: 0, protocol: 'SASL_SSL', tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') } }]
+    }))
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), 'start', '--config', config], { encoding: 'utf8', cwd: projectRoot })
+    assert.equal(result.status, 2, result.stderr)
+    assert.match(result.stderr, /listener SECURE.*cert\.pem/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

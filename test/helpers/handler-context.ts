@@ -90,6 +90,9 @@ export async function openHandlerContext (overrides: Partial<BrokerConfig> = {},
         clientId,
         connectionId: 1,
         clientHost: '127.0.0.1:50000',
+        principal: 'User:ANONYMOUS',
+        listener: 'PLAINTEXT',
+        authenticated: false,
         services
       }
       const response = await handler.handle(context.decodeRequest(handler, version, requestBody), ctx)

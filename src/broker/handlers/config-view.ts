@@ -126,8 +126,11 @@ export function describeBrokerConfigs (broker: BrokerConfig, dynamic: DynamicBro
   own('delete.topic.enable', 'true', false, T.BOOLEAN, 'Whether topics may be deleted.')
   own('socket.request.max.bytes', String(broker.maxRequestBytes), changed('maxRequestBytes'), T.INT, 'Largest request frame accepted.')
   own('log.dirs', broker.dataDir, changed('dataDir'), T.STRING, 'Directory holding the log data.')
-  own('listeners', `PLAINTEXT://${broker.host}:${broker.kafkaPort}`, changed('host') || changed('kafkaPort'), T.LIST, 'Listener the broker binds.')
-  own('advertised.listeners', `PLAINTEXT://${broker.advertisedHost}:${broker.kafkaPort}`, changed('advertisedHost') || changed('kafkaPort'), T.LIST, 'Listener clients are told to connect to.')
+  // configured listeners (config `listeners`) as Kafka writes them: NAME://host:port, comma-separated
+  const configured = broker.listeners.length > 0
+  own('listeners', configured ? broker.listeners.map(l => `${l.name}://${l.host}:${l.port}`).join(',') : `PLAINTEXT://${broker.host}:${broker.kafkaPort}`, configured || changed('host') || changed('kafkaPort'), T.LIST, 'Listeners the broker binds.')
+  own('advertised.listeners', configured ? broker.listeners.map(l => `${l.name}://${l.advertisedHost ?? l.host}:${l.port}`).join(',') : `PLAINTEXT://${broker.advertisedHost}:${broker.kafkaPort}`, configured || changed('advertisedHost') || changed('kafkaPort'), T.LIST, 'Listeners clients are told to connect to.')
+  if (configured) own('listener.security.protocol.map', broker.listeners.map(l => `${l.name}:${l.protocol}`).join(','), true, T.LIST, 'Security protocol of each listener.')
   own('group.initial.rebalance.delay.ms', String(broker.groupInitialRebalanceDelayMs), changed('groupInitialRebalanceDelayMs'), T.INT, 'How long the first rebalance of a new group waits for more members.')
   own('offsets.retention.minutes', String(Math.floor(broker.offsetsRetentionMs / 60000)), changed('offsetsRetentionMs'), T.INT, 'How long committed offsets of an empty group are kept.')
   own('log.retention.check.interval.ms', String(broker.retentionCheckIntervalMs), changed('retentionCheckIntervalMs'), T.LONG, 'How often retention is enforced.')

@@ -13,6 +13,7 @@ import { describeClusterApi } from '../../protocol/messages/describe-cluster.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
 import type { Handler } from './types.js'
+import { advertisedAddress } from '../advertised.js'
 
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 
@@ -47,7 +48,7 @@ export const describeClusterHandler: Handler<'DescribeCluster'> = {
       errorCode: ErrorCode.NONE,
       errorMessage: null,
       controllerId: config.nodeId,
-      brokers: [{ brokerId: config.nodeId, host: config.advertisedHost, port: config.kafkaPort, rack: null }],
+      brokers: [{ brokerId: config.nodeId, ...advertisedAddress(ctx), rack: null }],
       clusterAuthorizedOperations: authorizedOperations('cluster', request.includeClusterAuthorizedOperations)
     }
   }

@@ -11,6 +11,7 @@
 import { findCoordinatorApi } from '../../protocol/messages/find-coordinator.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { Handler, RequestContext } from './types.js'
+import { advertisedAddress } from '../advertised.js'
 
 const KeyType = { Group: 0, Transaction: 1 } as const
 
@@ -24,8 +25,7 @@ function answerFor (keyType: number, ctx: RequestContext): CoordinatorAnswer {
   if (keyType === KeyType.Group && (ctx.services.groups === null || ctx.services.groups === undefined)) {
     return { nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'the group coordinator is not running' }
   }
-  const host = config.advertisedHost !== '' ? config.advertisedHost : config.host
-  return { nodeId: config.nodeId, host, port: config.kafkaPort, errorCode: ErrorCode.NONE, errorMessage: null }
+  return { nodeId: config.nodeId, ...advertisedAddress(ctx), errorCode: ErrorCode.NONE, errorMessage: null }
 }
 
 export const findCoordinatorHandler: Handler<'FindCoordinator'> = {

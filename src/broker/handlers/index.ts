@@ -9,6 +9,9 @@ import { listOffsetsHandler } from './list-offsets.js'
 import { adminHandlers } from './admin-handlers.js'
 import { groupHandlers } from './group-handlers.js'
 import { txnHandlers } from './txn-handlers.js'
+import { saslHandshakeHandler } from './sasl-handshake.js'
+import { saslAuthenticateHandler } from './sasl-authenticate.js'
+import { describeUserScramCredentialsHandler, alterUserScramCredentialsHandler } from './user-scram-credentials.js'
 
 export const coreHandlers: Handler[] = [
   apiVersionsHandler,
@@ -18,4 +21,12 @@ export const coreHandlers: Handler[] = [
   listOffsetsHandler
 ]
 
-export const allHandlers: Handler[] = [...coreHandlers, ...adminHandlers, ...groupHandlers, ...txnHandlers]
+/** SASL authentication and SASL users. */
+export const securityHandlers: Handler[] = [
+  saslHandshakeHandler,
+  saslAuthenticateHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler
+]
+
+export const allHandlers: Handler[] = [...coreHandlers, ...adminHandlers, ...groupHandlers, ...txnHandlers, ...securityHandlers]

@@ -16,6 +16,7 @@ import { ErrorCode } from '../../protocol/errors.js'
 import { topicNameProblem, wireTopicId, ZERO_UUID } from '../topic-name.js'
 import { authorizedOperations, AUTHORIZED_OPERATIONS_OMITTED } from '../authorized-operations.js'
 import { kafkaCodeOf } from './error-code.js'
+import { advertisedAddress } from '../advertised.js'
 import type { Handler, RequestContext } from './types.js'
 import type { Element, ResponseInput } from '../../protocol/messages/api-types.js'
 
@@ -40,7 +41,7 @@ export const metadataHandler: Handler<'Metadata'> = {
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: config.nodeId, host: config.advertisedHost, port: config.kafkaPort, rack: null }],
+      brokers: [{ nodeId: config.nodeId, ...advertisedAddress(ctx), rack: null }],
       clusterId: config.clusterId,
       controllerId: config.nodeId,
       topics,

@@ -12,6 +12,7 @@
 // `Element<ResponseInput<'Fetch'>['responses']>`, where it does.)
 import type { ApiName, ApiNamed, RequestOf, ResponseInput } from '../../protocol/messages/api-types.js'
 import type { BrokerServices } from '../services.js'
+import type { ConnectionAuth } from '../connection-auth.js'
 
 export interface RequestContext {
   apiKey: number
@@ -22,6 +23,18 @@ export interface RequestContext {
   connectionId: number
   /** host:port of the client, for logs and DescribeGroups' clientHost. */
   clientHost: string
+  /**
+   * Who the client is, as ACLs name it: 'User:ANONYMOUS' until a SASL
+   * authentication succeeds ('User:<name>' after); on an SSL listener with a
+   * client certificate, 'User:<certificate subject>' from the start.
+   */
+  principal: string
+  /** Name of the listener the connection came in through (config `listeners[].name`). */
+  listener: string
+  /** Whether the principal was proven: a SASL authentication or a verified client certificate. */
+  authenticated: boolean
+  /** The connection's SASL state, driven by the SaslHandshake and SaslAuthenticate handlers (absent outside a server connection). */
+  auth?: ConnectionAuth
   services: BrokerServices
 }
 

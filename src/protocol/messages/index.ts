@@ -18,6 +18,7 @@ import { describeClusterApi } from './describe-cluster.js'
 import { describeLogDirsApi } from './describe-log-dirs.js'
 import { saslHandshakeApi } from './sasl-handshake.js'
 import { saslAuthenticateApi } from './sasl-authenticate.js'
+import { describeUserScramCredentialsApi, alterUserScramCredentialsApi } from './user-scram-credentials.js'
 import { groupApis } from './group-apis.js'
 import { txnApis } from './txn-apis.js'
 import { TributaryError, TributaryErrorCode } from '../../errors.js'
@@ -25,7 +26,8 @@ import { TributaryError, TributaryErrorCode } from '../../errors.js'
 export {
   apiVersionsApi, metadataApi, produceApi, fetchApi, listOffsetsApi, createTopicsApi, deleteTopicsApi,
   createPartitionsApi, describeConfigsApi, alterConfigsApi, incrementalAlterConfigsApi, deleteRecordsApi,
-  describeClusterApi, describeLogDirsApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis
+  describeClusterApi, describeLogDirsApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis,
+  describeUserScramCredentialsApi, alterUserScramCredentialsApi
 }
 
 /** Cluster, topic, produce/fetch and config APIs. */
@@ -46,8 +48,8 @@ export const coreApis = [
   describeLogDirsApi
 ] as const satisfies readonly ApiSpec[]
 
-/** SASL APIs: defined so the codec can read them, served only when SASL is enabled. */
-export const saslApis = [saslHandshakeApi, saslAuthenticateApi] as const satisfies readonly ApiSpec[]
+/** SASL and SASL user APIs (src/broker/handlers/sasl-*.ts, user-scram-credentials.ts). */
+export const saslApis = [saslHandshakeApi, saslAuthenticateApi, describeUserScramCredentialsApi, alterUserScramCredentialsApi] as const satisfies readonly ApiSpec[]
 
 export const allApis = [...coreApis, ...groupApis, ...txnApis] as const satisfies readonly ApiSpec[]
 
