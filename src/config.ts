@@ -2,6 +2,7 @@
 // --config JSON file, TRIBUTARY_* environment variables, command-line flags.
 import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
+import { securityConfigProblem } from './config-security.js'
 
 export interface BrokerConfig {
   dataDir: string
@@ -56,7 +57,21 @@ export interface BrokerConfig {
   accountId: string
   region: string
   logLevel: string
+  /**
+   * Whether Kafka requests are checked against ACLs. null (the default) decides
+   * from the listeners: on as soon as one is SASL, else off (docs/security.md).
+   */
+  authorization: boolean | null
+  /** Principals ('User:admin') that may do everything when authorization is on. */
+  superUsers: string[]
+  /** ACL bindings applied at every start (src/broker/acl/acl-model.ts bindingFromConfig). */
+  acls: unknown[]
+  /** The bus API: with credentials, every request must be signed (AWS Signature Version 4) with one of them. */
+  bus: BusConfig
 }
+
+export interface BusCredential { accessKeyId: string, secretAccessKey: string }
+export interface BusConfig { credentials: BusCredential[] }
 
 export const defaultConfig: BrokerConfig = {
   dataDir: './tributary-data',
@@ -89,11 +104,18 @@ export const defaultConfig: BrokerConfig = {
   topicDefaults: {},
   accountId: '000000000000',
   region: 'us-east-1',
-  logLevel: 'info'
+  logLevel: 'info',
+  authorization: null,
+  superUsers: [],
+  acls: [],
+  bus: { credentials: [] }
 }
 
 /** Flag / env names for each simple option: --kafka-port <-> TRIBUTARY_KAFKA_PORT <-> kafkaPort. */
 export const optionNames = Object.keys(defaultConfig).filter(k => k !== 'topicDefaults')
+
+/** Options whose values are JSON (an array or object): from the environment, given as JSON text. */
+const JSON_OPTIONS = new Set(['superUsers', 'acls', 'bus'])
 
 export function envName (key: string): string {
   return 'TRIBUTARY_' + key.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
@@ -102,6 +124,18 @@ export function envName (key: string): string {
 function coerce (key: string, value: unknown): unknown {
   const example = (defaultConfig as unknown as Record<string, unknown>)[key]
   if (typeof value !== 'string') return value
+  if (key === 'authorization') {
+    if (!['true', 'false', '1', '0'].includes(value)) throw new ConfigError(`authorization must be true or false, got "${value}"`)
+    return value === 'true' || value === '1'
+  }
+  if (JSON_OPTIONS.has(key)) {
+    if (key === 'superUsers' && !value.trim().startsWith('[')) return value.split(',').map(v => v.trim()).filter(v => v !== '')
+    try {
+      return JSON.parse(value) as unknown
+    } catch {
+      throw new ConfigError(`${key} must be JSON, got "${value}"`)
+    }
+  }
   if (typeof example === 'number') {
     const n = Number(value)
     if (!Number.isFinite(n)) throw new ConfigError(`${key} must be a number, got "${value}"`)
@@ -146,5 +180,7 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   for (const port of ['kafkaPort', 'httpPort'] as const) {
     if (!Number.isInteger(result[port]) || result[port] < 0 || result[port] > 65535) throw new ConfigError(`${port} must be a port number`)
   }
+  const security = securityConfigProblem(result)
+  if (security !== null) throw new ConfigError(security)
   return result
 }

@@ -48,6 +48,10 @@ export const TributaryErrorCode = {
   TXN_STORE_CLOSED: 'TRIB_ERR_TXN_STORE_CLOSED',
   TXN_STORE_WRITE: 'TRIB_ERR_TXN_STORE_WRITE',
   TXN_NO_GROUPS: 'TRIB_ERR_TXN_NO_GROUPS',
+
+  // Authorization (src/broker/acl).
+  /** An ACL binding that cannot be stored: a bad resource, pattern, principal or operation. */
+  INVALID_ACL: 'TRIB_ERR_INVALID_ACL',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]

@@ -181,6 +181,7 @@ export class KafkaServer {
           clientId: header.clientId,
           connectionId,
           clientHost,
+          principal: 'User:ANONYMOUS',
           services: this.services
         })
       } catch (err) {

@@ -90,6 +90,7 @@ export async function openHandlerContext (overrides: Partial<BrokerConfig> = {},
         clientId,
         connectionId: 1,
         clientHost: '127.0.0.1:50000',
+        principal: 'User:ANONYMOUS',
         services
       }
       const response = await handler.handle(context.decodeRequest(handler, version, requestBody), ctx)

@@ -22,6 +22,8 @@ export interface RequestContext {
   connectionId: number
   /** host:port of the client, for logs and DescribeGroups' clientHost. */
   clientHost: string
+  /** Who the client is ('User:<name>'); 'User:ANONYMOUS' until it authenticates. */
+  principal: string
   services: BrokerServices
 }
 

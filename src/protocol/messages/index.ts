@@ -20,11 +20,12 @@ import { saslHandshakeApi } from './sasl-handshake.js'
 import { saslAuthenticateApi } from './sasl-authenticate.js'
 import { groupApis } from './group-apis.js'
 import { txnApis } from './txn-apis.js'
+import { aclApis } from './acl-apis.js'
 
 export {
   apiVersionsApi, metadataApi, produceApi, fetchApi, listOffsetsApi, createTopicsApi, deleteTopicsApi,
   createPartitionsApi, describeConfigsApi, alterConfigsApi, incrementalAlterConfigsApi, deleteRecordsApi,
-  describeClusterApi, describeLogDirsApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis
+  describeClusterApi, describeLogDirsApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis, aclApis
 }
 
 /** Cluster, topic, produce/fetch and config APIs. */
@@ -48,7 +49,7 @@ export const coreApis = [
 /** SASL APIs: defined so the codec can read them, served only when SASL is enabled. */
 export const saslApis = [saslHandshakeApi, saslAuthenticateApi] as const satisfies readonly ApiSpec[]
 
-export const allApis = [...coreApis, ...groupApis, ...txnApis] as const satisfies readonly ApiSpec[]
+export const allApis = [...coreApis, ...groupApis, ...txnApis, ...aclApis] as const satisfies readonly ApiSpec[]
 
 /** Every definition the codec has, including ones not served by default. */
 export const definedApis = [...allApis, ...saslApis] as const satisfies readonly ApiSpec[]
