@@ -4,8 +4,7 @@
 // registry with an API it does not know, so a new API cannot slip through
 // unchecked. The shapes (per partition, per listed resource, whole request)
 // are in ./enforce-shapes.ts.
-import type { Handler, RequestContext } from '../handlers/types.js'
-import { callHandler } from '../handlers/types.js'
+import { callHandler, wrapHandler, type Handler, type RequestContext } from '../handlers/types.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { AUTHORIZED_OPERATIONS_OMITTED, operationsAllowed, type OperationCheck } from '../authorized-operations.js'
 import { AclOperation as Op, CLUSTER_NAME, ResourceType as R } from './acl-model.js'
@@ -121,10 +120,10 @@ function offsetFetchTopics (topics: Body[], named: boolean, check: Check): Body[
 const offsetFetch: Rule = (handler, body, ctx, check) => {
   if (ctx.apiVersion >= 8) {
     const namedTopics = new Map(bodies(body, 'groups').map(g => [str(g.groupId), Array.isArray(g.topics)]))
-    const filtered: Handler = { api: handler.api, handle: ((request: unknown, c: RequestContext) => serve(handler, request as Body, c, answer => ({
+    const filtered = wrapHandler(handler, (request, c) => serve(handler, isBody(request) ? request : {}, c, answer => ({
       ...answer,
       groups: bodies(answer, 'groups').map(g => ({ ...g, topics: offsetFetchTopics(bodies(g, 'topics'), namedTopics.get(str(g.groupId)) === true, check) }))
-    }))) as Handler['handle'] }
+    })))
     return listed(filtered, {
       request: 'groups',
       response: 'groups',
@@ -205,10 +204,10 @@ export const RULES: Record<string, Rule> = {
   Heartbeat: groupRead,
   LeaveGroup: groupRead,
   DescribeGroups: (h, body, ctx, check) => {
-    const described: Handler = { api: h.api, handle: ((request: unknown, c: RequestContext) => serve(h, request as Body, c, answer => ({
+    const described = wrapHandler(h, (request, c) => serve(h, isBody(request) ? request : {}, c, answer => ({
       ...answer,
       groups: bodies(answer, 'groups').map(g => g.authorizedOperations === AUTHORIZED_OPERATIONS_OMITTED ? g : { ...g, authorizedOperations: operationsAllowed('group', str(g.groupId), check) })
-    }))) as Handler['handle'] }
+    })))
     return listed(described, {
       request: 'groups',
       response: 'groups',

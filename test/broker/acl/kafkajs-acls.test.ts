@@ -55,8 +55,13 @@ async function produce (brokers: string[], topic: string): Promise<string> {
 }
 
 const topicAcl = (resourceName: string, operation: AclOperation, host = '*') => ({
-  resourceType: AclResourceTypes.TOPIC, resourceName, resourcePatternType: ResourcePatternTypes.LITERAL,
-  principal: ANONYMOUS, host, operation, permissionType: AclPermissionTypes.ALLOW
+  resourceType: AclResourceTypes.TOPIC,
+  resourceName,
+  resourcePatternType: ResourcePatternTypes.LITERAL,
+  principal: ANONYMOUS,
+  host,
+  operation,
+  permissionType: AclPermissionTypes.ALLOW
 })
 
 describe('ACLs through kafkajs', () => {

@@ -1,7 +1,8 @@
 // Each API answers a refusal with Kafka's code in Kafka's place, and a request
 // mixing allowed and refused resources is served for the allowed ones: sent
 // over a real connection (src/client's KafkaConnection) to an embedded broker
-// with authorization on, where User:ANONYMOUS may only touch topic `open`.
+// with authorization on, where User:ANONYMOUS may do everything on topic `open`,
+// read `readable`, and nothing else.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startTributary, type EmbeddedTributary } from '../../../src/index.js'
@@ -30,8 +31,11 @@ describe('refusals per API with authorization on', () => {
   before(async () => {
     t = await startTributary({
       authorization: true,
-      topics: [{ name: 'open' }, { name: 'closed' }],
-      acls: [{ principal: 'User:ANONYMOUS', resourceType: 'topic', resourceName: 'open', operation: 'all' }]
+      topics: [{ name: 'open' }, { name: 'closed' }, { name: 'readable' }],
+      acls: [
+        { principal: 'User:ANONYMOUS', resourceType: 'topic', resourceName: 'open', operation: 'all' },
+        { principal: 'User:ANONYMOUS', resourceType: 'topic', resourceName: 'readable', operation: 'read' }
+      ]
     })
     const [host, port] = t.brokers[0]!.split(':')
     conn = await KafkaConnection.open({ host: host!, port: Number(port) })
@@ -61,10 +65,18 @@ describe('refusals per API with authorization on', () => {
 
   test('Metadata leaves refused topics out of a list of all and refuses them by name', async () => {
     const all = await ask(metadataApi, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
-    assert.deepEqual(all.topics.map((x: { name: string }) => x.name), ['open'])
+    assert.deepEqual(all.topics.map((x: { name: string }) => x.name).sort(), ['open', 'readable'])
     const named = await ask(metadataApi, { topics: [{ name: 'closed' }, { name: 'unknown-and-refused' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false })
     assert.deepEqual(named.topics.map((x: { name: string, errorCode: number }) => [x.name, x.errorCode]), [['closed', TOPIC], ['unknown-and-refused', TOPIC]])
     assert.equal(t.components.log.topic('unknown-and-refused'), undefined, 'a refused client does not auto-create topics')
+  })
+
+  test('Metadata answers each topic\'s authorized operations for this principal', async () => {
+    const res = await ask(metadataApi, { topics: [{ name: 'open' }, { name: 'readable' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: true })
+    const ops = Object.fromEntries(res.topics.map((x: { name: string, topicAuthorizedOperations: number }) => [x.name, x.topicAuthorizedOperations]))
+    const bits = (...codes: number[]): number => codes.reduce((acc, c) => acc | (1 << c), 0)
+    // READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11
+    assert.deepEqual(ops, { open: bits(3, 4, 5, 6, 7, 8, 10, 11), readable: bits(3, 8) })
   })
 
   test('topic administration answers TOPIC_AUTHORIZATION_FAILED per topic and changes nothing', async () => {

@@ -43,7 +43,12 @@ describe('AWS Signature Version 4 on the bus API', () => {
     const url = new URL(endpoint)
     const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'events', sha256: Hash.bind(null, 'sha256') })
     const request = await signer.sign({
-      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: {},
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: {},
       headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.ListEventBuses' },
       body
     })
