@@ -12,6 +12,7 @@ import { EventBridgeClient, ListEventBusesCommand, PutEventsCommand } from '@aws
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Hash } from '@smithy/hash-node'
 import { Tributary } from '../../../src/tributary.js'
+import { BusClient } from '../../../src/client/bus-client.js'
 import { defaultConfig } from '../../../src/config.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
@@ -77,6 +78,12 @@ describe('AWS Signature Version 4 on the bus API', () => {
     assert.ok(buses.EventBuses?.some(b => b.Name === 'default'))
     const put = await client(KEY).send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Order Created', Detail: '{"id":1}' }] }))
     assert.equal(put.FailedEntryCount, 0)
+  })
+
+  test('the CLI\'s bus client signs with the credentials it is given, and is refused without them', async () => {
+    const buses = await new BusClient(endpoint, 5000, KEY).call<{ EventBuses: unknown[] }>('ListEventBuses')
+    assert.ok(buses.EventBuses.length >= 1)
+    await assert.rejects(new BusClient(endpoint, 5000, null).call('ListEventBuses'), (err: { type?: string }) => err.type === 'MissingAuthenticationTokenException')
   })
 
   test('a wrong secret is refused InvalidSignatureException', async () => {
