@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assert.throws/rejects validators read the thrown error's code fields */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, envName, defaultConfig } from '../src/config.js'
@@ -68,4 +68,16 @@ test('security options: authorization decides from the listeners unless set, ACL
   refused({ bus: { credentials: [{ accessKeyId: 'A1', secretAccessKey: 'short' }] } }, /bus\.credentials\[0\]\.secretAccessKey/)
   refused({ bus: { credentials: [], region: 'x' } }, /bus\.region/)
   refused({ authorization: 'yes' }, /authorization/)
+})
+
+test('the example configuration of docs/security.md loads', () => {
+  const doc = readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8')
+  const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1]
+  assert.ok(example !== undefined, 'docs/security.md has a JSON example')
+  const file = join(mkdtempSync(join(tmpdir(), 'trib-config-')), 'tributary.json')
+  writeFileSync(file, example)
+  const config = loadConfig({ config: file }, {})
+  assert.equal(config.authorization, true)
+  assert.equal(config.acls.length, 3)
+  assert.equal(config.bus.credentials.length, 1)
 })
