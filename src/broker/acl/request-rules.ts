@@ -100,11 +100,12 @@ const metadata: Rule = (handler, body, ctx, check) => {
       if (name !== '' && check.can(Op.DESCRIBE, R.TOPIC, name)) {
         return [t.topicAuthorizedOperations === AUTHORIZED_OPERATIONS_OMITTED ? t : { ...t, topicAuthorizedOperations: operationsAllowed('topic', name, check) }]
       }
-      if (asked === null || name === '') return []
+      if (name === '') return [t] // a topic id nobody has: the handler's UNKNOWN_TOPIC_ID reveals nothing
+      if (asked === null) return []
       return [{ ...t, errorCode: TOPIC_DENIED, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED }]
     })
     // v0-3 auto-creation off: a refused topic is still answered, as refused
-    if (asked !== null) for (const name of asked) if (!topics.some(t => t.name === name)) topics.push({ errorCode: TOPIC_DENIED, name, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED })
+    if (asked !== null) for (const name of asked) if (name !== '' && !topics.some(t => t.name === name)) topics.push({ errorCode: TOPIC_DENIED, name, isInternal: false, partitions: [], topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED })
     const cluster = answer.clusterAuthorizedOperations
     return { ...answer, topics, ...(typeof cluster === 'number' && cluster !== AUTHORIZED_OPERATIONS_OMITTED ? { clusterAuthorizedOperations: operationsAllowed('cluster', CLUSTER_NAME, check) } : {}) }
   })
@@ -262,6 +263,17 @@ export const RULES: Record<string, Rule> = {
     ...answer,
     transactionStates: bodies(answer, 'transactionStates').filter(t => check.can(Op.DESCRIBE, R.TRANSACTIONAL_ID, str(t.transactionalId)))
   })),
+  // SCRAM credentials are cluster administration, as in Kafka
+  DescribeUserScramCredentials: (h, body, ctx, check) => onCluster(check, Op.DESCRIBE)
+    ? callHandler(h, body, ctx)
+    : { throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: 'Not authorized to describe credentials.', results: [] },
+  AlterUserScramCredentials: (h, body, ctx, check) => onCluster(check, Op.ALTER)
+    ? callHandler(h, body, ctx)
+    : {
+        throttleTimeMs: 0,
+        results: [...new Set([...bodies(body, 'deletions'), ...bodies(body, 'upsertions')].map(u => str(u.name)))]
+          .map(user => ({ user, errorCode: CLUSTER_DENIED, errorMessage: 'Not authorized to alter credentials.' }))
+      },
   DescribeAcls: (h, body, ctx, check) => onCluster(check, Op.DESCRIBE)
     ? callHandler(h, body, ctx)
     : { throttleTimeMs: 0, errorCode: CLUSTER_DENIED, errorMessage: 'Not authorized to describe ACLs.', resources: [] },
