@@ -83,10 +83,27 @@ export class Authorizer {
   /** Whether `who` may perform `operation` on the resource `type`/`name`. */
   authorize (who: Requester, operation: number, type: number, name: string): boolean {
     if (!this.enabled || this.superUsers.has(who.principal)) return true
-    const applying = this.applying(who, type, name)
-    if (applying.some(b => b.permission === Permission.DENY && (b.operation === operation || b.operation === AclOperation.ALL))) return false
     const allowing = IMPLIED_BY[operation] ?? [operation]
-    return applying.some(b => b.permission === Permission.ALLOW && (b.operation === AclOperation.ALL || allowing.includes(b.operation)))
+    let allowed = false
+    // one pass over the bindings that apply, without building a list: a check runs per resource per request
+    const visit = (bindings: readonly AclBinding[] | undefined, prefixOnly: boolean): boolean => {
+      if (bindings === undefined) return false
+      for (const b of bindings) {
+        if (prefixOnly && !name.startsWith(b.resourceName)) continue
+        if (!appliesTo(b, who)) continue
+        if (b.permission === Permission.DENY) {
+          if (b.operation === operation || b.operation === AclOperation.ALL) return true
+        } else if (b.operation === AclOperation.ALL || allowing.includes(b.operation)) {
+          allowed = true
+        }
+      }
+      return false
+    }
+    const byName = this.literal.get(type)
+    if (visit(byName?.get(name), false)) return false
+    if (name !== WILDCARD && visit(byName?.get(WILDCARD), false)) return false
+    if (visit(this.prefixed.get(type), true)) return false
+    return allowed
   }
 
   /** Whether `who` may perform `operation` on some resource of `type` (Kafka's authorizeByResourceType). */
@@ -98,13 +115,6 @@ export class Authorizer {
       // a deny on the same pattern (or a wider one) takes that allow back
       !this.all.some(d => d.resourceType === type && d.permission === Permission.DENY && appliesTo(d, who) &&
         (d.operation === operation || d.operation === AclOperation.ALL) && covers(d, b)))
-  }
-
-  private applying (who: Requester, type: number, name: string): AclBinding[] {
-    const byName = this.literal.get(type)
-    const found: AclBinding[] = [...(byName?.get(name) ?? []), ...(name !== WILDCARD ? byName?.get(WILDCARD) ?? [] : [])]
-    for (const b of this.prefixed.get(type) ?? []) if (name.startsWith(b.resourceName)) found.push(b)
-    return found.filter(b => appliesTo(b, who))
   }
 
   private reindex (): void {
