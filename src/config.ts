@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { TributaryError, TributaryErrorCode } from './errors.js'
 import { validateHttp, validateListeners, validateUsers, type HttpConfig, type ListenerConfig, type UserConfig } from './config-security.js'
+import { securityConfigProblem } from './config-acl.js'
 
 export type { HttpConfig, ListenerConfig, UserConfig, TlsFiles, ListenerProtocol, SaslMechanism } from './config-security.js'
 
@@ -75,7 +76,21 @@ export interface BrokerConfig {
   saslFailureDelayMs: number
   /** PBKDF2 iterations of the credentials made from `users` at start (4096-16384; AlterUserScramCredentials carries its own). */
   scramIterations: number
+  /**
+   * Whether Kafka requests are checked against ACLs. null (the default) decides
+   * from the listeners: on as soon as one is SASL, else off (docs/security.md).
+   */
+  authorization: boolean | null
+  /** Principals ('User:admin') that may do everything when authorization is on. */
+  superUsers: string[]
+  /** ACL bindings applied at every start (src/broker/acl/acl-model.ts bindingFromConfig). */
+  acls: unknown[]
+  /** The bus API: with credentials, every request must be signed (AWS Signature Version 4) with one of them. */
+  bus: BusConfig
 }
+
+export interface BusCredential { accessKeyId: string, secretAccessKey: string }
+export interface BusConfig { credentials: BusCredential[] }
 
 export const defaultConfig: BrokerConfig = {
   dataDir: './tributary-data',
@@ -114,11 +129,18 @@ export const defaultConfig: BrokerConfig = {
   http: {},
   maxPreAuthRequestBytes: 8 * 1024,
   saslFailureDelayMs: 100,
-  scramIterations: 4096
+  scramIterations: 4096,
+  authorization: null,
+  superUsers: [],
+  acls: [],
+  bus: { credentials: [] }
 }
 
 /** Flag / env names for each simple option: --kafka-port <-> TRIBUTARY_KAFKA_PORT <-> kafkaPort. */
 export const optionNames = Object.keys(defaultConfig).filter(k => typeof (defaultConfig as unknown as Record<string, unknown>)[k] !== 'object')
+
+/** Options whose values are JSON (an array or object): from the environment, given as JSON text. */
+const JSON_OPTIONS = new Set(['superUsers', 'acls', 'bus'])
 
 export function envName (key: string): string {
   return 'TRIBUTARY_' + key.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
@@ -127,6 +149,18 @@ export function envName (key: string): string {
 function coerce (key: string, value: unknown): unknown {
   const example = (defaultConfig as unknown as Record<string, unknown>)[key]
   if (typeof value !== 'string') return value
+  if (key === 'authorization') {
+    if (!['true', 'false', '1', '0'].includes(value)) throw new ConfigError(`authorization must be true or false, got "${value}"`)
+    return value === 'true' || value === '1'
+  }
+  if (JSON_OPTIONS.has(key)) {
+    if (key === 'superUsers' && !value.trim().startsWith('[')) return value.split(',').map(v => v.trim()).filter(v => v !== '')
+    try {
+      return JSON.parse(value) as unknown
+    } catch {
+      throw new ConfigError(`${key} must be JSON, got "${value}"`)
+    }
+  }
   if (typeof example === 'number') {
     const n = Number(value)
     if (!Number.isFinite(n)) throw new ConfigError(`${key} must be a number, got "${value}"`)
@@ -180,5 +214,7 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   result.http = validateHttp(result.http)
   if (!Number.isInteger(result.scramIterations) || result.scramIterations < 4096 || result.scramIterations > 16384) throw new ConfigError('scramIterations must be an integer from 4096 (RFC 7677) to 16384')
   if (!Number.isInteger(result.maxPreAuthRequestBytes) || result.maxPreAuthRequestBytes < 512) throw new ConfigError('maxPreAuthRequestBytes must be an integer of at least 512')
+  const security = securityConfigProblem(result)
+  if (security !== null) throw new ConfigError(security)
   return result
 }

@@ -107,6 +107,10 @@ export const TributaryErrorCode = {
   STREAM_CLOSED: 'TRIB_ERR_STREAM_CLOSED',
   /** createEventStream / subscribe / replay options that cannot work. */
   STREAM_OPTIONS: 'TRIB_ERR_STREAM_OPTIONS',
+
+  // Authorization (src/broker/acl).
+  /** An ACL binding that cannot be stored: a bad resource, pattern, principal or operation. */
+  INVALID_ACL: 'TRIB_ERR_INVALID_ACL',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]

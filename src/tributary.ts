@@ -17,6 +17,8 @@ import { TransactionCoordinator } from './broker/txn/index.js'
 import { Broker } from './broker/broker.js'
 import { systemClock, type Clock } from './broker/groups/clock.js'
 import { allHandlers } from './broker/handlers/index.js'
+import { AccessControl } from './broker/acl/index.js'
+import { authorizeHandlers } from './broker/acl/enforce.js'
 import { applyDynamicConfigs } from './broker/handlers/config-dynamic.js'
 import { EventBus } from './bus/index.js'
 import { HttpFace } from './http/server.js'
@@ -43,6 +45,7 @@ export interface Components {
   log: LogManager
   groups: GroupCoordinator
   txns: TransactionCoordinator
+  access: AccessControl
   broker: Broker
   bus: EventBus
   http: HttpFace
@@ -138,7 +141,12 @@ export class Tributary {
     await credentials.applyConfigUsers(config.users, config.scramIterations)
     config.users = config.users.map(u => ({ ...u, password: '' }))
 
-    const broker = new Broker({ config, log, groups, txns, handlers: metrics.requests.instrument(allHandlers, kafkaLogger), logger: kafkaLogger, clock, credentials })
+    const access = await AccessControl.open(config, { fs, logger: kafkaLogger.child({ part: 'acl' }) })
+    this.closers.push({ component: 'acl', close: () => access.close() })
+
+    // authorization inside the metrics wrapper, so refusals are counted as the errors they answer
+    const handlers = metrics.requests.instrument(authorizeHandlers(allHandlers, access.authorizer), kafkaLogger)
+    const broker = new Broker({ config, log, groups, txns, access, handlers, logger: kafkaLogger, clock, credentials })
     await broker.listen()
     this.closers.push({ component: 'broker', close: () => broker.close() })
     metrics.watch({ log, groups, now, connections: () => broker.activeConnections })
@@ -168,7 +176,7 @@ export class Tributary {
     })
     const httpPort = await http.listen()
     this.closers.push({ component: 'http', close: () => http.close() })
-    this.running = { log, groups, txns, broker, bus, http }
+    this.running = { log, groups, txns, access, broker, bus, http }
     http.ready = true
     logger.info({
       kafka: `${config.host}:${broker.port}`,

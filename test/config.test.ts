@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assert.throws/rejects validators read the thrown error's code fields */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, envName, defaultConfig } from '../src/config.js'
@@ -47,4 +47,37 @@ test('bad values are refused with TRIB_ERR_CONFIG naming the option', () => {
 test('listening on all interfaces advertises loopback unless told otherwise', () => {
   assert.equal(loadConfig({ host: '0.0.0.0' }, {}).advertisedHost, '127.0.0.1')
   assert.equal(loadConfig({ host: '0.0.0.0', advertisedHost: 'kafka.local' }, {}).advertisedHost, 'kafka.local')
+})
+
+test('security options: authorization decides from the listeners unless set, ACLs and super users are checked at load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trib-config-'))
+  const file = join(dir, 'tributary.json')
+  assert.equal(loadConfig({}, {}).authorization, null)
+  assert.equal(loadConfig({}, { TRIBUTARY_AUTHORIZATION: 'true' }).authorization, true)
+  assert.deepEqual(loadConfig({}, { TRIBUTARY_SUPER_USERS: 'User:admin, User:ops' }).superUsers, ['User:admin', 'User:ops'])
+  writeFileSync(file, JSON.stringify({ authorization: true, superUsers: ['User:admin'], acls: [{ principal: 'User:alice', resourceType: 'topic', resourceName: 'orders', operation: 'read' }], bus: { credentials: [{ accessKeyId: 'AKID1', secretAccessKey: 'secret-secret' }] } }))
+  const config = loadConfig({ config: file }, {})
+  assert.equal(config.acls.length, 1)
+  assert.equal(config.bus.credentials[0]?.accessKeyId, 'AKID1')
+  const refused = (options: object, pattern: RegExp): void => {
+    writeFileSync(file, JSON.stringify(options))
+    assert.throws(() => loadConfig({ config: file }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && pattern.test(err.message))
+  }
+  refused({ superUsers: ['admin'] }, /superUsers/)
+  refused({ acls: [{ principal: 'User:a', resourceType: 'topic', resourceName: 'x', operation: 'fly' }] }, /acls\[0\]\.operation/)
+  refused({ bus: { credentials: [{ accessKeyId: 'A1', secretAccessKey: 'short' }] } }, /bus\.credentials\[0\]\.secretAccessKey/)
+  refused({ bus: { credentials: [], region: 'x' } }, /bus\.region/)
+  refused({ authorization: 'yes' }, /authorization/)
+})
+
+test('the example configuration of docs/security.md loads', () => {
+  const doc = readFileSync(new URL('../docs/security.md', import.meta.url), 'utf8')
+  const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1]
+  assert.ok(example !== undefined, 'docs/security.md has a JSON example')
+  const file = join(mkdtempSync(join(tmpdir(), 'trib-config-')), 'tributary.json')
+  writeFileSync(file, example)
+  const config = loadConfig({ config: file }, {})
+  assert.equal(config.authorization, true)
+  assert.equal(config.acls.length, 3)
+  assert.equal(config.bus.credentials.length, 1)
 })

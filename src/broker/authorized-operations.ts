@@ -2,9 +2,10 @@
 // operations fields of Metadata (v8+), DescribeCluster and DescribeGroups carry
 // them: a bit set with bit N for Kafka's AclOperation code N, or "not provided"
 // (-2147483648) when the client did not ask. This is the one place the answer
-// is made: Tributary has no authorizer yet, so, as Kafka answers with none, a
-// client may do every operation that applies to the resource type. An
-// authorizer (the security issue) answers here, per principal.
+// is made. Handlers answer as Kafka does without an authorizer (every
+// operation that applies to the resource type); when authorization is on, the
+// authorization wrapper (src/broker/acl/request-rules.ts) replaces that answer
+// with the principal's own, from operationsAllowed below.
 
 /** Kafka's AclOperation codes (org.apache.kafka.common.acl.AclOperation). */
 export const AclOperation = {
@@ -48,4 +49,15 @@ export function operationBits (operations: readonly number[]): number {
 /** The answer for one resource of `type`: every operation it supports (no authorizer), or omitted. */
 export function authorizedOperations (type: AuthorizedResource, requested: boolean): number {
   return requested ? operationBits(SUPPORTED_OPERATIONS[type]) : AUTHORIZED_OPERATIONS_OMITTED
+}
+
+/** Whatever can answer "may this client do this operation on this resource" (src/broker/acl/authorizer.ts). */
+export interface OperationCheck { can: (operation: number, resourceType: number, name: string) => boolean }
+
+/** Kafka's ResourceType codes of the resource types above. */
+const RESOURCE_TYPE_CODE: Record<AuthorizedResource, number> = { topic: 2, group: 3, cluster: 4, transactionalId: 5 }
+
+/** The bit set of the operations on `name` of `type` that `check` allows. */
+export function operationsAllowed (type: AuthorizedResource, name: string, check: OperationCheck): number {
+  return operationBits(SUPPORTED_OPERATIONS[type].filter(op => check.can(op, RESOURCE_TYPE_CODE[type], name)))
 }

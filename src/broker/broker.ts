@@ -13,12 +13,15 @@ import type { BrokerServices } from './services.js'
 import type { Handler } from './handlers/types.js'
 import type { CredentialStore } from '../security/credential-store.js'
 import { resolveListeners } from './listeners.js'
+import type { AccessControl } from './acl/index.js'
 
 export interface BrokerParts {
   config: BrokerConfig
   log: LogManager
   groups: GroupCoordinator
   txns: TransactionCoordinator
+  /** ACLs for the ACL admin APIs (the handlers' checks are wrapped around them by the root). */
+  access?: AccessControl
   /** The handlers to serve, one per API key (the root may wrap them, e.g. for metrics). */
   handlers: readonly Handler[]
   logger: Logger
@@ -45,6 +48,7 @@ export class Broker {
       log: parts.log,
       groups: parts.groups,
       txns: parts.txns,
+      access: parts.access,
       handlers: new Map(parts.handlers.map(h => [h.api.apiKey, h])),
       logger: parts.logger,
       ...(parts.credentials !== undefined ? { credentials: parts.credentials } : {})

@@ -8,6 +8,7 @@ import type { GroupCoordinator } from './groups/index.js'
 import type { TransactionCoordinator } from './txn/index.js'
 import type { Handler } from './handlers/types.js'
 import type { CredentialStore } from '../security/credential-store.js'
+import type { AccessControl } from './acl/index.js'
 
 export interface BrokerServices {
   config: BrokerConfig
@@ -19,6 +20,8 @@ export interface BrokerServices {
   txns: TransactionCoordinator
   /** Every registered handler, by API key; ApiVersions answers from this. */
   handlers: Map<number, Handler>
+  /** ACLs and the authorizer (src/broker/acl); absent, as when authorization is off, every request is allowed. */
+  access?: AccessControl
   /** Called when a client connection closes (fetch sessions, pending waits). */
   onDisconnect?: (connectionId: number) => void
   logger: Logger

@@ -2,7 +2,23 @@
 // AWSEvents.<Action>. Errors come back as {__type, message}; we turn them into
 // ClientError with the AWS error name kept, so callers can tell
 // ResourceNotFoundException from a validation error.
+// A bus that requires signed requests (`bus.credentials`) is called with AWS
+// Signature Version 4, signed by AWS's own signer, when credentials are given
+// or set in the environment as for the AWS CLI (AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY, AWS_REGION).
+import { SignatureV4 } from '@smithy/signature-v4'
+import { Hash } from '@smithy/hash-node'
 import { ClientError, ClientErrorCode } from './errors.js'
+
+export interface BusSigningCredentials { accessKeyId: string, secretAccessKey: string, region?: string }
+
+/** The AWS CLI's credential variables, when both are set. */
+export function busCredentialsFromEnv (env: NodeJS.ProcessEnv = process.env): BusSigningCredentials | null {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
+  if (accessKeyId === undefined || accessKeyId === '' || secretAccessKey === undefined || secretAccessKey === '') return null
+  return { accessKeyId, secretAccessKey, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION }
+}
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080'
 
@@ -22,35 +38,53 @@ export class BusApiCallError extends ClientError {
 export class BusClient {
   readonly endpoint: string
 
-  constructor (endpoint: string = DEFAULT_ENDPOINT, private readonly timeoutMs = 30_000) {
+  private readonly signer: SignatureV4 | null
+
+  constructor (endpoint: string = DEFAULT_ENDPOINT, private readonly timeoutMs = 30_000, credentials: BusSigningCredentials | null = busCredentialsFromEnv()) {
     this.endpoint = endpoint.replace(/\/+$/, '')
+    this.signer = credentials === null
+      ? null
+      : new SignatureV4({ credentials, region: credentials.region ?? 'us-east-1', service: 'events', sha256: Hash.bind(null, 'sha256') })
+  }
+
+  /** The request headers, signed when the client has credentials. */
+  private async headers (action: string, body: string): Promise<Record<string, string>> {
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${action}` }
+    if (this.signer === null) return headers
+    const url = new URL(`${this.endpoint}/`)
+    const signed = await this.signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port === '' ? undefined : Number(url.port), path: url.pathname, query: {}, headers: { ...headers, host: url.host }, body })
+    // fetch sets Host itself (to the same value)
+    const { host: _host, ...rest } = signed.headers
+    return rest
   }
 
   async call<T = JsonObject> (action: string, input: Record<string, unknown> = {}): Promise<T> {
     let response: Response
+    const body = JSON.stringify(input)
+    const headers = await this.headers(action, body)
     try {
       response = await fetch(`${this.endpoint}/`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${action}` },
-        body: JSON.stringify(input),
+        headers,
+        body,
         signal: AbortSignal.timeout(this.timeoutMs)
       })
     } catch (err) {
       throw new ClientError(ClientErrorCode.noEndpoint, `no bus API at ${this.endpoint}: is \`tributary start\` running? (${networkReason(err)})`, { cause: err })
     }
     const text = await response.text()
-    let body: unknown
+    let answer: unknown
     try {
-      body = text === '' ? {} : JSON.parse(text)
+      answer = text === '' ? {} : JSON.parse(text)
     } catch {
       throw new ClientError(ClientErrorCode.bus, `${action}: ${this.endpoint} answered HTTP ${response.status} with something that is not JSON: is it a Tributary HTTP port?`)
     }
     if (!response.ok) {
-      const error: JsonObject = isJsonObject(body) ? body : {}
+      const error: JsonObject = isJsonObject(answer) ? answer : {}
       const type = String(error.__type ?? response.headers.get('x-amzn-errortype') ?? `HTTP ${response.status}`).split('#').pop()!
       throw new BusApiCallError(action, type, response.status, String(error.message ?? error.Message ?? ''))
     }
-    return body as T
+    return answer as T
   }
 
   /** Follows NextToken until every page is read; returns the concatenated `listKey` arrays. */

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import { registerBusRoutes, type EventBus } from '../bus/index.js'
+import { SignatureVerifier } from '../bus/api/signature.js'
 import type { Metrics } from '../metrics/index.js'
 import type { LogManager } from '../log/index.js'
 import { registerHealthRoute } from './health.js'
@@ -39,7 +40,7 @@ export class HttpFace {
     logRequests(this.app, parts.logger)
     registerHealthRoute(this.app, () => this.ready, parts.status)
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
-    registerBusRoutes(this.app, parts.bus)
+    registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger))
     registerTopicsApi(this.app, parts.log)
   }
 
@@ -56,4 +57,15 @@ export class HttpFace {
   async close (): Promise<void> {
     await this.app.close()
   }
+}
+
+/** The bus API's signature check, or null in open mode; either way the log says which at start. */
+function busVerifier (config: BrokerConfig, logger: Logger): SignatureVerifier | null {
+  const credentials = config.bus?.credentials ?? []
+  if (credentials.length === 0) {
+    logger.warn('THE BUS API IS OPEN: requests are not signature-checked and any credentials are accepted; configure bus.credentials to require AWS Signature Version 4')
+    return null
+  }
+  logger.info({ accessKeyIds: credentials.map(c => c.accessKeyId) }, 'the bus API requires AWS Signature Version 4 with a configured access key')
+  return new SignatureVerifier(credentials)
 }

@@ -28,7 +28,8 @@ export interface TopicDefinition {
   configs?: TopicConfigs
 }
 
-type BrokerSettings = Omit<BrokerConfig, 'dataDir' | 'kafkaPort' | 'httpPort'>
+// `bus` here holds bus definitions to load; the broker's own `bus` option (signing credentials) keeps its default.
+type BrokerSettings = Omit<BrokerConfig, 'dataDir' | 'kafkaPort' | 'httpPort' | 'bus'>
 
 export interface StartTributaryOptions extends Partial<BrokerSettings> {
   /** 'memory' (default): nothing is written to disk. Otherwise a data directory, kept after close(). */

@@ -9,6 +9,9 @@ import { incrementalAlterConfigsHandler } from './incremental-alter-configs.js'
 import { deleteRecordsHandler } from './delete-records.js'
 import { describeClusterHandler } from './describe-cluster.js'
 import { describeLogDirsHandler } from './describe-log-dirs.js'
+import { describeAclsHandler } from './describe-acls.js'
+import { createAclsHandler } from './create-acls.js'
+import { deleteAclsHandler } from './delete-acls.js'
 
 export const adminHandlers: Handler[] = [
   createTopicsHandler,
@@ -19,5 +22,8 @@ export const adminHandlers: Handler[] = [
   incrementalAlterConfigsHandler,
   deleteRecordsHandler,
   describeClusterHandler,
-  describeLogDirsHandler
+  describeLogDirsHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler
 ]

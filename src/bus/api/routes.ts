@@ -1,32 +1,39 @@
 // AWS JSON 1.1 over HTTP: POST / with X-Amz-Target: AWSEvents.<Action>.
 // Registered in an encapsulated plugin so the body parsers added here do not
 // change how other routes (/health, /metrics) parse bodies.
-// Any credentials are accepted (signatures are not checked yet).
+// With a SignatureVerifier (credentials configured), every request must carry
+// a valid AWS Signature Version 4 (./signature.ts) before it is read as an
+// action; without one, any credentials or none are accepted (open mode).
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EventBus } from '../index.js'
 import { BusApiError, BusErrorType } from '../errors.js'
 import { actions } from './actions.js'
 import { isObject } from '../fields.js'
+import type { SignatureVerifier } from './signature.js'
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1'
 const TARGET_PREFIX = 'AWSEvents.'
 
-export function registerBusRoutes (app: FastifyInstance, bus: EventBus): void {
+export function registerBusRoutes (app: FastifyInstance, bus: EventBus, verifier: SignatureVerifier | null = null): void {
   app.register(async (scope) => {
-    // Keep the raw text: a body that is not JSON must become a SerializationException, not fastify's 400.
+    // Keep the raw bytes: a body that is not JSON must become a SerializationException, not fastify's 400,
+    // and a signature covers the body exactly as sent.
     scope.removeContentTypeParser('application/json')
-    scope.addContentTypeParser([CONTENT_TYPE, 'application/json', 'application/x-amz-json-1.0'], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
-    scope.post('/', async (request, reply) => await handle(bus, request, reply))
+    scope.addContentTypeParser([CONTENT_TYPE, 'application/json', 'application/x-amz-json-1.0'], { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+    scope.post('/', async (request, reply) => await handle(bus, request, reply, verifier))
   })
 }
 
-async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyReply, verifier: SignatureVerifier | null): Promise<void> {
   const requestId = randomUUID()
   reply.header('x-amzn-requestid', requestId).header('content-type', CONTENT_TYPE)
   const target = request.headers['x-amz-target']
   const action = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined
   try {
+    if (verifier !== null) {
+      await verifier.verify({ method: request.method, url: request.url, headers: request.headers, body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) })
+    }
     const handler = action !== undefined && Object.hasOwn(actions, action) ? actions[action] : undefined
     if (!handler) throw new BusApiError(BusErrorType.unknownOperation, `The operation ${String(target ?? '')} is not supported.`)
     const input = parseInput(request.body)
@@ -45,13 +52,14 @@ async function handle (bus: EventBus, request: FastifyRequest, reply: FastifyRep
 
 function parseInput (body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') return {}
-  if (typeof body !== 'string') {
+  if (Buffer.isBuffer(body) && body.length === 0) return {}
+  if (typeof body !== 'string' && !Buffer.isBuffer(body)) {
     if (!isObject(body)) throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
     return body
   }
   let parsed: unknown
   try {
-    parsed = JSON.parse(body)
+    parsed = JSON.parse(body.toString('utf8'))
   } catch {
     throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
   }

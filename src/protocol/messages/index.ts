@@ -22,12 +22,13 @@ import { describeUserScramCredentialsApi, alterUserScramCredentialsApi } from '.
 import { groupApis } from './group-apis.js'
 import { txnApis } from './txn-apis.js'
 import { TributaryError, TributaryErrorCode } from '../../errors.js'
+import { aclApis } from './acl-apis.js'
 
 export {
   apiVersionsApi, metadataApi, produceApi, fetchApi, listOffsetsApi, createTopicsApi, deleteTopicsApi,
   createPartitionsApi, describeConfigsApi, alterConfigsApi, incrementalAlterConfigsApi, deleteRecordsApi,
   describeClusterApi, describeLogDirsApi, saslHandshakeApi, saslAuthenticateApi, groupApis, txnApis,
-  describeUserScramCredentialsApi, alterUserScramCredentialsApi
+  describeUserScramCredentialsApi, alterUserScramCredentialsApi, aclApis
 }
 
 /** Cluster, topic, produce/fetch and config APIs. */
@@ -51,7 +52,7 @@ export const coreApis = [
 /** SASL and SASL user APIs (src/broker/handlers/sasl-*.ts, user-scram-credentials.ts). */
 export const saslApis = [saslHandshakeApi, saslAuthenticateApi, describeUserScramCredentialsApi, alterUserScramCredentialsApi] as const satisfies readonly ApiSpec[]
 
-export const allApis = [...coreApis, ...groupApis, ...txnApis] as const satisfies readonly ApiSpec[]
+export const allApis = [...coreApis, ...groupApis, ...txnApis, ...aclApis] as const satisfies readonly ApiSpec[]
 
 /** Every definition the codec has, including ones not served by default. */
 export const definedApis = [...allApis, ...saslApis] as const satisfies readonly ApiSpec[]

@@ -56,7 +56,10 @@ describe('adminHandlers', () => {
       IncrementalAlterConfigs: [0, 1],
       DeleteRecords: [0, 2],
       DescribeCluster: [0, 1],
-      DescribeLogDirs: [0, 4]
+      DescribeLogDirs: [0, 4],
+      DescribeAcls: [0, 3],
+      CreateAcls: [0, 3],
+      DeleteAcls: [0, 3]
     })
     assert.equal(new Set(adminHandlers.map(h => h.api.apiKey)).size, adminHandlers.length)
   })

@@ -34,7 +34,7 @@ describe('transaction handlers', () => {
 
   async function call (handler: Handler, version: number, request: object): Promise<any> {
     const { body } = decodeBuffer(handler.api.request, version, encodeToBuffer(handler.api.request, version, request))
-    const ctx = { apiKey: handler.api.apiKey, apiVersion: version, correlationId: 1, clientId: 't', connectionId: 1, clientHost: '127.0.0.1:1', services } as RequestContext
+    const ctx = { apiKey: handler.api.apiKey, apiVersion: version, correlationId: 1, clientId: 't', connectionId: 1, clientHost: '127.0.0.1:1', principal: 'User:ANONYMOUS', services } as RequestContext
     const response = await handler.handle(body, ctx)
     return decodeBuffer(handler.api.response, version, encodeToBuffer(handler.api.response, version, response as object)).body
   }

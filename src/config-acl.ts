@@ -1,0 +1,51 @@
+// Checks of the security options of src/config.ts (authorization, superUsers,
+// acls, bus credentials), so a mistyped principal or ACL stops the start with
+// a message naming it instead of silently granting or refusing access.
+import type { BrokerConfig } from './config.js'
+import { bindingFromConfig } from './broker/acl/acl-model.js'
+
+const PRINCIPAL = /^[^:]+:.+$/
+
+/** What is wrong with the security options, or null. */
+export function securityConfigProblem (config: BrokerConfig): string | null {
+  if (config.authorization !== null && typeof config.authorization !== 'boolean') return 'authorization must be true or false'
+  if (!Array.isArray(config.superUsers) || !config.superUsers.every(p => typeof p === 'string' && PRINCIPAL.test(p))) {
+    return 'superUsers must be a list of principals such as ["User:admin"]'
+  }
+  if (!Array.isArray(config.acls)) return 'acls must be a list of ACL bindings'
+  try {
+    config.acls.forEach((entry, i) => bindingFromConfig(entry, `acls[${i}]`))
+  } catch (err) {
+    return (err as Error).message
+  }
+  return busProblem(config.bus)
+}
+
+function busProblem (bus: unknown): string | null {
+  if (bus === null || typeof bus !== 'object' || Array.isArray(bus)) return 'bus must be an object such as { "credentials": [] }'
+  for (const key of Object.keys(bus)) if (key !== 'credentials') return `unknown option "bus.${key}" (known: credentials)`
+  const credentials = (bus as { credentials?: unknown }).credentials ?? []
+  if (!Array.isArray(credentials)) return 'bus.credentials must be a list of { accessKeyId, secretAccessKey }'
+  const seen = new Set<string>()
+  for (const [i, c] of credentials.entries()) {
+    const where = `bus.credentials[${i}]`
+    if (c === null || typeof c !== 'object') return `${where} must be an object { accessKeyId, secretAccessKey }`
+    const { accessKeyId, secretAccessKey, ...rest } = c as Record<string, unknown>
+    const unknown = Object.keys(rest)[0]
+    if (unknown !== undefined) return `${where} has an unknown key "${unknown}"`
+    if (typeof accessKeyId !== 'string' || !/^[A-Za-z0-9]{1,128}$/.test(accessKeyId)) return `${where}.accessKeyId must be letters and digits`
+    if (typeof secretAccessKey !== 'string' || secretAccessKey.length < 8) return `${where}.secretAccessKey must be a string of at least 8 characters`
+    if (seen.has(accessKeyId)) return `${where}.accessKeyId ${accessKeyId} is given twice`
+    seen.add(accessKeyId)
+  }
+  return null
+}
+
+/**
+ * Whether Kafka requests are checked against ACLs: as configured, else on as
+ * soon as a listener is SASL.
+ */
+export function authorizationEnabled (config: BrokerConfig): boolean {
+  if (config.authorization !== null) return config.authorization
+  return config.listeners.some(l => l.protocol.startsWith('SASL'))
+}
