@@ -20,7 +20,7 @@ test('the registry answers per principal: alice reads her topic, bob sees nothin
   const services = t.broker.services
   const metadata = services.handlers.get(3)!
   const visible = async (principal: string, clientHost = '127.0.0.1:40000'): Promise<string[]> => {
-    const ctx: RequestContext = { apiKey: 3, apiVersion: 12, correlationId: 1, clientId: 'test', connectionId: 1, clientHost, principal, services }
+    const ctx: RequestContext = { apiKey: 3, apiVersion: 12, correlationId: 1, clientId: 'test', connectionId: 1, clientHost, principal, listener: 'PLAINTEXT', authenticated: principal !== 'User:ANONYMOUS', services }
     const answer = await callHandler(metadata, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }, ctx) as { topics: Array<{ name: string, errorCode: number }> }
     return answer.topics.filter(x => x.errorCode === ErrorCode.NONE).map(x => x.name).sort()
   }
