@@ -48,6 +48,9 @@ export const TributaryErrorCode = {
   TXN_STORE_CLOSED: 'TRIB_ERR_TXN_STORE_CLOSED',
   TXN_STORE_WRITE: 'TRIB_ERR_TXN_STORE_WRITE',
   TXN_NO_GROUPS: 'TRIB_ERR_TXN_NO_GROUPS',
+
+  // The web console's JSON endpoints (src/http/console): a parameter it cannot use, answered 400.
+  CONSOLE_BAD_REQUEST: 'TRIB_ERR_CONSOLE_BAD_REQUEST',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]

@@ -1,5 +1,6 @@
 // The HTTP face: one port for the EventBridge API (POST /), GET /metrics
-// (Prometheus), GET /health and GET /api/topics/:name. Everything it serves is built by the
+// (Prometheus), GET /health, GET /api/topics/:name and the web console (GET /
+// and /api/console, src/http/console). Everything it serves is built by the
 // composition root (src/tributary.ts) and handed in; it constructs nothing.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BrokerConfig } from '../config.js'
@@ -11,6 +12,7 @@ import { registerHealthRoute } from './health.js'
 import { registerMetricsRoute } from './metrics.js'
 import { registerTopicsApi } from './topics-api.js'
 import { logRequests } from './request-log.js'
+import { registerConsole, type ConsoleParts } from './console/index.js'
 
 export interface HttpFaceParts {
   config: BrokerConfig
@@ -21,6 +23,8 @@ export interface HttpFaceParts {
   log: LogManager
   /** What /health reports once every face serves. */
   status: () => Record<string, unknown>
+  /** The web console's sources; without them the console is not served. */
+  console?: Omit<ConsoleParts, 'log' | 'bus'>
 }
 
 export class HttpFace {
@@ -36,6 +40,7 @@ export class HttpFace {
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
     registerBusRoutes(this.app, parts.bus)
     registerTopicsApi(this.app, parts.log)
+    if (parts.console !== undefined) registerConsole(this.app, { ...parts.console, log: parts.log, bus: parts.bus })
   }
 
   /** Starts listening; resolves with the bound port (config.httpPort may be 0). */
