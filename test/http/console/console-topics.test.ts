@@ -18,6 +18,8 @@ after(async () => {
   await t.close()
 })
 
+// The answers are JSON read by the assertions below, which check the shapes they use.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function call (method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
   const response = await fetch(`${t.httpUrl}${path}`, {
     method,
