@@ -50,7 +50,7 @@ export function registerBusConsoleRoutes (app: FastifyInstance, bus: EventBus, t
         events += (partition?.highWatermark ?? 0) - (partition?.logStartOffset ?? 0)
         sizeBytes += partition?.sizeInBytes ?? 0
       }
-      return { name: a.name, arn: a.arn, sourceBusName: a.sourceBusName, state: a.state, eventPattern: a.eventPattern ?? null, retentionDays: a.retentionDays, events, sizeBytes }
+      return { name: a.name, arn: a.arn, eventSourceArn: a.eventSourceArn, sourceBusName: a.sourceBusName, state: a.state, eventPattern: a.eventPattern ?? null, retentionDays: a.retentionDays, events, sizeBytes }
     })
     const replays = [...catalog.replays.values()].map(r => ({
       name: r.name,
