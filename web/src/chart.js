@@ -17,7 +17,7 @@ export function Chart ({ title, labels, data, id }) {
       height: 160,
       legend: { show: true },
       scales: { x: { time: true } },
-      series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
+      series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true, points: { show: false } }))],
       axes: [{}, { size: 60 }]
     }
     plot.current = new UPlot(opts, data, box.current)

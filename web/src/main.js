@@ -15,8 +15,8 @@ import { Bus } from './bus.js'
 const PAGES = [['overview', 'Overview'], ['topics', 'Topics'], ['messages', 'Messages'], ['groups', 'Groups'], ['bus', 'Bus']]
 
 function route () {
-  const [page = 'overview', arg] = window.location.hash.replace(/^#\/?/, '').split('/')
-  return { page, arg: arg === undefined ? undefined : decodeURIComponent(arg) }
+  const [page, arg] = window.location.hash.replace(/^#\/?/, '').split('/')
+  return { page: page === undefined || page === '' ? 'overview' : page, arg: arg === undefined || arg === '' ? undefined : decodeURIComponent(arg) }
 }
 
 class Boundary extends Component {
@@ -52,4 +52,6 @@ function App () {
     </main>`
 }
 
-render(html`<${App} />`, document.getElementById('app'))
+const root = document.getElementById('app')
+root.textContent = '' // the "loading" line, shown until this script runs
+render(html`<${App} />`, root)
