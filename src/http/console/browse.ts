@@ -47,8 +47,12 @@ export interface BrowsePage {
 
 /** Records looked at per page at most, so a filter that matches nothing still answers promptly. */
 const SCAN_LIMIT = 20_000
-/** Bytes fetched per page across partitions (Kafka still returns a first batch bigger than this). */
+/** Bytes fetched per round across partitions at most (Kafka still returns a first batch bigger than this). */
 const PAGE_FETCH_BYTES = 4 * 1024 * 1024
+/** Per partition per round at most: above the largest batch the broker accepts by default. */
+const MAX_FETCH_BYTES = 16 * 1024 * 1024
+/** Fetch rounds per page at most. */
+const MAX_ROUNDS = 8
 
 interface Position { partition: number, offset: number, done: boolean }
 
@@ -63,47 +67,62 @@ export async function browse (client: KafkaClient, req: BrowseRequest): Promise<
   const admin = new TopicAdmin(client)
   const positions = req.cursor !== null ? decodeCursor(req.cursor, wanted) : await startPositions(admin, req.topic, wanted, req.from)
   const active = positions.filter(p => !p.done)
-  const records: ShownRecord[] = []
-  let scanned = 0
-  let atEnd = true
-  if (active.length > 0) {
-    const fetched = await new Fetcher(client).fetch(active.map(p => ({ topic: req.topic, partition: p.partition, offset: p.offset })), {
-      maxWaitMs: 0,
-      partitionMaxBytes: Math.max(64 * 1024, Math.floor(PAGE_FETCH_BYTES / active.length))
-    })
-    const buffers: Buffered = new Map()
-    for (const f of fetched) {
-      const position = active.find(p => p.partition === f.partition)
-      if (position === undefined) continue
-      if (f.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-        // retention removed what the cursor pointed at: carry on from the new start
-        const earliest = (await admin.offsets(req.topic, [f.partition], OffsetTime.earliest)).get(f.partition)?.offset ?? 0
-        const latest = (await admin.offsets(req.topic, [f.partition], OffsetTime.latest)).get(f.partition)?.offset ?? earliest
-        position.offset = position.offset < earliest ? earliest : latest
-        atEnd = false
-        continue
-      }
-      buffers.set(f.partition, { records: f.records, next: f.nextOffset, end: f.highWatermark, at: 0 })
-    }
-    while (records.length < req.limit && scanned < SCAN_LIMIT) {
-      const pick = nextInTimeOrder(active, buffers)
-      if (pick === null) break
-      const b = buffers.get(pick.partition)!
-      const record = b.records[b.at++]!
-      if (req.until !== null && record.timestamp > req.until) { pick.done = true; continue }
-      pick.offset = record.offset + 1
-      scanned++
-      if (matches(record, req.text, pattern)) records.push(show(record))
-    }
-    for (const position of active) {
-      const b = buffers.get(position.partition)
-      if (b === undefined) continue
-      // everything fetched was consumed: move past control records and compacted gaps too
-      if (b.at >= b.records.length && !position.done) position.offset = Math.max(position.offset, b.next)
-      if (!position.done && position.offset < b.end) atEnd = false
-    }
+  // Small fetches sized to the page; a round that stops because one partition ran
+  // out before its end is followed by another, so a page is full unless the topic is not.
+  const fetchBytes = Math.floor(Math.max(64 * 1024, Math.min(PAGE_FETCH_BYTES, req.limit * 1024) / Math.max(1, active.length)))
+  const page: PageState = { records: [], scanned: 0, atEnd: true, fetchBytes }
+  for (let round = 0; round < MAX_ROUNDS && active.some(p => !p.done); round++) {
+    page.atEnd = true
+    const refill = await readRound(client, admin, req, pattern, active, page)
+    if (!refill) break
   }
-  return { records, cursor: encodeCursor(positions), scanned, atEnd }
+  return { records: page.records, cursor: encodeCursor(positions), scanned: page.scanned, atEnd: page.atEnd }
+}
+
+interface PageState { records: ShownRecord[], scanned: number, atEnd: boolean, fetchBytes: number }
+
+/** One fetch of every open partition, merged into the page; true when another round is needed to fill it. */
+async function readRound (client: KafkaClient, admin: TopicAdmin, req: BrowseRequest, pattern: CompiledPattern | null, active: Position[], page: PageState): Promise<boolean> {
+  const open = active.filter(p => !p.done)
+  const fetched = await new Fetcher(client).fetch(open.map(p => ({ topic: req.topic, partition: p.partition, offset: p.offset })), { maxWaitMs: 0, partitionMaxBytes: page.fetchBytes })
+  const buffers: Buffered = new Map()
+  let again = false
+  for (const f of fetched) {
+    const position = open.find(p => p.partition === f.partition)
+    if (position === undefined) continue
+    if (f.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      // retention removed what the cursor pointed at: carry on from the new start
+      const earliest = (await admin.offsets(req.topic, [f.partition], OffsetTime.earliest)).get(f.partition)?.offset ?? 0
+      const latest = (await admin.offsets(req.topic, [f.partition], OffsetTime.latest)).get(f.partition)?.offset ?? earliest
+      position.offset = position.offset < earliest ? earliest : latest
+      page.atEnd = false
+      again = true
+      continue
+    }
+    buffers.set(f.partition, { records: f.records, next: f.nextOffset, end: f.highWatermark, at: 0 })
+    // not one whole batch fit (the broker cuts a batch bigger than the limit): ask for more next round
+    if (f.records.length === 0 && f.nextOffset <= position.offset && position.offset < f.highWatermark) page.fetchBytes = Math.min(MAX_FETCH_BYTES, page.fetchBytes * 4)
+  }
+  let stoppedForRefill = false
+  while (page.records.length < req.limit && page.scanned < SCAN_LIMIT) {
+    const pick = nextInTimeOrder(open, buffers)
+    if (pick === 'refill') { stoppedForRefill = true; break }
+    if (pick === null) break
+    const b = buffers.get(pick.partition)!
+    const record = b.records[b.at++]!
+    if (req.until !== null && record.timestamp > req.until) { pick.done = true; continue }
+    pick.offset = record.offset + 1
+    page.scanned++
+    if (matches(record, req.text, pattern)) page.records.push(show(record))
+  }
+  for (const position of open) {
+    const b = buffers.get(position.partition)
+    if (b === undefined) continue
+    // everything fetched was consumed: move past control records and compacted gaps too
+    if (b.at >= b.records.length && !position.done) position.offset = Math.max(position.offset, b.next)
+    if (!position.done && position.offset < b.end) page.atEnd = false
+  }
+  return (again || stoppedForRefill) && page.records.length < req.limit && page.scanned < SCAN_LIMIT
 }
 
 type Buffered = Map<number, { records: FetchedRecord[], next: number, end: number, at: number }>
@@ -113,7 +132,7 @@ type Buffered = Map<number, { records: FetchedRecord[], next: number, end: numbe
  * partition ran out of fetched records before its end (it must be read again
  * before anything can be ordered after it).
  */
-function nextInTimeOrder (active: Position[], buffers: Buffered): Position | null {
+function nextInTimeOrder (active: Position[], buffers: Buffered): Position | 'refill' | null {
   let pick: Position | null = null
   let pickTs = Infinity
   for (const position of active) {
@@ -122,7 +141,7 @@ function nextInTimeOrder (active: Position[], buffers: Buffered): Position | nul
     if (b === undefined) continue
     const head = b.records[b.at]
     if (head === undefined) {
-      if (b.next < b.end) return null
+      if (b.next < b.end) return 'refill'
       continue
     }
     if (head.timestamp < pickTs) { pick = position; pickTs = head.timestamp }

@@ -103,6 +103,20 @@ test('pages of the browser add up to every record once, in timestamp order, and 
   assert.deepEqual(onePartition.json.records.map((r: Shown) => [r.partition, r.offset]), [[1, 10], [1, 11]])
 })
 
+test('a page is filled over several fetches when partitions hold more bytes than one fetch brings, still in time order', async () => {
+  await new TopicAdmin(client).create('console-wide', 2)
+  const producer = new Producer(client)
+  const base = Date.now() - 100_000
+  for (let i = 0; i < 120; i += 20) {
+    await producer.send('console-wide', Array.from({ length: 20 }, (_, j) => ({ partition: (i + j) % 2, value: JSON.stringify({ n: i + j, pad: 'p'.repeat(10_000) }), timestamp: base + i + j })))
+  }
+  const first = await call('GET', '/api/console/topics/console-wide/messages?limit=50')
+  assert.equal(first.json.records.length, 50, 'a full page although one fetch brings about 6 records per partition')
+  const second = await call('GET', `/api/console/topics/console-wide/messages?limit=100&cursor=${first.json.cursor}`)
+  const all = [...first.json.records, ...second.json.records].map((r: Shown) => JSON.parse(r.value.text).n)
+  assert.deepEqual(all, Array.from({ length: 120 }, (_, i) => i))
+})
+
 test('malformed browser input is a 400 that names the parameter', async () => {
   await new TopicAdmin(client).create('console-bad-input', 1)
   const cases: Array<[string, RegExp]> = [
