@@ -87,6 +87,7 @@ async function readRound (client: KafkaClient, admin: TopicAdmin, req: BrowseReq
   const fetched = await new Fetcher(client).fetch(open.map(p => ({ topic: req.topic, partition: p.partition, offset: p.offset })), { maxWaitMs: 0, partitionMaxBytes: page.fetchBytes })
   const buffers: Buffered = new Map()
   let again = false
+  let tooSmall = false
   for (const f of fetched) {
     const position = open.find(p => p.partition === f.partition)
     if (position === undefined) continue
@@ -100,9 +101,10 @@ async function readRound (client: KafkaClient, admin: TopicAdmin, req: BrowseReq
       continue
     }
     buffers.set(f.partition, { records: f.records, next: f.nextOffset, end: f.highWatermark, at: 0 })
-    // not one whole batch fit (the broker cuts a batch bigger than the limit): ask for more next round
-    if (f.records.length === 0 && f.nextOffset <= position.offset && position.offset < f.highWatermark) page.fetchBytes = Math.min(MAX_FETCH_BYTES, page.fetchBytes * 4)
+    // not one whole batch fit (the broker gives a too-big first batch whole only to the first partition): ask for more next round
+    if (f.records.length === 0 && f.nextOffset <= position.offset && position.offset < f.highWatermark) tooSmall = true
   }
+  if (tooSmall) page.fetchBytes = Math.min(MAX_FETCH_BYTES, page.fetchBytes * 4)
   let stoppedForRefill = false
   while (page.records.length < req.limit && page.scanned < SCAN_LIMIT) {
     const pick = nextInTimeOrder(open, buffers)
