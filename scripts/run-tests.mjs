@@ -9,7 +9,8 @@
 // Usage: node scripts/run-tests.mjs [--suite=unit|interop|all] [path-substring ...]
 //   unit     everything that runs in-process: no broker child process, no external client
 //            (kcat, kafka-python, the AWS CLI); the inner loop.
-//   interop  test/interop: real Kafka and AWS clients against a broker child process.
+//   interop  test/interop: real Kafka and AWS clients against a broker child process;
+//            test/console: the web console in headless Chromium.
 //   all      (default) unit, interop, and the rest (test/fault crash tests, the CLI start test).
 // Coverage: `npm run coverage` runs the unit suite under c8 (V8 coverage, mapped back to src/*.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -32,6 +33,8 @@ const OUT_OF_PROCESS_HELPERS = /helpers\/(broker-process|kcat|kafkajs-member-pro
 
 function suiteOf (file) {
   if (file.startsWith(join('test', 'interop'))) return 'interop'
+  // the console's journey drives a real Chromium: slow, and needs the browser installed
+  if (file.startsWith(join('test', 'console'))) return 'interop'
   if (file.startsWith(join('test', 'fault'))) return 'process'
   if (OUT_OF_PROCESS_HELPERS.test(readFileSync(file, 'utf8'))) return 'process'
   return 'unit'

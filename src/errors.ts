@@ -111,6 +111,9 @@ export const TributaryErrorCode = {
   // Authorization (src/broker/acl).
   /** An ACL binding that cannot be stored: a bad resource, pattern, principal or operation. */
   INVALID_ACL: 'TRIB_ERR_INVALID_ACL',
+
+  // The web console's JSON endpoints (src/http/console): a parameter it cannot use, answered 400.
+  CONSOLE_BAD_REQUEST: 'TRIB_ERR_CONSOLE_BAD_REQUEST',
 } as const
 
 export type TributaryErrorCodeValue = typeof TributaryErrorCode[keyof typeof TributaryErrorCode]

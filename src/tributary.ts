@@ -22,6 +22,7 @@ import { authorizeHandlers } from './broker/acl/enforce.js'
 import { applyDynamicConfigs } from './broker/handlers/config-dynamic.js'
 import { EventBus } from './bus/index.js'
 import { HttpFace } from './http/server.js'
+import { ConsoleHistory, TraceRing } from './http/console/index.js'
 import { Metrics } from './metrics/index.js'
 import { packageVersion } from './version.js'
 import { TributaryError, TributaryErrorCode } from './errors.js'
@@ -150,6 +151,9 @@ export class Tributary {
     await broker.listen()
     this.closers.push({ component: 'broker', close: () => broker.close() })
     metrics.watch({ log, groups, now, connections: () => broker.activeConnections })
+    // the console's 15-minute history and event traces (the trace ring passes every call on to the metrics)
+    const history = new ConsoleHistory({ requests: metrics.requests, log, groups, connections: () => broker.activeConnections })
+    const trace = new TraceRing(metrics.bus)
 
     const httpLogger = logger.child({ face: 'http' })
     const bus = new EventBus({
@@ -157,7 +161,7 @@ export class Tributary {
       log,
       accountId: config.accountId,
       region: config.region,
-      observer: metrics.bus,
+      observer: trace,
       clock,
       fs,
       logger: httpLogger.child({ part: 'bus' })
@@ -172,7 +176,8 @@ export class Tributary {
       metrics,
       log,
       // uptime from this start, not the process's: an embedded broker may start long after its host process
-      status: () => ({ version: packageVersion, uptimeSeconds: Math.floor((Date.now() - started) / 1000), kafkaPort: broker.port, topics: log.topics().length })
+      status: () => ({ version: packageVersion, uptimeSeconds: Math.floor((Date.now() - started) / 1000), kafkaPort: broker.port, topics: log.topics().length }),
+      console: { history, trace, kafkaAddress: () => ({ host: config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host, port: broker.port }) }
     })
     const httpPort = await http.listen()
     this.closers.push({ component: 'http', close: () => http.close() })

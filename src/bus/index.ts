@@ -209,6 +209,7 @@ export class EventBus implements CatalogRuntime {
     // The record timestamp is the ingestion time that event age is measured from: clock time.
     const now = this.clock.now()
     await this.storage.append(busTopic(busName), records.map(r => ({ ...r, timestamp: now })))
+    this.options.observer?.eventsAppended?.(busName, records.map(r => r.key), now)
   }
 
   // CatalogRuntime: how the running bus follows the catalog's changes.

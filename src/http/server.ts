@@ -1,5 +1,6 @@
 // The HTTP face: one port for the EventBridge API (POST /), GET /metrics
-// (Prometheus), GET /health and GET /api/topics/:name. Everything it serves is built by the
+// (Prometheus), GET /health, GET /api/topics/:name and the web console (GET /
+// and /api/console, src/http/console). Everything it serves is built by the
 // composition root (src/tributary.ts) and handed in; it constructs nothing.
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { BrokerConfig } from '../config.js'
@@ -13,6 +14,7 @@ import { registerMetricsRoute } from './metrics.js'
 import { registerTopicsApi } from './topics-api.js'
 import { logRequests } from './request-log.js'
 import { loadTls } from '../broker/listeners.js'
+import { registerConsole, type ConsoleParts } from './console/index.js'
 
 export interface HttpFaceParts {
   config: BrokerConfig
@@ -23,6 +25,8 @@ export interface HttpFaceParts {
   log: LogManager
   /** What /health reports once every face serves. */
   status: () => Record<string, unknown>
+  /** The web console's sources; without them the console is not served. */
+  console?: Omit<ConsoleParts, 'log' | 'bus'>
 }
 
 export class HttpFace {
@@ -42,6 +46,7 @@ export class HttpFace {
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
     registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger))
     registerTopicsApi(this.app, parts.log)
+    if (parts.console !== undefined) registerConsole(this.app, { ...parts.console, log: parts.log, bus: parts.bus })
   }
 
   /** Starts listening; resolves with the bound port (config.httpPort may be 0). */

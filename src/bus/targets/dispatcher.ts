@@ -162,7 +162,7 @@ export class BusDispatcher {
         const rule = routing.rule(name)
         if (!rule || rule.state !== 'ENABLED') continue
         if (filterArns !== undefined && filterArns.length > 0 && !filterArns.includes(rule.arn)) continue
-        this.options.observer?.ruleMatched(this.options.busName, rule.name, rule.targets.length)
+        this.options.observer?.ruleMatched(this.options.busName, rule.name, rule.targets.length, event.id)
         for (const target of rule.targets) {
           tasks.push(() => this.firstAttempt(rule, target, event, eventText, record.timestamp))
         }
@@ -194,10 +194,10 @@ export class BusDispatcher {
       return
     }
     try {
-      this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, ingestedAt, 0)
+      this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, ingestedAt, 0, event.id)
       await this.options.deliverer.deliver(target, { event, eventText, ingestionTime: new Date(ingestedAt).toISOString(), rule })
       this.options.onDelivered?.('delivered')
-      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded)
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded, event.id)
     } catch (err) {
       await this.failed(rule, target, event.id, eventText, ingestedAt, 0, err)
     }
@@ -214,6 +214,7 @@ export class BusDispatcher {
       await this.giveUp(rule, target, eventText, eventId, retriesDone, error.errorCode, error.message, condition)
       return
     }
+    this.options.observer?.invocationRetrying?.(this.options.busName, rule.name, target.Id, eventId, error.message, nextAttemptAt)
     this.retries.push({ ruleName: rule.name, targetId: target.Id, eventText, ingestedAt, retriesDone, nextAttemptAt, lastErrorCode: error.errorCode, lastErrorMessage: error.message })
     this.scheduleRetries()
   }
@@ -222,7 +223,7 @@ export class BusDispatcher {
     const dlq = target.DeadLetterConfig?.Arn
     if (dlq === undefined) {
       this.options.onDelivered?.('dropped')
-      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.failed)
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.failed, eventId, errorMessage)
       this.options.logger?.warn({ bus: this.options.busName, rule: rule.name, target: target.Id, errorCode, errorMessage, condition }, 'event dropped after failed delivery (no dead-letter queue)')
       return
     }
@@ -231,10 +232,10 @@ export class BusDispatcher {
         deadLetterArn: dlq, eventId, eventText, ruleArn: rule.arn, targetArn: target.Arn, errorCode, errorMessage, exhaustedCondition: condition, retryAttempts: retriesDone,
       }, this.options.defaultPartitions)
       this.options.onDelivered?.('dead-lettered')
-      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.deadLettered)
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.deadLettered, eventId, `${errorMessage} (dead letter: ${dlq})`)
     } catch (err) {
       this.options.onDelivered?.('dropped')
-      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.failed)
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.failed, eventId, `dead-letter write failed: ${(err as Error)?.message ?? String(err)}`)
       this.options.logger?.error({ err, bus: this.options.busName, rule: rule.name, target: target.Id }, 'could not write to the dead-letter queue')
     }
   }
@@ -280,10 +281,10 @@ export class BusDispatcher {
     if (!rule || !target) return // the rule or target is gone: nothing to deliver to
     const event = JSON.parse(entry.eventText) as EventEnvelope
     try {
-      this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, entry.ingestedAt, entry.retriesDone + 1)
+      this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, entry.ingestedAt, entry.retriesDone + 1, event.id)
       await this.options.deliverer.deliver(target, { event, eventText: entry.eventText, ingestionTime: new Date(entry.ingestedAt).toISOString(), rule })
       this.options.onDelivered?.('delivered')
-      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded)
+      this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded, event.id)
     } catch (err) {
       await this.failed(rule, target, event.id, entry.eventText, entry.ingestedAt, entry.retriesDone + 1, err)
     }
