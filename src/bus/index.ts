@@ -12,7 +12,8 @@ import { BusDispatcher, type BusRouting } from './targets/dispatcher.js'
 import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
-import { DeliveryStore } from './targets/delivery-store.js'
+import { DeliveryStore, type DeliveryStateStore } from './targets/delivery-store.js'
+import type { DefinitionStore } from './catalog.js'
 import type { FileSystem } from '../log/fs.js'
 import type { BusObserver } from './observer.js'
 import { systemClock, type Clock } from './clock.js'
@@ -22,6 +23,29 @@ export { BusApiError } from './errors.js'
 export { busTopic, archiveTopic } from './storage.js'
 export type { BusObserver, InvocationOutcomeName } from './observer.js'
 export { InvocationOutcome } from './observer.js'
+
+/**
+ * Which partitions of a bus topic this process delivers. Embedded: partition 0,
+ * always. On a Kafka cluster (src/bus/cluster): those a consumer group assigns
+ * this process, handed over on every rebalance.
+ */
+export interface DeliveryPlacement {
+  follow (busName: string, topic: string, partitions: { start: (partition: number) => Promise<void>, stop: (partition: number) => Promise<void> }): Promise<void>
+  unfollow (busName: string): Promise<void>
+  close (): Promise<void>
+}
+
+/** What the bus keeps somewhere other than the local data directory (bus workers on a Kafka cluster). */
+export interface SharedBusState {
+  definitions: DefinitionStore
+  deliveryState: DeliveryStateStore
+  placement: DeliveryPlacement
+  /** Partitions of each bus topic (the most processes that can share a bus's delivery). */
+  busPartitions: number
+  /** Called once the catalog is loaded and the bus runs: start following other processes' changes. */
+  followDefinitions: (bus: EventBus) => Promise<void>
+  close: () => Promise<void>
+}
 
 export interface EventBusOptions {
   dataDir: string
@@ -53,6 +77,8 @@ export interface EventBusOptions {
    * (default the wall clock); the embedded broker passes its test clock.
    */
   clock?: Clock
+  /** Keep definitions, cursors and retries on a Kafka cluster instead of in dataDir. */
+  shared?: SharedBusState
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -74,8 +100,10 @@ export class EventBus implements CatalogRuntime {
   readonly logger?: Logger
   readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0 }
   private readonly stateDir: string
-  private readonly deliveryState: DeliveryStore
+  private readonly deliveryState: DeliveryStateStore
   private readonly dispatchers = new Map<string, BusDispatcher>()
+  /** Cluster mode: the dispatchers of the partitions this process holds, by `<bus>\u0000<partition>`. */
+  private readonly partitionDispatchers = new Map<string, BusDispatcher>()
   private readonly ruleMatchers = new Map<string, RuleMatcher<string>>()
   private readonly archiveRouting = new Map<string, ArchiveRouting>()
   private opened = false
@@ -87,8 +115,8 @@ export class EventBus implements CatalogRuntime {
     this.clock = options.clock ?? systemClock()
     this.arns = new ArnFactory(this.region, this.accountId)
     this.stateDir = join(options.dataDir, '__bus')
-    this.catalog = new Catalog(this.stateDir, { fs: options.fs, logger: options.logger })
-    this.deliveryState = new DeliveryStore(this.stateDir, { fs: options.fs, logger: options.logger })
+    this.catalog = new Catalog(this.stateDir, { fs: options.fs, logger: options.logger, store: options.shared?.definitions })
+    this.deliveryState = options.shared?.deliveryState ?? new DeliveryStore(this.stateDir, { fs: options.fs, logger: options.logger })
     this.storage = new BusStorage(options.log)
     this.maxEntryBytes = options.maxEntryBytes ?? 256 * 1024
     this.deliverer = new TargetDeliverer({
@@ -129,6 +157,7 @@ export class EventBus implements CatalogRuntime {
     this.catalog.attach(this, this.logger)
     this.opened = true
     this.replays.resumeAll()
+    await this.options.shared?.followDefinitions(this)
   }
 
   private async startDefinition (kind: string, name: string, start: () => Promise<void> | void): Promise<void> {
@@ -144,23 +173,63 @@ export class EventBus implements CatalogRuntime {
     this.opened = false
     this.scheduler.close()
     await this.replays.close()
-    await Promise.all([...this.dispatchers.values()].map(d => d.close()))
+    await this.options.shared?.placement.close()
+    await Promise.all([...this.dispatchers.values(), ...this.partitionDispatchers.values()].map(d => d.close()))
     this.dispatchers.clear()
+    this.partitionDispatchers.clear()
     await this.catalog.persist()
     await this.catalog.close()
     await this.deliveryState.close()
+    await this.options.shared?.close()
   }
 
   /** Creates the bus's topic and starts its delivery. */
   async startBus (bus: BusDefinition): Promise<void> {
+    const shared = this.options.shared
+    if (shared !== undefined) {
+      const topic = busTopic(bus.name)
+      await this.storage.ensureTopic(topic, undefined, shared.busPartitions)
+      await shared.placement.follow(bus.name, topic, {
+        start: async partition => {
+          const dispatcher = this.newDispatcher(bus.name, partition)
+          this.partitionDispatchers.set(`${bus.name}\u0000${partition}`, dispatcher)
+          await dispatcher.start()
+        },
+        stop: async partition => {
+          const key = `${bus.name}\u0000${partition}`
+          const dispatcher = this.partitionDispatchers.get(key)
+          this.partitionDispatchers.delete(key)
+          await dispatcher?.close()
+        },
+      })
+      return
+    }
     await this.storage.ensureTopic(busTopic(bus.name))
     if (this.dispatchers.has(bus.name)) return
-    const dispatcher = new BusDispatcher({
-      busName: bus.name,
+    const dispatcher = this.newDispatcher(bus.name, 0)
+    this.dispatchers.set(bus.name, dispatcher)
+    try {
+      await dispatcher.start()
+    } catch (err) {
+      // start() fails before its loop runs, so there is nothing to close.
+      this.dispatchers.delete(bus.name)
+      throw err
+    }
+  }
+
+  /** The dispatchers delivering partitions of `busName` in this process (cluster mode). */
+  partitionsHeld (busName: string): BusDispatcher[] {
+    return [...this.partitionDispatchers.values()].filter(d => d.topic === busTopic(busName))
+  }
+
+  private newDispatcher (busName: string, partition: number): BusDispatcher {
+    return new BusDispatcher({
+      busName,
+      partition,
       state: this.deliveryState,
       storage: this.storage,
       deliverer: this.deliverer,
-      routing: this.routing(bus.name),
+      routing: this.routing(busName),
       backoff: {
         baseDelayMs: this.options.retryBaseDelayMs ?? envNumber('TRIBUTARY_BUS_RETRY_BASE_MS') ?? 1000,
         maxDelayMs: this.options.retryMaxDelayMs ?? envNumber('TRIBUTARY_BUS_RETRY_MAX_MS') ?? 300_000,
@@ -177,18 +246,11 @@ export class EventBus implements CatalogRuntime {
         else this.stats.dropped++
       },
     })
-    this.dispatchers.set(bus.name, dispatcher)
-    try {
-      await dispatcher.start()
-    } catch (err) {
-      // start() fails before its loop runs, so there is nothing to close.
-      this.dispatchers.delete(bus.name)
-      throw err
-    }
   }
 
   /** Stops delivery and removes the bus's topic and delivery state. */
   async stopBus (busName: string): Promise<void> {
+    await this.options.shared?.placement.unfollow(busName)
     const dispatcher = this.dispatchers.get(busName)
     this.dispatchers.delete(busName)
     if (dispatcher) {
@@ -208,7 +270,9 @@ export class EventBus implements CatalogRuntime {
     if (records.length === 0) return
     // The record timestamp is the ingestion time that event age is measured from: clock time.
     const now = this.clock.now()
-    await this.storage.append(busTopic(busName), records.map(r => ({ ...r, timestamp: now })))
+    // Each record by its own key on a multi-partition bus topic (cluster mode), so a
+    // batch spreads over the partitions, and so over the processes delivering them.
+    await this.storage.appendByKey(busTopic(busName), records.map(r => ({ ...r, timestamp: now })))
   }
 
   // CatalogRuntime: how the running bus follows the catalog's changes.
