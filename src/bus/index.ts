@@ -129,6 +129,8 @@ export class EventBus implements CatalogRuntime {
       defaultPartitions: options.defaultPartitions ?? 1,
     })
     this.scheduler = new RuleScheduler(this.accountId, this.region, async (busName, event, text, headers) => {
+      // On a cluster every process arms every schedule; the one delivering partition 0 fires it.
+      if (options.shared !== undefined && !this.partitionDispatchers.has(`${busName}\u00000`)) return
       await this.appendEvents(busName, [{ key: event.id, value: text, headers }])
     }, options.logger, this.clock)
     this.replays = new ReplayRunner(this.catalog, this.storage, options.logger)

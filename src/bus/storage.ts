@@ -27,7 +27,8 @@ export interface PartitionLike {
 
 export interface BusRecordInput {
   key: string | Buffer | null
-  value: string | Buffer
+  /** null: a tombstone (compacted topics of the bus tier on a Kafka cluster). */
+  value: string | Buffer | null
   headers?: Array<{ key: string, value: string | Buffer | null }>
   timestamp?: number
 }
