@@ -13,6 +13,11 @@ export interface LogEngine {
   deleteTopic (name: string): Promise<unknown>
   partition (topic: string, index: number): PartitionLike | undefined
   alterConfigs?: (topic: string, configs: Record<string, string>, options: { incremental: boolean, validateOnly: boolean }) => Promise<unknown>
+  /**
+   * A remote log (a Kafka cluster) knows a partition's end only by asking; this
+   * asks, so that highWatermark is current afterwards. A local log has no need.
+   */
+  endOffset?: (topic: string, index: number) => Promise<number>
 }
 
 export interface PartitionLike {
@@ -187,6 +192,12 @@ export class BusStorage {
     // power cut, skip events appended later at the offsets that were lost.
     if (next > from) await partition.flushed(next - 1)
     return { records, unreadable, nextOffset: next, highWatermark: result.highWatermark }
+  }
+
+  /** The end offset now, asked of the log where it is remote (highWatermark may lag behind other writers). */
+  async endOffset (topic: string, partitionIndex = 0): Promise<number> {
+    if (this.log.endOffset !== undefined && this.log.partition(topic, partitionIndex) !== undefined) return await this.log.endOffset(topic, partitionIndex)
+    return this.highWatermark(topic, partitionIndex)
   }
 
   highWatermark (topic: string, partitionIndex = 0): number {
