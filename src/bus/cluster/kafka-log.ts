@@ -15,7 +15,7 @@ import { produceApi } from '../../protocol/messages/produce.js'
 import { fetchApi } from '../../protocol/messages/fetch.js'
 import { listOffsetsApi } from '../../protocol/messages/list-offsets.js'
 import { readBatchHeader } from '../../protocol/records/index.js'
-import { ErrorCode } from '../../protocol/errors.js'
+import { ErrorCode, kafkaErrorByCode } from '../../protocol/errors.js'
 import { TopicAdmin } from '../../client/admin-topics.js'
 import { KafkaResponseError, checkErrorCode } from '../../client/errors.js'
 import type { KafkaClient } from '../../client/client.js'
@@ -25,6 +25,8 @@ import { ClusterLink, type ClusterLinkOptions } from './link.js'
 const FETCH_MAX_VERSION = 12
 /** How long one Fetch waits for data at the broker: the longest a new event waits to be seen. */
 const LONG_POLL_MS = 500
+/** Tries of a read that meets a retriable answer (a topic still being created, a leader moving). */
+const READ_ATTEMPTS = 30
 
 interface TopicInfo { name: string, partitions: number, leaders: number[] }
 
@@ -151,14 +153,16 @@ class KafkaPartition implements PartitionLike {
     const name = this.engine.clusterName(this.topic)
     const baseOffset = await this.onLeader(this.engine.link, async connection => {
       const { body } = await connection.request(produceApi, {
-        transactionalId: null, acks: -1, timeoutMs: 30_000,
+        transactionalId: null,
+        acks: -1,
+        timeoutMs: 30_000,
         topicData: [{ name, partitionData: [{ index: this.index, records: payload }] }],
       }, { minVersion: 3 })
       const answer = body.responses[0]?.partitionResponses[0]
       if (answer === undefined) throw new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, `produce to ${name}/${this.index}: no answer for the partition`)
       checkErrorCode(answer.errorCode, `produce to ${name}/${this.index}`, answer.errorMessage)
       return Number(answer.baseOffset)
-    })
+    }, false)
     if (baseOffset + count > this.highWatermark) this.highWatermark = baseOffset + count
     return { baseOffset, lastOffset: baseOffset + count - 1 }
   }
@@ -190,7 +194,9 @@ class KafkaPartition implements PartitionLike {
     const name = this.engine.clusterName(this.topic)
     const end = await this.onLeader(this.engine.link, async connection => {
       const { body } = await connection.request(listOffsetsApi, {
-        replicaId: -1, isolationLevel: 1, timeoutMs: 30_000,
+        replicaId: -1,
+        isolationLevel: 1,
+        timeoutMs: 30_000,
         topics: [{ name, partitions: [{ partitionIndex: this.index, timestamp: -1, maxNumOffsets: 1 }] }],
       }, { minVersion: 1 })
       const answer = body.topics[0]?.partitions[0]
@@ -206,9 +212,16 @@ class KafkaPartition implements PartitionLike {
     const name = this.engine.clusterName(this.topic)
     return await this.onLeader(this.fetchLink, async connection => {
       const { body } = await connection.request(fetchApi, {
-        replicaId: -1, maxWaitMs, minBytes: 1, maxBytes, isolationLevel: 1, sessionId: 0, sessionEpoch: -1,
+        replicaId: -1,
+        maxWaitMs,
+        minBytes: 1,
+        maxBytes,
+        isolationLevel: 1,
+        sessionId: 0,
+        sessionEpoch: -1,
         topics: [{ topic: name, partitions: [{ partition: this.index, fetchOffset: offset, partitionMaxBytes: maxBytes }] }],
-        forgottenTopicsData: [], rackId: '',
+        forgottenTopicsData: [],
+        rackId: '',
       }, { maxVersion: FETCH_MAX_VERSION })
       const answer = body.responses[0]?.partitions[0]
       if (answer === undefined) return []
@@ -224,15 +237,22 @@ class KafkaPartition implements PartitionLike {
     })
   }
 
-  /** Sends to the partition's leader; a NOT_LEADER answer refreshes the metadata for the next call. */
-  private async onLeader<T> (link: ClusterLink, call: (connection: Awaited<ReturnType<KafkaClient['broker']>>) => Promise<T>): Promise<T> {
-    try {
-      return await link.use(async client => await call(await client.broker(this.engine.leaderOf(this.topic, this.index))))
-    } catch (err) {
-      if (err instanceof KafkaResponseError && (err.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || err.errorCode === ErrorCode.LEADER_NOT_AVAILABLE)) {
-        await this.engine.refresh([this.topic]).catch(() => {})
+  /**
+   * Sends to the partition's leader; a NOT_LEADER answer refreshes the metadata.
+   * Reads (idempotent) are tried again on a retriable answer, which a topic that
+   * another worker is creating right now gives for a moment; a Produce is not,
+   * so a PutEvents is answered an error instead of waiting.
+   */
+  private async onLeader<T> (link: ClusterLink, call: (connection: Awaited<ReturnType<KafkaClient['broker']>>) => Promise<T>, idempotent = true): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await link.use(async client => await call(await client.broker(this.engine.leaderOf(this.topic, this.index))))
+      } catch (err) {
+        if (!(err instanceof KafkaResponseError) || kafkaErrorByCode(err.errorCode)?.retriable !== true) throw err
+        if (err.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || err.errorCode === ErrorCode.LEADER_NOT_AVAILABLE) await this.engine.refresh([this.topic]).catch(() => {})
+        if (!idempotent || attempt >= READ_ATTEMPTS) throw err
+        await new Promise(resolve => setTimeout(resolve, 100))
       }
-      throw err
     }
   }
 }
