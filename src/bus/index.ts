@@ -268,13 +268,15 @@ export class EventBus implements CatalogRuntime {
   }
 
   /** Appends records to a bus topic; resolves once they are fsynced. */
-  async appendEvents (busName: string, records: Array<{ key: string, value: string, headers?: Array<{ key: string, value: string }> }>): Promise<void> {
+  async appendEvents (busName: string, records: Array<{ key: string, value: string, headers?: Array<{ key: string, value: string }>, partitionKey?: string }>): Promise<void> {
     if (records.length === 0) return
     // The record timestamp is the ingestion time that event age is measured from: clock time.
     const now = this.clock.now()
-    // Each record by its own key on a multi-partition bus topic (cluster mode), so a
-    // batch spreads over the partitions, and so over the processes delivering them.
-    await this.storage.appendByKey(busTopic(busName), records.map(r => ({ ...r, timestamp: now })))
+    const partitionKeys = records.map(r => r.partitionKey)
+    // On a multi-partition bus topic (cluster mode) each record goes by its partition
+    // key (PutEvents: the event's source, so one source's events stay in order) or
+    // else its record key (the event id), spreading the work over the workers.
+    await this.storage.appendByKey(busTopic(busName), records.map(r => ({ key: r.key, value: r.value, headers: r.headers, timestamp: now })), partitionKeys)
   }
 
   // CatalogRuntime: how the running bus follows the catalog's changes.

@@ -120,16 +120,17 @@ export class BusStorage {
 
   /**
    * Appends to a multi-partition topic record by record: each record goes to the
-   * partition of its own key (as a Kafka producer would put it), one batch per
+   * partition of its partition key (default its record key), as a Kafka producer
+   * would put it, one batch per
    * partition, all awaited. One-partition topics take the batch as it is.
    */
-  async appendByKey (topic: string, records: BusRecordInput[]): Promise<void> {
+  async appendByKey (topic: string, records: BusRecordInput[], partitionKeys?: Array<string | null | undefined>): Promise<void> {
     const info = this.log.topic(topic)
     if (!info) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} does not exist`)
     if (info.partitions <= 1) { await this.append(topic, records); return }
     const groups = new Map<number, BusRecordInput[]>()
-    for (const record of records) {
-      const index = choosePartition(record.key, info.partitions)
+    for (const [i, record] of records.entries()) {
+      const index = choosePartition(partitionKeys?.[i] ?? record.key, info.partitions)
       let list = groups.get(index)
       if (!list) groups.set(index, list = [])
       list.push(record)

@@ -140,7 +140,8 @@ test('a replay started through one worker is delivered through all of them', asy
 })
 
 test('three workers deliver every accepted event at least once while two of them are killed with SIGKILL', async (t) => {
-  await busCall(url(0), 'PutRule', { Name: 'orders', EventPattern: '{"source":["orders"]}' })
+  // Sources orders.0 .. orders.6: the bus topic is partitioned by source, so the events spread over the workers.
+  await busCall(url(0), 'PutRule', { Name: 'orders', EventPattern: '{"source":[{"prefix":"orders."}]}' })
   await busCall(url(0), 'PutTargets', { Rule: 'orders', Targets: [{ Id: 'hook', Arn: target.url, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 } }] })
   for (const w of workers) {
     await waitFor(async () => (await busCall(w.url, 'ListTargetsByRule', { Rule: 'orders' }).then(r => (r.Targets as unknown[]).length, () => 0)) === 1, `${w.name} knows the orders rule`)
@@ -150,7 +151,7 @@ test('three workers deliver every accepted event at least once while two of them
   let turn = 0
   // Round-robin over the workers still alive; a call to one that just died goes to the next.
   const put = async (round: number): Promise<void> => {
-    const entries = Array.from({ length: 5 }, (_, i) => ({ Source: 'orders', DetailType: 'Order', Detail: JSON.stringify({ n: round * 5 + i }) }))
+    const entries = Array.from({ length: 5 }, (_, i) => ({ Source: `orders.${(round * 5 + i) % 7}`, DetailType: 'Order', Detail: JSON.stringify({ n: round * 5 + i }) }))
     for (let attempt = 0; attempt < workers.length; attempt++) {
       const worker = workers[turn++ % workers.length]!
       if (!worker.running) continue

@@ -33,20 +33,34 @@ interface TopicInfo { name: string, partitions: number, leaders: number[] }
 export interface KafkaLogOptions extends ClusterLinkOptions {
   /** Prepended to every topic name (default "tributary."): several bus tiers can share a cluster. */
   topicPrefix?: string
-  /** Replication factor of topics created here (default -1: the cluster's default.replication.factor). */
-  replicationFactor?: number
+  /** Connections Produce requests are spread over (default 8). */
+  produceConnections?: number
   logger?: Logger
 }
 
 export class KafkaLogEngine implements LogEngine {
   readonly link: ClusterLink
   readonly prefix: string
+  /**
+   * Produce goes over several connections: a broker answers a connection's
+   * requests in order, so one connection makes every PutEvents wait for the
+   * acks=all of the one before it; over several they are acknowledged together.
+   */
+  private readonly produceLinks: ClusterLink[]
+  private nextProduceLink = 0
   private readonly topics = new Map<string, TopicInfo>()
   private readonly views = new Map<string, KafkaPartition>()
 
   constructor (readonly options: KafkaLogOptions) {
     this.link = new ClusterLink(options)
     this.prefix = options.topicPrefix ?? 'tributary.'
+    this.produceLinks = Array.from({ length: options.produceConnections ?? 8 }, (_, i) => new ClusterLink({ ...options, clientId: `${options.clientId ?? 'tributary-bus'}-produce-${i}` }))
+  }
+
+  /** The connection the next Produce goes over (round-robin). */
+  produceLink (): ClusterLink {
+    const link = this.produceLinks[this.nextProduceLink++ % this.produceLinks.length]
+    return link ?? this.link
   }
 
   /** Connects and learns the topics already there; fails naming the bootstrap servers when nothing answers. */
@@ -119,6 +133,7 @@ export class KafkaLogEngine implements LogEngine {
   close (): void {
     for (const view of this.views.values()) view.close()
     this.views.clear()
+    for (const link of this.produceLinks) link.close()
     this.link.close()
   }
 
@@ -151,7 +166,7 @@ class KafkaPartition implements PartitionLike {
   async append (payload: Buffer): Promise<{ baseOffset: number, lastOffset: number }> {
     const count = readBatchHeader(payload, 0).lastOffsetDelta + 1
     const name = this.engine.clusterName(this.topic)
-    const baseOffset = await this.onLeader(this.engine.link, async connection => {
+    const baseOffset = await this.onLeader(this.engine.produceLink(), async connection => {
       const { body } = await connection.request(produceApi, {
         transactionalId: null,
         acks: -1,
