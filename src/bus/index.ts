@@ -30,7 +30,12 @@ export { InvocationOutcome } from './observer.js'
  * this process, handed over on every rebalance.
  */
 export interface DeliveryPlacement {
-  follow (busName: string, topic: string, partitions: { start: (partition: number) => Promise<void>, stop: (partition: number) => Promise<void> }): Promise<void>
+  follow (busName: string, topic: string, partitions: {
+    start: (partition: number) => Promise<void>
+    stop: (partition: number) => Promise<void>
+    /** The partition's delivery cursor, for the group's committed offset (what lag dashboards read). */
+    cursor: (partition: number) => number | undefined
+  }): Promise<void>
   unfollow (busName: string): Promise<void>
   close (): Promise<void>
 }
@@ -197,6 +202,7 @@ export class EventBus implements CatalogRuntime {
           this.partitionDispatchers.set(`${bus.name}\u0000${partition}`, dispatcher)
           await dispatcher.start()
         },
+        cursor: partition => this.partitionDispatchers.get(`${bus.name}\u0000${partition}`)?.committedOffset,
         stop: async partition => {
           const key = `${bus.name}\u0000${partition}`
           const dispatcher = this.partitionDispatchers.get(key)

@@ -9,6 +9,8 @@ import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { BrokerProcess, freePort, projectRoot } from '../helpers/broker-process.js'
 import { BusWorkerProcess, busCall } from '../helpers/bus-worker-process.js'
 import { waitFor } from '../helpers/wait.js'
@@ -137,6 +139,31 @@ test('a replay started through one worker is delivered through all of them', asy
     () => `(${ids.filter(id => !target.replayed.has(id)).length} of ${ids.length} missing)`)
   const held = workers.map(w => /delivering partitions \[([0-9,]*)\]/g.exec([...w.log().matchAll(/delivering partitions \[[0-9,]*\]/g)].at(-1)?.[0] ?? '')?.[1] ?? '')
   assert.ok(held.every(list => list !== ''), `every worker delivers some partitions of the bus: ${JSON.stringify(held)}`)
+})
+
+async function cli (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  const [code] = await once(child, 'exit') as [number | null]
+  return { code, stdout, stderr }
+}
+
+test('definitions exported from an embedded bus and imported through one worker reach every worker', async () => {
+  // The broker standing in for the cluster also runs an embedded bus on its HTTP port: the "before" of a move.
+  await busCall(broker.httpUrl, 'CreateEventBus', { Name: 'billing' })
+  await busCall(broker.httpUrl, 'PutRule', { Name: 'invoices', EventBusName: 'billing', EventPattern: '{"source":["billing"]}' })
+  await busCall(broker.httpUrl, 'PutTargets', { Rule: 'invoices', EventBusName: 'billing', Targets: [{ Id: 'hook', Arn: target.url }] })
+  const file = join(mkdtempSync(join(tmpdir(), 'tributary-export-')), 'definitions.json')
+  const exported = await cli('--endpoint', broker.httpUrl, 'bus', 'export', '--out', file)
+  assert.equal(exported.code, 0, exported.stderr)
+  const imported = await cli('--endpoint', url(0), 'bus', 'import', file)
+  assert.equal(imported.code, 0, imported.stderr)
+  for (const w of workers) {
+    await waitFor(async () => (await busCall(w.url, 'ListTargetsByRule', { Rule: 'invoices', EventBusName: 'billing' }).then(r => (r.Targets as unknown[]).length, () => 0)) === 1, `${w.name} knows the imported rule and its target`)
+  }
 })
 
 test('three workers deliver every accepted event at least once while two of them are killed with SIGKILL', async (t) => {

@@ -33,12 +33,15 @@ export interface GroupPlacementOptions extends ClusterLinkOptions {
 
 /** How often the member's "rejoin needed" flag (set by its heartbeats) is looked at. */
 const REBALANCE_CHECK_MS = 100
+/** Group offsets are committed about once a second (every this many checks). */
+const COMMIT_EVERY_CHECKS = 10
 
 class BusMembership {
   private readonly abort = new AbortController()
   private readonly link: ClusterLink
   private readonly loop: Promise<void>
   private held: number[] = []
+  private readonly committed = new Map<number, number>()
   /** Partitions this process holds now (tests and metrics read it). */
   get partitions (): number[] { return this.held }
 
@@ -74,7 +77,11 @@ class BusMembership {
             this.held.push(p)
           }
           this.options.logger?.info({ bus: this.busName, partitions, generation: member.generationId }, `bus ${this.busName}: delivering partitions [${partitions.join(',')}]`)
-          while (!signal.aborted && !member.rejoinNeeded) await pause(REBALANCE_CHECK_MS, signal)
+          for (let check = 1; !signal.aborted && !member.rejoinNeeded; check++) {
+            await pause(REBALANCE_CHECK_MS, signal)
+            if (check % COMMIT_EVERY_CHECKS === 0) await this.commitCursors(member, clusterTopic)
+          }
+          await this.commitCursors(member, clusterTopic)
           await this.stopHeld()
         }
       } catch (err) {
@@ -86,6 +93,26 @@ class BusMembership {
       if (signal.aborted && member !== null) await member.leave().catch(() => {})
     }
     await this.stopHeld()
+  }
+
+  /**
+   * The group's committed offsets follow the delivery cursors, so the bus's lag is
+   * ordinary consumer-group lag for any Kafka tool. They are only a view: the
+   * cursor a worker resumes from is the one in the delivery-state topic.
+   */
+  private async commitCursors (member: GroupMember, clusterTopic: string): Promise<void> {
+    const offsets = this.held.flatMap(partition => {
+      const offset = this.handlers.cursor(partition)
+      return offset === undefined || offset === this.committed.get(partition) ? [] : [{ topic: clusterTopic, partition, offset }]
+    })
+    if (offsets.length === 0) return
+    try {
+      await this.link.use(async () => await member.commit(offsets))
+      for (const o of offsets) this.committed.set(o.partition, o.offset)
+    } catch (err) {
+      // A rebalance under way (the member notices and rejoins) or a lost cluster: the next round tries again.
+      this.options.logger?.debug({ err, bus: this.busName }, 'could not commit the group offsets')
+    }
   }
 
   private async stopHeld (): Promise<void> {

@@ -11,6 +11,7 @@ import { badArgument, CommandFailure } from '../output/errors.js'
 import { explainMatch } from '../pattern-explain.js'
 import { registerBusReplay } from './bus-replay.js'
 import { registerBusServe } from './bus-serve.js'
+import { registerBusTransfer } from './bus-transfer.js'
 import { consume } from './consume.js'
 
 export function registerBus (program: Command): void {
@@ -129,6 +130,7 @@ export function registerBus (program: Command): void {
     }))
 
   registerBusReplay(bus)
+  registerBusTransfer(bus)
 
   bus.command('watch')
     .description('follow the events arriving on a bus (over the Kafka protocol), optionally filtered by a pattern')
