@@ -210,6 +210,21 @@ test('three workers deliver every accepted event at least once while two of them
   assert.ok(duplicates <= accepted.length / 2, `duplicates stay bounded: ${duplicates} of ${accepted.length}`)
 })
 
+test('a worker that loses the cluster answers PutEvents with a retryable error, then reconnects by itself', async () => {
+  const entries = [{ Source: 'orders.lost', DetailType: 'Order', Detail: '{"n":1}' }]
+  await broker.kill()
+  const during = await busCall(url(0), 'PutEvents', { Entries: entries })
+  assert.equal(during.FailedEntryCount, 1)
+  assert.equal((during.Entries as Array<{ ErrorCode?: string }>)[0]!.ErrorCode, 'InternalFailure')
+  await broker.restart()
+  // The worker reconnects on the next request; until the broker serves again an entry may still fail.
+  const id = await waitFor(async () => {
+    const answer = await busCall(url(0), 'PutEvents', { Entries: entries })
+    return (answer.Entries as Array<{ EventId?: string }>)[0]!.EventId
+  }, 'PutEvents succeeds again after the broker is back')
+  await waitFor(() => target.successes.has(id), 'the event accepted after the reconnect is delivered')
+})
+
 test('a worker started against an unreachable cluster fails with a message naming the bootstrap servers', async () => {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), 'bus', '--kafka', `127.0.0.1:${port}`, '--http-port', '0'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
