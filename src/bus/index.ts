@@ -8,7 +8,7 @@ import { ArnFactory } from './arn.js'
 import { Catalog, ruleKey, type CatalogRuntime } from './catalog.js'
 import type { ArchiveDefinition, BusDefinition, ConnectionDefinition, EventEnvelope, ReplayDefinition, RuleDefinition } from './model.js'
 import { archiveTopic, BusStorage, busTopic, type LogEngine } from './storage.js'
-import { BusDispatcher, type BusRouting } from './targets/dispatcher.js'
+import { BusDispatcher, deliveryStateKey, type BusRouting } from './targets/dispatcher.js'
 import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
@@ -258,7 +258,13 @@ export class EventBus implements CatalogRuntime {
 
   /** Stops delivery and removes the bus's topic and delivery state. */
   async stopBus (busName: string): Promise<void> {
-    await this.options.shared?.placement.unfollow(busName)
+    const shared = this.options.shared
+    if (shared !== undefined) {
+      await shared.placement.unfollow(busName)
+      // Forget every partition's cursor, so a bus created again under this name starts at 0.
+      const partitions = this.options.log.topic(busTopic(busName))?.partitions ?? shared.busPartitions
+      for (let p = 0; p < partitions; p++) await this.deliveryState.forget(deliveryStateKey(busName, p))
+    }
     const dispatcher = this.dispatchers.get(busName)
     this.dispatchers.delete(busName)
     if (dispatcher) {

@@ -62,10 +62,19 @@ export interface DispatcherOptions {
   clock?: Clock
 }
 
+/**
+ * The key a dispatcher's state is saved under: the bus name for partition 0 (so
+ * embedded buses keep their keys), `<bus>\u0000<partition>` for the others (no
+ * bus name holds NUL, so no two keys collide whatever '/' the names contain).
+ */
+export function deliveryStateKey (busName: string, partition: number): string {
+  return partition === 0 ? busName : `${busName}\u0000${partition}`
+}
+
 export class BusDispatcher {
   readonly topic: string
   readonly partition: number
-  /** The key its state is saved under: the bus name for partition 0, `<bus>/<partition>` for the others. */
+  /** The key its state is saved under (see deliveryStateKey). */
   readonly stateKey: string
   private cursor = 0
   private retries: RetryEntry[] = []
@@ -82,7 +91,7 @@ export class BusDispatcher {
   constructor (private readonly options: DispatcherOptions) {
     this.topic = busTopic(options.busName)
     this.partition = options.partition ?? 0
-    this.stateKey = this.partition === 0 ? options.busName : `${options.busName}/${this.partition}`
+    this.stateKey = deliveryStateKey(options.busName, this.partition)
     this.clock = options.clock ?? systemClock()
     this.writer = new CoalescingCommit(() => options.state.save(this.stateKey, { cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
   }
