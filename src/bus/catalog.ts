@@ -9,7 +9,7 @@
 // nothing half-made stays behind.
 import { join } from 'node:path'
 import type { Logger } from 'pino'
-import { Journal } from '../log/journal.js'
+import { Journal, type JournalOp } from '../log/journal.js'
 import type { FileSystem } from '../log/fs.js'
 import { changedOps, parseJournalKey, TrackedMap } from './catalog-store.js'
 import { alreadyExistsError, notFoundError } from './errors.js'
@@ -28,6 +28,19 @@ export const LEGACY_CATALOG_FILE = 'catalog.json'
 export interface CatalogOptions {
   fs?: FileSystem
   logger?: Logger
+  /**
+   * Where definitions are kept instead of <stateDir>/catalog.journal: a compacted
+   * topic on a Kafka cluster (src/bus/cluster/definitions-topic.ts). No legacy file is migrated then.
+   */
+  store?: DefinitionStore
+}
+
+/** The part of a journal the catalog writes through: keyed definitions, the latest value per key. */
+export interface DefinitionStore {
+  readonly path: string
+  open (): Promise<{ entries: Map<string, Buffer>, bytes: number }>
+  write (ops: JournalOp[]): Promise<void>
+  close (): Promise<void>
 }
 
 export class Catalog {
@@ -39,7 +52,8 @@ export class Catalog {
   readonly connections = new TrackedMap<string, ConnectionDefinition>(true)
   readonly apiDestinations = new TrackedMap<string, ApiDestinationDefinition>(true)
   readonly path: string
-  private readonly journal: Journal
+  private readonly journal: DefinitionStore
+  private readonly localJournal: Journal | undefined
   /** Journal key -> the JSON last written for it. */
   private readonly written = new Map<string, string>()
   /** The latest write: writes become durable in order, so awaiting it awaits every earlier one. */
@@ -48,7 +62,8 @@ export class Catalog {
   private logger: Logger | undefined
 
   constructor (private readonly stateDir: string, private readonly options: CatalogOptions = {}) {
-    this.journal = new Journal({ dir: stateDir, name: CATALOG_JOURNAL_FILE, fs: options.fs })
+    this.localJournal = options.store === undefined ? new Journal({ dir: stateDir, name: CATALOG_JOURNAL_FILE, fs: options.fs }) : undefined
+    this.journal = options.store ?? this.localJournal!
     this.path = this.journal.path
   }
 
@@ -73,7 +88,51 @@ export class Catalog {
       this.written.set(jkey, value.toString('utf8'))
     }
     for (const [, map] of this.kinds()) map.drain()
-    await this.migrateLegacy(recovery.bytes === 0)
+    if (this.localJournal !== undefined) await this.migrateLegacy(this.localJournal, recovery.bytes === 0)
+  }
+
+  /**
+   * A definition written by another process (read from the shared definitions
+   * topic): applied to the maps and to the running bus, without being written
+   * again. Our own writes come back the same way and are recognised by their JSON.
+   * Returns false for a key or value that is not a definition (the caller warns).
+   */
+  async applyRemote (jkey: string, value: Buffer | null): Promise<boolean> {
+    const parsed = parseJournalKey(jkey)
+    const map = parsed === null ? undefined : new Map(this.kinds()).get(parsed[0])
+    if (parsed === null || map === undefined) return false
+    const [kind, key] = parsed
+    const json = value?.toString('utf8')
+    const definition = json === undefined ? undefined : parseDefinition(json)
+    if (json !== undefined && definition === undefined) return false
+    if (json === this.written.get(jkey)) return true
+    const previous = Map.prototype.get.call(map, key) as unknown
+    // Recorded as written first, so the next persist finds nothing to write for it.
+    if (json === undefined) this.written.delete(jkey)
+    else this.written.set(jkey, json)
+    if (definition === undefined) map.delete(key)
+    else map.set(key, definition)
+    await this.remoteRuntime(kind, key, definition, previous)
+    return true
+  }
+
+  private async remoteRuntime (kind: string, key: string, next: unknown, previous: unknown): Promise<void> {
+    const runtime = this.runtime
+    if (runtime === undefined) return
+    if (kind === 'bus') {
+      if (next !== undefined && previous === undefined) await runtime.busCreated(next as BusDefinition)
+      else if (next === undefined && previous !== undefined) await runtime.busDeleted(key)
+    } else if (kind === 'rule') {
+      if (next !== undefined) runtime.ruleChanged(next as RuleDefinition)
+      else if (previous !== undefined) runtime.ruleDeleted(previous as RuleDefinition)
+    } else if (kind === 'archive') {
+      if (next !== undefined) await runtime.archiveChanged(next as ArchiveDefinition, previous as ArchiveDefinition | undefined)
+      else if (previous !== undefined) runtime.archiveDeleted(previous as ArchiveDefinition)
+    } else if (kind === 'connection') {
+      runtime.connectionChanged((next ?? { ...(previous as ConnectionDefinition), state: 'DELETING' }) as ConnectionDefinition)
+    }
+    // Replays run in the process that created them (their progress is written back
+    // here as they go); the others only keep the definition.
   }
 
   /** Appends the definitions changed since the last persist; resolves once they are durable. */
@@ -96,8 +155,8 @@ export class Catalog {
    * next load only removes the file. A file that is not JSON at all is set
    * aside as catalog.json.unreadable for the operator, and the bus starts.
    */
-  private async migrateLegacy (journalIsEmpty: boolean): Promise<void> {
-    const fs = this.journal.fs
+  private async migrateLegacy (journal: Journal, journalIsEmpty: boolean): Promise<void> {
+    const fs = journal.fs
     const legacyPath = join(this.stateDir, LEGACY_CATALOG_FILE)
     const raw = await fs.readFile(legacyPath)
     if (raw === null) return

@@ -8,11 +8,12 @@ import { ArnFactory } from './arn.js'
 import { Catalog, ruleKey, type CatalogRuntime } from './catalog.js'
 import type { ArchiveDefinition, BusDefinition, ConnectionDefinition, EventEnvelope, ReplayDefinition, RuleDefinition } from './model.js'
 import { archiveTopic, BusStorage, busTopic, type LogEngine } from './storage.js'
-import { BusDispatcher, type BusRouting } from './targets/dispatcher.js'
+import { BusDispatcher, deliveryStateKey, type BusRouting } from './targets/dispatcher.js'
 import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
-import { DeliveryStore } from './targets/delivery-store.js'
+import { DeliveryStore, type DeliveryStateStore } from './targets/delivery-store.js'
+import type { DefinitionStore } from './catalog.js'
 import type { FileSystem } from '../log/fs.js'
 import type { BusObserver } from './observer.js'
 import { systemClock, type Clock } from './clock.js'
@@ -22,6 +23,34 @@ export { BusApiError } from './errors.js'
 export { busTopic, archiveTopic } from './storage.js'
 export type { BusObserver, InvocationOutcomeName } from './observer.js'
 export { InvocationOutcome } from './observer.js'
+
+/**
+ * Which partitions of a bus topic this process delivers. Embedded: partition 0,
+ * always. On a Kafka cluster (src/bus/cluster): those a consumer group assigns
+ * this process, handed over on every rebalance.
+ */
+export interface DeliveryPlacement {
+  follow (busName: string, topic: string, partitions: {
+    start: (partition: number) => Promise<void>
+    stop: (partition: number) => Promise<void>
+    /** The partition's delivery cursor, for the group's committed offset (what lag dashboards read). */
+    cursor: (partition: number) => number | undefined
+  }): Promise<void>
+  unfollow (busName: string): Promise<void>
+  close (): Promise<void>
+}
+
+/** What the bus keeps somewhere other than the local data directory (bus workers on a Kafka cluster). */
+export interface SharedBusState {
+  definitions: DefinitionStore
+  deliveryState: DeliveryStateStore
+  placement: DeliveryPlacement
+  /** Partitions of each bus topic (the most processes that can share a bus's delivery). */
+  busPartitions: number
+  /** Called once the catalog is loaded and the bus runs: start following other processes' changes. */
+  followDefinitions: (bus: EventBus) => Promise<void>
+  close: () => Promise<void>
+}
 
 export interface EventBusOptions {
   dataDir: string
@@ -53,6 +82,8 @@ export interface EventBusOptions {
    * (default the wall clock); the embedded broker passes its test clock.
    */
   clock?: Clock
+  /** Keep definitions, cursors and retries on a Kafka cluster instead of in dataDir. */
+  shared?: SharedBusState
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -74,8 +105,10 @@ export class EventBus implements CatalogRuntime {
   readonly logger?: Logger
   readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0 }
   private readonly stateDir: string
-  private readonly deliveryState: DeliveryStore
+  private readonly deliveryState: DeliveryStateStore
   private readonly dispatchers = new Map<string, BusDispatcher>()
+  /** Cluster mode: the dispatchers of the partitions this process holds, by `<bus>\u0000<partition>`. */
+  private readonly partitionDispatchers = new Map<string, BusDispatcher>()
   private readonly ruleMatchers = new Map<string, RuleMatcher<string>>()
   private readonly archiveRouting = new Map<string, ArchiveRouting>()
   private opened = false
@@ -87,8 +120,8 @@ export class EventBus implements CatalogRuntime {
     this.clock = options.clock ?? systemClock()
     this.arns = new ArnFactory(this.region, this.accountId)
     this.stateDir = join(options.dataDir, '__bus')
-    this.catalog = new Catalog(this.stateDir, { fs: options.fs, logger: options.logger })
-    this.deliveryState = new DeliveryStore(this.stateDir, { fs: options.fs, logger: options.logger })
+    this.catalog = new Catalog(this.stateDir, { fs: options.fs, logger: options.logger, store: options.shared?.definitions })
+    this.deliveryState = options.shared?.deliveryState ?? new DeliveryStore(this.stateDir, { fs: options.fs, logger: options.logger })
     this.storage = new BusStorage(options.log)
     this.maxEntryBytes = options.maxEntryBytes ?? 256 * 1024
     this.deliverer = new TargetDeliverer({
@@ -101,6 +134,8 @@ export class EventBus implements CatalogRuntime {
       defaultPartitions: options.defaultPartitions ?? 1,
     })
     this.scheduler = new RuleScheduler(this.accountId, this.region, async (busName, event, text, headers) => {
+      // On a cluster every process arms every schedule; the one delivering partition 0 fires it.
+      if (options.shared !== undefined && !this.partitionDispatchers.has(`${busName}\u00000`)) return
       await this.appendEvents(busName, [{ key: event.id, value: text, headers }])
     }, options.logger, this.clock)
     this.replays = new ReplayRunner(this.catalog, this.storage, options.logger)
@@ -129,6 +164,7 @@ export class EventBus implements CatalogRuntime {
     this.catalog.attach(this, this.logger)
     this.opened = true
     this.replays.resumeAll()
+    await this.options.shared?.followDefinitions(this)
   }
 
   private async startDefinition (kind: string, name: string, start: () => Promise<void> | void): Promise<void> {
@@ -144,23 +180,64 @@ export class EventBus implements CatalogRuntime {
     this.opened = false
     this.scheduler.close()
     await this.replays.close()
-    await Promise.all([...this.dispatchers.values()].map(d => d.close()))
+    await this.options.shared?.placement.close()
+    await Promise.all([...this.dispatchers.values(), ...this.partitionDispatchers.values()].map(d => d.close()))
     this.dispatchers.clear()
+    this.partitionDispatchers.clear()
     await this.catalog.persist()
     await this.catalog.close()
     await this.deliveryState.close()
+    await this.options.shared?.close()
   }
 
   /** Creates the bus's topic and starts its delivery. */
   async startBus (bus: BusDefinition): Promise<void> {
+    const shared = this.options.shared
+    if (shared !== undefined) {
+      const topic = busTopic(bus.name)
+      await this.storage.ensureTopic(topic, undefined, shared.busPartitions)
+      await shared.placement.follow(bus.name, topic, {
+        start: async partition => {
+          const dispatcher = this.newDispatcher(bus.name, partition)
+          this.partitionDispatchers.set(`${bus.name}\u0000${partition}`, dispatcher)
+          await dispatcher.start()
+        },
+        cursor: partition => this.partitionDispatchers.get(`${bus.name}\u0000${partition}`)?.committedOffset,
+        stop: async partition => {
+          const key = `${bus.name}\u0000${partition}`
+          const dispatcher = this.partitionDispatchers.get(key)
+          this.partitionDispatchers.delete(key)
+          await dispatcher?.close()
+        },
+      })
+      return
+    }
     await this.storage.ensureTopic(busTopic(bus.name))
     if (this.dispatchers.has(bus.name)) return
-    const dispatcher = new BusDispatcher({
-      busName: bus.name,
+    const dispatcher = this.newDispatcher(bus.name, 0)
+    this.dispatchers.set(bus.name, dispatcher)
+    try {
+      await dispatcher.start()
+    } catch (err) {
+      // start() fails before its loop runs, so there is nothing to close.
+      this.dispatchers.delete(bus.name)
+      throw err
+    }
+  }
+
+  /** The dispatchers delivering partitions of `busName` in this process (cluster mode). */
+  partitionsHeld (busName: string): BusDispatcher[] {
+    return [...this.partitionDispatchers.values()].filter(d => d.topic === busTopic(busName))
+  }
+
+  private newDispatcher (busName: string, partition: number): BusDispatcher {
+    return new BusDispatcher({
+      busName,
+      partition,
       state: this.deliveryState,
       storage: this.storage,
       deliverer: this.deliverer,
-      routing: this.routing(bus.name),
+      routing: this.routing(busName),
       backoff: {
         baseDelayMs: this.options.retryBaseDelayMs ?? envNumber('TRIBUTARY_BUS_RETRY_BASE_MS') ?? 1000,
         maxDelayMs: this.options.retryMaxDelayMs ?? envNumber('TRIBUTARY_BUS_RETRY_MAX_MS') ?? 300_000,
@@ -177,18 +254,17 @@ export class EventBus implements CatalogRuntime {
         else this.stats.dropped++
       },
     })
-    this.dispatchers.set(bus.name, dispatcher)
-    try {
-      await dispatcher.start()
-    } catch (err) {
-      // start() fails before its loop runs, so there is nothing to close.
-      this.dispatchers.delete(bus.name)
-      throw err
-    }
   }
 
   /** Stops delivery and removes the bus's topic and delivery state. */
   async stopBus (busName: string): Promise<void> {
+    const shared = this.options.shared
+    if (shared !== undefined) {
+      await shared.placement.unfollow(busName)
+      // Forget every partition's cursor, so a bus created again under this name starts at 0.
+      const partitions = this.options.log.topic(busTopic(busName))?.partitions ?? shared.busPartitions
+      for (let p = 0; p < partitions; p++) await this.deliveryState.forget(deliveryStateKey(busName, p))
+    }
     const dispatcher = this.dispatchers.get(busName)
     this.dispatchers.delete(busName)
     if (dispatcher) {
@@ -204,11 +280,15 @@ export class EventBus implements CatalogRuntime {
   }
 
   /** Appends records to a bus topic; resolves once they are fsynced. */
-  async appendEvents (busName: string, records: Array<{ key: string, value: string, headers?: Array<{ key: string, value: string }> }>): Promise<void> {
+  async appendEvents (busName: string, records: Array<{ key: string, value: string, headers?: Array<{ key: string, value: string }>, partitionKey?: string }>): Promise<void> {
     if (records.length === 0) return
     // The record timestamp is the ingestion time that event age is measured from: clock time.
     const now = this.clock.now()
-    await this.storage.append(busTopic(busName), records.map(r => ({ ...r, timestamp: now })))
+    const partitionKeys = records.map(r => r.partitionKey)
+    // On a multi-partition bus topic (cluster mode) each record goes by its partition
+    // key (PutEvents: the event's source, so one source's events stay in order) or
+    // else its record key (the event id), spreading the work over the workers.
+    await this.storage.appendByKey(busTopic(busName), records.map(r => ({ key: r.key, value: r.value, headers: r.headers, timestamp: now })), partitionKeys)
     this.options.observer?.eventsAppended?.(busName, records.map(r => r.key), now)
   }
 

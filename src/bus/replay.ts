@@ -95,7 +95,8 @@ export class ReplayRunner {
         out.push({ key: event.id, value: JSON.stringify(event), headers: [{ key: BusHeader.replay, value: replay.name }] })
         lastTime = Math.max(lastTime ?? 0, time)
       }
-      if (out.length > 0) await this.storage.append(destination, out)
+      // By each event's key: on a multi-partition bus topic (cluster mode) the replay spreads over every worker.
+      if (out.length > 0) await this.storage.appendByKey(destination, out)
       replay.cursor = Math.min(nextOffset, replay.endOffset)
       if (lastTime !== undefined) replay.eventLastReplayedTime = lastTime
       await this.catalog.persist()

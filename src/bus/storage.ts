@@ -14,6 +14,11 @@ export interface LogEngine {
   deleteTopic (name: string): Promise<unknown>
   partition (topic: string, index: number): PartitionLike | undefined
   alterConfigs?: (topic: string, configs: Record<string, string>, options: { incremental: boolean, validateOnly: boolean }) => Promise<unknown>
+  /**
+   * A remote log (a Kafka cluster) knows a partition's end only by asking; this
+   * asks, so that highWatermark is current afterwards. A local log has no need.
+   */
+  endOffset?: (topic: string, index: number) => Promise<number>
 }
 
 export interface PartitionLike {
@@ -28,7 +33,8 @@ export interface PartitionLike {
 
 export interface BusRecordInput {
   key: string | Buffer | null
-  value: string | Buffer
+  /** null: a tombstone (compacted topics of the bus tier on a Kafka cluster). */
+  value: string | Buffer | null
   headers?: Array<{ key: string, value: string | Buffer | null }>
   timestamp?: number
 }
@@ -113,12 +119,36 @@ export class BusStorage {
     return p
   }
 
+  /**
+   * Appends to a multi-partition topic record by record: each record goes to the
+   * partition of its partition key (default its record key), as a Kafka producer
+   * would put it, one batch per
+   * partition, all awaited. One-partition topics take the batch as it is.
+   */
+  async appendByKey (topic: string, records: BusRecordInput[], partitionKeys?: Array<string | null | undefined>): Promise<void> {
+    const info = this.log.topic(topic)
+    if (!info) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} does not exist`)
+    if (info.partitions <= 1) { await this.append(topic, records); return }
+    const groups = new Map<number, BusRecordInput[]>()
+    for (const [i, record] of records.entries()) {
+      const index = choosePartition(partitionKeys?.[i] ?? record.key, info.partitions)
+      let list = groups.get(index)
+      if (!list) groups.set(index, list = [])
+      list.push(record)
+    }
+    await Promise.all([...groups].map(async ([index, list]) => await this.appendTo(topic, index, list)))
+  }
+
   /** Appends to one partition (by key hash for keyed records) and waits for the fsync. */
   async append (topic: string, records: BusRecordInput[], partitionKey?: string | null): Promise<{ baseOffset: number, lastOffset: number, partition: number }> {
     const info = this.log.topic(topic)
     if (!info) throw new BusError(TributaryErrorCode.BUS_TOPIC_MISSING, `topic ${topic} does not exist`)
     const key = partitionKey ?? records[0]?.key ?? null
     const index = info.partitions <= 1 ? 0 : choosePartition(key, info.partitions)
+    return await this.appendTo(topic, index, records)
+  }
+
+  private async appendTo (topic: string, index: number, records: BusRecordInput[]): Promise<{ baseOffset: number, lastOffset: number, partition: number }> {
     const partition = this.partitionOf(topic, index)
     const result = await partition.append(encodeBatch(records), { requiredAcks: -1 })
     await partition.flushed(result.lastOffset)
@@ -130,8 +160,8 @@ export class BusStorage {
    * retention. A batch whose records do not decode is answered in `unreadable` and
    * read past, so one bad batch cannot stop every reader at its offset.
    */
-  async read (topic: string, offset: number, maxBytes = 1024 * 1024): Promise<ReadResult> {
-    const partition = this.partitionOf(topic, 0)
+  async read (topic: string, offset: number, maxBytes = 1024 * 1024, partitionIndex = 0): Promise<ReadResult> {
+    const partition = this.partitionOf(topic, partitionIndex)
     const from = Math.max(offset, partition.logStartOffset)
     if (from >= partition.highWatermark) return { records: [], unreadable: [], nextOffset: from, highWatermark: partition.highWatermark }
     const result = await partition.read(from, maxBytes, { isolation: 'read_committed' })
@@ -166,8 +196,14 @@ export class BusStorage {
     return { records, unreadable, nextOffset: next, highWatermark: result.highWatermark }
   }
 
-  highWatermark (topic: string): number {
-    return this.log.partition(topic, 0)?.highWatermark ?? 0
+  /** The end offset now, asked of the log where it is remote (highWatermark may lag behind other writers). */
+  async endOffset (topic: string, partitionIndex = 0): Promise<number> {
+    if (this.log.endOffset !== undefined && this.log.partition(topic, partitionIndex) !== undefined) return await this.log.endOffset(topic, partitionIndex)
+    return this.highWatermark(topic, partitionIndex)
+  }
+
+  highWatermark (topic: string, partitionIndex = 0): number {
+    return this.log.partition(topic, partitionIndex)?.highWatermark ?? 0
   }
 
   /** Count and bytes of what a one-partition topic holds now. */
@@ -177,14 +213,14 @@ export class BusStorage {
     return { count: p.highWatermark - p.logStartOffset, bytes: p.sizeInBytes }
   }
 
-  async waitForData (topic: string, offset: number, signal: AbortSignal): Promise<void> {
+  async waitForData (topic: string, offset: number, signal: AbortSignal, partitionIndex = 0): Promise<void> {
     // A fresh signal per wait: listeners the log adds to it go away with it, instead of
     // piling up on the caller's long-lived signal.
     const wait = new AbortController()
     const onAbort = (): void => wait.abort()
     signal.addEventListener('abort', onAbort, { once: true })
     try {
-      await this.partitionOf(topic, 0).waitForData(offset, wait.signal)
+      await this.partitionOf(topic, partitionIndex).waitForData(offset, wait.signal)
     } finally {
       signal.removeEventListener('abort', onAbort)
     }

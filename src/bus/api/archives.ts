@@ -66,6 +66,8 @@ export const describeArchive: ActionHandler = async (bus, input) => {
   checks.string(input.ArchiveName, 'archiveName', NAME)
   checks.done()
   const archive = bus.catalog.requireArchive(requiredString(input, 'ArchiveName'))
+  // On a cluster other workers append to the archive: learn its current end before counting.
+  await bus.storage.endOffset(archiveTopic(archive.name))
   return { ...summary(bus, archive), ArchiveArn: archive.arn, Description: archive.description, EventPattern: archive.eventPattern }
 }
 

@@ -28,7 +28,7 @@ export const putEvents: ActionHandler = async (bus, input) => {
 
   const now = bus.clock.now()
   const results: EntryResult[] = new Array(entries.length)
-  const perBus = new Map<string, Array<{ index: number, key: string, value: string }>>()
+  const perBus = new Map<string, Array<{ index: number, key: string, value: string, partitionKey: string }>>()
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] ?? {}
     const busName = busNameFromParam(typeof entry.EventBusName === 'string' ? entry.EventBusName : undefined)
@@ -47,7 +47,8 @@ export const putEvents: ActionHandler = async (bus, input) => {
     }
     let list = perBus.get(busName)
     if (!list) perBus.set(busName, list = [])
-    list.push({ index: i, key: outcome.event.id, value: outcome.text })
+    // Partitioned by source (on a cluster's multi-partition bus topic): one source's events keep their order.
+    list.push({ index: i, key: outcome.event.id, value: outcome.text, partitionKey: outcome.event.source })
   }
 
   await Promise.all([...perBus].map(async ([busName, list]) => {

@@ -92,7 +92,7 @@ export const startReplay: ActionHandler = async (bus, input) => {
     state: ReplayState.starting,
     replayStartTime: Date.now(),
     cursor: 0,
-    endOffset: bus.storage.highWatermark(archiveTopic(archiveName)),
+    endOffset: await bus.storage.endOffset(archiveTopic(archiveName)),
   }
   await bus.catalog.createReplay(replay)
   return { ReplayArn: replay.arn, State: ReplayState.starting, ReplayStartTime: epochSeconds(replay.replayStartTime) }

@@ -11,10 +11,24 @@ import type { RetryEntry } from './dispatcher.js'
 
 export interface DeliveryState { cursor: number, retries: RetryEntry[] }
 
+/**
+ * Where dispatchers commit their cursor and retry queue, one key per dispatcher:
+ * this journal (embedded), or a compacted topic (src/bus/cluster, bus workers on a Kafka cluster).
+ */
+export interface DeliveryStateStore {
+  open (): Promise<void>
+  /** The state last committed under `key`, as known when the store was opened (or refreshed). */
+  saved (key: string): DeliveryState | undefined
+  /** Commits the state; resolves once durable. */
+  save (key: string, state: DeliveryState): Promise<void>
+  forget (key: string): Promise<void>
+  close (): Promise<void>
+}
+
 export const DELIVERY_JOURNAL_FILE = 'delivery.journal'
 const LEGACY_DIR = 'delivery'
 
-function parseState (text: string): DeliveryState | undefined {
+export function parseDeliveryState (text: string): DeliveryState | undefined {
   try {
     const value = JSON.parse(text) as Partial<DeliveryState> | null
     if (typeof value?.cursor !== 'number' || !Array.isArray(value.retries)) return undefined
@@ -24,7 +38,7 @@ function parseState (text: string): DeliveryState | undefined {
   }
 }
 
-export class DeliveryStore {
+export class DeliveryStore implements DeliveryStateStore {
   private readonly journal: Journal
   private readonly loaded = new Map<string, DeliveryState>()
 
@@ -37,7 +51,7 @@ export class DeliveryStore {
     const recovery = await this.journal.open()
     this.loaded.clear()
     for (const [bus, value] of recovery.entries) {
-      const state = parseState(value.toString('utf8'))
+      const state = parseDeliveryState(value.toString('utf8'))
       if (state === undefined) this.options.logger?.error({ bus }, 'skipping a delivery cursor that does not parse')
       else this.loaded.set(bus, state)
     }
@@ -72,7 +86,7 @@ export class DeliveryStore {
       for (const name of names) {
         const bus = name.slice(0, -'.json'.length)
         const raw = await fs.readFile(join(dir, name))
-        const state = raw === null ? undefined : parseState(raw.toString('utf8'))
+        const state = raw === null ? undefined : parseDeliveryState(raw.toString('utf8'))
         if (state === undefined) {
           this.options.logger?.error({ bus, file: name }, 'skipping an old delivery cursor file that does not parse')
           continue

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino'
 import type { BusStorage, BusRecord } from '../storage.js'
 import { archiveTopic, busTopic } from '../storage.js'
-import { CoalescingCommit, type DeliveryStore } from './delivery-store.js'
+import { CoalescingCommit, type DeliveryStateStore } from './delivery-store.js'
 import type { EventEnvelope, RuleDefinition, TargetDefinition } from '../model.js'
 import type { TargetDeliverer } from './deliverer.js'
 import { DeliveryError } from './delivery-error.js'
@@ -45,8 +45,10 @@ export interface RetryEntry {
 
 export interface DispatcherOptions {
   busName: string
+  /** The bus topic's partition this dispatcher delivers (default 0: embedded buses have one). */
+  partition?: number
   /** Where the cursor and retry queue are committed. */
-  state: DeliveryStore
+  state: DeliveryStateStore
   storage: BusStorage
   deliverer: TargetDeliverer
   routing: BusRouting
@@ -60,8 +62,20 @@ export interface DispatcherOptions {
   clock?: Clock
 }
 
+/**
+ * The key a dispatcher's state is saved under: the bus name for partition 0 (so
+ * embedded buses keep their keys), `<bus>\u0000<partition>` for the others (no
+ * bus name holds NUL, so no two keys collide whatever '/' the names contain).
+ */
+export function deliveryStateKey (busName: string, partition: number): string {
+  return partition === 0 ? busName : `${busName}\u0000${partition}`
+}
+
 export class BusDispatcher {
   readonly topic: string
+  readonly partition: number
+  /** The key its state is saved under (see deliveryStateKey). */
+  readonly stateKey: string
   private cursor = 0
   private retries: RetryEntry[] = []
   /** Retries being attempted right now: still persisted until their outcome is. */
@@ -76,8 +90,10 @@ export class BusDispatcher {
 
   constructor (private readonly options: DispatcherOptions) {
     this.topic = busTopic(options.busName)
+    this.partition = options.partition ?? 0
+    this.stateKey = deliveryStateKey(options.busName, this.partition)
     this.clock = options.clock ?? systemClock()
-    this.writer = new CoalescingCommit(() => options.state.save(options.busName, { cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
+    this.writer = new CoalescingCommit(() => options.state.save(this.stateKey, { cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
   }
 
   get committedOffset (): number { return this.cursor }
@@ -86,7 +102,7 @@ export class BusDispatcher {
   get pendingRetries (): number { return this.retries.length + this.inFlight.size }
 
   async start (): Promise<void> {
-    const saved = this.options.state.saved(this.options.busName)
+    const saved = this.options.state.saved(this.stateKey)
     if (saved) {
       this.cursor = saved.cursor
       this.retries = saved.retries
@@ -119,16 +135,16 @@ export class BusDispatcher {
   /** Reads and delivers one batch, or waits for one. */
   private async step (): Promise<void> {
     const { storage } = this.options
-    const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor)
+    const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor, undefined, this.partition)
     const skipped = unreadable.map(batchSetAside)
     if (records.length === 0 && skipped.length === 0) {
       if (nextOffset > this.cursor) {
         this.cursor = nextOffset
         return
       }
-      await storage.waitForData(this.topic, this.cursor, this.abort.signal)
+      await storage.waitForData(this.topic, this.cursor, this.abort.signal, this.partition)
       // A closed log answers the long poll at once; do not spin on it.
-      if (!this.closed && storage.highWatermark(this.topic) <= this.cursor) await pause(200, this.abort.signal)
+      if (!this.closed && storage.highWatermark(this.topic, this.partition) <= this.cursor) await pause(200, this.abort.signal)
       return
     }
     await this.process(records, skipped)

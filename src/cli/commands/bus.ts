@@ -10,10 +10,13 @@ import type { JsonObject } from '../../client/bus-client.js'
 import { badArgument, CommandFailure } from '../output/errors.js'
 import { explainMatch } from '../pattern-explain.js'
 import { registerBusReplay } from './bus-replay.js'
+import { registerBusServe } from './bus-serve.js'
+import { registerBusTransfer } from './bus-transfer.js'
 import { consume } from './consume.js'
 
 export function registerBus (program: Command): void {
-  const bus = program.command('bus').description('the event bus: events, buses, rules, targets, patterns, archives and replays')
+  const bus = program.command('bus').description('the event bus: events, buses, rules, targets, patterns, archives and replays; with --kafka, run the bus API on a Kafka cluster')
+  registerBusServe(bus)
 
   bus.command('put-events')
     .description('send events (one from flags, or a JSON array of PutEvents entries from --entries)')
@@ -127,6 +130,7 @@ export function registerBus (program: Command): void {
     }))
 
   registerBusReplay(bus)
+  registerBusTransfer(bus)
 
   bus.command('watch')
     .description('follow the events arriving on a bus (over the Kafka protocol), optionally filtered by a pattern')

@@ -1,0 +1,153 @@
+// Which bus partitions this process delivers: one classic consumer group per bus
+// (`<prefix>bus.<name>`), subscribed to the bus topic, partitions assigned by the
+// range assignor. Per bus rather than per rule (the issue leaves the choice):
+// - an event is read once per process that holds its partition and matched
+//   against every rule in one pass of the bus's automaton, as in embedded mode;
+//   per-rule groups would read every event once per rule and keep one group
+//   membership (heartbeats, rebalances) per rule per process;
+// - the cursor and retry queue of a partition are one record (delivery-state-topic.ts),
+//   so "what was delivered" and "what is waiting for a retry" move together.
+// A rebalance stops the dispatchers of the partitions held (each commits its
+// state), rejoins, re-reads the state other processes committed, and starts the
+// partitions now assigned. Events in flight around a rebalance may be delivered
+// by two workers; the tests count them.
+import type { Logger } from 'pino'
+import { GroupMember } from '../../client/group-member.js'
+import type { DeliveryPlacement } from '../index.js'
+import { ClusterLink, type ClusterLinkOptions } from './link.js'
+import { pause } from './compacted-topic.js'
+import type { DeliveryStateTopic } from './delivery-state-topic.js'
+
+type Handlers = Parameters<DeliveryPlacement['follow']>[2]
+
+export interface GroupPlacementOptions extends ClusterLinkOptions {
+  /** Group ids are `<groupPrefix>bus.<name>`. */
+  groupPrefix: string
+  /** The cluster name of a bus topic (prefixed). */
+  clusterTopic: (topic: string) => string
+  state: DeliveryStateTopic
+  sessionTimeoutMs?: number
+  heartbeatIntervalMs?: number
+  logger?: Logger
+}
+
+/** How often the member's "rejoin needed" flag (set by its heartbeats) is looked at. */
+const REBALANCE_CHECK_MS = 100
+/** Group offsets are committed about once a second (every this many checks). */
+const COMMIT_EVERY_CHECKS = 10
+
+class BusMembership {
+  private readonly abort = new AbortController()
+  private readonly link: ClusterLink
+  private readonly loop: Promise<void>
+  private held: number[] = []
+  private readonly committed = new Map<number, number>()
+  /** Partitions this process holds now (tests and metrics read it). */
+  get partitions (): number[] { return this.held }
+
+  constructor (private readonly options: GroupPlacementOptions, readonly busName: string, private readonly topic: string, private readonly handlers: Handlers) {
+    this.link = new ClusterLink({ ...options, clientId: `${options.clientId ?? 'tributary-bus'}-group` })
+    this.loop = this.run()
+  }
+
+  async close (): Promise<void> {
+    this.abort.abort()
+    await this.loop
+    this.link.close()
+  }
+
+  private async run (): Promise<void> {
+    const signal = this.abort.signal
+    const groupId = `${this.options.groupPrefix}bus.${this.busName}`
+    const clusterTopic = this.options.clusterTopic(this.topic)
+    while (!signal.aborted) {
+      let member: GroupMember | null = null
+      try {
+        member = await this.link.use(async client => new GroupMember(client, groupId, [clusterTopic], {
+          sessionTimeoutMs: this.options.sessionTimeoutMs ?? 6000,
+          heartbeatIntervalMs: this.options.heartbeatIntervalMs ?? 1000,
+          rebalanceTimeoutMs: 30_000,
+        }))
+        while (!signal.aborted) {
+          const assignment = await this.link.use(async () => await member!.join())
+          await this.options.state.refresh()
+          const partitions = assignment[clusterTopic] ?? []
+          for (const p of partitions) {
+            await this.handlers.start(p)
+            this.held.push(p)
+          }
+          this.options.logger?.info({ bus: this.busName, partitions, generation: member.generationId }, `bus ${this.busName}: delivering partitions [${partitions.join(',')}]`)
+          for (let check = 1; !signal.aborted && !member.rejoinNeeded; check++) {
+            await pause(REBALANCE_CHECK_MS, signal)
+            if (check % COMMIT_EVERY_CHECKS === 0) await this.commitCursors(member, clusterTopic)
+          }
+          await this.commitCursors(member, clusterTopic)
+          await this.stopHeld()
+        }
+      } catch (err) {
+        await this.stopHeld()
+        if (signal.aborted) break
+        this.options.logger?.warn({ err, bus: this.busName, group: groupId }, `bus ${this.busName}: consumer group membership failed; joining again`)
+        await pause(1000, signal)
+      }
+      if (signal.aborted && member !== null) await member.leave().catch(() => {})
+    }
+    await this.stopHeld()
+  }
+
+  /**
+   * The group's committed offsets follow the delivery cursors, so the bus's lag is
+   * ordinary consumer-group lag for any Kafka tool. They are only a view: the
+   * cursor a worker resumes from is the one in the delivery-state topic.
+   */
+  private async commitCursors (member: GroupMember, clusterTopic: string): Promise<void> {
+    const offsets = this.held.flatMap(partition => {
+      const offset = this.handlers.cursor(partition)
+      return offset === undefined || offset === this.committed.get(partition) ? [] : [{ topic: clusterTopic, partition, offset }]
+    })
+    if (offsets.length === 0) return
+    try {
+      await this.link.use(async () => await member.commit(offsets))
+      for (const o of offsets) this.committed.set(o.partition, o.offset)
+    } catch (err) {
+      // A rebalance under way (the member notices and rejoins) or a lost cluster: the next round tries again.
+      this.options.logger?.debug({ err, bus: this.busName }, 'could not commit the group offsets')
+    }
+  }
+
+  private async stopHeld (): Promise<void> {
+    const held = this.held
+    this.held = []
+    for (const p of held) {
+      await this.handlers.stop(p).catch(err => this.options.logger?.error({ err, bus: this.busName, partition: p }, 'could not stop a partition dispatcher'))
+    }
+  }
+}
+
+export class GroupPlacement implements DeliveryPlacement {
+  private readonly memberships = new Map<string, BusMembership>()
+
+  constructor (private readonly options: GroupPlacementOptions) {}
+
+  async follow (busName: string, topic: string, handlers: Handlers): Promise<void> {
+    if (this.memberships.has(busName)) return
+    this.memberships.set(busName, new BusMembership(this.options, busName, topic, handlers))
+  }
+
+  async unfollow (busName: string): Promise<void> {
+    const membership = this.memberships.get(busName)
+    this.memberships.delete(busName)
+    await membership?.close()
+  }
+
+  /** The partitions of `busName` this process delivers now. */
+  held (busName: string): number[] {
+    return this.memberships.get(busName)?.partitions ?? []
+  }
+
+  async close (): Promise<void> {
+    const all = [...this.memberships.values()]
+    this.memberships.clear()
+    await Promise.all(all.map(m => m.close()))
+  }
+}

@@ -1,0 +1,236 @@
+// The bus tier on a Kafka cluster (issue 14): three `tributary bus --kafka`
+// workers over one Tributary broker standing in for the cluster. Definitions
+// made through one worker reach the others; a replay started through one is
+// delivered by all; kill -9 of two workers while the target is slow and failing
+// loses no accepted event (duplicates are counted and bounded).
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer, type Server } from 'node:http'
+import { once } from 'node:events'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { BrokerProcess, freePort, projectRoot } from '../helpers/broker-process.js'
+import { BusWorkerProcess, busCall } from '../helpers/bus-worker-process.js'
+import { waitFor } from '../helpers/wait.js'
+import { KafkaClient } from '../../src/client/client.js'
+import { Producer } from '../../src/client/producer.js'
+
+const WORKER_ENV = { TRIBUTARY_BUS_RETRY_BASE_MS: '100', TRIBUTARY_BUS_RETRY_MAX_MS: '400', TRIBUTARY_BUS_SESSION_TIMEOUT_MS: '6000' }
+
+/** An HTTP target that answers slowly, fails the first attempt of every fourth event, and counts successes per event id. */
+class Target {
+  readonly successes = new Map<string, number>()
+  readonly replayed = new Map<string, number>()
+  failures = 0
+  private readonly failedOnce = new Set<string>()
+  private constructor (private readonly server: Server, readonly url: string) {}
+
+  static async start (): Promise<Target> {
+    const holder: { target?: Target } = {}
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => { holder.target!.answer(JSON.parse(Buffer.concat(chunks).toString()) as { id: string, 'replay-name'?: string, detail: { n?: number } }, res) })
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const address = server.address()
+    holder.target = new Target(server, `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/hook`)
+    return holder.target
+  }
+
+  private answer (event: { id: string, 'replay-name'?: string, detail: { n?: number } }, res: import('node:http').ServerResponse): void {
+    const fail = (event.detail.n ?? 1) % 4 === 0 && !this.failedOnce.has(event.id)
+    // Slow: the answer waits a little, so deliveries are in flight when a worker dies.
+    setTimeout(() => {
+      if (fail) {
+        this.failedOnce.add(event.id)
+        this.failures++
+        res.statusCode = 500
+        res.end()
+        return
+      }
+      const counts = event['replay-name'] !== undefined ? this.replayed : this.successes
+      counts.set(event.id, (counts.get(event.id) ?? 0) + 1)
+      res.end()
+    }, 5 + (event.detail.n ?? 0) % 20)
+  }
+
+  close (): void { this.server.close() }
+}
+
+let broker: BrokerProcess
+let target: Target
+let workers: BusWorkerProcess[] = []
+
+before(async () => {
+  broker = await BrokerProcess.start()
+  target = await Target.start()
+  workers = await Promise.all([0, 1, 2].map(i => BusWorkerProcess.start(broker.bootstrap, { name: `worker ${i}`, env: WORKER_ENV })))
+})
+
+after(async () => {
+  await Promise.all(workers.map(w => w.kill()))
+  target?.close()
+  await broker?.cleanup()
+})
+
+function url (i: number): string { return workers[i]!.url }
+
+async function ruleOn (worker: BusWorkerProcess, name: string): Promise<string | null> {
+  try {
+    return String((await busCall(worker.url, 'DescribeRule', { Name: name })).EventPattern)
+  } catch (err) {
+    if ((err as Error).message.includes('ResourceNotFoundException')) return null
+    throw err
+  }
+}
+
+test('a rule created, changed and deleted through one worker applies in every worker', async (t) => {
+  const started = Date.now()
+  await busCall(url(1), 'PutRule', { Name: 'spread', EventPattern: '{"source":["a"]}' })
+  for (const w of workers) await waitFor(async () => await ruleOn(w, 'spread') === '{"source":["a"]}', `${w.name} learns the new rule`)
+  t.diagnostic(`the new rule reached every worker ${Date.now() - started} ms after PutRule was sent`)
+  await busCall(url(2), 'PutRule', { Name: 'spread', EventPattern: '{"source":["b"]}' })
+  for (const w of workers) await waitFor(async () => await ruleOn(w, 'spread') === '{"source":["b"]}', `${w.name} learns the changed rule`)
+  await busCall(url(0), 'DeleteRule', { Name: 'spread' })
+  for (const w of workers) await waitFor(async () => await ruleOn(w, 'spread') === null, `${w.name} forgets the deleted rule`)
+  t.diagnostic(`three changes seen by all three workers ${Date.now() - started} ms after the first was made`)
+})
+
+test('a malformed record in the definitions topic is skipped with a warning naming its offset', async () => {
+  const client = await KafkaClient.connect(broker.bootstrap)
+  const [written] = await new Producer(client).send('tributary.__bus.definitions', [{ key: 'not a definition key', value: '{' }])
+  client.close()
+  for (const w of workers) {
+    await waitFor(() => w.log().includes(`malformed record at offset ${written!.offset} of tributary.__bus.definitions`), `${w.name} warns about offset ${written!.offset}`)
+  }
+  // and every worker still serves
+  for (const w of workers) assert.ok(Array.isArray((await busCall(w.url, 'ListRules', {})).Rules))
+})
+
+test('a replay started through one worker is delivered through all of them', async () => {
+  await busCall(url(0), 'PutRule', { Name: 'audit', EventPattern: '{"source":["audit"]}' })
+  await busCall(url(0), 'PutTargets', { Rule: 'audit', Targets: [{ Id: 'hook', Arn: target.url }] })
+  const busArn = String((await busCall(url(0), 'DescribeEventBus', {})).Arn)
+  await busCall(url(1), 'CreateArchive', { ArchiveName: 'everything', EventSourceArn: busArn })
+  for (const w of workers) {
+    await waitFor(async () => (await busCall(w.url, 'ListTargetsByRule', { Rule: 'audit' }).then(r => (r.Targets as unknown[]).length, () => 0)) === 1, `${w.name} knows the audit rule`)
+    await waitFor(async () => await busCall(w.url, 'DescribeArchive', { ArchiveName: 'everything' }).then(() => true, () => false), `${w.name} knows the archive`)
+  }
+  const startTime = Math.floor(Date.now() / 1000) - 1
+  const ids: string[] = []
+  for (let i = 0; i < 12; i++) {
+    const answer = await busCall(url(i % 3), 'PutEvents', { Entries: [{ Source: 'audit', DetailType: 'Audit', Detail: JSON.stringify({ n: 1 + 4 * i + 1 }) }] })
+    ids.push(String((answer.Entries as Array<{ EventId: string }>)[0]!.EventId))
+  }
+  await waitFor(() => ids.every(id => target.successes.has(id)), 'the audit events are delivered')
+  await waitFor(async () => Number((await busCall(url(2), 'DescribeArchive', { ArchiveName: 'everything' })).EventCount) >= ids.length, 'the archive holds the audit events')
+  await busCall(url(2), 'StartReplay', {
+    ReplayName: 'again',
+    EventSourceArn: `${busArn.replace(':event-bus/', ':archive/').replace(/default$/, 'everything')}`,
+    EventStartTime: startTime,
+    EventEndTime: Math.ceil(Date.now() / 1000) + 1,
+    Destination: { Arn: busArn },
+  })
+  await waitFor(() => ids.every(id => target.replayed.has(id)), 'every archived audit event is delivered again by the replay',
+    () => `(${ids.filter(id => !target.replayed.has(id)).length} of ${ids.length} missing)`)
+  const held = workers.map(w => /delivering partitions \[([0-9,]*)\]/g.exec([...w.log().matchAll(/delivering partitions \[[0-9,]*\]/g)].at(-1)?.[0] ?? '')?.[1] ?? '')
+  assert.ok(held.every(list => list !== ''), `every worker delivers some partitions of the bus: ${JSON.stringify(held)}`)
+})
+
+async function cli (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  const [code] = await once(child, 'exit') as [number | null]
+  return { code, stdout, stderr }
+}
+
+test('definitions exported from an embedded bus and imported through one worker reach every worker', async () => {
+  // The broker standing in for the cluster also runs an embedded bus on its HTTP port: the "before" of a move.
+  await busCall(broker.httpUrl, 'CreateEventBus', { Name: 'billing' })
+  await busCall(broker.httpUrl, 'PutRule', { Name: 'invoices', EventBusName: 'billing', EventPattern: '{"source":["billing"]}' })
+  await busCall(broker.httpUrl, 'PutTargets', { Rule: 'invoices', EventBusName: 'billing', Targets: [{ Id: 'hook', Arn: target.url }] })
+  const file = join(mkdtempSync(join(tmpdir(), 'tributary-export-')), 'definitions.json')
+  const exported = await cli('--endpoint', broker.httpUrl, 'bus', 'export', '--out', file)
+  assert.equal(exported.code, 0, exported.stderr)
+  const imported = await cli('--endpoint', url(0), 'bus', 'import', file)
+  assert.equal(imported.code, 0, imported.stderr)
+  for (const w of workers) {
+    await waitFor(async () => (await busCall(w.url, 'ListTargetsByRule', { Rule: 'invoices', EventBusName: 'billing' }).then(r => (r.Targets as unknown[]).length, () => 0)) === 1, `${w.name} knows the imported rule and its target`)
+  }
+})
+
+test('three workers deliver every accepted event at least once while two of them are killed with SIGKILL', async (t) => {
+  // Sources orders.0 .. orders.6: the bus topic is partitioned by source, so the events spread over the workers.
+  await busCall(url(0), 'PutRule', { Name: 'orders', EventPattern: '{"source":[{"prefix":"orders."}]}' })
+  await busCall(url(0), 'PutTargets', { Rule: 'orders', Targets: [{ Id: 'hook', Arn: target.url, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 } }] })
+  for (const w of workers) {
+    await waitFor(async () => (await busCall(w.url, 'ListTargetsByRule', { Rule: 'orders' }).then(r => (r.Targets as unknown[]).length, () => 0)) === 1, `${w.name} knows the orders rule`)
+  }
+  const accepted: string[] = []
+  let refused = 0
+  let turn = 0
+  // Round-robin over the workers still alive; a call to one that just died goes to the next.
+  const put = async (round: number): Promise<void> => {
+    const entries = Array.from({ length: 5 }, (_, i) => ({ Source: `orders.${(round * 5 + i) % 7}`, DetailType: 'Order', Detail: JSON.stringify({ n: round * 5 + i }) }))
+    for (let attempt = 0; attempt < workers.length; attempt++) {
+      const worker = workers[turn++ % workers.length]!
+      if (!worker.running) continue
+      try {
+        const answer = await busCall(worker.url, 'PutEvents', { Entries: entries })
+        for (const e of answer.Entries as Array<{ EventId?: string }>) {
+          if (e.EventId !== undefined) accepted.push(e.EventId)
+          else refused++
+        }
+        return
+      } catch { /* the worker is gone: the next one */ }
+    }
+    throw new Error('no worker accepted the events')
+  }
+  for (let round = 0; round < 60; round++) {
+    if (round === 20) await workers[1]!.kill()
+    if (round === 40) await workers[2]!.kill()
+    await put(round)
+  }
+  await waitFor(() => accepted.every(id => target.successes.has(id)), 'every accepted event is delivered',
+    () => `(${accepted.filter(id => !target.successes.has(id)).length} of ${accepted.length} missing)\n${workers[0]!.log().slice(-3000)}`)
+  const lost = accepted.filter(id => !target.successes.has(id)).length
+  let duplicates = 0
+  for (const id of accepted) duplicates += (target.successes.get(id) ?? 0) - 1
+  t.diagnostic(`accepted ${accepted.length}, refused ${refused}, lost ${lost}, duplicates ${duplicates}, first attempts failed on purpose ${target.failures}`)
+  assert.equal(lost, 0)
+  assert.equal(refused, 0, 'the cluster stayed up, so no PutEvents entry was refused')
+  // Duplicates come only from deliveries in flight when a worker died or a rebalance moved a partition.
+  assert.ok(duplicates <= accepted.length / 2, `duplicates stay bounded: ${duplicates} of ${accepted.length}`)
+})
+
+test('a worker that loses the cluster answers PutEvents with a retryable error, then reconnects by itself', async () => {
+  const entries = [{ Source: 'orders.lost', DetailType: 'Order', Detail: '{"n":1}' }]
+  await broker.kill()
+  const during = await busCall(url(0), 'PutEvents', { Entries: entries })
+  assert.equal(during.FailedEntryCount, 1)
+  assert.equal((during.Entries as Array<{ ErrorCode?: string }>)[0]!.ErrorCode, 'InternalFailure')
+  await broker.restart()
+  // The worker reconnects on the next request; until the broker serves again an entry may still fail.
+  const id = await waitFor(async () => {
+    const answer = await busCall(url(0), 'PutEvents', { Entries: entries })
+    return (answer.Entries as Array<{ EventId?: string }>)[0]!.EventId
+  }, 'PutEvents succeeds again after the broker is back')
+  await waitFor(() => target.successes.has(id), 'the event accepted after the reconnect is delivered')
+})
+
+test('a worker started against an unreachable cluster fails with a message naming the bootstrap servers', async () => {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), 'bus', '--kafka', `127.0.0.1:${port}`, '--http-port', '0'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  const [code] = await once(child, 'exit') as [number | null]
+  assert.equal(code, 1)
+  assert.match(stderr, new RegExp(`cannot reach the Kafka cluster at 127\\.0\\.0\\.1:${port}`))
+})
