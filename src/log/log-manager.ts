@@ -32,8 +32,15 @@ export interface LogManagerOptions {
   producerIdExpirationMs?: number
   /** Most bytes one produced compressed batch may inflate to while its records are checked (default 64 MiB). */
   maxDecompressedBatchBytes?: number
+  /** Where failures of background work (fsyncs, checkpoints, snapshots, closes) are logged, with their partition. */
+  logger?: LogWarnings
   fs?: FileSystem
   now?: () => number
+}
+
+/** The part of a pino logger the log engine uses. */
+export interface LogWarnings {
+  warn: (fields: Record<string, unknown>, message: string) => void
 }
 
 export interface TopicInfo {
@@ -75,6 +82,7 @@ export class LogManager {
   private validator: AppendValidator | undefined
   private producerIdExpirationMs: number | undefined
   private maxDecompressedBatchBytes: number | undefined
+  private logger: LogWarnings | undefined
   private dynamicDefaults: TopicConfigs | null = null
   private closed = false
   private cleaner: LogCleaner | null = null
@@ -102,6 +110,7 @@ export class LogManager {
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
     mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
+    mgr.logger = options.logger
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
     }
@@ -154,7 +163,13 @@ export class LogManager {
       validator: () => this.validator,
       producerIdExpirationMs: this.producerIdExpirationMs,
       maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
+      onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
     })
+  }
+
+  private warn (what: string, err: unknown, topic: string, partition: number): void {
+    if (this.logger !== undefined) this.logger.warn({ err, topic, partition }, what)
+    else process.emitWarning(`${topic}-${partition}: ${what}: ${err instanceof Error ? err.message : String(err)}`)
   }
 
   private async saveTopic (info: TopicInfo): Promise<void> {
@@ -222,7 +237,8 @@ export class LogManager {
       await this.saveTopic(info)
     } catch (err) {
       this.topicsByName.delete(name)
-      for (const log of logs) await log.close().catch(() => {})
+      // the create is failing with `err`; a close failing too is only worth a warning
+      for (const log of logs) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed create failed', closeErr, name, log.partition) })
       throw err
     }
     state.logs = logs
@@ -262,7 +278,7 @@ export class LogManager {
       for (let p = state.info.partitions; p < totalPartitions; p++) added.push(await this.openFreshPartition(state, p))
       await this.saveTopic(info)
     } catch (err) {
-      for (const log of added) await log.close().catch(() => {})
+      for (const log of added) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed grow failed', closeErr, name, log.partition) })
       throw err
     }
     state.logs.push(...added)
@@ -346,7 +362,7 @@ export class LogManager {
     let failed = false
     for (const state of this.topicsByName.values()) {
       for (const log of state.logs) {
-        await log.close().catch(() => { failed = true })
+        await log.close().catch((err: unknown) => { failed = true; this.warn('close failed; no clean-shutdown marker', err, log.topic, log.partition) })
       }
     }
     if (!failed) await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), String(this.now()))

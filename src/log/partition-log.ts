@@ -1,94 +1,41 @@
-// One partition's log: a list of segments, the write pipeline (offsets assigned
-// as batches are written, concurrent appends coalesced into one writev), group
-// commit, reads of whole batches, long-poll waiters, retention and log start.
+// One partition's log: a list of segments, appends (validated, offsets assigned
+// as batches are written, answered at the durability the caller asks for), reads
+// of whole batches and the log start. The parts with their own job live beside
+// it: write-queue (coalesced writev), group-commit (shared fsyncs), flush-policy
+// (flush.ms / flush.messages), index-checkpoint, producer-snapshot, data-waiters
+// (long polls), retention, txn-index (read_committed).
 import { join } from 'node:path'
 import { splitBatches } from '../protocol/records/split.js'
 import { validateRecords } from '../protocol/records/validate.js'
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/records/compression.js'
-import type { BatchHeader } from '../protocol/records/batch-header.js'
 import { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/records/rewrite.js'
-import type { ResolvedTopicConfig } from './config.js'
 import { TributaryError, TributaryErrorCode, storageError } from '../errors.js'
-import type { FileSystem } from './fs.js'
 import { mkdirDurable } from './fs.js'
 import { GroupCommit } from './group-commit.js'
+import { FlushScheduler } from './flush-policy.js'
+import { IndexCheckpoints } from './index-checkpoint.js'
+import { DataWaiters } from './data-waiters.js'
+import { retentionCut, RetiredSegments } from './retention.js'
 import { Segment } from './segment.js'
 import { loadSegments } from './partition-open.js'
 import { findOffsetForTimestamp } from './timestamp-lookup.js'
 import type { TimestampLookup } from './timestamp-lookup.js'
 import { WriteQueue } from './write-queue.js'
-import { readInt64 } from '../protocol/records/batch-header.js'
 import { ProducerStateManager } from './producer-state.js'
 import type { BatchMeta, Staging } from './producer-state.js'
-import { recoverProducerState, writeProducerSnapshot } from './producer-snapshot.js'
+import { ProducerSnapshots, recoverProducerState } from './producer-snapshot.js'
 import { encodeTxnMarker } from './txn-marker.js'
-import { anchorAbortedTxns } from './txn-index.js'
+import { limitToStable } from './txn-index.js'
 import type { PendingAppend } from './write-queue.js'
+import type { AppendOptions, AppendResult, Durability, PartitionContext, ReadOptions, ReadResult } from './partition-types.js'
 
 export type { TimestampLookup }
-
-export interface AppendOptions {
-  /** Kafka acks: informational here; acks=all callers await ackAll() afterwards. */
-  requiredAcks?: number
-  /** 'coordinator' may write control batches (transaction markers); clients may not. */
-  origin?: 'client' | 'coordinator'
-}
+export type { AppendOptions, AppendResult, AppendValidator, Durability, PartitionContext, ReadOptions, ReadResult } from './partition-types.js'
 
 /** An append with the producer state it staged (idempotence, transactions). */
 interface StagedAppend extends PendingAppend { staging: Staging | null }
 
-export interface AppendResult {
-  baseOffset: number
-  lastOffset: number
-  /** The time stamped on the batches if the topic uses LogAppendTime, else -1. */
-  logAppendTime: number
-  logStartOffset: number
-  recordCount: number
-}
-
-export interface ReadOptions {
-  isolation?: 'read_uncommitted' | 'read_committed'
-  /** Return the first batch even if larger than maxBytes (Kafka's rule). Default true. */
-  minOneBatch?: boolean
-  /** Gives the buffers file bytes are read into (a pool the caller recycles); default: fresh ones. */
-  allocate?: (size: number) => Buffer
-}
-
-export interface ReadResult {
-  /** Whole batches, ready to send as they are. */
-  chunks: Buffer[]
-  bytes: number
-  highWatermark: number
-  lastStableOffset: number
-  logStartOffset: number
-  abortedTransactions: Array<{ producerId: number, firstOffset: number }>
-}
-
-/** Called with the parsed headers of every append before offsets are assigned; may throw a TributaryError. */
-export type AppendValidator = (topic: string, partition: number, headers: BatchHeader[]) => void
-
-export interface PartitionContext {
-  fs: FileSystem
-  topic: string
-  partition: number
-  dir: string
-  config: () => ResolvedTopicConfig
-  fsyncOnAcksAll: boolean
-  now: () => number
-  validator: () => AppendValidator | undefined
-  /** producer.id.expiration.ms: idle producers are forgotten after this long (default 1 day). */
-  producerIdExpirationMs?: number
-  /** Most bytes one produced compressed batch may inflate to while its records are checked. */
-  maxDecompressedBatchBytes?: number
-}
-
 const LOG_START_FILE = 'log-start-offset'
-/** Deleted segments' files stay open this long so in-flight reads finish. */
-const DELETED_SEGMENT_CLOSE_DELAY_MS = 30_000
-/** Save the active segment's indexes after this many new durable bytes. */
-const INDEX_CHECKPOINT_BYTES = 64 * 1024 * 1024
-/** Snapshot producer state after this many new bytes (when no append is in flight), bounding the replay after a crash. */
-const PRODUCER_SNAPSHOT_BYTES = 16 * 1024 * 1024
 
 export class PartitionLog {
   readonly topic: string
@@ -99,18 +46,16 @@ export class PartitionLog {
   logEndOffset: number
   private readonly commit: GroupCommit
   private readonly queue: WriteQueue
-  private dataWaiters: Array<{ offset: number, resolve: () => void }> = []
+  private readonly waiters = new DataWaiters()
+  private readonly flushes: FlushScheduler
+  private readonly checkpoints: IndexCheckpoints
+  private readonly snapshots: ProducerSnapshots
+  private readonly retired: RetiredSegments
   private failure: TributaryError | null = null
   private closed = false
-  private flushTimer: NodeJS.Timeout | null = null
-  private messagesSinceFlush = 0
-  private readonly pendingCloses = new Set<Segment>()
-  private checkpoint: Promise<void> | null = null
   private maintenance: Promise<unknown> = Promise.resolve()
   /** Idempotent/transactional producers of this partition; rebuilt at open. */
   producers = new ProducerStateManager()
-  private bytesSinceSnapshot = 0
-  private snapshotting: Promise<void> | null = null
 
   private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number) {
     this.topic = ctx.topic
@@ -129,6 +74,20 @@ export class PartitionLog {
       committed: (group, next) => this.onWritten(group, next),
       failed: (err) => this.onWriteFailed(err),
     })
+    const report = (what: string) => (err: unknown) => { this.report(what, err) }
+    this.flushes = new FlushScheduler(ctx.config, () => {
+      // a failed fsync already took the partition offline through fail(), which reported it
+      this.commit.requestSync().catch(() => undefined)
+    })
+    this.checkpoints = new IndexCheckpoints(report('index checkpoint failed'))
+    this.snapshots = new ProducerSnapshots(ctx.fs, ctx.dir, report('producer state snapshot failed'))
+    this.retired = new RetiredSegments(report('closing a deleted segment failed'))
+  }
+
+  /** Background failures go to the log manager's logger, with this partition named. */
+  private report (what: string, err: unknown): void {
+    if (this.ctx.onBackgroundError !== undefined) this.ctx.onBackgroundError(what, err)
+    else process.emitWarning(`${this.topic}-${this.partition}: ${what}: ${err instanceof Error ? err.message : String(err)}`)
   }
 
   /** Opens (or creates) the partition directory, recovering segments as needed. */
@@ -156,11 +115,18 @@ export class PartitionLog {
   get durableEnd (): number { return this.commit.durableEnd }
 
   /**
-   * Validates and appends a produce payload (one or more batches). Resolves once
-   * the bytes reached the OS (acks=1 point); offsets are written into the batches
-   * in place, so `payload` must not be reused by the caller.
+   * Validates and appends a produce payload (one or more batches); resolves at
+   * the durability asked for (default: once the bytes reached the OS). Offsets
+   * are written into the batches in place, so `payload` must not be reused.
    */
   append (payload: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
+    const written = this.write(payload, options)
+    const durability = options.durability ?? 'written'
+    if (durability === 'written' || (durability === 'acksAll' && !this.ctx.fsyncOnAcksAll)) return written
+    return written.then(async r => { await this.flushed(r.lastOffset); return r })
+  }
+
+  private write (payload: Buffer, options: AppendOptions): Promise<AppendResult> {
     if (this.failure !== null) return Promise.reject(this.failure)
     if (this.closed) return Promise.reject(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
     const cfg = this.ctx.config()
@@ -209,8 +175,8 @@ export class PartitionLog {
   }
 
   /** Writes a transaction marker (commit or abort control batch) for one producer: EndTxn's last step. */
-  appendTxnMarker (producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch = 0): Promise<AppendResult> {
-    return this.append(encodeTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch, this.ctx.now()), { origin: 'coordinator' })
+  appendTxnMarker (producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch = 0, durability: Durability = 'written'): Promise<AppendResult> {
+    return this.append(encodeTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch, this.ctx.now()), { origin: 'coordinator', durability })
   }
 
   private assignOffsets (p: PendingAppend, next: number): number {
@@ -235,69 +201,39 @@ export class PartitionLog {
 
   private onWritten (group: PendingAppend[], next: number): void {
     this.logEndOffset = next
-    for (const p of group) { this.messagesSinceFlush += p.records; this.bytesSinceSnapshot += p.payload.length; p.resolve() }
-    this.maybeSnapshotProducers()
+    let records = 0
+    let bytes = 0
+    for (const p of group) { records += p.records; bytes += p.payload.length; p.resolve() }
+    this.snapshots.afterWrite(bytes, this.producers, this.logEndOffset)
     this.commit.kick()
-    this.applyFlushPolicy()
-    if (this.dataWaiters.length > 0) this.wakeWaiters()
-  }
-
-  /** A snapshot needs every staged batch to have its offsets, so it waits for a quiet moment. */
-  private maybeSnapshotProducers (): void {
-    if (this.bytesSinceSnapshot < PRODUCER_SNAPSHOT_BYTES || this.producers.pending > 0 || this.snapshotting !== null) return
-    this.bytesSinceSnapshot = 0
-    this.snapshotting = writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
-      .catch(() => {}).finally(() => { this.snapshotting = null })
+    this.flushes.onWritten(records)
+    this.waiters.wake(next)
   }
 
   private onWriteFailed (err: unknown): void {
-    // the queue already truncated the partial write away; if that failed too the log is unusable
-    if (err instanceof TributaryError && err.code === TributaryErrorCode.STORAGE_ERROR && /truncate/.test(err.message)) this.fail(err)
+    // a write the queue could not cut back off leaves the file's end unknown
+    if (err instanceof TributaryError && err.code === TributaryErrorCode.TRUNCATE_FAILED) this.fail(err)
   }
 
   private fail (err: TributaryError): void {
     if (this.failure !== null) return
     this.failure = err
+    this.report('partition taken offline', err)
     this.commit.failAll(err)
   }
 
-  private applyFlushPolicy (): void {
-    const cfg = this.ctx.config()
-    if (this.messagesSinceFlush >= cfg.flushMessages) {
-      this.messagesSinceFlush = 0
-      this.commit.requestSync().catch(() => {})
-    } else if (Number.isFinite(cfg.flushMs) && this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = null
-        this.messagesSinceFlush = 0
-        this.commit.requestSync().catch(() => {})
-      }, cfg.flushMs)
-      this.flushTimer.unref()
-    }
-  }
-
-  /**
-   * fsyncs the active segment; every INDEX_CHECKPOINT_BYTES also saves its indexes
-   * (covering only what this fsync made durable), bounding the re-scan after a crash.
-   */
+  /** fsyncs the active segment, then maybe checkpoints its indexes (covering only what this fsync made durable). */
   private async syncActive (): Promise<void> {
     const seg = this.active
     const snap = seg.snapshot()
     await seg.sync()
-    if (this.checkpoint === null && snap.summary.coveredBytes - seg.indexedBytesOnDisk >= INDEX_CHECKPOINT_BYTES) {
-      this.checkpoint = seg.writeIndexes(snap).catch(() => {}).finally(() => { this.checkpoint = null })
-    }
+    this.checkpoints.afterSync(seg, snap)
   }
 
   /** Resolves once every offset <= `offset` is fsynced (group-committed). */
   flushed (offset: number): Promise<void> {
     if (this.failure !== null && offset >= this.commit.durableEnd) return Promise.reject(this.failure)
     return this.commit.waitFor(offset)
-  }
-
-  /** What an acks=all producer waits for under the configured flush policy. */
-  ackAll (offset: number): Promise<void> {
-    return this.ctx.fsyncOnAcksAll ? this.flushed(offset) : Promise.resolve()
   }
 
   /** Closes the current active segment (fsync + index files) and starts a new one. */
@@ -345,33 +281,10 @@ export class PartitionLog {
       }
     }
     // with no open and no aborted transaction a read_committed read is a plain read
-    if (committed && (result.lastStableOffset < hw || this.producers.aborted.size > 0)) this.limitToStable(result, fetchOffset)
-    return result
-  }
-
-  /**
-   * read_committed: drops batches at or past the last stable offset (open
-   * transactions) and lists the aborted transactions overlapping what is returned.
-   */
-  private limitToStable (result: ReadResult, fetchOffset: number): void {
-    const lso = result.lastStableOffset
-    let end = fetchOffset
-    const kept: Buffer[] = []
-    let bytes = 0
-    for (const chunk of result.chunks) {
-      let pos = 0
-      while (pos + 27 <= chunk.length) {
-        const base = readInt64(chunk, pos)
-        if (base >= lso) break
-        end = base + chunk.readInt32BE(pos + 23) + 1
-        pos += chunk.readInt32BE(pos + 8) + 12
-      }
-      if (pos > 0) { kept.push(pos === chunk.length ? chunk : chunk.subarray(0, pos)); bytes += Math.min(pos, chunk.length) }
-      if (pos < chunk.length) break
+    if (committed && (result.lastStableOffset < hw || this.producers.aborted.size > 0)) {
+      Object.assign(result, limitToStable(result.chunks, fetchOffset, result.lastStableOffset, this.producers.aborted))
     }
-    result.chunks = kept
-    result.bytes = bytes
-    if (this.producers.aborted.size > 0 && end > fetchOffset) result.abortedTransactions = anchorAbortedTxns(this.producers.aborted.overlapping(fetchOffset, end), kept)
+    return result
   }
 
   /** Index of the last segment whose base offset is <= offset. */
@@ -387,24 +300,8 @@ export class PartitionLog {
 
   /** Long poll: resolves when the high watermark passes `offset`, or when `signal` aborts. */
   waitForData (offset: number, signal?: AbortSignal): Promise<void> {
-    if (this.logEndOffset > offset || this.closed || signal?.aborted === true) return Promise.resolve()
-    return new Promise(resolve => {
-      const waiter = { offset, resolve }
-      this.dataWaiters.push(waiter)
-      signal?.addEventListener('abort', () => {
-        this.dataWaiters = this.dataWaiters.filter(w => w !== waiter)
-        resolve()
-      }, { once: true })
-    })
-  }
-
-  private wakeWaiters (): void {
-    const end = this.logEndOffset
-    const keep: typeof this.dataWaiters = []
-    for (const w of this.dataWaiters) {
-      if (w.offset < end || this.closed) w.resolve(); else keep.push(w)
-    }
-    this.dataWaiters = keep
+    if (this.logEndOffset > offset || this.closed) return Promise.resolve()
+    return this.waiters.wait(offset, signal)
   }
 
   /** ListOffsets: -1 latest, -2 earliest, -3 max timestamp, else first record with timestamp >= ts. */
@@ -446,10 +343,7 @@ export class PartitionLog {
   }
 
   /** A segment whose files were unlinked stays readable through its open handle; closed later. */
-  retireSegment (seg: Segment): void {
-    this.pendingCloses.add(seg)
-    setTimeout(() => { if (this.pendingCloses.delete(seg)) seg.close().catch(() => {}) }, DELETED_SEGMENT_CLOSE_DELAY_MS).unref()
-  }
+  retireSegment (seg: Segment): void { this.retired.retire(seg) }
 
   /**
    * Runs `fn` with the segment list to itself among maintenance tasks (retention,
@@ -457,7 +351,8 @@ export class PartitionLog {
    */
   exclusive<T> (fn: () => Promise<T>): Promise<T> {
     const run = this.maintenance.then(fn)
-    this.maintenance = run.catch(() => {})
+    // the caller of exclusive() gets fn's error through `run`; the chain goes on
+    this.maintenance = run.catch(() => undefined)
     return run
   }
 
@@ -466,39 +361,26 @@ export class PartitionLog {
     this.producers.expire(nowMs, this.ctx.producerIdExpirationMs ?? 86_400_000)
     const cfg = this.ctx.config()
     if (!cfg.cleanupPolicy.includes('delete')) return 0
-    let deleted = 0
-    let total = this.sizeInBytes
-    let newStart = this.logStartOffset
-    for (let i = 0; i < this.segments.length - 1; i++) {
-      const seg = this.segments[i]!
-      const expired = Number.isFinite(cfg.retentionMs) && seg.maxTimestamp >= 0 && seg.maxTimestamp < nowMs - cfg.retentionMs
-      const oversize = Number.isFinite(cfg.retentionBytes) && total - seg.size >= cfg.retentionBytes
-      if (!expired && !oversize) break
-      total -= seg.size
-      newStart = Math.max(newStart, seg.nextOffset)
-      deleted++
-    }
-    if (deleted > 0) await this.advanceLogStart(newStart)
-    return deleted
+    const cut = retentionCut(this.segments, cfg, nowMs, this.logStartOffset)
+    if (cut.segments > 0) await this.advanceLogStart(cut.logStartOffset)
+    return cut.segments
   }
 
   /** Waits for pending writes, fsyncs, writes the active segment's indexes and closes files. */
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer)
+    this.flushes.stop()
     await this.queue.drained()
-    this.wakeWaiters()
+    this.waiters.wake(this.logEndOffset, true)
     if (this.failure === null) {
       await this.commit.requestSync()
-      if (this.checkpoint !== null) await this.checkpoint
+      await this.checkpoints.settled()
       await this.active.writeIndexes()
-      if (this.snapshotting !== null) await this.snapshotting
-      await writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
+      await this.snapshots.final(this.producers, this.logEndOffset)
     }
     this.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
-    for (const seg of this.pendingCloses) await seg.close().catch(() => {})
-    this.pendingCloses.clear()
+    await this.retired.closeAll()
     for (const seg of this.segments) await seg.close()
   }
 

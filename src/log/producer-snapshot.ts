@@ -90,3 +90,30 @@ export async function recoverProducerState (fs: FileSystem, dir: string, segment
 export async function writeProducerSnapshot (fs: FileSystem, dir: string, state: ProducerStateManager, offset: number): Promise<void> {
   await fs.writeFileAtomic(join(dir, PRODUCER_SNAPSHOT_FILE), encodeProducerSnapshot(state, offset))
 }
+
+/** Snapshot producer state after this many new bytes (when no append is in flight), bounding the replay after a crash. */
+const PRODUCER_SNAPSHOT_BYTES = 16 * 1024 * 1024
+
+/** When one partition's producer state is snapshotted: every so many bytes while running, and at close. */
+export class ProducerSnapshots {
+  private bytesSince = 0
+  private running: Promise<void> | null = null
+
+  constructor (private readonly fs: FileSystem, private readonly dir: string, private readonly onError: (err: unknown) => void) {}
+
+  /** After a write. A snapshot needs every staged batch to have its offsets, so it waits for a quiet moment. */
+  afterWrite (bytes: number, state: ProducerStateManager, logEndOffset: number): void {
+    this.bytesSince += bytes
+    if (this.bytesSince < PRODUCER_SNAPSHOT_BYTES || state.pending > 0 || this.running !== null) return
+    this.bytesSince = 0
+    // a failed snapshot costs only a longer replay after a crash; the next one retries
+    this.running = writeProducerSnapshot(this.fs, this.dir, state, logEndOffset)
+      .catch(this.onError).finally(() => { this.running = null })
+  }
+
+  /** The snapshot at a clean close: after it nothing is replayed at the next open. */
+  async final (state: ProducerStateManager, logEndOffset: number): Promise<void> {
+    if (this.running !== null) await this.running
+    await writeProducerSnapshot(this.fs, this.dir, state, logEndOffset)
+  }
+}
