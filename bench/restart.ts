@@ -28,7 +28,7 @@ async function fill (dir: string, crash: boolean): Promise<void> {
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (i < topics * perTopic) {
       const n = i++
-      await m.partition(`restart-${n % topics}`, Math.floor(n / topics))!.append(small(n), { durability: 'fsynced' })
+      await m.partition(`restart-${n % topics}`, Math.floor(n / topics))!.append(small(n))
     }
   }))
   const value = Buffer.alloc(1000, 'x')

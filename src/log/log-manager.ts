@@ -14,7 +14,7 @@ import type { CleanerRunOptions, CleanerStats, CleanTarget } from './cleaner.js'
 import { mkdirDurable, realFs } from './fs.js'
 import type { DiskSpace, FileSystem } from './fs.js'
 import { PartitionLog } from './partition-log.js'
-import type { AppendValidator } from './partition-log.js'
+import type { AppendValidator, PartitionContext, PartitionFacts } from './partition-log.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -71,7 +71,47 @@ interface TopicState {
 }
 
 const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
+const SHUTDOWN_FACTS_VERSION = 1
+/** Per topic id, per partition: what the clean close recorded (see PartitionLog.dormant). */
+type ShutdownFacts = Map<string, Array<PartitionFacts | null>>
+
+/** The facts in a clean-shutdown marker; an older or unreadable marker gives none (every partition opens its files). */
+function decodeShutdownFacts (raw: Buffer): ShutdownFacts {
+  const out: ShutdownFacts = new Map()
+  let file: unknown
+  try { file = JSON.parse(raw.toString('utf8')) } catch { return out }
+  if (typeof file !== 'object' || file === null || (file as { version?: unknown }).version !== SHUTDOWN_FACTS_VERSION) return out
+  const facts = (file as { facts?: unknown }).facts
+  if (typeof facts !== 'object' || facts === null) return out
+  for (const [topicId, list] of Object.entries(facts)) {
+    if (Array.isArray(list)) out.set(topicId, list.map(f => isPartitionFacts(f) ? f : null))
+  }
+  return out
+}
+
+function isPartitionFacts (f: unknown): f is PartitionFacts {
+  if (typeof f !== 'object' || f === null) return false
+  const o = f as Record<string, unknown>
+  return ['logStartOffset', 'logEndOffset', 'sizeInBytes', 'segmentCount'].every(k => Number.isSafeInteger(o[k]) && (o[k] as number) >= 0) &&
+    typeof o.producers === 'string' && (o.logStartOffset as number) <= (o.logEndOffset as number)
+}
+
+/** Partitions opened (and closed) at once. */
+const OPEN_CONCURRENCY = 64
 const TOPICS_DIR = 'topics'
+/** Runs fn(0 .. count-1) with at most `limit` running at once; rejects with the first failure once all have settled. */
+async function forEachLimited (count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0
+  let failure: { err: unknown } | null = null
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
+    while (next < count && failure === null) {
+      const i = next++
+      try { await fn(i) } catch (err) { failure ??= { err } }
+    }
+  }))
+  if (failure !== null) throw (failure as { err: unknown }).err
+}
+
 export function validateTopicName (name: string): void {
   const problem = topicNameProblem(name)
   if (problem !== null) throw new TributaryError(TributaryErrorCode.INVALID_TOPIC, problem)
@@ -86,6 +126,8 @@ export class LogManager {
   private dynamicDefaults: TopicConfigs | null = null
   private closed = false
   private cleaner: LogCleaner | null = null
+  /** Set once start-up has opened the existing partitions. */
+  private opened = false
   /** True if the previous run ended with close(). */
   readonly wasCleanShutdown: boolean
 
@@ -106,7 +148,8 @@ export class LogManager {
     validateTopicConfigs(defaults)
     await mkdirDurable(fs, join(dataDir, TOPICS_DIR))
     const marker = join(dataDir, CLEAN_SHUTDOWN_FILE)
-    const clean = await fs.exists(marker)
+    const markerBytes = await fs.readFile(marker)
+    const clean = markerBytes !== null
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
     mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
@@ -114,13 +157,15 @@ export class LogManager {
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
     }
+    const infos: TopicInfo[] = []
     for (const file of await fs.readdir(join(dataDir, TOPICS_DIR))) {
       if (!file.endsWith('.json')) continue
       const raw = await fs.readFile(join(dataDir, TOPICS_DIR, file))
       if (raw === null) continue
-      const info = JSON.parse(raw.toString('utf8')) as TopicInfo
-      await mgr.openTopic(info)
+      infos.push(JSON.parse(raw.toString('utf8')) as TopicInfo)
     }
+    await mgr.openTopics(infos, clean ? decodeShutdownFacts(markerBytes) : new Map())
+    mgr.opened = true
     // from here on a crash is unclean; made durable before anything new is written
     await fs.unlink(marker)
     await fs.syncDir(dataDir)
@@ -135,11 +180,39 @@ export class LogManager {
     return mgr
   }
 
-  private async openTopic (info: TopicInfo): Promise<TopicState> {
-    const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
-    this.topicsByName.set(info.name, state)
-    for (let p = 0; p < info.partitions; p++) state.logs.push(await this.openPartition(state, p))
-    return state
+  /**
+   * Opens every partition of `infos`, OPEN_CONCURRENCY at a time: opening is a
+   * handful of small file operations each, so with thousands of partitions the
+   * restart time is set by how many are in flight, not by the data they hold.
+   */
+  private async openTopics (infos: TopicInfo[], facts: ShutdownFacts): Promise<void> {
+    const jobs: Array<{ state: TopicState, partition: number }> = []
+    for (const info of infos) {
+      const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
+      this.topicsByName.set(info.name, state)
+      for (let p = 0; p < info.partitions; p++) jobs.push({ state, partition: p })
+    }
+    await forEachLimited(jobs.length, OPEN_CONCURRENCY, async i => {
+      const job = jobs[i]!
+      const known = job.state.resolved.compact ? undefined : facts.get(job.state.info.topicId)?.[job.partition] ?? undefined
+      // the cleaner works on the segments of compacted partitions, so those always open now
+      job.state.logs[job.partition] = known === undefined ? await this.openPartition(job.state, job.partition) : PartitionLog.dormant(this.partitionContext(job.state, job.partition), known)
+    })
+  }
+
+  /** Opens partitions [from, to) of a topic as new ones, OPEN_CONCURRENCY at a time; on failure closes those opened. */
+  private async openFreshPartitions (state: TopicState, from: number, to: number): Promise<PartitionLog[]> {
+    const logs: PartitionLog[] = []
+    try {
+      await forEachLimited(to - from, OPEN_CONCURRENCY, async i => { logs[i] = await this.openFreshPartition(state, from + i) })
+    } catch (err) {
+      // the create is failing with `err`; a close failing too is only worth a warning
+      for (const log of logs) {
+        if (log !== undefined) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed create failed', closeErr, state.info.name, log.partition) })
+      }
+      throw err
+    }
+    return logs
   }
 
   /**
@@ -152,7 +225,11 @@ export class LogManager {
   }
 
   private openPartition (state: TopicState, partition: number): Promise<PartitionLog> {
-    return PartitionLog.open({
+    return PartitionLog.open(this.partitionContext(state, partition))
+  }
+
+  private partitionContext (state: TopicState, partition: number): PartitionContext {
+    return {
       fs: this.fs,
       topic: state.info.name,
       partition,
@@ -164,7 +241,8 @@ export class LogManager {
       producerIdExpirationMs: this.producerIdExpirationMs,
       maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
       onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
-    })
+      cleanShutdown: this.wasCleanShutdown && !this.opened,
+    }
   }
 
   private warn (what: string, err: unknown, topic: string, partition: number): void {
@@ -231,13 +309,17 @@ export class LogManager {
     this.topicsByName.set(name, state)
     // partitions take appends only once the metadata naming them is durable: an
     // acknowledged batch must not vanish with a topic that a crash un-creates
-    const logs: PartitionLog[] = []
+    let logs: PartitionLog[]
     try {
-      for (let p = 0; p < partitions; p++) logs.push(await this.openFreshPartition(state, p))
+      logs = await this.openFreshPartitions(state, 0, partitions)
+    } catch (err) {
+      this.topicsByName.delete(name)
+      throw err
+    }
+    try {
       await this.saveTopic(info)
     } catch (err) {
       this.topicsByName.delete(name)
-      // the create is failing with `err`; a close failing too is only worth a warning
       for (const log of logs) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed create failed', closeErr, name, log.partition) })
       throw err
     }
@@ -272,10 +354,9 @@ export class LogManager {
     }
     if (options.validateOnly === true) return state.info
     // as in createTopic: the new partitions are published after the metadata listing them is durable
-    const added: PartitionLog[] = []
     const info = { ...state.info, partitions: totalPartitions }
+    const added = await this.openFreshPartitions(state, state.info.partitions, totalPartitions)
     try {
-      for (let p = state.info.partitions; p < totalPartitions; p++) added.push(await this.openFreshPartition(state, p))
       await this.saveTopic(info)
     } catch (err) {
       for (const log of added) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed grow failed', closeErr, name, log.partition) })
@@ -348,6 +429,11 @@ export class LogManager {
     for (const state of this.topicsByName.values()) {
       if (!state.resolved.compact) continue
       for (const log of state.logs) {
+        if (log.isDormant) {
+          // made compacted since the start; it joins the next pass once its files are open
+          log.ensureOpen().catch((err: unknown) => { this.warn('opening a partition for the cleaner failed', err, log.topic, log.partition) })
+          continue
+        }
         out.push({ log, dir: join(this.dataDir, `${state.info.name}-${log.partition}`), config: () => state.resolved })
       }
     }
@@ -360,12 +446,16 @@ export class LogManager {
     this.closed = true
     await this.cleaner?.stop()
     let failed = false
-    for (const state of this.topicsByName.values()) {
-      for (const log of state.logs) {
-        await log.close().catch((err: unknown) => { failed = true; this.warn('close failed; no clean-shutdown marker', err, log.topic, log.partition) })
-      }
-    }
-    if (!failed) await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), String(this.now()))
+    const logs = [...this.topicsByName.values()].flatMap(state => state.logs)
+    await forEachLimited(logs.length, OPEN_CONCURRENCY, async i => {
+      const log = logs[i]!
+      await log.close().catch((err: unknown) => { failed = true; this.warn('close failed; no clean-shutdown marker', err, log.topic, log.partition) })
+    })
+    if (failed) return
+    // the marker carries what the next start needs to serve every partition without opening it
+    const facts: Record<string, Array<PartitionFacts | null>> = {}
+    for (const state of this.topicsByName.values()) facts[state.info.topicId] = state.logs.map(log => log.shutdownFacts())
+    await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), JSON.stringify({ version: SHUTDOWN_FACTS_VERSION, at: this.now(), facts }))
   }
 
   private requireTopic (name: string): TopicState {

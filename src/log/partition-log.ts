@@ -23,14 +23,14 @@ import type { TimestampLookup } from './timestamp-lookup.js'
 import { WriteQueue } from './write-queue.js'
 import { ProducerStateManager } from './producer-state.js'
 import type { BatchMeta, Staging } from './producer-state.js'
-import { ProducerSnapshots, recoverProducerState } from './producer-snapshot.js'
+import { decodeProducerSnapshot, encodeProducerSnapshot, ProducerSnapshots, recoverProducerState } from './producer-snapshot.js'
 import { encodeTxnMarker } from './txn-marker.js'
 import { limitToStable } from './txn-index.js'
 import type { PendingAppend } from './write-queue.js'
-import type { AppendOptions, AppendResult, Durability, PartitionContext, ReadOptions, ReadResult } from './partition-types.js'
+import type { AppendOptions, AppendResult, Durability, PartitionContext, PartitionFacts, ReadOptions, ReadResult } from './partition-types.js'
 
 export type { TimestampLookup }
-export type { AppendOptions, AppendResult, AppendValidator, Durability, PartitionContext, ReadOptions, ReadResult } from './partition-types.js'
+export type { AppendOptions, AppendResult, AppendValidator, Durability, PartitionContext, PartitionFacts, ReadOptions, ReadResult } from './partition-types.js'
 
 /** An append with the producer state it staged (idempotence, transactions). */
 interface StagedAppend extends PendingAppend { staging: Staging | null }
@@ -53,16 +53,17 @@ export class PartitionLog {
   private readonly retired: RetiredSegments
   private failure: TributaryError | null = null
   private closed = false
+  private waking: Promise<void> | null = null
   private maintenance: Promise<unknown> = Promise.resolve()
   /** Idempotent/transactional producers of this partition; rebuilt at open. */
   producers = new ProducerStateManager()
 
-  private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number) {
+  private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number, private dormant: PartitionFacts | null = null) {
     this.topic = ctx.topic
     this.partition = ctx.partition
     this.segments = segments
-    this.logEndOffset = segments[segments.length - 1]!.nextOffset
-    this.logStartOffset = Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.logEndOffset)
+    this.logEndOffset = dormant?.logEndOffset ?? segments[segments.length - 1]!.nextOffset
+    this.logStartOffset = dormant?.logStartOffset ?? Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.logEndOffset)
     this.commit = new GroupCommit(this.logEndOffset, () => this.logEndOffset, () => this.syncActive(),
       err => { this.fail(storageError('fsync failed', err)) })
     this.queue = new WriteQueue({
@@ -97,8 +98,66 @@ export class PartitionLog {
     const savedStart = raw === null ? 0 : Number(raw.toString('utf8').trim()) || 0
     const segments = await loadSegments(ctx, savedStart)
     const log = new PartitionLog(ctx, segments, savedStart)
-    log.producers = (await recoverProducerState(ctx.fs, ctx.dir, segments, log.logEndOffset)).state
+    const recovered = await recoverProducerState(ctx.fs, ctx.dir, segments, log.logEndOffset)
+    log.producers = recovered.state
+    log.snapshots.current = recovered.current
     return log
+  }
+
+  /**
+   * A partition as a clean close left it, known from `facts`: offsets, sizes and
+   * producer state are served at once, its files are opened at its first read or
+   * write. With thousands of partitions a start then costs one file, not
+   * thousands of opens.
+   */
+  static dormant (ctx: PartitionContext, facts: PartitionFacts): PartitionLog {
+    const log = new PartitionLog(ctx, [], facts.logStartOffset, facts)
+    const snapshot = decodeProducerSnapshot(Buffer.from(facts.producers))
+    if (snapshot !== null) log.producers = snapshot.state
+    log.snapshots.current = true
+    return log
+  }
+
+  /** True until a partition started from clean-shutdown facts has opened its files. */
+  get isDormant (): boolean { return this.dormant !== null }
+
+  /** Opens the files of a dormant partition now (the cleaner needs its segments). */
+  async ensureOpen (): Promise<void> {
+    if (this.dormant !== null) await this.wake()
+  }
+
+  /** Opens the files of a dormant partition (once; later callers share the same wait). */
+  private wake (): Promise<void> {
+    if (this.closed && this.waking === null) return Promise.reject(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
+    this.waking ??= this.openFiles().catch((err: unknown) => {
+      const failure = storageError('opening the partition failed', err)
+      this.fail(failure)
+      throw failure
+    })
+    return this.waking
+  }
+
+  private async openFiles (): Promise<void> {
+    const facts = this.dormant!
+    const segments = await loadSegments(this.ctx, facts.logStartOffset)
+    const end = segments[segments.length - 1]!.nextOffset
+    // the files were closed cleanly with these facts; anything else means they changed under us
+    if (end !== facts.logEndOffset) throw new Error(`log ends at ${end}, the clean shutdown recorded ${facts.logEndOffset}`)
+    this.segments = segments
+    this.dormant = null
+  }
+
+  /** What the next start needs to serve this partition without opening it; null unless it closed cleanly. */
+  shutdownFacts (): PartitionFacts | null {
+    if (!this.closed || this.failure !== null) return null
+    if (this.dormant !== null) return this.dormant
+    return {
+      logStartOffset: this.logStartOffset,
+      logEndOffset: this.logEndOffset,
+      sizeInBytes: this.sizeInBytes,
+      segmentCount: this.segmentCount,
+      producers: encodeProducerSnapshot(this.producers, this.logEndOffset),
+    }
   }
 
   get active (): Segment { return this.segments[this.segments.length - 1]! }
@@ -109,8 +168,14 @@ export class PartitionLog {
     return first === undefined || first > this.logEndOffset ? this.logEndOffset : first
   }
 
-  get sizeInBytes (): number { let n = 0; for (const s of this.segments) n += s.size; return n }
-  get segmentCount (): number { return this.segments.length }
+  get sizeInBytes (): number {
+    if (this.dormant !== null) return this.dormant.sizeInBytes
+    let n = 0
+    for (const s of this.segments) n += s.size
+    return n
+  }
+
+  get segmentCount (): number { return this.dormant?.segmentCount ?? this.segments.length }
   /** Every offset below this is fsynced. */
   get durableEnd (): number { return this.commit.durableEnd }
 
@@ -120,6 +185,7 @@ export class PartitionLog {
    * are written into the batches in place, so `payload` must not be reused.
    */
   append (payload: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.dormant !== null && !this.closed) return this.wake().then(() => this.append(payload, options))
     const written = this.write(payload, options)
     const durability = options.durability ?? 'written'
     if (durability === 'written' || (durability === 'acksAll' && !this.ctx.fsyncOnAcksAll)) return written
@@ -272,6 +338,8 @@ export class PartitionLog {
     const minOne = options.minOneBatch ?? true
     const committed = options.isolation === 'read_committed'
     if (fetchOffset === hw || (committed && fetchOffset >= result.lastStableOffset)) return result
+    // a consumer polling at the end of a dormant partition does not open its files
+    if (this.dormant !== null) await this.wake()
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
       const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne, options.allocate)
       if (r !== null) {
@@ -308,11 +376,13 @@ export class PartitionLog {
   async offsetForTimestamp (timestamp: number): Promise<TimestampLookup | null> {
     if (timestamp === -1) return { offset: this.logEndOffset, timestamp: -1 }
     if (timestamp === -2) return { offset: this.logStartOffset, timestamp: -1 }
+    if (this.dormant !== null) await this.wake()
     return findOffsetForTimestamp(this.segments, this.logStartOffset, this.logEndOffset, timestamp)
   }
 
   /** DeleteRecords: moves the log start offset up (-1 = high watermark) and drops whole segments below it. */
   async deleteRecordsBefore (offset: number): Promise<number> {
+    if (this.dormant !== null) await this.wake()
     const target = offset === -1 ? this.logEndOffset : offset
     if (target < 0 || target > this.logEndOffset) {
       throw new TributaryError(TributaryErrorCode.OFFSET_OUT_OF_RANGE, `cannot delete records before ${offset}: high watermark is ${this.logEndOffset}`)
@@ -361,6 +431,11 @@ export class PartitionLog {
     this.producers.expire(nowMs, this.ctx.producerIdExpirationMs ?? 86_400_000)
     const cfg = this.ctx.config()
     if (!cfg.cleanupPolicy.includes('delete')) return 0
+    // the active segment is never deleted, so a dormant partition of one segment has nothing to delete
+    if (this.dormant !== null) {
+      if (this.dormant.segmentCount <= 1) return 0
+      await this.wake()
+    }
     const cut = retentionCut(this.segments, cfg, nowMs, this.logStartOffset)
     if (cut.segments > 0) await this.advanceLogStart(cut.logStartOffset)
     return cut.segments
@@ -371,6 +446,13 @@ export class PartitionLog {
     if (this.closed) return
     this.closed = true
     this.flushes.stop()
+    if (this.waking !== null) await this.waking.catch(() => undefined) // a failed wake already took the partition offline
+    if (this.dormant !== null) {
+      // never opened: nothing to flush and no file to close; its facts still hold
+      this.waiters.wake(this.logEndOffset, true)
+      this.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
+      return
+    }
     await this.queue.drained()
     this.waiters.wake(this.logEndOffset, true)
     if (this.failure === null) {

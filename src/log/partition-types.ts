@@ -62,6 +62,21 @@ export interface PartitionContext {
   producerIdExpirationMs?: number
   /** Most bytes one produced compressed batch may inflate to while its records are checked. */
   maxDecompressedBatchBytes?: number
+  /** Opened at start after a clean shutdown: every byte on disk was fsynced by the close. */
+  cleanShutdown?: boolean
   /** Told of failures in background work (fsyncs, checkpoints, snapshots, closes) that no caller awaits. */
   onBackgroundError?: (what: string, err: unknown) => void
+}
+
+/**
+ * What a clean close records about a partition, so that the next start can serve
+ * its offsets without opening its files (they open at its first read or write).
+ */
+export interface PartitionFacts {
+  logStartOffset: number
+  logEndOffset: number
+  sizeInBytes: number
+  segmentCount: number
+  /** The producer state snapshot at logEndOffset (encodeProducerSnapshot). */
+  producers: string
 }

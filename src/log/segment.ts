@@ -41,8 +41,8 @@ export class Segment {
   offsetIndex = new OffsetIndex()
   timeIndex = new TimeIndex()
   private bytesSinceIndexEntry = 0
-  /** Bytes covered by the index files on disk (their last checkpoint). */
-  indexedBytesOnDisk = 0
+  /** Bytes covered by the index files on disk (their last checkpoint); -1 while there are none. */
+  indexedBytesOnDisk = -1
   private indexWrites: Promise<void> = Promise.resolve()
 
   private constructor (
@@ -189,7 +189,8 @@ export class Segment {
   writeIndexes (snap: IndexSnapshot = this.snapshot()): Promise<void> {
     // a failed earlier write was answered to its own caller; this one starts afresh
     this.indexWrites = this.indexWrites.catch(() => undefined).then(async () => {
-      if (snap.summary.coveredBytes < this.indexedBytesOnDisk) return
+      // equal coverage is the same content: nothing changed since it was written or read
+      if (snap.summary.coveredBytes <= this.indexedBytesOnDisk) return
       const timeFile = encodeTimeIndexFile(this.timeIndex, Math.min(snap.timeEntries, this.timeIndex.count))
       const offsetFile = encodeOffsetIndexFile(snap.summary, this.offsetIndex, Math.min(snap.offsetEntries, this.offsetIndex.count))
       // time index first: the offset index is the one whose presence vouches for both
