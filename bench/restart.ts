@@ -4,13 +4,21 @@
 // clean shutdown and after kill -9 of the process that wrote it (no close, so
 // nothing past the last fsync is trusted), and the work a Metadata and a
 // ListOffsets answer for every partition does (reading each log's offsets).
-// Usage: node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
+// Usage: npm run build && node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { LogManager } from '../src/log/log-manager.js'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { encodeBatch } from '../src/protocol/records/batch-codec.js'
+
+// the broker runs compiled code (npm run build); tsx's transform adds per-closure work that
+// would dominate an open of thousands of partitions, so the built engine is timed when present
+const built = fileURLToPath(new URL('../dist/log/log-manager.js', import.meta.url))
+const engine = existsSync(built) ? built : '../src/log/log-manager.js'
+const { LogManager } = await import(engine) as typeof import('../src/log/log-manager.js')
+type Logs = Awaited<ReturnType<typeof LogManager.open>>
 
 const isChild = process.argv[2] === '--child'
 const args = process.argv.slice(isChild ? 4 : 2)
@@ -45,11 +53,17 @@ async function fill (dir: string, crash: boolean): Promise<void> {
   await m.close()
 }
 
-async function timeOpen (dir: string): Promise<{ openMs: number, answerMs: number, m: LogManager }> {
+async function timeOpen (dir: string): Promise<{ openMs: number, answerMs: number, m: Logs }> {
   const start = process.hrtime.bigint()
   const m = await LogManager.open(dir, { logCleanerIntervalMs: 0 })
   const openMs = Number(process.hrtime.bigint() - start) / 1e6
-  // what Metadata and ListOffsets (latest and earliest) read for every partition
+  // what Metadata and ListOffsets (latest and earliest) read for every partition; the best of 3 passes
+  let answerMs = Infinity
+  for (let pass = 0; pass < 3; pass++) answerMs = Math.min(answerMs, await answerAll(m))
+  return { openMs, answerMs, m }
+}
+
+async function answerAll (m: Logs): Promise<number> {
   const t0 = process.hrtime.bigint()
   let sum = 0
   for (const info of m.topics()) {
@@ -59,9 +73,8 @@ async function timeOpen (dir: string): Promise<{ openMs: number, answerMs: numbe
       sum += (await log.offsetForTimestamp(-1))!.offset + (await log.offsetForTimestamp(-2))!.offset
     }
   }
-  const answerMs = Number(process.hrtime.bigint() - t0) / 1e6
   if (sum < 0) throw new Error('unreachable')
-  return { openMs, answerMs, m }
+  return Number(process.hrtime.bigint() - t0) / 1e6
 }
 
 if (isChild) {
@@ -69,7 +82,7 @@ if (isChild) {
 } else {
   const base = await mkdtemp(join(args[3] ?? tmpdir(), 'trib-restart-'))
   try {
-    console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition`)
+    console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition; engine: ${engine === built ? 'dist/ (built)' : 'src/ through tsx'}`)
     const cleanDir = join(base, 'clean')
     let t = Date.now()
     await fill(cleanDir, false)

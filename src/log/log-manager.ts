@@ -93,7 +93,7 @@ function isPartitionFacts (f: unknown): f is PartitionFacts {
   if (typeof f !== 'object' || f === null) return false
   const o = f as Record<string, unknown>
   return ['logStartOffset', 'logEndOffset', 'sizeInBytes', 'segmentCount'].every(k => Number.isSafeInteger(o[k]) && (o[k] as number) >= 0) &&
-    typeof o.producers === 'string' && (o.logStartOffset as number) <= (o.logEndOffset as number)
+    (typeof o.producers === 'string' || o.producers === null) && (o.logStartOffset as number) <= (o.logEndOffset as number)
 }
 
 /** Partitions opened (and closed) at once. */
@@ -150,6 +150,10 @@ export class LogManager {
     const marker = join(dataDir, CLEAN_SHUTDOWN_FILE)
     const markerBytes = await fs.readFile(marker)
     const clean = markerBytes !== null
+    // from here on a crash is unclean; made durable before anything new is written (open
+    // returns after it), while the topics are read in the meantime
+    const unmarked = clean ? fs.unlink(marker).then(() => fs.syncDir(dataDir)) : Promise.resolve()
+    unmarked.catch(() => undefined) // awaited below; this keeps it handled if reading the topics fails first
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
     mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
@@ -166,9 +170,7 @@ export class LogManager {
     }
     await mgr.openTopics(infos, clean ? decodeShutdownFacts(markerBytes) : new Map())
     mgr.opened = true
-    // from here on a crash is unclean; made durable before anything new is written
-    await fs.unlink(marker)
-    await fs.syncDir(dataDir)
+    await unmarked
     mgr.cleaner = new LogCleaner({
       fs,
       now: mgr.now,
@@ -192,11 +194,16 @@ export class LogManager {
       this.topicsByName.set(info.name, state)
       for (let p = 0; p < info.partitions; p++) jobs.push({ state, partition: p })
     }
-    await forEachLimited(jobs.length, OPEN_CONCURRENCY, async i => {
-      const job = jobs[i]!
-      const known = job.state.resolved.compact ? undefined : facts.get(job.state.info.topicId)?.[job.partition] ?? undefined
+    const toOpen: typeof jobs = []
+    for (const job of jobs) {
       // the cleaner works on the segments of compacted partitions, so those always open now
-      job.state.logs[job.partition] = known === undefined ? await this.openPartition(job.state, job.partition) : PartitionLog.dormant(this.partitionContext(job.state, job.partition), known)
+      const known = job.state.resolved.compact ? undefined : facts.get(job.state.info.topicId)?.[job.partition] ?? undefined
+      if (known === undefined) toOpen.push(job)
+      else job.state.logs[job.partition] = PartitionLog.dormant(this.partitionContext(job.state, job.partition), known)
+    }
+    await forEachLimited(toOpen.length, OPEN_CONCURRENCY, async i => {
+      const job = toOpen[i]!
+      job.state.logs[job.partition] = await this.openPartition(job.state, job.partition)
     })
   }
 

@@ -112,7 +112,7 @@ export class PartitionLog {
    */
   static dormant (ctx: PartitionContext, facts: PartitionFacts): PartitionLog {
     const log = new PartitionLog(ctx, [], facts.logStartOffset, facts)
-    const snapshot = decodeProducerSnapshot(Buffer.from(facts.producers))
+    const snapshot = facts.producers === null ? null : decodeProducerSnapshot(Buffer.from(facts.producers))
     if (snapshot !== null) log.producers = snapshot.state
     log.snapshots.current = true
     return log
@@ -156,7 +156,7 @@ export class PartitionLog {
       logEndOffset: this.logEndOffset,
       sizeInBytes: this.sizeInBytes,
       segmentCount: this.segmentCount,
-      producers: encodeProducerSnapshot(this.producers, this.logEndOffset),
+      producers: this.producers.producers.size === 0 && this.producers.aborted.size === 0 ? null : encodeProducerSnapshot(this.producers, this.logEndOffset),
     }
   }
 

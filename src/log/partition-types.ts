@@ -77,6 +77,6 @@ export interface PartitionFacts {
   logEndOffset: number
   sizeInBytes: number
   segmentCount: number
-  /** The producer state snapshot at logEndOffset (encodeProducerSnapshot). */
-  producers: string
+  /** The producer state snapshot at logEndOffset (encodeProducerSnapshot); null when there is none to keep. */
+  producers: string | null
 }
