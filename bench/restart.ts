@@ -5,6 +5,7 @@
 // nothing past the last fsync is trusted), and the work a Metadata and a
 // ListOffsets answer for every partition does (reading each log's offsets).
 // Usage: npm run build && node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
+//   RESTART_CRASH=0 skips the kill -9 part; RESTART_ENGINE=<built log-manager.js> times another build.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -16,7 +17,8 @@ import { encodeBatch } from '../src/protocol/records/batch-codec.js'
 // the broker runs compiled code (npm run build); tsx's transform adds per-closure work that
 // would dominate an open of thousands of partitions, so the built engine is timed when present
 const built = fileURLToPath(new URL('../dist/log/log-manager.js', import.meta.url))
-const engine = existsSync(built) ? built : '../src/log/log-manager.js'
+// RESTART_ENGINE=<path to a built log-manager.js> times another build (e.g. the commit before) side by side
+const engine = process.env.RESTART_ENGINE ?? (existsSync(built) ? built : '../src/log/log-manager.js')
 const { LogManager } = await import(engine) as typeof import('../src/log/log-manager.js')
 type Logs = Awaited<ReturnType<typeof LogManager.open>>
 
@@ -82,7 +84,7 @@ if (isChild) {
 } else {
   const base = await mkdtemp(join(args[3] ?? tmpdir(), 'trib-restart-'))
   try {
-    console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition; engine: ${engine === built ? 'dist/ (built)' : 'src/ through tsx'}`)
+    console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition; engine: ${engine}`)
     const cleanDir = join(base, 'clean')
     let t = Date.now()
     await fill(cleanDir, false)
@@ -94,20 +96,22 @@ if (isChild) {
     console.log(`  open after clean shutdown: ${clean.openMs.toFixed(0)} ms, again ${again.openMs.toFixed(0)} ms (${(again.openMs * 1000 / (topics * perTopic)).toFixed(1)} µs per partition)`)
     console.log(`  offsets of every partition (Metadata + ListOffsets work): ${again.answerMs.toFixed(1)} ms`)
 
-    const crashDir = join(base, 'crash')
-    t = Date.now()
-    const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1]!, '--child', crashDir, String(partitions), String(topics), String(bigMB)],
-      { argv0: process.argv0, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } })
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve() })
-      child.on('exit', code => { reject(new Error(`fill child exited with ${code}`)) })
-    })
-    child.kill('SIGKILL')
-    await new Promise(resolve => child.once('exit', resolve))
-    console.log(`  built and killed (-9) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
-    const crashed = await timeOpen(crashDir)
-    await crashed.m.close()
-    console.log(`  open after kill -9: ${crashed.openMs.toFixed(0)} ms`)
+    if (process.env.RESTART_CRASH !== '0') {
+      const crashDir = join(base, 'crash')
+      t = Date.now()
+      const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1]!, '--child', crashDir, String(partitions), String(topics), String(bigMB)],
+        { argv0: process.argv0, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } })
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve() })
+        child.on('exit', code => { reject(new Error(`fill child exited with ${code}`)) })
+      })
+      child.kill('SIGKILL')
+      await new Promise(resolve => child.once('exit', resolve))
+      console.log(`  built and killed (-9) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      const crashed = await timeOpen(crashDir)
+      await crashed.m.close()
+      console.log(`  open after kill -9: ${crashed.openMs.toFixed(0)} ms`)
+    }
   } finally {
     await rm(base, { recursive: true, force: true })
   }

@@ -15,6 +15,9 @@ import { mkdirDurable, realFs } from './fs.js'
 import type { DiskSpace, FileSystem } from './fs.js'
 import { PartitionLog } from './partition-log.js'
 import type { AppendValidator, PartitionContext, PartitionFacts } from './partition-log.js'
+import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
+import { forEachLimited } from './limited.js'
+import type { ShutdownFacts } from './shutdown-facts.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -71,47 +74,9 @@ interface TopicState {
 }
 
 const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
-const SHUTDOWN_FACTS_VERSION = 1
-/** Per topic id, per partition: what the clean close recorded (see PartitionLog.dormant). */
-type ShutdownFacts = Map<string, Array<PartitionFacts | null>>
-
-/** The facts in a clean-shutdown marker; an older or unreadable marker gives none (every partition opens its files). */
-function decodeShutdownFacts (raw: Buffer): ShutdownFacts {
-  const out: ShutdownFacts = new Map()
-  let file: unknown
-  try { file = JSON.parse(raw.toString('utf8')) } catch { return out }
-  if (typeof file !== 'object' || file === null || (file as { version?: unknown }).version !== SHUTDOWN_FACTS_VERSION) return out
-  const facts = (file as { facts?: unknown }).facts
-  if (typeof facts !== 'object' || facts === null) return out
-  for (const [topicId, list] of Object.entries(facts)) {
-    if (Array.isArray(list)) out.set(topicId, list.map(f => isPartitionFacts(f) ? f : null))
-  }
-  return out
-}
-
-function isPartitionFacts (f: unknown): f is PartitionFacts {
-  if (typeof f !== 'object' || f === null) return false
-  const o = f as Record<string, unknown>
-  return ['logStartOffset', 'logEndOffset', 'sizeInBytes', 'segmentCount'].every(k => Number.isSafeInteger(o[k]) && (o[k] as number) >= 0) &&
-    (typeof o.producers === 'string' || o.producers === null) && (o.logStartOffset as number) <= (o.logEndOffset as number)
-}
-
 /** Partitions opened (and closed) at once. */
 const OPEN_CONCURRENCY = 64
 const TOPICS_DIR = 'topics'
-/** Runs fn(0 .. count-1) with at most `limit` running at once; rejects with the first failure once all have settled. */
-async function forEachLimited (count: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0
-  let failure: { err: unknown } | null = null
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count && failure === null) {
-      const i = next++
-      try { await fn(i) } catch (err) { failure ??= { err } }
-    }
-  }))
-  if (failure !== null) throw (failure as { err: unknown }).err
-}
-
 export function validateTopicName (name: string): void {
   const problem = topicNameProblem(name)
   if (problem !== null) throw new TributaryError(TributaryErrorCode.INVALID_TOPIC, problem)
@@ -462,7 +427,7 @@ export class LogManager {
     // the marker carries what the next start needs to serve every partition without opening it
     const facts: Record<string, Array<PartitionFacts | null>> = {}
     for (const state of this.topicsByName.values()) facts[state.info.topicId] = state.logs.map(log => log.shutdownFacts())
-    await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), JSON.stringify({ version: SHUTDOWN_FACTS_VERSION, at: this.now(), facts }))
+    await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), encodeShutdownFacts(this.now(), facts))
   }
 
   private requireTopic (name: string): TopicState {

@@ -398,6 +398,7 @@ export class PartitionLog {
   private async advanceLogStartLocked (offset: number): Promise<void> {
     this.logStartOffset = offset
     this.producers.aborted.truncateBefore(offset)
+    this.snapshots.current = false
     await this.ctx.fs.writeFileAtomic(join(this.ctx.dir, LOG_START_FILE), String(offset))
     while (this.segments.length > 1 && this.segments[0]!.nextOffset <= offset) {
       await this.dropOldestSegment()
@@ -428,7 +429,7 @@ export class PartitionLog {
 
   /** Deletes old non-active segments past retention.ms / retention.bytes. Returns segments deleted. */
   async enforceRetention (nowMs: number): Promise<number> {
-    this.producers.expire(nowMs, this.ctx.producerIdExpirationMs ?? 86_400_000)
+    if (this.producers.expire(nowMs, this.ctx.producerIdExpirationMs ?? 86_400_000) > 0) this.snapshots.current = false
     const cfg = this.ctx.config()
     if (!cfg.cleanupPolicy.includes('delete')) return 0
     // the active segment is never deleted, so a dormant partition of one segment has nothing to delete
