@@ -42,8 +42,7 @@ async function logAppend (dir: string): Promise<number> {
     while (next < batchCount) {
       next++
       // each append owns its buffer: offsets are written into it in place
-      const r = await p.append(Buffer.from(template))
-      await p.ackAll(r.lastOffset)
+      await p.append(Buffer.from(template), { durability: 'acksAll' })
     }
   }))
   const seconds = Number(process.hrtime.bigint() - start) / 1e9

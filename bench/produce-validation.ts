@@ -46,8 +46,7 @@ async function appendRate (batch: Buffer, rawBytes: number, dir: string): Promis
   await Promise.all(Array.from({ length: 4 }, async () => {
     while (next < rounds) {
       next++
-      const r = await partition.append(Buffer.from(batch))
-      await partition.ackAll(r.lastOffset)
+      await partition.append(Buffer.from(batch), { durability: 'acksAll' })
     }
   }))
   const seconds = Number(process.hrtime.bigint() - start) / 1e9

@@ -95,7 +95,8 @@ export class Tributary {
       maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
-      onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition')
+      onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition'),
+      logger: kafkaLogger.child({ part: 'log' }),
     })
     this.closers.push({ component: 'log', close: () => log.close() })
     kafkaLogger.info({ topics: log.topics().length, ms: Date.now() - started }, 'log opened')

@@ -22,7 +22,7 @@ export interface LogEngine {
 }
 
 export interface PartitionLike {
-  append (payload: Buffer, options: { requiredAcks: number }): Promise<{ baseOffset: number, lastOffset: number }>
+  append (payload: Buffer, options: { durability: 'fsynced' }): Promise<{ baseOffset: number, lastOffset: number }>
   flushed (offset: number): Promise<unknown>
   read (offset: number, maxBytes: number, options?: { isolation?: string }): Promise<{ chunks: Buffer[], highWatermark: number, logStartOffset: number }>
   waitForData (offset: number, signal?: AbortSignal): Promise<unknown>
@@ -150,8 +150,7 @@ export class BusStorage {
 
   private async appendTo (topic: string, index: number, records: BusRecordInput[]): Promise<{ baseOffset: number, lastOffset: number, partition: number }> {
     const partition = this.partitionOf(topic, index)
-    const result = await partition.append(encodeBatch(records), { requiredAcks: -1 })
-    await partition.flushed(result.lastOffset)
+    const result = await partition.append(encodeBatch(records), { durability: 'fsynced' })
     return { ...result, partition: index }
   }
 

@@ -65,7 +65,8 @@ export class LogCleaner {
     if (this.stopping) return
     this.timer = setTimeout(() => {
       this.timer = null
-      this.runOnce().catch(() => {}).finally(() => this.schedule())
+      // pass() reports each partition's failure through onError; nothing else rejects
+      this.runOnce().catch((err: unknown) => { process.emitWarning(`log cleaner pass failed: ${String(err)}`) }).finally(() => this.schedule())
     }, this.options.intervalMs ?? DEFAULT_CLEANER_INTERVAL_MS)
     this.timer.unref()
   }
@@ -75,13 +76,14 @@ export class LogCleaner {
     this.stopping = true
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
-    await this.chain.catch(() => {})
+    await this.chain // never rejects: runOnce() keeps only the settled chain
   }
 
   /** One pass over every compacted partition; passes run one after another. */
   runOnce (options: CleanerRunOptions = {}): Promise<CleanerStats> {
     const run = this.chain.then(() => this.pass(options))
-    this.chain = run.catch(() => {})
+    // the caller of runOnce() gets the error through `run`; the chain goes on
+    this.chain = run.catch(() => undefined)
     return run
   }
 

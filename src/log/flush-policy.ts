@@ -23,3 +23,40 @@ export function withFlushDefaults (defaults: TopicConfigs, flush: FlushSettings)
   }
   return out
 }
+
+/**
+ * Applies flush.messages and flush.ms to one partition: after each write it
+ * either asks for an fsync now (enough records since the last one) or makes sure
+ * a timer will ask for one flush.ms after the first unflushed write. acks=all
+ * waiters do not need this; it bounds what an acks=1 crash can lose.
+ */
+export class FlushScheduler {
+  private timer: NodeJS.Timeout | null = null
+  private messagesSinceFlush = 0
+
+  constructor (
+    private readonly settings: () => { flushMessages: number, flushMs: number },
+    private readonly requestSync: () => void
+  ) {}
+
+  onWritten (records: number): void {
+    this.messagesSinceFlush += records
+    const cfg = this.settings()
+    if (this.messagesSinceFlush >= cfg.flushMessages) {
+      this.messagesSinceFlush = 0
+      this.requestSync()
+    } else if (Number.isFinite(cfg.flushMs) && this.timer === null) {
+      this.timer = setTimeout(() => {
+        this.timer = null
+        this.messagesSinceFlush = 0
+        this.requestSync()
+      }, cfg.flushMs)
+      this.timer.unref()
+    }
+  }
+
+  stop (): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+  }
+}

@@ -22,15 +22,17 @@
  * const p = logs.partition('orders', 0)   // PartitionLog | undefined
  * logs.requirePartition('orders', 9)      // throws UNKNOWN_TOPIC_OR_PARTITION
  * logs.wasCleanShutdown           // previous run ended with close()
+ *   // logger?: { warn(fields, message) } in the options: failures of background work (scheduled fsyncs,
+ *   // index checkpoints, producer snapshots, closes) are logged with their topic and partition
  *
  * Offsets and timestamps are JS numbers (exact below 2^53), not bigint.
  *
  * // Produce: `payload` is the produce request's records field (one or more batches).
  * // Offsets are assigned by rewriting each batch's baseOffset in place (no copy).
- * const r = await p.append(payload, { requiredAcks: -1 })
+ * const r = await p.append(payload, { durability: 'acksAll' })
  * //   r = { baseOffset, lastOffset, logAppendTime (-1 unless LogAppendTime), logStartOffset, recordCount }
- * //   resolves once written to the OS (acks=1 answer point);
- * await p.ackAll(r.lastOffset)    // acks=all: durable per the flush policy (fsync, group commit)
+ * //   durability: 'written' (default; once on the OS, Kafka acks=0/1), 'acksAll' (per the flush
+ * //   policy: fsynced with group commit unless fsyncOnAcksAll is false), 'fsynced' (always fsynced)
  * await p.flushed(r.lastOffset)   // strictly: everything <= offset is fsynced
  *
  * // Fetch: whole batches starting with the one containing fetchOffset, as Buffers to send.
@@ -52,7 +54,10 @@
  * await logs.enforceRetention(Date.now())         // the broker calls this on a timer
  * await logs.cleanLogs({ force?, topic? })        // one compaction pass now (the cleaner also runs on its timer)
  *   // -> { partitionsCleaned, segmentsRewritten, recordsRemoved, bytesBefore, bytesAfter, errors }
- * await logs.close()              // flush + fsync everything, write the clean-shutdown marker
+ * await logs.close()              // flush + fsync everything, write the clean-shutdown marker, which
+ *                                 // records every partition's offsets, size and producer state: the next
+ *                                 // open serves those at once and opens a partition's files at its first
+ *                                 // read or write (compacted topics open at once, for the cleaner)
  * ```
  *
  * Errors: every error thrown is a `TributaryError` with a stable `code` (`TRIB_ERR_...`)

@@ -14,7 +14,10 @@ import type { CleanerRunOptions, CleanerStats, CleanTarget } from './cleaner.js'
 import { mkdirDurable, realFs } from './fs.js'
 import type { DiskSpace, FileSystem } from './fs.js'
 import { PartitionLog } from './partition-log.js'
-import type { AppendValidator } from './partition-log.js'
+import type { AppendValidator, PartitionContext, PartitionFacts } from './partition-log.js'
+import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
+import { forEachLimited } from './limited.js'
+import type { ShutdownFacts } from './shutdown-facts.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -32,8 +35,15 @@ export interface LogManagerOptions {
   producerIdExpirationMs?: number
   /** Most bytes one produced compressed batch may inflate to while its records are checked (default 64 MiB). */
   maxDecompressedBatchBytes?: number
+  /** Where failures of background work (fsyncs, checkpoints, snapshots, closes) are logged, with their partition. */
+  logger?: LogWarnings
   fs?: FileSystem
   now?: () => number
+}
+
+/** The part of a pino logger the log engine uses. */
+export interface LogWarnings {
+  warn: (fields: Record<string, unknown>, message: string) => void
 }
 
 export interface TopicInfo {
@@ -64,6 +74,8 @@ interface TopicState {
 }
 
 const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
+/** Partitions opened (and closed) at once. */
+const OPEN_CONCURRENCY = 64
 const TOPICS_DIR = 'topics'
 export function validateTopicName (name: string): void {
   const problem = topicNameProblem(name)
@@ -75,9 +87,12 @@ export class LogManager {
   private validator: AppendValidator | undefined
   private producerIdExpirationMs: number | undefined
   private maxDecompressedBatchBytes: number | undefined
+  private logger: LogWarnings | undefined
   private dynamicDefaults: TopicConfigs | null = null
   private closed = false
   private cleaner: LogCleaner | null = null
+  /** Set once start-up has opened the existing partitions. */
+  private opened = false
   /** True if the previous run ended with close(). */
   readonly wasCleanShutdown: boolean
 
@@ -98,23 +113,29 @@ export class LogManager {
     validateTopicConfigs(defaults)
     await mkdirDurable(fs, join(dataDir, TOPICS_DIR))
     const marker = join(dataDir, CLEAN_SHUTDOWN_FILE)
-    const clean = await fs.exists(marker)
+    const markerBytes = await fs.readFile(marker)
+    const clean = markerBytes !== null
+    // from here on a crash is unclean; made durable before anything new is written (open
+    // returns after it), while the topics are read in the meantime
+    const unmarked = clean ? fs.unlink(marker).then(() => fs.syncDir(dataDir)) : Promise.resolve()
+    unmarked.catch(() => undefined) // awaited below; this keeps it handled if reading the topics fails first
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
     mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
+    mgr.logger = options.logger
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
     }
+    const infos: TopicInfo[] = []
     for (const file of await fs.readdir(join(dataDir, TOPICS_DIR))) {
       if (!file.endsWith('.json')) continue
       const raw = await fs.readFile(join(dataDir, TOPICS_DIR, file))
       if (raw === null) continue
-      const info = JSON.parse(raw.toString('utf8')) as TopicInfo
-      await mgr.openTopic(info)
+      infos.push(JSON.parse(raw.toString('utf8')) as TopicInfo)
     }
-    // from here on a crash is unclean; made durable before anything new is written
-    await fs.unlink(marker)
-    await fs.syncDir(dataDir)
+    await mgr.openTopics(infos, clean ? decodeShutdownFacts(markerBytes) : new Map())
+    mgr.opened = true
+    await unmarked
     mgr.cleaner = new LogCleaner({
       fs,
       now: mgr.now,
@@ -126,11 +147,44 @@ export class LogManager {
     return mgr
   }
 
-  private async openTopic (info: TopicInfo): Promise<TopicState> {
-    const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
-    this.topicsByName.set(info.name, state)
-    for (let p = 0; p < info.partitions; p++) state.logs.push(await this.openPartition(state, p))
-    return state
+  /**
+   * Opens every partition of `infos`, OPEN_CONCURRENCY at a time: opening is a
+   * handful of small file operations each, so with thousands of partitions the
+   * restart time is set by how many are in flight, not by the data they hold.
+   */
+  private async openTopics (infos: TopicInfo[], facts: ShutdownFacts): Promise<void> {
+    const jobs: Array<{ state: TopicState, partition: number }> = []
+    for (const info of infos) {
+      const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
+      this.topicsByName.set(info.name, state)
+      for (let p = 0; p < info.partitions; p++) jobs.push({ state, partition: p })
+    }
+    const toOpen: typeof jobs = []
+    for (const job of jobs) {
+      // the cleaner works on the segments of compacted partitions, so those always open now
+      const known = job.state.resolved.compact ? undefined : facts.get(job.state.info.topicId)?.[job.partition] ?? undefined
+      if (known === undefined) toOpen.push(job)
+      else job.state.logs[job.partition] = PartitionLog.dormant(this.partitionContext(job.state, job.partition), known)
+    }
+    await forEachLimited(toOpen.length, OPEN_CONCURRENCY, async i => {
+      const job = toOpen[i]!
+      job.state.logs[job.partition] = await this.openPartition(job.state, job.partition)
+    })
+  }
+
+  /** Opens partitions [from, to) of a topic as new ones, OPEN_CONCURRENCY at a time; on failure closes those opened. */
+  private async openFreshPartitions (state: TopicState, from: number, to: number): Promise<PartitionLog[]> {
+    const logs: PartitionLog[] = []
+    try {
+      await forEachLimited(to - from, OPEN_CONCURRENCY, async i => { logs[i] = await this.openFreshPartition(state, from + i) })
+    } catch (err) {
+      // the create is failing with `err`; a close failing too is only worth a warning
+      for (const log of logs) {
+        if (log !== undefined) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed create failed', closeErr, state.info.name, log.partition) })
+      }
+      throw err
+    }
+    return logs
   }
 
   /**
@@ -143,7 +197,11 @@ export class LogManager {
   }
 
   private openPartition (state: TopicState, partition: number): Promise<PartitionLog> {
-    return PartitionLog.open({
+    return PartitionLog.open(this.partitionContext(state, partition))
+  }
+
+  private partitionContext (state: TopicState, partition: number): PartitionContext {
+    return {
       fs: this.fs,
       topic: state.info.name,
       partition,
@@ -154,7 +212,14 @@ export class LogManager {
       validator: () => this.validator,
       producerIdExpirationMs: this.producerIdExpirationMs,
       maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
-    })
+      onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
+      cleanShutdown: this.wasCleanShutdown && !this.opened,
+    }
+  }
+
+  private warn (what: string, err: unknown, topic: string, partition: number): void {
+    if (this.logger !== undefined) this.logger.warn({ err, topic, partition }, what)
+    else process.emitWarning(`${topic}-${partition}: ${what}: ${err instanceof Error ? err.message : String(err)}`)
   }
 
   private async saveTopic (info: TopicInfo): Promise<void> {
@@ -216,13 +281,18 @@ export class LogManager {
     this.topicsByName.set(name, state)
     // partitions take appends only once the metadata naming them is durable: an
     // acknowledged batch must not vanish with a topic that a crash un-creates
-    const logs: PartitionLog[] = []
+    let logs: PartitionLog[]
     try {
-      for (let p = 0; p < partitions; p++) logs.push(await this.openFreshPartition(state, p))
+      logs = await this.openFreshPartitions(state, 0, partitions)
+    } catch (err) {
+      this.topicsByName.delete(name)
+      throw err
+    }
+    try {
       await this.saveTopic(info)
     } catch (err) {
       this.topicsByName.delete(name)
-      for (const log of logs) await log.close().catch(() => {})
+      for (const log of logs) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed create failed', closeErr, name, log.partition) })
       throw err
     }
     state.logs = logs
@@ -256,13 +326,12 @@ export class LogManager {
     }
     if (options.validateOnly === true) return state.info
     // as in createTopic: the new partitions are published after the metadata listing them is durable
-    const added: PartitionLog[] = []
     const info = { ...state.info, partitions: totalPartitions }
+    const added = await this.openFreshPartitions(state, state.info.partitions, totalPartitions)
     try {
-      for (let p = state.info.partitions; p < totalPartitions; p++) added.push(await this.openFreshPartition(state, p))
       await this.saveTopic(info)
     } catch (err) {
-      for (const log of added) await log.close().catch(() => {})
+      for (const log of added) await log.close().catch((closeErr: unknown) => { this.warn('closing a partition of a failed grow failed', closeErr, name, log.partition) })
       throw err
     }
     state.logs.push(...added)
@@ -332,6 +401,11 @@ export class LogManager {
     for (const state of this.topicsByName.values()) {
       if (!state.resolved.compact) continue
       for (const log of state.logs) {
+        if (log.isDormant) {
+          // made compacted since the start; it joins the next pass once its files are open
+          log.ensureOpen().catch((err: unknown) => { this.warn('opening a partition for the cleaner failed', err, log.topic, log.partition) })
+          continue
+        }
         out.push({ log, dir: join(this.dataDir, `${state.info.name}-${log.partition}`), config: () => state.resolved })
       }
     }
@@ -344,12 +418,16 @@ export class LogManager {
     this.closed = true
     await this.cleaner?.stop()
     let failed = false
-    for (const state of this.topicsByName.values()) {
-      for (const log of state.logs) {
-        await log.close().catch(() => { failed = true })
-      }
-    }
-    if (!failed) await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), String(this.now()))
+    const logs = [...this.topicsByName.values()].flatMap(state => state.logs)
+    await forEachLimited(logs.length, OPEN_CONCURRENCY, async i => {
+      const log = logs[i]!
+      await log.close().catch((err: unknown) => { failed = true; this.warn('close failed; no clean-shutdown marker', err, log.topic, log.partition) })
+    })
+    if (failed) return
+    // the marker carries what the next start needs to serve every partition without opening it
+    const facts: Record<string, Array<PartitionFacts | null>> = {}
+    for (const state of this.topicsByName.values()) facts[state.info.topicId] = state.logs.map(log => log.shutdownFacts())
+    await this.fs.writeFileAtomic(join(this.dataDir, CLEAN_SHUTDOWN_FILE), encodeShutdownFacts(this.now(), facts))
   }
 
   private requireTopic (name: string): TopicState {

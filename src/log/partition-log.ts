@@ -1,94 +1,41 @@
-// One partition's log: a list of segments, the write pipeline (offsets assigned
-// as batches are written, concurrent appends coalesced into one writev), group
-// commit, reads of whole batches, long-poll waiters, retention and log start.
+// One partition's log: a list of segments, appends (validated, offsets assigned
+// as batches are written, answered at the durability the caller asks for), reads
+// of whole batches and the log start. The parts with their own job live beside
+// it: write-queue (coalesced writev), group-commit (shared fsyncs), flush-policy
+// (flush.ms / flush.messages), index-checkpoint, producer-snapshot, data-waiters
+// (long polls), retention, txn-index (read_committed).
 import { join } from 'node:path'
 import { splitBatches } from '../protocol/records/split.js'
 import { validateRecords } from '../protocol/records/validate.js'
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/records/compression.js'
-import type { BatchHeader } from '../protocol/records/batch-header.js'
 import { setBaseOffset, setLogAppendTime, setPartitionLeaderEpoch } from '../protocol/records/rewrite.js'
-import type { ResolvedTopicConfig } from './config.js'
 import { TributaryError, TributaryErrorCode, storageError } from '../errors.js'
-import type { FileSystem } from './fs.js'
 import { mkdirDurable } from './fs.js'
 import { GroupCommit } from './group-commit.js'
+import { FlushScheduler } from './flush-policy.js'
+import { IndexCheckpoints } from './index-checkpoint.js'
+import { DataWaiters } from './data-waiters.js'
+import { retentionCut, RetiredSegments } from './retention.js'
 import { Segment } from './segment.js'
 import { loadSegments } from './partition-open.js'
 import { findOffsetForTimestamp } from './timestamp-lookup.js'
 import type { TimestampLookup } from './timestamp-lookup.js'
 import { WriteQueue } from './write-queue.js'
-import { readInt64 } from '../protocol/records/batch-header.js'
 import { ProducerStateManager } from './producer-state.js'
 import type { BatchMeta, Staging } from './producer-state.js'
-import { recoverProducerState, writeProducerSnapshot } from './producer-snapshot.js'
+import { decodeProducerSnapshot, encodeProducerSnapshot, ProducerSnapshots, recoverProducerState } from './producer-snapshot.js'
 import { encodeTxnMarker } from './txn-marker.js'
-import { anchorAbortedTxns } from './txn-index.js'
+import { limitToStable } from './txn-index.js'
 import type { PendingAppend } from './write-queue.js'
+import type { AppendOptions, AppendResult, Durability, PartitionContext, PartitionFacts, ReadOptions, ReadResult } from './partition-types.js'
 
 export type { TimestampLookup }
-
-export interface AppendOptions {
-  /** Kafka acks: informational here; acks=all callers await ackAll() afterwards. */
-  requiredAcks?: number
-  /** 'coordinator' may write control batches (transaction markers); clients may not. */
-  origin?: 'client' | 'coordinator'
-}
+export type { AppendOptions, AppendResult, AppendValidator, Durability, PartitionContext, PartitionFacts, ReadOptions, ReadResult } from './partition-types.js'
 
 /** An append with the producer state it staged (idempotence, transactions). */
 interface StagedAppend extends PendingAppend { staging: Staging | null }
 
-export interface AppendResult {
-  baseOffset: number
-  lastOffset: number
-  /** The time stamped on the batches if the topic uses LogAppendTime, else -1. */
-  logAppendTime: number
-  logStartOffset: number
-  recordCount: number
-}
-
-export interface ReadOptions {
-  isolation?: 'read_uncommitted' | 'read_committed'
-  /** Return the first batch even if larger than maxBytes (Kafka's rule). Default true. */
-  minOneBatch?: boolean
-  /** Gives the buffers file bytes are read into (a pool the caller recycles); default: fresh ones. */
-  allocate?: (size: number) => Buffer
-}
-
-export interface ReadResult {
-  /** Whole batches, ready to send as they are. */
-  chunks: Buffer[]
-  bytes: number
-  highWatermark: number
-  lastStableOffset: number
-  logStartOffset: number
-  abortedTransactions: Array<{ producerId: number, firstOffset: number }>
-}
-
-/** Called with the parsed headers of every append before offsets are assigned; may throw a TributaryError. */
-export type AppendValidator = (topic: string, partition: number, headers: BatchHeader[]) => void
-
-export interface PartitionContext {
-  fs: FileSystem
-  topic: string
-  partition: number
-  dir: string
-  config: () => ResolvedTopicConfig
-  fsyncOnAcksAll: boolean
-  now: () => number
-  validator: () => AppendValidator | undefined
-  /** producer.id.expiration.ms: idle producers are forgotten after this long (default 1 day). */
-  producerIdExpirationMs?: number
-  /** Most bytes one produced compressed batch may inflate to while its records are checked. */
-  maxDecompressedBatchBytes?: number
-}
-
 const LOG_START_FILE = 'log-start-offset'
-/** Deleted segments' files stay open this long so in-flight reads finish. */
-const DELETED_SEGMENT_CLOSE_DELAY_MS = 30_000
-/** Save the active segment's indexes after this many new durable bytes. */
-const INDEX_CHECKPOINT_BYTES = 64 * 1024 * 1024
-/** Snapshot producer state after this many new bytes (when no append is in flight), bounding the replay after a crash. */
-const PRODUCER_SNAPSHOT_BYTES = 16 * 1024 * 1024
 
 export class PartitionLog {
   readonly topic: string
@@ -99,25 +46,24 @@ export class PartitionLog {
   logEndOffset: number
   private readonly commit: GroupCommit
   private readonly queue: WriteQueue
-  private dataWaiters: Array<{ offset: number, resolve: () => void }> = []
+  private readonly waiters = new DataWaiters()
+  private readonly flushes: FlushScheduler
+  private readonly checkpoints: IndexCheckpoints
+  private readonly snapshots: ProducerSnapshots
+  private readonly retired: RetiredSegments
   private failure: TributaryError | null = null
   private closed = false
-  private flushTimer: NodeJS.Timeout | null = null
-  private messagesSinceFlush = 0
-  private readonly pendingCloses = new Set<Segment>()
-  private checkpoint: Promise<void> | null = null
+  private waking: Promise<void> | null = null
   private maintenance: Promise<unknown> = Promise.resolve()
   /** Idempotent/transactional producers of this partition; rebuilt at open. */
   producers = new ProducerStateManager()
-  private bytesSinceSnapshot = 0
-  private snapshotting: Promise<void> | null = null
 
-  private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number) {
+  private constructor (private readonly ctx: PartitionContext, segments: Segment[], logStartOffset: number, private dormant: PartitionFacts | null = null) {
     this.topic = ctx.topic
     this.partition = ctx.partition
     this.segments = segments
-    this.logEndOffset = segments[segments.length - 1]!.nextOffset
-    this.logStartOffset = Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.logEndOffset)
+    this.logEndOffset = dormant?.logEndOffset ?? segments[segments.length - 1]!.nextOffset
+    this.logStartOffset = dormant?.logStartOffset ?? Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.logEndOffset)
     this.commit = new GroupCommit(this.logEndOffset, () => this.logEndOffset, () => this.syncActive(),
       err => { this.fail(storageError('fsync failed', err)) })
     this.queue = new WriteQueue({
@@ -129,6 +75,20 @@ export class PartitionLog {
       committed: (group, next) => this.onWritten(group, next),
       failed: (err) => this.onWriteFailed(err),
     })
+    const report = (what: string) => (err: unknown) => { this.report(what, err) }
+    this.flushes = new FlushScheduler(ctx.config, () => {
+      // a failed fsync already took the partition offline through fail(), which reported it
+      this.commit.requestSync().catch(() => undefined)
+    })
+    this.checkpoints = new IndexCheckpoints(report('index checkpoint failed'))
+    this.snapshots = new ProducerSnapshots(ctx.fs, ctx.dir, report('producer state snapshot failed'))
+    this.retired = new RetiredSegments(report('closing a deleted segment failed'))
+  }
+
+  /** Background failures go to the log manager's logger, with this partition named. */
+  private report (what: string, err: unknown): void {
+    if (this.ctx.onBackgroundError !== undefined) this.ctx.onBackgroundError(what, err)
+    else process.emitWarning(`${this.topic}-${this.partition}: ${what}: ${err instanceof Error ? err.message : String(err)}`)
   }
 
   /** Opens (or creates) the partition directory, recovering segments as needed. */
@@ -138,8 +98,66 @@ export class PartitionLog {
     const savedStart = raw === null ? 0 : Number(raw.toString('utf8').trim()) || 0
     const segments = await loadSegments(ctx, savedStart)
     const log = new PartitionLog(ctx, segments, savedStart)
-    log.producers = (await recoverProducerState(ctx.fs, ctx.dir, segments, log.logEndOffset)).state
+    const recovered = await recoverProducerState(ctx.fs, ctx.dir, segments, log.logEndOffset)
+    log.producers = recovered.state
+    log.snapshots.current = recovered.current
     return log
+  }
+
+  /**
+   * A partition as a clean close left it, known from `facts`: offsets, sizes and
+   * producer state are served at once, its files are opened at its first read or
+   * write. With thousands of partitions a start then costs one file, not
+   * thousands of opens.
+   */
+  static dormant (ctx: PartitionContext, facts: PartitionFacts): PartitionLog {
+    const log = new PartitionLog(ctx, [], facts.logStartOffset, facts)
+    const snapshot = facts.producers === null ? null : decodeProducerSnapshot(Buffer.from(facts.producers))
+    if (snapshot !== null) log.producers = snapshot.state
+    log.snapshots.current = true
+    return log
+  }
+
+  /** True until a partition started from clean-shutdown facts has opened its files. */
+  get isDormant (): boolean { return this.dormant !== null }
+
+  /** Opens the files of a dormant partition now (the cleaner needs its segments). */
+  async ensureOpen (): Promise<void> {
+    if (this.dormant !== null) await this.wake()
+  }
+
+  /** Opens the files of a dormant partition (once; later callers share the same wait). */
+  private wake (): Promise<void> {
+    if (this.closed && this.waking === null) return Promise.reject(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
+    this.waking ??= this.openFiles().catch((err: unknown) => {
+      const failure = storageError('opening the partition failed', err)
+      this.fail(failure)
+      throw failure
+    })
+    return this.waking
+  }
+
+  private async openFiles (): Promise<void> {
+    const facts = this.dormant!
+    const segments = await loadSegments(this.ctx, facts.logStartOffset)
+    const end = segments[segments.length - 1]!.nextOffset
+    // the files were closed cleanly with these facts; anything else means they changed under us
+    if (end !== facts.logEndOffset) throw new Error(`log ends at ${end}, the clean shutdown recorded ${facts.logEndOffset}`)
+    this.segments = segments
+    this.dormant = null
+  }
+
+  /** What the next start needs to serve this partition without opening it; null unless it closed cleanly. */
+  shutdownFacts (): PartitionFacts | null {
+    if (!this.closed || this.failure !== null) return null
+    if (this.dormant !== null) return this.dormant
+    return {
+      logStartOffset: this.logStartOffset,
+      logEndOffset: this.logEndOffset,
+      sizeInBytes: this.sizeInBytes,
+      segmentCount: this.segmentCount,
+      producers: this.producers.producers.size === 0 && this.producers.aborted.size === 0 ? null : encodeProducerSnapshot(this.producers, this.logEndOffset),
+    }
   }
 
   get active (): Segment { return this.segments[this.segments.length - 1]! }
@@ -150,17 +168,31 @@ export class PartitionLog {
     return first === undefined || first > this.logEndOffset ? this.logEndOffset : first
   }
 
-  get sizeInBytes (): number { let n = 0; for (const s of this.segments) n += s.size; return n }
-  get segmentCount (): number { return this.segments.length }
+  get sizeInBytes (): number {
+    if (this.dormant !== null) return this.dormant.sizeInBytes
+    let n = 0
+    for (const s of this.segments) n += s.size
+    return n
+  }
+
+  get segmentCount (): number { return this.dormant?.segmentCount ?? this.segments.length }
   /** Every offset below this is fsynced. */
   get durableEnd (): number { return this.commit.durableEnd }
 
   /**
-   * Validates and appends a produce payload (one or more batches). Resolves once
-   * the bytes reached the OS (acks=1 point); offsets are written into the batches
-   * in place, so `payload` must not be reused by the caller.
+   * Validates and appends a produce payload (one or more batches); resolves at
+   * the durability asked for (default: once the bytes reached the OS). Offsets
+   * are written into the batches in place, so `payload` must not be reused.
    */
   append (payload: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.dormant !== null && !this.closed) return this.wake().then(() => this.append(payload, options))
+    const written = this.write(payload, options)
+    const durability = options.durability ?? 'written'
+    if (durability === 'written' || (durability === 'acksAll' && !this.ctx.fsyncOnAcksAll)) return written
+    return written.then(async r => { await this.flushed(r.lastOffset); return r })
+  }
+
+  private write (payload: Buffer, options: AppendOptions): Promise<AppendResult> {
     if (this.failure !== null) return Promise.reject(this.failure)
     if (this.closed) return Promise.reject(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
     const cfg = this.ctx.config()
@@ -209,8 +241,8 @@ export class PartitionLog {
   }
 
   /** Writes a transaction marker (commit or abort control batch) for one producer: EndTxn's last step. */
-  appendTxnMarker (producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch = 0): Promise<AppendResult> {
-    return this.append(encodeTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch, this.ctx.now()), { origin: 'coordinator' })
+  appendTxnMarker (producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch = 0, durability: Durability = 'written'): Promise<AppendResult> {
+    return this.append(encodeTxnMarker(producerId, producerEpoch, commit, coordinatorEpoch, this.ctx.now()), { origin: 'coordinator', durability })
   }
 
   private assignOffsets (p: PendingAppend, next: number): number {
@@ -235,69 +267,39 @@ export class PartitionLog {
 
   private onWritten (group: PendingAppend[], next: number): void {
     this.logEndOffset = next
-    for (const p of group) { this.messagesSinceFlush += p.records; this.bytesSinceSnapshot += p.payload.length; p.resolve() }
-    this.maybeSnapshotProducers()
+    let records = 0
+    let bytes = 0
+    for (const p of group) { records += p.records; bytes += p.payload.length; p.resolve() }
+    this.snapshots.afterWrite(bytes, this.producers, this.logEndOffset)
     this.commit.kick()
-    this.applyFlushPolicy()
-    if (this.dataWaiters.length > 0) this.wakeWaiters()
-  }
-
-  /** A snapshot needs every staged batch to have its offsets, so it waits for a quiet moment. */
-  private maybeSnapshotProducers (): void {
-    if (this.bytesSinceSnapshot < PRODUCER_SNAPSHOT_BYTES || this.producers.pending > 0 || this.snapshotting !== null) return
-    this.bytesSinceSnapshot = 0
-    this.snapshotting = writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
-      .catch(() => {}).finally(() => { this.snapshotting = null })
+    this.flushes.onWritten(records)
+    this.waiters.wake(next)
   }
 
   private onWriteFailed (err: unknown): void {
-    // the queue already truncated the partial write away; if that failed too the log is unusable
-    if (err instanceof TributaryError && err.code === TributaryErrorCode.STORAGE_ERROR && /truncate/.test(err.message)) this.fail(err)
+    // a write the queue could not cut back off leaves the file's end unknown
+    if (err instanceof TributaryError && err.code === TributaryErrorCode.TRUNCATE_FAILED) this.fail(err)
   }
 
   private fail (err: TributaryError): void {
     if (this.failure !== null) return
     this.failure = err
+    this.report('partition taken offline', err)
     this.commit.failAll(err)
   }
 
-  private applyFlushPolicy (): void {
-    const cfg = this.ctx.config()
-    if (this.messagesSinceFlush >= cfg.flushMessages) {
-      this.messagesSinceFlush = 0
-      this.commit.requestSync().catch(() => {})
-    } else if (Number.isFinite(cfg.flushMs) && this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = null
-        this.messagesSinceFlush = 0
-        this.commit.requestSync().catch(() => {})
-      }, cfg.flushMs)
-      this.flushTimer.unref()
-    }
-  }
-
-  /**
-   * fsyncs the active segment; every INDEX_CHECKPOINT_BYTES also saves its indexes
-   * (covering only what this fsync made durable), bounding the re-scan after a crash.
-   */
+  /** fsyncs the active segment, then maybe checkpoints its indexes (covering only what this fsync made durable). */
   private async syncActive (): Promise<void> {
     const seg = this.active
     const snap = seg.snapshot()
     await seg.sync()
-    if (this.checkpoint === null && snap.summary.coveredBytes - seg.indexedBytesOnDisk >= INDEX_CHECKPOINT_BYTES) {
-      this.checkpoint = seg.writeIndexes(snap).catch(() => {}).finally(() => { this.checkpoint = null })
-    }
+    this.checkpoints.afterSync(seg, snap)
   }
 
   /** Resolves once every offset <= `offset` is fsynced (group-committed). */
   flushed (offset: number): Promise<void> {
     if (this.failure !== null && offset >= this.commit.durableEnd) return Promise.reject(this.failure)
     return this.commit.waitFor(offset)
-  }
-
-  /** What an acks=all producer waits for under the configured flush policy. */
-  ackAll (offset: number): Promise<void> {
-    return this.ctx.fsyncOnAcksAll ? this.flushed(offset) : Promise.resolve()
   }
 
   /** Closes the current active segment (fsync + index files) and starts a new one. */
@@ -336,6 +338,8 @@ export class PartitionLog {
     const minOne = options.minOneBatch ?? true
     const committed = options.isolation === 'read_committed'
     if (fetchOffset === hw || (committed && fetchOffset >= result.lastStableOffset)) return result
+    // a consumer polling at the end of a dormant partition does not open its files
+    if (this.dormant !== null) await this.wake()
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
       const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne, options.allocate)
       if (r !== null) {
@@ -345,33 +349,10 @@ export class PartitionLog {
       }
     }
     // with no open and no aborted transaction a read_committed read is a plain read
-    if (committed && (result.lastStableOffset < hw || this.producers.aborted.size > 0)) this.limitToStable(result, fetchOffset)
-    return result
-  }
-
-  /**
-   * read_committed: drops batches at or past the last stable offset (open
-   * transactions) and lists the aborted transactions overlapping what is returned.
-   */
-  private limitToStable (result: ReadResult, fetchOffset: number): void {
-    const lso = result.lastStableOffset
-    let end = fetchOffset
-    const kept: Buffer[] = []
-    let bytes = 0
-    for (const chunk of result.chunks) {
-      let pos = 0
-      while (pos + 27 <= chunk.length) {
-        const base = readInt64(chunk, pos)
-        if (base >= lso) break
-        end = base + chunk.readInt32BE(pos + 23) + 1
-        pos += chunk.readInt32BE(pos + 8) + 12
-      }
-      if (pos > 0) { kept.push(pos === chunk.length ? chunk : chunk.subarray(0, pos)); bytes += Math.min(pos, chunk.length) }
-      if (pos < chunk.length) break
+    if (committed && (result.lastStableOffset < hw || this.producers.aborted.size > 0)) {
+      Object.assign(result, limitToStable(result.chunks, fetchOffset, result.lastStableOffset, this.producers.aborted))
     }
-    result.chunks = kept
-    result.bytes = bytes
-    if (this.producers.aborted.size > 0 && end > fetchOffset) result.abortedTransactions = anchorAbortedTxns(this.producers.aborted.overlapping(fetchOffset, end), kept)
+    return result
   }
 
   /** Index of the last segment whose base offset is <= offset. */
@@ -387,35 +368,21 @@ export class PartitionLog {
 
   /** Long poll: resolves when the high watermark passes `offset`, or when `signal` aborts. */
   waitForData (offset: number, signal?: AbortSignal): Promise<void> {
-    if (this.logEndOffset > offset || this.closed || signal?.aborted === true) return Promise.resolve()
-    return new Promise(resolve => {
-      const waiter = { offset, resolve }
-      this.dataWaiters.push(waiter)
-      signal?.addEventListener('abort', () => {
-        this.dataWaiters = this.dataWaiters.filter(w => w !== waiter)
-        resolve()
-      }, { once: true })
-    })
-  }
-
-  private wakeWaiters (): void {
-    const end = this.logEndOffset
-    const keep: typeof this.dataWaiters = []
-    for (const w of this.dataWaiters) {
-      if (w.offset < end || this.closed) w.resolve(); else keep.push(w)
-    }
-    this.dataWaiters = keep
+    if (this.logEndOffset > offset || this.closed) return Promise.resolve()
+    return this.waiters.wait(offset, signal)
   }
 
   /** ListOffsets: -1 latest, -2 earliest, -3 max timestamp, else first record with timestamp >= ts. */
   async offsetForTimestamp (timestamp: number): Promise<TimestampLookup | null> {
     if (timestamp === -1) return { offset: this.logEndOffset, timestamp: -1 }
     if (timestamp === -2) return { offset: this.logStartOffset, timestamp: -1 }
+    if (this.dormant !== null) await this.wake()
     return findOffsetForTimestamp(this.segments, this.logStartOffset, this.logEndOffset, timestamp)
   }
 
   /** DeleteRecords: moves the log start offset up (-1 = high watermark) and drops whole segments below it. */
   async deleteRecordsBefore (offset: number): Promise<number> {
+    if (this.dormant !== null) await this.wake()
     const target = offset === -1 ? this.logEndOffset : offset
     if (target < 0 || target > this.logEndOffset) {
       throw new TributaryError(TributaryErrorCode.OFFSET_OUT_OF_RANGE, `cannot delete records before ${offset}: high watermark is ${this.logEndOffset}`)
@@ -431,6 +398,7 @@ export class PartitionLog {
   private async advanceLogStartLocked (offset: number): Promise<void> {
     this.logStartOffset = offset
     this.producers.aborted.truncateBefore(offset)
+    this.snapshots.current = false
     await this.ctx.fs.writeFileAtomic(join(this.ctx.dir, LOG_START_FILE), String(offset))
     while (this.segments.length > 1 && this.segments[0]!.nextOffset <= offset) {
       await this.dropOldestSegment()
@@ -446,10 +414,7 @@ export class PartitionLog {
   }
 
   /** A segment whose files were unlinked stays readable through its open handle; closed later. */
-  retireSegment (seg: Segment): void {
-    this.pendingCloses.add(seg)
-    setTimeout(() => { if (this.pendingCloses.delete(seg)) seg.close().catch(() => {}) }, DELETED_SEGMENT_CLOSE_DELAY_MS).unref()
-  }
+  retireSegment (seg: Segment): void { this.retired.retire(seg) }
 
   /**
    * Runs `fn` with the segment list to itself among maintenance tasks (retention,
@@ -457,48 +422,48 @@ export class PartitionLog {
    */
   exclusive<T> (fn: () => Promise<T>): Promise<T> {
     const run = this.maintenance.then(fn)
-    this.maintenance = run.catch(() => {})
+    // the caller of exclusive() gets fn's error through `run`; the chain goes on
+    this.maintenance = run.catch(() => undefined)
     return run
   }
 
   /** Deletes old non-active segments past retention.ms / retention.bytes. Returns segments deleted. */
   async enforceRetention (nowMs: number): Promise<number> {
-    this.producers.expire(nowMs, this.ctx.producerIdExpirationMs ?? 86_400_000)
+    if (this.producers.expire(nowMs, this.ctx.producerIdExpirationMs ?? 86_400_000) > 0) this.snapshots.current = false
     const cfg = this.ctx.config()
     if (!cfg.cleanupPolicy.includes('delete')) return 0
-    let deleted = 0
-    let total = this.sizeInBytes
-    let newStart = this.logStartOffset
-    for (let i = 0; i < this.segments.length - 1; i++) {
-      const seg = this.segments[i]!
-      const expired = Number.isFinite(cfg.retentionMs) && seg.maxTimestamp >= 0 && seg.maxTimestamp < nowMs - cfg.retentionMs
-      const oversize = Number.isFinite(cfg.retentionBytes) && total - seg.size >= cfg.retentionBytes
-      if (!expired && !oversize) break
-      total -= seg.size
-      newStart = Math.max(newStart, seg.nextOffset)
-      deleted++
+    // the active segment is never deleted, so a dormant partition of one segment has nothing to delete
+    if (this.dormant !== null) {
+      if (this.dormant.segmentCount <= 1) return 0
+      await this.wake()
     }
-    if (deleted > 0) await this.advanceLogStart(newStart)
-    return deleted
+    const cut = retentionCut(this.segments, cfg, nowMs, this.logStartOffset)
+    if (cut.segments > 0) await this.advanceLogStart(cut.logStartOffset)
+    return cut.segments
   }
 
   /** Waits for pending writes, fsyncs, writes the active segment's indexes and closes files. */
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer)
+    this.flushes.stop()
+    if (this.waking !== null) await this.waking.catch(() => undefined) // a failed wake already took the partition offline
+    if (this.dormant !== null) {
+      // never opened: nothing to flush and no file to close; its facts still hold
+      this.waiters.wake(this.logEndOffset, true)
+      this.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
+      return
+    }
     await this.queue.drained()
-    this.wakeWaiters()
+    this.waiters.wake(this.logEndOffset, true)
     if (this.failure === null) {
       await this.commit.requestSync()
-      if (this.checkpoint !== null) await this.checkpoint
+      await this.checkpoints.settled()
       await this.active.writeIndexes()
-      if (this.snapshotting !== null) await this.snapshotting
-      await writeProducerSnapshot(this.ctx.fs, this.ctx.dir, this.producers, this.logEndOffset)
+      await this.snapshots.final(this.producers, this.logEndOffset)
     }
     this.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
-    for (const seg of this.pendingCloses) await seg.close().catch(() => {})
-    this.pendingCloses.clear()
+    await this.retired.closeAll()
     for (const seg of this.segments) await seg.close()
   }
 

@@ -39,7 +39,7 @@ export async function loadSegments (ctx: PartitionContext, logStartOffset: numbe
     segments.push(await Segment.create(ctx.fs, ctx.dir, Math.max(0, logStartOffset), ctx.now(), interval))
   }
   // a process crash leaves written-but-unsynced bytes in the page cache; make
-  // them durable before calling them durable
-  await segments[segments.length - 1]!.sync()
+  // them durable before calling them durable (a clean close already fsynced them)
+  if (ctx.cleanShutdown !== true) await segments[segments.length - 1]!.sync()
   return segments
 }

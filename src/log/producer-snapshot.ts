@@ -43,7 +43,7 @@ export function encodeProducerSnapshot (state: ProducerStateManager, offset: num
   return JSON.stringify(file)
 }
 
-function decodeProducerSnapshot (raw: Buffer | null): { state: ProducerStateManager, offset: number } | null {
+export function decodeProducerSnapshot (raw: Buffer | null): { state: ProducerStateManager, offset: number } | null {
   if (raw === null) return null
   let file: SnapshotFile
   try { file = JSON.parse(raw.toString('utf8')) as SnapshotFile } catch { return null }
@@ -61,6 +61,8 @@ function decodeProducerSnapshot (raw: Buffer | null): { state: ProducerStateMana
 
 export interface RecoveredProducerState {
   state: ProducerStateManager
+  /** The snapshot file already describes this state at the log end: no need to write it again. */
+  current: boolean
   /** Batches replayed from the log (0 after a clean shutdown). */
   replayed: number
 }
@@ -72,7 +74,7 @@ export async function recoverProducerState (fs: FileSystem, dir: string, segment
   const state = usable?.state ?? new ProducerStateManager()
   const from = Math.max(usable?.offset ?? 0, segments[0]!.baseOffset)
   let replayed = 0
-  if (from >= logEndOffset) return { state, replayed }
+  if (from >= logEndOffset) return { state, replayed, current: usable !== null && usable.offset === logEndOffset }
   for (const seg of segments) {
     if (seg.nextOffset <= from) continue
     const start = seg.baseOffset >= from ? 0 : seg.offsetIndex.lookup(from - seg.baseOffset)
@@ -84,9 +86,41 @@ export async function recoverProducerState (fs: FileSystem, dir: string, segment
       replayed++
     })
   }
-  return { state, replayed }
+  return { state, replayed, current: false }
 }
 
 export async function writeProducerSnapshot (fs: FileSystem, dir: string, state: ProducerStateManager, offset: number): Promise<void> {
   await fs.writeFileAtomic(join(dir, PRODUCER_SNAPSHOT_FILE), encodeProducerSnapshot(state, offset))
+}
+
+/** Snapshot producer state after this many new bytes (when no append is in flight), bounding the replay after a crash. */
+const PRODUCER_SNAPSHOT_BYTES = 16 * 1024 * 1024
+
+/** When one partition's producer state is snapshotted: every so many bytes while running, and at close. */
+export class ProducerSnapshots {
+  private bytesSince = 0
+  private running: Promise<void> | null = null
+  /** The file on disk describes the state at the log end (nothing written since it was read or written). */
+  current = false
+
+  constructor (private readonly fs: FileSystem, private readonly dir: string, private readonly onError: (err: unknown) => void) {}
+
+  /** After a write. A snapshot needs every staged batch to have its offsets, so it waits for a quiet moment. */
+  afterWrite (bytes: number, state: ProducerStateManager, logEndOffset: number): void {
+    this.bytesSince += bytes
+    this.current = false
+    if (this.bytesSince < PRODUCER_SNAPSHOT_BYTES || state.pending > 0 || this.running !== null) return
+    this.bytesSince = 0
+    // a failed snapshot costs only a longer replay after a crash; the next one retries
+    this.running = writeProducerSnapshot(this.fs, this.dir, state, logEndOffset)
+      .catch(this.onError).finally(() => { this.running = null })
+  }
+
+  /** The snapshot at a clean close: after it nothing is replayed at the next open. */
+  async final (state: ProducerStateManager, logEndOffset: number): Promise<void> {
+    if (this.running !== null) await this.running
+    if (this.current) return
+    await writeProducerSnapshot(this.fs, this.dir, state, logEndOffset)
+    this.current = true
+  }
 }

@@ -2,7 +2,10 @@
 // plus its sparse `.index` and `.timeindex`. The segment tracks the committed size
 // (bytes whose write completed); readers never look past it.
 import { join } from 'node:path'
-import { BATCH_HEADER_SIZE, BatchOffsets, readInt64 } from '../protocol/records/batch-header.js'
+import { BATCH_HEADER_SIZE, BATCH_LOG_OVERHEAD } from '../protocol/records/batch-header.js'
+import type { BatchSpan } from '../protocol/records/split.js'
+import { TributaryError, TributaryErrorCode, storageError } from '../errors.js'
+import { storedBatchSize, storedLastOffset } from './batch-walk.js'
 import type { FileHandle, FileSystem } from './fs.js'
 import { OffsetIndex } from './offset-index.js'
 import { TimeIndex } from './time-index.js'
@@ -38,8 +41,8 @@ export class Segment {
   offsetIndex = new OffsetIndex()
   timeIndex = new TimeIndex()
   private bytesSinceIndexEntry = 0
-  /** Bytes covered by the index files on disk (their last checkpoint). */
-  indexedBytesOnDisk = 0
+  /** Bytes covered by the index files on disk (their last checkpoint); -1 while there are none. */
+  indexedBytesOnDisk = -1
   private indexWrites: Promise<void> = Promise.resolve()
 
   private constructor (
@@ -134,6 +137,35 @@ export class Segment {
     this.nextOffset = batch.lastOffset + 1
   }
 
+  /**
+   * Writes whole batches (offsets already assigned) at the end of the segment in
+   * one writev and records them in the indexes. A failed write is cut back off, so
+   * the file ends at a batch boundary; if that cut fails too the file's end is
+   * unknown: TRUNCATE_FAILED, and the partition must stop taking writes.
+   */
+  async appendBatches (buffers: Buffer[], spans: readonly BatchSpan[], nowMs: number): Promise<void> {
+    const position = this.size
+    try {
+      await this.fh.writev(buffers, position)
+    } catch (err) {
+      try {
+        await this.fh.truncate(position)
+      } catch (truncErr) {
+        const reason = truncErr instanceof Error ? truncErr.message : String(truncErr)
+        throw new TributaryError(TributaryErrorCode.TRUNCATE_FAILED, `truncate after failed write failed: ${reason}`, { cause: truncErr })
+      }
+      throw storageError('write failed', err)
+    }
+    if (this.isEmpty) this.createdMs = nowMs
+    let pos = position
+    for (const span of spans) {
+      const h = span.header
+      this.onAppended(pos, span.size, { baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, maxTimestamp: h.maxTimestamp })
+      pos += span.size
+    }
+    this.size = pos
+  }
+
   summary (): SegmentSummary {
     return {
       coveredBytes: this.size,
@@ -155,8 +187,10 @@ export class Segment {
    * late checkpoint never replaces a newer index.
    */
   writeIndexes (snap: IndexSnapshot = this.snapshot()): Promise<void> {
-    this.indexWrites = this.indexWrites.catch(() => {}).then(async () => {
-      if (snap.summary.coveredBytes < this.indexedBytesOnDisk) return
+    // a failed earlier write was answered to its own caller; this one starts afresh
+    this.indexWrites = this.indexWrites.catch(() => undefined).then(async () => {
+      // equal coverage is the same content: nothing changed since it was written or read
+      if (snap.summary.coveredBytes <= this.indexedBytesOnDisk) return
       const timeFile = encodeTimeIndexFile(this.timeIndex, Math.min(snap.timeEntries, this.timeIndex.count))
       const offsetFile = encodeOffsetIndexFile(snap.summary, this.offsetIndex, Math.min(snap.offsetEntries, this.offsetIndex.count))
       // time index first: the offset index is the one whose presence vouches for both
@@ -195,15 +229,14 @@ export class Segment {
         buf = await this.read(bufStart, Math.min(end - bufStart, window), allocate)
         if (buf.length < BATCH_HEADER_SIZE) return null
       }
-      const size = buf.readInt32BE(off + BatchOffsets.batchLength) + 12
-      const last = readInt64(buf, off) + buf.readInt32BE(off + BatchOffsets.lastOffsetDelta)
-      if (last >= target) break
+      const size = storedBatchSize(buf, off)
+      if (storedLastOffset(buf, off) >= target) break
       off += size
     }
     let taken = 0
     let scan = off
-    while (bufStart + scan < end && scan + 12 <= buf.length) {
-      const size = buf.readInt32BE(scan + BatchOffsets.batchLength) + 12
+    while (bufStart + scan < end && scan + BATCH_LOG_OVERHEAD <= buf.length) {
+      const size = storedBatchSize(buf, scan)
       if (taken + size > maxBytes && (taken > 0 || !minOneBatch)) break
       if (scan + size > buf.length) {
         if (taken > 0) break
@@ -228,7 +261,8 @@ export class Segment {
   async close (): Promise<void> { await this.fh.close() }
 
   async delete (): Promise<void> {
-    await this.fh.close().catch(() => {})
+    // the files go next; a failed close only leaks a descriptor until exit, which the unlinks below do not depend on
+    await this.fh.close().catch((err: unknown) => { process.emitWarning(`closing ${this.logPath} before deleting it failed: ${String(err)}`) })
     await this.fs.unlink(this.indexPath)
     await this.fs.unlink(this.timeIndexPath)
     await this.fs.unlink(this.logPath)

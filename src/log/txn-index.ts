@@ -3,6 +3,9 @@
 // of the marker. A read_committed Fetch returns the entries overlapping the
 // fetched range so the consumer can drop those records (Kafka's .txnindex).
 // Entries are appended in marker order, so lastOffset only grows.
+// Also here: what a read_committed fetch does with it (limitToStable).
+import { BatchOffsets, readInt64 } from '../protocol/records/batch-header.js'
+import { storedBaseOffset, storedLastOffset, walkBatches } from './batch-walk.js'
 
 export interface AbortedTxn {
   producerId: number
@@ -87,12 +90,9 @@ export function anchorAbortedTxns (list: Array<{ producerId: number, firstOffset
   const wanted = new Map<number, number[]>()
   for (const t of list) wanted.set(t.producerId, [])
   for (const chunk of chunks) {
-    let pos = 0
-    while (pos + 61 <= chunk.length) {
-      const offsets = wanted.get(chunk.readInt32BE(pos + 43) * 0x100000000 + chunk.readUInt32BE(pos + 47))
-      if (offsets !== undefined) offsets.push(chunk.readInt32BE(pos) * 0x100000000 + chunk.readUInt32BE(pos + 4))
-      pos += chunk.readInt32BE(pos + 8) + 12
-    }
+    walkBatches(chunk, 0, pos => {
+      wanted.get(readInt64(chunk, pos + BatchOffsets.producerId))?.push(storedBaseOffset(chunk, pos))
+    })
   }
   const out: Array<{ producerId: number, firstOffset: number }> = []
   for (const t of list) {
@@ -100,4 +100,31 @@ export function anchorAbortedTxns (list: Array<{ producerId: number, firstOffset
     if (first !== undefined) out.push({ producerId: t.producerId, firstOffset: first })
   }
   return out.sort((a, b) => a.firstOffset - b.firstOffset)
+}
+
+export interface StableRead {
+  chunks: Buffer[]
+  bytes: number
+  abortedTransactions: Array<{ producerId: number, firstOffset: number }>
+}
+
+/**
+ * read_committed: keeps the batches of `chunks` (read from `fetchOffset`) that lie
+ * below the last stable offset (open transactions stay hidden) and lists the
+ * aborted transactions overlapping what is kept, for the consumer to drop.
+ */
+export function limitToStable (chunks: Buffer[], fetchOffset: number, lastStableOffset: number, aborted: AbortedTxnIndex): StableRead {
+  let end = fetchOffset
+  const kept: Buffer[] = []
+  let bytes = 0
+  for (const chunk of chunks) {
+    const stop = walkBatches(chunk, 0, pos => {
+      if (storedBaseOffset(chunk, pos) >= lastStableOffset) return false
+      end = storedLastOffset(chunk, pos) + 1
+    })
+    if (stop > 0) { kept.push(stop === chunk.length ? chunk : chunk.subarray(0, stop)); bytes += stop }
+    if (stop < chunk.length) break
+  }
+  const abortedTransactions = aborted.size > 0 && end > fetchOffset ? anchorAbortedTxns(aborted.overlapping(fetchOffset, end), kept) : []
+  return { chunks: kept, bytes, abortedTransactions }
 }

@@ -27,6 +27,7 @@ export interface WriteQueueHooks {
   assign: (p: PendingAppend, next: number) => number
   /** The group is on the OS; the log end is now `next`. */
   committed: (group: PendingAppend[], next: number) => void
+  /** A write, roll or truncate failed; the group's appends were rejected with `err`. */
   failed: (err: unknown) => void
 }
 
@@ -115,29 +116,14 @@ export class WriteQueue {
   }
 
   private async writeGroup (seg: Segment, group: PendingAppend[], now: number): Promise<void> {
-    const startOffset = seg.nextOffset
-    let next = startOffset
+    let next = seg.nextOffset
     for (const p of group) next = this.hooks.assign(p, next)
-    const position = seg.size
     try {
-      await seg.fh.writev(group.map(p => p.payload), position)
+      await seg.appendBatches(group.map(p => p.payload), group.length === 1 ? group[0]!.spans : group.flatMap(p => p.spans), now)
     } catch (err) {
-      // cut whatever part of the write landed, so the file ends at a batch boundary
-      let cause: unknown = err
-      try { await seg.fh.truncate(position) } catch (truncErr) { cause = storageError('truncate after failed write failed', truncErr) }
-      this.failGroup(group, cause === err ? storageError('write failed', err) : cause)
+      this.failGroup(group, err)
       return
     }
-    if (seg.isEmpty) seg.createdMs = now
-    let pos = position
-    for (const p of group) {
-      for (const span of p.spans) {
-        const h = span.header
-        seg.onAppended(pos, span.size, { baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta, maxTimestamp: h.maxTimestamp })
-        pos += span.size
-      }
-    }
-    seg.size = pos
     this.hooks.committed(group, next)
   }
 

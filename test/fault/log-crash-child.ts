@@ -13,8 +13,7 @@ process.stdout.write('READY\n')
 async function producer (id: number): Promise<never> {
   for (let seq = 0; ; seq++) {
     const value = `${run}-${id}-${seq}`
-    const r = await p.append(encodeBatch([{ value, timestamp: Date.now() }, { value: value + '/b' }]))
-    await p.ackAll(r.lastOffset)
+    const r = await p.append(encodeBatch([{ value, timestamp: Date.now() }, { value: value + '/b' }]), { durability: 'acksAll' })
     process.stdout.write(`ACK ${r.baseOffset} ${value}\n`)
   }
 }

@@ -41,8 +41,7 @@ test('with the interval policy acks=all answers before the fsync, which a timer 
   const before = syncs()
   // the flush timer is unref'd (it must not keep a broker alive); keep this test's loop alive meanwhile
   const release = holdEventLoop()
-  const r = await log.append(batch('a', 2), { requiredAcks: -1 })
-  await log.ackAll(r.lastOffset)
+  const r = await log.append(batch('a', 2), { durability: 'acksAll' })
   assert.equal(syncs(), before, 'acks=all did not wait for an fsync')
   assert.ok(log.durableEnd <= r.lastOffset)
   await synced
@@ -72,8 +71,7 @@ test('the default policy answers acks=all only once the batch is fsynced', async
   await logs.createTopic('t', 1)
   const log = logs.requirePartition('t', 0)
   const before = syncs()
-  const r = await log.append(batch('a', 1), { requiredAcks: -1 })
-  await log.ackAll(r.lastOffset)
+  const r = await log.append(batch('a', 1), { durability: 'acksAll' })
   assert.ok(syncs() > before)
   assert.ok(log.durableEnd > r.lastOffset)
   await logs.close()

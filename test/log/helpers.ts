@@ -32,11 +32,11 @@ export function batch (tag: string, count = 1, ts = 1_000): Buffer {
   return encodeBatch(Array.from({ length: count }, (_, i) => ({ value: `${tag}-${i}`, timestamp: ts + i })))
 }
 
-export interface Counts { writes: number, bytesWritten: number, syncs: number, logBytesRead: number }
+export interface Counts { writes: number, bytesWritten: number, syncs: number, logBytesRead: number, opens: number }
 
-/** Wraps a FileSystem, counting writev calls and their bytes, fsyncs and bytes read from .log files. */
+/** Wraps a FileSystem, counting file opens, writev calls and their bytes, fsyncs and bytes read from .log files. */
 export function countingFs (base: FileSystem = realFs): { fs: FileSystem, counts: Counts } {
-  const counts: Counts = { writes: 0, bytesWritten: 0, syncs: 0, logBytesRead: 0 }
+  const counts: Counts = { writes: 0, bytesWritten: 0, syncs: 0, logBytesRead: 0, opens: 0 }
   const wrap = (path: string, fh: FileHandle): FileHandle => ({
     writev: async (b, p) => { counts.writes++; for (const x of b) counts.bytesWritten += x.length; await fh.writev(b, p) },
     read: async (buf, off, len, pos) => {
@@ -49,6 +49,6 @@ export function countingFs (base: FileSystem = realFs): { fs: FileSystem, counts
     size: () => fh.size(),
     close: () => fh.close(),
   })
-  const fs: FileSystem = { ...base, open: async (path, create) => wrap(path, await base.open(path, create)) }
+  const fs: FileSystem = { ...base, open: async (path, create) => { counts.opens++; return wrap(path, await base.open(path, create)) } }
   return { fs, counts }
 }

@@ -106,6 +106,40 @@ test('after a clean shutdown, opening reads no log bytes; after a crash it re-sc
   await afterCrash.close()
 })
 
+test('after a clean shutdown partitions serve their offsets without opening a file, and open at their first read or write', async () => {
+  const dir = await tempDir()
+  const m = await LogManager.open(dir, { defaults: { 'segment.bytes': '4096' } })
+  await m.createTopic('t', 3)
+  for (let i = 0; i < 40; i++) await m.partition('t', i % 2)!.append(batch(`r${i}`, 5))
+  await m.partition('t', 0)!.deleteRecordsBefore(10)
+  const sizes = [0, 1, 2].map(p => m.partition('t', p)!.sizeInBytes)
+  await m.close()
+
+  const first = countingFs()
+  const reopened = await LogManager.open(dir, { fs: first.fs })
+  assert.equal(first.counts.opens, 0, 'no partition opened a file at start')
+  const p0 = reopened.partition('t', 0)!
+  assert.deepEqual([p0.logStartOffset, p0.highWatermark, p0.lastStableOffset], [10, 100, 100])
+  assert.deepEqual([0, 1, 2].map(p => reopened.partition('t', p)!.sizeInBytes), sizes)
+  assert.deepEqual(await p0.offsetForTimestamp(-1), { offset: 100, timestamp: -1 })
+  assert.equal(first.counts.opens, 0)
+  const read = await p0.read(10, 1 << 20)
+  assert.ok(read.bytes > 0 && first.counts.opens > 0, 'the first read opened the partition')
+  assert.equal((await reopened.partition('t', 1)!.append(batch('more', 5))).baseOffset, 100)
+  await reopened.close()
+
+  // partition 2 never woke: its facts carry over to the next clean start
+  const second = await LogManager.open(dir)
+  assert.deepEqual([0, 1, 2].map(p => second.partition('t', p)!.highWatermark), [100, 105, 0])
+  assert.equal((await second.partition('t', 2)!.append(batch('late'))).baseOffset, 0)
+  // no close(): the next start cannot trust any facts and recovers from the files
+  const afterCrash = await LogManager.open(dir)
+  assert.equal(afterCrash.wasCleanShutdown, false)
+  assert.deepEqual([0, 1, 2].map(p => afterCrash.partition('t', p)!.highWatermark), [100, 105, 1])
+  assert.equal(afterCrash.partition('t', 0)!.logStartOffset, 10)
+  await afterCrash.close()
+})
+
 test('retention runs across all topics', async () => {
   const m = await LogManager.open(await tempDir())
   const size = batch('x').length

@@ -145,8 +145,7 @@ test('concurrent acks=all appends are written together and share fsyncs', async 
   const writesBefore = counts.writes
   const syncsBefore = counts.syncs
   await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-    const r = await log.append(batch(`p${i}`, 2))
-    await log.ackAll(r.lastOffset)
+    await log.append(batch(`p${i}`, 2), { durability: 'acksAll' })
   }))
   assert.equal(log.durableEnd, 100)
   assert.ok(counts.writes - writesBefore < 10, `writes: ${counts.writes - writesBefore}`)
@@ -156,11 +155,19 @@ test('concurrent acks=all appends are written together and share fsyncs', async 
 
 test('flush.messages makes data durable without an acks=all waiter', async () => {
   const { log } = await openLog({ 'flush.messages': '3' }, { fsyncOnAcksAll: false })
-  await log.append(batch('a', 2))
-  await log.ackAll(1) // resolves at once under this policy
+  await log.append(batch('a', 2), { durability: 'acksAll' }) // resolves once written under this policy
   await log.append(batch('b', 2))
   await log.flushed(3)
   assert.ok(log.durableEnd >= 4)
+  await log.close()
+})
+
+test('an fsynced append is durable when it resolves even where acks=all would not wait', async () => {
+  const { log } = await openLog({}, { fsyncOnAcksAll: false })
+  const acked = await log.append(batch('a', 2), { durability: 'acksAll' })
+  assert.equal(log.durableEnd, 0, 'acks=all answered before an fsync under this policy')
+  const r = await log.append(batch('b', 2), { durability: 'fsynced' })
+  assert.ok(log.durableEnd > r.lastOffset && r.lastOffset > acked.lastOffset)
   await log.close()
 })
 

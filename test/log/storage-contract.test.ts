@@ -39,8 +39,7 @@ for (const [name, makeBackend] of backends) {
       await m.createTopic('t', 1, { 'segment.bytes': '1024' })
       const expected: string[] = []
       for (let i = 0; i < 60; i++) {
-        const r = await m.partition('t', 0)!.append(batch(`b${i}`, 3))
-        await m.partition('t', 0)!.ackAll(r.lastOffset)
+        await m.partition('t', 0)!.append(batch(`b${i}`, 3), { durability: 'acksAll' })
         expected.push(`b${i}-0`, `b${i}-1`, `b${i}-2`)
       }
       assert.deepEqual(await allValues(m), expected)
@@ -58,8 +57,7 @@ for (const [name, makeBackend] of backends) {
       await m.createTopic('t', 4)
       await Promise.all(Array.from({ length: 200 }, async (_, i) => {
         const p = m.partition('t', i % 4)!
-        const r = await p.append(batch(`v${i}`))
-        await p.ackAll(r.lastOffset)
+        await p.append(batch(`v${i}`), { durability: 'acksAll' })
       }))
       for (let p = 0; p < 4; p++) {
         const values = await allValues(m, 't', p)
@@ -133,6 +131,16 @@ describe('storage faults', () => {
     assert.equal(p.logEndOffset, 1)
     assert.equal((await p.append(batch('b'))).baseOffset, 1)
     assert.deepEqual(await allValues(m), ['a-0', 'b-0'])
+    await m.close()
+  })
+
+  test('a failed write that cannot be cut back off takes the partition offline', async () => {
+    const { m, fs, p } = await faulty()
+    await p.append(batch('a'))
+    fs.failNext('write')
+    fs.failNext('truncate')
+    await assert.rejects(p.append(batch('lost')), (e: any) => e.code === TributaryErrorCode.TRUNCATE_FAILED && e.kafkaCode === 56)
+    await assert.rejects(p.append(batch('b')), { code: TributaryErrorCode.TRUNCATE_FAILED })
     await m.close()
   })
 

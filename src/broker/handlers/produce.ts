@@ -101,8 +101,7 @@ export const produceHandler: Handler<'Produce'> = {
 
 async function appendPartition (partition: PartitionLog, index: number, records: Buffer, acks: number, ctx: RequestContext): Promise<PartitionAnswer> {
   try {
-    const result = await partition.append(records, { requiredAcks: acks })
-    if (acks === -1) await partition.ackAll(result.lastOffset)
+    const result = await partition.append(records, { durability: acks === -1 ? 'acksAll' : 'written' })
     return {
       index,
       errorCode: 0,

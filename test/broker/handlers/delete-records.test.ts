@@ -12,8 +12,7 @@ describe('DeleteRecords', () => {
     await admin.log.createTopic('t', 2, {})
     const p = admin.log.partition('t', 0)!
     for (let i = 0; i < 5; i++) {
-      const r = await p.append(encodeBatch([{ value: `a${i}` }, { value: `b${i}` }]), { requiredAcks: -1 })
-      await p.ackAll(r.lastOffset)
+      await p.append(encodeBatch([{ value: `a${i}` }, { value: `b${i}` }]), { durability: 'acksAll' })
     }
   })
   afterEach(async () => { await admin.close() })

@@ -23,8 +23,7 @@ function garbageBatch (): Buffer {
  */
 async function appendRaw (h: BusHarness, batch: Buffer, unchecked = false): Promise<void> {
   const partition = h.log.partition('bus.default', 0)!
-  const { lastOffset } = await partition.append(batch, unchecked ? { requiredAcks: -1, origin: 'coordinator' } : { requiredAcks: -1 })
-  await partition.flushed(lastOffset)
+  await partition.append(batch, unchecked ? { durability: 'fsynced', origin: 'coordinator' } : { durability: 'fsynced' })
 }
 
 const entry = (n: number) => ({ Source: 'orders', DetailType: 'Order Created', Detail: JSON.stringify({ n }) })

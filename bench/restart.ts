@@ -1,0 +1,118 @@
+// Restart time with many partitions (issue 15, target 4). Builds a data directory
+// with PARTITIONS partitions over TOPICS topics (one small batch in each, plus
+// BIG_MB in partition 0 of the first topic), then times LogManager.open after a
+// clean shutdown and after kill -9 of the process that wrote it (no close, so
+// nothing past the last fsync is trusted), and the work a Metadata and a
+// ListOffsets answer for every partition does (reading each log's offsets).
+// Usage: npm run build && node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
+//   RESTART_CRASH=0 skips the kill -9 part; RESTART_ENGINE=<built log-manager.js> times another build.
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { encodeBatch } from '../src/protocol/records/batch-codec.js'
+
+// the broker runs compiled code (npm run build); tsx's transform adds per-closure work that
+// would dominate an open of thousands of partitions, so the built engine is timed when present
+const built = fileURLToPath(new URL('../dist/log/log-manager.js', import.meta.url))
+// RESTART_ENGINE=<path to a built log-manager.js> times another build (e.g. the commit before) side by side
+const engine = process.env.RESTART_ENGINE ?? (existsSync(built) ? built : '../src/log/log-manager.js')
+const { LogManager } = await import(engine) as typeof import('../src/log/log-manager.js')
+type Logs = Awaited<ReturnType<typeof LogManager.open>>
+
+const isChild = process.argv[2] === '--child'
+const args = process.argv.slice(isChild ? 4 : 2)
+const partitions = Number(args[0] ?? 10_000)
+const topics = Math.max(1, Number(args[1] ?? 10))
+const bigMB = Number(args[2] ?? 64)
+const perTopic = Math.ceil(partitions / topics)
+
+/** Fills `dir`; with `crash` it prints READY and waits to be killed instead of closing. */
+async function fill (dir: string, crash: boolean): Promise<void> {
+  const m = await LogManager.open(dir, { logCleanerIntervalMs: 0 })
+  for (let t = 0; t < topics; t++) await m.createTopic(`restart-${t}`, perTopic)
+  const small = (i: number): Buffer => encodeBatch([{ value: `v${i}`, timestamp: Date.now() }])
+  let i = 0
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (i < topics * perTopic) {
+      const n = i++
+      await m.partition(`restart-${n % topics}`, Math.floor(n / topics))!.append(small(n))
+    }
+  }))
+  const value = Buffer.alloc(1000, 'x')
+  const big = m.partition('restart-0', 0)!
+  for (let written = 0; written < bigMB * 1024 * 1024;) {
+    const b = encodeBatch(Array.from({ length: 64 }, () => ({ value })))
+    written += b.length
+    await big.append(b, { durability: written % (8 << 20) < b.length ? 'fsynced' : 'written' })
+  }
+  if (crash) {
+    process.stdout.write('READY\n')
+    await new Promise(() => {})
+  }
+  await m.close()
+}
+
+async function timeOpen (dir: string): Promise<{ openMs: number, answerMs: number, m: Logs }> {
+  const start = process.hrtime.bigint()
+  const m = await LogManager.open(dir, { logCleanerIntervalMs: 0 })
+  const openMs = Number(process.hrtime.bigint() - start) / 1e6
+  // what Metadata and ListOffsets (latest and earliest) read for every partition; the best of 3 passes
+  let answerMs = Infinity
+  for (let pass = 0; pass < 3; pass++) answerMs = Math.min(answerMs, await answerAll(m))
+  return { openMs, answerMs, m }
+}
+
+async function answerAll (m: Logs): Promise<number> {
+  const t0 = process.hrtime.bigint()
+  let sum = 0
+  for (const info of m.topics()) {
+    for (let p = 0; p < info.partitions; p++) {
+      const log = m.partition(info.name, p)!
+      sum += log.highWatermark + log.logStartOffset
+      sum += (await log.offsetForTimestamp(-1))!.offset + (await log.offsetForTimestamp(-2))!.offset
+    }
+  }
+  if (sum < 0) throw new Error('unreachable')
+  return Number(process.hrtime.bigint() - t0) / 1e6
+}
+
+if (isChild) {
+  await fill(process.argv[3]!, true)
+} else {
+  const base = await mkdtemp(join(args[3] ?? tmpdir(), 'trib-restart-'))
+  try {
+    console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition; engine: ${engine}`)
+    const cleanDir = join(base, 'clean')
+    let t = Date.now()
+    await fill(cleanDir, false)
+    console.log(`  built and closed in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+    const clean = await timeOpen(cleanDir)
+    await clean.m.close()
+    const again = await timeOpen(cleanDir)
+    await again.m.close()
+    console.log(`  open after clean shutdown: ${clean.openMs.toFixed(0)} ms, again ${again.openMs.toFixed(0)} ms (${(again.openMs * 1000 / (topics * perTopic)).toFixed(1)} µs per partition)`)
+    console.log(`  offsets of every partition (Metadata + ListOffsets work): ${again.answerMs.toFixed(1)} ms`)
+
+    if (process.env.RESTART_CRASH !== '0') {
+      const crashDir = join(base, 'crash')
+      t = Date.now()
+      const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1]!, '--child', crashDir, String(partitions), String(topics), String(bigMB)],
+        { argv0: process.argv0, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env } })
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('READY')) resolve() })
+        child.on('exit', code => { reject(new Error(`fill child exited with ${code}`)) })
+      })
+      child.kill('SIGKILL')
+      await new Promise(resolve => child.once('exit', resolve))
+      console.log(`  built and killed (-9) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      const crashed = await timeOpen(crashDir)
+      await crashed.m.close()
+      console.log(`  open after kill -9: ${crashed.openMs.toFixed(0)} ms`)
+    }
+  } finally {
+    await rm(base, { recursive: true, force: true })
+  }
+}
