@@ -71,6 +71,8 @@ export const TributaryErrorCode = {
   BUS_DELIVERY: 'TRIB_ERR_BUS_DELIVERY',
   /** A replay's archive was deleted while the replay was to run. */
   BUS_ARCHIVE_MISSING: 'TRIB_ERR_BUS_ARCHIVE_MISSING',
+  /** The Kafka cluster a bus worker stores everything in cannot be reached (bus --kafka); retryable. */
+  BUS_CLUSTER_UNAVAILABLE: 'TRIB_ERR_BUS_CLUSTER_UNAVAILABLE',
 
   // The SDK (src/sdk).
   /** A fault to inject that names an unknown API, error or count. */

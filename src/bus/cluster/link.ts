@@ -8,8 +8,9 @@ import type { Logger } from 'pino'
 import { KafkaClient } from '../../client/client.js'
 import { ClientError, ClientErrorCode } from '../../client/errors.js'
 import { BusError } from '../errors.js'
+import { TributaryErrorCode } from '../../errors.js'
 
-export const CLUSTER_UNAVAILABLE = 'TRIB_ERR_BUS_CLUSTER_UNAVAILABLE'
+export const CLUSTER_UNAVAILABLE = TributaryErrorCode.BUS_CLUSTER_UNAVAILABLE
 
 export interface ClusterLinkOptions {
   bootstrap: string
