@@ -52,5 +52,29 @@ function parseInput (body: unknown): Record<string, unknown> {
     throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
+  dropNullMembers(parsed)
   return parsed as Record<string, unknown>
+}
+
+/**
+ * AWS's JSON protocol reads a member set to null as a member not given (the
+ * SDKs never send one; hand-written requests do). The handlers test optional
+ * members against undefined, so nulls go before they run: found by fuzzing, a
+ * PutRule with "EventPattern": null was a 500. Iterative: a body may nest deeply.
+ */
+function dropNullMembers (root: object): void {
+  const stack: object[] = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === 'object') stack.push(item)
+      continue
+    }
+    const record = node as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      const value = record[key]
+      if (value === null) Reflect.deleteProperty(record, key)
+      else if (typeof value === 'object') stack.push(value as object)
+    }
+  }
 }

@@ -1,0 +1,75 @@
+// Runs one fuzz target for a number of inputs with fast-check, and keeps every
+// failing input (shrunk to a small one) as a regression fixture in
+// test/fuzz/regressions/, which fuzz.test.ts replays on every test run.
+import fc from 'fast-check'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FuzzTarget } from './targets/index.js'
+
+export const REGRESSIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'regressions')
+
+/** A kept failing input: bytes as hex, text as it is. */
+export interface RegressionFixture {
+  target: string
+  hex?: string
+  text?: string
+  /** What went wrong when it was found (before the fix). */
+  error: string
+}
+
+export interface FuzzOutcome {
+  target: string
+  runs: number
+  ms: number
+  /** Slowest single input (ms): a hang shows here first. */
+  slowestMs: number
+  failure?: { fixture: string, error: string }
+}
+
+export function inputOf (fixture: RegressionFixture): Buffer | string {
+  return fixture.hex !== undefined ? Buffer.from(fixture.hex, 'hex') : fixture.text ?? ''
+}
+
+export function loadRegressions (): Array<{ file: string, fixture: RegressionFixture }> {
+  return readdirSync(REGRESSIONS_DIR).filter(f => f.endsWith('.json')).sort()
+    .map(file => ({ file, fixture: JSON.parse(readFileSync(join(REGRESSIONS_DIR, file), 'utf8')) as RegressionFixture }))
+}
+
+function saveRegression (target: string, input: Buffer | string, error: unknown): string {
+  const fixture: RegressionFixture = Buffer.isBuffer(input) ? { target, hex: input.toString('hex'), error: String(error) } : { target, text: input, error: String(error) }
+  const id = createHash('sha256').update(Buffer.isBuffer(input) ? input : Buffer.from(input)).digest('hex').slice(0, 12)
+  const file = `${target}-${id}.json`
+  writeFileSync(join(REGRESSIONS_DIR, file), JSON.stringify(fixture, null, 2) + '\n')
+  return file
+}
+
+export async function fuzzTarget (target: FuzzTarget, options: { runs: number, seed: number, save: boolean }): Promise<FuzzOutcome> {
+  const close = await target.open?.()
+  let slowestMs = 0
+  let runs = 0
+  const timed = (input: Buffer | string): void | Promise<void> => {
+    const start = performance.now()
+    runs++
+    const result = target.check(input)
+    if (result instanceof Promise) return result.then(() => { slowestMs = Math.max(slowestMs, performance.now() - start) })
+    slowestMs = Math.max(slowestMs, performance.now() - start)
+  }
+  const started = performance.now()
+  try {
+    const parameters = { numRuns: options.runs, seed: options.seed }
+    const details = target.open !== undefined
+      ? await fc.check(fc.asyncProperty(target.inputs(), async input => { await timed(input) }), parameters)
+      : fc.check(fc.property(target.inputs(), input => { timed(input) as void }), parameters)
+    const outcome: FuzzOutcome = { target: target.name, runs, ms: performance.now() - started, slowestMs }
+    if (details.failed && details.counterexample !== null) {
+      const [input] = details.counterexample
+      const error = details.errorInstance ?? 'failed'
+      outcome.failure = { fixture: options.save ? saveRegression(target.name, input, error) : '(not saved)', error: String(error) }
+    }
+    return outcome
+  } finally {
+    await close?.()
+  }
+}
