@@ -3,7 +3,7 @@
 // change how other routes (/health, /metrics) parse bodies.
 // Any credentials are accepted (signatures are not checked yet).
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EventBus } from '../index.js'
 import { BusApiError, BusErrorType } from '../errors.js'
 import { actions } from './actions.js'
@@ -17,6 +17,15 @@ export function registerBusRoutes (app: FastifyInstance, bus: EventBus): void {
     scope.removeContentTypeParser('application/json')
     scope.addContentTypeParser([CONTENT_TYPE, 'application/json', 'application/x-amz-json-1.0'], { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
     scope.post('/', async (request, reply) => await handle(bus, request, reply))
+    // What fastify refuses before the handler runs (a body over the HTTP face's
+    // bodyLimit, a broken content length) is still answered in AWS's error shape,
+    // so the SDKs report a typed error rather than an unknown one.
+    scope.setErrorHandler(async (err: FastifyError, _request, reply) => {
+      const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+      const type = status === 500 ? BusErrorType.internal : BusErrorType.validation
+      const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'Request body is over the size limit.' : status === 500 ? 'An internal error occurred.' : err.message
+      await reply.code(status).header('content-type', CONTENT_TYPE).header('x-amzn-errortype', type).send(Buffer.from(JSON.stringify({ __type: type, message })))
+    })
   })
 }
 
