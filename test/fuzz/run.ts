@@ -28,7 +28,7 @@ for (const target of targets) {
   const seconds = outcome.ms / 1000
   const rate = Math.round(outcome.runs / seconds)
   const verdict = outcome.failure === undefined ? 'ok' : `FAILED, kept as test/fuzz/regressions/${outcome.failure.fixture}: ${outcome.failure.error}`
-  console.log(`${target.name.padEnd(18)} ${String(outcome.runs).padStart(9)} inputs  ${seconds.toFixed(1).padStart(7)} s  ${String(rate).padStart(7)}/s  slowest ${outcome.slowestMs.toFixed(1)} ms  ${verdict}`)
+  console.log(`${target.name.padEnd(18)} ${String(outcome.runs).padStart(9)} inputs  ${seconds.toFixed(1).padStart(7)} s  ${String(rate).padStart(7)}/s  slowest ${outcome.slowestMs.toFixed(1)} ms (alone ${outcome.slowestAloneMs.toFixed(1)} ms)  ${verdict}`)
   if (outcome.failure !== undefined) failed++
 }
 process.exit(failed > 0 ? 1 : 0)
