@@ -140,6 +140,7 @@ export class Tributary {
       log,
       accountId: config.accountId,
       region: config.region,
+      maxEntryBytes: config.busMaxPutEventsBytes,
       observer: metrics.bus,
       clock,
       fs,
