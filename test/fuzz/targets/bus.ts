@@ -8,13 +8,14 @@ import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { InvalidEventPatternError, matchesPattern, parsePattern } from '../../../src/bus/pattern/index.js'
+import { InvalidEventPatternError, matchesPattern, parsePattern, RuleMatcher } from '../../../src/bus/pattern/index.js'
 import { renderTemplate, type InputContext } from '../../../src/bus/targets/input.js'
 import { buildEnvelope } from '../../../src/bus/envelope.js'
 import { EventBus, registerBusRoutes } from '../../../src/bus/index.js'
 import { LogManager } from '../../../src/log/index.js'
 import { loadConformanceJson } from '../../helpers/conformance.js'
 import { mutatedText } from '../mutate.js'
+import { jsonValueTooDeep } from '../../../src/bus/json-depth.js'
 import { FuzzFinding, type FuzzTarget } from './types.js'
 
 interface PatternCase { name: string, event?: unknown, pattern?: unknown, eventText?: string, patternText?: string }
@@ -23,13 +24,17 @@ function patternCases (): PatternCase[] {
   return loadConformanceJson<PatternCase[]>('eventbridge-patterns.json')
 }
 
+/** A pattern and, after a newline, an event (JSON text has no raw newline): mutations reach either. */
 export const eventPatternTarget = (): FuzzTarget<string> => {
   const cases = patternCases()
   const events = cases.map(c => c.eventText !== undefined ? JSON.parse(c.eventText) as unknown : c.event).filter(e => e !== undefined)
+  const seeds = cases.map(c => `${c.patternText ?? JSON.stringify(c.pattern)}\n${c.eventText ?? JSON.stringify(c.event)}`)
   return {
     name: 'event-pattern',
-    inputs: () => mutatedText(cases.map(c => c.patternText ?? JSON.stringify(c.pattern))),
-    check: text => {
+    inputs: () => mutatedText(seeds),
+    check: input => {
+      const newline = input.indexOf('\n')
+      const text = newline < 0 ? input : input.slice(0, newline)
       let compiled
       try {
         compiled = parsePattern(text)
@@ -37,8 +42,19 @@ export const eventPatternTarget = (): FuzzTarget<string> => {
         if (err instanceof InvalidEventPatternError) return
         throw err
       }
-      // a pattern that compiles can be matched against any event without throwing
-      for (let i = 0; i < events.length; i += 16) matchesPattern(compiled, events[i])
+      let own: unknown
+      try { own = newline < 0 ? undefined : JSON.parse(input.slice(newline + 1)) } catch { own = undefined }
+      // a pattern that compiles can be matched against any event without throwing,
+      // and the compiled automaton (the fast path) agrees with the reference evaluator
+      const matcher = new RuleMatcher()
+      matcher.add('fuzzed', compiled)
+      const sample = [own, events[input.length % events.length], events[(input.length * 7 + 3) % events.length]]
+      for (const event of sample) {
+        if (event === undefined || jsonValueTooDeep(event)) continue
+        const expected = matchesPattern(compiled, event)
+        const fast = matcher.match(event).length > 0
+        if (fast !== expected) throw new FuzzFinding(`RuleMatcher says ${fast}, matchesPattern says ${expected} for ${JSON.stringify(event).slice(0, 300)}`)
+      }
     }
   }
 }
