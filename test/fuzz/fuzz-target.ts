@@ -47,7 +47,8 @@ function saveRegression (target: string, input: Buffer | string, error: unknown)
   return file
 }
 
-export async function fuzzTarget (target: FuzzTarget, options: { runs: number, seed: number, save: boolean }): Promise<FuzzOutcome> {
+/** `timeLimitMs`: stop there even if `runs` inputs were not all tried (the outcome says how many were). */
+export async function fuzzTarget (target: FuzzTarget, options: { runs: number, seed: number, save: boolean, timeLimitMs?: number }): Promise<FuzzOutcome> {
   const close = await target.open?.()
   let slowestMs = 0
   let slowest: Buffer | string | undefined
@@ -79,7 +80,7 @@ export async function fuzzTarget (target: FuzzTarget, options: { runs: number, s
   const stackTraceLimit = Error.stackTraceLimit
   Error.stackTraceLimit = 0
   try {
-    const parameters = { numRuns: options.runs, seed: options.seed }
+    const parameters = { numRuns: options.runs, seed: options.seed, ...(options.timeLimitMs !== undefined ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}) }
     const details = target.open !== undefined
       ? await fc.check(fc.asyncProperty(target.inputs(), async input => { await timed(input) }), parameters)
       : fc.check(fc.property(target.inputs(), input => { timed(input) as void }), parameters)

@@ -1,4 +1,4 @@
-// The long fuzz run: `npm run fuzz [-- --runs=N --target=a,b --seed=N]`.
+// The long fuzz run: `npm run fuzz [-- --runs=N --target=a,b --seed=N --minutes=M]`.
 // 1,000,000 inputs per target by default (FUZZ_RUNS also sets it). Every
 // failing input is saved to test/fuzz/regressions/ (the unit suite replays
 // them); the exit status is 1 if any target failed. CPU-heavy: run it niced.
@@ -10,7 +10,9 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: process.env.FUZZ_RUNS ?? '1000000' },
     target: { type: 'string' },
-    seed: { type: 'string', default: String(Date.now() % 2 ** 31) }
+    seed: { type: 'string', default: String(Date.now() % 2 ** 31) },
+    /** Time budget per target: stop early and report how many inputs were run. */
+    minutes: { type: 'string' }
   }
 })
 const runs = Number(values.runs)
@@ -24,7 +26,7 @@ if (!Number.isInteger(runs) || runs < 1 || targets.length === 0) {
 console.log(`fuzzing ${targets.length} targets, ${runs} inputs each, seed ${seed}`)
 let failed = 0
 for (const target of targets) {
-  const outcome = await fuzzTarget(target, { runs, seed, save: true })
+  const outcome = await fuzzTarget(target, { runs, seed, save: true, ...(values.minutes !== undefined ? { timeLimitMs: Number(values.minutes) * 60_000 } : {}) })
   const seconds = outcome.ms / 1000
   const rate = Math.round(outcome.runs / seconds)
   const verdict = outcome.failure === undefined ? 'ok' : `FAILED, kept as test/fuzz/regressions/${outcome.failure.fixture}: ${outcome.failure.error}`
