@@ -29,6 +29,10 @@ export interface BrokerConfig {
   fetchMaxBytes: number
   /** Most bytes one produced compressed batch may inflate to while its records are validated. */
   maxDecompressedBatchBytes: number
+  /** max.connections: most open Kafka client connections; a new one over it is closed at once. */
+  maxConnections: number
+  /** max.connections.per.ip: most open Kafka client connections from one client address. */
+  maxConnectionsPerIp: number
   /** Whether Kafka clients may produce into the bus's topics (bus.*, __bus*); off so only the bus writes them. */
   allowProduceToBusTopics: boolean
   /** group.initial.rebalance.delay.ms */
@@ -57,6 +61,8 @@ export interface BrokerConfig {
   logCleanerIntervalMs: number
   /** Default topic configs (Kafka names), applied to new topics. */
   topicDefaults: Record<string, string>
+  /** Most bytes the entries of one PutEvents request may total, counted as EventBridge counts them (AWS: 256 KiB). */
+  busMaxPutEventsBytes: number
   /** EventBridge identity. */
   accountId: string
   region: string
@@ -106,6 +112,10 @@ export const defaultConfig: BrokerConfig = {
   requestReadTimeoutMs: 30_000,
   fetchMaxBytes: 55 * 1024 * 1024,
   maxDecompressedBatchBytes: 64 * 1024 * 1024,
+  // Kafka's defaults are unbounded; these stay well under a default 64 Ki
+  // descriptor limit while no real deployment of one broker comes near them.
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 2_000,
   allowProduceToBusTopics: false,
   groupInitialRebalanceDelayMs: 300,
   offsetsRetentionMs: 7 * 24 * 3600 * 1000,
@@ -121,6 +131,7 @@ export const defaultConfig: BrokerConfig = {
   flushIntervalMs: 1000,
   logCleanerIntervalMs: 15_000,
   topicDefaults: {},
+  busMaxPutEventsBytes: 256 * 1024,
   accountId: '000000000000',
   region: 'us-east-1',
   logLevel: 'info',
@@ -206,6 +217,9 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   const result = config as unknown as BrokerConfig
   if (!result.advertisedHost) result.advertisedHost = result.host === '0.0.0.0' || result.host === '::' ? '127.0.0.1' : result.host
   if (!result.clusterId) result.clusterId = 'tributary-' + randomUUID().slice(0, 8)
+  for (const bound of ['maxConnections', 'maxConnectionsPerIp', 'busMaxPutEventsBytes'] as const) {
+    if (!Number.isInteger(result[bound]) || result[bound] < 1) throw new ConfigError(`${bound} must be a whole number of at least 1, got ${String(result[bound])}`)
+  }
   for (const port of ['kafkaPort', 'httpPort'] as const) {
     if (!Number.isInteger(result[port]) || result[port] < 0 || result[port] > 65535) throw new ConfigError(`${port} must be a port number`)
   }

@@ -162,6 +162,7 @@ export class Tributary {
       log,
       accountId: config.accountId,
       region: config.region,
+      maxEntryBytes: config.busMaxPutEventsBytes,
       observer: trace,
       clock,
       fs,

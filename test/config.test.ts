@@ -38,6 +38,8 @@ test('bad values are refused with TRIB_ERR_CONFIG naming the option', () => {
   assert.throws(() => loadConfig({ kafkaPort: 'abc' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /kafkaPort/.test(err.message))
   assert.throws(() => loadConfig({}, { TRIBUTARY_AUTO_CREATE_TOPICS: 'maybe' }), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /autoCreateTopics/.test(err.message))
   assert.throws(() => loadConfig({ httpPort: '70000' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /httpPort/.test(err.message))
+  assert.throws(() => loadConfig({ maxConnections: '0' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /maxConnections/.test(err.message))
+  assert.throws(() => loadConfig({}, { TRIBUTARY_MAX_CONNECTIONS_PER_IP: '2.5' }), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /maxConnectionsPerIp/.test(err.message))
   const dir = mkdtempSync(join(tmpdir(), 'trib-config-'))
   const file = join(dir, 'bad.json')
   writeFileSync(file, JSON.stringify({ noSuchOption: 1 }))

@@ -41,3 +41,23 @@ test('a start that fails on a taken Kafka port closes the log cleanly, and the n
     await rm(dataDir, { recursive: true, force: true })
   }
 })
+
+test('busMaxPutEventsBytes from the config bounds a PutEvents request on the running bus', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-root-'))
+  const tributary = new Tributary({ ...defaultConfig, topicDefaults: {}, dataDir, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, busMaxPutEventsBytes: 1000 }, pino({ level: 'silent' }))
+  await tributary.start()
+  try {
+    const putEvents = async (detailBytes: number): Promise<Response> => await fetch(`http://127.0.0.1:${tributary.config.httpPort}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+      body: JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: JSON.stringify({ pad: 'x'.repeat(detailBytes) }) }] })
+    })
+    const over = await putEvents(1000)
+    assert.equal(over.status, 400)
+    assert.deepEqual(await over.json(), { __type: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' })
+    assert.equal((await putEvents(100)).status, 200)
+  } finally {
+    await tributary.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+})

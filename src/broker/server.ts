@@ -23,6 +23,7 @@ import { FrameReader } from './frame-reader.js'
 import { FramePool } from './frame-pool.js'
 import { readAcceptedInto } from './socket-reads.js'
 import { fetchReadPool } from './read-pool.js'
+import { ConnectionLimiter } from './connection-limits.js'
 
 // Produce is the API whose frames are large and frequent. Its handler answers
 // only after every append it started was written to the file (or refused), and
@@ -68,8 +69,14 @@ export class KafkaServer {
   private connections = new Set<net.Socket>()
   private nextConnectionId = 1
   private readonly framePool = new FramePool(FRAME_POOL_IDLE_BYTES)
+  private readonly limiter: ConnectionLimiter
+  /** Connections refused by the limiter since the last warning (logged at most once a second). */
+  private refusedSinceWarning = 0
+  private lastRefusalWarning = 0
 
-  constructor (private services: BrokerServices, private logger: Logger) {}
+  constructor (private services: BrokerServices, private logger: Logger) {
+    this.limiter = new ConnectionLimiter(services.config)
+  }
 
   /** Open client connections (the metrics face reads this at scrape time). */
   get activeConnections (): number { return this.connections.size }
@@ -110,7 +117,23 @@ export class KafkaServer {
     await Promise.all(servers.map(server => new Promise<void>(resolve => server.close(() => resolve()))))
   }
 
+  /** Closes a connection over maxConnections / maxConnectionsPerIp before reading it. */
+  private refuse (accepted: net.Socket, reason: string): void {
+    accepted.on('error', () => {})
+    accepted.destroy()
+    this.refusedSinceWarning++
+    const now = Date.now()
+    // a flood of refused connections must not become a flood of log lines
+    if (now - this.lastRefusalWarning < 1000) return
+    this.logger.warn({ refused: this.refusedSinceWarning }, `refusing new connections: ${reason}`)
+    this.lastRefusalWarning = now
+    this.refusedSinceWarning = 0
+  }
+
   private onConnection (server: net.Server, accepted: net.Socket, listener: ResolvedListener, credentials: CredentialStore | null): void {
+    const address = accepted.remoteAddress ?? '?'
+    const admission = this.limiter.admit(address)
+    if (!admission.admitted) { this.refuse(accepted, admission.reason); return }
     const connectionId = this.nextConnectionId++
     const clientHost = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? 0}`
     let socket = accepted
@@ -347,6 +370,7 @@ export class KafkaServer {
       closed = true
       clearTimeout(readTimer)
       this.connections.delete(socket)
+      this.limiter.release(address)
       this.services.onDisconnect?.(connectionId)
       log.debug('disconnected')
     })

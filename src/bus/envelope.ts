@@ -39,10 +39,13 @@ export function formatEventTime (ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 }
 
+/** Largest distance from the epoch a Date holds (ms); past it toISOString throws. */
+const MAX_DATE_MS = 8.64e15
+
 /** The SDKs send Time as epoch seconds; a string is taken as an ISO date. */
 function parseTime (value: unknown, now: number): number | null {
   if (value === undefined || value === null) return now
-  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.abs(value * 1000) <= MAX_DATE_MS ? value * 1000 : null
   if (typeof value === 'string') {
     const ms = Date.parse(value)
     return Number.isNaN(ms) ? null : ms

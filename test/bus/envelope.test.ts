@@ -25,3 +25,12 @@ test('size counts Time as 14 bytes plus the UTF-8 bytes of the text fields', () 
 test('time is written to the second', () => {
   assert.equal(formatEventTime(Date.UTC(2024, 0, 2, 3, 4, 5, 999)), '2024-01-02T03:04:05Z')
 })
+
+test('a Time past what a date can hold fails its entry with InvalidArgument instead of throwing (found by fuzzing)', () => {
+  for (const Time of [8_640_000_000_001, -8_640_000_000_001, 1e300]) {
+    const outcome = buildEnvelope({ Source: 's', DetailType: 'd', Detail: '{}', Time }, '1', 'r')
+    assert.deepEqual(outcome, { ok: false, errorCode: 'InvalidArgument', errorMessage: 'Parameter Time is not valid.' })
+  }
+  const latest = buildEnvelope({ Source: 's', DetailType: 'd', Detail: '{}', Time: 8_640_000_000_000 }, '1', 'r')
+  assert.equal(latest.ok && latest.event.time, '+275760-09-13T00:00:00Z')
+})

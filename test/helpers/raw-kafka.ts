@@ -27,8 +27,9 @@ export class RawKafkaConnection {
     this.closed = new Promise(resolve => socket.once('close', () => { this.ended = true; this.wake(); resolve() }))
   }
 
-  static async open (host: string, port: number): Promise<RawKafkaConnection> {
-    const socket = connect({ host, port })
+  /** @param localAddress the loopback address to connect from (127.0.0.2, ...): another client host to the broker */
+  static async open (host: string, port: number, localAddress?: string): Promise<RawKafkaConnection> {
+    const socket = connect({ host, port, localAddress })
     socket.setNoDelay(true)
     await once(socket, 'connect')
     return new RawKafkaConnection(socket)

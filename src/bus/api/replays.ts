@@ -24,7 +24,8 @@ function timestamp (value: unknown, field: string, checks: Checks): number | und
     checks.required(value, field)
     return undefined
   }
-  if (typeof value === 'number') return value * 1000
+  // past what a Date holds (8.64e15 ms) a time cannot be written back out
+  if (typeof value === 'number' && Math.abs(value * 1000) <= 8.64e15) return value * 1000
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Date.parse(value)
   throw new BusApiError(BusErrorType.serialization, `Unexpected value type for field '${field}'`)
 }

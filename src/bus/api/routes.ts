@@ -5,7 +5,7 @@
 // a valid AWS Signature Version 4 (./signature.ts) before it is read as an
 // action; without one, any credentials or none are accepted (open mode).
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EventBus } from '../index.js'
 import { BusApiError, BusErrorType } from '../errors.js'
 import { actions } from './actions.js'
@@ -22,6 +22,15 @@ export function registerBusRoutes (app: FastifyInstance, bus: EventBus, verifier
     scope.removeContentTypeParser('application/json')
     scope.addContentTypeParser([CONTENT_TYPE, 'application/json', 'application/x-amz-json-1.0'], { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
     scope.post('/', async (request, reply) => await handle(bus, request, reply, verifier))
+    // What fastify refuses before the handler runs (a body over the HTTP face's
+    // bodyLimit, a broken content length) is still answered in AWS's error shape,
+    // so the SDKs report a typed error rather than an unknown one.
+    scope.setErrorHandler(async (err: FastifyError, _request, reply) => {
+      const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+      const type = status === 500 ? BusErrorType.internal : BusErrorType.validation
+      const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'Request body is over the size limit.' : status === 500 ? 'An internal error occurred.' : err.message
+      await reply.code(status).header('content-type', CONTENT_TYPE).header('x-amzn-errortype', type).send(Buffer.from(JSON.stringify({ __type: type, message })))
+    })
   })
 }
 
@@ -64,5 +73,29 @@ function parseInput (body: unknown): Record<string, unknown> {
     throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
   }
   if (!isObject(parsed)) throw new BusApiError(BusErrorType.serialization, 'Start of structure or map found where not expected.')
+  dropNullMembers(parsed)
   return parsed
+}
+
+/**
+ * AWS's JSON protocol reads a member set to null as a member not given (the
+ * SDKs never send one; hand-written requests do). The handlers test optional
+ * members against undefined, so nulls go before they run: found by fuzzing, a
+ * PutRule with "EventPattern": null was a 500. Iterative: a body may nest deeply.
+ */
+function dropNullMembers (root: object): void {
+  const stack: object[] = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === 'object') stack.push(item)
+      continue
+    }
+    const record = node as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      const value = record[key]
+      if (value === null) Reflect.deleteProperty(record, key)
+      else if (typeof value === 'object') stack.push(value as object)
+    }
+  }
 }

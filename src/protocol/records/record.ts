@@ -36,6 +36,11 @@ export interface DecodeRecordsContext {
   logAppendTime?: number
 }
 
+/** The smallest record: length, attributes, timestamp delta, offset delta, key, value, header count. */
+const MIN_RECORD_BYTES = 7
+/** The same without its length prefix. */
+const MIN_RECORD_BODY_BYTES = MIN_RECORD_BYTES - 1
+
 function readBytes (buf: Buffer, cur: Cursor, end: number): Buffer | null {
   const len = readVarint(buf, cur)
   if (len < 0) return null
@@ -47,8 +52,9 @@ function readBytes (buf: Buffer, cur: Cursor, end: number): Buffer | null {
 
 /** Decodes `count` records from an uncompressed records section. Values are views into `data`. */
 export function decodeRecords (data: Buffer, count: number, ctx: DecodeRecordsContext): DecodedRecord[] {
-  // each record takes at least 7 bytes, so a count above this is a lie
-  if (count < 0 || count > data.length) {
+  // each record takes at least 7 bytes, so a count above this is a lie (and
+  // would size the array below: 64 Mi records of a 64 MiB inflated batch are 512 MiB of slots)
+  if (count < 0 || count > Math.floor(data.length / MIN_RECORD_BYTES)) {
     throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record count ${count} does not fit in ${data.length} bytes`)
   }
   const records: DecodedRecord[] = new Array(count)
@@ -59,6 +65,7 @@ export function decodeRecords (data: Buffer, count: number, ctx: DecodeRecordsCo
       throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record length ${length} runs past the batch`)
     }
     const end = cur.pos + length
+    if (length < MIN_RECORD_BODY_BYTES) throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `record length ${length} is shorter than a record`)
     const attributes = data.readInt8(cur.pos++)
     const timestampDelta = readVarlong(data, cur)
     const offsetDelta = readVarint(data, cur)

@@ -34,3 +34,15 @@ test('a field length that runs past its record is corrupt even if the batch has 
   bad[5] = 40 // zig-zag 20
   assert.throws(() => decodeRecords(bad, 2, { baseOffset: 0, baseTimestamp: 0 }), /runs past the record/)
 })
+
+test('a zero-length record at the very end of the data is corrupt, not a RangeError', () => {
+  assert.throws(() => decodeRecords(Buffer.from([0]), 1, { baseOffset: 0, baseTimestamp: 0 }), isRecordFormatError)
+})
+
+test('a record count the data could not hold at 7 bytes a record is refused before anything is allocated', () => {
+  const data = encodeRecords([{ value: 'hello' }], 0)
+  const padded = Buffer.concat([data, Buffer.alloc(6 * 7)])
+  // 7 records would need 49 bytes: 1 real record plus 42 zero bytes cannot be 8 records
+  assert.throws(() => decodeRecords(padded, padded.length, { baseOffset: 0, baseTimestamp: 0 }), /record count \d+ does not fit/)
+  assert.throws(() => decodeRecords(padded, Math.floor(padded.length / 7) + 1, { baseOffset: 0, baseTimestamp: 0 }), /record count \d+ does not fit/)
+})
