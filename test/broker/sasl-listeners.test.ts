@@ -54,6 +54,8 @@ before(async () => {
     httpPort: 0,
     advertisedHost: '127.0.0.1',
     saslFailureDelayMs: 20,
+    // authentication is what this file tests; ACLs (on by default once a listener is SASL) are tested in test/broker/acl
+    authorization: false,
     listeners: [
       { name: 'LOCAL', host: '127.0.0.1', port: 0, protocol: 'PLAINTEXT' },
       { name: 'SASL', host: '127.0.0.1', port: 0, protocol: 'SASL_PLAINTEXT', advertisedHost: 'localhost' },

@@ -47,6 +47,8 @@ function configFor (dataDir: string, users: BrokerConfig['users']): BrokerConfig
     kafkaPort: 0,
     httpPort: 0,
     saslFailureDelayMs: 10,
+    // authentication is what this file tests; ACLs (on by default once a listener is SASL) are tested in test/broker/acl
+    authorization: false,
     listeners: [
       { name: 'LOCAL', host: '127.0.0.1', port: 0, protocol: 'PLAINTEXT' },
       { name: 'SASL', host: '127.0.0.1', port: 0, protocol: 'SASL_PLAINTEXT' }

@@ -27,6 +27,8 @@ before(async () => {
   const configFile = join(certs.dir, 'tributary.json')
   writeFileSync(configFile, JSON.stringify({
     saslFailureDelayMs: 20,
+    // authentication is what this file tests; ACLs (on by default once a listener is SASL) are tested in test/broker/acl
+    authorization: false,
     listeners: [
       { name: 'SASL', host: '127.0.0.1', port: ports.SASL_PLAINTEXT, protocol: 'SASL_PLAINTEXT' },
       { name: 'SECURE', host: '127.0.0.1', port: ports.SASL_SSL, protocol: 'SASL_SSL', tls: { certFile: certs.certFile, keyFile: certs.keyFile } }
