@@ -148,10 +148,17 @@ export const defaultConfig: BrokerConfig = {
 }
 
 /** Flag / env names for each simple option: --kafka-port <-> TRIBUTARY_KAFKA_PORT <-> kafkaPort. */
-export const optionNames = Object.keys(defaultConfig).filter(k => typeof (defaultConfig as unknown as Record<string, unknown>)[k] !== 'object')
-
 /** Options whose values are JSON (an array or object): from the environment, given as JSON text. */
 const JSON_OPTIONS = new Set(['superUsers', 'acls', 'bus'])
+
+/**
+ * Scalar options, and the JSON ones above, also come from flags and the environment; the other
+ * nested options (listeners, users, http, topicDefaults) come from the config file only.
+ */
+export const optionNames = Object.keys(defaultConfig).filter(k => {
+  const value = (defaultConfig as unknown as Record<string, unknown>)[k]
+  return value === null || typeof value !== 'object' || JSON_OPTIONS.has(k)
+})
 
 export function envName (key: string): string {
   return 'TRIBUTARY_' + key.replace(/[A-Z]/g, c => '_' + c).toUpperCase()
