@@ -53,10 +53,8 @@ const CONFLICT = new Set<number>([ErrorCode.TOPIC_ALREADY_EXISTS, ErrorCode.NON_
 export async function sendError (reply: FastifyReply, err: unknown): Promise<void> {
   let status = 500
   let code = 'TRIB_ERR_INTERNAL'
-  if (err instanceof TributaryError) {
-    code = err.code
-    status = err.code === TributaryErrorCode.CONSOLE_BAD_REQUEST ? 400 : err.code === TributaryErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? 404 : 400
-  } else if (err instanceof KafkaResponseError) {
+  // most specific first: KafkaResponseError and ClientError are TributaryErrors too
+  if (err instanceof KafkaResponseError) {
     code = err.errorName
     status = NOT_FOUND.has(err.errorCode) ? 404 : CONFLICT.has(err.errorCode) ? 409 : 400
   } else if (err instanceof BusApiError) {
@@ -65,6 +63,9 @@ export async function sendError (reply: FastifyReply, err: unknown): Promise<voi
   } else if (err instanceof ClientError) {
     code = err.code
     status = 502
+  } else if (err instanceof TributaryError) {
+    code = err.code
+    status = err.code === TributaryErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? 404 : 400
   }
   const message = err instanceof Error ? err.message : String(err)
   await reply.code(status).send({ code, message })
