@@ -156,6 +156,7 @@ async function journey (): Promise<void> {
   await page.click('#reset-offsets button')
   await page.waitForSelector('#reset-offsets .ok:text("reset: 0→0")')
   await page.waitForFunction(() => document.querySelector('#lag-table td.lag')?.textContent === '1')
+  await page.waitForFunction(() => document.querySelector('tr[data-group="payments-check"] td.lag')?.textContent === '1')
   await shot('tools-4-offset-reset')
   const admin = kafka.admin()
   await admin.connect()
