@@ -46,7 +46,7 @@ export class HttpFace {
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
     registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger))
     registerTopicsApi(this.app, parts.log)
-    if (parts.console !== undefined) registerConsole(this.app, { ...parts.console, log: parts.log, bus: parts.bus })
+    if (parts.console !== undefined) registerConsole(this.app, { ...parts.console, log: parts.log, bus: parts.bus, busSigning: (parts.config.bus?.credentials ?? []).length > 0 })
   }
 
   /** Starts listening; resolves with the bound port (config.httpPort may be 0). */

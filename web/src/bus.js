@@ -4,7 +4,7 @@
 // PutEvents, CreateArchive, StartReplay); reads come from /api/console/bus.
 import { html } from 'htm/preact'
 import { useEffect, useState } from 'preact/hooks'
-import { api, busApi, formatBytes, formatTime, parseJsonObject } from './api.js'
+import { api, busApi, busCredentials, setBusCredentials, formatBytes, formatTime, parseJsonObject } from './api.js'
 import { handoff } from './shared.js'
 
 export function Bus () {
@@ -17,6 +17,7 @@ export function Bus () {
     <section>
       <h2>Event bus</h2>
       ${error && html`<p class="error">${error}</p>`}
+      ${state?.signing && html`<${BusKey} />`}
       ${state && state.buses.map(b => html`
         <div class="bus" key=${b.name}>
           <h3>Bus ${b.name}</h3>
@@ -30,6 +31,34 @@ export function Bus () {
       <${Trace} eventId=${traceId} setEventId=${setTraceId} recent=${state?.recentEventIds ?? []} />
       <${Archives} state=${state} onDone=${load} />
     </section>`
+}
+
+// With bus.credentials configured the bus API wants signed requests: the page
+// signs its bus actions with a key typed here (sessionStorage, this tab only).
+function BusKey () {
+  const [saved, setSaved] = useState(() => busCredentials())
+  const [f, setF] = useState({ accessKeyId: '', secretAccessKey: '' })
+  const [error, setError] = useState(null)
+  const submit = e => {
+    e.preventDefault()
+    if (!/^[A-Za-z0-9]+$/.test(f.accessKeyId)) return setError('an access key id is letters and digits')
+    if (f.secretAccessKey.length < 8) return setError('a secret access key is at least 8 characters')
+    setBusCredentials(f)
+    setSaved(f)
+    setF({ accessKeyId: '', secretAccessKey: '' })
+    setError(null)
+  }
+  const forget = () => { setBusCredentials(null); setSaved(null) }
+  return html`
+    <form id="bus-key" class="row" onSubmit=${submit}>
+      <b>Bus requests are signed.</b>
+      ${saved
+        ? html`<span>Signing as <code class="signing-as">${saved.accessKeyId}</code></span> <button type="button" onClick=${forget}>Forget key</button>`
+        : html`<label>Access key id <input name="accessKeyId" size="16" value=${f.accessKeyId} onInput=${e => setF(x => ({ ...x, accessKeyId: e.target.value }))} /></label>
+          <label>Secret <input name="secretAccessKey" type="password" size="20" value=${f.secretAccessKey} onInput=${e => setF(x => ({ ...x, secretAccessKey: e.target.value }))} /></label>
+          <button type="submit">Use key</button>`}
+      ${error && html`<span class="error">${error}</span>`}
+    </form>`
 }
 
 function CreateRule ({ buses, onDone }) {

@@ -10,8 +10,8 @@ import { useHistory } from './overview.js'
 export function Groups ({ group }) {
   const [groups, setGroups] = useState(null)
   const [error, setError] = useState(null)
+  const load = () => api('GET', '/api/console/groups').then(g => { setGroups(g); setError(null) }, err => setError(err.message))
   useEffect(() => {
-    const load = () => api('GET', '/api/console/groups').then(g => { setGroups(g); setError(null) }, err => setError(err.message))
     load()
     const timer = setInterval(load, 2000)
     return () => clearInterval(timer)
@@ -24,11 +24,11 @@ export function Groups ({ group }) {
       ${groups && groups.length > 0 && html`
         <table id="groups-table"><thead><tr><th>Group</th><th>State</th><th>Members</th><th>Lag</th></tr></thead>
         <tbody>${groups.map(g => html`<tr data-group=${g.groupId}><td><a href="#/groups/${encodeURIComponent(g.groupId)}">${g.groupId}</a></td><td>${g.state}</td><td>${g.members}</td><td class="lag">${g.lag}</td></tr>`)}</tbody></table>`}
-      ${group && html`<${GroupDetails} key=${group} id=${group} />`}
+      ${group && html`<${GroupDetails} key=${group} id=${group} onChanged=${load} />`}
     </section>`
 }
 
-function GroupDetails ({ id }) {
+function GroupDetails ({ id, onChanged }) {
   const [detail, setDetail] = useState(null)
   const [error, setError] = useState(null)
   const [samples] = useHistory()
@@ -46,7 +46,7 @@ function GroupDetails ({ id }) {
           <tbody>${detail.members.map(m => html`<tr><td>${m.memberId}</td><td>${m.clientId}</td><td>${m.clientHost}</td><td>${Object.entries(m.assignment).map(([t, ps]) => `${t}: ${ps.join(',')}`).join('; ')}</td></tr>`)}</tbody></table>`}
         <table class="small" id="lag-table"><thead><tr><th>Topic</th><th>Partition</th><th>Committed</th><th>End</th><th>Lag</th><th>Lag (s)</th></tr></thead>
           <tbody>${detail.lag.map(r => html`<tr><td>${r.topic}</td><td>${r.partition}</td><td>${r.committed ?? '-'}</td><td>${r.end}</td><td class="lag">${r.lag ?? '-'}</td><td>${r.lagSeconds ?? '-'}</td></tr>`)}</tbody></table>
-        <${ResetOffsets} id=${id} members=${detail.members.length} topics=${[...new Set(detail.lag.map(r => r.topic))]} onDone=${load} />`}
+        <${ResetOffsets} id=${id} members=${detail.members.length} topics=${[...new Set(detail.lag.map(r => r.topic))]} onDone=${() => { load(); onChanged() }} />`}
       ${partitions.length > 0 && html`<${Chart} id="chart-lag" title="Lag per partition (messages)" labels=${partitions} data=${data} />`}
     </div>`
 }

@@ -8,6 +8,7 @@ import { html } from 'htm/preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, formatTime, parseJsonObject } from './api.js'
 import { handoff } from './shared.js'
+import { SavedFilters } from './saved-filters.js'
 
 const FOLLOW_ROWS = 500
 
@@ -22,8 +23,7 @@ export function Messages ({ topic: initialTopic }) {
   useEffect(() => { if (initialTopic) setForm(f => ({ ...f, topic: initialTopic })) }, [initialTopic])
   const set = key => e => setForm(f => ({ ...f, [key]: e.target.value }))
 
-  const build = () => {
-    const f = form
+  const build = (f = form) => {
     if (f.topic === '') return [null, 'pick a topic']
     const q = new URLSearchParams({ limit: f.limit, partition: f.partition, from: f.from })
     if (!/^\d+$/.test(f.limit) || Number(f.limit) < 1 || Number(f.limit) > 500) return [null, 'page size must be 1 to 500']
@@ -53,11 +53,11 @@ export function Messages ({ topic: initialTopic }) {
     return [q, null]
   }
 
-  const load = async (cursor, append) => {
+  const load = async (cursor, append, topic = form.topic) => {
     const q = new URLSearchParams(query.current)
     if (cursor) q.set('cursor', cursor)
     try {
-      const next = await api('GET', `/api/console/topics/${encodeURIComponent(form.topic)}/messages?${q}`)
+      const next = await api('GET', `/api/console/topics/${encodeURIComponent(topic)}/messages?${q}`)
       setError(null)
       setPage(p => append && p ? { ...next, records: [...p.records, ...next.records].slice(-FOLLOW_ROWS) } : next)
       return next
@@ -68,14 +68,15 @@ export function Messages ({ topic: initialTopic }) {
     }
   }
 
-  const submit = e => {
-    e.preventDefault()
-    const [q, problem] = build()
+  const browse = f => {
+    const [q, problem] = build(f)
     if (problem) { setError(problem); return }
     query.current = q.toString()
     setFollow(false)
-    load(null, false)
+    load(null, false, f.topic)
   }
+  const submit = e => { e.preventDefault(); browse(form) }
+  const pickSaved = f => { setForm(f); browse(f) }
 
   useEffect(() => {
     if (!follow || page === null) return
@@ -93,6 +94,7 @@ export function Messages ({ topic: initialTopic }) {
   return html`
     <section>
       <h2>Messages</h2>
+      <${SavedFilters} form=${form} check=${f => build(f)[1]} onPick=${pickSaved} />
       <form id="browse" class="grid" onSubmit=${submit}>
         <label>Topic <select name="topic" value=${form.topic} onChange=${set('topic')}>
           <option value="">(pick one)</option>

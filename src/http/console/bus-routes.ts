@@ -4,7 +4,8 @@
 // match an event and which pattern field failed (the bus's own matcher, through
 // explainMatch); and an event's trace from the trace ring. Changes (rules,
 // targets, PutEvents, StartReplay) are the bus API itself: the page posts them
-// to POST / with X-Amz-Target, as the AWS SDK does.
+// to POST / with X-Amz-Target, as the AWS SDK does, and signs them like the SDK
+// when bus.credentials are on (no unsigned side door past the signature check).
 import type { FastifyInstance } from 'fastify'
 import type { EventBus } from '../../bus/index.js'
 import { archiveTopic } from '../../bus/index.js'
@@ -21,7 +22,8 @@ export interface PatternVerdict {
   fields: FieldVerdict[]
 }
 
-export function registerBusConsoleRoutes (app: FastifyInstance, bus: EventBus, trace: TraceRing, log: LogManager): void {
+/** `signing`: bus.credentials are configured, so the page must sign its bus actions (web/src/sigv4.js). */
+export function registerBusConsoleRoutes (app: FastifyInstance, bus: EventBus, trace: TraceRing, log: LogManager, signing: boolean): void {
   app.get('/api/console/bus', async () => {
     const { catalog } = bus
     const buses = [...catalog.buses.values()].map(b => ({
@@ -67,7 +69,7 @@ export function registerBusConsoleRoutes (app: FastifyInstance, bus: EventBus, t
       cursor: r.cursor,
       endOffset: r.endOffset
     }))
-    return { buses, archives, replays, recentEventIds: trace.recent(20) }
+    return { buses, archives, replays, recentEventIds: trace.recent(20), signing }
   })
 
   app.post<{ Body: { event?: unknown, busName?: unknown, pattern?: unknown } }>('/api/console/bus/test-pattern', async (req, reply) => {

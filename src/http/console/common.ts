@@ -53,7 +53,7 @@ const CONFLICT = new Set<number>([ErrorCode.TOPIC_ALREADY_EXISTS, ErrorCode.NON_
 export async function sendError (reply: FastifyReply, err: unknown): Promise<void> {
   let status = 500
   let code = 'TRIB_ERR_INTERNAL'
-  // the client's and the bus's errors are TributaryErrors too: the most specific class first
+  // most specific first: KafkaResponseError and ClientError are TributaryErrors too
   if (err instanceof KafkaResponseError) {
     code = err.errorName
     status = NOT_FOUND.has(err.errorCode) ? 404 : CONFLICT.has(err.errorCode) ? 409 : 400

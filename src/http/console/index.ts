@@ -28,6 +28,8 @@ export interface ConsoleParts {
   trace: TraceRing
   /** Where the broker's Kafka listener is, for the console's own client. */
   kafkaAddress: () => BrokerAddress
+  /** bus.credentials are configured: the page signs its bus actions. */
+  busSigning?: boolean
 }
 
 export function registerConsole (app: FastifyInstance, parts: ConsoleParts): void {
@@ -37,7 +39,7 @@ export function registerConsole (app: FastifyInstance, parts: ConsoleParts): voi
   registerTopicRoutes(app, parts.log, parts.history, kafka)
   registerMessageRoutes(app, kafka)
   registerGroupRoutes(app, parts.history, kafka)
-  registerBusConsoleRoutes(app, parts.bus, parts.trace, parts.log)
+  registerBusConsoleRoutes(app, parts.bus, parts.trace, parts.log, parts.busSigning === true)
   app.addHook('onReady', async () => { parts.history.start() })
   app.addHook('onClose', async () => {
     parts.history.stop()

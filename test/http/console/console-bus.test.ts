@@ -98,6 +98,7 @@ test('an event is traced from PutEvents through its rule to the target, and the 
   assert.equal(rule.targets[0].succeeded, 1)
   assert.equal(rule.targets[0].attempts, 1)
   assert.ok(bus.json.recentEventIds.includes(eventId))
+  assert.equal(bus.json.signing, false, 'an open bus API: the page sends its bus actions unsigned')
   assert.equal((await call('GET', '/api/console/bus/trace/no-such-event')).status, 404)
 })
 
