@@ -63,6 +63,8 @@ export interface BrokerConfig {
   topicDefaults: Record<string, string>
   /** Most bytes the entries of one PutEvents request may total, counted as EventBridge counts them (AWS: 256 KiB). */
   busMaxPutEventsBytes: number
+  /** Bytes of events one bus dispatcher holds for retries (failing or slow targets) before it stops reading new events until half have drained. */
+  busMaxPendingRetryBytes: number
   /** EventBridge identity. */
   accountId: string
   region: string
@@ -132,6 +134,7 @@ export const defaultConfig: BrokerConfig = {
   logCleanerIntervalMs: 15_000,
   topicDefaults: {},
   busMaxPutEventsBytes: 256 * 1024,
+  busMaxPendingRetryBytes: 16 * 1024 * 1024,
   accountId: '000000000000',
   region: 'us-east-1',
   logLevel: 'info',
@@ -224,7 +227,7 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   const result = config as unknown as BrokerConfig
   if (!result.advertisedHost) result.advertisedHost = result.host === '0.0.0.0' || result.host === '::' ? '127.0.0.1' : result.host
   if (!result.clusterId) result.clusterId = 'tributary-' + randomUUID().slice(0, 8)
-  for (const bound of ['maxConnections', 'maxConnectionsPerIp', 'busMaxPutEventsBytes'] as const) {
+  for (const bound of ['maxConnections', 'maxConnectionsPerIp', 'busMaxPutEventsBytes', 'busMaxPendingRetryBytes'] as const) {
     if (!Number.isInteger(result[bound]) || result[bound] < 1) throw new ConfigError(`${bound} must be a whole number of at least 1, got ${String(result[bound])}`)
   }
   for (const port of ['kafkaPort', 'httpPort'] as const) {

@@ -163,6 +163,7 @@ export class Tributary {
       accountId: config.accountId,
       region: config.region,
       maxEntryBytes: config.busMaxPutEventsBytes,
+      maxPendingRetryBytes: config.busMaxPendingRetryBytes,
       observer: trace,
       clock,
       fs,

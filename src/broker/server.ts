@@ -29,8 +29,8 @@ import { ConnectionLimiter } from './connection-limits.js'
 // only after every append it started was written to the file (or refused), and
 // the log keeps no view into a payload once written (the write queue drops it,
 // producer state keeps parsed numbers), so once the answer exists the frame's
-// buffer may carry the next frame. acks=0 has no answer while its appends may
-// still be queued: those frames are left to the garbage collector.
+// buffer may carry the next frame. acks=0 has no answer, but its handler too
+// settles only once its appends are written, so its frame is reused the same way.
 const PRODUCE_API_KEY = 0
 // A Fetch response carries the pooled buffers its log bytes were read into
 // (read-pool.ts); they go back once the socket has taken the whole response.
@@ -282,7 +282,7 @@ export class KafkaServer {
       }
       const finish = (response: unknown): void => {
         if (isFetch) fetchesInFlight--
-        // acks=0 produce: the handler returns undefined and Kafka sends nothing back.
+        // acks=0 produce: the handler settles with undefined once written, and Kafka sends nothing back.
         if (response !== undefined) {
           try {
             slot.chunks = encodeResponseFrame(handler.api, header, response)
@@ -298,7 +298,7 @@ export class KafkaServer {
         frames.maxBytes = frameLimit()
         flushQueue()
         closeIfRefused()
-        if (response !== undefined && header.requestApiKey === PRODUCE_API_KEY) this.framePool.release(frame)
+        if (header.requestApiKey === PRODUCE_API_KEY) this.framePool.release(frame)
       }
       if (result instanceof Promise) {
         result.then(finish, err => fail(`handler for API ${header.requestApiKey} v${header.requestApiVersion} failed`, err))

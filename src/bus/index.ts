@@ -71,6 +71,8 @@ export interface EventBusOptions {
   retryMaxDelayMs?: number
   httpTimeoutMs?: number
   deliveryConcurrency?: number
+  /** Bytes of events a bus partition's dispatcher holds for retries before it stops reading new ones (default 16 MiB). */
+  maxPendingRetryBytes?: number
   /** Partitions of topics created on demand for targets and dead letters. */
   defaultPartitions?: number
   /** The file system under the catalog and delivery journals (default: the real one; tests inject faults). */
@@ -243,6 +245,7 @@ export class EventBus implements CatalogRuntime {
         maxDelayMs: this.options.retryMaxDelayMs ?? envNumber('TRIBUTARY_BUS_RETRY_MAX_MS') ?? 300_000,
       },
       concurrency: this.options.deliveryConcurrency ?? 64,
+      maxPendingRetryBytes: this.options.maxPendingRetryBytes,
       defaultPartitions: this.options.defaultPartitions ?? 1,
       logger: this.logger,
       observer: this.options.observer,

@@ -1,7 +1,7 @@
 // Produce (key 0), versions 0-11 (record batch v2 only; older message formats get UNSUPPORTED_FOR_MESSAGE_FORMAT).
 //
 // Each partition's records are appended as produced; the log assigns offsets.
-// acks=0: no response at all. acks=1: answered once the write reached the OS.
+// acks=0: no response at all (the request settles once written, for flow control). acks=1: answered once the write reached the OS.
 // acks=-1 (all): answered once the batch is durable per the flush policy (fsync
 // with group commit by default). Appends start in request order, before any
 // await, so one connection's batches land in the order they were sent.
@@ -92,8 +92,12 @@ export const produceHandler: Handler<'Produce'> = {
       return { name, partitionResponses }
     })
     if (acks === 0) {
-      // Kafka sends nothing for acks=0; errors are only visible in its logs.
-      return undefined
+      // Kafka sends nothing for acks=0; errors are only visible in its logs. The
+      // request still settles only once its appends are written: until then the
+      // server counts its bytes as unanswered, so a client pipelining acks=0
+      // batches faster than the disk takes them is no longer read at the
+      // per-connection bound instead of queueing them in memory without limit.
+      return resolveAll(topics).then(() => undefined)
     }
     return resolveAll(topics).then(responses => ({ responses, throttleTimeMs: 0 }))
   }

@@ -101,12 +101,25 @@ export class TargetDeliverer {
       const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${this.options.httpTimeoutMs} ms` : (err as Error).message
       throw new DeliveryError('SdkClientException', `${upper} ${target_.origin}${target_.pathname}: ${reason}`, true)
     }
-    // Drain the body so the connection can be reused.
-    await response.arrayBuffer().catch(() => undefined)
+    await discardBody(response)
     if (response.ok) return
     if (response.status === 401 && connectionArn !== null) this.auth.invalidate(connectionArn)
     throw new DeliveryError(String(response.status), `${upper} ${target_.origin}${target_.pathname} answered ${response.status}`, isRetryableStatus(response.status))
   }
+}
+
+/** A target's answer body up to this size is read (and dropped) so its connection can be reused. */
+const DRAINED_BODY_BYTES = 64 * 1024
+
+/**
+ * Only the status of a target's answer matters. A small body is read so the
+ * connection can carry the next delivery; any other (a large, unsized or
+ * endless one) is cancelled, so a target cannot make the bus buffer its answer.
+ */
+async function discardBody (response: Response): Promise<void> {
+  const length = Number(response.headers.get('content-length') ?? NaN)
+  if (Number.isFinite(length) && length <= DRAINED_BODY_BYTES) await response.arrayBuffer().catch(() => undefined)
+  else await response.body?.cancel().catch(() => undefined)
 }
 
 function emptyParts (): HttpRequestParts {

@@ -12,7 +12,7 @@ import type { TargetDeliverer } from './deliverer.js'
 import { DeliveryError } from './delivery-error.js'
 import { backoffDelayMs, exhaustedCondition, ExhaustedCondition, maxEventAgeMs, type BackoffOptions } from './retry-policy.js'
 import { writeDeadLetter } from './dead-letter.js'
-import { runLimited } from './run-limited.js'
+import { runLimited, Slots } from './run-limited.js'
 import { batchSetAside, readEnvelope, recordSetAside, setAside, type SetAside } from './unreadable.js'
 import { InvocationOutcome, type BusObserver } from '../observer.js'
 import { armTimer, systemClock, type Clock, type TimerHandle } from '../clock.js'
@@ -60,6 +60,21 @@ export interface DispatcherOptions {
   observer?: BusObserver
   /** Retry backoff waits on its timers; event age is measured against its time. Default: the wall clock. */
   clock?: Clock
+  /**
+   * Bytes of events waiting for a retry (queued or being retried) above which
+   * the dispatcher stops reading the bus topic until they are back under half.
+   * Default DEFAULT_MAX_PENDING_RETRY_BYTES.
+   */
+  maxPendingRetryBytes?: number
+}
+
+/** Default bound of the events a dispatcher holds in memory for retries. */
+export const DEFAULT_MAX_PENDING_RETRY_BYTES = 16 * 1024 * 1024
+/** What one retry entry costs besides its event text (the entry object, names, error text). */
+const RETRY_ENTRY_OVERHEAD_BYTES = 256
+
+function retryBytes (entry: RetryEntry): number {
+  return entry.eventText.length + RETRY_ENTRY_OVERHEAD_BYTES
 }
 
 /**
@@ -87,12 +102,26 @@ export class BusDispatcher {
   private readonly clock: Clock
   private retrying = false
   private closed = false
+  // Back-pressure from failing targets: a target that fails or times out every
+  // attempt turns each event into a retry entry kept in memory (and in the
+  // committed state) for up to 24 hours, so PutEvents arriving faster than the
+  // retries drain would grow the broker without limit. Over the bound the
+  // dispatcher stops reading new events (they wait in the bus topic, on disk)
+  // until retries have drained to half. Other rules of the same bus wait too:
+  // the dispatcher's cursor is shared by all of them, as its commit is.
+  private pendingBytes = 0
+  private readonly maxPendingBytes: number
+  private roomWaiter: (() => void) | null = null
+  /** First attempts and retries share one limit of deliveries in flight. */
+  private readonly deliverySlots: Slots
 
   constructor (private readonly options: DispatcherOptions) {
     this.topic = busTopic(options.busName)
     this.partition = options.partition ?? 0
     this.stateKey = deliveryStateKey(options.busName, this.partition)
     this.clock = options.clock ?? systemClock()
+    this.maxPendingBytes = options.maxPendingRetryBytes ?? DEFAULT_MAX_PENDING_RETRY_BYTES
+    this.deliverySlots = new Slots(options.concurrency)
     this.writer = new CoalescingCommit(() => options.state.save(this.stateKey, { cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
   }
 
@@ -100,12 +129,19 @@ export class BusDispatcher {
   /** Records and batches set aside as unreadable since this dispatcher started. */
   unreadable = 0
   get pendingRetries (): number { return this.retries.length + this.inFlight.size }
+  /** Bytes the pending retries hold (event text plus a fixed cost per entry), as bounded by maxPendingRetryBytes. */
+  get pendingRetryBytes (): number { return this.pendingBytes }
+  /** Whether the dispatcher is not reading new events until retries drain (back-pressure). */
+  get heldBack (): boolean { return this.roomWaiter !== null }
+  /** Deliveries (first attempts and retries) waiting on a target right now; at most `concurrency`. */
+  get deliveriesInFlight (): number { return this.deliverySlots.inUse }
 
   async start (): Promise<void> {
     const saved = this.options.state.saved(this.stateKey)
     if (saved) {
       this.cursor = saved.cursor
       this.retries = saved.retries
+      for (const entry of saved.retries) this.pendingBytes += retryBytes(entry)
     }
     this.loop = this.run()
     this.scheduleRetries()
@@ -114,6 +150,7 @@ export class BusDispatcher {
   async close (): Promise<void> {
     this.closed = true
     this.abort.abort()
+    this.roomWaiter?.()
     if (this.retryTimer !== null) this.clock.clearTimer(this.retryTimer)
     await this.loop
     await this.writer.write()
@@ -135,6 +172,11 @@ export class BusDispatcher {
   /** Reads and delivers one batch, or waits for one. */
   private async step (): Promise<void> {
     const { storage } = this.options
+    if (this.pendingBytes > this.maxPendingBytes) {
+      await new Promise<void>(resolve => { this.roomWaiter = resolve })
+      this.roomWaiter = null
+      return
+    }
     const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor, undefined, this.partition)
     const skipped = unreadable.map(batchSetAside)
     if (records.length === 0 && skipped.length === 0) {
@@ -211,7 +253,7 @@ export class BusDispatcher {
     }
     try {
       this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, ingestedAt, 0, event.id)
-      await this.options.deliverer.deliver(target, { event, eventText, ingestionTime: new Date(ingestedAt).toISOString(), rule })
+      await this.deliverySlots.run(async () => await this.options.deliverer.deliver(target, { event, eventText, ingestionTime: new Date(ingestedAt).toISOString(), rule }))
       this.options.onDelivered?.('delivered')
       this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded, event.id)
     } catch (err) {
@@ -231,7 +273,9 @@ export class BusDispatcher {
       return
     }
     this.options.observer?.invocationRetrying?.(this.options.busName, rule.name, target.Id, eventId, error.message, nextAttemptAt)
-    this.retries.push({ ruleName: rule.name, targetId: target.Id, eventText, ingestedAt, retriesDone, nextAttemptAt, lastErrorCode: error.errorCode, lastErrorMessage: error.message })
+    const entry: RetryEntry = { ruleName: rule.name, targetId: target.Id, eventText, ingestedAt, retriesDone, nextAttemptAt, lastErrorCode: error.errorCode, lastErrorMessage: error.message }
+    this.retries.push(entry)
+    this.pendingBytes += retryBytes(entry)
     this.scheduleRetries()
   }
 
@@ -288,6 +332,8 @@ export class BusDispatcher {
       await this.attemptRetry(entry)
     } finally {
       this.inFlight.delete(entry)
+      this.pendingBytes -= retryBytes(entry)
+      if (this.pendingBytes <= this.maxPendingBytes / 2) this.roomWaiter?.()
     }
   }
 
@@ -298,7 +344,7 @@ export class BusDispatcher {
     const event = JSON.parse(entry.eventText) as EventEnvelope
     try {
       this.options.observer?.invocationStarted(this.options.busName, rule.name, target.Id, entry.ingestedAt, entry.retriesDone + 1, event.id)
-      await this.options.deliverer.deliver(target, { event, eventText: entry.eventText, ingestionTime: new Date(entry.ingestedAt).toISOString(), rule })
+      await this.deliverySlots.run(async () => await this.options.deliverer.deliver(target, { event, eventText: entry.eventText, ingestionTime: new Date(entry.ingestedAt).toISOString(), rule }))
       this.options.onDelivered?.('delivered')
       this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded, event.id)
     } catch (err) {
