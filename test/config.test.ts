@@ -40,6 +40,8 @@ test('bad values are refused with TRIB_ERR_CONFIG naming the option', () => {
   assert.throws(() => loadConfig({ httpPort: '70000' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /httpPort/.test(err.message))
   assert.throws(() => loadConfig({ maxConnections: '0' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /maxConnections/.test(err.message))
   assert.throws(() => loadConfig({}, { TRIBUTARY_MAX_CONNECTIONS_PER_IP: '2.5' }), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /maxConnectionsPerIp/.test(err.message))
+  assert.throws(() => loadConfig({ fetchTailCacheBytes: '-1' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /fetchTailCacheBytes/.test(err.message))
+  assert.equal(loadConfig({}, { TRIBUTARY_FETCH_TAIL_CACHE_BYTES: '0' }).fetchTailCacheBytes, 0)
   const dir = mkdtempSync(join(tmpdir(), 'trib-config-'))
   const file = join(dir, 'bad.json')
   writeFileSync(file, JSON.stringify({ noSuchOption: 1 }))
