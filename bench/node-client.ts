@@ -36,8 +36,11 @@ export async function kafkajsProduce (bootstrap: string, topic: string, options:
   }
 }
 
-/** Fetches partition 0 from offset 0 until `count` records arrived, one fetch at a time as a consumer does. */
-export async function platformaticConsume (bootstrap: string, topic: string, count: number, size: number): Promise<Rate> {
+/**
+ * Fetches partition 0 from offset 0 until `count` records arrived, one fetch at a time as a consumer does.
+ * With `follow` it keeps fetching (long polls) while a producer is still writing them, as a tail consumer does.
+ */
+export async function platformaticConsume (bootstrap: string, topic: string, count: number, size: number, follow = false): Promise<Rate> {
   const consumer = new Consumer({ clientId: 'bench-platformatic', groupId: 'bench-unused', bootstrapBrokers: [bootstrap], retries: 1 })
   try {
     const metadata = await consumer.metadata({ topics: [topic] })
@@ -63,7 +66,7 @@ export async function platformaticConsume (bootstrap: string, topic: string, cou
           offset = at + 1n
         }
       }
-      if (partition.highWatermark <= offset && records < count) throw new Error(`TRIB_ERR_BENCH_COUNT: only ${records} of ${count} records in ${topic}`)
+      if (!follow && partition.highWatermark <= offset && records < count) throw new Error(`TRIB_ERR_BENCH_COUNT: only ${records} of ${count} records in ${topic}`)
     }
     return { bytes: records * size, seconds: (performance.now() - start) / 1000 }
   } finally {

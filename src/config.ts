@@ -29,6 +29,8 @@ export interface BrokerConfig {
   fetchMaxBytes: number
   /** Most bytes one produced compressed batch may inflate to while its records are validated. */
   maxDecompressedBatchBytes: number
+  /** Most bytes of recently written batches kept in memory (all partitions together) to answer fetches at the tail; 0 turns the cache off. */
+  fetchTailCacheBytes: number
   /** max.connections: most open Kafka client connections; a new one over it is closed at once. */
   maxConnections: number
   /** max.connections.per.ip: most open Kafka client connections from one client address. */
@@ -114,6 +116,7 @@ export const defaultConfig: BrokerConfig = {
   requestReadTimeoutMs: 30_000,
   fetchMaxBytes: 55 * 1024 * 1024,
   maxDecompressedBatchBytes: 64 * 1024 * 1024,
+  fetchTailCacheBytes: 64 * 1024 * 1024,
   // Kafka's defaults are unbounded; these stay well under a default 64 Ki
   // descriptor limit while no real deployment of one broker comes near them.
   maxConnections: 10_000,
@@ -230,6 +233,7 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   for (const bound of ['maxConnections', 'maxConnectionsPerIp', 'busMaxPutEventsBytes', 'busMaxPendingRetryBytes'] as const) {
     if (!Number.isInteger(result[bound]) || result[bound] < 1) throw new ConfigError(`${bound} must be a whole number of at least 1, got ${String(result[bound])}`)
   }
+  if (!Number.isInteger(result.fetchTailCacheBytes) || result.fetchTailCacheBytes < 0) throw new ConfigError(`fetchTailCacheBytes must be a whole number of bytes (0 turns the cache off), got ${String(result.fetchTailCacheBytes)}`)
   for (const port of ['kafkaPort', 'httpPort'] as const) {
     if (!Number.isInteger(result[port]) || result[port] < 0 || result[port] > 65535) throw new ConfigError(`${port} must be a port number`)
   }

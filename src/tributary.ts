@@ -93,6 +93,7 @@ export class Tributary {
       fsyncOnAcksAll: config.flushPolicy === 'acks',
       producerIdExpirationMs: config.producerIdExpirationMs,
       maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
+      fetchTailCacheBytes: config.fetchTailCacheBytes,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition'),

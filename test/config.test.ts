@@ -42,6 +42,8 @@ test('bad values are refused with TRIB_ERR_CONFIG naming the option', () => {
   assert.throws(() => loadConfig({}, { TRIBUTARY_MAX_CONNECTIONS_PER_IP: '2.5' }), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /maxConnectionsPerIp/.test(err.message))
   assert.throws(() => loadConfig({}, { TRIBUTARY_BUS_MAX_PENDING_RETRY_BYTES: '0' }), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /busMaxPendingRetryBytes/.test(err.message))
   assert.equal(loadConfig({}, { TRIBUTARY_BUS_MAX_PENDING_RETRY_BYTES: '1048576' }).busMaxPendingRetryBytes, 1048576)
+  assert.throws(() => loadConfig({ fetchTailCacheBytes: '-1' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /fetchTailCacheBytes/.test(err.message))
+  assert.equal(loadConfig({}, { TRIBUTARY_FETCH_TAIL_CACHE_BYTES: '0' }).fetchTailCacheBytes, 0)
   const dir = mkdtempSync(join(tmpdir(), 'trib-config-'))
   const file = join(dir, 'bad.json')
   writeFileSync(file, JSON.stringify({ noSuchOption: 1 }))

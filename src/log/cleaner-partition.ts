@@ -242,6 +242,7 @@ async function swapIn (target: CleanTarget, opts: PartitionCleanOptions, group: 
       await segment.writeIndexes()
       log.segments.splice(log.segments.indexOf(group[0]!), group.length, segment)
       for (const s of group) log.retireSegment(s)
+      log.forgetCachedTail()
       return segment
     } catch (err) {
       throw new SwapIncompleteError(`${target.log.topic}-${target.log.partition} at ${base}`, err)

@@ -18,6 +18,7 @@ import type { AppendValidator, PartitionContext, PartitionFacts } from './partit
 import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import { forEachLimited } from './limited.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
+import { TailCacheBudget } from './tail-cache.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -35,6 +36,8 @@ export interface LogManagerOptions {
   producerIdExpirationMs?: number
   /** Most bytes one produced compressed batch may inflate to while its records are checked (default 64 MiB). */
   maxDecompressedBatchBytes?: number
+  /** Most bytes of recent batches kept in memory, all partitions together, for fetches at the tail (default 0: off). */
+  fetchTailCacheBytes?: number
   /** Where failures of background work (fsyncs, checkpoints, snapshots, closes) are logged, with their partition. */
   logger?: LogWarnings
   fs?: FileSystem
@@ -87,6 +90,7 @@ export class LogManager {
   private validator: AppendValidator | undefined
   private producerIdExpirationMs: number | undefined
   private maxDecompressedBatchBytes: number | undefined
+  private tailCache: TailCacheBudget | undefined
   private logger: LogWarnings | undefined
   private dynamicDefaults: TopicConfigs | null = null
   private closed = false
@@ -122,6 +126,7 @@ export class LogManager {
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
     mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
+    if ((options.fetchTailCacheBytes ?? 0) > 0) mgr.tailCache = new TailCacheBudget(options.fetchTailCacheBytes!)
     mgr.logger = options.logger
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))
@@ -214,6 +219,7 @@ export class LogManager {
       maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
       onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
       cleanShutdown: this.wasCleanShutdown && !this.opened,
+      tailCache: this.tailCache,
     }
   }
 

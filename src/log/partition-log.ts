@@ -27,6 +27,7 @@ import { decodeProducerSnapshot, encodeProducerSnapshot, ProducerSnapshots, reco
 import { encodeTxnMarker } from './txn-marker.js'
 import { limitToStable } from './txn-index.js'
 import type { PendingAppend } from './write-queue.js'
+import type { TailCache } from './tail-cache.js'
 import type { AppendOptions, AppendResult, Durability, PartitionContext, PartitionFacts, ReadOptions, ReadResult } from './partition-types.js'
 
 export type { TimestampLookup }
@@ -51,6 +52,8 @@ export class PartitionLog {
   private readonly checkpoints: IndexCheckpoints
   private readonly snapshots: ProducerSnapshots
   private readonly retired: RetiredSegments
+  /** Recent batches for fetches at the tail; null when caching is off. */
+  private readonly tail: TailCache | null
   private failure: TributaryError | null = null
   private closed = false
   private waking: Promise<void> | null = null
@@ -83,6 +86,7 @@ export class PartitionLog {
     this.checkpoints = new IndexCheckpoints(report('index checkpoint failed'))
     this.snapshots = new ProducerSnapshots(ctx.fs, ctx.dir, report('producer state snapshot failed'))
     this.retired = new RetiredSegments(report('closing a deleted segment failed'))
+    this.tail = ctx.tailCache !== undefined && ctx.tailCache.maxBytes > 0 ? ctx.tailCache.cache() : null
   }
 
   /** Background failures go to the log manager's logger, with this partition named. */
@@ -270,11 +274,23 @@ export class PartitionLog {
     let records = 0
     let bytes = 0
     for (const p of group) { records += p.records; bytes += p.payload.length; p.resolve() }
+    if (this.tail !== null && !this.closed) this.cacheWritten(group)
     this.snapshots.afterWrite(bytes, this.producers, this.logEndOffset)
     this.commit.kick()
     this.flushes.onWritten(records)
     this.waiters.wake(next)
   }
+
+  /** Copies a written group into the tail cache, with the offsets it was given. */
+  private cacheWritten (group: PendingAppend[]): void {
+    this.tail!.add(group.map(p => ({
+      payload: p.payload,
+      batches: p.spans.map(s => ({ position: s.position, size: s.size, baseOffset: s.header.baseOffset, lastOffset: s.header.baseOffset + s.header.lastOffsetDelta })),
+    })))
+  }
+
+  /** The segments were rewritten (compaction): cached batches may no longer be what the log holds. */
+  forgetCachedTail (): void { this.tail?.clear() }
 
   private onWriteFailed (err: unknown): void {
     // a write the queue could not cut back off leaves the file's end unknown
@@ -284,6 +300,7 @@ export class PartitionLog {
   private fail (err: TributaryError): void {
     if (this.failure !== null) return
     this.failure = err
+    this.tail?.clear()
     this.report('partition taken offline', err)
     this.commit.failAll(err)
   }
@@ -339,20 +356,30 @@ export class PartitionLog {
     const committed = options.isolation === 'read_committed'
     if (fetchOffset === hw || (committed && fetchOffset >= result.lastStableOffset)) return result
     // a consumer polling at the end of a dormant partition does not open its files
-    if (this.dormant !== null) await this.wake()
-    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
-      const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne, options.allocate)
-      if (r !== null) {
-        result.chunks = r.chunks
-        result.bytes = r.bytes
-        break
-      }
+    const cached = this.tail?.read(fetchOffset, maxBytes, minOne) ?? null
+    if (cached !== null) {
+      result.chunks = cached.chunks
+      result.bytes = cached.bytes
+    } else {
+      if (this.dormant !== null) await this.wake()
+      await this.readSegments(result, fetchOffset, maxBytes, minOne, options.allocate)
     }
     // with no open and no aborted transaction a read_committed read is a plain read
     if (committed && (result.lastStableOffset < hw || this.producers.aborted.size > 0)) {
       Object.assign(result, limitToStable(result.chunks, fetchOffset, result.lastStableOffset, this.producers.aborted))
     }
     return result
+  }
+
+  private async readSegments (result: ReadResult, fetchOffset: number, maxBytes: number, minOne: boolean, allocate: ReadOptions['allocate']): Promise<void> {
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
+      const r = await this.segments[i]!.readFrom(fetchOffset, maxBytes, minOne, allocate)
+      if (r !== null) {
+        result.chunks = r.chunks
+        result.bytes = r.bytes
+        return
+      }
+    }
   }
 
   /** Index of the last segment whose base offset is <= offset. */
@@ -397,6 +424,7 @@ export class PartitionLog {
 
   private async advanceLogStartLocked (offset: number): Promise<void> {
     this.logStartOffset = offset
+    this.tail?.dropBefore(offset)
     this.producers.aborted.truncateBefore(offset)
     this.snapshots.current = false
     await this.ctx.fs.writeFileAtomic(join(this.ctx.dir, LOG_START_FILE), String(offset))
@@ -447,6 +475,7 @@ export class PartitionLog {
     if (this.closed) return
     this.closed = true
     this.flushes.stop()
+    this.tail?.clear()
     if (this.waking !== null) await this.waking.catch(() => undefined) // a failed wake already took the partition offline
     if (this.dormant !== null) {
       // never opened: nothing to flush and no file to close; its facts still hold

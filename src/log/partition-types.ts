@@ -3,6 +3,7 @@
 import type { BatchHeader } from '../protocol/records/batch-header.js'
 import type { ResolvedTopicConfig } from './config.js'
 import type { FileSystem } from './fs.js'
+import type { TailCacheBudget } from './tail-cache.js'
 
 /**
  * When an append's promise resolves. 'written': the bytes reached the OS (Kafka
@@ -66,6 +67,8 @@ export interface PartitionContext {
   cleanShutdown?: boolean
   /** Told of failures in background work (fsyncs, checkpoints, snapshots, closes) that no caller awaits. */
   onBackgroundError?: (what: string, err: unknown) => void
+  /** Where recently written batches are kept for fetches at the tail; none: every read goes to the files. */
+  tailCache?: TailCacheBudget
 }
 
 /**

@@ -14,9 +14,37 @@ const LOG_OVERHEAD = 12
 /** Records in the whole v2 batches of `chunks` (consecutive buffers of one byte stream). */
 export function countRecords (chunks: readonly Buffer[]): number {
   if (chunks.length === 1) return countIn(chunks[0]!)
-  if (chunks.length === 0) return 0
-  // Rare: a read split over buffers. Joining costs a copy, only of what this one response holds.
-  return countIn(Buffer.concat(chunks as Buffer[]))
+  // Fetches served from the tail cache are many buffers: walk the headers
+  // across them (copying at most a header split between two) rather than
+  // joining megabytes to count them.
+  let total = 0
+  for (const c of chunks) total += c.length
+  let records = 0
+  let pos = 0
+  let index = 0
+  let chunkStart = 0
+  const headerAt = (at: number): Buffer => {
+    while (chunkStart + chunks[index]!.length <= at) chunkStart += chunks[index++]!.length
+    const chunk = chunks[index]!
+    const from = at - chunkStart
+    if (from + HEADER_BYTES <= chunk.length) return chunk.subarray(from, from + HEADER_BYTES)
+    const pieces = [chunk.subarray(from)]
+    let have = chunk.length - from
+    for (let i = index + 1; have < HEADER_BYTES; i++) {
+      const next = chunks[i]!.subarray(0, HEADER_BYTES - have)
+      pieces.push(next)
+      have += next.length
+    }
+    return Buffer.concat(pieces, HEADER_BYTES)
+  }
+  while (pos + HEADER_BYTES <= total) {
+    const header = headerAt(pos)
+    const size = LOG_OVERHEAD + header.readInt32BE(LENGTH_AT)
+    if (size < HEADER_BYTES || pos + size > total) break
+    if (header[MAGIC_AT] === 2) records += header.readInt32BE(RECORD_COUNT_AT)
+    pos += size
+  }
+  return records
 }
 
 function countIn (bytes: Buffer): number {
