@@ -12,6 +12,7 @@ import { BusDispatcher, deliveryStateKey, type BusRouting } from './targets/disp
 import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
+import { parsePartitionKey, type PartitionKeyOf } from './partition-key.js'
 import { DeliveryStore, type DeliveryStateStore } from './targets/delivery-store.js'
 import type { DefinitionStore } from './catalog.js'
 import type { FileSystem } from '../log/fs.js'
@@ -84,6 +85,8 @@ export interface EventBusOptions {
   clock?: Clock
   /** Keep definitions, cursors and retries on a Kafka cluster instead of in dataDir. */
   shared?: SharedBusState
+  /** What PutEvents partitions a bus's events by (./partition-key.ts): default the event's source. */
+  partitionKey?: string
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -101,6 +104,7 @@ export class EventBus implements CatalogRuntime {
   readonly scheduler: RuleScheduler
   readonly replays: ReplayRunner
   readonly maxEntryBytes: number
+  readonly partitionKeyOf: PartitionKeyOf
   readonly clock: Clock
   readonly logger?: Logger
   readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0 }
@@ -124,6 +128,7 @@ export class EventBus implements CatalogRuntime {
     this.deliveryState = options.shared?.deliveryState ?? new DeliveryStore(this.stateDir, { fs: options.fs, logger: options.logger })
     this.storage = new BusStorage(options.log)
     this.maxEntryBytes = options.maxEntryBytes ?? 256 * 1024
+    this.partitionKeyOf = parsePartitionKey(options.partitionKey ?? 'source')
     this.deliverer = new TargetDeliverer({
       catalog: this.catalog,
       storage: this.storage,
@@ -286,7 +291,7 @@ export class EventBus implements CatalogRuntime {
     const now = this.clock.now()
     const partitionKeys = records.map(r => r.partitionKey)
     // On a multi-partition bus topic (cluster mode) each record goes by its partition
-    // key (PutEvents: the event's source, so one source's events stay in order) or
+    // key (PutEvents: partitionKeyOf, by default the event's source, so one source's events stay in order) or
     // else its record key (the event id), spreading the work over the workers.
     await this.storage.appendByKey(busTopic(busName), records.map(r => ({ key: r.key, value: r.value, headers: r.headers, timestamp: now })), partitionKeys)
     this.options.observer?.eventsAppended?.(busName, records.map(r => r.key), now)

@@ -226,7 +226,7 @@ export class BusStorage {
   }
 }
 
-function choosePartition (key: string | Buffer | null, partitions: number): number {
+export function choosePartition (key: string | Buffer | null, partitions: number): number {
   if (key === null) return Math.floor(Math.random() * partitions)
   const bytes = typeof key === 'string' ? Buffer.from(key) : key
   return (murmur2(bytes) & 0x7fffffff) % partitions

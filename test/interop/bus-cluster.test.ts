@@ -16,7 +16,11 @@ import { BusWorkerProcess, busCall } from '../helpers/bus-worker-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { KafkaClient } from '../../src/client/client.js'
 import { Producer } from '../../src/client/producer.js'
+import { Fetcher } from '../../src/client/fetcher.js'
+import { choosePartition } from '../../src/bus/storage.js'
 
+/** The workers' --bus-partitions default. */
+const BUS_PARTITIONS = 6
 const WORKER_ENV = { TRIBUTARY_BUS_RETRY_BASE_MS: '100', TRIBUTARY_BUS_RETRY_MAX_MS: '400', TRIBUTARY_BUS_SESSION_TIMEOUT_MS: '6000' }
 
 /** An HTTP target that answers slowly, fails the first attempt of every fourth event, and counts successes per event id. */
@@ -68,7 +72,8 @@ let workers: BusWorkerProcess[] = []
 before(async () => {
   broker = await BrokerProcess.start()
   target = await Target.start()
-  workers = await Promise.all([0, 1, 2].map(i => BusWorkerProcess.start(broker.bootstrap, { name: `worker ${i}`, env: WORKER_ENV })))
+  // Partitioned by a detail field; events without it go by their source (as with the default key).
+  workers = await Promise.all([0, 1, 2].map(i => BusWorkerProcess.start(broker.bootstrap, { name: `worker ${i}`, env: WORKER_ENV, extraArgs: ['--partition-key', '$.detail.customer'] })))
 })
 
 after(async () => {
@@ -98,6 +103,35 @@ test('a rule created, changed and deleted through one worker applies in every wo
   await busCall(url(0), 'DeleteRule', { Name: 'spread' })
   for (const w of workers) await waitFor(async () => await ruleOn(w, 'spread') === null, `${w.name} forgets the deleted rule`)
   t.diagnostic(`three changes seen by all three workers ${Date.now() - started} ms after the first was made`)
+})
+
+test('PutEvents partitions a bus\'s events by the key the workers were started with', async () => {
+  const sources = ['shop.a', 'shop.b', 'shop.c', 'shop.d']
+  // Not all one partition by source, so only the customer key puts them together.
+  assert.ok(new Set(sources.map(s => choosePartition(s, BUS_PARTITIONS))).size > 1)
+  const answer = await busCall(url(1), 'PutEvents', {
+    Entries: [
+      ...sources.map(source => ({ Source: source, DetailType: 'Order', Detail: JSON.stringify({ customer: 'c-7' }) })),
+      { Source: 'shop.d', DetailType: 'Order', Detail: '{}' },
+    ],
+  })
+  const ids = (answer.Entries as Array<{ EventId: string }>).map(e => e.EventId)
+  const partitionOf = new Map<string, number>()
+  const client = await KafkaClient.connect(broker.bootstrap)
+  try {
+    const fetched = await new Fetcher(client).fetch(Array.from({ length: BUS_PARTITIONS }, (_, partition) => ({ topic: 'tributary.bus.default', partition, offset: 0 })))
+    for (const p of fetched) for (const r of p.records) partitionOf.set(r.key?.toString() ?? '', p.partition)
+  } finally {
+    client.close()
+  }
+  assert.deepEqual(ids.slice(0, 4).map(id => partitionOf.get(id)), sources.map(() => choosePartition('c-7', BUS_PARTITIONS)), 'one customer, one partition')
+  assert.equal(partitionOf.get(ids[4]!), choosePartition('shop.d', BUS_PARTITIONS), 'without the field, by source')
+})
+
+test('a worker started with a partition key that is not one refuses to start, naming the flag', async () => {
+  const result = await cli('bus', '--kafka', broker.bootstrap, '--partition-key', 'detail.customer')
+  assert.equal(result.code, 2)
+  assert.match(result.stderr, /invalid --partition-key: partition key "detail\.customer" is not one of source, detail-type, account/)
 })
 
 test('a malformed record in the definitions topic is skipped with a warning naming its offset', async () => {
@@ -167,7 +201,7 @@ test('definitions exported from an embedded bus and imported through one worker 
 })
 
 test('three workers deliver every accepted event at least once while two of them are killed with SIGKILL', async (t) => {
-  // Sources orders.0 .. orders.6: the bus topic is partitioned by source, so the events spread over the workers.
+  // Sources orders.0 .. orders.6 and no customer field: partitioned by source, so the events spread over the workers.
   await busCall(url(0), 'PutRule', { Name: 'orders', EventPattern: '{"source":[{"prefix":"orders."}]}' })
   await busCall(url(0), 'PutTargets', { Rule: 'orders', Targets: [{ Id: 'hook', Arn: target.url, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 } }] })
   for (const w of workers) {
