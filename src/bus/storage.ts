@@ -26,6 +26,8 @@ export interface PartitionLike {
   flushed (offset: number): Promise<unknown>
   read (offset: number, maxBytes: number, options?: { isolation?: string }): Promise<{ chunks: Buffer[], highWatermark: number, logStartOffset: number }>
   waitForData (offset: number, signal?: AbortSignal): Promise<unknown>
+  /** ListOffsets by time: the first record stamped at or after `timestamp` (null: none). */
+  offsetForTimestamp?: (timestamp: number) => Promise<{ offset: number } | null>
   readonly highWatermark: number
   readonly logStartOffset: number
   readonly sizeInBytes: number
@@ -199,6 +201,18 @@ export class BusStorage {
   async endOffset (topic: string, partitionIndex = 0): Promise<number> {
     if (this.log.endOffset !== undefined && this.log.partition(topic, partitionIndex) !== undefined) return await this.log.endOffset(topic, partitionIndex)
     return this.highWatermark(topic, partitionIndex)
+  }
+
+  /**
+   * Where a read of the records stamped at or after `timestamp` starts: the
+   * offset ListOffsets gives for it, the end when nothing is that recent, the
+   * log start where the log cannot look a time up.
+   */
+  async offsetForTimestamp (topic: string, timestamp: number, partitionIndex = 0): Promise<number> {
+    const partition = this.partitionOf(topic, partitionIndex)
+    if (partition.offsetForTimestamp === undefined) return partition.logStartOffset
+    const found = await partition.offsetForTimestamp(timestamp)
+    return found?.offset ?? await this.endOffset(topic, partitionIndex)
   }
 
   highWatermark (topic: string, partitionIndex = 0): number {
