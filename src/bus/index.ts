@@ -168,7 +168,8 @@ export class EventBus implements CatalogRuntime {
     }
     this.catalog.attach(this, this.logger)
     this.opened = true
-    this.replays.resumeAll()
+    // On a cluster the replays start with their bus's partition 0 (startBus).
+    if (this.options.shared === undefined) this.replays.resumeAll()
     await this.options.shared?.followDefinitions(this)
   }
 
@@ -206,9 +207,13 @@ export class EventBus implements CatalogRuntime {
           const dispatcher = this.newDispatcher(bus.name, partition)
           this.partitionDispatchers.set(`${bus.name}\u0000${partition}`, dispatcher)
           await dispatcher.start()
+          // The holder of partition 0 runs the bus's replays (one worker, as for scheduled rules).
+          if (partition === 0) this.replays.resumeAll(bus.name)
         },
         cursor: partition => this.partitionDispatchers.get(`${bus.name}\u0000${partition}`)?.committedOffset,
         stop: async partition => {
+          // Before the partition moves, so the next holder resumes from the progress written here.
+          if (partition === 0) await this.replays.stopAll(bus.name)
           const key = `${bus.name}\u0000${partition}`
           const dispatcher = this.partitionDispatchers.get(key)
           this.partitionDispatchers.delete(key)
@@ -351,6 +356,10 @@ export class EventBus implements CatalogRuntime {
   }
 
   replayCreated (replay: ReplayDefinition): void {
+    // On a cluster only the worker delivering partition 0 of the replay's bus runs it;
+    // the others learn of it from the definitions topic and leave it to that one.
+    const busName = this.replays.busOf(replay)
+    if (this.options.shared !== undefined && !this.partitionDispatchers.has(`${busName ?? ''}\u00000`)) return
     this.replays.start(replay)
   }
 

@@ -154,7 +154,14 @@ test('a replay started through one worker is delivered through all of them', asy
     await waitFor(async () => (await busCall(w.url, 'ListTargetsByRule', { Rule: 'audit' }).then(r => (r.Targets as unknown[]).length, () => 0)) === 1, `${w.name} knows the audit rule`)
     await waitFor(async () => await busCall(w.url, 'DescribeArchive', { ArchiveName: 'everything' }).then(() => true, () => false), `${w.name} knows the archive`)
   }
-  const startTime = Math.floor(Date.now() / 1000) - 1
+  // Archived before the replay's window: the replay starts past them, at the offset ListOffsets gives for EventStartTime.
+  await busCall(url(0), 'PutEvents', { Entries: [1, 2].map(n => ({ Source: 'early', DetailType: 'Early', Detail: JSON.stringify({ n }) })) })
+  const archivedEarly = await waitFor(async () => {
+    const count = Number((await busCall(url(0), 'DescribeArchive', { ArchiveName: 'everything' })).EventCount)
+    return count >= 2 ? count : undefined
+  }, 'the archive holds the early events')
+  const startTime = Math.floor(Date.now() / 1000) + 1
+  await waitFor(() => Date.now() >= startTime * 1000, 'the clock reaches the replay window')
   const ids: string[] = []
   for (let i = 0; i < 12; i++) {
     const answer = await busCall(url(i % 3), 'PutEvents', { Entries: [{ Source: 'audit', DetailType: 'Audit', Detail: JSON.stringify({ n: 1 + 4 * i + 1 }) }] })
@@ -162,7 +169,12 @@ test('a replay started through one worker is delivered through all of them', asy
   }
   await waitFor(() => ids.every(id => target.successes.has(id)), 'the audit events are delivered')
   await waitFor(async () => Number((await busCall(url(2), 'DescribeArchive', { ArchiveName: 'everything' })).EventCount) >= ids.length, 'the archive holds the audit events')
-  await busCall(url(2), 'StartReplay', {
+  // Started through a worker that does not deliver partition 0 of the bus: the holder of partition 0 runs it.
+  const holdsPartition0 = workers.map(w => heldPartitions(w, 'default').includes(0))
+  assert.equal(holdsPartition0.filter(Boolean).length, 1, `one worker delivers partition 0: ${JSON.stringify(workers.map(w => heldPartitions(w, 'default')))}`)
+  const through = holdsPartition0.indexOf(false)
+  const rebalancesBefore = workers.map(w => w.log().split('delivering partitions').length)
+  await busCall(url(through), 'StartReplay', {
     ReplayName: 'again',
     EventSourceArn: `${busArn.replace(':event-bus/', ':archive/').replace(/default$/, 'everything')}`,
     EventStartTime: startTime,
@@ -171,9 +183,44 @@ test('a replay started through one worker is delivered through all of them', asy
   })
   await waitFor(() => ids.every(id => target.replayed.has(id)), 'every archived audit event is delivered again by the replay',
     () => `(${ids.filter(id => !target.replayed.has(id)).length} of ${ids.length} missing)`)
+  const replayCursors = await definitionsOf('replay', 'again').then(values => values.map(v => (v as { cursor: number }).cursor))
+  assert.equal(replayCursors[0], archivedEarly, `the replay starts past the ${archivedEarly} events archived before its window: cursors ${JSON.stringify(replayCursors)}`)
+  await waitFor(async () => (await busCall(url(through), 'DescribeReplay', { ReplayName: 'again' })).State === 'COMPLETED', 'the replay is COMPLETED')
+  const runners = workers.flatMap((w, i) => w.log().includes('running replay again') ? [i] : [])
+  assert.deepEqual(runners, [holdsPartition0.indexOf(true)], 'only the worker delivering partition 0 ran the replay')
+  const twice = ids.filter(id => target.replayed.get(id) !== 1)
+  const rebalanced = workers.some((w, i) => w.log().split('delivering partitions').length !== rebalancesBefore[i])
+  // Duplicates only around a rebalance (the group was stable here unless a worker missed its heartbeats).
+  if (!rebalanced) assert.deepEqual(twice, [], 'with no rebalance every replayed event is delivered once')
   const held = workers.map(w => /delivering partitions \[([0-9,]*)\]/g.exec([...w.log().matchAll(/delivering partitions \[[0-9,]*\]/g)].at(-1)?.[0] ?? '')?.[1] ?? '')
   assert.ok(held.every(list => list !== ''), `every worker delivers some partitions of the bus: ${JSON.stringify(held)}`)
 })
+
+/** The partitions of a bus a worker said it delivers last. */
+function heldPartitions (worker: BusWorkerProcess, bus: string): number[] {
+  const lines = [...worker.log().matchAll(new RegExp(`bus ${bus}: delivering partitions \\[([0-9,]*)\\]`, 'g'))]
+  const list = lines.at(-1)?.[1] ?? ''
+  return list === '' ? [] : list.split(',').map(Number)
+}
+
+/** The values written to the definitions topic for one definition, oldest first. */
+async function definitionsOf (kind: string, name: string): Promise<unknown[]> {
+  const client = await KafkaClient.connect(broker.bootstrap)
+  try {
+    const values: unknown[] = []
+    for (let offset = 0; ;) {
+      const [fetched] = await new Fetcher(client).fetch([{ topic: 'tributary.__bus.definitions', partition: 0, offset }])
+      if (fetched === undefined || fetched.nextOffset <= offset) return values
+      for (const r of fetched.records) {
+        if (r.key?.toString() === JSON.stringify([kind, name]) && r.value !== null) values.push(JSON.parse(r.value.toString()))
+      }
+      offset = fetched.nextOffset
+      if (offset >= fetched.highWatermark) return values
+    }
+  } finally {
+    client.close()
+  }
+}
 
 async function cli (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
