@@ -112,6 +112,8 @@ export class ReplayRunner {
       replay.state = ReplayState.running
       await this.catalog.persist()
     }
+    // On a cluster other workers appended to the archive: learn its end, or a read stops at what this one saw.
+    await this.storage.endOffset(source)
     const retentionFloor = archive.retentionDays > 0 ? Date.now() - archive.retentionDays * 86_400_000 : 0
     while (replay.cursor < replay.endOffset) {
       if (this.closed || this.stopping.has(replay.name)) return // resumed on the next start, or by the next holder

@@ -181,8 +181,12 @@ test('a replay started through one worker is delivered through all of them', asy
     EventEndTime: Math.ceil(Date.now() / 1000) + 1,
     Destination: { Arn: busArn },
   })
-  await waitFor(() => ids.every(id => target.replayed.has(id)), 'every archived audit event is delivered again by the replay',
-    () => `(${ids.filter(id => !target.replayed.has(id)).length} of ${ids.length} missing)`)
+  const replayDone = waitFor(() => ids.every(id => target.replayed.has(id)), 'every archived audit event is delivered again by the replay',
+    () => `(${ids.filter(id => !target.replayed.has(id)).length} of ${ids.length} missing; partition 0 held by worker ${holdsPartition0.indexOf(true)}, started through ${through})\n` +
+      workers.map(w => `${w.name}: ${w.log().split('\n').filter(line => /replay|partitions/.test(line)).slice(-8).join('\n')}`).join('\n'))
+  await replayDone.catch(async (err: Error) => {
+    throw new Error(`${err.message}\nreplay definitions: ${JSON.stringify(await definitionsOf('replay', 'again'))}`)
+  })
   const replayCursors = await definitionsOf('replay', 'again').then(values => values.map(v => (v as { cursor: number }).cursor))
   assert.equal(replayCursors[0], archivedEarly, `the replay starts past the ${archivedEarly} events archived before its window: cursors ${JSON.stringify(replayCursors)}`)
   await waitFor(async () => (await busCall(url(through), 'DescribeReplay', { ReplayName: 'again' })).State === 'COMPLETED', 'the replay is COMPLETED')
