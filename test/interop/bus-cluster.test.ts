@@ -145,7 +145,7 @@ test('a malformed record in the definitions topic is skipped with a warning nami
   for (const w of workers) assert.ok(Array.isArray((await busCall(w.url, 'ListRules', {})).Rules))
 })
 
-test('a replay started through one worker is delivered through all of them', async () => {
+test('a replay started through one worker is run by the holder of partition 0 from its start time, and delivered once per event through all workers', async () => {
   await busCall(url(0), 'PutRule', { Name: 'audit', EventPattern: '{"source":["audit"]}' })
   await busCall(url(0), 'PutTargets', { Rule: 'audit', Targets: [{ Id: 'hook', Arn: target.url }] })
   const busArn = String((await busCall(url(0), 'DescribeEventBus', {})).Arn)
