@@ -130,9 +130,12 @@ export class Catalog {
       else if (previous !== undefined) runtime.archiveDeleted(previous as ArchiveDefinition)
     } else if (kind === 'connection') {
       runtime.connectionChanged((next ?? { ...(previous as ConnectionDefinition), state: 'DELETING' }) as ConnectionDefinition)
+    } else if (kind === 'replay') {
+      // A replay started through another worker: the runtime runs it if it is this
+      // worker's to run (the holder of its bus's partition 0); progress written by the
+      // one running it only updates the definition here.
+      if (next !== undefined && previous === undefined) runtime.replayCreated(next as ReplayDefinition)
     }
-    // Replays run in the process that created them (their progress is written back
-    // here as they go); the others only keep the definition.
   }
 
   /** Appends the definitions changed since the last persist; resolves once they are durable. */

@@ -12,6 +12,7 @@ import { BusDispatcher, deliveryStateKey, type BusRouting } from './targets/disp
 import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
+import { parsePartitionKey, type PartitionKeyOf } from './partition-key.js'
 import { DeliveryStore, type DeliveryStateStore } from './targets/delivery-store.js'
 import type { DefinitionStore } from './catalog.js'
 import type { FileSystem } from '../log/fs.js'
@@ -86,6 +87,8 @@ export interface EventBusOptions {
   clock?: Clock
   /** Keep definitions, cursors and retries on a Kafka cluster instead of in dataDir. */
   shared?: SharedBusState
+  /** What PutEvents partitions a bus's events by (./partition-key.ts): default the event's source. */
+  partitionKey?: string
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000'
@@ -103,6 +106,7 @@ export class EventBus implements CatalogRuntime {
   readonly scheduler: RuleScheduler
   readonly replays: ReplayRunner
   readonly maxEntryBytes: number
+  readonly partitionKeyOf: PartitionKeyOf
   readonly clock: Clock
   readonly logger?: Logger
   readonly stats = { putEvents: 0, delivered: 0, failedAttempts: 0, deadLettered: 0, dropped: 0, droppedNoBus: 0 }
@@ -126,6 +130,7 @@ export class EventBus implements CatalogRuntime {
     this.deliveryState = options.shared?.deliveryState ?? new DeliveryStore(this.stateDir, { fs: options.fs, logger: options.logger })
     this.storage = new BusStorage(options.log)
     this.maxEntryBytes = options.maxEntryBytes ?? 256 * 1024
+    this.partitionKeyOf = parsePartitionKey(options.partitionKey ?? 'source')
     this.deliverer = new TargetDeliverer({
       catalog: this.catalog,
       storage: this.storage,
@@ -165,7 +170,8 @@ export class EventBus implements CatalogRuntime {
     }
     this.catalog.attach(this, this.logger)
     this.opened = true
-    this.replays.resumeAll()
+    // On a cluster the replays start with their bus's partition 0 (startBus).
+    if (this.options.shared === undefined) this.replays.resumeAll()
     await this.options.shared?.followDefinitions(this)
   }
 
@@ -203,9 +209,13 @@ export class EventBus implements CatalogRuntime {
           const dispatcher = this.newDispatcher(bus.name, partition)
           this.partitionDispatchers.set(`${bus.name}\u0000${partition}`, dispatcher)
           await dispatcher.start()
+          // The holder of partition 0 runs the bus's replays (one worker, as for scheduled rules).
+          if (partition === 0) this.replays.resumeAll(bus.name)
         },
         cursor: partition => this.partitionDispatchers.get(`${bus.name}\u0000${partition}`)?.committedOffset,
         stop: async partition => {
+          // Before the partition moves, so the next holder resumes from the progress written here.
+          if (partition === 0) await this.replays.stopAll(bus.name)
           const key = `${bus.name}\u0000${partition}`
           const dispatcher = this.partitionDispatchers.get(key)
           this.partitionDispatchers.delete(key)
@@ -289,7 +299,7 @@ export class EventBus implements CatalogRuntime {
     const now = this.clock.now()
     const partitionKeys = records.map(r => r.partitionKey)
     // On a multi-partition bus topic (cluster mode) each record goes by its partition
-    // key (PutEvents: the event's source, so one source's events stay in order) or
+    // key (PutEvents: partitionKeyOf, by default the event's source, so one source's events stay in order) or
     // else its record key (the event id), spreading the work over the workers.
     await this.storage.appendByKey(busTopic(busName), records.map(r => ({ key: r.key, value: r.value, headers: r.headers, timestamp: now })), partitionKeys)
     this.options.observer?.eventsAppended?.(busName, records.map(r => r.key), now)
@@ -349,6 +359,10 @@ export class EventBus implements CatalogRuntime {
   }
 
   replayCreated (replay: ReplayDefinition): void {
+    // On a cluster only the worker delivering partition 0 of the replay's bus runs it;
+    // the others learn of it from the definitions topic and leave it to that one.
+    const busName = this.replays.busOf(replay)
+    if (this.options.shared !== undefined && !this.partitionDispatchers.has(`${busName ?? ''}\u00000`)) return
     this.replays.start(replay)
   }
 

@@ -3,7 +3,10 @@
 // [EventStartTime, EventEndTime) to the source bus, marked with `replay-name`
 // (in the event) and a record header (so the dispatcher applies FilterArns
 // and does not archive them again). Progress is persisted after each chunk,
-// so a restart resumes a RUNNING replay where it was.
+// so a restart resumes a RUNNING replay where it was. On a cluster one worker
+// runs a replay: the one delivering partition 0 of its bus (as scheduled rules
+// fire there); it stops when that partition moves, and the next holder resumes
+// from the progress last written (a chunk may be replayed twice around it).
 import type { Logger } from 'pino'
 import type { Catalog } from './catalog.js'
 import { ReplayState, type EventEnvelope, type ReplayDefinition } from './model.js'
@@ -17,6 +20,8 @@ const CHUNK_BYTES = 512 * 1024
 
 export class ReplayRunner {
   private readonly running = new Map<string, Promise<void>>()
+  /** Replays asked to stop (their bus's partition 0 moved to another worker): they end after their chunk. */
+  private readonly stopping = new Set<string>()
   private closed = false
 
   constructor (private readonly catalog: Catalog, private readonly storage: BusStorage, private readonly logger?: Logger) {}
@@ -29,10 +34,11 @@ export class ReplayRunner {
     return n
   }
 
-  /** Starts (or resumes after a restart) every replay not yet finished. */
-  resumeAll (): void {
+  /** Starts (or resumes after a restart) every replay not yet finished, or only those of `busName`. */
+  resumeAll (busName?: string): void {
     for (const replay of this.catalog.replays.values()) {
-      if (replay.state === ReplayState.cancelling) {
+      if (busName !== undefined && this.busOf(replay) !== busName) continue
+      if (replay.state === ReplayState.cancelling && !this.running.has(replay.name)) {
         replay.state = ReplayState.cancelled
         replay.replayEndTime = Date.now()
         this.catalog.persist().catch(err => this.logger?.error({ err, replay: replay.name }, 'could not persist a cancelled replay'))
@@ -42,10 +48,42 @@ export class ReplayRunner {
     }
   }
 
+  /** Stops the replays of `busName` running here (their progress is written); resolves when they have stopped. */
+  async stopAll (busName: string): Promise<void> {
+    const names = [...this.running.keys()].filter(name => {
+      const replay = this.catalog.replays.get(name)
+      return replay !== undefined && this.busOf(replay) === busName
+    })
+    for (const name of names) this.stopping.add(name)
+    await Promise.all(names.map(async name => await this.running.get(name)))
+    for (const name of names) this.stopping.delete(name)
+  }
+
+  /**
+   * On a cluster a change made through another worker (a cancellation) replaces
+   * the definition object; its copy may not have seen all our progress yet.
+   */
+  private latest (replay: ReplayDefinition): ReplayDefinition {
+    const current = this.catalog.replays.get(replay.name)
+    if (current === undefined || current === replay) return replay
+    if (replay.cursor > current.cursor) {
+      current.cursor = replay.cursor
+      current.eventLastReplayedTime = replay.eventLastReplayedTime
+    }
+    return current
+  }
+
+  /** The bus a replay appends to: its archive's source bus (replays cannot cross buses). */
+  busOf (replay: ReplayDefinition): string | undefined {
+    return this.catalog.archives.get(replay.archiveName)?.sourceBusName
+  }
+
   start (replay: ReplayDefinition): void {
     if (this.closed || this.running.has(replay.name)) return
+    this.logger?.info({ replay: replay.name }, `running replay ${replay.name}`)
     const run = this.run(replay).catch(async err => {
       this.logger?.error({ err, replay: replay.name }, 'replay failed')
+      replay = this.latest(replay)
       replay.state = ReplayState.failed
       replay.stateReason = (err as Error).message
       replay.replayEndTime = Date.now()
@@ -64,7 +102,8 @@ export class ReplayRunner {
     await Promise.all(this.running.values())
   }
 
-  private async run (replay: ReplayDefinition): Promise<void> {
+  private async run (started: ReplayDefinition): Promise<void> {
+    let replay = started
     const archive = this.catalog.archives.get(replay.archiveName)
     if (!archive) throw new BusError(TributaryErrorCode.BUS_ARCHIVE_MISSING, `Archive ${replay.archiveName} does not exist.`)
     const source = archiveTopic(archive.name)
@@ -73,9 +112,12 @@ export class ReplayRunner {
       replay.state = ReplayState.running
       await this.catalog.persist()
     }
+    // On a cluster other workers appended to the archive: learn its end, or a read stops at what this one saw.
+    await this.storage.endOffset(source)
     const retentionFloor = archive.retentionDays > 0 ? Date.now() - archive.retentionDays * 86_400_000 : 0
     while (replay.cursor < replay.endOffset) {
-      if (this.closed) return // resumed on the next start
+      if (this.closed || this.stopping.has(replay.name)) return // resumed on the next start, or by the next holder
+      replay = this.latest(replay)
       if (replay.state === ReplayState.cancelling) {
         replay.state = ReplayState.cancelled
         replay.replayEndTime = Date.now()
@@ -102,6 +144,7 @@ export class ReplayRunner {
       await this.catalog.persist()
     }
     // A cancellation that arrived after the last chunk still ends the replay as CANCELLED.
+    replay = this.latest(replay)
     replay.state = replay.state === ReplayState.cancelling ? ReplayState.cancelled : ReplayState.completed
     replay.replayEndTime = Date.now()
     await this.catalog.persist()

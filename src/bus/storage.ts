@@ -26,6 +26,8 @@ export interface PartitionLike {
   flushed (offset: number): Promise<unknown>
   read (offset: number, maxBytes: number, options?: { isolation?: string }): Promise<{ chunks: Buffer[], highWatermark: number, logStartOffset: number }>
   waitForData (offset: number, signal?: AbortSignal): Promise<unknown>
+  /** ListOffsets by time: the first record stamped at or after `timestamp` (null: none). */
+  offsetForTimestamp?: (timestamp: number) => Promise<{ offset: number } | null>
   readonly highWatermark: number
   readonly logStartOffset: number
   readonly sizeInBytes: number
@@ -201,6 +203,18 @@ export class BusStorage {
     return this.highWatermark(topic, partitionIndex)
   }
 
+  /**
+   * Where a read of the records stamped at or after `timestamp` starts: the
+   * offset ListOffsets gives for it, the end when nothing is that recent, the
+   * log start where the log cannot look a time up.
+   */
+  async offsetForTimestamp (topic: string, timestamp: number, partitionIndex = 0): Promise<number> {
+    const partition = this.partitionOf(topic, partitionIndex)
+    if (partition.offsetForTimestamp === undefined) return partition.logStartOffset
+    const found = await partition.offsetForTimestamp(timestamp)
+    return found?.offset ?? await this.endOffset(topic, partitionIndex)
+  }
+
   highWatermark (topic: string, partitionIndex = 0): number {
     return this.log.partition(topic, partitionIndex)?.highWatermark ?? 0
   }
@@ -226,7 +240,7 @@ export class BusStorage {
   }
 }
 
-function choosePartition (key: string | Buffer | null, partitions: number): number {
+export function choosePartition (key: string | Buffer | null, partitions: number): number {
   if (key === null) return Math.floor(Math.random() * partitions)
   const bytes = typeof key === 'string' ? Buffer.from(key) : key
   return (murmur2(bytes) & 0x7fffffff) % partitions

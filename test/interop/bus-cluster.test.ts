@@ -16,7 +16,11 @@ import { BusWorkerProcess, busCall } from '../helpers/bus-worker-process.js'
 import { waitFor } from '../helpers/wait.js'
 import { KafkaClient } from '../../src/client/client.js'
 import { Producer } from '../../src/client/producer.js'
+import { Fetcher } from '../../src/client/fetcher.js'
+import { choosePartition } from '../../src/bus/storage.js'
 
+/** The workers' --bus-partitions default. */
+const BUS_PARTITIONS = 6
 const WORKER_ENV = { TRIBUTARY_BUS_RETRY_BASE_MS: '100', TRIBUTARY_BUS_RETRY_MAX_MS: '400', TRIBUTARY_BUS_SESSION_TIMEOUT_MS: '6000' }
 
 /** An HTTP target that answers slowly, fails the first attempt of every fourth event, and counts successes per event id. */
@@ -68,7 +72,8 @@ let workers: BusWorkerProcess[] = []
 before(async () => {
   broker = await BrokerProcess.start()
   target = await Target.start()
-  workers = await Promise.all([0, 1, 2].map(i => BusWorkerProcess.start(broker.bootstrap, { name: `worker ${i}`, env: WORKER_ENV })))
+  // Partitioned by a detail field; events without it go by their source (as with the default key).
+  workers = await Promise.all([0, 1, 2].map(i => BusWorkerProcess.start(broker.bootstrap, { name: `worker ${i}`, env: WORKER_ENV, extraArgs: ['--partition-key', '$.detail.customer'] })))
 })
 
 after(async () => {
@@ -100,6 +105,35 @@ test('a rule created, changed and deleted through one worker applies in every wo
   t.diagnostic(`three changes seen by all three workers ${Date.now() - started} ms after the first was made`)
 })
 
+test('PutEvents partitions a bus\'s events by the key the workers were started with', async () => {
+  const sources = ['shop.a', 'shop.b', 'shop.c', 'shop.d']
+  // Not all one partition by source, so only the customer key puts them together.
+  assert.ok(new Set(sources.map(s => choosePartition(s, BUS_PARTITIONS))).size > 1)
+  const answer = await busCall(url(1), 'PutEvents', {
+    Entries: [
+      ...sources.map(source => ({ Source: source, DetailType: 'Order', Detail: JSON.stringify({ customer: 'c-7' }) })),
+      { Source: 'shop.d', DetailType: 'Order', Detail: '{}' },
+    ],
+  })
+  const ids = (answer.Entries as Array<{ EventId: string }>).map(e => e.EventId)
+  const partitionOf = new Map<string, number>()
+  const client = await KafkaClient.connect(broker.bootstrap)
+  try {
+    const fetched = await new Fetcher(client).fetch(Array.from({ length: BUS_PARTITIONS }, (_, partition) => ({ topic: 'tributary.bus.default', partition, offset: 0 })))
+    for (const p of fetched) for (const r of p.records) partitionOf.set(r.key?.toString() ?? '', p.partition)
+  } finally {
+    client.close()
+  }
+  assert.deepEqual(ids.slice(0, 4).map(id => partitionOf.get(id)), sources.map(() => choosePartition('c-7', BUS_PARTITIONS)), 'one customer, one partition')
+  assert.equal(partitionOf.get(ids[4]!), choosePartition('shop.d', BUS_PARTITIONS), 'without the field, by source')
+})
+
+test('a worker started with a partition key that is not one refuses to start, naming the flag', async () => {
+  const result = await cli('bus', '--kafka', broker.bootstrap, '--partition-key', 'detail.customer')
+  assert.equal(result.code, 2)
+  assert.match(result.stderr, /invalid --partition-key: partition key "detail\.customer" is not one of source, detail-type, account/)
+})
+
 test('a malformed record in the definitions topic is skipped with a warning naming its offset', async () => {
   const client = await KafkaClient.connect(broker.bootstrap)
   const [written] = await new Producer(client).send('tributary.__bus.definitions', [{ key: 'not a definition key', value: '{' }])
@@ -111,7 +145,7 @@ test('a malformed record in the definitions topic is skipped with a warning nami
   for (const w of workers) assert.ok(Array.isArray((await busCall(w.url, 'ListRules', {})).Rules))
 })
 
-test('a replay started through one worker is delivered through all of them', async () => {
+test('a replay started through one worker is run by the holder of partition 0 from its start time, and delivered once per event through all workers', async () => {
   await busCall(url(0), 'PutRule', { Name: 'audit', EventPattern: '{"source":["audit"]}' })
   await busCall(url(0), 'PutTargets', { Rule: 'audit', Targets: [{ Id: 'hook', Arn: target.url }] })
   const busArn = String((await busCall(url(0), 'DescribeEventBus', {})).Arn)
@@ -120,7 +154,14 @@ test('a replay started through one worker is delivered through all of them', asy
     await waitFor(async () => (await busCall(w.url, 'ListTargetsByRule', { Rule: 'audit' }).then(r => (r.Targets as unknown[]).length, () => 0)) === 1, `${w.name} knows the audit rule`)
     await waitFor(async () => await busCall(w.url, 'DescribeArchive', { ArchiveName: 'everything' }).then(() => true, () => false), `${w.name} knows the archive`)
   }
-  const startTime = Math.floor(Date.now() / 1000) - 1
+  // Archived before the replay's window: the replay starts past them, at the offset ListOffsets gives for EventStartTime.
+  await busCall(url(0), 'PutEvents', { Entries: [1, 2].map(n => ({ Source: 'early', DetailType: 'Early', Detail: JSON.stringify({ n }) })) })
+  const archivedEarly = await waitFor(async () => {
+    const count = Number((await busCall(url(0), 'DescribeArchive', { ArchiveName: 'everything' })).EventCount)
+    return count >= 2 ? count : undefined
+  }, 'the archive holds the early events')
+  const startTime = Math.floor(Date.now() / 1000) + 1
+  await waitFor(() => Date.now() >= startTime * 1000, 'the clock reaches the replay window')
   const ids: string[] = []
   for (let i = 0; i < 12; i++) {
     const answer = await busCall(url(i % 3), 'PutEvents', { Entries: [{ Source: 'audit', DetailType: 'Audit', Detail: JSON.stringify({ n: 1 + 4 * i + 1 }) }] })
@@ -128,18 +169,62 @@ test('a replay started through one worker is delivered through all of them', asy
   }
   await waitFor(() => ids.every(id => target.successes.has(id)), 'the audit events are delivered')
   await waitFor(async () => Number((await busCall(url(2), 'DescribeArchive', { ArchiveName: 'everything' })).EventCount) >= ids.length, 'the archive holds the audit events')
-  await busCall(url(2), 'StartReplay', {
+  // Started through a worker that does not deliver partition 0 of the bus: the holder of partition 0 runs it.
+  const holdsPartition0 = workers.map(w => heldPartitions(w, 'default').includes(0))
+  assert.equal(holdsPartition0.filter(Boolean).length, 1, `one worker delivers partition 0: ${JSON.stringify(workers.map(w => heldPartitions(w, 'default')))}`)
+  const through = holdsPartition0.indexOf(false)
+  const rebalancesBefore = workers.map(w => w.log().split('delivering partitions').length)
+  await busCall(url(through), 'StartReplay', {
     ReplayName: 'again',
     EventSourceArn: `${busArn.replace(':event-bus/', ':archive/').replace(/default$/, 'everything')}`,
     EventStartTime: startTime,
     EventEndTime: Math.ceil(Date.now() / 1000) + 1,
     Destination: { Arn: busArn },
   })
-  await waitFor(() => ids.every(id => target.replayed.has(id)), 'every archived audit event is delivered again by the replay',
-    () => `(${ids.filter(id => !target.replayed.has(id)).length} of ${ids.length} missing)`)
+  const replayDone = waitFor(() => ids.every(id => target.replayed.has(id)), 'every archived audit event is delivered again by the replay',
+    () => `(${ids.filter(id => !target.replayed.has(id)).length} of ${ids.length} missing; partition 0 held by worker ${holdsPartition0.indexOf(true)}, started through ${through})\n` +
+      workers.map(w => `${w.name}: ${w.log().split('\n').filter(line => /replay|partitions/.test(line)).slice(-8).join('\n')}`).join('\n'))
+  await replayDone.catch(async (err: Error) => {
+    throw new Error(`${err.message}\nreplay definitions: ${JSON.stringify(await definitionsOf('replay', 'again'))}`)
+  })
+  const replayCursors = await definitionsOf('replay', 'again').then(values => values.map(v => (v as { cursor: number }).cursor))
+  assert.equal(replayCursors[0], archivedEarly, `the replay starts past the ${archivedEarly} events archived before its window: cursors ${JSON.stringify(replayCursors)}`)
+  await waitFor(async () => (await busCall(url(through), 'DescribeReplay', { ReplayName: 'again' })).State === 'COMPLETED', 'the replay is COMPLETED')
+  const runners = workers.flatMap((w, i) => w.log().includes('running replay again') ? [i] : [])
+  assert.deepEqual(runners, [holdsPartition0.indexOf(true)], 'only the worker delivering partition 0 ran the replay')
+  const twice = ids.filter(id => target.replayed.get(id) !== 1)
+  const rebalanced = workers.some((w, i) => w.log().split('delivering partitions').length !== rebalancesBefore[i])
+  // Duplicates only around a rebalance (the group was stable here unless a worker missed its heartbeats).
+  if (!rebalanced) assert.deepEqual(twice, [], 'with no rebalance every replayed event is delivered once')
   const held = workers.map(w => /delivering partitions \[([0-9,]*)\]/g.exec([...w.log().matchAll(/delivering partitions \[[0-9,]*\]/g)].at(-1)?.[0] ?? '')?.[1] ?? '')
   assert.ok(held.every(list => list !== ''), `every worker delivers some partitions of the bus: ${JSON.stringify(held)}`)
 })
+
+/** The partitions of a bus a worker said it delivers last. */
+function heldPartitions (worker: BusWorkerProcess, bus: string): number[] {
+  const lines = [...worker.log().matchAll(new RegExp(`bus ${bus}: delivering partitions \\[([0-9,]*)\\]`, 'g'))]
+  const list = lines.at(-1)?.[1] ?? ''
+  return list === '' ? [] : list.split(',').map(Number)
+}
+
+/** The values written to the definitions topic for one definition, oldest first. */
+async function definitionsOf (kind: string, name: string): Promise<unknown[]> {
+  const client = await KafkaClient.connect(broker.bootstrap)
+  try {
+    const values: unknown[] = []
+    for (let offset = 0; ;) {
+      const [fetched] = await new Fetcher(client).fetch([{ topic: 'tributary.__bus.definitions', partition: 0, offset }])
+      if (fetched === undefined || fetched.nextOffset <= offset) return values
+      for (const r of fetched.records) {
+        if (r.key?.toString() === JSON.stringify([kind, name]) && r.value !== null) values.push(JSON.parse(r.value.toString()))
+      }
+      offset = fetched.nextOffset
+      if (offset >= fetched.highWatermark) return values
+    }
+  } finally {
+    client.close()
+  }
+}
 
 async function cli (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -167,7 +252,7 @@ test('definitions exported from an embedded bus and imported through one worker 
 })
 
 test('three workers deliver every accepted event at least once while two of them are killed with SIGKILL', async (t) => {
-  // Sources orders.0 .. orders.6: the bus topic is partitioned by source, so the events spread over the workers.
+  // Sources orders.0 .. orders.6 and no customer field: partitioned by source, so the events spread over the workers.
   await busCall(url(0), 'PutRule', { Name: 'orders', EventPattern: '{"source":[{"prefix":"orders."}]}' })
   await busCall(url(0), 'PutTargets', { Rule: 'orders', Targets: [{ Id: 'hook', Arn: target.url, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 } }] })
   for (const w of workers) {

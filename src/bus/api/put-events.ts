@@ -47,8 +47,8 @@ export const putEvents: ActionHandler = async (bus, input) => {
     }
     let list = perBus.get(busName)
     if (!list) perBus.set(busName, list = [])
-    // Partitioned by source (on a cluster's multi-partition bus topic): one source's events keep their order.
-    list.push({ index: i, key: outcome.event.id, value: outcome.text, partitionKey: outcome.event.source })
+    // On a cluster's multi-partition bus topic: events with one key (by default one source) keep their order.
+    list.push({ index: i, key: outcome.event.id, value: outcome.text, partitionKey: bus.partitionKeyOf(outcome.event) })
   }
 
   await Promise.all([...perBus].map(async ([busName, list]) => {

@@ -93,8 +93,13 @@ export const startReplay: ActionHandler = async (bus, input) => {
     state: ReplayState.starting,
     replayStartTime: Date.now(),
     cursor: 0,
-    endOffset: await bus.storage.endOffset(archiveTopic(archiveName)),
+    endOffset: 0,
   }
+  // A bounded read: from the first record archived at or after EventStartTime (an
+  // event is archived after it was received, and its time is at most that unless
+  // its sender set a later one) to the archive's end now.
+  replay.endOffset = await bus.storage.endOffset(archiveTopic(archiveName))
+  replay.cursor = Math.min(replay.endOffset, await bus.storage.offsetForTimestamp(archiveTopic(archiveName), Math.max(0, start)))
   await bus.catalog.createReplay(replay)
   return { ReplayArn: replay.arn, State: ReplayState.starting, ReplayStartTime: epochSeconds(replay.replayStartTime) }
 }

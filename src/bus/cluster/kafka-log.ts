@@ -206,21 +206,32 @@ class KafkaPartition implements PartitionLike {
   close (): void { this.fetchLink.close() }
 
   async endOffset (): Promise<number> {
+    const end = await this.listOffset(-1)
+    if (end > this.highWatermark) this.highWatermark = end
+    return end
+  }
+
+  /** ListOffsets by time: the first record stamped at or after `timestamp`; null when there is none. */
+  async offsetForTimestamp (timestamp: number): Promise<{ offset: number } | null> {
+    const offset = await this.listOffset(timestamp)
+    return offset < 0 ? null : { offset }
+  }
+
+  /** ListOffsets at the leader: -1 the end, else the first offset stamped at or after the time (-1: none). */
+  private async listOffset (timestamp: number): Promise<number> {
     const name = this.engine.clusterName(this.topic)
-    const end = await this.onLeader(this.engine.link, async connection => {
+    return await this.onLeader(this.engine.link, async connection => {
       const { body } = await connection.request(listOffsetsApi, {
         replicaId: -1,
         isolationLevel: 1,
         timeoutMs: 30_000,
-        topics: [{ name, partitions: [{ partitionIndex: this.index, timestamp: -1, maxNumOffsets: 1 }] }],
+        topics: [{ name, partitions: [{ partitionIndex: this.index, timestamp, maxNumOffsets: 1 }] }],
       }, { minVersion: 1 })
       const answer = body.topics[0]?.partitions[0]
       if (answer === undefined) throw new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, `list offsets of ${name}/${this.index}: no answer`)
       checkErrorCode(answer.errorCode, `list offsets of ${name}/${this.index}`)
       return Number(answer.offset)
     })
-    if (end > this.highWatermark) this.highWatermark = end
-    return end
   }
 
   private async fetch (offset: number, maxBytes: number, maxWaitMs: number): Promise<Buffer[]> {

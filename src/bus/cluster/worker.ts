@@ -31,6 +31,8 @@ export interface BusWorkerOptions {
   sessionTimeoutMs?: number
   retryBaseDelayMs?: number
   retryMaxDelayMs?: number
+  /** What the bus topics are partitioned by: source (default), detail-type, account or a JSONPath ($.detail.customerId). */
+  partitionKey?: string
 }
 
 export class BusWorker {
@@ -72,6 +74,7 @@ export class BusWorker {
       shared,
       retryBaseDelayMs: options.retryBaseDelayMs,
       retryMaxDelayMs: options.retryMaxDelayMs,
+      partitionKey: options.partitionKey,
     })
     this.app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
     registerHealthRoute(this.app, () => this.ready, () => ({ mode: 'bus-worker', kafka: options.bootstrap }))

@@ -5,8 +5,10 @@
 import type { Command } from 'commander'
 import { createLogger } from '../../logger.js'
 import { integerArg } from '../args.js'
+import { badArgument } from '../output/errors.js'
+import { parsePartitionKey } from '../../bus/partition-key.js'
 
-interface ServeFlags { kafka?: string, host?: string, httpPort?: number, topicPrefix?: string, busPartitions?: number, logLevel?: string }
+interface ServeFlags { kafka?: string, host?: string, httpPort?: number, topicPrefix?: string, busPartitions?: number, partitionKey?: string, logLevel?: string }
 
 export function registerBusServe (bus: Command): void {
   bus
@@ -15,6 +17,7 @@ export function registerBusServe (bus: Command): void {
     .option('--http-port <port>', 'with --kafka: bus API port (0: any free port)', integerArg('--http-port', 0, 65535), 8080)
     .option('--topic-prefix <prefix>', 'with --kafka: prefix of every topic and consumer group the bus uses', 'tributary.')
     .option('--bus-partitions <n>', 'with --kafka: partitions of the bus topics it creates (the most workers one bus can spread over)', integerArg('--bus-partitions', 1, 1000), 6)
+    .option('--partition-key <key>', 'with --kafka: what bus events are partitioned by: source, detail-type, account or a JSONPath into the event ($.detail.customerId)', partitionKeyArg, 'source')
     .option('--log-level <level>', 'with --kafka: trace, debug, info, warn, error', 'info')
     .action(async (flags: ServeFlags, cmd: Command) => {
       const bootstrap = flags.kafka ?? process.env.TRIBUTARY_BUS_KAFKA
@@ -31,6 +34,7 @@ export function registerBusServe (bus: Command): void {
         httpPort: flags.httpPort,
         topicPrefix: flags.topicPrefix,
         busPartitions: flags.busPartitions,
+        partitionKey: flags.partitionKey,
         logger,
         retryBaseDelayMs: envNumber('TRIBUTARY_BUS_RETRY_BASE_MS'),
         retryMaxDelayMs: envNumber('TRIBUTARY_BUS_RETRY_MAX_MS'),
@@ -48,6 +52,16 @@ export function registerBusServe (bus: Command): void {
       const port = await worker.start()
       logger.info({ kafka: bootstrap, httpPort: port }, `bus worker serving the bus API on http://${flags.host ?? '127.0.0.1'}:${port} over the Kafka cluster at ${bootstrap}`)
     })
+}
+
+/** Refused as a usage error (exit 2) before anything connects. */
+function partitionKeyArg (value: string): string {
+  try {
+    parsePartitionKey(value)
+  } catch (err) {
+    throw badArgument('--partition-key', (err as Error).message)
+  }
+  return value
 }
 
 function envNumber (name: string): number | undefined {
