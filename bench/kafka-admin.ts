@@ -1,11 +1,11 @@
-// The two admin calls the benchmarks need, through kafkajs: create one-partition topics, read a partition's end.
+// The two admin calls the benchmarks need, through kafkajs: create topics (one partition unless asked), read a partition's end.
 import { Kafka, logLevel } from 'kafkajs'
 
-export async function createTopics (bootstrap: string, topics: string[]): Promise<void> {
+export async function createTopics (bootstrap: string, topics: string[], numPartitions = 1): Promise<void> {
   const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin()
   await admin.connect()
   try {
-    await admin.createTopics({ topics: topics.map(topic => ({ topic, numPartitions: 1 })) })
+    await admin.createTopics({ topics: topics.map(topic => ({ topic, numPartitions })) })
   } finally {
     await admin.disconnect()
   }

@@ -37,9 +37,9 @@ async function run (args: string[], onStdout?: (chunk: Buffer) => void): Promise
   return seconds
 }
 
-/** Produces every line of `file` to partition 0 with acks=all; wall time of the kcat process. */
-export async function kcatProduce (bootstrap: string, topic: string, file: string, count: number, size: number): Promise<Rate> {
-  const seconds = await run(['-b', bootstrap, '-P', '-t', topic, '-p', '0', '-l', file,
+/** Produces every line of `file` to one partition (0 unless named) with acks=all; wall time of the kcat process. */
+export async function kcatProduce (bootstrap: string, topic: string, file: string, count: number, size: number, partition = 0): Promise<Rate> {
+  const seconds = await run(['-b', bootstrap, '-P', '-t', topic, '-p', String(partition), '-l', file,
     '-X', 'acks=all', '-X', 'linger.ms=5', '-X', 'batch.size=1000000', '-X', 'queue.buffering.max.messages=1000000'])
   return { bytes: count * size, seconds }
 }
@@ -54,4 +54,27 @@ export async function kcatConsume (bootstrap: string, topic: string, count: numb
   })
   if (lines !== count) throw new Error(`TRIB_ERR_BENCH_COUNT: kcat consumed ${lines} of ${count} messages from ${topic}`)
   return { bytes: count * size, seconds }
+}
+
+export interface StreamRate extends Rate {
+  /** From the first message kcat printed to its exit: the catch-up itself, without process start, metadata and ListOffsets. */
+  streamSeconds: number
+}
+
+/**
+ * Consumes every partition of `topic` from the beginning to its end in one kcat process (librdkafka fetches them
+ * together); checks that exactly `count` messages arrived. kcat's stdout to a pipe is block-buffered, so the first
+ * message is seen when about 4 KiB of offsets (~700 messages) were printed: a small, equal error for every broker.
+ */
+export async function kcatConsumeAll (bootstrap: string, topic: string, count: number, size: number): Promise<StreamRate> {
+  let lines = 0
+  let first = 0
+  const seconds = await run(['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%o\n',
+    '-X', 'fetch.message.max.bytes=8388608', '-X', 'fetch.max.bytes=52428800'], chunk => {
+    if (first === 0) first = performance.now()
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++
+  })
+  const end = performance.now()
+  if (lines !== count) throw new Error(`TRIB_ERR_BENCH_COUNT: kcat consumed ${lines} of ${count} messages from ${topic}`)
+  return { bytes: count * size, seconds, streamSeconds: (end - first) / 1000 }
 }

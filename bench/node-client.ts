@@ -73,3 +73,46 @@ export async function platformaticConsume (bootstrap: string, topic: string, cou
     await consumer.close()
   }
 }
+
+/**
+ * Fetches every partition of `topic` from offset 0 in one request per round trip, as a consumer assigned all of them
+ * does, until `count` records arrived in all.
+ */
+export async function platformaticConsumeAll (bootstrap: string, topic: string, count: number, size: number): Promise<Rate> {
+  const consumer = new Consumer({ clientId: 'bench-platformatic', groupId: 'bench-unused', bootstrapBrokers: [bootstrap], retries: 1 })
+  try {
+    const metadata = await consumer.metadata({ topics: [topic] })
+    const described = metadata.topics.get(topic)
+    if (!described) throw new Error(`TRIB_ERR_BENCH_TOPIC: no metadata for ${topic}`)
+    const offsets = described.partitions.map(() => 0n)
+    let records = 0
+    const start = performance.now()
+    while (records < count) {
+      const response = await consumer.fetch({
+        node: described.partitions[0]!.leader,
+        maxWaitTime: 100,
+        maxBytes: 32 << 20,
+        topics: [{ topicId: described.id, partitions: offsets.map((fetchOffset, partition) => ({ partition, fetchOffset, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: 8 << 20 })) }]
+      })
+      let progressed = false
+      for (const partition of response.responses[0]?.partitions ?? []) {
+        if (partition.errorCode !== 0) throw new Error(`TRIB_ERR_BENCH_FETCH: fetch answered ${partition.errorCode}`)
+        let offset = offsets[partition.partitionIndex] ?? 0n
+        for (const batch of partition.records ?? []) {
+          for (const record of batch.records) {
+            const at = batch.firstOffset + BigInt(record.offsetDelta)
+            if (at < offset) continue
+            records++
+            offset = at + 1n
+            progressed = true
+          }
+        }
+        offsets[partition.partitionIndex] = offset
+      }
+      if (!progressed && records < count) throw new Error(`TRIB_ERR_BENCH_COUNT: only ${records} of ${count} records in ${topic}`)
+    }
+    return { bytes: records * size, seconds: (performance.now() - start) / 1000 }
+  } finally {
+    await consumer.close()
+  }
+}

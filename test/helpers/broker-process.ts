@@ -27,6 +27,8 @@ export interface BrokerProcessOptions {
   /** Extra CLI arguments after the standard ones. */
   extraArgs?: string[]
   env?: Record<string, string>
+  /** With the compiled entry: another build's dist/cli/main.js (benchmarks compare builds side by side). */
+  mainScript?: string
   /** How long to wait for /health to answer 200. */
   readyTimeoutMs?: number
 }
@@ -141,7 +143,7 @@ export class BrokerProcess {
   private commandLine (): string[] {
     const args = ['start', '--data-dir', this.dataDir, '--host', this.host,
       '--kafka-port', String(this.kafkaPort), '--http-port', String(this.httpPort), ...(this.options.extraArgs ?? [])]
-    if (this.options.entry === BrokerEntry.compiled) return [join(projectRoot, 'dist', 'cli', 'main.js'), ...args]
+    if (this.options.entry === BrokerEntry.compiled) return [this.options.mainScript ?? join(projectRoot, 'dist', 'cli', 'main.js'), ...args]
     return ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args]
   }
 
