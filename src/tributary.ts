@@ -17,6 +17,7 @@ import { TransactionCoordinator } from './broker/txn/index.js'
 import { Broker } from './broker/broker.js'
 import { systemClock, type Clock } from './broker/groups/clock.js'
 import { allHandlers } from './broker/handlers/index.js'
+import { tailCachePool } from './broker/read-pool.js'
 import { AccessControl } from './broker/acl/index.js'
 import { authorizeHandlers } from './broker/acl/enforce.js'
 import { applyDynamicConfigs } from './broker/handlers/config-dynamic.js'
@@ -94,6 +95,7 @@ export class Tributary {
       producerIdExpirationMs: config.producerIdExpirationMs,
       maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
       fetchTailCacheBytes: config.fetchTailCacheBytes,
+      tailCachePool,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition'),

@@ -8,3 +8,9 @@ import { FramePool } from './frame-pool.js'
 export const fetchReadPool = new FramePool(64 * 1024 * 1024)
 
 export const allocateFetchRead = (size: number): Buffer => fetchReadPool.acquire(size)
+
+// The tail cache's blocks (src/log/tail-cache.ts): each written group is copied
+// into a warm buffer from here instead of a fresh one, and goes back once it has
+// left the cache and no answer still being written reads it. A pool of its own:
+// fetchReadPool's release() takes whatever a Fetch answer carried.
+export const tailCachePool = new FramePool(16 * 1024 * 1024)

@@ -58,6 +58,8 @@ interface Pending {
   chunks: Buffer[] | null
   /** Whether `chunks` hold buffers of fetchReadPool, to hand back once written. */
   recycle: boolean
+  /** Called once the socket took the whole answer: lets go of what the answer was read from (tail cache pins). */
+  afterWritten?: Array<() => void>
   /** Size of the request frame, counted as unanswered until done. */
   frameBytes: number
   /** Size of the encoded response, counted as waiting until handed to the socket. */
@@ -207,7 +209,14 @@ export class KafkaServer {
           const chunks = head.chunks
           const last = chunks.length - 1
           // the write callback runs once the socket took the last chunk, and so every one before it
-          const recycle = head.recycle ? (err?: Error | null) => { if (!err) for (const c of chunks) fetchReadPool.release(c) } : undefined
+          const after = head.afterWritten
+          const recycle = head.recycle || after !== undefined
+            ? (err?: Error | null) => {
+                if (err) return // a failed write may still hold the buffers: they go to the collector, never back to a pool
+                if (head.recycle) for (const c of chunks) fetchReadPool.release(c)
+                if (after !== undefined) for (const release of after) release()
+              }
+            : undefined
           chunks.forEach((chunk, i) => { if (i < last) socket.write(chunk); else socket.write(chunk, recycle) })
         }
       }
@@ -274,7 +283,8 @@ export class KafkaServer {
           listener: listener.name,
           authenticated: auth.authenticated,
           auth,
-          services: this.services
+          services: this.services,
+          afterWritten: release => { (slot.afterWritten ??= []).push(release) }
         })
       } catch (err) {
         fail(`handler for API ${header.requestApiKey} v${header.requestApiVersion} threw`, err)

@@ -18,7 +18,7 @@ import type { AppendValidator, PartitionContext, PartitionFacts } from './partit
 import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import { forEachLimited } from './limited.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
-import { TailCacheBudget } from './tail-cache.js'
+import { TailCacheBudget, type BlockPool } from './tail-cache.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -38,6 +38,8 @@ export interface LogManagerOptions {
   maxDecompressedBatchBytes?: number
   /** Most bytes of recent batches kept in memory, all partitions together, for fetches at the tail (default 0: off). */
   fetchTailCacheBytes?: number
+  /** Warm buffers for the tail cache's blocks (the broker's tailCachePool); fresh ones without it. */
+  tailCachePool?: BlockPool
   /** Where failures of background work (fsyncs, checkpoints, snapshots, closes) are logged, with their partition. */
   logger?: LogWarnings
   fs?: FileSystem
@@ -126,7 +128,7 @@ export class LogManager {
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
     mgr.maxDecompressedBatchBytes = options.maxDecompressedBatchBytes
-    if ((options.fetchTailCacheBytes ?? 0) > 0) mgr.tailCache = new TailCacheBudget(options.fetchTailCacheBytes!)
+    if ((options.fetchTailCacheBytes ?? 0) > 0) mgr.tailCache = new TailCacheBudget(options.fetchTailCacheBytes!, options.tailCachePool)
     mgr.logger = options.logger
     for (const name of await fs.readdir(dataDir)) {
       if (name.endsWith('-delete')) await fs.removeDir(join(dataDir, name))

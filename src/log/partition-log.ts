@@ -356,10 +356,11 @@ export class PartitionLog {
     const committed = options.isolation === 'read_committed'
     if (fetchOffset === hw || (committed && fetchOffset >= result.lastStableOffset)) return result
     // a consumer polling at the end of a dormant partition does not open its files
-    const cached = this.tail?.read(fetchOffset, maxBytes, minOne) ?? null
+    const cached = this.tail?.read(fetchOffset, maxBytes, minOne, options.pin === true) ?? null
     if (cached !== null) {
       result.chunks = cached.chunks
       result.bytes = cached.bytes
+      if (cached.release !== undefined) result.release = cached.release
     } else {
       if (this.dormant !== null) await this.wake()
       await this.readSegments(result, fetchOffset, maxBytes, minOne, options.allocate)

@@ -35,6 +35,11 @@ export interface ReadOptions {
   minOneBatch?: boolean
   /** Gives the buffers file bytes are read into (a pool the caller recycles); default: fresh ones. */
   allocate?: (size: number) => Buffer
+  /**
+   * Pin what is read from the tail cache until the result's release() is called, so the cache may reuse those
+   * buffers afterwards. Without it, cached buffers handed out are never reused.
+   */
+  pin?: boolean
 }
 
 export interface ReadResult {
@@ -45,6 +50,8 @@ export interface ReadResult {
   lastStableOffset: number
   logStartOffset: number
   abortedTransactions: Array<{ producerId: number, firstOffset: number }>
+  /** On a pinned read answered from the tail cache: call once the chunks are no longer used. */
+  release?: () => void
 }
 
 /** Called with the parsed headers of every append before offsets are assigned; may throw a TributaryError. */

@@ -11,6 +11,14 @@
 // (or drops its front): a group that cannot be cached, compaction rewriting
 // segments, the partition failing or closing. One budget bounds the bytes held
 // by all partitions together; over it, the oldest group of any partition goes.
+//
+// Blocks come from a pool of warm buffers when one is given (profiled: a fresh
+// buffer per group cost page faults on the copy and, as external memory, twice
+// the collector time of a consumer reading from disk, so a tail consumer cost
+// more broker CPU with the cache on than off). A block goes back to the pool
+// only when it has left the cache and nothing can still read it: a reader that
+// pins its read releases it once done (the Fetch handler, once the answer is
+// on the socket); a block ever read without a pin is left to the collector.
 
 /** One written group of appends, copied into one buffer; accounted and evicted as a whole. */
 interface Block {
@@ -19,6 +27,24 @@ interface Block {
   /** Batches of this block still in its owner's cache. */
   remaining: number
   released: boolean
+  /** Pinned reads not yet released. */
+  pins: number
+  /** Read without a pin: someone may hold a view for as long as they like, so never reused. */
+  shared: boolean
+}
+
+/** Where blocks come from and go back to (the broker passes a FramePool); without one, fresh buffers. */
+export interface BlockPool {
+  acquire (size: number): Buffer
+  release (buffer: Buffer): void
+}
+
+/** A read from the cache; a pinned one must be released once its chunks are no longer used. */
+export interface TailRead {
+  chunks: Buffer[]
+  bytes: number
+  /** Present on pinned reads: lets the blocks read go back to the pool. Safe to call more than once. */
+  release?: () => void
 }
 
 interface CachedBatch {
@@ -43,8 +69,13 @@ export class TailCacheBudget {
   private order: Array<Block | undefined> = []
   private head = 0
 
-  /** @param maxBytes bytes all partitions' caches may hold together; 0 turns caching off. */
-  constructor (readonly maxBytes: number) {}
+  /**
+   * @param maxBytes bytes all partitions' caches may hold together; 0 turns caching off.
+   * @param pool where block buffers come from and return to once unused; fresh buffers without one.
+   */
+  constructor (readonly maxBytes: number, private readonly pool?: BlockPool) {}
+
+  allocate (size: number): Buffer { return this.pool !== undefined ? this.pool.acquire(size) : Buffer.allocUnsafeSlow(size) }
 
   get usedBytes (): number { return this.used }
 
@@ -69,6 +100,16 @@ export class TailCacheBudget {
     if (block.released) return
     block.released = true
     this.used -= block.buffer.length
+    this.recycleIfUnused(block)
+  }
+
+  unpin (block: Block): void {
+    block.pins--
+    this.recycleIfUnused(block)
+  }
+
+  private recycleIfUnused (block: Block): void {
+    if (block.released && block.pins === 0 && !block.shared && this.pool !== undefined) this.pool.release(block.buffer)
   }
 }
 
@@ -93,8 +134,8 @@ export class TailCache {
       this.clear()
       if (total > this.budget.maxBytes || first === undefined) return
     }
-    const buffer = Buffer.allocUnsafeSlow(total)
-    const block: Block = { owner: this, buffer, remaining: 0, released: false }
+    const buffer = this.budget.allocate(total)
+    const block: Block = { owner: this, buffer, remaining: 0, released: false, pins: 0, shared: false }
     let at = 0
     for (const p of payloads) {
       p.payload.copy(buffer, at)
@@ -110,9 +151,10 @@ export class TailCache {
   /**
    * Whole batches from the one holding `fetchOffset`, up to `maxBytes` (the first
    * whole even if larger, when `minOneBatch`), as the segment read would answer;
-   * null when that batch is not cached.
+   * null when that batch is not cached. With `pin`, the blocks read stay out of
+   * the pool until the answer's release() is called; without, they never return to it.
    */
-  read (fetchOffset: number, maxBytes: number, minOneBatch: boolean): { chunks: Buffer[], bytes: number } | null {
+  read (fetchOffset: number, maxBytes: number, minOneBatch: boolean, pin = false): TailRead | null {
     const from = this.indexOf(fetchOffset)
     if (from < 0) return null
     const chunks: Buffer[] = []
@@ -134,7 +176,28 @@ export class TailCache {
       bytes += size
     }
     if (run !== null) chunks.push(run.block.buffer.subarray(run.start, runEnd))
-    return { chunks, bytes }
+    return this.hold({ chunks, bytes }, from, pin)
+  }
+
+  /** Pins (or marks shared) every block the read took views of. */
+  private hold (read: TailRead, from: number, pin: boolean): TailRead {
+    const blocks: Block[] = []
+    let covered = 0
+    for (let i = from; covered < read.bytes; i++) {
+      const b = this.batches[i]!
+      covered += b.end - b.start
+      if (blocks[blocks.length - 1] === b.block) continue
+      blocks.push(b.block)
+      if (pin) b.block.pins++; else b.block.shared = true
+    }
+    if (!pin) return read
+    let released = false
+    read.release = () => {
+      if (released) return
+      released = true
+      for (const block of blocks) this.budget.unpin(block)
+    }
+    return read
   }
 
   /** Index of the cached batch holding `offset`, or -1. */

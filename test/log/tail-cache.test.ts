@@ -9,6 +9,7 @@ import { realFs } from '../../src/log/fs.js'
 import type { FileSystem } from '../../src/log/fs.js'
 import { FaultyFs } from '../../src/log/fs-faulty.js'
 import { TailCacheBudget } from '../../src/log/tail-cache.js'
+import { FramePool } from '../../src/broker/frame-pool.js'
 import { TributaryErrorCode } from '../../src/errors.js'
 import { decodeBatch } from '../../src/protocol/records/batch-codec.js'
 import { BATCH_LOG_OVERHEAD } from '../../src/protocol/records/batch-header.js'
@@ -167,5 +168,39 @@ test('a budget of 0 caches nothing', async () => {
   assert.deepEqual(recordsIn((await log.read(0, 1 << 20)).chunks), [[0, 'z-0']])
   assert.ok(counts.logBytesRead > read)
   assert.equal(budget.usedBytes, 0)
+  await log.close()
+})
+
+/** A one-record batch of about `kb` KiB: large enough that its cache block comes from the pool, not Node's slab. */
+const bigBatch = (tag: string, kb = 5): Buffer => batch(tag.repeat(kb * 1024))
+
+test('a cached block a pinned read still holds goes back to the pool only after the read is released', async () => {
+  const pool = new FramePool(1 << 20)
+  const { log } = await openCached(new TailCacheBudget(12 * 1024, pool)) // room for two blocks of ~5 KiB
+  await log.append(bigBatch('a'))
+  const pinned = await log.read(0, 1 << 20, { pin: true })
+  assert.ok(pinned.release !== undefined, 'a pinned cached read can be released')
+  const held = Buffer.from(Buffer.concat(pinned.chunks))
+  // evict the pinned block, then write on, so that blocks leave the cache and the pool hands them out again
+  for (let i = 0; i < 8; i++) await log.append(bigBatch(String.fromCharCode(98 + i)))
+  assert.ok(pool.idleBytes > 0, 'evicted blocks nobody reads went back to the pool')
+  assert.deepEqual(Buffer.concat(pinned.chunks), held, 'the bytes a pinned read holds are never handed out again')
+  assert.deepEqual(recordsIn(pinned.chunks).map(r => r[1][0]), ['a'])
+  const idle = pool.idleBytes
+  pinned.release()
+  pinned.release() // a second call changes nothing
+  assert.equal(pool.idleBytes, idle + 8192, 'released, the evicted block returns to the pool once')
+  await log.close()
+})
+
+test('a cached block read without a pin is never reused: its reader may keep the bytes', async () => {
+  const pool = new FramePool(1 << 20)
+  const { log } = await openCached(new TailCacheBudget(12 * 1024, pool))
+  await log.append(bigBatch('a'))
+  const kept = await log.read(0, 1 << 20)
+  assert.equal(kept.release, undefined)
+  const held = Buffer.from(Buffer.concat(kept.chunks))
+  for (let i = 0; i < 8; i++) await log.append(bigBatch(String.fromCharCode(98 + i)))
+  assert.deepEqual(Buffer.concat(kept.chunks), held)
   await log.close()
 })

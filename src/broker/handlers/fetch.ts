@@ -47,8 +47,13 @@ export const fetchHandler: Handler<'Fetch'> = {
     const maxWaitMs = request.maxWaitMs
     if (maxWaitMs > 0 && responses.bytes < Math.max(1, request.minBytes) && !responses.hadError) {
       const arrived = await waitForAny(wanted, maxWaitMs, ctx)
-      if (arrived) responses = await readAll(wanted, maxBytes, readCommitted, ctx)
+      if (arrived) {
+        for (const release of responses.releases) release() // this read is dropped unsent
+        responses = await readAll(wanted, maxBytes, readCommitted, ctx)
+      }
     }
+    // cached bytes the answer carries stay pinned until the socket has taken it
+    for (const release of responses.releases) ctx.afterWritten?.(release)
     return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: responses.topics }
   }
 }
@@ -74,11 +79,14 @@ function distinctPartitions (topics: Wanted[]): Wanted[] {
   return out
 }
 
-async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boolean, ctx: RequestContext): Promise<{ topics: TopicAnswer[], bytes: number, hadError: boolean }> {
+async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boolean, ctx: RequestContext): Promise<{ topics: TopicAnswer[], bytes: number, hadError: boolean, releases: Array<() => void> }> {
   const { log } = ctx.services
   let budget = maxBytes
   let bytes = 0
   let hadError = false
+  const releases: Array<() => void> = []
+  // pin tail-cache reads only where someone will release them (a server connection), so the cache can reuse them
+  const pin = ctx.afterWritten !== undefined
   const topics: TopicAnswer[] = []
   for (const t of wanted) {
     const partitions = []
@@ -104,13 +112,14 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
         // Once the response budget is spent, Kafka still answers the partition, with no records.
         const limit = Math.min(p.partitionMaxBytes, budget)
         const read = limit > 0 || bytes === 0
-          ? await partition.read(Number(p.fetchOffset), Math.max(limit, 1), { isolation: readCommitted ? 'read_committed' : 'read_uncommitted', minOneBatch: bytes === 0, allocate: allocateFetchRead })
+          ? await partition.read(Number(p.fetchOffset), Math.max(limit, 1), { isolation: readCommitted ? 'read_committed' : 'read_uncommitted', minOneBatch: bytes === 0, allocate: allocateFetchRead, pin })
           : null
         const info = read ?? { chunks: [], bytes: 0, highWatermark: partition.highWatermark, lastStableOffset: partition.lastStableOffset, logStartOffset: partition.logStartOffset, abortedTransactions: [] }
         base.highWatermark = BigInt(info.highWatermark)
         base.lastStableOffset = BigInt(info.lastStableOffset)
         base.logStartOffset = BigInt(info.logStartOffset)
         if (readCommitted) base.abortedTransactions = info.abortedTransactions ?? []
+        if (read?.release !== undefined) releases.push(read.release)
         base.records = info.chunks
         bytes += info.bytes
         budget -= info.bytes
@@ -126,7 +135,7 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
     }
     topics.push({ topic: t.topic ?? '', topicId: t.topicId, partitions })
   }
-  return { topics, bytes, hadError }
+  return { topics, bytes, hadError, releases }
 }
 
 /** Resolves true when any requested partition gets data past its fetch offset, false on timeout. */

@@ -36,6 +36,11 @@ export interface RequestContext {
   /** The connection's SASL state, driven by the SaslHandshake and SaslAuthenticate handlers (absent outside a server connection). */
   auth?: ConnectionAuth
   services: BrokerServices
+  /**
+   * Runs `release` once the socket has taken the whole answer (absent outside a server connection; then
+   * nothing may be handed out that needs a release). Not run if the answer is never written.
+   */
+  afterWritten?: (release: () => void) => void
 }
 
 /** APIs whose handler may answer nothing: Produce with acks=0, as Kafka. */
