@@ -27,6 +27,8 @@ interface Block {
   /** Batches of this block still in its owner's cache. */
   remaining: number
   released: boolean
+  /** Memory it holds against the budget: a pooled buffer's whole size class, not only the bytes used. */
+  cost: number
   /** Pinned reads not yet released. */
   pins: number
   /** Read without a pin: someone may hold a view for as long as they like, so never reused. */
@@ -77,6 +79,9 @@ export class TailCacheBudget {
 
   allocate (size: number): Buffer { return this.pool !== undefined ? this.pool.acquire(size) : Buffer.allocUnsafeSlow(size) }
 
+  /** What a buffer from allocate() holds: its backing store, unless it is a small one sharing Node's slab. */
+  static costOf (buffer: Buffer): number { return buffer.length >= 4096 ? buffer.buffer.byteLength : buffer.length }
+
   get usedBytes (): number { return this.used }
 
   /** A new cache drawing on this budget. */
@@ -84,7 +89,7 @@ export class TailCacheBudget {
 
   admit (block: Block): void {
     this.order.push(block)
-    this.used += block.buffer.length
+    this.used += block.cost
     while (this.used > this.maxBytes && this.head < this.order.length) {
       const oldest = this.order[this.head]
       this.order[this.head++] = undefined
@@ -99,7 +104,7 @@ export class TailCacheBudget {
   release (block: Block): void {
     if (block.released) return
     block.released = true
-    this.used -= block.buffer.length
+    this.used -= block.cost
     this.recycleIfUnused(block)
   }
 
@@ -135,7 +140,7 @@ export class TailCache {
       if (total > this.budget.maxBytes || first === undefined) return
     }
     const buffer = this.budget.allocate(total)
-    const block: Block = { owner: this, buffer, remaining: 0, released: false, pins: 0, shared: false }
+    const block: Block = { owner: this, buffer, remaining: 0, released: false, cost: TailCacheBudget.costOf(buffer), pins: 0, shared: false }
     let at = 0
     for (const p of payloads) {
       p.payload.copy(buffer, at)
