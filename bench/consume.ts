@@ -5,6 +5,7 @@
 //             default COUNT=50,000 it all fits in the cache, so this is "catching up on recent data")
 //   tail:     a consumer fetching while kafkajs produces, one fetch at a time, until it has every message
 // Broker CPU per GB served: process_cpu_seconds_total from the broker's /metrics before and after each read.
+// CONSUME_BASE=<dir of another build> (e.g. /work/wt/base) adds that build's broker (cache on) to every round.
 // Usage: npm run build && node --import tsx bench/consume.ts   (CONSUME_COUNT=50000 CONSUME_ROUNDS=2)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -18,6 +19,7 @@ import { kafkajsProduce, platformaticConsume } from './node-client.js'
 const count = Number(process.env.CONSUME_COUNT ?? 50_000)
 const rounds = Math.max(1, Number(process.env.CONSUME_ROUNDS ?? 2))
 const size = 1024
+const baseDir = process.env.CONSUME_BASE
 
 async function cpuSeconds (broker: BrokerProcess): Promise<number> {
   const text = await (await fetch(`${broker.httpUrl}/metrics`)).text()
@@ -40,11 +42,13 @@ async function main (): Promise<void> {
   console.log(`Consume with and without the tail cache, ${new Date().toISOString()}, ${cpus().length} cores, ${count} x ${size} B per topic, ${rounds} rounds`)
   const file = join(work, 'messages.txt')
   await writeMessageFile(file, count, size)
-  const variants = [
+  const variants: Array<{ name: string, env: Record<string, string>, mainScript?: string }> = [
     { name: 'cache off', env: { TRIBUTARY_FETCH_TAIL_CACHE_BYTES: '0' } },
-    { name: 'cache 64 MiB', env: {} as Record<string, string> },
+    { name: 'cache 64 MiB', env: {} },
   ]
-  const brokers = await Promise.all(variants.map(v => BrokerProcess.start({ entry: BrokerEntry.compiled, dataDir: join(work, v.name.replace(/\W/g, '')), env: v.env })))
+  // CONSUME_BASE=<dir of another build>: that build's broker (cache on, its default) beside these, same runs
+  if (baseDir !== undefined && baseDir !== '') variants.push({ name: 'base build', env: {}, mainScript: join(baseDir, 'dist', 'cli', 'main.js') })
+  const brokers = await Promise.all(variants.map(v => BrokerProcess.start({ entry: BrokerEntry.compiled, dataDir: join(work, v.name.replace(/\W/g, '')), env: v.env, mainScript: v.mainScript })))
   const results = new Map<string, Figure[]>()
   const add = (key: string, f: Figure): void => {
     results.set(key, [...(results.get(key) ?? []), f])
@@ -53,7 +57,7 @@ async function main (): Promise<void> {
   try {
     for (let r = 0; r < rounds; r++) {
       // alternate which broker goes first, so neither always runs on a warmer or quieter machine
-      const order = r % 2 === 0 ? [0, 1] : [1, 0]
+      const order = r % 2 === 0 ? variants.map((_, i) => i) : variants.map((_, i) => variants.length - 1 - i)
       for (const i of order) {
         const broker = brokers[i]!
         const v = variants[i]!
@@ -88,6 +92,11 @@ async function main (): Promise<void> {
     if (off.length === 0 || on.length === 0) continue
     const cell = (fs: Figure[]): string => `${mean(fs, 'mbPerSecond').toFixed(1)} MB/s ${mean(fs, 'cpuSecondsPerGb').toFixed(2)} s/GB`.padEnd(21)
     console.log(`${f}\n  ${''.padEnd(24)} ${cell(off)} ${cell(on)} ${(mean(on, 'mbPerSecond') / mean(off, 'mbPerSecond')).toFixed(2).padEnd(15)} ${(mean(on, 'cpuSecondsPerGb') / mean(off, 'cpuSecondsPerGb')).toFixed(2)}`)
+    const base = results.get(`base build | ${f}`) ?? []
+    if (base.length > 0) {
+      console.log(`  base build (cache on)    ${cell(base)} this build cache on / base: speed ${(mean(on, 'mbPerSecond') / mean(base, 'mbPerSecond')).toFixed(2)}, ` +
+        `CPU s/GB ${(mean(on, 'cpuSecondsPerGb') / mean(base, 'cpuSecondsPerGb')).toFixed(2)}`)
+    }
   }
 }
 
