@@ -21,20 +21,26 @@ const rounds = Math.max(1, Number(process.env.CONSUME_ROUNDS ?? 2))
 const size = 1024
 const baseDir = process.env.CONSUME_BASE
 
-async function cpuSeconds (broker: BrokerProcess): Promise<number> {
+/** The broker's CPU seconds so far and the Fetch requests it has handled, from one scrape of /metrics. */
+async function counters (broker: BrokerProcess): Promise<{ cpu: number, fetches: number }> {
   const text = await (await fetch(`${broker.httpUrl}/metrics`)).text()
-  const line = text.split('\n').find(l => l.startsWith('process_cpu_seconds_total '))
-  if (line === undefined) throw new Error('TRIB_ERR_BENCH_METRICS: no process_cpu_seconds_total in /metrics')
-  return Number(line.split(' ')[1])
+  const value = (prefix: string): number | undefined => {
+    const line = text.split('\n').find(l => l.startsWith(prefix))
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1))
+  }
+  const cpu = value('process_cpu_seconds_total ')
+  if (cpu === undefined) throw new Error('TRIB_ERR_BENCH_METRICS: no process_cpu_seconds_total in /metrics')
+  return { cpu, fetches: value('tributary_kafka_requests_total{api="Fetch"}') ?? 0 }
 }
 
-interface Figure { mbPerSecond: number, cpuSecondsPerGb: number }
+/** Fetches per MB served: a consumer at the tail that is answered sooner asks more often, for less each time. */
+interface Figure { mbPerSecond: number, cpuSecondsPerGb: number, fetchesPerMb: number }
 
 async function measured (broker: BrokerProcess, fn: () => Promise<Rate>): Promise<Figure> {
-  const before = await cpuSeconds(broker)
+  const before = await counters(broker)
   const rate = await fn()
-  const cpu = await cpuSeconds(broker) - before
-  return { mbPerSecond: mbPerSecond(rate), cpuSecondsPerGb: cpu / (rate.bytes / 1e9) }
+  const after = await counters(broker)
+  return { mbPerSecond: mbPerSecond(rate), cpuSecondsPerGb: (after.cpu - before.cpu) / (rate.bytes / 1e9), fetchesPerMb: (after.fetches - before.fetches) / (rate.bytes / 1e6) }
 }
 
 async function main (): Promise<void> {
@@ -52,7 +58,7 @@ async function main (): Promise<void> {
   const results = new Map<string, Figure[]>()
   const add = (key: string, f: Figure): void => {
     results.set(key, [...(results.get(key) ?? []), f])
-    console.log(`  ${key}: ${f.mbPerSecond.toFixed(1)} MB/s, broker ${f.cpuSecondsPerGb.toFixed(2)} CPU s/GB`)
+    console.log(`  ${key}: ${f.mbPerSecond.toFixed(1)} MB/s, broker ${f.cpuSecondsPerGb.toFixed(2)} CPU s/GB, ${f.fetchesPerMb.toFixed(2)} fetches/MB`)
   }
   try {
     for (let r = 0; r < rounds; r++) {
@@ -83,14 +89,15 @@ async function main (): Promise<void> {
     for (const b of brokers) { await b.stop(); await b.cleanup() }
     rmSync(work, { recursive: true, force: true })
   }
-  console.log('\nMean over rounds           cache off            cache 64 MiB         ratio (on/off)  CPU s/GB ratio')
+  console.log('\nMean over rounds (f/MB: Fetch requests per MB served)')
+  console.log('                           cache off                       cache 64 MiB                    ratio (on/off)  CPU s/GB ratio')
   const figures = ['catch-up kcat', 'catch-up @platformatic/kafka', 'tail @platformatic/kafka beside kafkajs produce']
   const mean = (fs: Figure[], k: keyof Figure): number => fs.reduce((a, f) => a + f[k], 0) / fs.length
   for (const f of figures) {
     const off = results.get(`cache off | ${f}`) ?? []
     const on = results.get(`cache 64 MiB | ${f}`) ?? []
     if (off.length === 0 || on.length === 0) continue
-    const cell = (fs: Figure[]): string => `${mean(fs, 'mbPerSecond').toFixed(1)} MB/s ${mean(fs, 'cpuSecondsPerGb').toFixed(2)} s/GB`.padEnd(21)
+    const cell = (fs: Figure[]): string => `${mean(fs, 'mbPerSecond').toFixed(1)} MB/s ${mean(fs, 'cpuSecondsPerGb').toFixed(2)} s/GB ${mean(fs, 'fetchesPerMb').toFixed(2)} f/MB`.padEnd(31)
     console.log(`${f}\n  ${''.padEnd(24)} ${cell(off)} ${cell(on)} ${(mean(on, 'mbPerSecond') / mean(off, 'mbPerSecond')).toFixed(2).padEnd(15)} ${(mean(on, 'cpuSecondsPerGb') / mean(off, 'cpuSecondsPerGb')).toFixed(2)}`)
     const base = results.get(`base build | ${f}`) ?? []
     if (base.length > 0) {
