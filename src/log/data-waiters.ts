@@ -6,6 +6,9 @@ interface Waiter { offset: number, resolve: () => void }
 export class DataWaiters {
   private waiters: Waiter[] = []
 
+  /** Whether any fetch is parked here now. */
+  get waiting (): boolean { return this.waiters.length > 0 }
+
   /** Resolves once wake() sees an end past `offset`, or `signal` aborts. The caller checks first whether to wait. */
   wait (offset: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted === true) return Promise.resolve()

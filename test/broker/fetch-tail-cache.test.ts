@@ -14,7 +14,7 @@ import { Tributary } from '../../src/tributary.js'
 import { tailCachePool } from '../../src/broker/read-pool.js'
 import { fetchBatches } from '../helpers/platformatic-fetch.js'
 
-const CACHE_BYTES = 64 * 1024
+const CACHE_BYTES = 128 * 1024
 const VALUE_BYTES = 5000
 
 let dataDir: string
@@ -74,7 +74,7 @@ async function readAll (topic: string, from: bigint, until: bigint): Promise<str
 }
 
 test('cached blocks a fetch answer carried go back to the pool once the answer is on the socket', async () => {
-  // three groups of ~20 KB fill most of the 64 KiB cache; a fetch reads all three from it
+  // three groups of ~20 KB (each in a pooled 32 KiB buffer) fill most of the 128 KiB cache; a fetch reads all three from it
   for (const tag of ['a', 'b', 'c']) await send('reuse', tag, 4)
   assert.equal((await readAll('reuse', 0n, 12n)).length, 12)
   const idleBefore = tailCachePool.idleBytes
