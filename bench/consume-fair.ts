@@ -116,8 +116,8 @@ async function main (): Promise<void> {
 
     const source = 'bench/consume-fair.ts'
     const ours = medianOf(kcat.get('Tributary') ?? [], 'mbPerSecond')
-    const label = `kcat catch-up consume 1 KB, ${partitions} partitions`
-    recordFigure({ figure: `${label} <- mock (limit)`, value: mockMBps, unit: 'MB/s', source })
+    const label = `kcat 1 KB, ${partitions} partitions`
+    recordFigure({ figure: `kcat <- mock catch-up 1 KB, ${partitions} partitions (limit)`, value: mockMBps, unit: 'MB/s', source })
     recordFigure({
       figure: `catch-up consume / mock (${label})`,
       value: ours,
@@ -129,7 +129,7 @@ async function main (): Promise<void> {
       source
     })
     recordFigure({
-      figure: `catch-up consume / loopback TCP (${label})`,
+      figure: `catch-up consume / loopback TCP (kcat 1 KB, ${partitions} parts)`,
       value: ours,
       unit: 'MB/s',
       limit: `loopback TCP ${tcpMBps.toFixed(0)} MB/s`,
@@ -138,7 +138,7 @@ async function main (): Promise<void> {
       met: ours === null ? null : ours / tcpMBps >= 0.5,
       source
     })
-    recordFigure({ figure: `broker CPU per GB served (${label})`, value: medianOf(kcat.get('Tributary') ?? [], 'cpuSecondsPerGb'), unit: 'CPU s/GB', source })
+    recordFigure({ figure: `broker CPU s/GB served, kcat catch-up (${partitions} parts)`, value: medianOf(kcat.get('Tributary') ?? [], 'cpuSecondsPerGb'), unit: 'CPU s/GB', source })
     recordFigure({ figure: `@platformatic catch-up consume 1 KB, ${partitions} partitions`, value: medianOf(node.get('Tributary') ?? [], 'mbPerSecond'), unit: 'MB/s', source })
   } finally {
     mock.stop()
