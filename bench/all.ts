@@ -13,6 +13,7 @@ const quick = process.argv.includes('--quick')
 const quickEnv: Record<string, string> = { BENCH_SCALE: '0.1', BENCH_ROUNDS: '1', BENCH_SECONDS: '2', ROUNDS: '3', BENCH_LATENCY_EVENTS: '200' }
 const steps: Array<{ script: string, quick: boolean }> = [
   { script: 'bench/run.ts', quick: true },
+  { script: 'bench/produce-cpu.ts', quick: true },
   { script: 'bench/latency.ts', quick: true },
   { script: 'bench/groups.ts', quick: false },
   { script: 'bench/pattern-match.ts', quick: true },

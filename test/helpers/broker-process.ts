@@ -29,6 +29,10 @@ export interface BrokerProcessOptions {
   env?: Record<string, string>
   /** How long to wait for /health to answer 200. */
   readyTimeoutMs?: number
+  /** With BrokerEntry.compiled: the checkout whose dist/ to run (default this one), e.g. a base build for a side-by-side bench. */
+  compiledRoot?: string
+  /** Extra node options before the script, e.g. --cpu-prof for profiling. */
+  nodeArgs?: string[]
 }
 
 const host = '127.0.0.1'
@@ -141,8 +145,9 @@ export class BrokerProcess {
   private commandLine (): string[] {
     const args = ['start', '--data-dir', this.dataDir, '--host', this.host,
       '--kafka-port', String(this.kafkaPort), '--http-port', String(this.httpPort), ...(this.options.extraArgs ?? [])]
-    if (this.options.entry === BrokerEntry.compiled) return [join(projectRoot, 'dist', 'cli', 'main.js'), ...args]
-    return ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args]
+    const nodeArgs = this.options.nodeArgs ?? []
+    if (this.options.entry === BrokerEntry.compiled) return [...nodeArgs, join(this.options.compiledRoot ?? projectRoot, 'dist', 'cli', 'main.js'), ...args]
+    return [...nodeArgs, '--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args]
   }
 
   private async launch (): Promise<void> {
