@@ -42,8 +42,8 @@ async function main (): Promise<void> {
       brokers.push(await BrokerProcess.start({
         entry: BrokerEntry.compiled,
         dataDir: join(work, `data-${e.name}`),
-        compiledRoot: e.root,
-        nodeArgs: e.name === 'this' && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+        mainScript: e.root === undefined ? undefined : join(e.root, 'dist', 'cli', 'main.js'),
+        env: e.name === 'this' && profileDir !== undefined ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}
       }))
     }
     const results = new Map<string, CpuRate[]>()

@@ -27,12 +27,10 @@ export interface BrokerProcessOptions {
   /** Extra CLI arguments after the standard ones. */
   extraArgs?: string[]
   env?: Record<string, string>
+  /** With the compiled entry: another build's dist/cli/main.js (benchmarks compare builds side by side). */
+  mainScript?: string
   /** How long to wait for /health to answer 200. */
   readyTimeoutMs?: number
-  /** With BrokerEntry.compiled: the checkout whose dist/ to run (default this one), e.g. a base build for a side-by-side bench. */
-  compiledRoot?: string
-  /** Extra node options before the script, e.g. --cpu-prof for profiling. */
-  nodeArgs?: string[]
 }
 
 const host = '127.0.0.1'
@@ -145,9 +143,8 @@ export class BrokerProcess {
   private commandLine (): string[] {
     const args = ['start', '--data-dir', this.dataDir, '--host', this.host,
       '--kafka-port', String(this.kafkaPort), '--http-port', String(this.httpPort), ...(this.options.extraArgs ?? [])]
-    const nodeArgs = this.options.nodeArgs ?? []
-    if (this.options.entry === BrokerEntry.compiled) return [...nodeArgs, join(this.options.compiledRoot ?? projectRoot, 'dist', 'cli', 'main.js'), ...args]
-    return [...nodeArgs, '--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args]
+    if (this.options.entry === BrokerEntry.compiled) return [this.options.mainScript ?? join(projectRoot, 'dist', 'cli', 'main.js'), ...args]
+    return ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), ...args]
   }
 
   private async launch (): Promise<void> {
