@@ -11,6 +11,14 @@
 // (or drops its front): a group that cannot be cached, compaction rewriting
 // segments, the partition failing or closing. One budget bounds the bytes held
 // by all partitions together; over it, the oldest group of any partition goes.
+//
+// Memory of evicted blocks that no read ever handed out is reused for the next
+// groups: a fresh buffer per group costs its page faults on first touch and, as
+// external memory, extra garbage collections (about 0.3-0.4 CPU s per GB
+// produced, measured), which a partition that nobody reads (a producer filling
+// a topic) would pay for nothing. A block a read lent views of is never reused:
+// those views may live on in a response or in a consumer's records; it is left
+// to the garbage collector as before.
 
 /** One written group of appends, copied into one buffer; accounted and evicted as a whole. */
 interface Block {
@@ -19,6 +27,17 @@ interface Block {
   /** Batches of this block still in its owner's cache. */
   remaining: number
   released: boolean
+  /** A read handed out views into `buffer`: its memory must never be reused. */
+  lent: boolean
+}
+
+/** Blocks of 4 KiB and more are recycled; smaller ones come from Node's own slab pool. */
+const MIN_RECYCLED_BYTES = 4096
+
+/** Size classes of four steps per power of two, so a recycled buffer wastes at most a quarter of itself. */
+export function sizeClassOf (size: number): number {
+  const step = 2 ** Math.max(0, Math.floor(Math.log2(size)) - 2)
+  return Math.ceil(size / step) * step
 }
 
 interface CachedBatch {
@@ -42,11 +61,33 @@ export class TailCacheBudget {
   /** Blocks in the order they were admitted; released ones are skipped when met. */
   private order: Array<Block | undefined> = []
   private head = 0
+  /** Memory of released blocks no read ever lent, by size class, for the next blocks. */
+  private readonly spare = new Map<number, ArrayBuffer[]>()
+  private spareTotal = 0
+  private reusedTotal = 0
+  private readonly maxSpareBytes: number
 
   /** @param maxBytes bytes all partitions' caches may hold together; 0 turns caching off. */
-  constructor (readonly maxBytes: number) {}
+  constructor (readonly maxBytes: number) {
+    this.maxSpareBytes = Math.min(16 * 1024 * 1024, Math.floor(maxBytes / 4))
+  }
 
   get usedBytes (): number { return this.used }
+  /** Bytes of released blocks kept for reuse. */
+  get spareBytes (): number { return this.spareTotal }
+  /** Bytes of blocks built in reused memory since the start. */
+  get reusedBytes (): number { return this.reusedTotal }
+
+  /** A buffer of exactly `size` bytes for a new block: reused memory when some is spare. */
+  take (size: number): Buffer {
+    if (size < MIN_RECYCLED_BYTES) return Buffer.allocUnsafe(size)
+    const sizeClass = sizeClassOf(size)
+    const backing = this.spare.get(sizeClass)?.pop()
+    if (backing === undefined) return Buffer.allocUnsafeSlow(sizeClass).subarray(0, size)
+    this.spareTotal -= sizeClass
+    this.reusedTotal += size
+    return Buffer.from(backing, 0, size)
+  }
 
   /** A new cache drawing on this budget. */
   cache (): TailCache { return new TailCache(this) }
@@ -69,6 +110,14 @@ export class TailCacheBudget {
     if (block.released) return
     block.released = true
     this.used -= block.buffer.length
+    if (block.lent || block.buffer.length < MIN_RECYCLED_BYTES) return
+    const backing = block.buffer.buffer as ArrayBuffer
+    // only whole buffers take() made (allocUnsafe's small ones share a slab)
+    if (block.buffer.byteOffset !== 0 || backing.byteLength !== sizeClassOf(block.buffer.length)) return
+    if (this.spareTotal + backing.byteLength > this.maxSpareBytes) return
+    const list = this.spare.get(backing.byteLength)
+    if (list === undefined) this.spare.set(backing.byteLength, [backing]); else list.push(backing)
+    this.spareTotal += backing.byteLength
   }
 }
 
@@ -93,8 +142,8 @@ export class TailCache {
       this.clear()
       if (total > this.budget.maxBytes || first === undefined) return
     }
-    const buffer = Buffer.allocUnsafeSlow(total)
-    const block: Block = { owner: this, buffer, remaining: 0, released: false }
+    const buffer = this.budget.take(total)
+    const block: Block = { owner: this, buffer, remaining: 0, released: false, lent: false }
     let at = 0
     for (const p of payloads) {
       p.payload.copy(buffer, at)
@@ -123,6 +172,7 @@ export class TailCache {
       const b = this.batches[i]!
       const size = b.end - b.start
       if (bytes + size > maxBytes && (bytes > 0 || !minOneBatch)) break
+      b.block.lent = true
       // batches side by side in one block go out as one view
       if (run !== null && run.block === b.block && runEnd === b.start) {
         runEnd = b.end

@@ -1,0 +1,48 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { TailCacheBudget, sizeClassOf } from '../../src/log/tail-cache.js'
+
+const GROUP_BYTES = 64 * 1024
+
+/** A written group of one batch filling `GROUP_BYTES` with `fill`, at offsets [base, base + 9]. */
+function group (base: number, fill: number) {
+  return [{ payload: Buffer.alloc(GROUP_BYTES, fill), batches: [{ position: 0, size: GROUP_BYTES, baseOffset: base, lastOffset: base + 9 }] }]
+}
+
+test('memory of evicted groups that no fetch read is reused for the next groups', () => {
+  const budget = new TailCacheBudget(4 * GROUP_BYTES)
+  const cache = budget.cache()
+  for (let g = 0; g < 20; g++) cache.add(group(g * 10, g))
+  assert.ok(budget.reusedBytes >= 10 * GROUP_BYTES, `reused ${budget.reusedBytes} bytes over 20 groups in a budget of 4`)
+  // the newest groups still read back as written
+  const read = cache.read(190, GROUP_BYTES, true)
+  assert.ok(read !== null)
+  assert.deepEqual(read.chunks[0], Buffer.alloc(GROUP_BYTES, 19))
+})
+
+test('a view a fetch was handed keeps its bytes after its group is evicted and many more are cached', () => {
+  const budget = new TailCacheBudget(4 * GROUP_BYTES)
+  const cache = budget.cache()
+  cache.add(group(0, 0xaa))
+  const lent = cache.read(0, GROUP_BYTES, true)
+  assert.ok(lent !== null)
+  for (let g = 1; g < 30; g++) cache.add(group(g * 10, g))
+  assert.equal(cache.read(0, GROUP_BYTES, true), null, 'the first group was evicted')
+  assert.deepEqual(lent.chunks[0], Buffer.alloc(GROUP_BYTES, 0xaa), 'its memory was not reused under the view')
+})
+
+test('spare memory stays under a quarter of the budget', () => {
+  const budget = new TailCacheBudget(8 * GROUP_BYTES)
+  const caches = Array.from({ length: 8 }, () => budget.cache())
+  caches.forEach((c, i) => c.add(group(0, i)))
+  for (const c of caches) c.clear()
+  assert.equal(budget.usedBytes, 0)
+  assert.ok(budget.spareBytes <= 2 * sizeClassOf(GROUP_BYTES), `spare ${budget.spareBytes}`)
+})
+
+test('size classes waste at most a quarter of a buffer', () => {
+  for (const size of [4096, 4097, 65_535, 100_000, 1_000_000, 1_048_577]) {
+    const c = sizeClassOf(size)
+    assert.ok(c >= size && c <= size * 1.25 + 1, `${size} -> ${c}`)
+  }
+})
