@@ -43,7 +43,7 @@ async function main (): Promise<void> {
         entry: BrokerEntry.compiled,
         dataDir: join(work, `data-${e.name}`),
         mainScript: e.root === undefined ? undefined : join(e.root, 'dist', 'cli', 'main.js'),
-        env: e.name === 'this' && profileDir !== undefined ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}
+        nodeArgs: e.name === 'this' && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
       }))
     }
     const results = new Map<string, CpuRate[]>()

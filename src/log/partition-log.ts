@@ -356,7 +356,7 @@ export class PartitionLog {
     const committed = options.isolation === 'read_committed'
     if (fetchOffset === hw || (committed && fetchOffset >= result.lastStableOffset)) return result
     // a consumer polling at the end of a dormant partition does not open its files
-    const cached = this.tail?.read(fetchOffset, maxBytes, minOne) ?? null
+    const cached = this.tail?.read(fetchOffset, maxBytes, minOne, options.allocate) ?? null
     if (cached !== null) {
       result.chunks = cached.chunks
       result.bytes = cached.bytes

@@ -3,7 +3,8 @@
 // without a positional read (a thread-pool hop and a copy out of the page cache
 // per fetch). Each written group of appends is copied once into one buffer (the
 // produce frame it came in is recycled after the answer); fetches are answered
-// with views into it, which are never written to.
+// with a copy into the caller's (pooled) buffer, or with views into it, which
+// are never written to.
 //
 // A partition's cache always holds one unbroken run of batches ending at the
 // high watermark, so "the batch holding fetchOffset is cached" means every batch
@@ -159,9 +160,12 @@ export class TailCache {
   /**
    * Whole batches from the one holding `fetchOffset`, up to `maxBytes` (the first
    * whole even if larger, when `minOneBatch`), as the segment read would answer;
-   * null when that batch is not cached.
+   * null when that batch is not cached. With `allocate` (the fetch handler's
+   * pooled buffers, recycled once the socket took the response) the bytes are
+   * copied into one buffer from it, so the cache's own memory stays reusable;
+   * without, the answer is views into the cache, and their blocks are never reused.
    */
-  read (fetchOffset: number, maxBytes: number, minOneBatch: boolean): { chunks: Buffer[], bytes: number } | null {
+  read (fetchOffset: number, maxBytes: number, minOneBatch: boolean, allocate?: (size: number) => Buffer): { chunks: Buffer[], bytes: number } | null {
     const from = this.indexOf(fetchOffset)
     if (from < 0) return null
     const chunks: Buffer[] = []
@@ -172,7 +176,7 @@ export class TailCache {
       const b = this.batches[i]!
       const size = b.end - b.start
       if (bytes + size > maxBytes && (bytes > 0 || !minOneBatch)) break
-      b.block.lent = true
+      if (allocate === undefined) b.block.lent = true
       // batches side by side in one block go out as one view
       if (run !== null && run.block === b.block && runEnd === b.start) {
         runEnd = b.end
@@ -184,7 +188,11 @@ export class TailCache {
       bytes += size
     }
     if (run !== null) chunks.push(run.block.buffer.subarray(run.start, runEnd))
-    return { chunks, bytes }
+    if (allocate === undefined || bytes === 0) return { chunks, bytes }
+    const out = allocate(bytes)
+    let at = 0
+    for (const c of chunks) at += c.copy(out, at)
+    return { chunks: [out], bytes }
   }
 
   /** Index of the cached batch holding `offset`, or -1. */

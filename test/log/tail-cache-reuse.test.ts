@@ -46,3 +46,20 @@ test('size classes waste at most a quarter of a buffer', () => {
     assert.ok(c >= size && c <= size * 1.25 + 1, `${size} -> ${c}`)
   }
 })
+
+test('a fetch that brings its own buffers gets a copy, and the blocks it read are still reused', () => {
+  const budget = new TailCacheBudget(4 * GROUP_BYTES)
+  const cache = budget.cache()
+  const handedOut: Buffer[] = []
+  const allocate = (size: number): Buffer => { const b = Buffer.alloc(size); handedOut.push(b); return b }
+  for (let g = 0; g < 20; g++) {
+    cache.add(group(g * 10, g))
+    const read = cache.read(g * 10, GROUP_BYTES, true, allocate)
+    assert.ok(read !== null)
+    assert.equal(read.chunks.length, 1)
+    assert.equal(read.chunks[0], handedOut[handedOut.length - 1], 'the answer is the buffer the reader allocated')
+    assert.deepEqual(read.chunks[0], Buffer.alloc(GROUP_BYTES, g))
+  }
+  assert.ok(budget.reusedBytes >= 10 * GROUP_BYTES, `reused ${budget.reusedBytes} bytes`)
+  assert.deepEqual(handedOut[0], Buffer.alloc(GROUP_BYTES, 0), 'copies handed out earlier keep their bytes')
+})
