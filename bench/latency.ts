@@ -7,7 +7,7 @@
 // BENCH_SECONDS (per rate, default 10), BENCH_RATES (MB/s, default "20,2"), BENCH_TICK_MS (default 5).
 // LATENCY_BASE=<checkout with a dist/> runs the same rates against that build's broker too, alternating, and
 // prints the ratios this/base (side by side on a shared machine). LATENCY_TRACE_GC=1 starts the brokers with
-// --trace-gc and prints their longest collector pauses.
+// --trace-gc and prints their longest collector pauses; LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
 import { closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -130,7 +130,7 @@ try {
       entry: e.mainScript === undefined ? entry : BrokerEntry.compiled,
       mainScript: e.mainScript,
       dataDir: join(work, `data-${e.name}`),
-      nodeArgs: traceGc ? ['--trace-gc'] : []
+      nodeArgs: [...(traceGc ? ['--trace-gc'] : []), ...(process.env.LATENCY_NODE_ARGS ?? '').split(' ').filter(a => a !== '')]
     }))
   }
   console.log(`End-to-end latency, 1 KB messages, acks=all, ${seconds} s per rate after ${warmupMs / 1000} s of warm-up, one request per ${tickMs} ms` +
@@ -165,6 +165,12 @@ try {
       const total = pauses.reduce((a, p) => a + p.ms, 0)
       const longest = [...pauses].sort((a, b) => b.ms - a.ms).slice(0, 5).map(p => `${p.kind} ${p.ms.toFixed(1)}`).join(', ')
       console.log(`broker GC (${engines[k]!.name}): ${pauses.length} pauses, ${total.toFixed(0)} ms in all; longest ${longest}`)
+      const reasons = new Map<string, number>()
+      for (const m of b.output().matchAll(/ms: (Mark-Compact|Scavenge)[^\n]*?current mu = [\d.]+\) ([^;\n]*)/g)) {
+        const key = `${m[1]}: ${m[2]!.trim()}`
+        reasons.set(key, (reasons.get(key) ?? 0) + 1)
+      }
+      console.log(`  why: ${[...reasons].map(([why, n]) => `${n} x ${why}`).join('; ')}`)
     }
   }
   for (const r of results) {
