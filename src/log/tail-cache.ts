@@ -64,6 +64,8 @@ export class TailCacheBudget {
   private head = 0
   /** Memory of released blocks no read ever lent, by size class, for the next blocks. */
   private readonly spare = new Map<number, ArrayBuffer[]>()
+  /** Backing memory take() allocated: only these may be kept as spare. */
+  private readonly made = new WeakSet<ArrayBuffer>()
   private spareTotal = 0
   private reusedTotal = 0
   private readonly maxSpareBytes: number
@@ -79,13 +81,23 @@ export class TailCacheBudget {
   /** Bytes of blocks built in reused memory since the start. */
   get reusedBytes (): number { return this.reusedTotal }
 
-  /** A buffer of exactly `size` bytes for a new block: reused memory when some is spare. */
+  /**
+   * A buffer of exactly `size` bytes for a new block: spare memory when some of
+   * its size class, or of a class at most twice as large, is kept (groups vary
+   * in size from one write to the next, so an exact class alone rarely fits).
+   */
   take (size: number): Buffer {
     if (size < MIN_RECYCLED_BYTES) return Buffer.allocUnsafe(size)
     const sizeClass = sizeClassOf(size)
-    const backing = this.spare.get(sizeClass)?.pop()
-    if (backing === undefined) return Buffer.allocUnsafeSlow(sizeClass).subarray(0, size)
-    this.spareTotal -= sizeClass
+    let best = 0
+    for (const [c, list] of this.spare) if (c >= sizeClass && c <= 2 * sizeClass && list.length > 0 && (best === 0 || c < best)) best = c
+    const backing = best === 0 ? undefined : this.spare.get(best)!.pop()
+    if (backing === undefined) {
+      const fresh = Buffer.allocUnsafeSlow(sizeClass)
+      this.made.add(fresh.buffer as ArrayBuffer)
+      return fresh.subarray(0, size)
+    }
+    this.spareTotal -= backing.byteLength
     this.reusedTotal += size
     return Buffer.from(backing, 0, size)
   }
@@ -111,10 +123,9 @@ export class TailCacheBudget {
     if (block.released) return
     block.released = true
     this.used -= block.buffer.length
-    if (block.lent || block.buffer.length < MIN_RECYCLED_BYTES) return
+    if (block.lent) return
     const backing = block.buffer.buffer as ArrayBuffer
-    // only whole buffers take() made (allocUnsafe's small ones share a slab)
-    if (block.buffer.byteOffset !== 0 || backing.byteLength !== sizeClassOf(block.buffer.length)) return
+    if (!this.made.has(backing)) return
     if (this.spareTotal + backing.byteLength > this.maxSpareBytes) return
     const list = this.spare.get(backing.byteLength)
     if (list === undefined) this.spare.set(backing.byteLength, [backing]); else list.push(backing)

@@ -63,3 +63,18 @@ test('a fetch that brings its own buffers gets a copy, and the blocks it read ar
   assert.ok(budget.reusedBytes >= 10 * GROUP_BYTES, `reused ${budget.reusedBytes} bytes`)
   assert.deepEqual(handedOut[0], Buffer.alloc(GROUP_BYTES, 0), 'copies handed out earlier keep their bytes')
 })
+
+test('groups of varying sizes reuse spare memory of a somewhat larger class', () => {
+  const budget = new TailCacheBudget(4 * GROUP_BYTES)
+  const cache = budget.cache()
+  let offset = 0
+  for (let g = 0; g < 40; g++) {
+    const size = GROUP_BYTES - (g % 7) * 3000
+    cache.add([{ payload: Buffer.alloc(size, g), batches: [{ position: 0, size, baseOffset: offset, lastOffset: offset + 9 }] }])
+    offset += 10
+  }
+  assert.ok(budget.reusedBytes >= 20 * (GROUP_BYTES - 18_000), `reused ${budget.reusedBytes} bytes`)
+  const read = cache.read(offset - 10, GROUP_BYTES, true)
+  assert.ok(read !== null)
+  assert.deepEqual(read.chunks[0], Buffer.alloc(GROUP_BYTES - (39 % 7) * 3000, 39))
+})
