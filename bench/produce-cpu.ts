@@ -3,7 +3,8 @@
 // commit at /work/wt/base), into that build's broker too, in alternating order round by round, so both see
 // the same machine. Per run: MB/s of message values and the broker's CPU seconds per GB (its /metrics
 // process_cpu_seconds_total before and after). The ratios this/base are what to quote on a shared machine.
-// PRODUCE_PROFILE=<dir> starts this build's broker with --cpu-prof (the profile lands in <dir> at stop).
+// PRODUCE_PROFILE=<dir> starts this build's broker with --cpu-prof (the profile lands in <dir> at stop);
+// PRODUCE_NODE_ARGS adds node options to both brokers (e.g. --trace-gc), PRODUCE_SHOW_OUTPUT=1 prints their output.
 // Usage: npm run build && PRODUCE_BASE=/work/wt/base node --import tsx bench/produce-cpu.ts
 //   PRODUCE_SIZES (default "1024,100"), PRODUCE_ROUNDS (default 3), BENCH_SCALE (default 1: 200,000 x 1 KB and 1,000,000 x 100 B per run)
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -43,7 +44,7 @@ async function main (): Promise<void> {
         entry: BrokerEntry.compiled,
         dataDir: join(work, `data-${e.name}`),
         mainScript: e.root === undefined ? undefined : join(e.root, 'dist', 'cli', 'main.js'),
-        nodeArgs: e.name === 'this' && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+        nodeArgs: [...(e.name === 'this' && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.PRODUCE_NODE_ARGS ?? '').split(' ').filter(a => a !== '')]
       }))
     }
     const results = new Map<string, CpuRate[]>()
@@ -78,6 +79,7 @@ async function main (): Promise<void> {
       recordFigure({ figure: `broker CPU per GB, kcat produce ${s.label} acks=all`, value: mine.cpu, unit: 's/GB', target: '<= 0.6 s/GB', met: mine.cpu <= 0.6, source: 'bench/produce-cpu.ts' })
     }
     console.log(`load at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
+    if (process.env.PRODUCE_SHOW_OUTPUT === '1') for (const [i, b] of brokers.entries()) console.log(`--- broker output (${engines[i]!.name}) ---\n${b.output()}`)
   } finally {
     for (const b of brokers) { await b.stop(); await b.cleanup() }
     rmSync(work, { recursive: true, force: true })

@@ -1,8 +1,8 @@
 // The tail cache: the most recently written batches of each partition, kept in
 // memory so that a consumer fetching at or near the high watermark is answered
 // without a positional read (a thread-pool hop and a copy out of the page cache
-// per fetch). Each written group of appends is copied once into one buffer (the
-// produce frame it came in is recycled after the answer); fetches are answered
+// per fetch). Each written group of appends is copied once into blocks of about
+// 1 MiB (the produce frame it came in is recycled after the answer); fetches are answered
 // with a copy into the caller's (pooled) buffer, or with views into it, which
 // are never written to.
 //
@@ -11,7 +11,7 @@
 // after it is too. Whatever could make the cache differ from the log empties it
 // (or drops its front): a group that cannot be cached, compaction rewriting
 // segments, the partition failing or closing. One budget bounds the bytes held
-// by all partitions together; over it, the oldest group of any partition goes.
+// by all partitions together; over it, the oldest block of any partition goes.
 //
 // Memory of evicted blocks that no read ever handed out is reused for the next
 // groups: a fresh buffer per group costs its page faults on first touch and, as
@@ -21,7 +21,7 @@
 // those views may live on in a response or in a consumer's records; it is left
 // to the garbage collector as before.
 
-/** One written group of appends, copied into one buffer; accounted and evicted as a whole. */
+/** Consecutive batches of one written group, copied into one buffer; accounted and evicted as a whole. */
 interface Block {
   owner: TailCache
   buffer: Buffer
@@ -31,6 +31,9 @@ interface Block {
   /** A read handed out views into `buffer`: its memory must never be reused. */
   lent: boolean
 }
+
+/** Written groups are cut into blocks of about this size (a larger batch is a block of its own). */
+const BLOCK_BYTES = 1024 * 1024
 
 /** Blocks of 4 KiB and more are recycled; smaller ones come from Node's own slab pool. */
 const MIN_RECYCLED_BYTES = 4096
@@ -154,16 +157,33 @@ export class TailCache {
       this.clear()
       if (total > this.budget.maxBytes || first === undefined) return
     }
-    const buffer = this.budget.take(total)
-    const block: Block = { owner: this, buffer, remaining: 0, released: false, lent: false }
-    let at = 0
+    // Cut into blocks of about BLOCK_BYTES at batch boundaries: a written group
+    // can be anything from one small batch to 16 MiB, and blocks of similar size
+    // are what lets evicted memory be reused for the next ones.
+    let blockBatches: Array<{ payload: Buffer, batch: TailBatch }> = []
+    let blockBytes = 0
     for (const p of payloads) {
-      p.payload.copy(buffer, at)
       for (const b of p.batches) {
-        this.batches.push({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, block, start: at + b.position, end: at + b.position + b.size })
-        block.remaining++
+        if (blockBytes > 0 && blockBytes + b.size > BLOCK_BYTES) {
+          this.addBlock(blockBatches, blockBytes)
+          blockBatches = []
+          blockBytes = 0
+        }
+        blockBatches.push({ payload: p.payload, batch: b })
+        blockBytes += b.size
       }
-      at += p.payload.length
+    }
+    if (blockBytes > 0) this.addBlock(blockBatches, blockBytes)
+  }
+
+  private addBlock (batches: Array<{ payload: Buffer, batch: TailBatch }>, bytes: number): void {
+    const block: Block = { owner: this, buffer: this.budget.take(bytes), remaining: 0, released: false, lent: false }
+    let at = 0
+    for (const { payload, batch } of batches) {
+      payload.copy(block.buffer, at, batch.position, batch.position + batch.size)
+      this.batches.push({ baseOffset: batch.baseOffset, lastOffset: batch.lastOffset, block, start: at, end: at + batch.size })
+      block.remaining++
+      at += batch.size
     }
     this.budget.admit(block)
   }

@@ -78,3 +78,28 @@ test('groups of varying sizes reuse spare memory of a somewhat larger class', ()
   assert.ok(read !== null)
   assert.deepEqual(read.chunks[0], Buffer.alloc(GROUP_BYTES - (39 % 7) * 3000, 39))
 })
+
+test('written groups from one batch to many MiB are cut into blocks whose memory is reused', () => {
+  const budget = new TailCacheBudget(16 * 1024 * 1024)
+  const cache = budget.cache()
+  let offset = 0
+  let written = 0
+  for (let g = 0; g < 30; g++) {
+    // a group of 1 to 8 batches of 900-1,000 KB, as a fast producer's coalesced writes
+    const sizes = Array.from({ length: 1 + (g * 5) % 8 }, (_, i) => 900_000 + ((g + i) * 37_000) % 100_000)
+    const payload = Buffer.alloc(sizes.reduce((a, b) => a + b, 0), g)
+    const batches = []
+    let position = 0
+    for (const size of sizes) {
+      batches.push({ position, size, baseOffset: offset, lastOffset: offset + 9 })
+      position += size
+      offset += 10
+    }
+    cache.add([{ payload, batches }])
+    written += payload.length
+  }
+  assert.ok(budget.reusedBytes >= 0.6 * (written - 16 * 1024 * 1024), `reused ${budget.reusedBytes} of ${written} bytes`)
+  const read = cache.read(offset - 10, 1 << 20, true)
+  assert.ok(read !== null)
+  assert.equal(read.chunks[0]![0], 29)
+})
