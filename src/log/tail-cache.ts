@@ -108,9 +108,15 @@ export class TailCacheBudget {
   /** A new cache drawing on this budget. */
   cache (): TailCache { return new TailCache(this) }
 
+  /** Memory a block holds: the whole buffer take() made for it (it may be reused from a larger class). */
+  private costOf (buffer: Buffer): number {
+    const backing = buffer.buffer as ArrayBuffer
+    return this.made.has(backing) ? backing.byteLength : buffer.length
+  }
+
   admit (block: Block): void {
     this.order.push(block)
-    this.used += block.buffer.length
+    this.used += this.costOf(block.buffer)
     while (this.used > this.maxBytes && this.head < this.order.length) {
       const oldest = this.order[this.head]
       this.order[this.head++] = undefined
@@ -125,7 +131,7 @@ export class TailCacheBudget {
   release (block: Block): void {
     if (block.released) return
     block.released = true
-    this.used -= block.buffer.length
+    this.used -= this.costOf(block.buffer)
     if (block.lent) return
     const backing = block.buffer.buffer as ArrayBuffer
     if (!this.made.has(backing)) return
