@@ -35,6 +35,9 @@ interface Block {
 /** Written groups are cut into blocks of about this size (a larger batch is a block of its own). */
 const BLOCK_BYTES = 1024 * 1024
 
+/** Cached answers up to this size are copied into the reader's buffer rather than lent (see read()). */
+const COPIED_READ_MAX_BYTES = 256 * 1024
+
 /** Blocks of 4 KiB and more are recycled; smaller ones come from Node's own slab pool. */
 const MIN_RECYCLED_BYTES = 4096
 
@@ -197,10 +200,12 @@ export class TailCache {
   /**
    * Whole batches from the one holding `fetchOffset`, up to `maxBytes` (the first
    * whole even if larger, when `minOneBatch`), as the segment read would answer;
-   * null when that batch is not cached. With `allocate` (the fetch handler's
-   * pooled buffers, recycled once the socket took the response) the bytes are
-   * copied into one buffer from it, so the cache's own memory stays reusable;
-   * without, the answer is views into the cache, and their blocks are never reused.
+   * null when that batch is not cached. A small answer (a consumer at the tail,
+   * fetching what was just written) is copied into one buffer from `allocate`
+   * (the fetch handler's pooled buffers, recycled once the socket took the
+   * response), so the blocks it read stay reusable; a large one (catching up),
+   * or any answer without `allocate`, is views into the cache, whose blocks are
+   * then never reused (copying megabytes per fetch costs more than it saves).
    */
   read (fetchOffset: number, maxBytes: number, minOneBatch: boolean, allocate?: (size: number) => Buffer): { chunks: Buffer[], bytes: number } | null {
     const from = this.indexOf(fetchOffset)
@@ -213,7 +218,6 @@ export class TailCache {
       const b = this.batches[i]!
       const size = b.end - b.start
       if (bytes + size > maxBytes && (bytes > 0 || !minOneBatch)) break
-      if (allocate === undefined) b.block.lent = true
       // batches side by side in one block go out as one view
       if (run !== null && run.block === b.block && runEnd === b.start) {
         runEnd = b.end
@@ -225,7 +229,15 @@ export class TailCache {
       bytes += size
     }
     if (run !== null) chunks.push(run.block.buffer.subarray(run.start, runEnd))
-    if (allocate === undefined || bytes === 0) return { chunks, bytes }
+    if (bytes === 0) return { chunks, bytes }
+    if (allocate === undefined || bytes > COPIED_READ_MAX_BYTES) {
+      for (let i = from, n = 0; n < bytes; i++) {
+        const b = this.batches[i]!
+        b.block.lent = true
+        n += b.end - b.start
+      }
+      return { chunks, bytes }
+    }
     const out = allocate(bytes)
     let at = 0
     for (const c of chunks) at += c.copy(out, at)
