@@ -36,7 +36,7 @@ interface Block {
 const BLOCK_BYTES = 1024 * 1024
 
 /** Cached answers up to this size are copied into the reader's buffer rather than lent (see read()). */
-const COPIED_READ_MAX_BYTES = 256 * 1024
+const COPIED_READ_MAX_BYTES = 1024 * 1024
 
 /** Blocks of 4 KiB and more are recycled; smaller ones come from Node's own slab pool. */
 const MIN_RECYCLED_BYTES = 4096

@@ -105,15 +105,15 @@ test('written groups from one batch to many MiB are cut into blocks whose memory
 })
 
 test('a large fetch (catching up) is lent views even with its own buffers, and keeps its bytes after eviction', () => {
-  const budget = new TailCacheBudget(8 * GROUP_BYTES)
+  const budget = new TailCacheBudget(32 * GROUP_BYTES)
   const cache = budget.cache()
-  const first = [0, 1, 2, 3, 4]
-  for (const g of first) cache.add(group(g * 10, 0xb0 + g))
+  const first = Array.from({ length: 17 }, (_, g) => g) // 1 MiB and a bit
+  for (const g of first) cache.add(group(g * 10, 0x80 + g))
   const allocated: Buffer[] = []
   const read = cache.read(0, first.length * GROUP_BYTES, true, size => { const b = Buffer.alloc(size); allocated.push(b); return b })
   assert.ok(read !== null)
   assert.equal(read.bytes, first.length * GROUP_BYTES)
   assert.equal(allocated.length, 0, 'no copy of a read this large')
-  for (let g = first.length; g < 60; g++) cache.add(group(g * 10, g))
-  assert.deepEqual(Buffer.concat(read.chunks), Buffer.concat(first.map(g => Buffer.alloc(GROUP_BYTES, 0xb0 + g))))
+  for (let g = first.length; g < 120; g++) cache.add(group(g * 10, g))
+  assert.deepEqual(Buffer.concat(read.chunks), Buffer.concat(first.map(g => Buffer.alloc(GROUP_BYTES, 0x80 + g))))
 })
