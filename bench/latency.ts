@@ -5,8 +5,11 @@
 // the fdatasync latency of this file system, which bounds every acks=all answer.
 // Both clients are Tributary's own (src/client): no client library's batching or lingering in the figure.
 // BENCH_SECONDS (per rate, default 10), BENCH_RATES (MB/s, default "20,2"), BENCH_TICK_MS (default 5).
+// LATENCY_BASE=<checkout with a dist/> runs the same rates against that build's broker too, alternating, and
+// prints the ratios this/base (side by side on a shared machine). LATENCY_TRACE_GC=1 starts the brokers with
+// --trace-gc and prints their longest collector pauses; LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
 import { closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { build, type Histogram } from 'hdr-histogram-js'
@@ -117,19 +120,61 @@ const row = (name: string, h: Histogram, extra = ''): string =>
 
 const work = mkdtempSync(join(tmpdir(), 'tributary-latency-'))
 const entry = existsSync(join(projectRoot, 'dist', 'cli', 'main.js')) ? BrokerEntry.compiled : BrokerEntry.source
-const broker = await BrokerProcess.start({ entry, dataDir: join(work, 'data') })
+const base = process.env.LATENCY_BASE
+const traceGc = process.env.LATENCY_TRACE_GC === '1'
+const engines = [{ name: 'this', mainScript: undefined as string | undefined }, ...(base === undefined ? [] : [{ name: 'base', mainScript: join(base, 'dist', 'cli', 'main.js') }])]
+const brokers: BrokerProcess[] = []
 try {
-  console.log(`End-to-end latency, 1 KB messages, acks=all, ${seconds} s per rate after ${warmupMs / 1000} s of warm-up, one request per ${tickMs} ms`)
+  for (const e of engines) {
+    brokers.push(await BrokerProcess.start({
+      entry: e.mainScript === undefined ? entry : BrokerEntry.compiled,
+      mainScript: e.mainScript,
+      dataDir: join(work, `data-${e.name}`),
+      nodeArgs: [...(traceGc ? ['--trace-gc'] : []), ...(process.env.LATENCY_NODE_ARGS ?? '').split(' ').filter(a => a !== '')]
+    }))
+  }
+  console.log(`End-to-end latency, 1 KB messages, acks=all, ${seconds} s per rate after ${warmupMs / 1000} s of warm-up, one request per ${tickMs} ms` +
+    `${base === undefined ? '' : `; this build and ${base}, alternating`}; load ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
   const fsync = fsyncLatency(work, 500)
-  const results: RateResult[] = []
-  for (const mbps of rates) results.push(await runAt(broker.bootstrap, `latency-${mbps}`, mbps))
+  const results: Array<RateResult & { engine: string }> = []
+  for (const [i, mbps] of rates.entries()) {
+    const order = i % 2 === 0 ? engines.map((_, k) => k) : engines.map((_, k) => k).reverse()
+    for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, `latency-${mbps}`, mbps), engine: engines[k]!.name })
+  }
   console.log(`\n${'ms'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(8)} ${'max'.padStart(8)}`)
+  const label = (r: { engine: string }): string => (base === undefined ? '' : ` (${r.engine})`)
   for (const r of results) {
-    console.log(row(`end to end at ${r.targetMBps} MB/s`, r.endToEnd, `achieved ${r.achievedMBps.toFixed(1)} MB/s, ${r.received} of ${r.sent} received`))
-    console.log(row(`produce ack at ${r.targetMBps} MB/s`, r.ack, '(per request)'))
+    console.log(row(`end to end at ${r.targetMBps} MB/s${label(r)}`, r.endToEnd, `achieved ${r.achievedMBps.toFixed(1)} MB/s, ${r.received} of ${r.sent} received`))
+    console.log(row(`produce ack at ${r.targetMBps} MB/s${label(r)}`, r.ack, '(per request)'))
   }
   console.log(row('fdatasync after a 64 KiB append', fsync, '(this file system, same run)'))
+  if (base !== undefined) {
+    console.log('\nratios this / base (below 1: this build is faster)')
+    for (const mbps of rates) {
+      const mine = results.find(r => r.engine === 'this' && r.targetMBps === mbps)!
+      const theirs = results.find(r => r.engine === 'base' && r.targetMBps === mbps)!
+      const ratio = (h: 'endToEnd' | 'ack', p: number): string => (ms(mine[h], p) / ms(theirs[h], p)).toFixed(2)
+      console.log(`  at ${mbps} MB/s: end to end p50 ${ratio('endToEnd', 50)}, p99 ${ratio('endToEnd', 99)}, p99.9 ${ratio('endToEnd', 99.9)}; ` +
+        `produce ack p50 ${ratio('ack', 50)}, p99 ${ratio('ack', 99)}, p99.9 ${ratio('ack', 99.9)}`)
+    }
+  }
+  if (traceGc) {
+    for (const [k, b] of brokers.entries()) {
+      const pauses = [...b.output().matchAll(/ms: (\S+)(?: \([^)]*\))? [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/g)]
+        .map(m => ({ kind: m[1]!, ms: Number(m[2]) }))
+      const total = pauses.reduce((a, p) => a + p.ms, 0)
+      const longest = [...pauses].sort((a, b) => b.ms - a.ms).slice(0, 5).map(p => `${p.kind} ${p.ms.toFixed(1)}`).join(', ')
+      console.log(`broker GC (${engines[k]!.name}): ${pauses.length} pauses, ${total.toFixed(0)} ms in all; longest ${longest}`)
+      const reasons = new Map<string, number>()
+      for (const m of b.output().matchAll(/ms: (Mark-Compact|Scavenge)[^\n]*?current mu = [\d.]+\) ([^;\n]*)/g)) {
+        const key = `${m[1]}: ${m[2]!.trim()}`
+        reasons.set(key, (reasons.get(key) ?? 0) + 1)
+      }
+      console.log(`  why: ${[...reasons].map(([why, n]) => `${n} x ${why}`).join('; ')}`)
+    }
+  }
   for (const r of results) {
+    if (r.engine !== 'this') continue
     const p99 = ms(r.endToEnd, 99)
     const goal = r.targetMBps === 20 ? { target: 'p99 <= 5 ms', met: p99 <= 5 } : {}
     recordFigure({ figure: `end-to-end latency p99 at ${r.targetMBps} MB/s (1 KB)`, value: p99, unit: 'ms', ...goal, source: 'bench/latency.ts' })
@@ -137,8 +182,8 @@ try {
     recordFigure({ figure: `produce-ack latency p99 at ${r.targetMBps} MB/s`, value: ms(r.ack, 99), unit: 'ms', source: 'bench/latency.ts' })
   }
   recordFigure({ figure: 'fdatasync latency p99 (64 KiB append)', value: ms(fsync, 99), unit: 'ms', source: 'bench/latency.ts' })
+  console.log(`load at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
 } finally {
-  await broker.stop()
-  await broker.cleanup()
+  for (const b of brokers) { await b.stop(); await b.cleanup() }
   rmSync(work, { recursive: true, force: true })
 }

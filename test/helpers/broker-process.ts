@@ -31,6 +31,8 @@ export interface BrokerProcessOptions {
   mainScript?: string
   /** How long to wait for /health to answer 200. */
   readyTimeoutMs?: number
+  /** Node options before the script, for those NODE_OPTIONS refuses (benchmarks: --trace-gc, --cpu-prof). */
+  nodeArgs?: string[]
 }
 
 const host = '127.0.0.1'
@@ -150,7 +152,7 @@ export class BrokerProcess {
   private async launch (): Promise<void> {
     this.starts++
     this.outputText += `\n=== broker start #${this.starts} ===\n`
-    const child = spawn(process.execPath, this.commandLine(), {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), ...this.commandLine()], {
       cwd: projectRoot,
       env: { ...process.env, ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe']
