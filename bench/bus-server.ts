@@ -8,6 +8,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { pino } from 'pino'
 
 type Engine = typeof import('../src/tributary.js')
@@ -47,6 +49,20 @@ async function watch (topic: string): Promise<void> {
   }
 }
 
+const session = process.env.BUS_PROFILE !== undefined ? new Session() : undefined
+async function profile (start: boolean): Promise<void> {
+  if (session === undefined) return
+  if (start) {
+    session.connect()
+    await session.post('Profiler.enable')
+    await session.post('Profiler.start')
+    return
+  }
+  const { profile } = await session.post('Profiler.stop')
+  writeFileSync(process.env.BUS_PROFILE ?? '', JSON.stringify(profile))
+  session.disconnect()
+}
+
 process.on('message', (message: { kind: string, topics?: string[], topic?: string }) => {
   switch (message.kind) {
     case 'stats': {
@@ -59,6 +75,10 @@ process.on('message', (message: { kind: string, topics?: string[], topic?: strin
     case 'watch':
       watch(message.topic ?? '').catch(err => { console.error('watch failed', err) })
       send({ kind: 'watching' })
+      break
+    case 'profile':
+      // BUS_PROFILE=<file>: a CPU profile of the throughput window alone (setup and latency excluded)
+      profile(message.topic === 'start').then(() => send({ kind: 'profiled' }), err => { console.error('profile failed', err) })
       break
     case 'latency':
       send({ kind: 'latency', samples })

@@ -11,7 +11,8 @@
 // The broker runs in its own process (bench/bus-server.ts: the whole composition root, from a build):
 // BUS_ENGINE=<dir with tributary.js> picks the build (default ./dist when built, else ./src), and
 // BUS_BASE_ENGINE=<dir> (e.g. /work/wt/base/dist) runs that build too, alternating, and prints the ratios.
-// Run: node --import tsx bench/bus.ts   (BENCH_SECONDS, BENCH_CONCURRENCY, BUS_RULES, BUS_TARGET_TOPICS, BUS_LATENCY_RATE)
+// Run: node --import tsx bench/bus.ts   (BENCH_SECONDS, BENCH_CONCURRENCY, BUS_RULES, BUS_TARGET_TOPICS, BUS_LATENCY_RATE;
+// BUS_PROFILE=<file> writes a CPU profile of the broker over the throughput window)
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -112,6 +113,7 @@ async function measure (engine: string): Promise<Result> {
 
   // 1. Throughput: each call's 10 entries go to 10 different rules, cycling through all of them.
   const bodies = Array.from({ length: Math.ceil(ruleCount / 10) }, (_, b) => JSON.stringify({ Entries: Array.from({ length: 10 }, (_, k) => entryFor((b * 10 + k) % ruleCount, b * 10 + k)) }))
+  await server.ask({ kind: 'profile', topic: 'start' }, 'profiled')
   const before = await server.stats()
   let accepted = 0
   let next = 0
@@ -125,6 +127,7 @@ async function measure (engine: string): Promise<Result> {
   }))
   const elapsed = (performance.now() - started) / 1000
   const after = await server.stats()
+  await server.ask({ kind: 'profile', topic: 'stop' }, 'profiled')
   const drainStarted = performance.now()
   const expected = before.delivered + accepted
   for (let s = after; s.delivered < expected; s = await server.stats()) {
