@@ -68,6 +68,14 @@ export interface DispatcherOptions {
   maxPendingRetryBytes?: number
 }
 
+/**
+ * What one step reads of the bus topic at most. A step's deliveries to a topic are one append and one
+ * fsync, so when delivery falls behind, larger steps spread each fsync over more events (with many
+ * target topics, one fsync per topic per step is what delivery costs); a few MB keeps a step's events
+ * a modest amount of memory.
+ */
+const STEP_READ_BYTES = 4 * 1024 * 1024
+
 /** Default bound of the events a dispatcher holds in memory for retries. */
 export const DEFAULT_MAX_PENDING_RETRY_BYTES = 16 * 1024 * 1024
 /** What one retry entry costs besides its event text (the entry object, names, error text). */
@@ -177,7 +185,7 @@ export class BusDispatcher {
       this.roomWaiter = null
       return
     }
-    const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor, undefined, this.partition)
+    const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor, STEP_READ_BYTES, this.partition)
     const skipped = unreadable.map(batchSetAside)
     if (records.length === 0 && skipped.length === 0) {
       if (nextOffset > this.cursor) {
