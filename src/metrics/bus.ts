@@ -6,6 +6,16 @@ import { Counter, Histogram, type Registry } from 'prom-client'
 import { InvocationOutcome, type BusObserver, type InvocationOutcomeName } from '../bus/index.js'
 
 type Labels = 'bus' | 'rule'
+interface RuleChildren {
+  matched: { inc: () => void }
+  triggered: { inc: () => void }
+  invocations: { inc: () => void }
+  failed: { inc: () => void }
+  attempts: { inc: () => void }
+  deadLettered: { inc: () => void }
+  latency: { observe: (value: number) => void }
+}
+const MAX_CACHED_RULES = 100_000
 
 export class BusMetrics implements BusObserver {
   private readonly matched: Counter<Labels>
@@ -35,20 +45,50 @@ export class BusMetrics implements BusObserver {
     })
   }
 
+  /**
+   * The children of every metric for one bus and rule, looked up once: these are called for every
+   * event and target, and prom-client hashes the label object on each call made with labels.
+   */
+  private readonly perRule = new Map<string, RuleChildren>()
+
+  private children (bus: string, rule: string): RuleChildren {
+    const key = `${bus}\0${rule}`
+    let c = this.perRule.get(key)
+    if (c === undefined) {
+      const labels = { bus, rule }
+      c = {
+        matched: this.matched.labels(labels),
+        triggered: this.triggered.labels(labels),
+        invocations: this.invocations.labels(labels),
+        failed: this.failed.labels(labels),
+        attempts: this.attempts.labels(labels),
+        deadLettered: this.deadLettered.labels(labels),
+        latency: this.latency.labels(labels),
+      }
+      // Rules come and go; the cache only saves lookups, so when it grows large it starts over.
+      if (this.perRule.size >= MAX_CACHED_RULES) this.perRule.clear()
+      this.perRule.set(key, c)
+    }
+    return c
+  }
+
   ruleMatched (bus: string, rule: string, targets: number): void {
-    this.matched.inc({ bus, rule })
-    if (targets > 0) this.triggered.inc({ bus, rule })
+    const c = this.children(bus, rule)
+    c.matched.inc()
+    if (targets > 0) c.triggered.inc()
   }
 
   invocationStarted (bus: string, rule: string, _target: string, ingestedAt: number, retry: number): void {
-    this.attempts.inc({ bus, rule })
-    if (retry === 0) this.latency.observe({ bus, rule }, Math.max(0, Date.now() - ingestedAt) / 1000)
+    const c = this.children(bus, rule)
+    c.attempts.inc()
+    if (retry === 0) c.latency.observe(Math.max(0, Date.now() - ingestedAt) / 1000)
   }
 
   invocationFinished (bus: string, rule: string, _target: string, outcome: InvocationOutcomeName): void {
-    this.invocations.inc({ bus, rule })
+    const c = this.children(bus, rule)
+    c.invocations.inc()
     if (outcome === InvocationOutcome.succeeded) return
-    this.failed.inc({ bus, rule })
-    if (outcome === InvocationOutcome.deadLettered) this.deadLettered.inc({ bus, rule })
+    c.failed.inc()
+    if (outcome === InvocationOutcome.deadLettered) c.deadLettered.inc()
   }
 }

@@ -6,7 +6,9 @@ import type { EventEnvelope, RuleDefinition, TargetDefinition } from '../model.j
 import { ConnectionAuthorizer, type HttpRequestParts } from './connection-auth.js'
 import { DeliveryError, isRetryableStatus } from './delivery-error.js'
 import { renderTargetInput } from './input.js'
-import { resolveTargetArn } from './resolve.js'
+import { resolveTargetArn, type TargetEndpoint } from './resolve.js'
+
+const MAX_CACHED_ENDPOINTS = 100_000
 import { evaluateJsonPath, parseJsonPath } from './json-path.js'
 
 export interface DelivererOptions {
@@ -38,7 +40,7 @@ export class TargetDeliverer {
   }
 
   async deliver (target: TargetDefinition, ctx: DeliveryContext): Promise<void> {
-    const endpoint = resolveTargetArn(target.Arn)
+    const endpoint = this.endpointOf(target.Arn)
     if (!endpoint) throw new DeliveryError('UnsupportedTarget', `No local equivalent for target ${target.Arn}`, false)
     const input = renderTargetInput(target, { event: ctx.event, eventText: ctx.eventText, ruleArn: ctx.rule.arn, ruleName: ctx.rule.name, ingestionTime: ctx.ingestionTime })
     switch (endpoint.kind) {
@@ -54,9 +56,23 @@ export class TargetDeliverer {
     }
   }
 
+  /** Where each target ARN points, resolved once: delivery asks for every event and target. */
+  private readonly endpoints = new Map<string, TargetEndpoint | null>()
+
+  private endpointOf (arn: string): TargetEndpoint | null {
+    let endpoint = this.endpoints.get(arn)
+    if (endpoint === undefined) {
+      endpoint = resolveTargetArn(arn)
+      // The cache only saves parsing: when targets churn past the bound it starts over.
+      if (this.endpoints.size >= MAX_CACHED_ENDPOINTS) this.endpoints.clear()
+      this.endpoints.set(arn, endpoint)
+    }
+    return endpoint
+  }
+
   /** Whether the target is a Tributary topic (deliverToTopics takes it). */
   isTopicTarget (target: TargetDefinition): boolean {
-    return resolveTargetArn(target.Arn)?.kind === 'topic'
+    return this.endpointOf(target.Arn)?.kind === 'topic'
   }
 
   /**
@@ -71,7 +87,7 @@ export class TargetDeliverer {
     const perTopic = new Map<string, Array<{ index: number, record: BusRecordInput, key: string }>>()
     items.forEach(({ target, ctx }, index) => {
       try {
-        const endpoint = resolveTargetArn(target.Arn)
+        const endpoint = this.endpointOf(target.Arn)
         if (endpoint?.kind !== 'topic') throw new DeliveryError('UnsupportedTarget', `Not a topic target: ${target.Arn}`, false)
         const input = renderTargetInput(target, { event: ctx.event, eventText: ctx.eventText, ruleArn: ctx.rule.arn, ruleName: ctx.rule.name, ingestionTime: ctx.ingestionTime })
         const key = topicRecordKey(target, ctx)
