@@ -8,14 +8,6 @@ export class PathNode {
   pathId = -1
   /** Conditions reading this path or a path below it. */
   refs = 0
-  /** Whether some child has children of its own (only then can a dotted event key lead anywhere from here). */
-  nested = false
-
-  /** Recomputes `nested` after the paths below changed. */
-  refreshNested (): void {
-    this.nested = false
-    if (this.children !== null) for (const c of this.children.values()) if (c.children !== null && c.children.size > 0) this.nested = true
-  }
 
   child (name: string): PathNode {
     this.children ??= new Map()
@@ -60,14 +52,11 @@ export class EventLeaves {
   /** Registers one more reader of `path` (dot-joined) and returns its path id. */
   addPath (path: string): number {
     let node = this.root
-    const trail: PathNode[] = []
     for (const name of path.split('.')) {
       node.refs++
-      trail.push(node)
       node = node.child(name)
     }
     node.refs++
-    for (const n of trail) n.refreshNested()
     if (node.pathId < 0) {
       node.pathId = this.freePathIds.pop() ?? this.pathCount++
       if (node.pathId >= this.head.length) {
@@ -94,7 +83,6 @@ export class EventLeaves {
       const node = trail[i]!
       if (--node.refs === 0 && i > 0) trail[i - 1]!.children!.delete(names[i - 1]!)
     }
-    for (const node of trail) node.refreshNested()
   }
 
   /** Forgets the previous event's leaves and collects this one's, telling `sink` about each. */
@@ -125,15 +113,9 @@ export class EventLeaves {
   private walkObject (obj: Record<string, unknown>, node: PathNode, sink: LeafSink, depth: number): void {
     const children = node.children
     if (children === null) return
-    // A dotted event key ("a.b") can only reach a path when some child of this node has children.
-    const dotted = node.nested
     for (const key in obj) {
-      const child = children.get(key) ?? (dotted && key.includes('.') ? node.descend(key) : undefined)
-      if (child === undefined) continue
-      const value = obj[key]
-      // Scalars, most of what is read, are kept here without a call.
-      if (typeof value === 'object' && value !== null) this.walkValue(value, child, sink, depth + 1)
-      else if (child.pathId >= 0 && value !== undefined) this.keep(child.pathId, value as Leaf, sink)
+      const child = children.get(key) ?? (key.includes('.') ? node.descend(key) : undefined)
+      if (child !== undefined) this.walkValue(obj[key], child, sink, depth + 1)
     }
   }
 
@@ -154,18 +136,14 @@ export class EventLeaves {
     }
     const pathId = node.pathId
     if (pathId < 0 || value === undefined) return
-    this.keep(pathId, value as Leaf, sink)
-  }
-
-  private keep (pathId: number, value: Leaf, sink: LeafSink): void {
     const entry = this.count++
     if (entry === this.next.length) this.next = grow(this.next, entry + 1)
-    if (entry === this.values.length) this.values.push(value)
-    else this.values[entry] = value
+    if (entry === this.values.length) this.values.push(value as Leaf)
+    else this.values[entry] = value as Leaf
     this.next[entry] = this.stamp[pathId] === this.generation ? this.head[pathId]! : -1
     this.head[pathId] = entry
     this.stamp[pathId] = this.generation
-    sink(pathId, value)
+    sink(pathId, value as Leaf)
   }
 }
 
