@@ -9,8 +9,15 @@
 // ratio is taken per round and reported as the median over rounds.
 // The timed work is RuleMatcher.match(event) alone: walking the event's fields, index lookups,
 // confirming candidates, building the result list. JSON.parse is excluded (it would dilute the ratio).
+// PATTERN_BASE_ENGINE=<dir of another build's bus/pattern/index.js> (e.g. /work/wt/base/dist/bus/pattern) matches the
+// same pool with that build's matcher too, in the same interleaved rounds, and prints this/base per size.
+import { join } from 'node:path'
 import { parsePattern, RuleMatcher } from '../src/bus/pattern/index.js'
 import { recordFigure } from './summary.js'
+
+type PatternModule = typeof import('../src/bus/pattern/index.js')
+const baseDir = process.env.PATTERN_BASE_ENGINE
+const base = baseDir === undefined ? undefined : await import(join(baseDir, 'index.js')) as PatternModule
 
 const SIZES = (process.env.SIZES ?? '10,1000,10000').split(',').map(Number)
 const ROUNDS = Number(process.env.ROUNDS ?? 9)
@@ -126,12 +133,15 @@ const texts = Array.from({ length: POOL }, () => eventJson(rnd(RULE_UNIVERSE)))
 const pool = texts.map(text => JSON.parse(text) as unknown)
 const avgBytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length
 
-const setups = SIZES.map(size => {
+const engines: Array<{ label: string, engine: PatternModule }> = [{ label: 'this', engine: { parsePattern, RuleMatcher } as PatternModule }]
+if (base !== undefined) engines.push({ label: 'base', engine: base })
+const allSetups = engines.flatMap(({ label, engine }) => SIZES.map(size => {
   const started = performance.now()
-  const matcher = new RuleMatcher<number>()
-  for (let i = 0; i < size; i++) matcher.add(i, parsePattern(JSON.stringify(rulePattern(i))))
-  return { size, matcher, buildMs: performance.now() - started, rounds: [] as number[], matches: 0 }
-})
+  const matcher = new engine.RuleMatcher<number>()
+  for (let i = 0; i < size; i++) matcher.add(i, engine.parsePattern(JSON.stringify(rulePattern(i))))
+  return { label, size, matcher: matcher as RuleMatcher<number>, buildMs: performance.now() - started, rounds: [] as number[], matches: 0 }
+}))
+const setups = allSetups
 for (const s of setups) timeSlice(s.matcher, pool, 500) // warm up every size before timing any
 for (let round = 0; round < ROUNDS; round++) {
   const totals = setups.map(() => ({ cpuUs: 0, events: 0, matches: 0 }))
@@ -151,21 +161,29 @@ for (let round = 0; round < ROUNDS; round++) {
   })
 }
 
+const ours = setups.filter(s => s.label === 'this')
 console.log(`pool: ${POOL} events, ${Math.round(avgBytes)} bytes each on average; ${ROUNDS} rounds of ${ROUND_MS} ms per size ` +
   `(in ${SLICES} interleaved slices); CPU time per event`)
 for (const s of setups) {
   const us = median(s.rounds)
-  console.log(`${String(s.size).padStart(6)} rules: ${us.toFixed(3)} µs/event (median; best ${Math.min(...s.rounds).toFixed(3)}), ` +
+  console.log(`${s.label} ${String(s.size).padStart(6)} rules: ${us.toFixed(3)} µs/event (median; best ${Math.min(...s.rounds).toFixed(3)}), ` +
     `${Math.round(1e6 / us).toLocaleString('en-US')} events/s, ${s.matches.toFixed(2)} matches/event, built in ${Math.round(s.buildMs)} ms`)
 }
-const first = setups[0]!
-const last = setups[setups.length - 1]!
+if (base !== undefined) {
+  for (const s of ours) {
+    const b = setups.find(x => x.label === 'base' && x.size === s.size)!
+    const perRound = s.rounds.map((us, k) => b.rounds[k]! / us)
+    console.log(`${String(s.size).padStart(6)} rules: this/base events/s ${median(perRound).toFixed(2)}x (median of per-round ratios; range ${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)})`)
+  }
+}
+const first = ours[0]!
+const last = ours[ours.length - 1]!
 const ratios = first.rounds.map((us, k) => last.rounds[k]! / us)
 const ratio = median(ratios)
 console.log(`per-event time ratio ${last.size.toLocaleString('en-US')} rules / ${first.size} rules: ${ratio.toFixed(2)}x ` +
   `(median of per-round ratios; range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`)
 console.log(`${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}: target <= ${TARGET_RATIO}x`)
-for (const s of setups) {
+for (const s of ours) {
   const eventsPerSecond = 1e6 / median(s.rounds)
   // issue 15: matching keeps >= 750,000 events/s at 10,000 rules
   const goal = s.size === 10_000 ? { target: 'events/s >= 750,000', met: eventsPerSecond >= 750_000 } : {}

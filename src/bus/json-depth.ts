@@ -9,6 +9,9 @@ export const MAX_JSON_DEPTH = 1000
 
 /** Does JSON text open more than `max` objects/arrays inside each other? Strings are skipped. */
 export function jsonTextTooDeep (text: string, max = MAX_JSON_DEPTH): boolean {
+  // Nesting deeper than `max` takes more than `max` opening brackets. Counting them with indexOf
+  // (native) is far cheaper than the scan below, and settles nearly every text the bus sees.
+  if (text.length <= max || countOf(text, '{') + countOf(text, '[') <= max) return false
   let depth = 0
   let inString = false
   for (let i = 0; i < text.length; i++) {
@@ -25,6 +28,13 @@ export function jsonTextTooDeep (text: string, max = MAX_JSON_DEPTH): boolean {
     }
   }
   return false
+}
+
+/** Occurrences of `char` in `text`. */
+function countOf (text: string, char: string): number {
+  let n = 0
+  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) n++
+  return n
 }
 
 /** The same limit for a value already parsed (walked with an explicit stack). */

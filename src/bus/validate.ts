@@ -74,9 +74,11 @@ export class Checks {
       return false
     }
     if (!Array.isArray(value)) throw new BusApiError(BusErrorType.serialization, `Unexpected value type for field '${field}'`)
-    const shown = `Value '[${value.map(v => typeof v === 'string' ? v : JSON.stringify(v)).join(', ')}]' at '${field}' failed to satisfy constraint: Member must`
-    if (rule.min !== undefined && value.length < rule.min) this.problems.push(`${shown} have length greater than or equal to ${rule.min}`)
-    if (rule.max !== undefined && value.length > rule.max) this.problems.push(`${shown} have length less than or equal to ${rule.max}`)
+    // Written out only for a list that breaks a bound: serialising every member of a valid list (ten
+    // PutEvents entries of 1 KB each, on every call) cost more than the rest of the validation.
+    const shown = (): string => `Value '[${value.map(v => typeof v === 'string' ? v : JSON.stringify(v)).join(', ')}]' at '${field}' failed to satisfy constraint: Member must`
+    if (rule.min !== undefined && value.length < rule.min) this.problems.push(`${shown()} have length greater than or equal to ${rule.min}`)
+    if (rule.max !== undefined && value.length > rule.max) this.problems.push(`${shown()} have length less than or equal to ${rule.max}`)
     return true
   }
 

@@ -34,3 +34,19 @@ test('a Time past what a date can hold fails its entry with InvalidArgument inst
   const latest = buildEnvelope({ Source: 's', DetailType: 'd', Detail: '{}', Time: 8_640_000_000_000 }, '1', 'r')
   assert.equal(latest.ok && latest.event.time, '+275760-09-13T00:00:00Z')
 })
+
+test('the envelope text carries the Detail as sent, so it parses to the same event and keeps the digits the caller wrote', () => {
+  const detail = '{ "order": 12345678901234567890, "items": [ {"sku": "a\\u00e9"} ], "n": 1.50 }'
+  const r = buildEnvelope({ Source: 'shop "eu"', DetailType: 'Order\nCreated', Detail: detail, Resources: ['arn:x'] }, '1', 'eu-west-1')
+  assert.ok(r.ok)
+  assert.deepEqual(JSON.parse(r.text), r.event)
+  assert.ok(r.text.endsWith(`"detail":${detail}}`))
+  assert.deepEqual(Object.keys(JSON.parse(r.text)), ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'])
+})
+
+test('a Detail holding a lone surrogate is serialised escaped, so the stored UTF-8 still holds it', () => {
+  const r = buildEnvelope({ Source: 's', DetailType: 'd', Detail: '{"a":"x\ud800y"}' }, '1', 'r')
+  assert.ok(r.ok)
+  assert.ok(r.text.includes('"detail":{"a":"x\\ud800y"}'))
+  assert.equal(JSON.parse(Buffer.from(r.text).toString()).detail.a, 'x\ud800y')
+})

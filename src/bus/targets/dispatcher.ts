@@ -68,6 +68,14 @@ export interface DispatcherOptions {
   maxPendingRetryBytes?: number
 }
 
+/**
+ * What one step reads of the bus topic at most. A step's deliveries to a topic are one append and one
+ * fsync, so when delivery falls behind, larger steps spread each fsync over more events (with many
+ * target topics, one fsync per topic per step is what delivery costs); a few MB keeps a step's events
+ * a modest amount of memory.
+ */
+const STEP_READ_BYTES = 4 * 1024 * 1024
+
 /** Default bound of the events a dispatcher holds in memory for retries. */
 export const DEFAULT_MAX_PENDING_RETRY_BYTES = 16 * 1024 * 1024
 /** What one retry entry costs besides its event text (the entry object, names, error text). */
@@ -177,7 +185,7 @@ export class BusDispatcher {
       this.roomWaiter = null
       return
     }
-    const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor, undefined, this.partition)
+    const { records, unreadable, nextOffset } = await storage.read(this.topic, this.cursor, STEP_READ_BYTES, this.partition)
     const skipped = unreadable.map(batchSetAside)
     if (records.length === 0 && skipped.length === 0) {
       if (nextOffset > this.cursor) {
@@ -199,6 +207,7 @@ export class BusDispatcher {
   private async process (records: BusRecord[], skipped: SetAside[]): Promise<void> {
     const { routing } = this.options
     const tasks: Array<() => Promise<void>> = []
+    const toTopics: FirstAttempt[] = []
     const archived = new Map<string, Array<{ key: string, value: Buffer }>>()
     for (const record of records) {
       const read = readEnvelope(record)
@@ -222,7 +231,8 @@ export class BusDispatcher {
         if (filterArns !== undefined && filterArns.length > 0 && !filterArns.includes(rule.arn)) continue
         this.options.observer?.ruleMatched(this.options.busName, rule.name, rule.targets.length, event.id)
         for (const target of rule.targets) {
-          tasks.push(() => this.firstAttempt(rule, target, event, eventText, record.timestamp))
+          if (this.options.deliverer.isTopicTarget(target)) toTopics.push({ rule, target, event, eventText, ingestedAt: record.timestamp })
+          else tasks.push(() => this.firstAttempt(rule, target, event, eventText, record.timestamp))
         }
       }
       // Replayed and scheduled events are not archived (again).
@@ -237,7 +247,7 @@ export class BusDispatcher {
     // Set aside before the cursor moves past them, so a crash cannot lose them.
     await setAside(this.options.storage, this.options.busName, this.topic, skipped, this.options.logger)
     this.unreadable += skipped.length
-    await runLimited(tasks, this.options.concurrency)
+    await Promise.all([runLimited(tasks, this.options.concurrency), this.firstAttemptsToTopics(toTopics)])
     for (const [archive, list] of archived) {
       const topic = archiveTopic(archive)
       if (!this.options.storage.hasTopic(topic)) continue
@@ -258,6 +268,37 @@ export class BusDispatcher {
       this.options.observer?.invocationFinished(this.options.busName, rule.name, target.Id, InvocationOutcome.succeeded, event.id)
     } catch (err) {
       await this.failed(rule, target, event.id, eventText, ingestedAt, 0, err)
+    }
+  }
+
+  /**
+   * First attempts to topic targets, all of a step's together (one append per topic: see
+   * TargetDeliverer.deliverToTopics), each then settled as firstAttempt settles one. They take no
+   * delivery slot: the slots bound waits on remote targets, and these are appends to the local log.
+   */
+  private async firstAttemptsToTopics (attempts: FirstAttempt[]): Promise<void> {
+    if (attempts.length === 0) return
+    const now = this.clock.now()
+    const due: FirstAttempt[] = []
+    for (const a of attempts) {
+      if (now - a.ingestedAt > maxEventAgeMs(a.target.RetryPolicy)) {
+        await this.giveUp(a.rule, a.target, a.eventText, a.event.id, 0, 'EventTooOld', 'The event was older than MaximumEventAgeInSeconds before its first attempt', ExhaustedCondition.age)
+        continue
+      }
+      this.options.observer?.invocationStarted(this.options.busName, a.rule.name, a.target.Id, a.ingestedAt, 0, a.event.id)
+      due.push(a)
+    }
+    const outcomes = await this.options.deliverer.deliverToTopics(due.map(a => ({
+      target: a.target, ctx: { event: a.event, eventText: a.eventText, ingestionTime: new Date(a.ingestedAt).toISOString(), rule: a.rule },
+    })))
+    for (const [i, a] of due.entries()) {
+      const err = outcomes[i]
+      if (err === undefined) {
+        this.options.onDelivered?.('delivered')
+        this.options.observer?.invocationFinished(this.options.busName, a.rule.name, a.target.Id, InvocationOutcome.succeeded, a.event.id)
+      } else {
+        await this.failed(a.rule, a.target, a.event.id, a.eventText, a.ingestedAt, 0, err)
+      }
     }
   }
 
@@ -352,6 +393,9 @@ export class BusDispatcher {
     }
   }
 }
+
+/** One event's first attempt at one target of one rule. */
+interface FirstAttempt { rule: RuleDefinition, target: TargetDefinition, event: EventEnvelope, eventText: string, ingestedAt: number }
 
 function pause (ms: number, signal: AbortSignal): Promise<void> {
   return new Promise(resolve => {

@@ -27,6 +27,20 @@ describe('EventLeaves', () => {
     assert.equal(seen.length, 5)
   })
 
+  it('follows dotted event keys only where a path goes deeper, and again after paths come and go', () => {
+    const leaves = new EventLeaves()
+    const flat = leaves.addPath('detail.status')
+    leaves.collect({ detail: { status: 'open', 'status.x': 'no' } }, () => {})
+    assert.deepEqual(leavesOf(leaves, flat), ['open'])
+    const deep = leaves.addPath('detail.state.status')
+    leaves.collect({ 'detail.state': { status: 'a' }, detail: { 'state.status': 'b' } }, () => {})
+    assert.deepEqual(leavesOf(leaves, deep).sort(), ['a', 'b'])
+    leaves.removePath('detail.state.status')
+    const again = leaves.addPath('detail.state.status')
+    leaves.collect({ detail: { 'state.status': 'c' } }, () => {})
+    assert.deepEqual(leavesOf(leaves, again), ['c'])
+  })
+
   it('does not count an object or a missing field as a value, and forgets the previous event', () => {
     const leaves = new EventLeaves()
     const detail = leaves.addPath('detail')
