@@ -101,6 +101,8 @@ export const TributaryErrorCode = {
   NO_ENDPOINT: 'TRIB_ERR_NO_ENDPOINT',
   /** The broker's answer lacks what the request asked for (an entry per topic or group). */
   BAD_RESPONSE: 'TRIB_ERR_BAD_RESPONSE',
+  /** The broker refused the client's SASL authentication (wrong credentials, mechanism not offered). */
+  CLIENT_AUTHENTICATION: 'TRIB_ERR_CLIENT_AUTHENTICATION',
 
   // The event stream SDK (src/sdk/stream): refused before anything is written.
   /** Event data that its type's schema rejects. */

@@ -16,6 +16,8 @@ import { CompactedTopic } from './compacted-topic.js'
 import { DEFINITIONS_TOPIC, DefinitionsTopic } from './definitions-topic.js'
 import { DELIVERY_STATE_TOPIC, DeliveryStateTopic } from './delivery-state-topic.js'
 import { GroupPlacement } from './group-placement.js'
+import type { ClientSecurity } from '../../client/security.js'
+import type { BrokerConfig } from '../../config.js'
 
 export interface BusWorkerOptions {
   /** Bootstrap servers, "host:port,host:port". */
@@ -33,6 +35,28 @@ export interface BusWorkerOptions {
   retryMaxDelayMs?: number
   /** What the bus topics are partitioned by: source (default), detail-type, account or a JSONPath ($.detail.customerId). */
   partitionKey?: string
+  /** Prefix of the consumer group ids (default: the topic prefix). */
+  groupPrefix?: string
+  /** SASL and TLS to the cluster. */
+  security?: ClientSecurity
+}
+
+/** A worker's options from the config keys (docs/configuration.md, "The bus worker"). */
+export function busWorkerOptions (config: BrokerConfig, logger?: Logger): BusWorkerOptions {
+  return {
+    bootstrap: config.busKafka,
+    topicPrefix: config.busTopicPrefix,
+    groupPrefix: config.busGroupPrefix === '' ? undefined : config.busGroupPrefix,
+    busPartitions: config.busPartitions,
+    partitionKey: config.busPartitionKey,
+    host: config.host,
+    httpPort: config.httpPort,
+    sessionTimeoutMs: config.busSessionTimeoutMs,
+    retryBaseDelayMs: config.busRetryBaseMs,
+    retryMaxDelayMs: config.busRetryMaxMs,
+    security: { sasl: config.busKafkaSasl ?? undefined, tls: config.busKafkaTls ?? undefined },
+    logger,
+  }
 }
 
 export class BusWorker {
@@ -47,13 +71,14 @@ export class BusWorker {
 
   constructor (private readonly options: BusWorkerOptions) {
     const logger = options.logger
-    this.engine = new KafkaLogEngine({ bootstrap: options.bootstrap, topicPrefix: options.topicPrefix, logger })
+    this.engine = new KafkaLogEngine({ bootstrap: options.bootstrap, topicPrefix: options.topicPrefix, security: options.security, logger })
     const storage = new BusStorage(this.engine)
     this.definitions = new DefinitionsTopic(new CompactedTopic(this.engine, storage, DEFINITIONS_TOPIC, logger), logger)
     const deliveryState = new DeliveryStateTopic(new CompactedTopic(this.engine, storage, DELIVERY_STATE_TOPIC, logger), logger)
     this.placement = new GroupPlacement({
       bootstrap: options.bootstrap,
-      groupPrefix: this.engine.prefix,
+      security: options.security,
+      groupPrefix: options.groupPrefix ?? this.engine.prefix,
       clusterTopic: topic => this.engine.clusterName(topic),
       state: deliveryState,
       sessionTimeoutMs: options.sessionTimeoutMs,
