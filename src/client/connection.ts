@@ -54,7 +54,8 @@ export class KafkaConnection {
 
   /** Connects and negotiates API versions. Fails with TRIB_ERR_NO_BROKER when nothing answers. */
   static async open (options: ConnectionOptions): Promise<KafkaConnection> {
-    const full: Required<ConnectionOptions> = { clientId: 'tributary-cli', timeoutMs: 30_000, security: {}, ...options }
+    // An explicit `security: undefined` (a caller passing its own option on) is PLAINTEXT too.
+    const full: Required<ConnectionOptions> = { clientId: 'tributary-cli', timeoutMs: 30_000, ...options, security: options.security ?? {} }
     const tls = full.security.tls
     const socket = await new Promise<Socket>((resolve, reject) => {
       let s: Socket

@@ -16,6 +16,7 @@ import { CompactedTopic } from './compacted-topic.js'
 import { DEFINITIONS_TOPIC, DefinitionsTopic } from './definitions-topic.js'
 import { DELIVERY_STATE_TOPIC, DeliveryStateTopic } from './delivery-state-topic.js'
 import { GroupPlacement } from './group-placement.js'
+import { RetryTopics } from './retry-topic.js'
 import type { ClientSecurity } from '../../client/security.js'
 import type { BrokerConfig } from '../../config.js'
 
@@ -89,6 +90,7 @@ export class BusWorker {
       deliveryState,
       placement: this.placement,
       busPartitions: options.busPartitions ?? 6,
+      retryTopics: new RetryTopics(this.engine, storage, deliveryState, options.busPartitions ?? 6, logger),
       followDefinitions: async bus => { this.definitions.follow(bus.catalog) },
       close: async () => { await this.definitions.close(); this.engine.close() },
     }
