@@ -207,6 +207,17 @@ function heldPartitions (worker: BusWorkerProcess, bus: string): number[] {
   return list === '' ? [] : list.split(',').map(Number)
 }
 
+/** Every record of a topic's first `partitions` partitions, from offset 0. */
+async function topicRecords (topic: string, partitions: number): Promise<Array<{ key: Buffer | null, value: Buffer | null }>> {
+  const client = await KafkaClient.connect(broker.bootstrap)
+  try {
+    const fetched = await new Fetcher(client).fetch(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })))
+    return fetched.flatMap(p => p.records)
+  } finally {
+    client.close()
+  }
+}
+
 /** The values written to the definitions topic for one definition, oldest first. */
 async function definitionsOf (kind: string, name: string): Promise<unknown[]> {
   const client = await KafkaClient.connect(broker.bootstrap)
@@ -288,11 +299,37 @@ test('three workers deliver every accepted event at least once while two of them
   const lost = accepted.filter(id => !target.successes.has(id)).length
   let duplicates = 0
   for (const id of accepted) duplicates += (target.successes.get(id) ?? 0) - 1
-  t.diagnostic(`accepted ${accepted.length}, refused ${refused}, lost ${lost}, duplicates ${duplicates}, first attempts failed on purpose ${target.failures}`)
+  // Failed first attempts waited in the retry topic (not in a worker's memory), so the kills could not lose them.
+  const retryRecords = (await topicRecords('tributary.__bus.retry.default', BUS_PARTITIONS)).length
+  t.diagnostic(`accepted ${accepted.length}, refused ${refused}, lost ${lost}, duplicates ${duplicates}, first attempts failed on purpose ${target.failures}, retry records ${retryRecords}`)
   assert.equal(lost, 0)
+  assert.ok(retryRecords > 0 && target.failures > 0, `the failed attempts went through the retry topic: ${retryRecords} records for ${target.failures} failures`)
   assert.equal(refused, 0, 'the cluster stayed up, so no PutEvents entry was refused')
   // Duplicates come only from deliveries in flight when a worker died or a rebalance moved a partition.
   assert.ok(duplicates <= accepted.length / 2, `duplicates stay bounded: ${duplicates} of ${accepted.length}`)
+})
+
+test('a retry held by a worker killed with SIGKILL before it was due is delivered by the worker that takes its partition', async () => {
+  // Its own prefix: a bus tier of its own on the same cluster, so no other worker takes part.
+  const tier = ['--topic-prefix', 'rt.']
+  // Long enough that the retries are still waiting when the holder dies.
+  const holder = await BusWorkerProcess.start(broker.bootstrap, { name: 'retry holder', env: { ...WORKER_ENV, TRIBUTARY_BUS_RETRY_BASE_MS: '10000', TRIBUTARY_BUS_RETRY_MAX_MS: '10000' }, extraArgs: tier })
+  let successor: BusWorkerProcess | undefined
+  try {
+    await busCall(holder.url, 'PutRule', { Name: 'held', EventPattern: '{"source":["held"]}' })
+    await busCall(holder.url, 'PutTargets', { Rule: 'held', Targets: [{ Id: 'hook', Arn: target.url }] })
+    // n a multiple of 4: the target fails each one's first attempt.
+    const answer = await busCall(holder.url, 'PutEvents', { Entries: [0, 4, 8, 12].map(n => ({ Source: 'held', DetailType: 'Held', Detail: JSON.stringify({ n }) })) })
+    const ids = (answer.Entries as Array<{ EventId: string }>).map(e => e.EventId)
+    await waitFor(async () => (await topicRecords('rt.__bus.retry.default', BUS_PARTITIONS)).length >= ids.length, 'the four failed attempts are in the retry topic')
+    await holder.kill()
+    assert.deepEqual(ids.filter(id => target.successes.has(id)), [], 'the holder died before any retry was due')
+    successor = await BusWorkerProcess.start(broker.bootstrap, { name: 'retry successor', env: WORKER_ENV, extraArgs: tier })
+    await waitFor(() => ids.every(id => target.successes.has(id)), 'the successor delivers every retry the holder held')
+  } finally {
+    await holder.kill()
+    await successor?.kill()
+  }
 })
 
 test('a worker that loses the cluster answers PutEvents with a retryable error, then reconnects by itself', async () => {
