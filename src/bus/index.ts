@@ -229,8 +229,11 @@ export class EventBus implements CatalogRuntime {
           const key = `${bus.name}\u0000${partition}`
           const dispatcher = this.partitionDispatchers.get(key)
           this.partitionDispatchers.delete(key)
-          await dispatcher?.close()
-          await shared.retryTopics?.stopReading(bus.name, partition)
+          try {
+            await dispatcher?.close()
+          } finally {
+            await shared.retryTopics?.stopReading(bus.name, partition)
+          }
         },
       })
       return

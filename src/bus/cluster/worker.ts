@@ -17,6 +17,7 @@ import { DEFINITIONS_TOPIC, DefinitionsTopic } from './definitions-topic.js'
 import { DELIVERY_STATE_TOPIC, DeliveryStateTopic } from './delivery-state-topic.js'
 import { GroupPlacement } from './group-placement.js'
 import { RetryTopics } from './retry-topic.js'
+import { GroupOffsetsState } from './group-offsets-state.js'
 import type { ClientSecurity } from '../../client/security.js'
 import type { BrokerConfig } from '../../config.js'
 
@@ -75,7 +76,8 @@ export class BusWorker {
     this.engine = new KafkaLogEngine({ bootstrap: options.bootstrap, topicPrefix: options.topicPrefix, security: options.security, logger })
     const storage = new BusStorage(this.engine)
     this.definitions = new DefinitionsTopic(new CompactedTopic(this.engine, storage, DEFINITIONS_TOPIC, logger), logger)
-    const deliveryState = new DeliveryStateTopic(new CompactedTopic(this.engine, storage, DELIVERY_STATE_TOPIC, logger), logger)
+    const legacyState = new DeliveryStateTopic(new CompactedTopic(this.engine, storage, DELIVERY_STATE_TOPIC, logger), logger)
+    const deliveryState = new GroupOffsetsState(this.engine.link, legacyState, async (topic, partition) => await this.engine.endOffset(topic.slice(this.engine.prefix.length), partition), logger)
     this.placement = new GroupPlacement({
       bootstrap: options.bootstrap,
       security: options.security,
