@@ -18,6 +18,7 @@ import { DELIVERY_STATE_TOPIC, DeliveryStateTopic } from './delivery-state-topic
 import { GroupPlacement } from './group-placement.js'
 import { RetryTopics } from './retry-topic.js'
 import { GroupOffsetsState } from './group-offsets-state.js'
+import { ArchiveSizes } from './archive-sizes.js'
 import type { ClientSecurity } from '../../client/security.js'
 import type { BrokerConfig } from '../../config.js'
 
@@ -41,6 +42,8 @@ export interface BusWorkerOptions {
   groupPrefix?: string
   /** SASL and TLS to the cluster. */
   security?: ClientSecurity
+  /** How often archive sizes (SizeBytes) are read from the cluster (default 10 s). */
+  archiveSizeRefreshMs?: number
 }
 
 /** A worker's options from the config keys (docs/configuration.md, "The bus worker"). */
@@ -67,6 +70,7 @@ export class BusWorker {
   readonly placement: GroupPlacement
   readonly definitions: DefinitionsTopic
   private readonly app: FastifyInstance
+  private readonly archiveSizes: ArchiveSizes
   private ready = false
   /** EventBus wants a data directory; on a cluster nothing is written to it. */
   private readonly scratchDir = mkdtempSync(join(tmpdir(), 'tributary-bus-worker-'))
@@ -105,6 +109,7 @@ export class BusWorker {
       retryMaxDelayMs: options.retryMaxDelayMs,
       partitionKey: options.partitionKey,
     })
+    this.archiveSizes = new ArchiveSizes(this.engine, options.archiveSizeRefreshMs, logger)
     this.app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
     registerHealthRoute(this.app, () => this.ready, () => ({ mode: 'bus-worker', kafka: options.bootstrap }))
     registerBusRoutes(this.app, this.bus)
@@ -114,6 +119,7 @@ export class BusWorker {
   async start (): Promise<number> {
     await this.engine.open()
     await this.bus.open()
+    this.archiveSizes.start()
     await this.app.listen({ host: this.options.host ?? '127.0.0.1', port: this.options.httpPort ?? 8080 })
     this.ready = true
     const address = this.app.server.address()
@@ -123,6 +129,7 @@ export class BusWorker {
   async close (): Promise<void> {
     this.ready = false
     await this.app.close()
+    await this.archiveSizes.stop()
     await this.bus.close()
     rmSync(this.scratchDir, { recursive: true, force: true })
   }
