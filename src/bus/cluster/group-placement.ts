@@ -5,10 +5,13 @@
 //   against every rule in one pass of the bus's automaton, as in embedded mode;
 //   per-rule groups would read every event once per rule and keep one group
 //   membership (heartbeats, rebalances) per rule per process;
-// - the cursor and retry queue of a partition are one record (delivery-state-topic.ts),
-//   so "what was delivered" and "what is waiting for a retry" move together.
+// - partition p of the bus's retry topic goes with bus partition p (retry-topic.ts),
+//   so retries are handed over exactly as first attempts are.
+// A partition's cursors (delivery, retry position) are the group's committed
+// offsets, committed under the generation it was assigned in
+// (group-offsets-state.ts): a member whose generation is over is refused.
 // A rebalance stops the dispatchers of the partitions held (each commits its
-// state), rejoins, re-reads the state other processes committed, and starts the
+// cursor), rejoins, reads the offsets other members committed, and starts the
 // partitions now assigned. Events in flight around a rebalance may be delivered
 // by two workers; the tests count them.
 import type { Logger } from 'pino'
