@@ -412,7 +412,7 @@ test('a worker stalled past its session timeout (SIGSTOP) cannot move the new ow
     stalled.resume()
     await waitFor(() => /fenced: the coordinator refused the cursor 5 of fx\.bus\.default\/0/.test(stalled.log()), 'the resumed worker\'s commit is refused', () => stalled.log().slice(-3000))
     assert.equal(await committedOffset('fx.bus.default', 'fx.bus.default'), 10, 'the committed cursor stays the new owner\'s')
-    t.diagnostic(`deliveries of the first batch: ${first.map(id => gate.delivered.get(id) ?? 0).join(',')} (the stalled worker's in-flight batch may be delivered twice); second batch: ${second.map(id => gate.delivered.get(id) ?? 0).join(',')}`)
+    t.diagnostic(`deliveries of the first batch: ${first.map(id => gate.delivered.get(id) ?? 0).join(',')} (the stalled worker's in-flight batch is delivered again around the rebalance: by the successor, and by the resumed worker and its retries); second batch: ${second.map(id => gate.delivered.get(id) ?? 0).join(',')}`)
   } finally {
     stalled.resume()
     await stalled.kill()
