@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto'
 import { TributaryError, TributaryErrorCode } from './errors.js'
 import { validateHttp, validateListeners, validateUsers, type HttpConfig, type ListenerConfig, type UserConfig } from './config-security.js'
 import { securityConfigProblem } from './config-acl.js'
+import { BUS_CLUSTER_JSON_KEYS, busClusterConfigProblem, busClusterDefaults, type BusClusterConfig } from './config-bus-cluster.js'
 
 export type { HttpConfig, ListenerConfig, UserConfig, TlsFiles, ListenerProtocol, SaslMechanism } from './config-security.js'
 
-export interface BrokerConfig {
+/** The bus worker's keys (`tributary bus --kafka`) are in config-bus-cluster.ts. */
+export interface BrokerConfig extends BusClusterConfig {
   dataDir: string
   host: string
   kafkaPort: number
@@ -150,12 +152,13 @@ export const defaultConfig: BrokerConfig = {
   authorization: null,
   superUsers: [],
   acls: [],
-  bus: { credentials: [] }
+  bus: { credentials: [] },
+  ...busClusterDefaults
 }
 
 /** Flag / env names for each simple option: --kafka-port <-> TRIBUTARY_KAFKA_PORT <-> kafkaPort. */
 /** Options whose values are JSON (an array or object): from the environment, given as JSON text. */
-const JSON_OPTIONS = new Set(['superUsers', 'acls', 'bus'])
+const JSON_OPTIONS = new Set<string>(['superUsers', 'acls', 'bus', ...BUS_CLUSTER_JSON_KEYS])
 
 /**
  * Scalar options, and the JSON ones above, also come from flags and the environment; the other
@@ -242,6 +245,8 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
   result.http = validateHttp(result.http)
   if (!Number.isInteger(result.scramIterations) || result.scramIterations < 4096 || result.scramIterations > 16384) throw new ConfigError('scramIterations must be an integer from 4096 (RFC 7677) to 16384')
   if (!Number.isInteger(result.maxPreAuthRequestBytes) || result.maxPreAuthRequestBytes < 512) throw new ConfigError('maxPreAuthRequestBytes must be an integer of at least 512')
+  const busCluster = busClusterConfigProblem(result)
+  if (busCluster !== null) throw new ConfigError(busCluster)
   const security = securityConfigProblem(result)
   if (security !== null) throw new ConfigError(security)
   return result

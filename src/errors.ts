@@ -73,6 +73,8 @@ export const TributaryErrorCode = {
   BUS_ARCHIVE_MISSING: 'TRIB_ERR_BUS_ARCHIVE_MISSING',
   /** The Kafka cluster a bus worker stores everything in cannot be reached (bus --kafka); retryable. */
   BUS_CLUSTER_UNAVAILABLE: 'TRIB_ERR_BUS_CLUSTER_UNAVAILABLE',
+  /** A bus worker's cursor commit refused because its consumer group generation is over (the partition moved to another worker). */
+  BUS_DELIVERY_FENCED: 'TRIB_ERR_BUS_DELIVERY_FENCED',
 
   // The SDK (src/sdk).
   /** A fault to inject that names an unknown API, error or count. */
@@ -101,6 +103,8 @@ export const TributaryErrorCode = {
   NO_ENDPOINT: 'TRIB_ERR_NO_ENDPOINT',
   /** The broker's answer lacks what the request asked for (an entry per topic or group). */
   BAD_RESPONSE: 'TRIB_ERR_BAD_RESPONSE',
+  /** The broker refused the client's SASL authentication (wrong credentials, mechanism not offered). */
+  CLIENT_AUTHENTICATION: 'TRIB_ERR_CLIENT_AUTHENTICATION',
 
   // The event stream SDK (src/sdk/stream): refused before anything is written.
   /** Event data that its type's schema rejects. */

@@ -8,7 +8,7 @@ import { ArnFactory } from './arn.js'
 import { Catalog, ruleKey, type CatalogRuntime } from './catalog.js'
 import type { ArchiveDefinition, BusDefinition, ConnectionDefinition, EventEnvelope, ReplayDefinition, RuleDefinition } from './model.js'
 import { archiveTopic, BusStorage, busTopic, type LogEngine } from './storage.js'
-import { BusDispatcher, deliveryStateKey, type BusRouting } from './targets/dispatcher.js'
+import { BusDispatcher, deliveryStateKey, type BusRouting, type DispatcherOptions, type RetryEntry } from './targets/dispatcher.js'
 import { TargetDeliverer } from './targets/deliverer.js'
 import { RuleScheduler } from './scheduler.js'
 import { ReplayRunner } from './replay.js'
@@ -48,6 +48,14 @@ export interface SharedBusState {
   placement: DeliveryPlacement
   /** Partitions of each bus topic (the most processes that can share a bus's delivery). */
   busPartitions: number
+  /** Retry topics (src/bus/cluster/retry-topic.ts): failed deliveries wait there instead of in the delivery state. */
+  retryTopics?: {
+    ensure: (busName: string) => Promise<void>
+    sink: (busName: string, partition: number) => { append: (entry: RetryEntry) => Promise<void> }
+    startReading: (busName: string, partition: number, dispatcher: BusDispatcher) => void
+    stopReading: (busName: string, partition: number) => Promise<void>
+    forget: (busName: string, partitions: number) => Promise<void>
+  }
   /** Called once the catalog is loaded and the bus runs: start following other processes' changes. */
   followDefinitions: (bus: EventBus) => Promise<void>
   close: () => Promise<void>
@@ -204,11 +212,13 @@ export class EventBus implements CatalogRuntime {
     if (shared !== undefined) {
       const topic = busTopic(bus.name)
       await this.storage.ensureTopic(topic, undefined, shared.busPartitions)
+      await shared.retryTopics?.ensure(bus.name)
       await shared.placement.follow(bus.name, topic, {
         start: async partition => {
-          const dispatcher = this.newDispatcher(bus.name, partition)
+          const dispatcher = this.newDispatcher(bus.name, partition, shared.retryTopics?.sink(bus.name, partition))
           this.partitionDispatchers.set(`${bus.name}\u0000${partition}`, dispatcher)
           await dispatcher.start()
+          shared.retryTopics?.startReading(bus.name, partition, dispatcher)
           // The holder of partition 0 runs the bus's replays (one worker, as for scheduled rules).
           if (partition === 0) this.replays.resumeAll(bus.name)
         },
@@ -219,7 +229,11 @@ export class EventBus implements CatalogRuntime {
           const key = `${bus.name}\u0000${partition}`
           const dispatcher = this.partitionDispatchers.get(key)
           this.partitionDispatchers.delete(key)
-          await dispatcher?.close()
+          try {
+            await dispatcher?.close()
+          } finally {
+            await shared.retryTopics?.stopReading(bus.name, partition)
+          }
         },
       })
       return
@@ -242,10 +256,11 @@ export class EventBus implements CatalogRuntime {
     return [...this.partitionDispatchers.values()].filter(d => d.topic === busTopic(busName))
   }
 
-  private newDispatcher (busName: string, partition: number): BusDispatcher {
+  private newDispatcher (busName: string, partition: number, retrySink?: DispatcherOptions['retrySink']): BusDispatcher {
     return new BusDispatcher({
       busName,
       partition,
+      retrySink,
       state: this.deliveryState,
       storage: this.storage,
       deliverer: this.deliverer,
@@ -277,6 +292,7 @@ export class EventBus implements CatalogRuntime {
       // Forget every partition's cursor, so a bus created again under this name starts at 0.
       const partitions = this.options.log.topic(busTopic(busName))?.partitions ?? shared.busPartitions
       for (let p = 0; p < partitions; p++) await this.deliveryState.forget(deliveryStateKey(busName, p))
+      await shared.retryTopics?.forget(busName, partitions)
     }
     const dispatcher = this.dispatchers.get(busName)
     this.dispatchers.delete(busName)

@@ -5,6 +5,7 @@
 import { metadataApi } from '../protocol/messages/metadata.js'
 import { findCoordinatorApi } from '../protocol/messages/find-coordinator.js'
 import { KafkaConnection } from './connection.js'
+import type { ClientSecurity } from './security.js'
 import { ClientError, ClientErrorCode, checkErrorCode, onlyEntry } from './errors.js'
 import { TributaryError, TributaryErrorCode } from '../errors.js'
 
@@ -19,7 +20,7 @@ export interface ClusterMetadata {
   topics: TopicMetadata[]
 }
 
-export interface ClientOptions { clientId?: string, timeoutMs?: number }
+export interface ClientOptions { clientId?: string, timeoutMs?: number, security?: ClientSecurity }
 
 export const DEFAULT_BROKERS = '127.0.0.1:9092'
 

@@ -4,6 +4,10 @@
 // v1 or v2 by the API's flexible versions, and ApiVersions negotiation so every
 // request goes at the highest version both sides speak.
 import { connect, type Socket } from 'node:net'
+import { connect as connectTls } from 'node:tls'
+import { saslHandshakeApi } from '../protocol/messages/sasl-handshake.js'
+import { saslAuthenticateApi } from '../protocol/messages/sasl-authenticate.js'
+import { saslClient, tlsOptions, type ClientSecurity } from './security.js'
 import { apiVersionsApi } from '../protocol/messages/api-versions.js'
 import type { ApiSpec } from '../protocol/messages/spec.js'
 import type { DecodedBody, EncodableBody } from '../protocol/messages/body-types.js'
@@ -16,6 +20,8 @@ export interface ConnectionOptions {
   clientId?: string
   /** How long a connect or a request may take before it fails. */
   timeoutMs?: number
+  /** TLS and SASL (security.ts); absent: PLAINTEXT. */
+  security?: ClientSecurity
 }
 
 interface InFlight {
@@ -48,16 +54,30 @@ export class KafkaConnection {
 
   /** Connects and negotiates API versions. Fails with TRIB_ERR_NO_BROKER when nothing answers. */
   static async open (options: ConnectionOptions): Promise<KafkaConnection> {
-    const full: Required<ConnectionOptions> = { clientId: 'tributary-cli', timeoutMs: 30_000, ...options }
+    // An explicit `security: undefined` (a caller passing its own option on) is PLAINTEXT too.
+    const full: Required<ConnectionOptions> = { clientId: 'tributary-cli', timeoutMs: 30_000, ...options, security: options.security ?? {} }
+    const tls = full.security.tls
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: full.host, port: full.port })
+      let s: Socket
+      try {
+        s = tls === undefined ? connect({ host: full.host, port: full.port }) : connectTls({ host: full.host, port: full.port, ...tlsOptions(tls, full.host) })
+      } catch (err) {
+        reject(noBroker(full, (err as Error).message))
+        return
+      }
       const timer = setTimeout(() => { s.destroy(); reject(noBroker(full, 'timed out')) }, full.timeoutMs)
-      s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s) })
+      s.once(tls === undefined ? 'connect' : 'secureConnect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s) })
       s.once('error', (err: NodeJS.ErrnoException) => { clearTimeout(timer); reject(noBroker(full, err.code ?? err.message)) })
     })
     socket.setNoDelay(true)
     const connection = new KafkaConnection(socket, full)
-    await connection.negotiate()
+    try {
+      await connection.negotiate()
+      if (full.security.sasl !== undefined) await connection.authenticate()
+    } catch (err) {
+      connection.close()
+      throw err
+    }
     return connection
   }
 
@@ -133,6 +153,28 @@ export class KafkaConnection {
     if (response.errorCode === UNSUPPORTED_VERSION) response = await this.send(apiVersionsApi, 0, {})
     if (response.errorCode !== 0) throw new ClientError(ClientErrorCode.unsupported, `ApiVersions to ${this.address} failed with error code ${response.errorCode}`)
     this.brokerVersions = new Map(response.apiKeys.map(k => [k.apiKey, { min: k.minVersion, max: k.maxVersion }]))
+  }
+
+  // SaslHandshake v1 names the mechanism, then SaslAuthenticate carries each token (KIP-152).
+  private async authenticate (): Promise<void> {
+    const sasl = this.options.security.sasl!
+    const refused = (why: string): ClientError => new ClientError(ClientErrorCode.authentication, `SASL ${sasl.mechanism} authentication of "${sasl.username}" at ${this.address} failed: ${why}`)
+    const handshake = await this.send(saslHandshakeApi, 1, { mechanism: sasl.mechanism })
+    if (handshake.errorCode !== 0) throw refused(`the broker offers ${handshake.mechanisms.join(', ') || 'no mechanism'} (error code ${handshake.errorCode})`)
+    const exchange = saslClient(sasl)
+    let serverToken: Buffer = Buffer.alloc(0)
+    for (;;) {
+      let token: Buffer | null
+      try {
+        token = await exchange.next(serverToken)
+      } catch (err) {
+        throw refused((err as Error).message)
+      }
+      if (token === null) return
+      const { body } = await this.request(saslAuthenticateApi, { authBytes: token })
+      if (body.errorCode !== 0) throw refused(body.errorMessage ?? `error code ${body.errorCode}`)
+      serverToken = body.authBytes
+    }
   }
 
   private onData (chunk: Buffer): void {

@@ -13,7 +13,8 @@ export const ClientErrorCode = {
   kafka: TributaryErrorCode.KAFKA,
   bus: TributaryErrorCode.BUS,
   noEndpoint: TributaryErrorCode.NO_ENDPOINT,
-  badResponse: TributaryErrorCode.BAD_RESPONSE
+  badResponse: TributaryErrorCode.BAD_RESPONSE,
+  authentication: TributaryErrorCode.CLIENT_AUTHENTICATION
 } as const
 export type ClientErrorCodeValue = typeof ClientErrorCode[keyof typeof ClientErrorCode]
 

@@ -52,6 +52,11 @@ export class BusWorkerProcess {
     await this.exited
   }
 
+  /** SIGSTOP: the worker stalls (no heartbeats, no timers) until resume(). */
+  pause (): void { this.child.kill('SIGSTOP') }
+  /** SIGCONT after pause(). */
+  resume (): void { this.child.kill('SIGCONT') }
+
   async stop (): Promise<void> {
     if (!this.alive) return
     this.child.kill('SIGTERM')

@@ -17,6 +17,7 @@ import { waitFor } from '../helpers/wait.js'
 import { KafkaClient } from '../../src/client/client.js'
 import { Producer } from '../../src/client/producer.js'
 import { Fetcher } from '../../src/client/fetcher.js'
+import { GroupAdmin } from '../../src/client/admin-groups.js'
 import { choosePartition } from '../../src/bus/storage.js'
 
 /** The workers' --bus-partitions default. */
@@ -207,6 +208,66 @@ function heldPartitions (worker: BusWorkerProcess, bus: string): number[] {
   return list === '' ? [] : list.split(',').map(Number)
 }
 
+/** The offset group `groupId` committed for partition 0 of `topic` (-1: none). */
+async function committedOffset (groupId: string, topic: string): Promise<number> {
+  const client = await KafkaClient.connect(broker.bootstrap)
+  try {
+    return (await new GroupAdmin(client).committed(groupId, [{ topic, partitions: [0] }]))[0]?.offset ?? -1
+  } finally {
+    client.close()
+  }
+}
+
+/** An HTTP target that, while `holding`, holds each event's first attempt until release(); it answers every other attempt at once, counting them. */
+class Gate {
+  readonly held = new Map<string, import('node:http').ServerResponse>()
+  readonly delivered = new Map<string, number>()
+  holding = true
+  private constructor (private readonly server: Server, readonly url: string) {}
+
+  static async start (): Promise<Gate> {
+    const holder: { gate?: Gate } = {}
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => { holder.gate!.answer((JSON.parse(Buffer.concat(chunks).toString()) as { id: string }).id, res) })
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const address = server.address()
+    holder.gate = new Gate(server, `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/gate`)
+    return holder.gate
+  }
+
+  private answer (id: string, res: import('node:http').ServerResponse): void {
+    if (this.holding && !this.held.has(id)) { this.held.set(id, res); return }
+    this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1)
+    res.end()
+  }
+
+  release (): void {
+    this.holding = false
+    for (const [id, res] of this.held) {
+      if (res.writableEnded) continue
+      this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1)
+      res.end()
+    }
+  }
+
+  close (): void { this.release(); this.server.closeAllConnections(); this.server.close() }
+}
+
+/** Every record of a topic's first `partitions` partitions, from offset 0. */
+async function topicRecords (topic: string, partitions: number): Promise<Array<{ key: Buffer | null, value: Buffer | null }>> {
+  const client = await KafkaClient.connect(broker.bootstrap)
+  try {
+    const fetched = await new Fetcher(client).fetch(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })))
+    return fetched.flatMap(p => p.records)
+  } finally {
+    client.close()
+  }
+}
+
 /** The values written to the definitions topic for one definition, oldest first. */
 async function definitionsOf (kind: string, name: string): Promise<unknown[]> {
   const client = await KafkaClient.connect(broker.bootstrap)
@@ -288,11 +349,76 @@ test('three workers deliver every accepted event at least once while two of them
   const lost = accepted.filter(id => !target.successes.has(id)).length
   let duplicates = 0
   for (const id of accepted) duplicates += (target.successes.get(id) ?? 0) - 1
-  t.diagnostic(`accepted ${accepted.length}, refused ${refused}, lost ${lost}, duplicates ${duplicates}, first attempts failed on purpose ${target.failures}`)
+  // Failed first attempts waited in the retry topic (not in a worker's memory), so the kills could not lose them.
+  const retryRecords = (await topicRecords('tributary.__bus.retry.default', BUS_PARTITIONS)).length
+  t.diagnostic(`accepted ${accepted.length}, refused ${refused}, lost ${lost}, duplicates ${duplicates}, first attempts failed on purpose ${target.failures}, retry records ${retryRecords}`)
   assert.equal(lost, 0)
+  assert.ok(retryRecords > 0 && target.failures > 0, `the failed attempts went through the retry topic: ${retryRecords} records for ${target.failures} failures`)
   assert.equal(refused, 0, 'the cluster stayed up, so no PutEvents entry was refused')
   // Duplicates come only from deliveries in flight when a worker died or a rebalance moved a partition.
   assert.ok(duplicates <= accepted.length / 2, `duplicates stay bounded: ${duplicates} of ${accepted.length}`)
+})
+
+test('a retry held by a worker killed with SIGKILL before it was due is delivered by the worker that takes its partition', async () => {
+  // Its own prefix: a bus tier of its own on the same cluster, so no other worker takes part.
+  const tier = ['--topic-prefix', 'rt.']
+  // Long enough that the retries are still waiting when the holder dies.
+  const holder = await BusWorkerProcess.start(broker.bootstrap, { name: 'retry holder', env: { ...WORKER_ENV, TRIBUTARY_BUS_RETRY_BASE_MS: '10000', TRIBUTARY_BUS_RETRY_MAX_MS: '10000' }, extraArgs: tier })
+  let successor: BusWorkerProcess | undefined
+  try {
+    await busCall(holder.url, 'PutRule', { Name: 'held', EventPattern: '{"source":["held"]}' })
+    await busCall(holder.url, 'PutTargets', { Rule: 'held', Targets: [{ Id: 'hook', Arn: target.url }] })
+    // n a multiple of 4: the target fails each one's first attempt.
+    const answer = await busCall(holder.url, 'PutEvents', { Entries: [0, 4, 8, 12].map(n => ({ Source: 'held', DetailType: 'Held', Detail: JSON.stringify({ n }) })) })
+    const ids = (answer.Entries as Array<{ EventId: string }>).map(e => e.EventId)
+    await waitFor(async () => (await topicRecords('rt.__bus.retry.default', BUS_PARTITIONS)).length >= ids.length, 'the four failed attempts are in the retry topic')
+    await holder.kill()
+    assert.deepEqual(ids.filter(id => target.successes.has(id)), [], 'the holder died before any retry was due')
+    successor = await BusWorkerProcess.start(broker.bootstrap, { name: 'retry successor', env: WORKER_ENV, extraArgs: tier })
+    await waitFor(() => ids.every(id => target.successes.has(id)), 'the successor delivers every retry the holder held')
+  } finally {
+    await holder.kill()
+    await successor?.kill()
+  }
+})
+
+test('a worker stalled past its session timeout (SIGSTOP) cannot move the new owner\'s cursor back when it resumes', async (t) => {
+  // A tier of its own with one partition, so the stalled worker and its successor contend for the same one.
+  const tier = ['--topic-prefix', 'fx.', '--bus-partitions', '1']
+  const gate = await Gate.start()
+  const stalled = await BusWorkerProcess.start(broker.bootstrap, { name: 'stalled', env: WORKER_ENV, extraArgs: tier })
+  let successor: BusWorkerProcess | undefined
+  try {
+    await busCall(stalled.url, 'PutRule', { Name: 'gated', EventPattern: '{"source":["gated"]}' })
+    await busCall(stalled.url, 'PutTargets', { Rule: 'gated', Targets: [{ Id: 'hook', Arn: gate.url }] })
+    const put = async (worker: BusWorkerProcess, from: number): Promise<string[]> => {
+      const answer = await busCall(worker.url, 'PutEvents', { Entries: [0, 1, 2, 3, 4].map(i => ({ Source: 'gated', DetailType: 'Gated', Detail: JSON.stringify({ n: from + i }) })) })
+      return (answer.Entries as Array<{ EventId: string }>).map(e => e.EventId)
+    }
+    const first = await put(stalled, 0)
+    // The stalled worker has read the batch and waits on the target (the gate holds every first attempt) ...
+    await waitFor(() => first.every(id => gate.held.has(id)), 'the first worker is delivering the first batch')
+    // ... when it stops, past its session timeout.
+    stalled.pause()
+    gate.holding = false
+    successor = await BusWorkerProcess.start(broker.bootstrap, { name: 'successor', env: WORKER_ENV, extraArgs: tier })
+    const second = await put(successor, 5)
+    // The successor gets the partition once the stalled member's session expires, delivers both batches (second attempts pass the gate) and commits.
+    await waitFor(() => [...first, ...second].every(id => gate.delivered.has(id)), 'the successor delivers both batches')
+    const end = await committedOffset('fx.bus.default', 'fx.bus.default')
+    await waitFor(async () => await committedOffset('fx.bus.default', 'fx.bus.default') === 10, 'the successor commits its cursor past both batches', () => `(committed ${end})`)
+    // The stalled worker wakes up: its first attempts are answered, it finishes its batch and tries to commit the old cursor.
+    gate.release()
+    stalled.resume()
+    await waitFor(() => /fenced: the coordinator refused the cursor 5 of fx\.bus\.default\/0/.test(stalled.log()), 'the resumed worker\'s commit is refused', () => stalled.log().slice(-3000))
+    assert.equal(await committedOffset('fx.bus.default', 'fx.bus.default'), 10, 'the committed cursor stays the new owner\'s')
+    t.diagnostic(`deliveries of the first batch: ${first.map(id => gate.delivered.get(id) ?? 0).join(',')} (the stalled worker's in-flight batch is delivered again around the rebalance: by the successor, and by the resumed worker and its retries); second batch: ${second.map(id => gate.delivered.get(id) ?? 0).join(',')}`)
+  } finally {
+    stalled.resume()
+    await stalled.kill()
+    await successor?.kill()
+    gate.close()
+  }
 })
 
 test('a worker that loses the cluster answers PutEvents with a retryable error, then reconnects by itself', async () => {

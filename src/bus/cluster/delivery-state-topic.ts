@@ -1,10 +1,8 @@
 // Dispatcher state (cursor + retry queue, one key per bus partition) as a
-// compacted topic, so the retries a worker held survive its death: whoever the
-// consumer group gives the partition next reads the latest state (refresh())
-// before it starts, and goes on from that cursor with those retries. The cursor
-// and the retry queue are one record, committed in one acks=all Produce: they
-// can never disagree, which a group offset commit plus a separate retry topic
-// could only promise with transactions.
+// compacted topic: where bus workers kept it before cursors became the group's
+// committed offsets and retries moved to retry topics. GroupOffsetsState reads it
+// when the group has no offset for a partition (an upgrade): the cursor is taken
+// from here and old retries are moved to the retry topic by the dispatcher.
 import type { Logger } from 'pino'
 import { parseDeliveryState, type DeliveryState, type DeliveryStateStore } from '../targets/delivery-store.js'
 import type { CompactedTopic } from './compacted-topic.js'

@@ -5,10 +5,13 @@
 //   against every rule in one pass of the bus's automaton, as in embedded mode;
 //   per-rule groups would read every event once per rule and keep one group
 //   membership (heartbeats, rebalances) per rule per process;
-// - the cursor and retry queue of a partition are one record (delivery-state-topic.ts),
-//   so "what was delivered" and "what is waiting for a retry" move together.
+// - partition p of the bus's retry topic goes with bus partition p (retry-topic.ts),
+//   so retries are handed over exactly as first attempts are.
+// A partition's cursors (delivery, retry position) are the group's committed
+// offsets, committed under the generation it was assigned in
+// (group-offsets-state.ts): a member whose generation is over is refused.
 // A rebalance stops the dispatchers of the partitions held (each commits its
-// state), rejoins, re-reads the state other processes committed, and starts the
+// cursor), rejoins, reads the offsets other members committed, and starts the
 // partitions now assigned. Events in flight around a rebalance may be delivered
 // by two workers; the tests count them.
 import type { Logger } from 'pino'
@@ -16,7 +19,9 @@ import { GroupMember } from '../../client/group-member.js'
 import type { DeliveryPlacement } from '../index.js'
 import { ClusterLink, type ClusterLinkOptions } from './link.js'
 import { pause } from './compacted-topic.js'
-import type { DeliveryStateTopic } from './delivery-state-topic.js'
+import type { GroupOffsetsState, PartitionLease } from './group-offsets-state.js'
+import { deliveryStateKey } from '../targets/dispatcher.js'
+import { retryPositionKey, retryTopic } from './retry-topic.js'
 
 type Handlers = Parameters<DeliveryPlacement['follow']>[2]
 
@@ -25,7 +30,7 @@ export interface GroupPlacementOptions extends ClusterLinkOptions {
   groupPrefix: string
   /** The cluster name of a bus topic (prefixed). */
   clusterTopic: (topic: string) => string
-  state: DeliveryStateTopic
+  state: GroupOffsetsState
   sessionTimeoutMs?: number
   heartbeatIntervalMs?: number
   logger?: Logger
@@ -33,15 +38,14 @@ export interface GroupPlacementOptions extends ClusterLinkOptions {
 
 /** How often the member's "rejoin needed" flag (set by its heartbeats) is looked at. */
 const REBALANCE_CHECK_MS = 100
-/** Group offsets are committed about once a second (every this many checks). */
-const COMMIT_EVERY_CHECKS = 10
 
 class BusMembership {
   private readonly abort = new AbortController()
   private readonly link: ClusterLink
   private readonly loop: Promise<void>
   private held: number[] = []
-  private readonly committed = new Map<number, number>()
+  /** Keys whose cursors this member commits, under the generation it was given them in. */
+  private leased: string[] = []
   /** Partitions this process holds now (tests and metrics read it). */
   get partitions (): number[] { return this.held }
 
@@ -72,16 +76,13 @@ class BusMembership {
           const assignment = await this.link.use(async () => await member!.join())
           await this.options.state.refresh()
           const partitions = assignment[clusterTopic] ?? []
+          await this.lease(member, groupId, clusterTopic, partitions)
           for (const p of partitions) {
             await this.handlers.start(p)
             this.held.push(p)
           }
           this.options.logger?.info({ bus: this.busName, partitions, generation: member.generationId }, `bus ${this.busName}: delivering partitions [${partitions.join(',')}]`)
-          for (let check = 1; !signal.aborted && !member.rejoinNeeded; check++) {
-            await pause(REBALANCE_CHECK_MS, signal)
-            if (check % COMMIT_EVERY_CHECKS === 0) await this.commitCursors(member, clusterTopic)
-          }
-          await this.commitCursors(member, clusterTopic)
+          while (!signal.aborted && !member.rejoinNeeded) await pause(REBALANCE_CHECK_MS, signal)
           await this.stopHeld()
         }
       } catch (err) {
@@ -96,23 +97,21 @@ class BusMembership {
   }
 
   /**
-   * The group's committed offsets follow the delivery cursors, so the bus's lag is
-   * ordinary consumer-group lag for any Kafka tool. They are only a view: the
-   * cursor a worker resumes from is the one in the delivery-state topic.
+   * The partitions' cursors are the group's committed offsets (bus topic: the
+   * delivery cursor; retry topic: the retry position), committed under this
+   * generation only (group-offsets-state.ts): lag is ordinary consumer-group lag,
+   * and a member whose generation is over cannot move them.
    */
-  private async commitCursors (member: GroupMember, clusterTopic: string): Promise<void> {
-    const offsets = this.held.flatMap(partition => {
-      const offset = this.handlers.cursor(partition)
-      return offset === undefined || offset === this.committed.get(partition) ? [] : [{ topic: clusterTopic, partition, offset }]
-    })
-    if (offsets.length === 0) return
-    try {
-      await this.link.use(async () => await member.commit(offsets))
-      for (const o of offsets) this.committed.set(o.partition, o.offset)
-    } catch (err) {
-      // A rebalance under way (the member notices and rejoins) or a lost cluster: the next round tries again.
-      this.options.logger?.debug({ err, bus: this.busName }, 'could not commit the group offsets')
+  private async lease (member: GroupMember, groupId: string, clusterTopic: string, partitions: number[]): Promise<void> {
+    const leases = new Map<string, PartitionLease>()
+    const retries = this.options.clusterTopic(retryTopic(this.busName))
+    for (const partition of partitions) {
+      const lease = { groupId, generationId: member.generationId, memberId: member.memberId, partition }
+      leases.set(deliveryStateKey(this.busName, partition), { ...lease, topic: clusterTopic })
+      leases.set(retryPositionKey(this.busName, partition), { ...lease, topic: retries })
     }
+    await this.options.state.grant(leases)
+    this.leased = [...leases.keys()]
   }
 
   private async stopHeld (): Promise<void> {
@@ -121,6 +120,8 @@ class BusMembership {
     for (const p of held) {
       await this.handlers.stop(p).catch(err => this.options.logger?.error({ err, bus: this.busName, partition: p }, 'could not stop a partition dispatcher'))
     }
+    this.options.state.revoke(this.leased)
+    this.leased = []
   }
 }
 

@@ -130,6 +130,15 @@ export class KafkaLogEngine implements LogEngine {
     }
   }
 
+  /** Topics known (names without the prefix), with their partition counts. */
+  knownTopics (): Array<{ name: string, partitions: number }> { return [...this.topics.values()] }
+
+  /** A partition's size on the cluster, as DescribeLogDirs gave it. */
+  recordSize (topic: string, index: number, bytes: number): void {
+    const view = this.partition(topic, index) as KafkaPartition | undefined
+    if (view !== undefined) view.sizeInBytes = bytes
+  }
+
   close (): void {
     for (const view of this.views.values()) view.close()
     this.views.clear()
@@ -153,8 +162,8 @@ export class KafkaLogEngine implements LogEngine {
 class KafkaPartition implements PartitionLike {
   highWatermark = 0
   logStartOffset = 0
-  /** Unknown without DescribeLogDirs; the bus only shows it in DescribeArchive. */
-  readonly sizeInBytes = 0
+  /** From DescribeLogDirs, refreshed for archives only (archive-sizes.ts): the bus shows it as SizeBytes. */
+  sizeInBytes = 0
   /** Bytes a long poll brought back, handed to the read() that follows it. */
   private prefetched: { offset: number, chunks: Buffer[] } | null = null
   private readonly fetchLink: ClusterLink

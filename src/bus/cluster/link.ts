@@ -6,6 +6,7 @@
 // caller decides (PutEvents answers an error, a delivery loop tries again later).
 import type { Logger } from 'pino'
 import { KafkaClient } from '../../client/client.js'
+import type { ClientSecurity } from '../../client/security.js'
 import { ClientError, ClientErrorCode } from '../../client/errors.js'
 import { BusError } from '../errors.js'
 import { TributaryErrorCode } from '../../errors.js'
@@ -17,6 +18,8 @@ export interface ClusterLinkOptions {
   clientId?: string
   /** How long a connect or a request may take (default 10 s). */
   timeoutMs?: number
+  /** SASL and TLS to the cluster (config keys busKafkaSasl, busKafkaTls). */
+  security?: ClientSecurity
   logger?: Logger
 }
 
@@ -44,7 +47,7 @@ export class ClusterLink {
   async connect (): Promise<KafkaClient> {
     if (this.closed) throw new BusError(CLUSTER_UNAVAILABLE, 'the cluster link is closed')
     if (this.client === null) {
-      const opening = KafkaClient.connect(this.bootstrap, { clientId: this.options.clientId ?? 'tributary-bus', timeoutMs: this.options.timeoutMs ?? 10_000 })
+      const opening = KafkaClient.connect(this.bootstrap, { clientId: this.options.clientId ?? 'tributary-bus', timeoutMs: this.options.timeoutMs ?? 10_000, security: this.options.security })
       this.client = opening
       opening.catch(() => { if (this.client === opening) this.client = null })
     }

@@ -16,6 +16,11 @@ import { CompactedTopic } from './compacted-topic.js'
 import { DEFINITIONS_TOPIC, DefinitionsTopic } from './definitions-topic.js'
 import { DELIVERY_STATE_TOPIC, DeliveryStateTopic } from './delivery-state-topic.js'
 import { GroupPlacement } from './group-placement.js'
+import { RetryTopics } from './retry-topic.js'
+import { GroupOffsetsState } from './group-offsets-state.js'
+import { ArchiveSizes } from './archive-sizes.js'
+import type { ClientSecurity } from '../../client/security.js'
+import type { BrokerConfig } from '../../config.js'
 
 export interface BusWorkerOptions {
   /** Bootstrap servers, "host:port,host:port". */
@@ -33,6 +38,30 @@ export interface BusWorkerOptions {
   retryMaxDelayMs?: number
   /** What the bus topics are partitioned by: source (default), detail-type, account or a JSONPath ($.detail.customerId). */
   partitionKey?: string
+  /** Prefix of the consumer group ids (default: the topic prefix). */
+  groupPrefix?: string
+  /** SASL and TLS to the cluster. */
+  security?: ClientSecurity
+  /** How often archive sizes (SizeBytes) are read from the cluster (default 10 s). */
+  archiveSizeRefreshMs?: number
+}
+
+/** A worker's options from the config keys (docs/configuration.md, "The bus worker"). */
+export function busWorkerOptions (config: BrokerConfig, logger?: Logger): BusWorkerOptions {
+  return {
+    bootstrap: config.busKafka,
+    topicPrefix: config.busTopicPrefix,
+    groupPrefix: config.busGroupPrefix === '' ? undefined : config.busGroupPrefix,
+    busPartitions: config.busPartitions,
+    partitionKey: config.busPartitionKey,
+    host: config.host,
+    httpPort: config.httpPort,
+    sessionTimeoutMs: config.busSessionTimeoutMs,
+    retryBaseDelayMs: config.busRetryBaseMs,
+    retryMaxDelayMs: config.busRetryMaxMs,
+    security: { sasl: config.busKafkaSasl ?? undefined, tls: config.busKafkaTls ?? undefined },
+    logger,
+  }
 }
 
 export class BusWorker {
@@ -41,19 +70,22 @@ export class BusWorker {
   readonly placement: GroupPlacement
   readonly definitions: DefinitionsTopic
   private readonly app: FastifyInstance
+  private readonly archiveSizes: ArchiveSizes
   private ready = false
   /** EventBus wants a data directory; on a cluster nothing is written to it. */
   private readonly scratchDir = mkdtempSync(join(tmpdir(), 'tributary-bus-worker-'))
 
   constructor (private readonly options: BusWorkerOptions) {
     const logger = options.logger
-    this.engine = new KafkaLogEngine({ bootstrap: options.bootstrap, topicPrefix: options.topicPrefix, logger })
+    this.engine = new KafkaLogEngine({ bootstrap: options.bootstrap, topicPrefix: options.topicPrefix, security: options.security, logger })
     const storage = new BusStorage(this.engine)
     this.definitions = new DefinitionsTopic(new CompactedTopic(this.engine, storage, DEFINITIONS_TOPIC, logger), logger)
-    const deliveryState = new DeliveryStateTopic(new CompactedTopic(this.engine, storage, DELIVERY_STATE_TOPIC, logger), logger)
+    const legacyState = new DeliveryStateTopic(new CompactedTopic(this.engine, storage, DELIVERY_STATE_TOPIC, logger), logger)
+    const deliveryState = new GroupOffsetsState(this.engine.link, legacyState, async (topic, partition) => await this.engine.endOffset(topic.slice(this.engine.prefix.length), partition), logger)
     this.placement = new GroupPlacement({
       bootstrap: options.bootstrap,
-      groupPrefix: this.engine.prefix,
+      security: options.security,
+      groupPrefix: options.groupPrefix ?? this.engine.prefix,
       clusterTopic: topic => this.engine.clusterName(topic),
       state: deliveryState,
       sessionTimeoutMs: options.sessionTimeoutMs,
@@ -64,6 +96,7 @@ export class BusWorker {
       deliveryState,
       placement: this.placement,
       busPartitions: options.busPartitions ?? 6,
+      retryTopics: new RetryTopics(this.engine, storage, deliveryState, options.busPartitions ?? 6, logger),
       followDefinitions: async bus => { this.definitions.follow(bus.catalog) },
       close: async () => { await this.definitions.close(); this.engine.close() },
     }
@@ -76,6 +109,7 @@ export class BusWorker {
       retryMaxDelayMs: options.retryMaxDelayMs,
       partitionKey: options.partitionKey,
     })
+    this.archiveSizes = new ArchiveSizes(this.engine, options.archiveSizeRefreshMs, logger)
     this.app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
     registerHealthRoute(this.app, () => this.ready, () => ({ mode: 'bus-worker', kafka: options.bootstrap }))
     registerBusRoutes(this.app, this.bus)
@@ -85,6 +119,7 @@ export class BusWorker {
   async start (): Promise<number> {
     await this.engine.open()
     await this.bus.open()
+    this.archiveSizes.start()
     await this.app.listen({ host: this.options.host ?? '127.0.0.1', port: this.options.httpPort ?? 8080 })
     this.ready = true
     const address = this.app.server.address()
@@ -94,6 +129,7 @@ export class BusWorker {
   async close (): Promise<void> {
     this.ready = false
     await this.app.close()
+    await this.archiveSizes.stop()
     await this.bus.close()
     rmSync(this.scratchDir, { recursive: true, force: true })
   }

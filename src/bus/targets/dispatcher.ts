@@ -66,6 +66,13 @@ export interface DispatcherOptions {
    * Default DEFAULT_MAX_PENDING_RETRY_BYTES.
    */
   maxPendingRetryBytes?: number
+  /**
+   * Where failed deliveries wait for their retry instead of this dispatcher's
+   * memory and committed state: a retry topic (bus workers on a Kafka cluster,
+   * src/bus/cluster/retry-topic.ts), whose reader hands them back through
+   * acceptRetry() when they are due. append() resolves once the entry is durable.
+   */
+  retrySink?: { append: (entry: RetryEntry) => Promise<void> }
 }
 
 /**
@@ -130,7 +137,8 @@ export class BusDispatcher {
     this.clock = options.clock ?? systemClock()
     this.maxPendingBytes = options.maxPendingRetryBytes ?? DEFAULT_MAX_PENDING_RETRY_BYTES
     this.deliverySlots = new Slots(options.concurrency)
-    this.writer = new CoalescingCommit(() => options.state.save(this.stateKey, { cursor: this.cursor, retries: [...this.retries, ...this.inFlight] }))
+    // With a retry sink the retries live in the retry topic, not in this state.
+    this.writer = new CoalescingCommit(() => options.state.save(this.stateKey, { cursor: this.cursor, retries: options.retrySink !== undefined ? [] : [...this.retries, ...this.inFlight] }))
   }
 
   get committedOffset (): number { return this.cursor }
@@ -148,8 +156,13 @@ export class BusDispatcher {
     const saved = this.options.state.saved(this.stateKey)
     if (saved) {
       this.cursor = saved.cursor
-      this.retries = saved.retries
-      for (const entry of saved.retries) this.pendingBytes += retryBytes(entry)
+      // Retries committed before a retry sink was configured move into it.
+      if (this.options.retrySink !== undefined) {
+        for (const entry of saved.retries) await this.options.retrySink.append(entry)
+      } else {
+        this.retries = saved.retries
+        for (const entry of saved.retries) this.pendingBytes += retryBytes(entry)
+      }
     }
     this.loop = this.run()
     this.scheduleRetries()
@@ -315,6 +328,11 @@ export class BusDispatcher {
     }
     this.options.observer?.invocationRetrying?.(this.options.busName, rule.name, target.Id, eventId, error.message, nextAttemptAt)
     const entry: RetryEntry = { ruleName: rule.name, targetId: target.Id, eventText, ingestedAt, retriesDone, nextAttemptAt, lastErrorCode: error.errorCode, lastErrorMessage: error.message }
+    if (this.options.retrySink !== undefined) {
+      // Durable before the cursor (or the retry it came from) is committed past it.
+      await this.options.retrySink.append(entry)
+      return
+    }
     this.retries.push(entry)
     this.pendingBytes += retryBytes(entry)
     this.scheduleRetries()
@@ -340,6 +358,20 @@ export class BusDispatcher {
       this.options.logger?.error({ err, bus: this.options.busName, rule: rule.name, target: target.Id }, 'could not write to the dead-letter queue')
     }
   }
+
+  /**
+   * A retry read back from the retry sink: attempted when due, then `done` is
+   * called once its outcome is durable (delivered, queued again, dead-lettered).
+   */
+  acceptRetry (entry: RetryEntry, done: () => void): void {
+    this.retryDone.set(entry, done)
+    this.retries.push(entry)
+    this.pendingBytes += retryBytes(entry)
+    this.scheduleRetries()
+  }
+
+  /** Callbacks of retries handed over by acceptRetry. */
+  private readonly retryDone = new Map<RetryEntry, () => void>()
 
   private scheduleRetries (): void {
     if (this.closed || this.retrying || this.retries.length === 0) return
@@ -371,6 +403,18 @@ export class BusDispatcher {
   private async retry (entry: RetryEntry): Promise<void> {
     try {
       await this.attemptRetry(entry)
+      const done = this.retryDone.get(entry)
+      this.retryDone.delete(entry)
+      done?.()
+    } catch (err) {
+      // Its outcome could not be made durable (the retry sink is unreachable): try it again later.
+      if (!this.retryDone.has(entry)) throw err
+      this.options.logger?.warn({ err, bus: this.options.busName }, 'could not record a retry\'s outcome; trying it again')
+      this.retries.push({ ...entry, nextAttemptAt: this.clock.now() + this.options.backoff.baseDelayMs })
+      const done = this.retryDone.get(entry)!
+      this.retryDone.delete(entry)
+      this.retryDone.set(this.retries[this.retries.length - 1]!, done)
+      this.pendingBytes += retryBytes(entry)
     } finally {
       this.inFlight.delete(entry)
       this.pendingBytes -= retryBytes(entry)
