@@ -99,7 +99,10 @@ export interface BrokerConfig {
   bus: BusConfig
 }
 
-export interface BusCredential { accessKeyId: string, secretAccessKey: string }
+/** IAM-style: the actions (`events:PutEvents`, `events:List*`, `events:*`) a key may call, on which resources (ARN patterns; default "*"). */
+export interface BusPermission { actions: string[], resources?: string[] }
+/** Without `allow`, the key may call every action. */
+export interface BusCredential { accessKeyId: string, secretAccessKey: string, allow?: BusPermission[] }
 export interface BusConfig { credentials: BusCredential[] }
 
 export const defaultConfig: BrokerConfig = {

@@ -7,6 +7,7 @@ import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import { registerBusRoutes, type EventBus } from '../bus/index.js'
 import { SignatureVerifier } from '../bus/api/signature.js'
+import { BusPermissions } from '../bus/api/permissions.js'
 import type { Metrics } from '../metrics/index.js'
 import type { LogManager } from '../log/index.js'
 import { registerHealthRoute } from './health.js'
@@ -44,7 +45,7 @@ export class HttpFace {
     logRequests(this.app, parts.logger)
     registerHealthRoute(this.app, () => this.ready, parts.status)
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
-    registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger))
+    registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger), busPermissions(parts.config, parts.bus, parts.logger))
     registerTopicsApi(this.app, parts.log)
     if (parts.console !== undefined) registerConsole(this.app, { ...parts.console, log: parts.log, bus: parts.bus, busSigning: (parts.config.bus?.credentials ?? []).length > 0 })
   }
@@ -73,4 +74,12 @@ function busVerifier (config: BrokerConfig, logger: Logger): SignatureVerifier |
   }
   logger.info({ accessKeyIds: credentials.map(c => c.accessKeyId) }, 'the bus API requires AWS Signature Version 4 with a configured access key')
   return new SignatureVerifier(credentials)
+}
+
+/** Per-action permissions of the configured keys, or null when no key is restricted. */
+function busPermissions (config: BrokerConfig, bus: EventBus, logger: Logger): BusPermissions | null {
+  const permissions = new BusPermissions(config.bus?.credentials ?? [], bus.arns)
+  if (permissions.restricted.length === 0) return null
+  logger.info({ accessKeyIds: permissions.restricted }, 'bus access keys with an allow list may call only the actions and resources it names')
+  return permissions
 }
