@@ -22,9 +22,16 @@ export function securityConfigProblem (config: BrokerConfig): string | null {
   return busProblem(config.bus)
 }
 
+const BUS_KEYS = ['credentials', 'replayProtection', 'replayCacheEntries']
+
 function busProblem (bus: unknown): string | null {
   if (bus === null || typeof bus !== 'object' || Array.isArray(bus)) return 'bus must be an object such as { "credentials": [] }'
-  for (const key of Object.keys(bus)) if (key !== 'credentials') return `unknown option "bus.${key}" (known: credentials)`
+  for (const key of Object.keys(bus)) if (!BUS_KEYS.includes(key)) return `unknown option "bus.${key}" (known: ${BUS_KEYS.join(', ')})`
+  const { replayProtection, replayCacheEntries } = bus as { replayProtection?: unknown, replayCacheEntries?: unknown }
+  if (replayProtection !== undefined && typeof replayProtection !== 'boolean') return 'bus.replayProtection must be true or false'
+  if (replayCacheEntries !== undefined && !(Number.isInteger(replayCacheEntries) && (replayCacheEntries as number) >= 1 && (replayCacheEntries as number) <= 10_000_000)) {
+    return 'bus.replayCacheEntries must be a whole number from 1 to 10000000'
+  }
   const credentials = (bus as { credentials?: unknown }).credentials ?? []
   if (!Array.isArray(credentials)) return 'bus.credentials must be a list of { accessKeyId, secretAccessKey }'
   const seen = new Set<string>()

@@ -103,7 +103,13 @@ export interface BrokerConfig {
 export interface BusPermission { actions: string[], resources?: string[] }
 /** Without `allow`, the key may call every action. */
 export interface BusCredential { accessKeyId: string, secretAccessKey: string, allow?: BusPermission[] }
-export interface BusConfig { credentials: BusCredential[] }
+export interface BusConfig {
+  credentials: BusCredential[]
+  /** Refuse a second use of a signed request within its 5-minute window (off: AWS accepts replays). */
+  replayProtection?: boolean
+  /** Most signatures remembered for replay protection; when full, new requests get ThrottlingException. */
+  replayCacheEntries?: number
+}
 
 export const defaultConfig: BrokerConfig = {
   dataDir: './tributary-data',

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js'
 import { registerBusRoutes, type EventBus } from '../bus/index.js'
 import { SignatureVerifier } from '../bus/api/signature.js'
 import { BusPermissions } from '../bus/api/permissions.js'
+import { DEFAULT_REPLAY_CACHE_ENTRIES } from '../bus/api/replay-guard.js'
 import type { Metrics } from '../metrics/index.js'
 import type { LogManager } from '../log/index.js'
 import { registerHealthRoute } from './health.js'
@@ -72,8 +73,9 @@ function busVerifier (config: BrokerConfig, logger: Logger): SignatureVerifier |
     logger.warn('THE BUS API IS OPEN: requests are not signature-checked and any credentials are accepted; configure bus.credentials to require AWS Signature Version 4')
     return null
   }
-  logger.info({ accessKeyIds: credentials.map(c => c.accessKeyId) }, 'the bus API requires AWS Signature Version 4 with a configured access key')
-  return new SignatureVerifier(credentials)
+  const replay = config.bus.replayProtection === true ? { maxEntries: config.bus.replayCacheEntries ?? DEFAULT_REPLAY_CACHE_ENTRIES } : null
+  logger.info({ accessKeyIds: credentials.map(c => c.accessKeyId), replayProtection: replay !== null }, 'the bus API requires AWS Signature Version 4 with a configured access key')
+  return new SignatureVerifier(credentials, Date.now, replay)
 }
 
 /** Per-action permissions of the configured keys, or null when no key is restricted. */

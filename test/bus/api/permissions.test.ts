@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -124,6 +125,16 @@ describe('bus permissions in the config', () => {
     assert.match(withCredential({ ...PRODUCER, allow: [{ actions: ['events:*'], effect: 'Deny' }] }) ?? '', /unknown key "effect"/)
     assert.match(withCredential({ ...PRODUCER, allow: [{ actions: ['events:*'], resources: [] }] }) ?? '', /resources must be a non-empty list/)
     assert.match(withCredential({ ...PRODUCER, allow: 'events:*' }) ?? '', /allow must be a list/)
+  })
+
+  test('the example of docs/security.md is a valid configuration', () => {
+    const doc = readFileSync(new URL('../../../docs/security.md', import.meta.url), 'utf8')
+    const section = doc.slice(doc.indexOf('### Per-action bus permissions'))
+    const example = /```jsonc\n([\s\S]*?)```/.exec(section)?.[1]
+    assert.ok(example !== undefined, 'the section has an example')
+    const bus = (JSON.parse(example) as { bus: { credentials: BusCredential[] } }).bus
+    assert.equal(securityConfigProblem({ ...defaultConfig, bus }), null)
+    assert.equal(bus.credentials.filter(c => c.allow !== undefined).length, 2)
   })
 
   test('valid allow lists pass', () => {
