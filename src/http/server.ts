@@ -17,6 +17,10 @@ import { registerTopicsApi } from './topics-api.js'
 import { logRequests } from './request-log.js'
 import { loadTls } from '../broker/listeners.js'
 import { registerConsole, type ConsoleParts } from './console/index.js'
+import { registerBasicAuth } from './auth.js'
+import { registerConsoleAccess } from './console-access.js'
+import type { CredentialStore } from '../security/credential-store.js'
+import type { Authorizer } from '../broker/acl/authorizer.js'
 
 export interface HttpFaceParts {
   config: BrokerConfig
@@ -27,6 +31,8 @@ export interface HttpFaceParts {
   log: LogManager
   /** What /health reports once every face serves. */
   status: () => Record<string, unknown>
+  /** The SASL credentials and the Kafka ACLs: with http.auth "basic", who may log in and what they may do. */
+  access?: { credentials: CredentialStore, authorizer: Authorizer }
   /** The web console's sources; without them the console is not served. */
   console?: Omit<ConsoleParts, 'log' | 'bus'>
 }
@@ -44,6 +50,14 @@ export class HttpFace {
       : Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, https: loadTls(tls, 'http.tls') }) as unknown as FastifyInstance
     // Routes cannot be added to a listening fastify app, so all are attached here.
     logRequests(this.app, parts.logger)
+    if (parts.config.http.auth === 'basic') {
+      if (parts.access === undefined) throw new Error('TRIB_ERR_CONFIG: http.auth "basic" needs the credential store and the ACLs')
+      registerBasicAuth(this.app, { credentials: parts.access.credentials, failureDelayMs: parts.config.saslFailureDelayMs })
+      registerConsoleAccess(this.app, parts.access.authorizer)
+      parts.logger.info({ authorization: parts.access.authorizer.enabled }, 'the console and /api/* ask for a user name and password (http.auth basic); /health, /metrics and the bus API do not')
+    } else if (parts.console !== undefined) {
+      parts.logger.warn('THE CONSOLE IS OPEN: anyone who reaches the HTTP port can use it; set http.auth to "basic" to ask for a user name and password')
+    }
     registerHealthRoute(this.app, () => this.ready, parts.status)
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
     registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger), busPermissions(parts.config, parts.bus, parts.logger))
