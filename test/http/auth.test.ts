@@ -9,39 +9,9 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import Fastify from 'fastify'
 import { Tributary } from '../../src/tributary.js'
-import { defaultConfig, type BrokerConfig } from '../../src/config.js'
 import { registerConsoleAccess } from '../../src/http/console-access.js'
 import { Authorizer } from '../../src/broker/acl/authorizer.js'
-
-const topicAcl = (principal: string, resourceName: string, operation: string, host = '*'): Record<string, string> => ({ principal, resourceType: 'topic', resourceName, operation, host })
-
-/** Users, ACLs and the console's own Kafka connection (User:ANONYMOUS from loopback on the plaintext listener). */
-export function authConfig (dataDir: string): BrokerConfig {
-  return {
-    ...defaultConfig,
-    host: '127.0.0.1',
-    kafkaPort: 0,
-    httpPort: 0,
-    dataDir,
-    scramIterations: 4096,
-    saslFailureDelayMs: 10,
-    users: [
-      { name: 'admin', password: 'admin-password', mechanisms: ['SCRAM-SHA-512'] },
-      { name: 'alice', password: 'alice-password', mechanisms: ['SCRAM-SHA-256'] },
-      { name: 'bob', password: 'bob-password', mechanisms: ['PLAIN'] }
-    ],
-    http: { auth: 'basic' },
-    authorization: true,
-    superUsers: ['User:admin'],
-    acls: [
-      topicAcl('User:alice', 'orders', 'read'),
-      // the console's own connection does what the logged-in user was allowed
-      topicAcl('User:ANONYMOUS', '*', 'all', '127.0.0.1'),
-      { principal: 'User:ANONYMOUS', resourceType: 'cluster', resourceName: 'kafka-cluster', operation: 'all', host: '127.0.0.1' },
-      { principal: 'User:ANONYMOUS', resourceType: 'group', resourceName: '*', operation: 'all', host: '127.0.0.1' }
-    ]
-  }
-}
+import { authConfig } from '../helpers/http-auth.js'
 
 interface Refusal { code: string, message: string }
 const names = (rows: unknown): string[] => (rows as Array<{ name: string }>).map(t => t.name)
