@@ -12,6 +12,7 @@ import { Tributary } from '../../src/tributary.js'
 import { registerConsoleAccess } from '../../src/http/console-access.js'
 import { Authorizer } from '../../src/broker/acl/authorizer.js'
 import { authConfig } from '../helpers/http-auth.js'
+import { validateHttp } from '../../src/config-security.js'
 
 interface Refusal { code: string, message: string }
 const names = (rows: unknown): string[] => (rows as Array<{ name: string }>).map(t => t.name)
@@ -104,6 +105,11 @@ describe('HTTP Basic authentication of the console and /api/*', () => {
 })
 
 describe('the console access table', () => {
+  test('http.auth takes "none" or "basic" and nothing else', () => {
+    assert.deepEqual(validateHttp({ auth: 'basic' }), { auth: 'basic' })
+    assert.throws(() => validateHttp({ auth: 'digest' }), /http\.auth must be "none" or "basic"/)
+  })
+
   test('with http.auth on, an endpoint without an access rule stops the start', async () => {
     const app = Fastify()
     registerConsoleAccess(app, new Authorizer({ enabled: true }))
