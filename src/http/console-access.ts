@@ -17,6 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AclOperation as Op, CLUSTER_NAME, ResourceType as R } from '../broker/acl/acl-model.js'
 import type { Authorizer } from '../broker/acl/authorizer.js'
 import { isOpenEndpoint } from './auth.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 
 type Params = Record<string, string | undefined>
 type Body = Record<string, unknown> | undefined
@@ -89,7 +90,7 @@ export function registerConsoleAccess (app: FastifyInstance, authorizer: Authori
     }
   })
   app.addHook('onReady', async () => {
-    if (unknownRoutes.length > 0) throw new Error(`TRIB_ERR_CONFIG: http.auth is on but these endpoints have no access rule (src/http/console-access.ts): ${unknownRoutes.join(', ')}`)
+    if (unknownRoutes.length > 0) throw new TributaryError(TributaryErrorCode.CONFIG, `http.auth is on but these endpoints have no access rule (src/http/console-access.ts): ${unknownRoutes.join(', ')}`)
   })
   const allowed = (request: FastifyRequest, need: Need): boolean => {
     const who = { principal: request.principal ?? '', host: hostOf(request) }

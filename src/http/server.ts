@@ -18,6 +18,7 @@ import { logRequests } from './request-log.js'
 import { loadTls } from '../broker/listeners.js'
 import { registerConsole, type ConsoleParts } from './console/index.js'
 import { registerBasicAuth } from './auth.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
 import { registerConsoleAccess } from './console-access.js'
 import type { CredentialStore } from '../security/credential-store.js'
 import type { Authorizer } from '../broker/acl/authorizer.js'
@@ -51,7 +52,7 @@ export class HttpFace {
     // Routes cannot be added to a listening fastify app, so all are attached here.
     logRequests(this.app, parts.logger)
     if (parts.config.http.auth === 'basic') {
-      if (parts.access === undefined) throw new Error('TRIB_ERR_CONFIG: http.auth "basic" needs the credential store and the ACLs')
+      if (parts.access === undefined) throw new TributaryError(TributaryErrorCode.CONFIG, 'http.auth "basic" needs the credential store and the ACLs')
       registerBasicAuth(this.app, { credentials: parts.access.credentials, failureDelayMs: parts.config.saslFailureDelayMs })
       registerConsoleAccess(this.app, parts.access.authorizer)
       parts.logger.info({ authorization: parts.access.authorizer.enabled }, 'the console and /api/* ask for a user name and password (http.auth basic); /health, /metrics and the bus API do not')
