@@ -51,7 +51,8 @@ function saveRegression (target: string, input: Buffer | string, error: unknown)
 }
 
 /** `timeLimitMs`: stop there even if `runs` inputs were not all tried (the outcome says how many were). */
-export async function fuzzTarget (target: FuzzTarget, options: { runs: number, seed: number, save: boolean, timeLimitMs?: number }): Promise<FuzzOutcome> {
+/** `onProgress`: called with the inputs run so far every `progressEveryMs` (the loop turns every YIELD_EVERY inputs, so timers fire). */
+export async function fuzzTarget (target: FuzzTarget, options: { runs: number, seed: number, save: boolean, timeLimitMs?: number, progressEveryMs?: number, onProgress?: (runs: number, ms: number) => void }): Promise<FuzzOutcome> {
   const close = await target.open?.()
   let slowestMs = 0
   let slowest: Buffer | string | undefined
@@ -78,6 +79,7 @@ export async function fuzzTarget (target: FuzzTarget, options: { runs: number, s
     return best
   }
   const started = performance.now()
+  const progress = options.onProgress === undefined ? undefined : setInterval(() => options.onProgress?.(runs, performance.now() - started), options.progressEveryMs ?? 60_000)
   // Most inputs are refused with an error; capturing a stack for each would be
   // most of the cost of a run. Findings keep their message (and are replayed).
   const stackTraceLimit = Error.stackTraceLimit
@@ -105,6 +107,7 @@ export async function fuzzTarget (target: FuzzTarget, options: { runs: number, s
     }
     return outcome
   } finally {
+    clearInterval(progress)
     Error.stackTraceLimit = stackTraceLimit
     await close?.()
   }
