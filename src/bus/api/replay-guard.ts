@@ -12,7 +12,7 @@
 // the attempt number in a header they sign (`amz-sdk-request: attempt=N`), so
 // every retry, even in the same second, is a new signature and is served.
 // A client that resends the very same signed bytes is refused, with AWS's
-// InvalidSignatureException, which the SDKs answer by signing again.
+// InvalidSignatureException: it must sign the request again.
 //
 // Memory: signatures are kept in buckets by the second they expire (at most
 // 601 buckets), up to `maxEntries` in all. When full, a new request is refused
