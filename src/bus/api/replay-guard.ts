@@ -8,11 +8,15 @@
 // minutes of D, so its signature is kept until D + 5 minutes and then
 // forgotten: a replay after that is refused as expired anyway.
 //
-// Retries: the AWS SDK for JavaScript v3 and botocore (the AWS CLI, boto3) put
-// the attempt number in a header they sign (`amz-sdk-request: attempt=N`), so
-// every retry, even in the same second, is a new signature and is served.
-// A client that resends the very same signed bytes is refused, with AWS's
-// InvalidSignatureException: it must sign the request again.
+// Retries: the AWS SDK for JavaScript v3 puts the attempt number in a header
+// it signs (`amz-sdk-request: attempt=N`), so each retry, even in the same
+// second, is a new signature and is served.
+// botocore (the AWS CLI, boto3) does not sign its attempt header: its retry
+// in the same second is the very same signature. A retry follows a server
+// error, so a request answered 5xx is forgotten (routes.ts calls forget) and
+// its retry served; the bus did not do it the first time. Any other client
+// that resends the very same signed bytes after a served request is refused,
+// with AWS's InvalidSignatureException: it must sign the request again.
 //
 // Memory: signatures are kept in buckets by the second they expire (at most
 // 601 buckets), up to `maxEntries` in all. When full, a new request is refused
@@ -55,6 +59,15 @@ export class ReplayGuard {
     }
     bucket.add(signature)
     this.size++
+  }
+
+  /**
+   * Forgets a recorded signature: its request was not done (the bus answered a
+   * server error), so the client's retry of the very same bytes must be served.
+   */
+  forget (signature: string, dateMs: number): void {
+    const expires = Math.floor((dateMs + this.windowMs) / 1000)
+    if (this.buckets.get(expires)?.delete(signature) === true) this.size--
   }
 
   /** Forgets signatures whose requests can no longer pass the clock check (at most once a second). */

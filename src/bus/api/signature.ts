@@ -90,6 +90,17 @@ export class SignatureVerifier {
     this.replays = replay === null ? null : new ReplayGuard(MAX_CLOCK_SKEW_MS, replay.maxEntries)
   }
 
+  /**
+   * With replay protection: forgets `request`'s signature (verified before), because
+   * the bus answered it with a server error and did not do it; a retry of the same bytes is served.
+   */
+  release (request: SignedRequest): void {
+    if (this.replays === null) return
+    const signature = /Signature=([0-9a-f]{64})/.exec(header(request.headers, 'authorization') ?? '')?.[1]
+    const date = parseAmzDate(header(request.headers, 'x-amz-date') ?? '')
+    if (signature !== undefined && date !== null) this.replays.forget(signature, date.getTime())
+  }
+
   /** Resolves with the access key id that signed `request`; rejects with the AWS error to answer. */
   async verify (request: SignedRequest): Promise<string> {
     const authorization = header(request.headers, 'authorization')

@@ -1,6 +1,7 @@
 // Replay of a captured signed bus request inside its 5-minute window: refused
 // with bus.replayProtection, served again without it (as AWS does). The AWS
-// SDK signs its attempt number, so its retries are new signatures.
+// SDK signs its attempt number, so its retries are new signatures; a retry of
+// the same bytes after a server error (botocore's) is served.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -14,12 +15,13 @@ import { Tributary } from '../../../src/tributary.js'
 import { defaultConfig, type BusConfig } from '../../../src/config.js'
 import { SignatureVerifier } from '../../../src/bus/api/signature.js'
 import { ReplayGuard } from '../../../src/bus/api/replay-guard.js'
+import { FaultyFs, realFs } from '../../../src/log/fs.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const KEY = { accessKeyId: 'AKIDREPLAY', secretAccessKey: 'replay-secret-long' }
 const BODY = JSON.stringify({ Entries: [{ Source: 'shop', DetailType: 'Order', Detail: '{"id":1}' }] })
 
-async function sign (endpoint: string, body: string, date?: Date): Promise<Record<string, string>> {
+async function sign (endpoint: string, body: string, date?: Date, target = 'AWSEvents.PutEvents'): Promise<Record<string, string>> {
   const url = new URL(endpoint)
   const signer = new SignatureV4({ credentials: KEY, region: 'us-east-1', service: 'events', sha256: Hash.bind(null, 'sha256') })
   const request = await signer.sign({
@@ -29,15 +31,15 @@ async function sign (endpoint: string, body: string, date?: Date): Promise<Recor
     port: Number(url.port),
     path: '/',
     query: {},
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
     body
   }, date === undefined ? {} : { signingDate: date })
   return request.headers
 }
 
-async function startBus (bus: BusConfig): Promise<{ app: Tributary, endpoint: string, dataDir: string }> {
+async function startBus (bus: BusConfig, fs?: FaultyFs): Promise<{ app: Tributary, endpoint: string, dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'trib-sig-replay-'))
-  const app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir, bus }, pino({ level: 'silent' }))
+  const app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir, bus }, pino({ level: 'silent' }), fs === undefined ? {} : { fs })
   await app.start()
   return { app, dataDir, endpoint: `http://127.0.0.1:${app.config.httpPort}` }
 }
@@ -105,6 +107,28 @@ describe('replay of a captured signed bus request', () => {
     }
     assert.equal(seen.length, 5)
     assert.match(seen[0] ?? '', /SignedHeaders=[^,]*amz-sdk-request/)
+  })
+})
+
+describe('a retry of the very same signed bytes after a server error', () => {
+  test('is served, because the bus did not do the request (botocore does not sign its attempt number)', async () => {
+    const fs = new FaultyFs(realFs)
+    const { app, endpoint, dataDir } = await startBus({ credentials: [KEY], replayProtection: true }, fs)
+    try {
+      const body = JSON.stringify({ Name: 'retried-bus' })
+      const headers = await sign(endpoint, body, undefined, 'AWSEvents.CreateEventBus')
+      fs.failNext('write')
+      const failed = await post(endpoint, headers, body)
+      assert.equal(failed.status, 500, JSON.stringify(failed))
+      const retried = await post(endpoint, headers, body)
+      assert.equal(retried.status, 200, JSON.stringify(retried))
+      assert.ok(app.components.bus.catalog.buses.has('retried-bus'))
+      const replayed = await post(endpoint, headers, body)
+      assert.equal(replayed.type, 'InvalidSignatureException', 'once served, the same bytes are a replay')
+    } finally {
+      await app.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
 
