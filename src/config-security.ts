@@ -45,6 +45,8 @@ export interface UserConfig {
 export interface HttpConfig {
   /** Serve HTTPS instead of HTTP on httpPort. */
   tls?: TlsFiles
+  /** "basic": the console and /api/* ask for a user's name and password (HTTP Basic, checked against the SASL credentials); "none" (default): open. */
+  auth?: 'none' | 'basic'
 }
 
 class SecurityConfigError extends Error {
@@ -136,8 +138,12 @@ export function validateUsers (value: unknown): UserConfig[] {
 
 export function validateHttp (value: unknown): HttpConfig {
   const http = objectAt(value, 'http')
-  onlyKeys(http, ['tls'], 'http')
-  return http.tls === undefined ? {} : { tls: validateTls(http.tls, 'http.tls') }
+  onlyKeys(http, ['tls', 'auth'], 'http')
+  if (http.auth !== undefined && http.auth !== 'none' && http.auth !== 'basic') fail('http.auth must be "none" or "basic"')
+  return {
+    ...(http.tls === undefined ? {} : { tls: validateTls(http.tls, 'http.tls') }),
+    ...(http.auth === undefined ? {} : { auth: http.auth })
+  }
 }
 
 /** Whether a listener of this protocol runs TLS / asks for SASL. */

@@ -101,8 +101,17 @@ export interface BrokerConfig extends BusClusterConfig {
   bus: BusConfig
 }
 
-export interface BusCredential { accessKeyId: string, secretAccessKey: string }
-export interface BusConfig { credentials: BusCredential[] }
+/** IAM-style: the actions (`events:PutEvents`, `events:List*`, `events:*`) a key may call, on which resources (ARN patterns; default "*"). */
+export interface BusPermission { actions: string[], resources?: string[] }
+/** Without `allow`, the key may call every action. */
+export interface BusCredential { accessKeyId: string, secretAccessKey: string, allow?: BusPermission[] }
+export interface BusConfig {
+  credentials: BusCredential[]
+  /** Refuse a second use of a signed request within its 5-minute window (off: AWS accepts replays). */
+  replayProtection?: boolean
+  /** Most signatures remembered for replay protection; when full, new requests get ThrottlingException. */
+  replayCacheEntries?: number
+}
 
 export const defaultConfig: BrokerConfig = {
   dataDir: './tributary-data',

@@ -183,6 +183,7 @@ export class Tributary {
       log,
       // uptime from this start, not the process's: an embedded broker may start long after its host process
       status: () => ({ version: packageVersion, uptimeSeconds: Math.floor((Date.now() - started) / 1000), kafkaPort: broker.port, topics: log.topics().length }),
+      access: { credentials, authorizer: access.authorizer },
       console: { history, trace, kafkaAddress: () => ({ host: config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host, port: broker.port }) }
     })
     const httpPort = await http.listen()

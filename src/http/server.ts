@@ -7,6 +7,8 @@ import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import { registerBusRoutes, type EventBus } from '../bus/index.js'
 import { SignatureVerifier } from '../bus/api/signature.js'
+import { BusPermissions } from '../bus/api/permissions.js'
+import { DEFAULT_REPLAY_CACHE_ENTRIES } from '../bus/api/replay-guard.js'
 import type { Metrics } from '../metrics/index.js'
 import type { LogManager } from '../log/index.js'
 import { registerHealthRoute } from './health.js'
@@ -15,6 +17,11 @@ import { registerTopicsApi } from './topics-api.js'
 import { logRequests } from './request-log.js'
 import { loadTls } from '../broker/listeners.js'
 import { registerConsole, type ConsoleParts } from './console/index.js'
+import { registerBasicAuth } from './auth.js'
+import { TributaryError, TributaryErrorCode } from '../errors.js'
+import { registerConsoleAccess } from './console-access.js'
+import type { CredentialStore } from '../security/credential-store.js'
+import type { Authorizer } from '../broker/acl/authorizer.js'
 
 export interface HttpFaceParts {
   config: BrokerConfig
@@ -25,6 +32,8 @@ export interface HttpFaceParts {
   log: LogManager
   /** What /health reports once every face serves. */
   status: () => Record<string, unknown>
+  /** The SASL credentials and the Kafka ACLs: with http.auth "basic", who may log in and what they may do. */
+  access?: { credentials: CredentialStore, authorizer: Authorizer }
   /** The web console's sources; without them the console is not served. */
   console?: Omit<ConsoleParts, 'log' | 'bus'>
 }
@@ -42,9 +51,17 @@ export class HttpFace {
       : Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, https: loadTls(tls, 'http.tls') }) as unknown as FastifyInstance
     // Routes cannot be added to a listening fastify app, so all are attached here.
     logRequests(this.app, parts.logger)
+    if (parts.config.http.auth === 'basic') {
+      if (parts.access === undefined) throw new TributaryError(TributaryErrorCode.CONFIG, 'http.auth "basic" needs the credential store and the ACLs')
+      registerBasicAuth(this.app, { credentials: parts.access.credentials, failureDelayMs: parts.config.saslFailureDelayMs })
+      registerConsoleAccess(this.app, parts.access.authorizer)
+      parts.logger.info({ authorization: parts.access.authorizer.enabled }, 'the console and /api/* ask for a user name and password (http.auth basic); /health, /metrics and the bus API do not')
+    } else if (parts.console !== undefined) {
+      parts.logger.warn('THE CONSOLE IS OPEN: anyone who reaches the HTTP port can use it; set http.auth to "basic" to ask for a user name and password')
+    }
     registerHealthRoute(this.app, () => this.ready, parts.status)
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
-    registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger))
+    registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger), busPermissions(parts.config, parts.bus, parts.logger))
     registerTopicsApi(this.app, parts.log)
     if (parts.console !== undefined) registerConsole(this.app, { ...parts.console, log: parts.log, bus: parts.bus, busSigning: (parts.config.bus?.credentials ?? []).length > 0 })
   }
@@ -71,6 +88,15 @@ function busVerifier (config: BrokerConfig, logger: Logger): SignatureVerifier |
     logger.warn('THE BUS API IS OPEN: requests are not signature-checked and any credentials are accepted; configure bus.credentials to require AWS Signature Version 4')
     return null
   }
-  logger.info({ accessKeyIds: credentials.map(c => c.accessKeyId) }, 'the bus API requires AWS Signature Version 4 with a configured access key')
-  return new SignatureVerifier(credentials)
+  const replay = config.bus.replayProtection === true ? { maxEntries: config.bus.replayCacheEntries ?? DEFAULT_REPLAY_CACHE_ENTRIES } : null
+  logger.info({ accessKeyIds: credentials.map(c => c.accessKeyId), replayProtection: replay !== null }, 'the bus API requires AWS Signature Version 4 with a configured access key')
+  return new SignatureVerifier(credentials, Date.now, replay)
+}
+
+/** Per-action permissions of the configured keys, or null when no key is restricted. */
+function busPermissions (config: BrokerConfig, bus: EventBus, logger: Logger): BusPermissions | null {
+  const permissions = new BusPermissions(config.bus?.credentials ?? [], bus.arns)
+  if (permissions.restricted.length === 0) return null
+  logger.info({ accessKeyIds: permissions.restricted }, 'bus access keys with an allow list may call only the actions and resources it names')
+  return permissions
 }

@@ -26,7 +26,9 @@ if (!Number.isInteger(runs) || runs < 1 || targets.length === 0) {
 console.log(`fuzzing ${targets.length} targets, ${runs} inputs each, seed ${seed}`)
 let failed = 0
 for (const target of targets) {
-  const outcome = await fuzzTarget(target, { runs, seed, save: true, ...(values.minutes !== undefined ? { timeLimitMs: Number(values.minutes) * 60_000 } : {}) })
+  // a line a minute, so a long niced run can be watched (tail -f its log)
+  const onProgress = (done: number, ms: number): void => { console.log(`${target.name.padEnd(18)} ${String(done).padStart(9)} inputs so far, ${(ms / 1000).toFixed(0)} s`) }
+  const outcome = await fuzzTarget(target, { runs, seed, save: true, onProgress, ...(values.minutes !== undefined ? { timeLimitMs: Number(values.minutes) * 60_000 } : {}) })
   const seconds = outcome.ms / 1000
   const rate = Math.round(outcome.runs / seconds)
   const verdict = outcome.failure === undefined ? 'ok' : `FAILED, kept as test/fuzz/regressions/${outcome.failure.fixture}: ${outcome.failure.error}`

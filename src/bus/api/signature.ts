@@ -12,12 +12,14 @@
 // - a signature that does not match, a malformed Authorization header, or a
 //   date more than 5 minutes off the broker's clock: 400 InvalidSignatureException
 //   (the Query/XML services name the mismatch SignatureDoesNotMatch; EventBridge does not).
-// The two signatures are compared in constant time.
+// The two signatures are compared in constant time. With replay protection
+// (bus.replayProtection), a valid signature is accepted once (./replay-guard.ts).
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Hash } from '@smithy/hash-node'
 import type { BusCredential } from '../../config.js'
 import { BusApiError } from '../errors.js'
+import { ReplayGuard } from './replay-guard.js'
 
 export const SignatureErrorType = {
   missingToken: 'MissingAuthenticationTokenException',
@@ -80,8 +82,23 @@ function header (headers: SignedRequest['headers'], name: string): string | unde
 export class SignatureVerifier {
   private readonly secrets: Map<string, string>
 
-  constructor (credentials: readonly BusCredential[], private readonly now: () => number = Date.now) {
+  /** With bus.replayProtection: signatures already accepted in their window (./replay-guard.ts). */
+  private readonly replays: ReplayGuard | null
+
+  constructor (credentials: readonly BusCredential[], private readonly now: () => number = Date.now, replay: { maxEntries: number } | null = null) {
     this.secrets = new Map(credentials.map(c => [c.accessKeyId, c.secretAccessKey]))
+    this.replays = replay === null ? null : new ReplayGuard(MAX_CLOCK_SKEW_MS, replay.maxEntries)
+  }
+
+  /**
+   * With replay protection: forgets `request`'s signature (verified before), because
+   * the bus answered it with a server error and did not do it; a retry of the same bytes is served.
+   */
+  release (request: SignedRequest): void {
+    if (this.replays === null) return
+    const signature = /Signature=([0-9a-f]{64})/.exec(header(request.headers, 'authorization') ?? '')?.[1]
+    const date = parseAmzDate(header(request.headers, 'x-amz-date') ?? '')
+    if (signature !== undefined && date !== null) this.replays.forget(signature, date.getTime())
   }
 
   /** Resolves with the access key id that signed `request`; rejects with the AWS error to answer. */
@@ -133,6 +150,8 @@ export class SignatureVerifier {
     }, { signingDate: date, signingRegion: auth.region, signingService: auth.service, signableHeaders: new Set(auth.signedHeaders) })
     const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1]
     if (expected === undefined || !timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(auth.signature, 'hex'))) throw mismatch()
+    // only a valid signature is recorded: nobody without a key can fill the cache
+    this.replays?.admit(auth.signature, date.getTime(), this.now())
     return auth.accessKeyId
   }
 }

@@ -155,31 +155,60 @@ function textMutated (): fc.Arbitrary<string> {
   return fc.oneof(...BUS_SEEDS.map(([action, body]) => mutatedText([JSON.stringify(body)]).map(text => `${action}\n${text}`)))
 }
 
-let app: FastifyInstance | null = null
+/**
+ * The bus the bus-json target drives, recycled every RECYCLE_EVERY inputs:
+ * every accepted PutEvents, archive and new bus adds files, and one bus kept
+ * for a long run grew its data directory to 23 GB (in /dev/shm, where it took
+ * the machine's memory). The directory lives on disk under the temp directory
+ * and is deleted at each recycle, so a run holds at most one batch's worth.
+ */
+const RECYCLE_EVERY = Number(process.env.FUZZ_BUS_RECYCLE ?? 2000)
+
+interface OpenBus { app: FastifyInstance, close: () => Promise<void>, dir: string }
+
+async function openBus (): Promise<OpenBus> {
+  const dir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'tributary-fuzz-bus-'))
+  const log = await LogManager.open(dir, { logCleanerIntervalMs: 0 })
+  const bus = new EventBus({ dataDir: dir, log, accountId: '123456789012', region: 'us-east-1' })
+  await bus.open()
+  const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
+  registerBusRoutes(app, bus)
+  await app.ready()
+  return {
+    app,
+    dir,
+    close: async () => {
+      await app.close()
+      await bus.close()
+      await log.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+let current: OpenBus | null = null
+let sinceRecycle = 0
 
 export const busJsonTarget = (): FuzzTarget<string> => ({
   name: 'bus-json',
   inputs: () => fc.oneof(structurallyMutated(), textMutated()),
   open: async () => {
-    // tmpfs where there is one: PutEvents fsyncs every accepted batch
-    const dir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'tributary-fuzz-bus-'))
-    const log = await LogManager.open(dir)
-    const bus = new EventBus({ dataDir: dir, log, accountId: '123456789012', region: 'us-east-1' })
-    await bus.open()
-    const fastify = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
-    registerBusRoutes(fastify, bus)
-    await fastify.ready()
-    app = fastify
+    current = await openBus()
+    sinceRecycle = 0
     return async () => {
-      app = null
-      await fastify.close()
-      await bus.close()
-      await log.close()
-      await rm(dir, { recursive: true, force: true })
+      const open = current
+      current = null
+      await open?.close()
     }
   },
   check: async input => {
-    if (app === null) throw new Error('TRIB_ERR_FUZZ_SETUP: bus-json target not opened')
+    if (current === null) throw new Error('TRIB_ERR_FUZZ_SETUP: bus-json target not opened')
+    if (++sinceRecycle > RECYCLE_EVERY) {
+      await current.close()
+      current = await openBus()
+      sinceRecycle = 1
+    }
+    const app = current.app
     const newline = input.indexOf('\n')
     const action = newline < 0 ? input : input.slice(0, newline)
     const response = await app.inject({
