@@ -6,9 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { BrokerConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import { registerBusRoutes, type EventBus } from '../bus/index.js'
-import { SignatureVerifier } from '../bus/api/signature.js'
-import { BusPermissions } from '../bus/api/permissions.js'
-import { DEFAULT_REPLAY_CACHE_ENTRIES } from '../bus/api/replay-guard.js'
+import { busVerifier, busPermissions } from '../bus/api/access.js'
 import type { Metrics } from '../metrics/index.js'
 import type { LogManager } from '../log/index.js'
 import { registerHealthRoute } from './health.js'
@@ -61,7 +59,7 @@ export class HttpFace {
     }
     registerHealthRoute(this.app, () => this.ready, parts.status)
     registerMetricsRoute(this.app, parts.metrics, parts.logger)
-    registerBusRoutes(this.app, parts.bus, busVerifier(parts.config, parts.logger), busPermissions(parts.config, parts.bus, parts.logger))
+    registerBusRoutes(this.app, parts.bus, busVerifier(parts.config.bus, parts.logger), busPermissions(parts.config.bus, parts.bus, parts.logger))
     registerTopicsApi(this.app, parts.log)
     if (parts.console !== undefined) registerConsole(this.app, { ...parts.console, log: parts.log, bus: parts.bus, busSigning: (parts.config.bus?.credentials ?? []).length > 0 })
   }
@@ -79,24 +77,4 @@ export class HttpFace {
   async close (): Promise<void> {
     await this.app.close()
   }
-}
-
-/** The bus API's signature check, or null in open mode; either way the log says which at start. */
-function busVerifier (config: BrokerConfig, logger: Logger): SignatureVerifier | null {
-  const credentials = config.bus?.credentials ?? []
-  if (credentials.length === 0) {
-    logger.warn('THE BUS API IS OPEN: requests are not signature-checked and any credentials are accepted; configure bus.credentials to require AWS Signature Version 4')
-    return null
-  }
-  const replay = config.bus.replayProtection === true ? { maxEntries: config.bus.replayCacheEntries ?? DEFAULT_REPLAY_CACHE_ENTRIES } : null
-  logger.info({ accessKeyIds: credentials.map(c => c.accessKeyId), replayProtection: replay !== null }, 'the bus API requires AWS Signature Version 4 with a configured access key')
-  return new SignatureVerifier(credentials, Date.now, replay)
-}
-
-/** Per-action permissions of the configured keys, or null when no key is restricted. */
-function busPermissions (config: BrokerConfig, bus: EventBus, logger: Logger): BusPermissions | null {
-  const permissions = new BusPermissions(config.bus?.credentials ?? [], bus.arns)
-  if (permissions.restricted.length === 0) return null
-  logger.info({ accessKeyIds: permissions.restricted }, 'bus access keys with an allow list may call only the actions and resources it names')
-  return permissions
 }

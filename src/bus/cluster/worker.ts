@@ -20,7 +20,8 @@ import { RetryTopics } from './retry-topic.js'
 import { GroupOffsetsState } from './group-offsets-state.js'
 import { ArchiveSizes } from './archive-sizes.js'
 import type { ClientSecurity } from '../../client/security.js'
-import type { BrokerConfig } from '../../config.js'
+import type { BrokerConfig, BusConfig } from '../../config.js'
+import { busVerifier, busPermissions } from '../api/access.js'
 
 export interface BusWorkerOptions {
   /** Bootstrap servers, "host:port,host:port". */
@@ -44,6 +45,8 @@ export interface BusWorkerOptions {
   security?: ClientSecurity
   /** How often archive sizes (SizeBytes) are read from the cluster (default 10 s). */
   archiveSizeRefreshMs?: number
+  /** Access keys (SigV4), their permissions and replay protection, as `bus` in the config file; open without credentials. */
+  busAccess?: BusConfig
 }
 
 /** A worker's options from the config keys (docs/configuration.md, "The bus worker"). */
@@ -60,6 +63,7 @@ export function busWorkerOptions (config: BrokerConfig, logger?: Logger): BusWor
     retryBaseDelayMs: config.busRetryBaseMs,
     retryMaxDelayMs: config.busRetryMaxMs,
     security: { sasl: config.busKafkaSasl ?? undefined, tls: config.busKafkaTls ?? undefined },
+    busAccess: config.bus,
     logger,
   }
 }
@@ -112,7 +116,7 @@ export class BusWorker {
     this.archiveSizes = new ArchiveSizes(this.engine, options.archiveSizeRefreshMs, logger)
     this.app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
     registerHealthRoute(this.app, () => this.ready, () => ({ mode: 'bus-worker', kafka: options.bootstrap }))
-    registerBusRoutes(this.app, this.bus)
+    registerBusRoutes(this.app, this.bus, busVerifier(options.busAccess, logger), busPermissions(options.busAccess, this.bus, logger))
   }
 
   /** Connects (failing with the bootstrap servers named), loads the definitions, starts delivery, then serves HTTP. */
