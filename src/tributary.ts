@@ -94,6 +94,7 @@ export class Tributary {
       producerIdExpirationMs: config.producerIdExpirationMs,
       maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
       fetchTailCacheBytes: config.fetchTailCacheBytes,
+      recoveryCheckpointIntervalMs: config.recoveryCheckpointIntervalMs,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition'),

@@ -126,6 +126,11 @@ export class FaultyFs implements FileSystem {
     return new FaultyFileHandle(this, path, fh)
   }
 
+  get fileSizes (): ((paths: string[]) => Promise<Array<number | null>>) | undefined {
+    if (this.base.fileSizes === undefined) return undefined
+    return async (paths) => { for (const p of paths) this.check('read', p); return await this.base.fileSizes!(paths) }
+  }
+
   async readFile (path: string): Promise<Buffer | null> { this.check('read', path); return this.base.readFile(path) }
   async writeFileAtomic (path: string, data: Buffer | string): Promise<void> {
     this.check('writeFileAtomic', path)

@@ -103,6 +103,10 @@ export class MemoryFs implements FileSystem {
     return new MemoryFileHandle(node, full)
   }
 
+  async fileSizes (paths: string[]): Promise<Array<number | null>> {
+    return paths.map(p => { const node = this.lookup(resolve(p)); return node?.kind === 'file' ? node.size : null })
+  }
+
   async readFile (path: string): Promise<Buffer | null> {
     const node = this.lookup(resolve(path))
     if (node === undefined) return null

@@ -19,6 +19,7 @@ import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import { forEachLimited } from './limited.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
 import { TailCacheBudget } from './tail-cache.js'
+import { readRecoveryCheckpoint, RECOVERY_CHECKPOINT_FILE, RecoveryCheckpointWriter, verifyAgainstFiles } from './recovery-checkpoint.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -38,6 +39,8 @@ export interface LogManagerOptions {
   maxDecompressedBatchBytes?: number
   /** Most bytes of recent batches kept in memory, all partitions together, for fetches at the tail (default 0: off). */
   fetchTailCacheBytes?: number
+  /** How often the recovery checkpoint is rewritten (when something changed), so a restart after a crash recovers only partitions written since. Default 5 s. */
+  recoveryCheckpointIntervalMs?: number
   /** Where failures of background work (fsyncs, checkpoints, snapshots, closes) are logged, with their partition. */
   logger?: LogWarnings
   fs?: FileSystem
@@ -95,6 +98,8 @@ export class LogManager {
   private dynamicDefaults: TopicConfigs | null = null
   private closed = false
   private cleaner: LogCleaner | null = null
+  private checkpoint: RecoveryCheckpointWriter | null = null
+  private checkpointTimer: NodeJS.Timeout | null = null
   /** Set once start-up has opened the existing partitions. */
   private opened = false
   /** True if the previous run ended with close(). */
@@ -121,7 +126,8 @@ export class LogManager {
     const clean = markerBytes !== null
     // from here on a crash is unclean; made durable before anything new is written (open
     // returns after it), while the topics are read in the meantime
-    const unmarked = clean ? fs.unlink(marker).then(() => fs.syncDir(dataDir)) : Promise.resolve()
+    // after a clean close the marker becomes the recovery checkpoint: every fact in it was fsynced at close
+    const unmarked = clean ? fs.rename(marker, join(dataDir, RECOVERY_CHECKPOINT_FILE)).then(() => fs.syncDir(dataDir)) : Promise.resolve()
     unmarked.catch(() => undefined) // awaited below; this keeps it handled if reading the topics fails first
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
@@ -138,9 +144,17 @@ export class LogManager {
       if (raw === null) continue
       infos.push(JSON.parse(raw.toString('utf8')) as TopicInfo)
     }
-    await mgr.openTopics(infos, clean ? decodeShutdownFacts(markerBytes) : new Map())
+    mgr.checkpoint = new RecoveryCheckpointWriter(fs, dataDir, () => mgr.checkpointSources(), mgr.now)
+    // after a crash, the partitions the last checkpoint vouches for and whose files it still matches start dormant
+    const facts = clean ? decodeShutdownFacts(markerBytes) : await verifyAgainstFiles(fs, await readRecoveryCheckpoint(fs, dataDir), mgr.partitionDirById(infos))
+    await mgr.openTopics(infos, facts)
     mgr.opened = true
     await unmarked
+    // what was just recovered is fsynced: checkpoint it now, so another crash does not recover it again
+    if (!clean) mgr.writeCheckpointInBackground()
+    const interval = options.recoveryCheckpointIntervalMs ?? 5_000
+    mgr.checkpointTimer = setInterval(() => { mgr.writeCheckpointInBackground() }, interval)
+    mgr.checkpointTimer.unref()
     mgr.cleaner = new LogCleaner({
       fs,
       now: mgr.now,
@@ -175,6 +189,40 @@ export class LogManager {
       const job = toOpen[i]!
       job.state.logs[job.partition] = await this.openPartition(job.state, job.partition)
     })
+  }
+
+  /** The partitions the recovery checkpoint covers, each with what it can vouch for now. */
+  private checkpointSources (): Array<{ topicId: string, facts: () => Array<PartitionFacts | null> }> {
+    return [...this.topicsByName.values()].map(state => ({
+      topicId: state.info.topicId,
+      // compacted partitions always open at start (the cleaner rewrites their segments), so they are left out
+      facts: () => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts()),
+    }))
+  }
+
+  /**
+   * Writes the recovery checkpoint now (it is also written every
+   * recoveryCheckpointIntervalMs); resolves once it is durable.
+   */
+  async writeRecoveryCheckpoint (): Promise<void> {
+    this.assertOpen()
+    await this.checkpoint!.request()
+  }
+
+  private writeCheckpointInBackground (): void {
+    this.checkpoint?.request().catch((err: unknown) => {
+      if (this.logger !== undefined) this.logger.warn({ err }, 'writing the recovery checkpoint failed')
+      else process.emitWarning(`writing the recovery checkpoint failed: ${err instanceof Error ? err.message : String(err)}`)
+    })
+  }
+
+  /** Directory of a partition by topic id, for the partitions of `infos`. */
+  private partitionDirById (infos: TopicInfo[]): (topicId: string, partition: number) => string | null {
+    const byId = new Map(infos.map(i => [i.topicId, i]))
+    return (topicId, partition) => {
+      const info = byId.get(topicId)
+      return info === undefined || partition >= info.partitions ? null : join(this.dataDir, `${info.name}-${partition}`)
+    }
   }
 
   /** Opens partitions [from, to) of a topic as new ones, OPEN_CONCURRENCY at a time; on failure closes those opened. */
@@ -220,6 +268,8 @@ export class LogManager {
       onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
       cleanShutdown: this.wasCleanShutdown && !this.opened,
       tailCache: this.tailCache,
+      // the checkpoint stops vouching for this partition (durably) before its log start moves
+      beforeLogStartChange: () => this.checkpoint?.request() ?? Promise.resolve(),
     }
   }
 
@@ -423,6 +473,8 @@ export class LogManager {
     if (this.closed) return
     this.closed = true
     await this.cleaner?.stop()
+    if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer)
+    await this.checkpoint?.settled()
     let failed = false
     const logs = [...this.topicsByName.values()].flatMap(state => state.logs)
     await forEachLimited(logs.length, OPEN_CONCURRENCY, async i => {
