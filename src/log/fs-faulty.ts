@@ -167,6 +167,17 @@ export class FaultyFs implements FileSystem {
   }
 
   async exists (path: string): Promise<boolean> { this.check('read', path); return this.base.exists(path) }
+  /** syncfs: every file and directory entry written so far becomes durable. */
+  get syncFileSystem (): ((path: string) => Promise<void>) | undefined {
+    if (this.base.syncFileSystem === undefined) return undefined
+    return async (path) => {
+      this.check('sync', path)
+      await this.base.syncFileSystem!(path)
+      for (const t of this.tracked.values()) t.synced = Math.max(t.synced, t.written)
+      this.pendingEntries = []
+    }
+  }
+
   async syncDir (path: string): Promise<void> {
     this.check('sync', path)
     await this.base.syncDir(path)

@@ -148,6 +148,8 @@ export class LogManager {
     // after a crash, the partitions the last checkpoint vouches for and whose files it still matches start dormant
     const facts = clean ? decodeShutdownFacts(markerBytes) : await verifyAgainstFiles(fs, await readRecoveryCheckpoint(fs, dataDir), mgr.partitionDirById(infos))
     await mgr.openTopics(infos, facts)
+    // what recovery kept is made durable by one syncfs, not an fsync per partition, before anything is served
+    if (!clean && fs.syncFileSystem !== undefined) await fs.syncFileSystem(dataDir)
     mgr.opened = true
     await unmarked
     // what was just recovered is fsynced: checkpoint it now, so another crash does not recover it again
@@ -192,11 +194,11 @@ export class LogManager {
   }
 
   /** The partitions the recovery checkpoint covers, each with what it can vouch for now. */
-  private checkpointSources (): Array<{ topicId: string, facts: () => Array<PartitionFacts | null> }> {
+  private checkpointSources (): Array<{ topicId: string, facts: (syncingAll: boolean) => Array<PartitionFacts | null> }> {
     return [...this.topicsByName.values()].map(state => ({
       topicId: state.info.topicId,
       // compacted partitions always open at start (the cleaner rewrites their segments), so they are left out
-      facts: () => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts()),
+      facts: syncingAll => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts(syncingAll)),
     }))
   }
 
@@ -267,6 +269,7 @@ export class LogManager {
       maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
       onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
       cleanShutdown: this.wasCleanShutdown && !this.opened,
+      syncedByStart: !this.wasCleanShutdown && !this.opened && this.fs.syncFileSystem !== undefined,
       tailCache: this.tailCache,
       // the checkpoint stops vouching for this partition (durably) before its log start moves
       beforeLogStartChange: () => this.checkpoint?.request() ?? Promise.resolve(),

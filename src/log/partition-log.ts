@@ -173,12 +173,13 @@ export class PartitionLog {
 
   /**
    * The same facts while running, for the recovery checkpoint: only when every
-   * written byte is fsynced and the log start is not moving, else null (after a
-   * crash this partition is then recovered from its files).
+   * written byte is fsynced (or `syncingAll`: the caller fsyncs the whole file system
+   * before using them) and the log start is not moving, else null (after a crash
+   * this partition is then recovered from its files).
    */
-  recoveryFacts (): PartitionFacts | null {
+  recoveryFacts (syncingAll = false): PartitionFacts | null {
     if (this.closed || this.failure !== null || this.logStartChanging > 0) return null
-    if (this.dormant === null && this.commit.durableEnd < this.logEndOffset) return null
+    if (!syncingAll && this.dormant === null && this.commit.durableEnd < this.logEndOffset) return null
     return this.currentFacts()
   }
 

@@ -65,6 +65,8 @@ export interface PartitionContext {
   maxDecompressedBatchBytes?: number
   /** Opened at start after a clean shutdown: every byte on disk was fsynced by the close. */
   cleanShutdown?: boolean
+  /** Recovery leaves its fsync to one syncfs of the whole file system that the start runs after opening every partition. */
+  syncedByStart?: boolean
   /** Told of failures in background work (fsyncs, checkpoints, snapshots, closes) that no caller awaits. */
   onBackgroundError?: (what: string, err: unknown) => void
   /** Where recently written batches are kept for fetches at the tail; none: every read goes to the files. */

@@ -3,8 +3,10 @@
 // kill -9 costs the partitions written since the last checkpoint, not all of them.
 //
 // It holds the same facts a clean close writes (shutdown-facts.ts), taken while
-// running and only for partitions whose every written byte was fsynced at that
-// moment (PartitionLog.recoveryFacts). The file is written atomically (fsync,
+// running for every partition not failed and whose log start is not moving
+// (PartitionLog.recoveryFacts), then made durable by one syncfs of the data
+// directory's file system (without syncfs: only partitions whose written bytes were
+// all fsynced already). The file is written atomically (fsync,
 // rename, fsync of the directory) in the background, and again, before its files
 // change, whenever a partition's log start is about to move.
 //
@@ -24,7 +26,8 @@ export const RECOVERY_CHECKPOINT_FILE = '.recovery-checkpoint'
 /** One partition as the checkpoint sees it: where its files are and what it can vouch for now. */
 export interface CheckpointSource {
   topicId: string
-  facts: () => Array<PartitionFacts | null>
+  /** `syncingAll`: the file system is fsynced (syncfs) after the facts are taken and before they are written. */
+  facts: (syncingAll: boolean) => Array<PartitionFacts | null>
 }
 
 /**
@@ -53,14 +56,27 @@ export class RecoveryCheckpointWriter {
     return this.next
   }
 
+  private collect (syncingAll: boolean): Record<string, Array<PartitionFacts | null>> {
+    const facts: Record<string, Array<PartitionFacts | null>> = {}
+    for (const s of this.sources()) facts[s.topicId] = s.facts(syncingAll)
+    return facts
+  }
+
   /** Waits for any write under way (close). */
   async settled (): Promise<void> {
     await (this.next ?? this.running ?? Promise.resolve()).catch(() => undefined)
   }
 
   private async writeOnce (): Promise<void> {
-    const facts: Record<string, Array<PartitionFacts | null>> = {}
-    for (const s of this.sources()) facts[s.topicId] = s.facts()
+    let facts = this.collect(this.fs.syncFileSystem !== undefined)
+    if (this.fs.syncFileSystem !== undefined) {
+      // one syncfs makes every partition's written bytes durable, instead of an fsync each
+      try {
+        await this.fs.syncFileSystem(this.dataDir)
+      } catch {
+        facts = this.collect(false)
+      }
+    }
     // the time stamp aside, an unchanged checkpoint is not written again
     const body = JSON.stringify(facts)
     if (body === this.lastText) return
