@@ -7,6 +7,7 @@
 // Then, as a user would see it: the real broker (node dist/cli/main.js start) on the cleanly closed directory,
 // timed from spawn until GET /health answers 200 (node's own start and module loading included).
 // Usage: npm run build && node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
+//   RESTART_DIRTY=<n> partitions written after the last recovery checkpoint before the kill -9 (default 100);
 //   RESTART_CRASH=0 skips the kill -9 part, RESTART_CLEAN=0 the clean-shutdown and /health parts;
 //   RESTART_ENGINE=<built log-manager.js> times another build.
 import { spawn } from 'node:child_process'
@@ -33,6 +34,8 @@ const partitions = Number(args[0] ?? 10_000)
 const topics = Math.max(1, Number(args[1] ?? 10))
 const bigMB = Number(args[2] ?? 64)
 const perTopic = Math.ceil(partitions / topics)
+/** Partitions written after the recovery checkpoint, just before the kill -9 (RESTART_DIRTY, default 100). */
+const dirty = Number(process.env.RESTART_DIRTY ?? 100)
 
 /** Fills `dir`; with `crash` it prints READY and waits to be killed instead of closing. */
 async function fill (dir: string, crash: boolean): Promise<void> {
@@ -57,6 +60,8 @@ async function fill (dir: string, crash: boolean): Promise<void> {
     // a broker that ran for a while has written its recovery checkpoint (engines that have one); the big
     // partition's last writes are not fsynced, so it is left out of it and recovered: the unflushed tail
     await (m as { writeRecoveryCheckpoint?: () => Promise<void> }).writeRecoveryCheckpoint?.()
+    // written after the checkpoint and never fsynced: the unflushed tail a crash leaves to recover
+    for (let n = 0; n < dirty; n++) await m.partition(`restart-${n % topics}`, Math.floor(n / topics) % perTopic)!.append(small(n))
     process.stdout.write('READY\n')
     await new Promise(() => {})
   }

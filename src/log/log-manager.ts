@@ -147,9 +147,9 @@ export class LogManager {
     mgr.checkpoint = new RecoveryCheckpointWriter(fs, dataDir, () => mgr.checkpointSources(), mgr.now)
     // after a crash, the partitions the last checkpoint vouches for and whose files it still matches start dormant
     const facts = clean ? decodeShutdownFacts(markerBytes) : await verifyAgainstFiles(fs, await readRecoveryCheckpoint(fs, dataDir), mgr.partitionDirById(infos))
-    await mgr.openTopics(infos, facts)
+    const recovered = await mgr.openTopics(infos, facts)
     // what recovery kept is made durable by one syncfs, not an fsync per partition, before anything is served
-    if (!clean && fs.syncFileSystem !== undefined) await fs.syncFileSystem(dataDir)
+    if (!clean && recovered > 0 && fs.syncFileSystem !== undefined) await fs.syncFileSystem(dataDir)
     mgr.opened = true
     await unmarked
     // what was just recovered is fsynced: checkpoint it now, so another crash does not recover it again
@@ -169,11 +169,11 @@ export class LogManager {
   }
 
   /**
-   * Opens every partition of `infos`, OPEN_CONCURRENCY at a time: opening is a
+   * Opens every partition of `infos` (returns how many opened their files), OPEN_CONCURRENCY at a time: opening is a
    * handful of small file operations each, so with thousands of partitions the
    * restart time is set by how many are in flight, not by the data they hold.
    */
-  private async openTopics (infos: TopicInfo[], facts: ShutdownFacts): Promise<void> {
+  private async openTopics (infos: TopicInfo[], facts: ShutdownFacts): Promise<number> {
     const jobs: Array<{ state: TopicState, partition: number }> = []
     for (const info of infos) {
       const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
@@ -191,6 +191,7 @@ export class LogManager {
       const job = toOpen[i]!
       job.state.logs[job.partition] = await this.openPartition(job.state, job.partition)
     })
+    return toOpen.length
   }
 
   /** The partitions the recovery checkpoint covers, each with what it can vouch for now. */

@@ -518,9 +518,9 @@ export class PartitionLog {
     this.tail?.clear()
     if (this.waking !== null) await this.waking.catch(() => undefined) // a failed wake already took the partition offline
     if (this.dormant !== null) {
-      // never opened: nothing to flush and no file to close; its facts still hold
+      // never opened: nothing to flush and no file to close; its facts still hold. Nothing waits for
+      // an fsync of a partition never written (an error object each cost ~30 µs × 10,000 at stop)
       this.waiters.wake(this.logEndOffset, true)
-      this.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
       return
     }
     await this.queue.drained()
