@@ -96,8 +96,7 @@ async function answerAll (m: Logs): Promise<number> {
  * Starts `tributary start` on `dir` and times spawn to the first 200 from /health; the broker is then stopped.
  * Also gives the broker's own start time from its "Tributary is ready" log line (without node's start and module loading).
  */
-async function timeToHealth (dir: string): Promise<{ healthMs: number, readyMs: number | null }> {
-  const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
+async function timeToHealth (dir: string, cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))): Promise<{ healthMs: number, readyMs: number | null, phases: string }> {
   const [kafkaPort, httpPort] = [await freePort(), await freePort()]
   const start = process.hrtime.bigint()
   const child = spawn(process.execPath, [cli, 'start', '--data-dir', dir, '--host', '127.0.0.1', '--kafka-port', String(kafkaPort), '--http-port', String(httpPort)],
@@ -105,9 +104,16 @@ async function timeToHealth (dir: string): Promise<{ healthMs: number, readyMs: 
   const exited = once(child, 'exit')
   let out = ''
   child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-  const readyMs = (): number | null => {
+  const readyLine = (): { ms: number, processMs?: number, phases?: Record<string, number> } | null => {
     const line = out.split('\n').find(l => l.includes('"Tributary is ready"'))
-    return line === undefined ? null : (JSON.parse(line) as { ms: number }).ms
+    return line === undefined ? null : JSON.parse(line) as { ms: number }
+  }
+  const readyMs = (): number | null => readyLine()?.ms ?? null
+  // the broker's own steps, and before them node's start and module loading (builds that log them)
+  const phases = (): string => {
+    const r = readyLine()
+    if (r?.phases === undefined || r.processMs === undefined) return ''
+    return `node start + module loading ${r.processMs - r.ms} ms, ` + Object.entries(r.phases).map(([k, v]) => `${k} ${v}`).join(', ')
   }
   try {
     for (;;) {
@@ -117,7 +123,7 @@ async function timeToHealth (dir: string): Promise<{ healthMs: number, readyMs: 
         const healthMs = Number(process.hrtime.bigint() - start) / 1e6
         // the ready line is written just before /health can answer; give the pipe a moment to carry it
         for (let i = 0; i < 100 && readyMs() === null; i++) await new Promise(resolve => setTimeout(resolve, 10))
-        return { healthMs, readyMs: readyMs() }
+        return { healthMs, readyMs: readyMs(), phases: phases() }
       }
       await new Promise(resolve => setTimeout(resolve, 5))
     }
@@ -146,9 +152,21 @@ if (isChild) {
       console.log(`  offsets of every partition (Metadata + ListOffsets work): ${again.answerMs.toFixed(1)} ms`)
       if (existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
       // the broker's own stop closes the log cleanly, so each start after the first is again after a clean shutdown
-        const health = [await timeToHealth(cleanDir), await timeToHealth(cleanDir), await timeToHealth(cleanDir)]
-        console.log(`  tributary start to /health 200 after a clean shutdown: ${health.map(h => h.healthMs.toFixed(0)).join(', ')} ms (3 starts; ` +
-        `of which the broker's start, from its ready log line: ${health.map(h => String(h.readyMs ?? '-')).join(', ')} ms; the rest is node's start and module loading)`)
+        // RESTART_BASE_CLI=<another build's dist/cli/main.js>: its starts alternate with this build's, on the same directory
+        const baseCli = process.env.RESTART_BASE_CLI
+        // a first start of each build after the other's stop, not timed
+        if (baseCli !== undefined) { await timeToHealth(cleanDir); await timeToHealth(cleanDir, baseCli) }
+        const health: Record<string, Array<Awaited<ReturnType<typeof timeToHealth>>>> = { 'this build': [], base: [] }
+        for (let round = 0; round < 3; round++) {
+          health['this build']!.push(await timeToHealth(cleanDir))
+          if (baseCli !== undefined) health.base!.push(await timeToHealth(cleanDir, baseCli))
+        }
+        for (const [name, runs] of Object.entries(health)) {
+          if (runs.length === 0) continue
+          console.log(`  ${name}: tributary start to /health 200 after a clean shutdown: ${runs.map(h => h.healthMs.toFixed(0)).join(', ')} ms (3 starts; ` +
+            `of which the broker's start, from its ready log line: ${runs.map(h => String(h.readyMs ?? '-')).join(', ')} ms)`)
+          for (const h of runs) if (h.phases !== '') console.log(`    ${h.phases}`)
+        }
       }
     }
 
