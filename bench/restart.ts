@@ -68,6 +68,11 @@ async function fill (dir: string, crash: boolean): Promise<void> {
   await m.close()
 }
 
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN
+}
+
 async function timeOpen (dir: string): Promise<{ openMs: number, answerMs: number, m: Logs }> {
   const start = process.hrtime.bigint()
   const m = await LogManager.open(dir, { logCleanerIntervalMs: 0 })
@@ -157,13 +162,14 @@ if (isChild) {
         // a first start of each build after the other's stop, not timed
         if (baseCli !== undefined) { await timeToHealth(cleanDir); await timeToHealth(cleanDir, baseCli) }
         const health: Record<string, Array<Awaited<ReturnType<typeof timeToHealth>>>> = { 'this build': [], base: [] }
-        for (let round = 0; round < 3; round++) {
+        // RESTART_STARTS: how many timed starts of each build (default 3)
+        for (let round = 0; round < Number(process.env.RESTART_STARTS ?? 3); round++) {
           health['this build']!.push(await timeToHealth(cleanDir))
           if (baseCli !== undefined) health.base!.push(await timeToHealth(cleanDir, baseCli))
         }
         for (const [name, runs] of Object.entries(health)) {
           if (runs.length === 0) continue
-          console.log(`  ${name}: tributary start to /health 200 after a clean shutdown: ${runs.map(h => h.healthMs.toFixed(0)).join(', ')} ms (3 starts; ` +
+          console.log(`  ${name}: tributary start to /health 200 after a clean shutdown: ${runs.map(h => h.healthMs.toFixed(0)).join(', ')} ms (median ${median(runs.map(h => h.healthMs)).toFixed(0)}; ` +
             `of which the broker's start, from its ready log line: ${runs.map(h => String(h.readyMs ?? '-')).join(', ')} ms)`)
           for (const h of runs) if (h.phases !== '') console.log(`    ${h.phases}`)
         }
