@@ -69,17 +69,18 @@ export class RecoveryCheckpointWriter {
 
   private async writeOnce (): Promise<void> {
     let facts = this.collect(this.fs.syncFileSystem !== undefined)
+    // the time stamp aside, an unchanged checkpoint is neither synced nor written again
+    let body = JSON.stringify(facts)
+    if (body === this.lastText) return
     if (this.fs.syncFileSystem !== undefined) {
       // one syncfs makes every partition's written bytes durable, instead of an fsync each
       try {
         await this.fs.syncFileSystem(this.dataDir)
       } catch {
         facts = this.collect(false)
+        body = JSON.stringify(facts)
       }
     }
-    // the time stamp aside, an unchanged checkpoint is not written again
-    const body = JSON.stringify(facts)
-    if (body === this.lastText) return
     await this.fs.writeFileAtomic(join(this.dataDir, RECOVERY_CHECKPOINT_FILE), encodeShutdownFacts(this.now(), facts))
     this.lastText = body
   }
