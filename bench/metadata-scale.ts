@@ -3,6 +3,7 @@
 // its own process, the project's Kafka client over loopback for the timed requests,
 // and plain sockets that each complete one ApiVersions exchange for the connections.
 // Usage: npm run build && node --import tsx bench/metadata-scale.ts [partitions=10000] [connections=1000] [topics=10]
+//   METADATA_CLI=<dist/cli/main.js of another build> measures that build (side by side runs).
 //   With no arguments it runs 10,000 partitions / 1,000 connections and 1,000 / 100, the two cases.
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -15,7 +16,8 @@ import { freePort } from '../test/helpers/broker-process.js'
 import { KafkaClient, TopicAdmin, OffsetTime } from '../src/client/index.js'
 import { recordFigure } from './summary.js'
 
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
+// METADATA_CLI=<another build's dist/cli/main.js> measures that build instead
+const cli = process.env.METADATA_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
 const args = process.argv.slice(2).map(Number)
 const cases: Array<[number, number]> = args.length > 0 ? [[args[0] ?? 10_000, args[1] ?? 1_000]] : [[10_000, 1_000], [1_000, 100]]
 const topics = args[2] ?? 10

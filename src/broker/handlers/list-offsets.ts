@@ -33,9 +33,7 @@ export const listOffsetsHandler: Handler<'ListOffsets'> = {
     for (const t of request.topics) {
       const partitions: PartitionAnswer[] = []
       for (const p of t.partitions) {
-        // latest and earliest are answered without a promise: 10,000 partitions cost 10,000 awaits otherwise
-        const found = lookup(log.partition(t.name, p.partitionIndex), p, readCommitted, ctx)
-        partitions.push(found instanceof Promise ? await found : found)
+        partitions.push(await lookup(log.partition(t.name, p.partitionIndex), p, readCommitted, ctx))
       }
       topics.push({ name: t.name, partitions })
     }
@@ -43,7 +41,7 @@ export const listOffsetsHandler: Handler<'ListOffsets'> = {
   }
 }
 
-function lookup (partition: PartitionLog | undefined, p: PartitionAsked, readCommitted: boolean, ctx: RequestContext): PartitionAnswer | Promise<PartitionAnswer> {
+async function lookup (partition: PartitionLog | undefined, p: PartitionAsked, readCommitted: boolean, ctx: RequestContext): Promise<PartitionAnswer> {
   const answer = (errorCode: number, offset: bigint, timestamp: bigint, leaderEpoch = 0): PartitionAnswer => ({
     partitionIndex: p.partitionIndex,
     errorCode,
@@ -57,11 +55,6 @@ function lookup (partition: PartitionLog | undefined, p: PartitionAsked, readCom
   if (ts === LATEST) return answer(0, BigInt(readCommitted ? partition.lastStableOffset : partition.highWatermark), -1n)
   if (ts === EARLIEST || ts === EARLIEST_LOCAL) return answer(0, BigInt(partition.logStartOffset), -1n)
   if (ts === LATEST_TIERED) return answer(0, -1n, -1n, -1)
-  return lookupByTimestamp(partition, ts, readCommitted, ctx, answer)
-}
-
-async function lookupByTimestamp (partition: PartitionLog, ts: bigint, readCommitted: boolean, ctx: RequestContext,
-  answer: (errorCode: number, offset: bigint, timestamp: bigint) => PartitionAnswer): Promise<PartitionAnswer> {
   try {
     const found = await partition.offsetForTimestamp(Number(ts))
     if (!found) return answer(0, -1n, -1n)
