@@ -20,7 +20,8 @@ const steps: Array<{ script: string, quick: boolean }> = [
   { script: 'bench/pattern-match.ts', quick: true },
   { script: 'bench/bus.ts', quick: true },
   { script: 'bench/bus-catalog.ts', quick: false },
-  { script: 'bench/peers.ts', quick: true }
+  { script: 'bench/peers.ts', quick: true },
+  { script: 'bench/metadata-scale.ts', quick: false }
 ]
 
 const started = new Date()

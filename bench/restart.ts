@@ -7,7 +7,9 @@
 // Then, as a user would see it: the real broker (node dist/cli/main.js start) on the cleanly closed directory,
 // timed from spawn until GET /health answers 200 (node's own start and module loading included).
 // Usage: npm run build && node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
-//   RESTART_CRASH=0 skips the kill -9 part; RESTART_ENGINE=<built log-manager.js> times another build.
+//   RESTART_DIRTY=<n> partitions written after the last recovery checkpoint before the kill -9 (default 100);
+//   RESTART_CRASH=0 skips the kill -9 part, RESTART_CLEAN=0 the clean-shutdown and /health parts;
+//   RESTART_ENGINE=<built log-manager.js> times another build.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -32,6 +34,8 @@ const partitions = Number(args[0] ?? 10_000)
 const topics = Math.max(1, Number(args[1] ?? 10))
 const bigMB = Number(args[2] ?? 64)
 const perTopic = Math.ceil(partitions / topics)
+/** Partitions written after the recovery checkpoint, just before the kill -9 (RESTART_DIRTY, default 100). */
+const dirty = Number(process.env.RESTART_DIRTY ?? 100)
 
 /** Fills `dir`; with `crash` it prints READY and waits to be killed instead of closing. */
 async function fill (dir: string, crash: boolean): Promise<void> {
@@ -53,10 +57,20 @@ async function fill (dir: string, crash: boolean): Promise<void> {
     await big.append(b, { durability: written % (8 << 20) < b.length ? 'fsynced' : 'written' })
   }
   if (crash) {
+    // a broker that ran for a while has written its recovery checkpoint (engines that have one); the big
+    // partition's last writes are not fsynced, so it is left out of it and recovered: the unflushed tail
+    await (m as { writeRecoveryCheckpoint?: () => Promise<void> }).writeRecoveryCheckpoint?.()
+    // written after the checkpoint and never fsynced: the unflushed tail a crash leaves to recover
+    for (let n = 0; n < dirty; n++) await m.partition(`restart-${n % topics}`, Math.floor(n / topics) % perTopic)!.append(small(n))
     process.stdout.write('READY\n')
     await new Promise(() => {})
   }
   await m.close()
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN
 }
 
 async function timeOpen (dir: string): Promise<{ openMs: number, answerMs: number, m: Logs }> {
@@ -87,8 +101,7 @@ async function answerAll (m: Logs): Promise<number> {
  * Starts `tributary start` on `dir` and times spawn to the first 200 from /health; the broker is then stopped.
  * Also gives the broker's own start time from its "Tributary is ready" log line (without node's start and module loading).
  */
-async function timeToHealth (dir: string): Promise<{ healthMs: number, readyMs: number | null }> {
-  const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))
+async function timeToHealth (dir: string, cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url))): Promise<{ healthMs: number, readyMs: number | null, phases: string }> {
   const [kafkaPort, httpPort] = [await freePort(), await freePort()]
   const start = process.hrtime.bigint()
   const child = spawn(process.execPath, [cli, 'start', '--data-dir', dir, '--host', '127.0.0.1', '--kafka-port', String(kafkaPort), '--http-port', String(httpPort)],
@@ -96,9 +109,16 @@ async function timeToHealth (dir: string): Promise<{ healthMs: number, readyMs: 
   const exited = once(child, 'exit')
   let out = ''
   child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-  const readyMs = (): number | null => {
+  const readyLine = (): { ms: number, processMs?: number, phases?: Record<string, number> } | null => {
     const line = out.split('\n').find(l => l.includes('"Tributary is ready"'))
-    return line === undefined ? null : (JSON.parse(line) as { ms: number }).ms
+    return line === undefined ? null : JSON.parse(line) as { ms: number }
+  }
+  const readyMs = (): number | null => readyLine()?.ms ?? null
+  // the broker's own steps, and before them node's start and module loading (builds that log them)
+  const phases = (): string => {
+    const r = readyLine()
+    if (r?.phases === undefined || r.processMs === undefined) return ''
+    return `node start + module loading ${r.processMs - r.ms} ms, ` + Object.entries(r.phases).map(([k, v]) => `${k} ${v}`).join(', ')
   }
   try {
     for (;;) {
@@ -108,7 +128,7 @@ async function timeToHealth (dir: string): Promise<{ healthMs: number, readyMs: 
         const healthMs = Number(process.hrtime.bigint() - start) / 1e6
         // the ready line is written just before /health can answer; give the pipe a moment to carry it
         for (let i = 0; i < 100 && readyMs() === null; i++) await new Promise(resolve => setTimeout(resolve, 10))
-        return { healthMs, readyMs: readyMs() }
+        return { healthMs, readyMs: readyMs(), phases: phases() }
       }
       await new Promise(resolve => setTimeout(resolve, 5))
     }
@@ -126,19 +146,34 @@ if (isChild) {
     console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition; engine: ${engine}`)
     const cleanDir = join(base, 'clean')
     let t = Date.now()
-    await fill(cleanDir, false)
-    console.log(`  built and closed in ${((Date.now() - t) / 1000).toFixed(1)} s`)
-    const clean = await timeOpen(cleanDir)
-    await clean.m.close()
-    const again = await timeOpen(cleanDir)
-    await again.m.close()
-    console.log(`  open after clean shutdown: ${clean.openMs.toFixed(0)} ms, again ${again.openMs.toFixed(0)} ms (${(again.openMs * 1000 / (topics * perTopic)).toFixed(1)} µs per partition)`)
-    console.log(`  offsets of every partition (Metadata + ListOffsets work): ${again.answerMs.toFixed(1)} ms`)
-    if (existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
+    if (process.env.RESTART_CLEAN !== '0') {
+      await fill(cleanDir, false)
+      console.log(`  built and closed in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      const clean = await timeOpen(cleanDir)
+      await clean.m.close()
+      const again = await timeOpen(cleanDir)
+      await again.m.close()
+      console.log(`  open after clean shutdown: ${clean.openMs.toFixed(0)} ms, again ${again.openMs.toFixed(0)} ms (${(again.openMs * 1000 / (topics * perTopic)).toFixed(1)} µs per partition)`)
+      console.log(`  offsets of every partition (Metadata + ListOffsets work): ${again.answerMs.toFixed(1)} ms`)
+      if (existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
       // the broker's own stop closes the log cleanly, so each start after the first is again after a clean shutdown
-      const health = [await timeToHealth(cleanDir), await timeToHealth(cleanDir), await timeToHealth(cleanDir)]
-      console.log(`  tributary start to /health 200 after a clean shutdown: ${health.map(h => h.healthMs.toFixed(0)).join(', ')} ms (3 starts; ` +
-        `of which the broker's start, from its ready log line: ${health.map(h => String(h.readyMs ?? '-')).join(', ')} ms; the rest is node's start and module loading)`)
+        // RESTART_BASE_CLI=<another build's dist/cli/main.js>: its starts alternate with this build's, on the same directory
+        const baseCli = process.env.RESTART_BASE_CLI
+        // a first start of each build after the other's stop, not timed
+        if (baseCli !== undefined) { await timeToHealth(cleanDir); await timeToHealth(cleanDir, baseCli) }
+        const health: Record<string, Array<Awaited<ReturnType<typeof timeToHealth>>>> = { 'this build': [], base: [] }
+        // RESTART_STARTS: how many timed starts of each build (default 3)
+        for (let round = 0; round < Number(process.env.RESTART_STARTS ?? 3); round++) {
+          health['this build']!.push(await timeToHealth(cleanDir))
+          if (baseCli !== undefined) health.base!.push(await timeToHealth(cleanDir, baseCli))
+        }
+        for (const [name, runs] of Object.entries(health)) {
+          if (runs.length === 0) continue
+          console.log(`  ${name}: tributary start to /health 200 after a clean shutdown: ${runs.map(h => h.healthMs.toFixed(0)).join(', ')} ms (median ${median(runs.map(h => h.healthMs)).toFixed(0)}; ` +
+            `of which the broker's start, from its ready log line: ${runs.map(h => String(h.readyMs ?? '-')).join(', ')} ms)`)
+          for (const h of runs) if (h.phases !== '') console.log(`    ${h.phases}`)
+        }
+      }
     }
 
     if (process.env.RESTART_CRASH !== '0') {
@@ -154,8 +189,12 @@ if (isChild) {
       await new Promise(resolve => child.once('exit', resolve))
       console.log(`  built and killed (-9) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
       const crashed = await timeOpen(crashDir)
+      const recovered = crashed.m.topics().reduce((n, info) => {
+        for (let p = 0; p < info.partitions; p++) if (crashed.m.partition(info.name, p)!.isDormant !== true) n++
+        return n
+      }, 0)
       await crashed.m.close()
-      console.log(`  open after kill -9: ${crashed.openMs.toFixed(0)} ms`)
+      console.log(`  open after kill -9: ${crashed.openMs.toFixed(0)} ms (${recovered} partitions recovered from their files, the rest started dormant)`)
     }
   } finally {
     await rm(base, { recursive: true, force: true })

@@ -33,6 +33,8 @@ export interface BrokerConfig extends BusClusterConfig {
   maxDecompressedBatchBytes: number
   /** Most bytes of recently written batches kept in memory (all partitions together) to answer fetches at the tail; 0 turns the cache off. */
   fetchTailCacheBytes: number
+  /** How often the recovery checkpoint is rewritten (when something changed): after a crash only partitions written since are recovered. */
+  recoveryCheckpointIntervalMs: number
   /** max.connections: most open Kafka client connections; a new one over it is closed at once. */
   maxConnections: number
   /** max.connections.per.ip: most open Kafka client connections from one client address. */
@@ -128,6 +130,7 @@ export const defaultConfig: BrokerConfig = {
   fetchMaxBytes: 55 * 1024 * 1024,
   maxDecompressedBatchBytes: 64 * 1024 * 1024,
   fetchTailCacheBytes: 64 * 1024 * 1024,
+  recoveryCheckpointIntervalMs: 5_000,
   // Kafka's defaults are unbounded; these stay well under a default 64 Ki
   // descriptor limit while no real deployment of one broker comes near them.
   maxConnections: 10_000,
@@ -246,6 +249,7 @@ export function loadConfig (flags: Record<string, unknown>, env: NodeJS.ProcessE
     if (!Number.isInteger(result[bound]) || result[bound] < 1) throw new ConfigError(`${bound} must be a whole number of at least 1, got ${String(result[bound])}`)
   }
   if (!Number.isInteger(result.fetchTailCacheBytes) || result.fetchTailCacheBytes < 0) throw new ConfigError(`fetchTailCacheBytes must be a whole number of bytes (0 turns the cache off), got ${String(result.fetchTailCacheBytes)}`)
+  if (!Number.isInteger(result.recoveryCheckpointIntervalMs) || result.recoveryCheckpointIntervalMs < 100) throw new ConfigError(`recoveryCheckpointIntervalMs must be a whole number of milliseconds, at least 100, got ${String(result.recoveryCheckpointIntervalMs)}`)
   for (const port of ['kafkaPort', 'httpPort'] as const) {
     if (!Number.isInteger(result[port]) || result[port] < 0 || result[port] > 65535) throw new ConfigError(`${port} must be a port number`)
   }

@@ -80,6 +80,10 @@ export class Tributary {
   private async open (): Promise<void> {
     const { config, logger, metrics } = this
     const started = Date.now()
+    // the start broken down (ms per step, on the ready line): where a slow start goes
+    const phases: Record<string, number> = {}
+    let last = performance.now()
+    const phase = (name: string): void => { const t = performance.now(); phases[name] = Math.round(t - last); last = t }
     const clock = this.options.clock ?? systemClock()
     const now = clock.now
     const fs = metrics.timedFs(this.options.fs ?? realFs)
@@ -96,12 +100,14 @@ export class Tributary {
       maxDecompressedBatchBytes: config.maxDecompressedBatchBytes,
       fetchTailCacheBytes: config.fetchTailCacheBytes,
       tailCachePool,
+      recoveryCheckpointIntervalMs: config.recoveryCheckpointIntervalMs,
       flushIntervalMs: config.flushPolicy === 'interval' ? config.flushIntervalMs : undefined,
       logCleanerIntervalMs: config.logCleanerIntervalMs,
       onCleanerError: (err, topic, partition) => kafkaLogger.warn({ err, topic, partition }, 'log cleaner failed on a partition'),
       logger: kafkaLogger.child({ part: 'log' }),
     })
     this.closers.push({ component: 'log', close: () => log.close() })
+    phase('log')
     kafkaLogger.info({ topics: log.topics().length, ms: Date.now() - started }, 'log opened')
     // settings changed at runtime through AlterConfigs, kept in the data directory
     applyDynamicConfigs(config, log)
@@ -124,6 +130,7 @@ export class Tributary {
     })
     await groups.open()
     this.closers.push({ component: 'groups', close: () => groups.close() })
+    phase('groups')
 
     const txns = new TransactionCoordinator({
       dir: join(config.dataDir, '__transactions'),
@@ -148,12 +155,14 @@ export class Tributary {
 
     const access = await AccessControl.open(config, { fs, logger: kafkaLogger.child({ part: 'acl' }) })
     this.closers.push({ component: 'acl', close: () => access.close() })
+    phase('txnsAndSecurity')
 
     // authorization inside the metrics wrapper, so refusals are counted as the errors they answer
     const handlers = metrics.requests.instrument(authorizeHandlers(allHandlers, access.authorizer), kafkaLogger)
     const broker = new Broker({ config, log, groups, txns, access, handlers, logger: kafkaLogger, clock, credentials })
     await broker.listen()
     this.closers.push({ component: 'broker', close: () => broker.close() })
+    phase('kafkaListener')
     metrics.watch({ log, groups, now, connections: () => broker.activeConnections })
     // the console's 15-minute history and event traces (the trace ring passes every call on to the metrics)
     const history = new ConsoleHistory({ requests: metrics.requests, log, groups, connections: () => broker.activeConnections })
@@ -174,6 +183,7 @@ export class Tributary {
     })
     await bus.open()
     this.closers.push({ component: 'bus', close: () => bus.close() })
+    phase('bus')
 
     const http = new HttpFace({
       config,
@@ -186,6 +196,7 @@ export class Tributary {
       access: { credentials, authorizer: access.authorizer },
       console: { history, trace, kafkaAddress: () => ({ host: config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host, port: broker.port }) }
     })
+    phase('httpRoutes')
     const httpPort = await http.listen()
     this.closers.push({ component: 'http', close: () => http.close() })
     this.running = { log, groups, txns, access, broker, bus, http }
@@ -194,7 +205,10 @@ export class Tributary {
       kafka: `${config.host}:${broker.port}`,
       http: `${config.http.tls !== undefined ? 'https' : 'http'}://${config.host}:${httpPort}`,
       dataDir: config.dataDir,
-      ms: Date.now() - started
+      ms: Date.now() - started,
+      phases: { ...phases, httpListen: Math.round(performance.now() - last) },
+      // since the process started: node's own start and module loading are the difference from ms
+      processMs: Math.round(performance.now()),
     }, 'Tributary is ready')
   }
 

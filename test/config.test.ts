@@ -44,6 +44,8 @@ test('bad values are refused with TRIB_ERR_CONFIG naming the option', () => {
   assert.equal(loadConfig({}, { TRIBUTARY_BUS_MAX_PENDING_RETRY_BYTES: '1048576' }).busMaxPendingRetryBytes, 1048576)
   assert.throws(() => loadConfig({ fetchTailCacheBytes: '-1' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /fetchTailCacheBytes/.test(err.message))
   assert.equal(loadConfig({}, { TRIBUTARY_FETCH_TAIL_CACHE_BYTES: '0' }).fetchTailCacheBytes, 0)
+  assert.throws(() => loadConfig({ recoveryCheckpointIntervalMs: '50' }, {}), (err: any) => err.code === 'TRIB_ERR_CONFIG' && /recoveryCheckpointIntervalMs/.test(err.message))
+  assert.equal(loadConfig({}, { TRIBUTARY_RECOVERY_CHECKPOINT_INTERVAL_MS: '1000' }).recoveryCheckpointIntervalMs, 1000)
   const dir = mkdtempSync(join(tmpdir(), 'trib-config-'))
   const file = join(dir, 'bad.json')
   writeFileSync(file, JSON.stringify({ noSuchOption: 1 }))

@@ -20,6 +20,7 @@ import { TributaryError, TributaryErrorCode } from '../errors.js'
 import { registerConsoleAccess } from './console-access.js'
 import type { CredentialStore } from '../security/credential-store.js'
 import type { Authorizer } from '../broker/acl/authorizer.js'
+import { lazySchemaCompilers } from './lazy-schema-compilers.js'
 
 export interface HttpFaceParts {
   config: BrokerConfig
@@ -44,9 +45,11 @@ export class HttpFace {
   constructor (private readonly parts: HttpFaceParts) {
     // http.tls: HTTPS on the same port, from the same kind of PEM files as the Kafka listeners
     const tls = parts.config.http.tls
+    // the schema compilers load only if a route ever declares a schema (none does)
+    const schemaController = { compilersFactory: lazySchemaCompilers }
     this.app = tls === undefined
-      ? Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })
-      : Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, https: loadTls(tls, 'http.tls') }) as unknown as FastifyInstance
+      ? Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, schemaController })
+      : Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, schemaController, https: loadTls(tls, 'http.tls') }) as unknown as FastifyInstance
     // Routes cannot be added to a listening fastify app, so all are attached here.
     logRequests(this.app, parts.logger)
     if (parts.config.http.auth === 'basic') {

@@ -126,6 +126,11 @@ export class FaultyFs implements FileSystem {
     return new FaultyFileHandle(this, path, fh)
   }
 
+  get fileSizes (): ((paths: string[]) => Promise<Array<number | null>>) | undefined {
+    if (this.base.fileSizes === undefined) return undefined
+    return async (paths) => { for (const p of paths) this.check('read', p); return await this.base.fileSizes!(paths) }
+  }
+
   async readFile (path: string): Promise<Buffer | null> { this.check('read', path); return this.base.readFile(path) }
   async writeFileAtomic (path: string, data: Buffer | string): Promise<void> {
     this.check('writeFileAtomic', path)
@@ -162,6 +167,17 @@ export class FaultyFs implements FileSystem {
   }
 
   async exists (path: string): Promise<boolean> { this.check('read', path); return this.base.exists(path) }
+  /** syncfs: every file and directory entry written so far becomes durable. */
+  get syncFileSystem (): ((path: string) => Promise<void>) | undefined {
+    if (this.base.syncFileSystem === undefined) return undefined
+    return async (path) => {
+      this.check('sync', path)
+      await this.base.syncFileSystem!(path)
+      for (const t of this.tracked.values()) t.synced = Math.max(t.synced, t.written)
+      this.pendingEntries = []
+    }
+  }
+
   async syncDir (path: string): Promise<void> {
     this.check('sync', path)
     await this.base.syncDir(path)

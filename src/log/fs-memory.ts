@@ -103,6 +103,13 @@ export class MemoryFs implements FileSystem {
     return new MemoryFileHandle(node, full)
   }
 
+  /** Nothing to flush: memory is all there is. */
+  async syncFileSystem (): Promise<void> {}
+
+  async fileSizes (paths: string[]): Promise<Array<number | null>> {
+    return paths.map(p => { const node = this.lookup(resolve(p)); return node?.kind === 'file' ? node.size : null })
+  }
+
   async readFile (path: string): Promise<Buffer | null> {
     const node = this.lookup(resolve(path))
     if (node === undefined) return null

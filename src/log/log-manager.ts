@@ -19,6 +19,7 @@ import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import { forEachLimited } from './limited.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
 import { TailCacheBudget, type BlockPool } from './tail-cache.js'
+import { readRecoveryCheckpoint, RECOVERY_CHECKPOINT_FILE, RecoveryCheckpointWriter, verifyAgainstFiles } from './recovery-checkpoint.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -40,6 +41,8 @@ export interface LogManagerOptions {
   fetchTailCacheBytes?: number
   /** Warm buffers for the tail cache's blocks (the broker's tailCachePool); fresh ones without it. */
   tailCachePool?: BlockPool
+  /** How often the recovery checkpoint is rewritten (when something changed), so a restart after a crash recovers only partitions written since. Default 5 s. */
+  recoveryCheckpointIntervalMs?: number
   /** Where failures of background work (fsyncs, checkpoints, snapshots, closes) are logged, with their partition. */
   logger?: LogWarnings
   fs?: FileSystem
@@ -97,6 +100,8 @@ export class LogManager {
   private dynamicDefaults: TopicConfigs | null = null
   private closed = false
   private cleaner: LogCleaner | null = null
+  private checkpoint: RecoveryCheckpointWriter | null = null
+  private checkpointTimer: NodeJS.Timeout | null = null
   /** Set once start-up has opened the existing partitions. */
   private opened = false
   /** True if the previous run ended with close(). */
@@ -123,7 +128,8 @@ export class LogManager {
     const clean = markerBytes !== null
     // from here on a crash is unclean; made durable before anything new is written (open
     // returns after it), while the topics are read in the meantime
-    const unmarked = clean ? fs.unlink(marker).then(() => fs.syncDir(dataDir)) : Promise.resolve()
+    // after a clean close the marker becomes the recovery checkpoint: every fact in it was fsynced at close
+    const unmarked = clean ? fs.rename(marker, join(dataDir, RECOVERY_CHECKPOINT_FILE)).then(() => fs.syncDir(dataDir)) : Promise.resolve()
     unmarked.catch(() => undefined) // awaited below; this keeps it handled if reading the topics fails first
     const mgr = new LogManager(dataDir, fs, defaults, options.fsyncOnAcksAll ?? true, options.now ?? Date.now, clean)
     mgr.producerIdExpirationMs = options.producerIdExpirationMs
@@ -140,9 +146,19 @@ export class LogManager {
       if (raw === null) continue
       infos.push(JSON.parse(raw.toString('utf8')) as TopicInfo)
     }
-    await mgr.openTopics(infos, clean ? decodeShutdownFacts(markerBytes) : new Map())
+    mgr.checkpoint = new RecoveryCheckpointWriter(fs, dataDir, () => mgr.checkpointSources(), mgr.now)
+    // after a crash, the partitions the last checkpoint vouches for and whose files it still matches start dormant
+    const facts = clean ? decodeShutdownFacts(markerBytes) : await verifyAgainstFiles(fs, await readRecoveryCheckpoint(fs, dataDir), mgr.partitionDirById(infos))
+    const recovered = await mgr.openTopics(infos, facts)
+    // what recovery kept is made durable by one syncfs, not an fsync per partition, before anything is served
+    if (!clean && recovered > 0 && fs.syncFileSystem !== undefined) await fs.syncFileSystem(dataDir)
     mgr.opened = true
     await unmarked
+    // what was just recovered is fsynced: checkpoint it now, so another crash does not recover it again
+    if (!clean) mgr.writeCheckpointInBackground()
+    const interval = options.recoveryCheckpointIntervalMs ?? 5_000
+    mgr.checkpointTimer = setInterval(() => { mgr.writeCheckpointInBackground() }, interval)
+    mgr.checkpointTimer.unref()
     mgr.cleaner = new LogCleaner({
       fs,
       now: mgr.now,
@@ -155,11 +171,11 @@ export class LogManager {
   }
 
   /**
-   * Opens every partition of `infos`, OPEN_CONCURRENCY at a time: opening is a
+   * Opens every partition of `infos` (returns how many opened their files), OPEN_CONCURRENCY at a time: opening is a
    * handful of small file operations each, so with thousands of partitions the
    * restart time is set by how many are in flight, not by the data they hold.
    */
-  private async openTopics (infos: TopicInfo[], facts: ShutdownFacts): Promise<void> {
+  private async openTopics (infos: TopicInfo[], facts: ShutdownFacts): Promise<number> {
     const jobs: Array<{ state: TopicState, partition: number }> = []
     for (const info of infos) {
       const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
@@ -177,6 +193,41 @@ export class LogManager {
       const job = toOpen[i]!
       job.state.logs[job.partition] = await this.openPartition(job.state, job.partition)
     })
+    return toOpen.length
+  }
+
+  /** The partitions the recovery checkpoint covers, each with what it can vouch for now. */
+  private checkpointSources (): Array<{ topicId: string, facts: (syncingAll: boolean) => Array<PartitionFacts | null> }> {
+    return [...this.topicsByName.values()].map(state => ({
+      topicId: state.info.topicId,
+      // compacted partitions always open at start (the cleaner rewrites their segments), so they are left out
+      facts: syncingAll => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts(syncingAll)),
+    }))
+  }
+
+  /**
+   * Writes the recovery checkpoint now (it is also written every
+   * recoveryCheckpointIntervalMs); resolves once it is durable.
+   */
+  async writeRecoveryCheckpoint (): Promise<void> {
+    this.assertOpen()
+    await this.checkpoint!.request()
+  }
+
+  private writeCheckpointInBackground (): void {
+    this.checkpoint?.request().catch((err: unknown) => {
+      if (this.logger !== undefined) this.logger.warn({ err }, 'writing the recovery checkpoint failed')
+      else process.emitWarning(`writing the recovery checkpoint failed: ${err instanceof Error ? err.message : String(err)}`)
+    })
+  }
+
+  /** Directory of a partition by topic id, for the partitions of `infos`. */
+  private partitionDirById (infos: TopicInfo[]): (topicId: string, partition: number) => string | null {
+    const byId = new Map(infos.map(i => [i.topicId, i]))
+    return (topicId, partition) => {
+      const info = byId.get(topicId)
+      return info === undefined || partition >= info.partitions ? null : join(this.dataDir, `${info.name}-${partition}`)
+    }
   }
 
   /** Opens partitions [from, to) of a topic as new ones, OPEN_CONCURRENCY at a time; on failure closes those opened. */
@@ -221,7 +272,10 @@ export class LogManager {
       maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
       onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
       cleanShutdown: this.wasCleanShutdown && !this.opened,
+      syncedByStart: !this.wasCleanShutdown && !this.opened && this.fs.syncFileSystem !== undefined,
       tailCache: this.tailCache,
+      // the checkpoint stops vouching for this partition (durably) before its log start moves
+      beforeLogStartChange: () => this.checkpoint?.request() ?? Promise.resolve(),
     }
   }
 
@@ -425,6 +479,8 @@ export class LogManager {
     if (this.closed) return
     this.closed = true
     await this.cleaner?.stop()
+    if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer)
+    await this.checkpoint?.settled()
     let failed = false
     const logs = [...this.topicsByName.values()].flatMap(state => state.logs)
     await forEachLimited(logs.length, OPEN_CONCURRENCY, async i => {

@@ -40,6 +40,6 @@ export async function loadSegments (ctx: PartitionContext, logStartOffset: numbe
   }
   // a process crash leaves written-but-unsynced bytes in the page cache; make
   // them durable before calling them durable (a clean close already fsynced them)
-  if (ctx.cleanShutdown !== true) await segments[segments.length - 1]!.sync()
+  if (ctx.cleanShutdown !== true && ctx.syncedByStart !== true) await segments[segments.length - 1]!.sync()
   return segments
 }

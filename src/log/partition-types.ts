@@ -72,15 +72,23 @@ export interface PartitionContext {
   maxDecompressedBatchBytes?: number
   /** Opened at start after a clean shutdown: every byte on disk was fsynced by the close. */
   cleanShutdown?: boolean
+  /** Recovery leaves its fsync to one syncfs of the whole file system that the start runs after opening every partition. */
+  syncedByStart?: boolean
   /** Told of failures in background work (fsyncs, checkpoints, snapshots, closes) that no caller awaits. */
   onBackgroundError?: (what: string, err: unknown) => void
   /** Where recently written batches are kept for fetches at the tail; none: every read goes to the files. */
   tailCache?: TailCacheBudget
+  /**
+   * Called (and awaited) before the log start moves (DeleteRecords, retention): the
+   * recovery checkpoint must stop vouching for this partition before its files change.
+   */
+  beforeLogStartChange?: () => Promise<void>
 }
 
 /**
- * What a clean close records about a partition, so that the next start can serve
- * its offsets without opening its files (they open at its first read or write).
+ * What a clean close (or a recovery checkpoint) records about a partition, so that
+ * the next start can serve its offsets without opening its files (they open at its
+ * first read or write). Every byte these facts describe was fsynced when they were taken.
  */
 export interface PartitionFacts {
   logStartOffset: number
@@ -89,4 +97,11 @@ export interface PartitionFacts {
   segmentCount: number
   /** The producer state snapshot at logEndOffset (encodeProducerSnapshot); null when there is none to keep. */
   producers: string | null
+  /**
+   * The last segment's base offset and size in bytes: after a crash, the start
+   * compares them with the file to see whether anything was written since (see
+   * recovery-checkpoint.ts). Absent in markers of older versions.
+   */
+  activeBaseOffset?: number
+  activeSize?: number
 }

@@ -26,7 +26,8 @@ function isPartitionFacts (f: unknown): f is PartitionFacts {
   if (typeof f !== 'object' || f === null) return false
   const o = f as Record<string, unknown>
   return ['logStartOffset', 'logEndOffset', 'sizeInBytes', 'segmentCount'].every(k => Number.isSafeInteger(o[k]) && (o[k] as number) >= 0) &&
-    (typeof o.producers === 'string' || o.producers === null) && (o.logStartOffset as number) <= (o.logEndOffset as number)
+    (typeof o.producers === 'string' || o.producers === null) && (o.logStartOffset as number) <= (o.logEndOffset as number) &&
+    ['activeBaseOffset', 'activeSize'].every(k => o[k] === undefined || (Number.isSafeInteger(o[k]) && (o[k] as number) >= 0))
 }
 
 /** The marker's text for these partitions (null for those that did not close cleanly). */

@@ -15,8 +15,7 @@
 // The two signatures are compared in constant time. With replay protection
 // (bus.replayProtection), a valid signature is accepted once (./replay-guard.ts).
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { SignatureV4 } from '@smithy/signature-v4'
-import { Hash } from '@smithy/hash-node'
+import { createRequire } from 'node:module'
 import type { BusCredential } from '../../config.js'
 import { BusApiError } from '../errors.js'
 import { ReplayGuard } from './replay-guard.js'
@@ -79,6 +78,19 @@ function header (headers: SignedRequest['headers'], name: string): string | unde
   return Array.isArray(value) ? value.join(',') : value
 }
 
+// The AWS signer is loaded at the first signed request, not at start: with no bus
+// credentials configured it is never needed, and loading it (with @smithy/core) was
+// about a quarter of a second of a start to /health on a busy machine (CPU profile).
+const requireSigner = createRequire(import.meta.url)
+let signerModules: { SignatureV4: typeof import('@smithy/signature-v4').SignatureV4, Hash: typeof import('@smithy/hash-node').Hash } | undefined
+function signerModule (): NonNullable<typeof signerModules> {
+  signerModules ??= {
+    SignatureV4: (requireSigner('@smithy/signature-v4') as typeof import('@smithy/signature-v4')).SignatureV4,
+    Hash: (requireSigner('@smithy/hash-node') as typeof import('@smithy/hash-node')).Hash,
+  }
+  return signerModules
+}
+
 export class SignatureVerifier {
   private readonly secrets: Map<string, string>
 
@@ -138,6 +150,7 @@ export class SignatureVerifier {
       const values = url.searchParams.getAll(key)
       query[key] = values.length === 1 ? values[0]! : values
     }
+    const { SignatureV4, Hash } = signerModule()
     const signer = new SignatureV4({ credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret }, region: auth.region, service: auth.service, sha256: Hash.bind(null, 'sha256'), applyChecksum: false })
     const signed = await signer.sign({
       method: request.method,

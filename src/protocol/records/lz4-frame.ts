@@ -7,8 +7,10 @@
 // is a few lines (token, literals, 2-byte offset, match), and one output buffer
 // also serves frames whose blocks refer back to earlier ones (librdkafka writes
 // linked blocks). Checksums are not verified: the batch CRC covers the bytes.
-import { compressFrameSync } from 'lz4-napi'
+import { lazyNative } from './lazy-native.js'
 import { TributaryError, TributaryErrorCode } from '../../errors.js'
+
+const lz4 = lazyNative<typeof import('lz4-napi')>('lz4-napi')
 
 const LZ4_MAGIC = 0x184d2204
 const BLOCK_MAX_SIZES = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024]
@@ -132,5 +134,5 @@ function decodeBlock (src: Buffer, s: number, end: number, out: Buffer, d: numbe
 }
 
 export function lz4Compress (data: Buffer): Buffer {
-  return compressFrameSync(data)
+  return lz4().compressFrameSync(data)
 }

@@ -4,8 +4,10 @@
 // one raw snappy block. We decode both and encode xerial, which every client reads
 // (snappy-java falls back to raw when the magic is absent, librdkafka and
 // kafkajs-snappy detect the magic).
-import snappy from 'snappy'
+import { lazyNative } from './lazy-native.js'
 import { TributaryError, TributaryErrorCode } from '../../errors.js'
+
+const snappy = lazyNative<typeof import('snappy')>('snappy')
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
 const XERIAL_HEADER_SIZE = 16
@@ -31,7 +33,7 @@ export function rawSnappyLength (block: Buffer): number {
 
 function uncompressRaw (block: Buffer): Buffer {
   try {
-    return snappy.uncompressSync(block, { asBuffer: true }) as Buffer
+    return snappy().uncompressSync(block, { asBuffer: true }) as Buffer
   } catch (err) {
     throw new TributaryError(TributaryErrorCode.CORRUPT_MESSAGE, `invalid snappy data: ${(err as Error).message}`)
   }
@@ -71,7 +73,7 @@ export function snappyCompressXerial (data: Buffer): Buffer {
   header.writeInt32BE(1, 12)
   parts.push(header)
   for (let pos = 0; pos < data.length || pos === 0; pos += XERIAL_BLOCK_SIZE) {
-    const block = snappy.compressSync(data.subarray(pos, pos + XERIAL_BLOCK_SIZE))
+    const block = snappy().compressSync(data.subarray(pos, pos + XERIAL_BLOCK_SIZE))
     const len = Buffer.alloc(4)
     len.writeInt32BE(block.length, 0)
     parts.push(len, block)

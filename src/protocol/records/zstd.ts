@@ -1,19 +1,19 @@
 // Zstandard, decompressed as a stream into chunks so the output stops at the
 // limit whatever the frame header claims (Java's zstd-jni streams frames without
 // a content size, so the header alone cannot bound it).
-import { compress } from 'zstd-napi'
-import zstdBinding from 'zstd-napi/binding.js'
+import { lazyNative } from './lazy-native.js'
 import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
 const CHUNK = 128 * 1024
-// the binding is CommonJS; its named exports are only reachable through the default import
-const { DCtx, ResetDirective } = zstdBinding
+const zstd = lazyNative<typeof import('zstd-napi')>('zstd-napi')
+const zstdBinding = lazyNative<typeof import('zstd-napi/binding.js')>('zstd-napi/binding.js')
 // One context, reset per call: creating one allocates its window buffers, which
 // cost more than decompressing a typical produced batch (profiled: a fresh
 // context per batch held validation of zstd batches to ~40 MB/s).
-let shared: InstanceType<typeof DCtx> | null = null
+let shared: InstanceType<ReturnType<typeof zstdBinding>['DCtx']> | null = null
 
 export function zstdDecompress (data: Buffer, maxBytes: number): Buffer {
+  const { DCtx, ResetDirective } = zstdBinding()
   shared ??= new DCtx()
   const dctx = shared
   dctx.reset(ResetDirective.sessionOnly)
@@ -41,5 +41,5 @@ export function zstdDecompress (data: Buffer, maxBytes: number): Buffer {
 }
 
 export function zstdCompress (data: Buffer): Buffer {
-  return compress(data)
+  return zstd().compress(data)
 }

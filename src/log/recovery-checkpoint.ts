@@ -1,0 +1,125 @@
+// The recovery checkpoint: one file in the data directory with what a start after a
+// crash needs to serve each partition without recovering it, so a restart after
+// kill -9 costs the partitions written since the last checkpoint, not all of them.
+//
+// It holds the same facts a clean close writes (shutdown-facts.ts), taken while
+// running for every partition not failed and whose log start is not moving
+// (PartitionLog.recoveryFacts), then made durable by one syncfs of the data
+// directory's file system (without syncfs: only partitions whose written bytes were
+// all fsynced already). The file is written atomically (fsync,
+// rename, fsync of the directory) in the background, and again, before its files
+// change, whenever a partition's log start is about to move.
+//
+// A checkpoint is stale by nature: appends after it are found at start by
+// comparing the recorded size of each partition's last segment with the file (a
+// torn tail changes the size too), and a roll since is found by the new segment's
+// file. A partition that fails either check is recovered from its files as before.
+import { join } from 'node:path'
+import type { FileSystem } from './fs.js'
+import { segmentFileName } from './segment.js'
+import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
+import type { ShutdownFacts } from './shutdown-facts.js'
+import type { PartitionFacts } from './partition-types.js'
+
+export const RECOVERY_CHECKPOINT_FILE = '.recovery-checkpoint'
+
+/** One partition as the checkpoint sees it: where its files are and what it can vouch for now. */
+export interface CheckpointSource {
+  topicId: string
+  /** `syncingAll`: the file system is fsynced (syncfs) after the facts are taken and before they are written. */
+  facts: (syncingAll: boolean) => Array<PartitionFacts | null>
+}
+
+/**
+ * Writes the checkpoint on request; requests made while a write runs share the
+ * next write, which takes its facts when it starts (so after every request made before it).
+ */
+export class RecoveryCheckpointWriter {
+  private running: Promise<void> | null = null
+  private next: Promise<void> | null = null
+  private lastText = ''
+
+  constructor (
+    private readonly fs: FileSystem,
+    private readonly dataDir: string,
+    private readonly sources: () => CheckpointSource[],
+    private readonly now: () => number
+  ) {}
+
+  /** Resolves once a write that took its facts after this call is durable. */
+  request (): Promise<void> {
+    this.next ??= (this.running ?? Promise.resolve()).catch(() => undefined).then(() => {
+      this.next = null
+      this.running = this.writeOnce()
+      return this.running
+    })
+    return this.next
+  }
+
+  private collect (syncingAll: boolean): Record<string, Array<PartitionFacts | null>> {
+    const facts: Record<string, Array<PartitionFacts | null>> = {}
+    for (const s of this.sources()) facts[s.topicId] = s.facts(syncingAll)
+    return facts
+  }
+
+  /** Waits for any write under way (close). */
+  async settled (): Promise<void> {
+    await (this.next ?? this.running ?? Promise.resolve()).catch(() => undefined)
+  }
+
+  private async writeOnce (): Promise<void> {
+    let facts = this.collect(this.fs.syncFileSystem !== undefined)
+    // the time stamp aside, an unchanged checkpoint is neither synced nor written again
+    let body = JSON.stringify(facts)
+    if (body === this.lastText) return
+    if (this.fs.syncFileSystem !== undefined) {
+      // one syncfs makes every partition's written bytes durable, instead of an fsync each
+      try {
+        await this.fs.syncFileSystem(this.dataDir)
+      } catch {
+        facts = this.collect(false)
+        body = JSON.stringify(facts)
+      }
+    }
+    await this.fs.writeFileAtomic(join(this.dataDir, RECOVERY_CHECKPOINT_FILE), encodeShutdownFacts(this.now(), facts))
+    this.lastText = body
+  }
+}
+
+/** The checkpoint's facts, or none if there is no (readable) checkpoint. */
+export async function readRecoveryCheckpoint (fs: FileSystem, dataDir: string): Promise<ShutdownFacts> {
+  const raw = await fs.readFile(join(dataDir, RECOVERY_CHECKPOINT_FILE))
+  return raw === null ? new Map() : decodeShutdownFacts(raw)
+}
+
+/**
+ * Keeps only the facts still true of the files: the last segment has the recorded
+ * size and no segment was rolled after it. Everything else is dropped (recovered).
+ * `dirOf` names a partition's directory.
+ */
+export async function verifyAgainstFiles (fs: FileSystem, facts: ShutdownFacts, dirOf: (topicId: string, partition: number) => string | null): Promise<ShutdownFacts> {
+  const out: ShutdownFacts = new Map()
+  if (fs.fileSizes === undefined) return out
+  const checks: Array<{ topicId: string, partition: number, f: PartitionFacts, paths: string[] }> = []
+  for (const [topicId, list] of facts) {
+    list.forEach((f, partition) => {
+      const dir = dirOf(topicId, partition)
+      if (f === null || dir === null || f.activeBaseOffset === undefined || f.activeSize === undefined) return
+      const paths = [join(dir, segmentFileName(f.activeBaseOffset, '.log'))]
+      // a roll since the checkpoint starts a segment at the recorded log end
+      if (f.logEndOffset !== f.activeBaseOffset) paths.push(join(dir, segmentFileName(f.logEndOffset, '.log')))
+      checks.push({ topicId, partition, f, paths })
+    })
+  }
+  const sizes = await fs.fileSizes(checks.flatMap(c => c.paths))
+  let i = 0
+  for (const c of checks) {
+    const activeSize = sizes[i++]
+    const rolled = c.paths.length > 1 ? sizes[i++] !== null : false
+    if (activeSize !== c.f.activeSize || rolled) continue
+    let list = out.get(c.topicId)
+    if (list === undefined) out.set(c.topicId, list = [])
+    list[c.partition] = c.f
+  }
+  return out
+}
