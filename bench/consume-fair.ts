@@ -6,6 +6,9 @@
 // process start, Metadata and ListOffsets (equal for both, and large beside 19 MB) do not flatter the ratio; the wall
 // time is printed beside it. Also: @platformatic/kafka fetching all 4 partitions per request (the mock has no Fetch
 // v12+, so this row has no mock limit), loopback TCP, and the broker's CPU seconds per GB served.
+// The broker's own serving capacity: a raw Fetch loop (bench/raw-fetch-client.ts: one socket per partition, 8 MiB
+// per partition answer, batch headers walked, records not decoded) reading the same partitions over and over for
+// RAW_SECONDS (default 3) per round; its MB/s is set against loopback TCP with the broker's CPU s/GB beside it.
 // CONSUME_BASE=<dir of another build> (e.g. /work/wt/base) runs that build's broker beside this one, same data.
 // Usage: npm run build && node --import tsx bench/consume-fair.ts   (ROUNDS=5)
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -17,6 +20,7 @@ import { createTopics } from './kafka-admin.js'
 import { measureLoopbackTcp, type Rate } from './limits.js'
 import { startMockCluster } from './mock-cluster.js'
 import { platformaticConsumeAll } from './node-client.js'
+import { rawFetchConsume } from './raw-fetch-client.js'
 import { recordFigure } from './summary.js'
 
 const partitions = 4
@@ -26,6 +30,7 @@ const count = partitions * perPartition
 const rounds = Math.max(1, Number(process.env.ROUNDS ?? 5))
 const baseDir = process.env.CONSUME_BASE
 const topic = 'fair'
+const rawSeconds = Math.max(0.5, Number(process.env.RAW_SECONDS ?? 3))
 
 async function cpuSeconds (broker: BrokerProcess): Promise<number> {
   const text = await (await fetch(`${broker.httpUrl}/metrics`)).text()
@@ -79,16 +84,27 @@ async function main (): Promise<void> {
     }
     const kcat = new Map<string, Sample[]>()
     const node = new Map<string, Sample[]>()
+    const raw = new Map<string, Sample[]>()
+    const rawClientCpu: number[] = []
     const add = (into: Map<string, Sample[]>, key: string, s: Sample): void => {
       into.set(key, [...(into.get(key) ?? []), s])
-      console.log(`  ${into === kcat ? 'kcat' : '@platformatic/kafka'} <- ${key}: ${s.mbPerSecond.toFixed(1)} MB/s (wall ${s.wallMbPerSecond.toFixed(1)} MB/s)` +
+      console.log(`  ${into === kcat ? 'kcat' : into === node ? '@platformatic/kafka' : 'raw Fetch loop'} <- ${key}: ${s.mbPerSecond.toFixed(1)} MB/s (wall ${s.wallMbPerSecond.toFixed(1)} MB/s)` +
         (s.cpuSecondsPerGb === null ? '' : `, broker ${s.cpuSecondsPerGb.toFixed(2)} CPU s/GB`))
+    }
+    const rawFetch = async (bootstrap: string): Promise<Rate> => {
+      const [host, port] = bootstrap.split(':')
+      const r = await rawFetchConsume({ host: host ?? '127.0.0.1', port: Number(port), topic, partitions, partitionMaxBytes: 8 << 20, durationMs: rawSeconds * 1000 })
+      rawClientCpu.push(r.clientCpuSeconds / r.seconds)
+      return r
     }
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? targets : [...targets].reverse()
       for (const t of order) add(kcat, t.name, await sample(t, bootstrap => kcatConsumeAll(bootstrap, topic, count, size)))
       for (const t of order) {
         if (t.broker !== null) add(node, t.name, await sample(t, bootstrap => platformaticConsumeAll(bootstrap, topic, count, size)))
+      }
+      for (const t of order) {
+        if (t.broker !== null) add(raw, t.name, await sample(t, rawFetch))
       }
     }
 
@@ -103,6 +119,13 @@ async function main (): Promise<void> {
       const f = (x: number | null, d = 1): string => (x === null ? '-' : x.toFixed(d))
       console.log(`${t.name.padEnd(12)} ${f(k).padStart(10)} ${f(k === null || mockMBps === null ? null : k / mockMBps, 2).padStart(7)} ${f(k === null ? null : k / tcpMBps, 2).padStart(7)} ${f(kCpu, 2).padStart(9)}   ${f(n).padStart(18)} ${f(nCpu, 2).padStart(9)}`)
     }
+    console.log(`\nraw Fetch loop (${partitions} connections, 8 MiB per partition answer, records not decoded; client used ${median(rawClientCpu).toFixed(2)} of a core):`)
+    for (const t of targets) {
+      if (t.broker === null) continue
+      const r = medianOf(raw.get(t.name) ?? [], 'mbPerSecond')
+      const rCpu = medianOf(raw.get(t.name) ?? [], 'cpuSecondsPerGb')
+      console.log(`${t.name.padEnd(12)} ${(r ?? 0).toFixed(0).padStart(6)} MB/s  / TCP ${(r === null ? 0 : r / tcpMBps).toFixed(2)}  broker ${(rCpu ?? 0).toFixed(2)} CPU s/GB`)
+    }
     const base = builds[1] === undefined ? undefined : builds[1].name
     if (base !== undefined) {
       const ratio = (m: Map<string, Sample[]>, key: keyof Sample): string => {
@@ -111,7 +134,8 @@ async function main (): Promise<void> {
         return a === null || b === null ? '-' : (a / b).toFixed(2)
       }
       console.log(`this build / base build: kcat MB/s ${ratio(kcat, 'mbPerSecond')}, kcat CPU s/GB ${ratio(kcat, 'cpuSecondsPerGb')}, ` +
-        `@platformatic MB/s ${ratio(node, 'mbPerSecond')}, @platformatic CPU s/GB ${ratio(node, 'cpuSecondsPerGb')}`)
+        `@platformatic MB/s ${ratio(node, 'mbPerSecond')}, @platformatic CPU s/GB ${ratio(node, 'cpuSecondsPerGb')}, ` +
+        `raw Fetch MB/s ${ratio(raw, 'mbPerSecond')}, raw Fetch CPU s/GB ${ratio(raw, 'cpuSecondsPerGb')}`)
     }
 
     const source = 'bench/consume-fair.ts'
@@ -139,6 +163,18 @@ async function main (): Promise<void> {
       source
     })
     recordFigure({ figure: `broker CPU s/GB served, kcat catch-up (${partitions} parts)`, value: medianOf(kcat.get('Tributary') ?? [], 'cpuSecondsPerGb'), unit: 'CPU s/GB', source })
+    const rawOurs = medianOf(raw.get('Tributary') ?? [], 'mbPerSecond')
+    recordFigure({
+      figure: `broker serving / loopback TCP (raw Fetch loop, ${partitions} parts)`,
+      value: rawOurs,
+      unit: 'MB/s',
+      limit: `loopback TCP ${tcpMBps.toFixed(0)} MB/s`,
+      ratio: rawOurs === null ? null : rawOurs / tcpMBps,
+      target: 'ratio >= 0.5',
+      met: rawOurs === null ? null : rawOurs / tcpMBps >= 0.5,
+      source
+    })
+    recordFigure({ figure: `broker CPU s/GB served, raw Fetch loop (${partitions} parts)`, value: medianOf(raw.get('Tributary') ?? [], 'cpuSecondsPerGb'), unit: 'CPU s/GB', source })
     recordFigure({ figure: `@platformatic catch-up consume 1 KB, ${partitions} partitions`, value: medianOf(node.get('Tributary') ?? [], 'mbPerSecond'), unit: 'MB/s', source })
   } finally {
     mock.stop()
