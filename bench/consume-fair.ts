@@ -10,6 +10,7 @@
 // per partition answer, batch headers walked, records not decoded) reading the same partitions over and over for
 // RAW_SECONDS (default 3) per round; its MB/s is set against loopback TCP with the broker's CPU s/GB beside it.
 // CONSUME_BASE=<dir of another build> (e.g. /work/wt/base) runs that build's broker beside this one, same data.
+// CONSUME_PROFILE=<dir> starts this build's broker with --cpu-prof (the profile lands in <dir> at stop).
 // Usage: npm run build && node --import tsx bench/consume-fair.ts   (ROUNDS=5)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -30,6 +31,7 @@ const count = partitions * perPartition
 const rounds = Math.max(1, Number(process.env.ROUNDS ?? 5))
 const baseDir = process.env.CONSUME_BASE
 const topic = 'fair'
+const profileDir = process.env.CONSUME_PROFILE
 const rawSeconds = Math.max(0.5, Number(process.env.RAW_SECONDS ?? 3))
 
 async function cpuSeconds (broker: BrokerProcess): Promise<number> {
@@ -74,7 +76,8 @@ async function main (): Promise<void> {
   try {
     const targets: Target[] = [{ name: 'mock', bootstrap: mock.bootstrap, broker: null }]
     for (const b of builds) {
-      const broker = await BrokerProcess.start({ entry: BrokerEntry.compiled, dataDir: join(work, b.name.replace(/\W/g, '')), mainScript: b.mainScript })
+      const profile = b.mainScript === undefined && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+      const broker = await BrokerProcess.start({ entry: BrokerEntry.compiled, dataDir: join(work, b.name.replace(/\W/g, '')), mainScript: b.mainScript, nodeArgs: profile })
       brokers.push(broker)
       await createTopics(broker.bootstrap, [topic], partitions)
       targets.push({ name: b.name, bootstrap: broker.bootstrap, broker })

@@ -139,7 +139,7 @@ try {
   const results: Array<RateResult & { engine: string }> = []
   for (const [i, mbps] of rates.entries()) {
     const order = i % 2 === 0 ? engines.map((_, k) => k) : engines.map((_, k) => k).reverse()
-    for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, `latency-${mbps}`, mbps), engine: engines[k]!.name })
+    for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, `latency-${mbps}-${i}`, mbps), engine: engines[k]!.name })
   }
   console.log(`\n${'ms'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(8)} ${'max'.padStart(8)}`)
   const label = (r: { engine: string }): string => (base === undefined ? '' : ` (${r.engine})`)
