@@ -14,6 +14,7 @@ const quickEnv: Record<string, string> = { BENCH_SCALE: '0.1', BENCH_ROUNDS: '1'
 const steps: Array<{ script: string, quick: boolean }> = [
   { script: 'bench/run.ts', quick: true },
   { script: 'bench/consume-fair.ts', quick: true },
+  { script: 'bench/consume-tail.ts', quick: true },
   { script: 'bench/produce-cpu.ts', quick: true },
   { script: 'bench/latency.ts', quick: true },
   { script: 'bench/groups.ts', quick: false },

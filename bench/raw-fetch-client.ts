@@ -46,8 +46,11 @@ function nextOffsetOf (records: Buffer | null, from: number): number {
   return next
 }
 
+/** How one loop reads: catch-up (wrap to 0 at the end, no waiting, until a time) or tail (long-poll, until an offset). */
+interface LoopPolicy { maxWaitMs: number, done: (offset: number) => boolean, wrapAtEnd: boolean }
+
 /** One partition's fetch loop on its own connection. Resolves with the record bytes received. */
-async function fetchLoop (options: RawFetchOptions, partition: number, endAt: number): Promise<{ bytes: number, fetches: number }> {
+async function fetchLoop (options: Omit<RawFetchOptions, 'partitions' | 'durationMs'>, partition: number, policy: LoopPolicy): Promise<{ bytes: number, fetches: number }> {
   let frame = Buffer.allocUnsafe(options.partitionMaxBytes + 64 * 1024)
   let have = 0
   let want = -1 // frame size once its 4-byte prefix is in
@@ -89,10 +92,10 @@ async function fetchLoop (options: RawFetchOptions, partition: number, endAt: nu
   let fetches = 0
   let correlationId = 1
   try {
-    while (performance.now() < endAt) {
+    while (!policy.done(offset)) {
       const request = encodeRequest(fetchApi, FETCH_VERSION, correlationId++, 'raw-fetch', {
         replicaId: -1,
-        maxWaitMs: 0,
+        maxWaitMs: policy.maxWaitMs,
         minBytes: 1,
         maxBytes: options.partitionMaxBytes,
         isolationLevel: 0,
@@ -115,8 +118,8 @@ async function fetchLoop (options: RawFetchOptions, partition: number, endAt: nu
       const records = p.records
       bytes += records?.length ?? 0
       const next = nextOffsetOf(records, offset)
-      // at the end of the partition, read it again from the start
-      offset = next >= Number(p.highWatermark) ? 0 : next
+      // catch-up: at the end of the partition, read it again from the start
+      offset = policy.wrapAtEnd && next >= Number(p.highWatermark) ? 0 : next
     }
   } finally {
     socket.destroy()
@@ -129,7 +132,8 @@ export async function rawFetchConsume (options: RawFetchOptions): Promise<RawFet
   const cpuBefore = process.cpuUsage()
   const start = performance.now()
   const endAt = start + options.durationMs
-  const loops = await Promise.all(Array.from({ length: options.partitions }, (_, p) => fetchLoop(options, p, endAt)))
+  const policy: LoopPolicy = { maxWaitMs: 0, done: () => performance.now() >= endAt, wrapAtEnd: true }
+  const loops = await Promise.all(Array.from({ length: options.partitions }, (_, p) => fetchLoop(options, p, policy)))
   const seconds = (performance.now() - start) / 1000
   const cpu = process.cpuUsage(cpuBefore)
   return {
@@ -137,5 +141,30 @@ export async function rawFetchConsume (options: RawFetchOptions): Promise<RawFet
     fetches: loops.reduce((sum, l) => sum + l.fetches, 0),
     seconds,
     clientCpuSeconds: (cpu.user + cpu.system) / 1e6
+  }
+}
+
+export interface RawTailOptions {
+  host: string
+  port: number
+  topic: string
+  /** Connections reading partition 0 side by side from offset 0 (a fan-out of consumers at the tail). */
+  readers: number
+  partitionMaxBytes: number
+  /** Long-poll wait of each Fetch. */
+  maxWaitMs: number
+}
+
+/**
+ * Readers at the tail of partition 0: each long-polls from offset 0 until `until()` gives an offset it has reached.
+ * Call `finish(offset)` once the producer is done; the promise resolves when every reader is there.
+ */
+export function rawTailConsume (options: RawTailOptions): { finish: (endOffset: number) => void, done: Promise<{ bytes: number, fetches: number }> } {
+  let end = Number.POSITIVE_INFINITY
+  const policy: LoopPolicy = { maxWaitMs: options.maxWaitMs, done: offset => offset >= end, wrapAtEnd: false }
+  const loops = Promise.all(Array.from({ length: options.readers }, () => fetchLoop(options, 0, policy)))
+  return {
+    finish: endOffset => { end = endOffset },
+    done: loops.then(ls => ({ bytes: ls.reduce((sum, l) => sum + l.bytes, 0), fetches: ls.reduce((sum, l) => sum + l.fetches, 0) }))
   }
 }
