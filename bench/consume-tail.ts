@@ -6,6 +6,7 @@
 // so the produce path's cost, the same in both, does not dilute the comparison. Brokers: cache off
 // (fetchTailCacheBytes=0), cache on (the default), and CONSUME_BASE=<dir of another build> (cache on) beside them,
 // in alternating order, ROUNDS times; medians are printed with the load average.
+// CONSUME_PROFILE=<dir> starts the cache-on broker with --cpu-prof (the profile lands in <dir> at stop).
 // Usage: npm run build && node --import tsx bench/consume-tail.ts   (RATE=20 BENCH_SECONDS=5 READERS=4 ROUNDS=3)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -20,6 +21,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5)
 const readers = Math.max(1, Number(process.env.READERS ?? 4))
 const rounds = Math.max(1, Number(process.env.ROUNDS ?? 3))
 const baseDir = process.env.CONSUME_BASE
+const profileDir = process.env.CONSUME_PROFILE
 const size = 1024
 const tickMs = 5
 const load = (): string => loadavg().map(l => l.toFixed(2)).join(' ')
@@ -86,7 +88,7 @@ async function main (): Promise<void> {
     { name: 'cache on', env: {} }
   ]
   if (baseDir !== undefined && baseDir !== '') variants.push({ name: 'base build', env: {}, mainScript: join(baseDir, 'dist', 'cli', 'main.js') })
-  const brokers = await Promise.all(variants.map(v => BrokerProcess.start({ entry: BrokerEntry.compiled, dataDir: join(work, v.name.replace(/\W/g, '')), env: v.env, mainScript: v.mainScript })))
+  const brokers = await Promise.all(variants.map(v => BrokerProcess.start({ entry: BrokerEntry.compiled, dataDir: join(work, v.name.replace(/\W/g, '')), env: v.env, mainScript: v.mainScript, nodeArgs: v.name === 'cache on' && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] })))
   const results = new Map<string, Sample[]>()
   try {
     for (let r = 0; r < rounds; r++) {

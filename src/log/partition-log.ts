@@ -429,6 +429,15 @@ export class PartitionLog {
     return lo
   }
 
+  /**
+   * Long poll without a promise: calls `wake` once the high watermark passes `offset` (or the partition closes) and
+   * returns a cancel function; returns null, calling nothing, when that is already so.
+   */
+  onData (offset: number, wake: () => void): (() => void) | null {
+    if (this.logEndOffset > offset || this.closed) return null
+    return this.waiters.park(offset, wake)
+  }
+
   /** Long poll: resolves when the high watermark passes `offset`, or when `signal` aborts. */
   waitForData (offset: number, signal?: AbortSignal): Promise<void> {
     if (this.logEndOffset > offset || this.closed) return Promise.resolve()

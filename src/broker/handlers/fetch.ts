@@ -138,25 +138,35 @@ async function readAll (wanted: Wanted[], maxBytes: number, readCommitted: boole
   return { topics, bytes, hadError, releases }
 }
 
-/** Resolves true when any requested partition gets data past its fetch offset, false on timeout. */
-async function waitForAny (wanted: Wanted[], maxWaitMs: number, ctx: RequestContext): Promise<boolean> {
+/**
+ * Resolves true when any requested partition gets data past its fetch offset, false on timeout. The partitions call
+ * back directly from the write that moves their high watermark (no promise, AbortController or race per partition).
+ */
+function waitForAny (wanted: Wanted[], maxWaitMs: number, ctx: RequestContext): Promise<boolean> {
   const { log } = ctx.services
-  const abort = new AbortController()
-  const waits: Array<Promise<unknown>> = []
-  for (const t of wanted) {
-    if (t.topic === null) continue
-    for (const p of t.partitions) {
-      const partition = log.partition(t.topic, p.partition)
-      if (partition) waits.push(partition.waitForData(Number(p.fetchOffset), abort.signal).then(() => true, () => false))
+  return new Promise(resolve => {
+    const cancels: Array<() => void> = []
+    // the timer is set only after every partition was asked, and a partition may answer before that
+    const state: { timer?: NodeJS.Timeout, settled: boolean } = { settled: false }
+    const settle = (arrived: boolean): void => {
+      if (state.settled) return
+      state.settled = true
+      clearTimeout(state.timer)
+      for (const cancel of cancels) cancel()
+      resolve(arrived)
     }
-  }
-  if (waits.length === 0) return false
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<boolean>(resolve => { timer = setTimeout(() => resolve(false), maxWaitMs) })
-  try {
-    return (await Promise.race([...waits, timeout])) === true
-  } finally {
-    clearTimeout(timer)
-    abort.abort()
-  }
+    const arrived = (): void => settle(true)
+    for (const t of wanted) {
+      if (t.topic === null) continue
+      for (const p of t.partitions) {
+        const partition = log.partition(t.topic, p.partition)
+        if (partition === undefined) continue
+        const cancel = partition.onData(Number(p.fetchOffset), arrived)
+        if (cancel === null) { settle(true); return } // data arrived between the read and now
+        cancels.push(cancel)
+      }
+    }
+    if (cancels.length === 0) { settle(false); return }
+    state.timer = setTimeout(settle, maxWaitMs, false)
+  })
 }
