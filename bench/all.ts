@@ -17,6 +17,7 @@ const steps: Array<{ script: string, quick: boolean }> = [
   { script: 'bench/consume-tail.ts', quick: true },
   { script: 'bench/produce-cpu.ts', quick: true },
   { script: 'bench/latency.ts', quick: true },
+  { script: 'bench/fetch-wake.ts', quick: false },
   { script: 'bench/groups.ts', quick: false },
   { script: 'bench/pattern-match.ts', quick: true },
   { script: 'bench/bus.ts', quick: true },
