@@ -29,6 +29,26 @@ const builds: Array<{ name: string, main: string }> = [{ name: 'this', main: joi
 if (process.env.SCALE_OUT_BASE !== undefined) builds.push({ name: 'base', main: join(process.env.SCALE_OUT_BASE, 'dist', 'cli', 'main.js') })
 for (const b of builds) if (!existsSync(b.main)) throw new Error(`${b.main} is missing: npm run build first`)
 const profileDir = process.env.BENCH_CPU_PROF
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? '2')
+
+/** PutEvents from CLIENTS concurrent clients, round-robin over the workers, for `forSeconds`; the event ids accepted. */
+async function sendFor (workers: BusWorkerProcess[], forSeconds: number): Promise<string[]> {
+  const accepted: string[] = []
+  const stopAt = Date.now() + forSeconds * 1000
+  let turn = 0
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (Date.now() < stopAt) {
+      const w = workers[turn++ % workers.length]!
+      const answer = await busCall(w.url, 'PutEvents', { Entries: Array.from({ length: 10 }, (_, i) => ({ Source: `bench.${(turn + i) % 12}`, DetailType: 'Bench', Detail: '{"n":1}' })) })
+      for (const e of answer.Entries as Array<{ EventId?: string }>) if (e.EventId !== undefined) accepted.push(e.EventId)
+    }
+  }))
+  return accepted
+}
+
+async function waitForDelivery (ids: string[]): Promise<void> {
+  await waitFor(() => ids.every(id => delivered.has(id)), 'every event delivered')
+}
 
 /** User + system CPU seconds a process has used, from /proc/<pid>/stat. */
 function cpuSeconds (pid: number | undefined): number {
@@ -72,23 +92,16 @@ try {
       const idleFrom = workers.map(w => cpuSeconds(w.pid))
       await new Promise(resolve => setTimeout(resolve, 3000))
       const idlePercent = workers.map((w, i) => ((cpuSeconds(w.pid) - idleFrom[i]!) / 3 * 100).toFixed(1))
+      // Warm-up (not measured): fresh processes run their first events through the interpreter.
+      await waitForDelivery(await sendFor(workers, warmupSeconds))
       delivered.clear()
-      const accepted: string[] = []
       const brokerFrom = cpuSeconds(broker.pid)
       const workersFrom = workers.map(w => cpuSeconds(w.pid))
       const benchFrom = process.cpuUsage()
       const started = Date.now()
-      const stopAt = started + seconds * 1000
-      let turn = 0
-      await Promise.all(Array.from({ length: CLIENTS }, async () => {
-        while (Date.now() < stopAt) {
-          const w = workers[turn++ % workers.length]!
-          const answer = await busCall(w.url, 'PutEvents', { Entries: Array.from({ length: 10 }, (_, i) => ({ Source: `bench.${(turn + i) % 12}`, DetailType: 'Bench', Detail: '{"n":1}' })) })
-          for (const e of answer.Entries as Array<{ EventId?: string }>) if (e.EventId !== undefined) accepted.push(e.EventId)
-        }
-      }))
+      const accepted = await sendFor(workers, seconds)
       const putSeconds = (Date.now() - started) / 1000
-      await waitFor(() => accepted.every(id => delivered.has(id)), 'every event delivered')
+      await waitForDelivery(accepted)
       const deliverySeconds = (lastDeliveryAt - started) / 1000
       const perThousand = (seconds: number): string => (seconds * 1000 / accepted.length * 1000).toFixed(0)
       const brokerCpu = cpuSeconds(broker.pid) - brokerFrom
