@@ -104,7 +104,7 @@ export class BusWorker {
       deliveryState,
       placement: this.placement,
       busPartitions: options.busPartitions ?? 6,
-      retryTopics: new RetryTopics(this.engine, storage, deliveryState, options.busPartitions ?? 6, logger),
+      retryTopics: new RetryTopics(this.engine, storage, deliveryState, options.busPartitions ?? 6, logger, async key => await deliveryState.checkLease(key)),
       schedules: new ScheduledFirings(new CompactedTopic(this.engine, storage, SCHEDULES_TOPIC, logger), logger),
       followDefinitions: async bus => { this.definitions.follow(bus.catalog) },
       close: async () => { await this.definitions.close(); this.engine.close() },
