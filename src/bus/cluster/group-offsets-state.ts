@@ -121,7 +121,10 @@ export class GroupOffsetsState implements DeliveryStateStore {
     const now = performance.now()
     if (now - (this.checkedAt.get(lease) ?? -Infinity) < LEASE_CHECK_MS) return
     const { body } = await this.link.use(async client => await (await client.coordinator(lease.groupId)).request(heartbeatApi, { groupId: lease.groupId, generationId: lease.generationId, memberId: lease.memberId, groupInstanceId: null }))
-    if (body.errorCode !== 0 && FENCED_CODES.includes(body.errorCode)) {
+    // A rebalance in progress is not the end of this generation: the member holds its
+    // partitions until it gives them up (its dispatchers' commits go through then).
+    if (body.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) { this.checkedAt.set(lease, now); return }
+    if (FENCED_CODES.includes(body.errorCode)) {
       this.fencedAppends++
       this.logger?.warn({ group: lease.groupId, topic: lease.topic, partition: lease.partition, generation: lease.generationId },
         `fenced: not appending for ${lease.topic}/${lease.partition}: generation ${lease.generationId} is over (the partition has moved on)`)
