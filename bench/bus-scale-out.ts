@@ -6,16 +6,56 @@
 // PutEvents rate (events acknowledged with acks=all per second), the delivery
 // rate (events delivered per second, first PutEvents to last delivery), and how
 // the bus partitions were spread over the workers.
-// Run: node --import tsx bench/bus-scale-out.ts   (BENCH_SECONDS, default 6; BENCH_WORKERS, default "1,2,3")
+// Also the CPU each process used (from /proc): CPU ms per 1,000 events for the
+// broker and for the workers together, and each worker's CPU when idle.
+// Run: npm run build && node --import tsx bench/bus-scale-out.ts
+//   BENCH_SECONDS (default 6), BENCH_WORKERS (default "1,2,3"),
+//   SCALE_OUT_BASE=<another worktree with a dist/>: its workers run side by side
+//   with this build's (interleaved per worker count, same broker) for ratios,
+//   BENCH_CPU_PROF=<dir>: worker 0 of each run writes a --cpu-prof there.
 import { createServer } from 'node:http'
 import { once } from 'node:events'
-import { BrokerProcess } from '../test/helpers/broker-process.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadavg } from 'node:os'
+import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
 import { BusWorkerProcess, busCall } from '../test/helpers/bus-worker-process.js'
 import { waitFor } from '../test/helpers/wait.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '6')
 const counts = (process.env.BENCH_WORKERS ?? '1,2,3').split(',').map(Number)
 const CLIENTS = 16
+const builds: Array<{ name: string, main: string }> = [{ name: 'this', main: join(projectRoot, 'dist', 'cli', 'main.js') }]
+if (process.env.SCALE_OUT_BASE !== undefined) builds.push({ name: 'base', main: join(process.env.SCALE_OUT_BASE, 'dist', 'cli', 'main.js') })
+for (const b of builds) if (!existsSync(b.main)) throw new Error(`${b.main} is missing: npm run build first`)
+const profileDir = process.env.BENCH_CPU_PROF
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? '2')
+
+/** PutEvents from CLIENTS concurrent clients, round-robin over the workers, for `forSeconds`; the event ids accepted. */
+async function sendFor (workers: BusWorkerProcess[], forSeconds: number): Promise<string[]> {
+  const accepted: string[] = []
+  const stopAt = Date.now() + forSeconds * 1000
+  let turn = 0
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (Date.now() < stopAt) {
+      const w = workers[turn++ % workers.length]!
+      const answer = await busCall(w.url, 'PutEvents', { Entries: Array.from({ length: 10 }, (_, i) => ({ Source: `bench.${(turn + i) % 12}`, DetailType: 'Bench', Detail: '{"n":1}' })) })
+      for (const e of answer.Entries as Array<{ EventId?: string }>) if (e.EventId !== undefined) accepted.push(e.EventId)
+    }
+  }))
+  return accepted
+}
+
+async function waitForDelivery (ids: string[]): Promise<void> {
+  await waitFor(() => ids.every(id => delivered.has(id)), 'every event delivered')
+}
+
+/** User + system CPU seconds a process has used, from /proc/<pid>/stat. */
+function cpuSeconds (pid: number | undefined): number {
+  if (pid === undefined) return 0
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 
 const delivered = new Set<string>()
 let lastDeliveryAt = 0
@@ -32,32 +72,48 @@ target.listen(0, '127.0.0.1')
 await once(target, 'listening')
 const targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}/hook`
 
-const broker = await BrokerProcess.start()
+const broker = await BrokerProcess.start({ entry: BrokerEntry.compiled })
+console.log(`load average before: ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
 try {
   for (const n of counts) {
-    const prefix = `bench${n}.`
-    const workers = await Promise.all(Array.from({ length: n }, (_, i) => BusWorkerProcess.start(broker.bootstrap, { name: `worker ${i}`, extraArgs: ['--topic-prefix', prefix] })))
-    await busCall(workers[0]!.url, 'PutRule', { Name: 'all', EventPattern: '{"source":[{"prefix":"bench."}]}' })
-    await busCall(workers[0]!.url, 'PutTargets', { Rule: 'all', Targets: [{ Id: 'hook', Arn: targetUrl }] })
-    for (const w of workers) await waitFor(async () => ((await busCall(w.url, 'ListTargetsByRule', { Rule: 'all' })).Targets as unknown[]).length === 1, 'rule propagation')
-    delivered.clear()
-    const accepted: string[] = []
-    const started = Date.now()
-    const stopAt = started + seconds * 1000
-    let turn = 0
-    await Promise.all(Array.from({ length: CLIENTS }, async () => {
-      while (Date.now() < stopAt) {
-        const w = workers[turn++ % workers.length]!
-        const answer = await busCall(w.url, 'PutEvents', { Entries: Array.from({ length: 10 }, (_, i) => ({ Source: `bench.${(turn + i) % 12}`, DetailType: 'Bench', Detail: '{"n":1}' })) })
-        for (const e of answer.Entries as Array<{ EventId?: string }>) if (e.EventId !== undefined) accepted.push(e.EventId)
-      }
-    }))
-    const putSeconds = (Date.now() - started) / 1000
-    await waitFor(() => accepted.every(id => delivered.has(id)), 'every event delivered')
-    const deliverySeconds = (lastDeliveryAt - started) / 1000
-    const spread = workers.map(w => [...w.log().matchAll(/delivering partitions \[([0-9,]*)\]/g)].at(-1)?.[1] ?? '?')
-    console.log(`${n} worker(s): PutEvents ${(accepted.length / putSeconds).toFixed(0)} events/s (${accepted.length} in ${putSeconds.toFixed(1)} s), delivered ${(accepted.length / deliverySeconds).toFixed(0)} events/s (last at ${deliverySeconds.toFixed(1)} s), partitions per worker: ${spread.map(s => `[${s}]`).join(' ')}`)
-    await Promise.all(workers.map(w => w.stop()))
+    for (const build of builds) {
+      const prefix = `bench${n}${build.name}.`
+      const workers = await Promise.all(Array.from({ length: n }, (_, i) => BusWorkerProcess.start(broker.bootstrap, {
+        name: `worker ${i}`,
+        extraArgs: ['--topic-prefix', prefix],
+        mainScript: build.main,
+        nodeArgs: profileDir !== undefined && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=worker-${build.name}-${n}.cpuprofile`] : [],
+      })))
+      await busCall(workers[0]!.url, 'PutRule', { Name: 'all', EventPattern: '{"source":[{"prefix":"bench."}]}' })
+      await busCall(workers[0]!.url, 'PutTargets', { Rule: 'all', Targets: [{ Id: 'hook', Arn: targetUrl }] })
+      for (const w of workers) await waitFor(async () => ((await busCall(w.url, 'ListTargetsByRule', { Rule: 'all' })).Targets as unknown[]).length === 1, 'rule propagation')
+      // Idle: every worker has joined its bus group and follows its topics; nothing is sent.
+      await new Promise(resolve => setTimeout(resolve, 2000))
+      const idleFrom = workers.map(w => cpuSeconds(w.pid))
+      await new Promise(resolve => setTimeout(resolve, 3000))
+      const idlePercent = workers.map((w, i) => ((cpuSeconds(w.pid) - idleFrom[i]!) / 3 * 100).toFixed(1))
+      // Warm-up (not measured): fresh processes run their first events through the interpreter.
+      await waitForDelivery(await sendFor(workers, warmupSeconds))
+      delivered.clear()
+      const brokerFrom = cpuSeconds(broker.pid)
+      const workersFrom = workers.map(w => cpuSeconds(w.pid))
+      const benchFrom = process.cpuUsage()
+      const started = Date.now()
+      const accepted = await sendFor(workers, seconds)
+      const putSeconds = (Date.now() - started) / 1000
+      await waitForDelivery(accepted)
+      const deliverySeconds = (lastDeliveryAt - started) / 1000
+      const perThousand = (seconds: number): string => (seconds * 1000 / accepted.length * 1000).toFixed(0)
+      const brokerCpu = cpuSeconds(broker.pid) - brokerFrom
+      const workerCpu = workers.map((w, i) => cpuSeconds(w.pid) - workersFrom[i]!)
+      const benchUsage = process.cpuUsage(benchFrom)
+      const benchCpu = (benchUsage.user + benchUsage.system) / 1e6
+      const spread = workers.map(w => [...w.log().matchAll(/delivering partitions \[([0-9,]*)\]/g)].at(-1)?.[1] ?? '?')
+      console.log(`${n} worker(s) [${build.name}]: PutEvents ${(accepted.length / putSeconds).toFixed(0)} events/s (${accepted.length} in ${putSeconds.toFixed(1)} s), delivered ${(accepted.length / deliverySeconds).toFixed(0)} events/s (last at ${deliverySeconds.toFixed(1)} s), partitions per worker: ${spread.map(s => `[${s}]`).join(' ')}; ` +
+      `CPU ms per 1,000 events: clients+target ${perThousand(benchCpu)}, broker ${perThousand(brokerCpu)}, workers ${perThousand(workerCpu.reduce((a, b) => a + b, 0))} (${workerCpu.map(perThousand).join('+')}); ` +
+      `idle CPU per worker ${idlePercent.join(' ')} %; load ${loadavg()[0]!.toFixed(2)}`)
+      await Promise.all(workers.map(w => w.stop()))
+    }
   }
 } finally {
   target.close()

@@ -56,6 +56,14 @@ export interface SharedBusState {
     stopReading: (busName: string, partition: number) => Promise<void>
     forget: (busName: string, partitions: number) => Promise<void>
   }
+  /** When each scheduled rule last fired (src/bus/cluster/scheduled-firings.ts): firing is exact across a rebalance of partition 0. */
+  schedules?: {
+    open: () => Promise<void>
+    refresh: () => Promise<void>
+    last: (ruleKey: string) => number | undefined
+    claim: (ruleKey: string, at: number) => boolean
+    record: (ruleKey: string, at: number) => Promise<void>
+  }
   /** Called once the catalog is loaded and the bus runs: start following other processes' changes. */
   followDefinitions: (bus: EventBus) => Promise<void>
   close: () => Promise<void>
@@ -148,16 +156,22 @@ export class EventBus implements CatalogRuntime {
       httpTimeoutMs: options.httpTimeoutMs ?? 5000,
       defaultPartitions: options.defaultPartitions ?? 1,
     })
-    this.scheduler = new RuleScheduler(this.accountId, this.region, async (busName, event, text, headers) => {
-      // On a cluster every process arms every schedule; the one delivering partition 0 fires it.
+    this.scheduler = new RuleScheduler(this.accountId, this.region, async (busName, event, text, headers, firing) => {
+      // On a cluster every process arms every schedule; the one delivering partition 0
+      // fires it, once per firing time, and records it for the next holder.
+      const schedules = options.shared?.schedules
+      const key = ruleKey(busName, firing.rule.name)
       if (options.shared !== undefined && !this.partitionDispatchers.has(`${busName}\u00000`)) return
+      if (schedules !== undefined && !schedules.claim(key, firing.at)) return
       await this.appendEvents(busName, [{ key: event.id, value: text, headers }])
+      await schedules?.record(key, firing.at)
     }, options.logger, this.clock)
     this.replays = new ReplayRunner(this.catalog, this.storage, options.logger)
   }
 
   async open (): Promise<void> {
     await this.catalog.load()
+    await this.options.shared?.schedules?.open()
     await this.deliveryState.open()
     if (!this.catalog.buses.has('default')) {
       const now = Date.now()
@@ -206,6 +220,21 @@ export class EventBus implements CatalogRuntime {
     await this.options.shared?.close()
   }
 
+  /** A new holder of a bus's partition 0 (cluster): fires what came due since each rule's last recorded firing. */
+  private async catchUpSchedules (busName: string): Promise<void> {
+    const schedules = this.options.shared?.schedules
+    if (schedules === undefined) return
+    await schedules.refresh()
+    for (const rule of [...this.catalog.rules.values()]) {
+      if (rule.busName !== busName) continue
+      const key = ruleKey(busName, rule.name)
+      const missed = this.scheduler.missedFirings(key, schedules.last(key))
+      if (missed === null) continue
+      if (missed.dropped > 0) this.logger?.warn({ bus: busName, rule: rule.name, dropped: missed.dropped }, `rule ${rule.name}: ${missed.dropped} firings missed while nobody held partition 0 are not caught up (only the newest ${missed.times.length})`)
+      for (const at of missed.times) await this.scheduler.fire(missed.rule, at)
+    }
+  }
+
   /** Creates the bus's topic and starts its delivery. */
   async startBus (bus: BusDefinition): Promise<void> {
     const shared = this.options.shared
@@ -219,8 +248,12 @@ export class EventBus implements CatalogRuntime {
           this.partitionDispatchers.set(`${bus.name}\u0000${partition}`, dispatcher)
           await dispatcher.start()
           shared.retryTopics?.startReading(bus.name, partition, dispatcher)
-          // The holder of partition 0 runs the bus's replays (one worker, as for scheduled rules).
-          if (partition === 0) this.replays.resumeAll(bus.name)
+          // The holder of partition 0 runs the bus's replays and fires its scheduled rules,
+          // first those that came due since the last firing recorded.
+          if (partition === 0) {
+            this.replays.resumeAll(bus.name)
+            this.catchUpSchedules(bus.name).catch(err => this.logger?.error({ err, bus: bus.name }, 'could not catch up the scheduled rules'))
+          }
         },
         cursor: partition => this.partitionDispatchers.get(`${bus.name}\u0000${partition}`)?.committedOffset,
         stop: async partition => {

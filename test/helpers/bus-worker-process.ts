@@ -20,9 +20,14 @@ export class BusWorkerProcess {
     this.exited = new Promise(resolve => child.once('exit', () => { this.alive = false; liveWorkers.delete(child); resolve() }))
   }
 
-  static async start (bootstrap: string, options: { name?: string, env?: Record<string, string>, extraArgs?: string[] } = {}): Promise<BusWorkerProcess> {
+  /**
+   * mainScript: a built dist/cli/main.js to run instead of the source through tsx
+   * (benchmarks compare builds side by side); nodeArgs: node options before it (--cpu-prof).
+   */
+  static async start (bootstrap: string, options: { name?: string, env?: Record<string, string>, extraArgs?: string[], mainScript?: string, nodeArgs?: string[] } = {}): Promise<BusWorkerProcess> {
     const httpPort = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), 'bus', '--kafka', bootstrap, '--http-port', String(httpPort), ...(options.extraArgs ?? [])], {
+    const entry = options.mainScript !== undefined ? [options.mainScript] : ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts')]
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry, 'bus', '--kafka', bootstrap, '--http-port', String(httpPort), ...(options.extraArgs ?? [])], {
       cwd: projectRoot,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,6 +48,7 @@ export class BusWorkerProcess {
 
   get url (): string { return `http://127.0.0.1:${this.httpPort}` }
   get running (): boolean { return this.alive }
+  get pid (): number | undefined { return this.child.pid }
   /** Everything the worker printed, the newest 256 KiB. */
   log (): string { return this.output }
 

@@ -407,10 +407,12 @@ test('a worker stalled past its session timeout (SIGSTOP) cannot move the new ow
     await waitFor(() => [...first, ...second].every(id => gate.delivered.has(id)), 'the successor delivers both batches')
     const end = await committedOffset('fx.bus.default', 'fx.bus.default')
     await waitFor(async () => await committedOffset('fx.bus.default', 'fx.bus.default') === 10, 'the successor commits its cursor past both batches', () => `(committed ${end})`)
-    // The stalled worker wakes up: its first attempts are answered, it finishes its batch and tries to commit the old cursor.
+    // The stalled worker wakes up and tries to commit its old cursor: 5 when its held first attempts
+    // are answered before they time out, 0 when they time out first (their retry appends are then
+    // refused as fenced, test/interop/bus-cluster-fencing.test.ts, so it never moves past the batch).
     gate.release()
     stalled.resume()
-    await waitFor(() => /fenced: the coordinator refused the cursor 5 of fx\.bus\.default\/0/.test(stalled.log()), 'the resumed worker\'s commit is refused', () => stalled.log().slice(-3000))
+    await waitFor(() => /fenced: the coordinator refused the cursor (0|5) of fx\.bus\.default\/0/.test(stalled.log()), 'the resumed worker\'s commit is refused', () => stalled.log().slice(-3000))
     assert.equal(await committedOffset('fx.bus.default', 'fx.bus.default'), 10, 'the committed cursor stays the new owner\'s')
     t.diagnostic(`deliveries of the first batch: ${first.map(id => gate.delivered.get(id) ?? 0).join(',')} (the stalled worker's in-flight batch is delivered again around the rebalance: by the successor, and by the resumed worker and its retries); second batch: ${second.map(id => gate.delivered.get(id) ?? 0).join(',')}`)
   } finally {

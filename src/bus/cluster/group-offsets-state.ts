@@ -14,7 +14,8 @@
 // and old retry queues found there are moved to the retry topic by the dispatcher.
 import type { Logger } from 'pino'
 import { GroupAdmin } from '../../client/admin-groups.js'
-import { KafkaResponseError } from '../../client/errors.js'
+import { KafkaResponseError, checkErrorCode } from '../../client/errors.js'
+import { heartbeatApi } from '../../protocol/messages/heartbeat.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { BusError } from '../errors.js'
 import { TributaryErrorCode } from '../../errors.js'
@@ -32,6 +33,9 @@ export interface PartitionLease {
   partition: number
 }
 
+/** How long a lease confirmed by the coordinator is taken as current without asking again. */
+const LEASE_CHECK_MS = 250
+
 const FENCED_CODES: number[] = [ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.FENCED_INSTANCE_ID]
 
 export class GroupOffsetsState implements DeliveryStateStore {
@@ -39,6 +43,10 @@ export class GroupOffsetsState implements DeliveryStateStore {
   private readonly fetched = new Map<string, number>()
   /** Commits the coordinator refused because the partition had moved on (tests and logs read it). */
   fencedCommits = 0
+  /** Appends refused by checkLease (a stalled worker's retry entries). */
+  fencedAppends = 0
+  /** When each lease was last confirmed by the coordinator (performance.now()). */
+  private readonly checkedAt = new WeakMap<PartitionLease, number>()
 
   /** @param endOffset the end offset of a partition, by its topic's cluster name */
   constructor (private readonly link: ClusterLink, private readonly legacy: DeliveryStateTopic, private readonly endOffset: (topic: string, partition: number) => Promise<number>, private readonly logger?: Logger) {}
@@ -95,6 +103,35 @@ export class GroupOffsetsState implements DeliveryStateStore {
     }
     // Old retries found in the legacy record have moved to the retry topic: drop them there.
     if ((this.legacy.saved(key)?.retries.length ?? 0) > 0) await this.legacy.save(key, { cursor: state.cursor, retries: [] })
+  }
+
+  /**
+   * Throws TRIB_ERR_BUS_DELIVERY_FENCED unless this worker still holds `key`'s
+   * partition in the generation it was given it in: a Heartbeat with that
+   * generation and member id, which the coordinator refuses once the partition
+   * may have moved. Called before a worker appends a record only the partition's
+   * holder may append (a retry entry), so a worker that stalled past its session
+   * timeout does not add retries for events its successor delivers. A check
+   * answered less than LEASE_CHECK_MS ago stands (a stall long enough to be fenced
+   * is longer than that, and a monotonic clock runs on through it).
+   */
+  async checkLease (key: string): Promise<void> {
+    const lease = this.leases.get(key)
+    if (lease === undefined) throw new BusError(TributaryErrorCode.BUS_DELIVERY_FENCED, `${key.split('\u0000').join('/')}: this worker no longer holds the partition`)
+    const now = performance.now()
+    if (now - (this.checkedAt.get(lease) ?? -Infinity) < LEASE_CHECK_MS) return
+    const { body } = await this.link.use(async client => await (await client.coordinator(lease.groupId)).request(heartbeatApi, { groupId: lease.groupId, generationId: lease.generationId, memberId: lease.memberId, groupInstanceId: null }))
+    // A rebalance in progress is not the end of this generation: the member holds its
+    // partitions until it gives them up (its dispatchers' commits go through then).
+    if (body.errorCode === ErrorCode.REBALANCE_IN_PROGRESS) { this.checkedAt.set(lease, now); return }
+    if (FENCED_CODES.includes(body.errorCode)) {
+      this.fencedAppends++
+      this.logger?.warn({ group: lease.groupId, topic: lease.topic, partition: lease.partition, generation: lease.generationId },
+        `fenced: not appending for ${lease.topic}/${lease.partition}: generation ${lease.generationId} is over (the partition has moved on)`)
+      throw new BusError(TributaryErrorCode.BUS_DELIVERY_FENCED, `${lease.topic}/${lease.partition} was fenced: generation ${lease.generationId} is over`)
+    }
+    checkErrorCode(body.errorCode, `heartbeat of group ${lease.groupId}`)
+    this.checkedAt.set(lease, now)
   }
 
   async forget (key: string): Promise<void> {

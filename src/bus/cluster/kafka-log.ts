@@ -11,7 +11,6 @@
 // - read / waitForData: Fetch from the leader on a connection of the partition's
 //   own, so one partition's long poll never holds up another's, nor a Produce.
 import type { Logger } from 'pino'
-import { produceApi } from '../../protocol/messages/produce.js'
 import { fetchApi } from '../../protocol/messages/fetch.js'
 import { listOffsetsApi } from '../../protocol/messages/list-offsets.js'
 import { readBatchHeader } from '../../protocol/records/index.js'
@@ -21,6 +20,7 @@ import { KafkaResponseError, checkErrorCode } from '../../client/errors.js'
 import type { KafkaClient } from '../../client/client.js'
 import type { LogEngine, PartitionLike } from '../storage.js'
 import { ClusterLink, type ClusterLinkOptions } from './link.js'
+import { ProduceCoalescer } from './produce-coalescer.js'
 
 const FETCH_MAX_VERSION = 12
 /** How long one Fetch waits for data at the broker: the longest a new event waits to be seen. */
@@ -57,10 +57,20 @@ export class KafkaLogEngine implements LogEngine {
     this.produceLinks = Array.from({ length: options.produceConnections ?? 8 }, (_, i) => new ClusterLink({ ...options, clientId: `${options.clientId ?? 'tributary-bus'}-produce-${i}` }))
   }
 
+  /** Appends made in one event-loop turn share a Produce request per leader (produce-coalescer.ts). */
+  private readonly producer = new ProduceCoalescer(() => this.produceLink(), topic => {
+    if (topic.startsWith(this.prefix)) this.refresh([topic.slice(this.prefix.length)]).catch(() => {})
+  })
+
   /** The connection the next Produce goes over (round-robin). */
   produceLink (): ClusterLink {
     const link = this.produceLinks[this.nextProduceLink++ % this.produceLinks.length]
     return link ?? this.link
+  }
+
+  /** One encoded batch to a partition's leader with acks=all; resolves with its base offset. A Produce is not retried (PutEvents answers the error). */
+  async produce (topic: string, index: number, payload: Buffer): Promise<number> {
+    return await this.producer.append(this.leaderOf(topic, index), this.clusterName(topic), index, payload)
   }
 
   /** Connects and learns the topics already there; fails naming the bootstrap servers when nothing answers. */
@@ -174,19 +184,7 @@ class KafkaPartition implements PartitionLike {
 
   async append (payload: Buffer): Promise<{ baseOffset: number, lastOffset: number }> {
     const count = readBatchHeader(payload, 0).lastOffsetDelta + 1
-    const name = this.engine.clusterName(this.topic)
-    const baseOffset = await this.onLeader(this.engine.produceLink(), async connection => {
-      const { body } = await connection.request(produceApi, {
-        transactionalId: null,
-        acks: -1,
-        timeoutMs: 30_000,
-        topicData: [{ name, partitionData: [{ index: this.index, records: payload }] }],
-      }, { minVersion: 3 })
-      const answer = body.responses[0]?.partitionResponses[0]
-      if (answer === undefined) throw new KafkaResponseError(ErrorCode.UNKNOWN_SERVER_ERROR, `produce to ${name}/${this.index}: no answer for the partition`)
-      checkErrorCode(answer.errorCode, `produce to ${name}/${this.index}`, answer.errorMessage)
-      return Number(answer.baseOffset)
-    }, false)
+    const baseOffset = await this.engine.produce(this.topic, this.index, payload)
     if (baseOffset + count > this.highWatermark) this.highWatermark = baseOffset + count
     return { baseOffset, lastOffset: baseOffset + count - 1 }
   }
@@ -273,19 +271,20 @@ class KafkaPartition implements PartitionLike {
   }
 
   /**
-   * Sends to the partition's leader; a NOT_LEADER answer refreshes the metadata.
+   * Reads from the partition's leader; a NOT_LEADER answer refreshes the metadata.
    * Reads (idempotent) are tried again on a retriable answer, which a topic that
-   * another worker is creating right now gives for a moment; a Produce is not,
-   * so a PutEvents is answered an error instead of waiting.
+   * another worker is creating right now gives for a moment. (A Produce goes
+   * through the engine's ProduceCoalescer and is not tried again, so a PutEvents
+   * is answered an error instead of waiting.)
    */
-  private async onLeader<T> (link: ClusterLink, call: (connection: Awaited<ReturnType<KafkaClient['broker']>>) => Promise<T>, idempotent = true): Promise<T> {
+  private async onLeader<T> (link: ClusterLink, call: (connection: Awaited<ReturnType<KafkaClient['broker']>>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await link.use(async client => await call(await client.broker(this.engine.leaderOf(this.topic, this.index))))
       } catch (err) {
         if (!(err instanceof KafkaResponseError) || kafkaErrorByCode(err.errorCode)?.retriable !== true) throw err
         if (err.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || err.errorCode === ErrorCode.LEADER_NOT_AVAILABLE) await this.engine.refresh([this.topic]).catch(() => {})
-        if (!idempotent || attempt >= READ_ATTEMPTS) throw err
+        if (attempt >= READ_ATTEMPTS) throw err
         await new Promise(resolve => setTimeout(resolve, 100))
       }
     }

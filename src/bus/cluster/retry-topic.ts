@@ -40,7 +40,12 @@ const READ_AHEAD_BYTES = 8 * 1024 * 1024
 export class RetryTopics {
   private readonly readers = new Map<string, RetryReader>()
 
-  constructor (private readonly engine: KafkaLogEngine, private readonly storage: BusStorage, private readonly state: DeliveryStateStore, private readonly partitions: number, private readonly logger?: Logger) {}
+  /**
+   * @param checkLease throws unless this worker still holds the partition of a
+   * delivery-state key (GroupOffsetsState.checkLease): a stalled worker appends no retry entries.
+   */
+  constructor (private readonly engine: KafkaLogEngine, private readonly storage: BusStorage, private readonly state: DeliveryStateStore, private readonly partitions: number, private readonly logger?: Logger,
+    private readonly checkLease?: (key: string) => Promise<void>) {}
 
   async ensure (busName: string): Promise<void> {
     await this.storage.ensureTopic(retryTopic(busName), undefined, this.partitions)
@@ -52,6 +57,7 @@ export class RetryTopics {
       append: async entry => {
         const view = this.engine.partition(retryTopic(busName), partition)
         if (view === undefined) throw new Error(`retry topic ${this.engine.clusterName(retryTopic(busName))} has no partition ${partition}`)
+        await this.checkLease?.(deliveryStateKey(busName, partition))
         const id = (JSON.parse(entry.eventText) as { id?: string }).id ?? null
         await view.append(encodeBatch([{ key: id, value: Buffer.from(JSON.stringify(entry)) }]), { durability: 'fsynced' })
       },

@@ -19,7 +19,9 @@ import { GroupPlacement } from './group-placement.js'
 import { RetryTopics } from './retry-topic.js'
 import { GroupOffsetsState } from './group-offsets-state.js'
 import { ArchiveSizes } from './archive-sizes.js'
+import { SCHEDULES_TOPIC, ScheduledFirings } from './scheduled-firings.js'
 import type { ClientSecurity } from '../../client/security.js'
+import type { Clock } from '../clock.js'
 import type { BrokerConfig, BusConfig } from '../../config.js'
 import { busVerifier, busPermissions } from '../api/access.js'
 
@@ -47,6 +49,8 @@ export interface BusWorkerOptions {
   archiveSizeRefreshMs?: number
   /** Access keys (SigV4), their permissions and replay protection, as `bus` in the config file; open without credentials. */
   busAccess?: BusConfig
+  /** The bus's time (scheduled rules, retry backoff): the wall clock unless a test drives it. */
+  clock?: Clock
 }
 
 /** A worker's options from the config keys (docs/configuration.md, "The bus worker"). */
@@ -100,7 +104,8 @@ export class BusWorker {
       deliveryState,
       placement: this.placement,
       busPartitions: options.busPartitions ?? 6,
-      retryTopics: new RetryTopics(this.engine, storage, deliveryState, options.busPartitions ?? 6, logger),
+      retryTopics: new RetryTopics(this.engine, storage, deliveryState, options.busPartitions ?? 6, logger, async key => await deliveryState.checkLease(key)),
+      schedules: new ScheduledFirings(new CompactedTopic(this.engine, storage, SCHEDULES_TOPIC, logger), logger),
       followDefinitions: async bus => { this.definitions.follow(bus.catalog) },
       close: async () => { await this.definitions.close(); this.engine.close() },
     }
@@ -112,6 +117,7 @@ export class BusWorker {
       retryBaseDelayMs: options.retryBaseDelayMs,
       retryMaxDelayMs: options.retryMaxDelayMs,
       partitionKey: options.partitionKey,
+      clock: options.clock,
     })
     this.archiveSizes = new ArchiveSizes(this.engine, options.archiveSizeRefreshMs, logger)
     this.app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 })

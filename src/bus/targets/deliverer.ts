@@ -7,6 +7,7 @@ import { ConnectionAuthorizer, type HttpRequestParts } from './connection-auth.j
 import { DeliveryError, isRetryableStatus } from './delivery-error.js'
 import { renderTargetInput } from './input.js'
 import { resolveTargetArn, type TargetEndpoint } from './resolve.js'
+import { httpSend } from './http-send.js'
 
 const MAX_CACHED_ENDPOINTS = 100_000
 import { evaluateJsonPath, parseJsonPath } from './json-path.js'
@@ -144,17 +145,16 @@ export class TargetDeliverer {
     for (const [k, v] of Object.entries(target.HttpParameters?.HeaderParameters ?? {})) headers[k.toLowerCase()] = v
     const upper = method.toUpperCase()
     const body = upper === 'GET' || upper === 'HEAD' ? undefined : withBodyParameters(input, parts.bodyParameters)
-    let response: Response
+    let status: number
     try {
-      response = await fetch(target_, { method: upper, headers, body, signal: AbortSignal.timeout(this.options.httpTimeoutMs) })
+      status = await httpSend(target_, upper, headers, body, this.options.httpTimeoutMs)
     } catch (err) {
       const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${this.options.httpTimeoutMs} ms` : (err as Error).message
       throw new DeliveryError('SdkClientException', `${upper} ${target_.origin}${target_.pathname}: ${reason}`, true)
     }
-    await discardBody(response)
-    if (response.ok) return
-    if (response.status === 401 && connectionArn !== null) this.auth.invalidate(connectionArn)
-    throw new DeliveryError(String(response.status), `${upper} ${target_.origin}${target_.pathname} answered ${response.status}`, isRetryableStatus(response.status))
+    if (status >= 200 && status < 300) return
+    if (status === 401 && connectionArn !== null) this.auth.invalidate(connectionArn)
+    throw new DeliveryError(String(status), `${upper} ${target_.origin}${target_.pathname} answered ${status}`, isRetryableStatus(status))
   }
 }
 
@@ -168,20 +168,6 @@ function topicRecordKey (target: TargetDefinition, ctx: DeliveryContext): string
     if (value !== undefined && value !== null) key = typeof value === 'string' ? value : JSON.stringify(value)
   }
   return key
-}
-
-/** A target's answer body up to this size is read (and dropped) so its connection can be reused. */
-const DRAINED_BODY_BYTES = 64 * 1024
-
-/**
- * Only the status of a target's answer matters. A small body is read so the
- * connection can carry the next delivery; any other (a large, unsized or
- * endless one) is cancelled, so a target cannot make the bus buffer its answer.
- */
-async function discardBody (response: Response): Promise<void> {
-  const length = Number(response.headers.get('content-length') ?? NaN)
-  if (Number.isFinite(length) && length <= DRAINED_BODY_BYTES) await response.arrayBuffer().catch(() => undefined)
-  else await response.body?.cancel().catch(() => undefined)
 }
 
 function emptyParts (): HttpRequestParts {
