@@ -4,6 +4,8 @@
 // the same machine. Per run: MB/s of message values and the broker's CPU seconds per GB (its /metrics
 // process_cpu_seconds_total before and after). The ratios this/base are what to quote on a shared machine.
 // PRODUCE_PROFILE=<dir> starts this build's broker with --cpu-prof (the profile lands in <dir> at stop);
+// PRODUCE_BASE_ENV="K=V ..." sets environment variables for the base build's broker only (e.g.
+// TRIBUTARY_FETCH_TAIL_CACHE_BYTES=0 to compare against the base with its tail cache off);
 // PRODUCE_NODE_ARGS adds node options to both brokers (e.g. --trace-gc), PRODUCE_SHOW_OUTPUT=1 prints their output.
 // Usage: npm run build && PRODUCE_BASE=/work/wt/base node --import tsx bench/produce-cpu.ts
 //   PRODUCE_SIZES (default "1024,100"), PRODUCE_ROUNDS (default 3), BENCH_SCALE (default 1: 200,000 x 1 KB and 1,000,000 x 100 B per run)
@@ -54,6 +56,7 @@ async function main (): Promise<void> {
         entry: BrokerEntry.compiled,
         dataDir: join(work, `data-${e.name}`),
         mainScript: e.root === undefined ? undefined : join(e.root, 'dist', 'cli', 'main.js'),
+        env: e.root === undefined ? {} : Object.fromEntries((process.env.PRODUCE_BASE_ENV ?? '').split(' ').filter(kv => kv.includes('=')).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
         nodeArgs: [...(e.name === 'this' && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.PRODUCE_NODE_ARGS ?? '').split(' ').filter(a => a !== '')]
       }))
     }
