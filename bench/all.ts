@@ -15,6 +15,7 @@ const steps: Array<{ script: string, quick: boolean }> = [
   { script: 'bench/run.ts', quick: true },
   { script: 'bench/consume-fair.ts', quick: true },
   { script: 'bench/produce-cpu.ts', quick: true },
+  { script: 'bench/write-floor.ts', quick: true },
   { script: 'bench/latency.ts', quick: true },
   { script: 'bench/groups.ts', quick: false },
   { script: 'bench/pattern-match.ts', quick: true },

@@ -7,7 +7,9 @@
 //     once into pages the page cache has never held (the file grows, as a log does) and once into pages it
 //     just freed (the same file truncated and written again);
 //   - the same with an fdatasync per call, as acks=all group commit does.
-// Usage: node --import tsx bench/write-floor.ts   (WRITE_FLOOR_MB, default 512 MB per figure)
+// The sums (TCP receive + pwritev + fdatasync, new pages and pages just freed) go into `npm run bench`'s table
+// beside the broker's CPU per GB produced.
+// Usage: node --import tsx bench/write-floor.ts   (WRITE_FLOOR_MB, default 512 MB per figure, times BENCH_SCALE)
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -16,8 +18,9 @@ import { createServer, type Socket } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cpuUsage } from 'node:process'
+import { recordFigure } from './summary.js'
 
-const totalBytes = Number(process.env.WRITE_FLOOR_MB ?? '512') * 1e6
+const totalBytes = Number(process.env.WRITE_FLOOR_MB ?? '512') * 1e6 * Number(process.env.BENCH_SCALE ?? '1')
 const MIB = 1 << 20
 const perCall = 7
 
@@ -69,18 +72,31 @@ async function tcpReceive (counted: { bytes: number }): Promise<void> {
 async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-write-floor-'))
   console.log(`kernel CPU per GB, ${new Date().toISOString()}, ${cpus().length} cores, load ${loadavg().map(l => l.toFixed(2)).join(' ')}, ${totalBytes / 1e6} MB per figure`)
-  const show = (label: string, r: { user: number, system: number }): void => {
+  const show = (label: string, r: { user: number, system: number }): number => {
     console.log(`  ${label.padEnd(56)} ${(r.user + r.system).toFixed(2)} CPU s/GB (user ${r.user.toFixed(2)} + system ${r.system.toFixed(2)})`)
+    return r.user + r.system
   }
   try {
     const tcp = { bytes: 0 }
-    show('loopback TCP receive into a warm buffer', await cpuPerGb(() => tcp.bytes, () => tcpReceive(tcp)))
+    const receive = show('loopback TCP receive into a warm buffer', await cpuPerGb(() => tcp.bytes, () => tcpReceive(tcp)))
+    const synced = new Map<string, number>()
     for (const fsync of [false, true]) {
       const name = join(dir, `log-${String(fsync)}`)
       const fresh = { bytes: 0 }
-      show(`pwritev${fsync ? ' + fdatasync' : ''}, new pages (a growing log)`, await cpuPerGb(() => fresh.bytes, () => writeFile(name, fsync, fresh)))
+      const onNew = show(`pwritev${fsync ? ' + fdatasync' : ''}, new pages (a growing log)`, await cpuPerGb(() => fresh.bytes, () => writeFile(name, fsync, fresh)))
       const again = { bytes: 0 }
-      show(`pwritev${fsync ? ' + fdatasync' : ''}, pages just freed (file rewritten)`, await cpuPerGb(() => again.bytes, () => writeFile(name, fsync, again)))
+      const onFreed = show(`pwritev${fsync ? ' + fdatasync' : ''}, pages just freed (file rewritten)`, await cpuPerGb(() => again.bytes, () => writeFile(name, fsync, again)))
+      if (fsync) { synced.set('new pages', onNew); synced.set('pages just freed', onFreed) }
+    }
+    for (const [pages, seconds] of synced) {
+      console.log(`  floor: TCP receive + pwritev + fdatasync, ${pages}: ${(receive + seconds).toFixed(2)} CPU s/GB`)
+      recordFigure({
+        figure: `kernel floor per GB produced, ${pages} (no broker)`,
+        value: receive + seconds,
+        unit: 's/GB',
+        limit: 'TCP receive + pwritev + fdatasync',
+        source: 'bench/write-floor.ts'
+      })
     }
     console.log(`load at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
   } finally {
