@@ -88,7 +88,12 @@ function varlongAt (buf: Buffer, pos: number, limit: number): number {
 function skipBytesAt (buf: Buffer, pos: number, recordEnd: number): number {
   let len: number
   const first = pos < recordEnd ? buf[pos]! : 0x80
-  if (first < 0x80) { len = (first >>> 1) ^ -(first & 1); pos++ } else { len = varintAt(buf, pos, recordEnd); pos = after }
+  if (first < 0x80) {
+    len = (first >>> 1) ^ -(first & 1); pos++
+  } else if (pos + 1 < recordEnd && buf[pos + 1]! < 0x80) { // two bytes: values of 64 B to 8 KiB
+    const raw = (first & 0x7f) | (buf[pos + 1]! << 7)
+    len = (raw >>> 1) ^ -(raw & 1); pos += 2
+  } else { len = varintAt(buf, pos, recordEnd); pos = after }
   if (len < -1) throw invalid(`field length ${len} is negative`)
   if (len > 0) {
     if (len > recordEnd - pos) throw invalid(`field of ${len} bytes runs past the record`)
@@ -157,7 +162,12 @@ function walkRecords (data: Buffer, start: number, stop: number, count: number, 
       if (at >= stop) throw invalid(`batch claims ${count} records but holds ${i}`)
       let length: number
       b = data[at]!
-      if (b < 0x80) { length = (b >>> 1) ^ -(b & 1); at++ } else { length = varintAt(data, at, stop); at = after }
+      if (b < 0x80) {
+        length = (b >>> 1) ^ -(b & 1); at++
+      } else if (at + 1 < stop && data[at + 1]! < 0x80) { // two bytes: records of 64 B to 8 KiB
+        const raw = (b & 0x7f) | (data[at + 1]! << 7)
+        length = (raw >>> 1) ^ -(raw & 1); at += 2
+      } else { length = varintAt(data, at, stop); at = after }
       if (length < MIN_RECORD_BYTES - 1 || length > stop - at) throw invalid(`record length ${length} does not fit the batch`)
       const recordEnd = at + length
       at++ // attributes: unused in v2 (length >= 6, so it and the next byte are inside the record)
