@@ -84,6 +84,13 @@ function varlongAt (buf: Buffer, pos: number, limit: number): number {
   return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2
 }
 
+// The messages are built here, not in skipBytesAt: with the number-in-a-template there, the optimised walk (which
+// inlines skipBytesAt) converted the length to a string for every field, thrown or not (perf: NumberToString at
+// ~15 % of the walk's time with 100 B records).
+function fieldError (len: number, pastRecord: boolean): TributaryError {
+  return invalid(pastRecord ? `field of ${len} bytes runs past the record` : `field length ${len} is negative`)
+}
+
 /** Skips a varint-length-prefixed byte field at `pos`; returns its length (-1 for null) and sets `after`. */
 function skipBytesAt (buf: Buffer, pos: number, recordEnd: number): number {
   let len: number
@@ -94,9 +101,9 @@ function skipBytesAt (buf: Buffer, pos: number, recordEnd: number): number {
     const raw = (first & 0x7f) | (buf[pos + 1]! << 7)
     len = (raw >>> 1) ^ -(raw & 1); pos += 2
   } else { len = varintAt(buf, pos, recordEnd); pos = after }
-  if (len < -1) throw invalid(`field length ${len} is negative`)
+  if (len < -1) throw fieldError(len, false)
   if (len > 0) {
-    if (len > recordEnd - pos) throw invalid(`field of ${len} bytes runs past the record`)
+    if (len > recordEnd - pos) throw fieldError(len, true)
     pos += len
   }
   after = pos
