@@ -158,6 +158,20 @@ function validateBatch (payload: Buffer, span: BatchSpan, options: RecordValidat
   }
 }
 
+const WalkProblem = { tooFewRecords: 0, lengthOutsideBatch: 1, offsetDelta: 2, headerCount: 3, lengthMismatch: 4 } as const
+type WalkProblemKind = typeof WalkProblem[keyof typeof WalkProblem]
+
+/** The walk's refusals, their messages built out of line for the reason fieldError gives. */
+function walkError (problem: WalkProblemKind, a: number, b = 0): TributaryError {
+  switch (problem) {
+    case WalkProblem.tooFewRecords: return invalid(`batch claims ${a} records but holds ${b}`)
+    case WalkProblem.lengthOutsideBatch: return invalid(`record length ${a} does not fit the batch`)
+    case WalkProblem.offsetDelta: return invalid(`record ${a} has offset delta ${b}; offsets must be consecutive`)
+    case WalkProblem.headerCount: return invalid(`invalid header count ${a}`)
+    case WalkProblem.lengthMismatch: return invalid(`record length ${a} does not match its fields`)
+  }
+}
+
 /** Walks `count` records in data[start, stop); returns the largest timestamp delta. */
 function walkRecords (data: Buffer, start: number, stop: number, count: number, requireKeys: boolean, firstIndex: number, problems: RecordProblem[]): number {
   let at = start
@@ -166,7 +180,7 @@ function walkRecords (data: Buffer, start: number, stop: number, count: number, 
   let b = 0
   try {
     for (; i < count; i++) {
-      if (at >= stop) throw invalid(`batch claims ${count} records but holds ${i}`)
+      if (at >= stop) throw walkError(WalkProblem.tooFewRecords, count, i)
       let length: number
       b = data[at]!
       if (b < 0x80) {
@@ -175,7 +189,7 @@ function walkRecords (data: Buffer, start: number, stop: number, count: number, 
         const raw = (b & 0x7f) | (data[at + 1]! << 7)
         length = (raw >>> 1) ^ -(raw & 1); at += 2
       } else { length = varintAt(data, at, stop); at = after }
-      if (length < MIN_RECORD_BYTES - 1 || length > stop - at) throw invalid(`record length ${length} does not fit the batch`)
+      if (length < MIN_RECORD_BYTES - 1 || length > stop - at) throw walkError(WalkProblem.lengthOutsideBatch, length)
       const recordEnd = at + length
       at++ // attributes: unused in v2 (length >= 6, so it and the next byte are inside the record)
       let timestampDelta: number
@@ -185,20 +199,20 @@ function walkRecords (data: Buffer, start: number, stop: number, count: number, 
       let offsetDelta: number
       b = at < recordEnd ? data[at]! : 0x80
       if (b < 0x80) { offsetDelta = (b >>> 1) ^ -(b & 1); at++ } else { offsetDelta = varintAt(data, at, recordEnd); at = after }
-      if (offsetDelta !== i) throw invalid(`record ${i} has offset delta ${offsetDelta}; offsets must be consecutive`)
+      if (offsetDelta !== i) throw walkError(WalkProblem.offsetDelta, i, offsetDelta)
       const keyLength = skipBytesAt(data, at, recordEnd)
       skipBytesAt(data, after, recordEnd)
       at = after
       let headers: number
       b = at < recordEnd ? data[at]! : 0x80
       if (b < 0x80) { headers = (b >>> 1) ^ -(b & 1); at++ } else { headers = varintAt(data, at, recordEnd); at = after }
-      if (headers < 0 || headers > recordEnd - at) throw invalid(`invalid header count ${headers}`)
+      if (headers < 0 || headers > recordEnd - at) throw walkError(WalkProblem.headerCount, headers)
       for (let k = 0; k < headers; k++) {
         if (skipBytesAt(data, at, recordEnd) < 0) throw invalid('record header key is null')
         skipBytesAt(data, after, recordEnd)
         at = after
       }
-      if (at !== recordEnd) throw invalid(`record length ${length} does not match its fields`)
+      if (at !== recordEnd) throw walkError(WalkProblem.lengthMismatch, length)
       if (requireKeys && keyLength < 0) problems.push({ batchIndex: firstIndex + i, message: 'Compacted topic cannot accept message without key' })
     }
   } catch (err) {
