@@ -16,6 +16,7 @@ const steps: Array<{ script: string, quick: boolean }> = [
   { script: 'bench/consume-fair.ts', quick: true },
   { script: 'bench/consume-tail.ts', quick: true },
   { script: 'bench/produce-cpu.ts', quick: true },
+  { script: 'bench/write-floor.ts', quick: true },
   { script: 'bench/latency.ts', quick: true },
   { script: 'bench/fetch-wake.ts', quick: false },
   { script: 'bench/groups.ts', quick: false },

@@ -4,10 +4,12 @@
 // the same machine. Per run: MB/s of message values and the broker's CPU seconds per GB (its /metrics
 // process_cpu_seconds_total before and after). The ratios this/base are what to quote on a shared machine.
 // PRODUCE_PROFILE=<dir> starts this build's broker with --cpu-prof (the profile lands in <dir> at stop);
+// PRODUCE_BASE_ENV="K=V ..." sets environment variables for the base build's broker only (e.g.
+// TRIBUTARY_FETCH_TAIL_CACHE_BYTES=0 to compare against the base with its tail cache off);
 // PRODUCE_NODE_ARGS adds node options to both brokers (e.g. --trace-gc), PRODUCE_SHOW_OUTPUT=1 prints their output.
 // Usage: npm run build && PRODUCE_BASE=/work/wt/base node --import tsx bench/produce-cpu.ts
 //   PRODUCE_SIZES (default "1024,100"), PRODUCE_ROUNDS (default 3), BENCH_SCALE (default 1: 200,000 x 1 KB and 1,000,000 x 100 B per run)
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BrokerEntry, BrokerProcess } from '../test/helpers/broker-process.js'
@@ -27,6 +29,16 @@ const sizes = [
   { label: '100 B', size: 100, count: Math.round(1_000_000 * scale) }
 ].filter(s => onlySizes === undefined || onlySizes.includes(s.size))
 
+// User vs system CPU of the broker process (all its threads: the JavaScript thread and libuv's writers/fsyncers),
+// from /proc/<pid>/stat fields 14 and 15 in clock ticks (100 per second on Linux), so a run can say which dominates.
+const ticksPerSecond = 100
+function userSystemSeconds (pid: number | undefined): { user: number, system: number } {
+  if (pid === undefined) return { user: NaN, system: NaN }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields from 3 (state) on
+  return { user: Number(fields[11]) / ticksPerSecond, system: Number(fields[12]) / ticksPerSecond }
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
@@ -44,6 +56,7 @@ async function main (): Promise<void> {
         entry: BrokerEntry.compiled,
         dataDir: join(work, `data-${e.name}`),
         mainScript: e.root === undefined ? undefined : join(e.root, 'dist', 'cli', 'main.js'),
+        env: e.root === undefined ? {} : Object.fromEntries((process.env.PRODUCE_BASE_ENV ?? '').split(' ').filter(kv => kv.includes('=')).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
         nodeArgs: [...(e.name === 'this' && profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.PRODUCE_NODE_ARGS ?? '').split(' ').filter(a => a !== '')]
       }))
     }
@@ -57,12 +70,16 @@ async function main (): Promise<void> {
           const broker = brokers[i]!
           const topic = `produce-${s.size}-r${r}`
           await createTopics(broker.bootstrap, [topic])
+          const before = userSystemSeconds(broker.pid)
           const rate = await withBrokerCpu(broker, () => kcatProduce(broker.bootstrap, topic, file, s.count, s.size))
+          const after = userSystemSeconds(broker.pid)
+          const perGb = (seconds: number): string => (seconds / (rate.bytes / 1e9)).toFixed(2)
           const end = await endOffset(broker.bootstrap, topic)
           if (end !== s.count) throw new Error(`TRIB_ERR_BENCH_COUNT: end offset ${end} after producing ${s.count}`)
           const key = `${engines[i]!.name} ${s.label}`
           results.set(key, [...(results.get(key) ?? []), rate])
-          console.log(`  ${key.padEnd(12)} round ${r + 1}: ${mbPerSecond(rate).toFixed(1)} MB/s, broker ${cpuSecondsPerGb(rate).toFixed(2)} CPU s/GB, load ${loadavg()[0]!.toFixed(2)}`)
+          console.log(`  ${key.padEnd(12)} round ${r + 1}: ${mbPerSecond(rate).toFixed(1)} MB/s, broker ${cpuSecondsPerGb(rate).toFixed(2)} CPU s/GB ` +
+            `(user ${perGb(after.user - before.user)} + system ${perGb(after.system - before.system)}), load ${loadavg()[0]!.toFixed(2)}`)
         }
       }
     }

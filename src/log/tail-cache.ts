@@ -225,6 +225,7 @@ export class TailCache {
 
   /** Forgets everything (the log changed under the cache, or closed). */
   clear (): void {
+    if (this.batches.length === 0) return // called for every write a partition does not cache: no new array each time
     while (this.head < this.batches.length) this.dropFront()
     this.batches = []
     this.head = 0

@@ -16,7 +16,7 @@ import { BATCH_LOG_OVERHEAD } from '../../src/protocol/records/batch-header.js'
 import { batch, countingFs, tempDir } from './helpers.js'
 import { keyed, openCompacted, readRecords } from './cleaner-fixtures.js'
 
-async function openCached (budget: TailCacheBudget, configs: TopicConfigs = {}, base: FileSystem = realFs, dir?: string) {
+async function openCached (budget: TailCacheBudget, configs: TopicConfigs = {}, base: FileSystem = realFs, dir?: string, follow = true) {
   // FaultyFs keeps its state on the instance, so it is used as it is, uncounted
   const { fs, counts } = base === realFs ? countingFs(base) : { fs: base, counts: countingFs().counts }
   const resolved = resolveTopicConfigs({}, configs)
@@ -31,7 +31,10 @@ async function openCached (budget: TailCacheBudget, configs: TopicConfigs = {}, 
     validator: () => undefined,
     tailCache: budget,
   }
-  return { log: await PartitionLog.open(ctx), counts, ctx }
+  const log = await PartitionLog.open(ctx)
+  // a reader at the tail: only then are the writes after it copied into the cache (partition-log.ts, TAIL_FOLLOW_BYTES)
+  if (follow) await log.read(log.logEndOffset, 1)
+  return { log, counts, ctx }
 }
 
 /** Offset and value of every record in the chunks, in order. */
@@ -218,5 +221,23 @@ test('a write a fetch is parked waiting for is cached: the woken reader is answe
   const all = await log.read(0, 1 << 20)
   assert.equal(counts.logBytesRead, before, 'the writes before it are still cached too')
   assert.deepEqual(recordsIn(all.chunks).map(r => r[1]), ['a-0', 'a-1', 'b-0', 'b-1'])
+  await log.close()
+})
+
+test('a partition nobody reads at its tail copies nothing into the cache; a read there caches the writes after it', async () => {
+  const budget = new TailCacheBudget(64 << 20)
+  const { log, counts } = await openCached(budget, {}, realFs, undefined, false)
+  await log.append(batch('unread', 2))
+  assert.equal(budget.usedBytes, 0, 'a write with no reader near the tail is not copied')
+  let before = counts.logBytesRead
+  assert.deepEqual(recordsIn((await log.read(0, 1 << 20)).chunks).map(r => r[1]), ['unread-0', 'unread-1'])
+  assert.ok(counts.logBytesRead > before, 'the uncached write is read from the file')
+  await log.append(batch('followed', 2))
+  before = counts.logBytesRead
+  assert.deepEqual(recordsIn((await log.read(2, 1 << 20)).chunks).map(r => r[1]), ['followed-0', 'followed-1'])
+  assert.equal(counts.logBytesRead, before, 'the write after a read at the tail is answered from memory')
+  // past 8 MiB written with no read at the tail, the reader is gone: writes stop being copied and the cache empties
+  for (let i = 0; i < 10; i++) await log.append(batch('x'.repeat(1000 * 1024)))
+  assert.equal(budget.usedBytes, 0, 'nothing is held for a reader that stopped reading')
   await log.close()
 })

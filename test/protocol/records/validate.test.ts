@@ -94,3 +94,16 @@ test('a CreateTime batch whose maxTimestamp lies gets the records\' largest time
   assert.equal(spans[0]!.header.maxTimestamp, 3000)
   verifyBatchCrc(batch, 0, batch.length)
 })
+
+test('records and values of one, two and three varint bytes of length pass; a two-byte value length past its record is INVALID_RECORD', () => {
+  // lengths 10, 100 and 10,000 bytes take one, two and three varint bytes: each decoding path of the walk
+  const sizes = [10, 100, 10_000]
+  check(encodeBatch(sizes.map(n => ({ key: 'k'.repeat(n), value: 'v'.repeat(n), headers: [{ key: 'h'.repeat(n), value: 'x'.repeat(n) }] }))))
+  const records = encodeRecords([{ value: 'v'.repeat(100), timestamp: 0 }], 0)
+  // [length: 2 bytes][attributes][timestamp delta][offset delta][key: -1][value length: 2 bytes][value][header count]:
+  // 101 bytes would still end inside the record (taking the header count's byte); 102 run past it
+  const valueLength = 2 + 1 + 1 + 1 + 1
+  assert.equal(records[valueLength], 0xc8) // zigzag(100) = 200, low 7 bits with the continuation bit
+  records[valueLength] = 0xcc // zigzag(102)
+  assert.throws(() => check(batchWithRecordBytes(records)), refusedWith(TributaryErrorCode.INVALID_RECORD, /field of 102 bytes runs past the record/))
+})
