@@ -36,6 +36,9 @@ export type LeafSink = (pathId: number, value: Leaf) => void
  * kept per path id for the rest of the match. Storage is reused from event to
  * event: per path a linked list through `next`, valid only when its stamp is the
  * current generation, so starting a new event costs nothing per path.
+ * The walk itself is generated code (walk-code.ts), regenerated on the first
+ * event after the paths change; the generic walk below serves objects with more
+ * paths under them than are worth probing key by key.
  */
 export class EventLeaves {
   readonly root = new PathNode()
