@@ -91,8 +91,14 @@ export function compileWalk (root: PathNode, leaf: LeafVisit, fallback: Fallback
   const rootName = fn(root)
   if (total > MAX_TOTAL_PROBES) return null
   const body = `'use strict'\n${functions.join('\n')}\nreturn (event) => ${rootName}(event, 1)`
-  // eslint-disable-next-line no-new-func -- see the header: only JSON string literals come from patterns
-  const make = new Function('leaf', 'fallback', 'fallbackNodes', 'hasOwn', 'isArray', body) as
-    (...args: unknown[]) => CompiledWalk
+  let make: (...args: unknown[]) => CompiledWalk
+  try {
+    // eslint-disable-next-line no-new-func -- see the header: only JSON string literals come from patterns
+    make = new Function('leaf', 'fallback', 'fallbackNodes', 'hasOwn', 'isArray', body) as (...args: unknown[]) => CompiledWalk
+  } catch (err) {
+    // node --disallow-code-generation-from-strings: the generic walk gives the same answers, only slower.
+    if (err instanceof EvalError) return null
+    throw err
+  }
   return make(leaf, fallback, fallbackNodes, Object.hasOwn, Array.isArray)
 }

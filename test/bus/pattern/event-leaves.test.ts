@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { EventLeaves } from '../../../src/bus/pattern/event-leaves.js'
 import type { Leaf } from '../../../src/bus/pattern/types.js'
 
@@ -111,5 +113,15 @@ describe('EventLeaves', () => {
     for (let i = 0; i < 100_000; i++) deep = [deep]
     leaves.collect({ x: [deep, 'top'] }, () => {})
     assert.deepEqual(leavesOf(leaves, x), ['top'])
+  })
+
+  it('walks generically in a process that forbids generating code from strings', () => {
+    const module = fileURLToPath(new URL('../../../src/bus/pattern/index.ts', import.meta.url))
+    const script = `import { RuleMatcher, compilePattern } from ${JSON.stringify(module)}
+      const m = new RuleMatcher()
+      m.add('r', compilePattern({ detail: { x: ['1'] } }))
+      process.stdout.write(JSON.stringify([m.match({ detail: { x: '1' } }), m.match({ 'detail.x': ['2', '1'] }), m.match({ detail: { x: '2' } })]))`
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' })
+    assert.deepEqual(JSON.parse(out), [['r'], ['r'], []])
   })
 })
