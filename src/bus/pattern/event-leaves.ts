@@ -1,4 +1,5 @@
 import type { Leaf } from './types.js'
+import { compileWalk, type CompiledWalk } from './walk-code.js'
 import { MAX_JSON_DEPTH } from '../json-depth.js'
 
 /** A node of the tree of paths some rule reads, one level per field name. */
@@ -35,6 +36,9 @@ export type LeafSink = (pathId: number, value: Leaf) => void
  * kept per path id for the rest of the match. Storage is reused from event to
  * event: per path a linked list through `next`, valid only when its stamp is the
  * current generation, so starting a new event costs nothing per path.
+ * The walk itself is generated code (walk-code.ts), regenerated on the first
+ * event after the paths change; the generic walk below serves objects with more
+ * paths under them than are worth probing key by key.
  */
 export class EventLeaves {
   readonly root = new PathNode()
@@ -48,6 +52,20 @@ export class EventLeaves {
   private head = new Int32Array(16)
   private stamp = new Int32Array(16)
   private generation = 1
+  /** The walk generated for the current paths (see walk-code.ts); null: walk generically. */
+  private compiled: CompiledWalk | null = null
+  /** Paths changed since `compiled` was generated. */
+  private stale = true
+  /** The sink of the event being collected, for the generated walk's callbacks. */
+  private sink: LeafSink = () => {}
+  private readonly keep = (pathId: number, value: unknown): void => {
+    this.keepLeaf(pathId, value as Leaf)
+    this.sink(pathId, value as Leaf)
+  }
+
+  private readonly walkFallback = (obj: Record<string, unknown>, node: PathNode, depth: number): void => {
+    this.walkObject(obj, node, this.sink, depth)
+  }
 
   /** Registers one more reader of `path` (dot-joined) and returns its path id. */
   addPath (path: string): number {
@@ -57,6 +75,7 @@ export class EventLeaves {
       node = node.child(name)
     }
     node.refs++
+    this.stale = true
     if (node.pathId < 0) {
       node.pathId = this.freePathIds.pop() ?? this.pathCount++
       if (node.pathId >= this.head.length) {
@@ -73,6 +92,7 @@ export class EventLeaves {
     const trail: PathNode[] = [this.root]
     for (const name of names) trail.push(trail[trail.length - 1]!.children!.get(name)!)
     const leaf = trail[trail.length - 1]!
+    this.stale = true
     const stillRead = leaf.refs - 1 - countBelow(leaf) > 0
     if (!stillRead && leaf.pathId >= 0) {
       this.freePathIds.push(leaf.pathId)
@@ -92,8 +112,16 @@ export class EventLeaves {
       this.stamp.fill(0)
       this.generation = 1
     }
-    if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) return
+    if (this.stale) {
+      this.compiled = compileWalk(this.root, this.keep, this.walkFallback)
+      this.stale = false
+    }
+    if (this.compiled === null) {
       this.walkObject(event as Record<string, unknown>, this.root, sink, 1)
+    } else {
+      this.sink = sink
+      this.compiled(event as Record<string, unknown>)
     }
   }
 
@@ -136,6 +164,12 @@ export class EventLeaves {
     }
     const pathId = node.pathId
     if (pathId < 0 || value === undefined) return
+    this.keepLeaf(pathId, value as Leaf)
+    sink(pathId, value as Leaf)
+  }
+
+  /** Adds a scalar to its path's list for the current event. */
+  private keepLeaf (pathId: number, value: Leaf): void {
     const entry = this.count++
     if (entry === this.next.length) this.next = grow(this.next, entry + 1)
     if (entry === this.values.length) this.values.push(value as Leaf)
@@ -143,7 +177,6 @@ export class EventLeaves {
     this.next[entry] = this.stamp[pathId] === this.generation ? this.head[pathId]! : -1
     this.head[pathId] = entry
     this.stamp[pathId] = this.generation
-    sink(pathId, value as Leaf)
   }
 }
 

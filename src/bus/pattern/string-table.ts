@@ -4,6 +4,9 @@ import { addTo, removeFrom, type IdList, type IdSink } from './id-list.js'
 // reads its bucket, its entry and the stored key string, three scattered memory
 // locations; a probe of this table reads one. Prefixes and suffixes of a value
 // are hashed in one pass over it, without slicing out substrings.
+// Measured: exact strings in a Map<string, ids> (V8's own string hash, cached in
+// the string) instead of this table made matching at 10,000 rules 0.59x as fast
+// (bench/pattern-match.ts), though a lone Map.get looked cheaper in isolation.
 
 const FNV_OFFSET = 0x811c9dc5 | 0
 const FNV_PRIME = 0x01000193

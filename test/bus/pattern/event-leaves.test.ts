@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { EventLeaves } from '../../../src/bus/pattern/event-leaves.js'
 import type { Leaf } from '../../../src/bus/pattern/types.js'
 
@@ -69,5 +71,57 @@ describe('EventLeaves', () => {
     leaves.collect({ a: { b: { c: 2 } } }, () => {})
     assert.deepEqual(leavesOf(leaves, deeper), [2])
     assert.equal(leaves.addPath('z'), a)
+  })
+
+  it('reads field names Object.prototype also has only from the event itself', () => {
+    const leaves = new EventLeaves()
+    const ctor = leaves.addPath('constructor')
+    const proto = leaves.addPath('__proto__.x')
+    const toString = leaves.addPath('detail.toString')
+    leaves.collect({ detail: {} }, () => {})
+    assert.equal(leaves.first(ctor), -1)
+    assert.equal(leaves.first(proto), -1)
+    assert.equal(leaves.first(toString), -1)
+    leaves.collect(JSON.parse('{"constructor":"c","__proto__":{"x":1},"detail":{"toString":"t"}}'), () => {})
+    assert.deepEqual(leavesOf(leaves, ctor), ['c'])
+    assert.deepEqual(leavesOf(leaves, proto), [1])
+    assert.deepEqual(leavesOf(leaves, toString), ['t'])
+  })
+
+  it('reads field names that need escaping in code: quotes, backslashes, line breaks', () => {
+    const leaves = new EventLeaves()
+    const names = ['say "hi"', 'back\\slash', 'line\nbreak', '*/ x', '\u2028', '$' + '{x}']
+    const ids = names.map(n => leaves.addPath(`d.${n}`))
+    leaves.collect({ d: Object.fromEntries(names.map((n, i) => [n, i])) }, () => {})
+    ids.forEach((id, i) => assert.deepEqual(leavesOf(leaves, id), [i], names[i]))
+  })
+
+  it('walks objects with more paths below them than are worth probing by their own keys, dotted ones too', () => {
+    const leaves = new EventLeaves()
+    const ids = Array.from({ length: 100 }, (_, i) => leaves.addPath(`detail.f${i}.v`))
+    const few = leaves.addPath('source')
+    leaves.collect({ source: 's', detail: { f3: { v: 3 }, 'f7.v': 7, f99: [{ v: 99 }] }, 'detail.f5': { v: 5 }, 'detail.f6.v': 6 }, () => {})
+    assert.deepEqual(leavesOf(leaves, few), ['s'])
+    for (const i of [3, 5, 6, 7, 99]) assert.deepEqual(leavesOf(leaves, ids[i]!), [i], `f${i}`)
+    assert.equal(leaves.first(ids[4]!), -1)
+  })
+
+  it('stops at arrays nested deeper than the bus accepts instead of overflowing the stack', () => {
+    const leaves = new EventLeaves()
+    const x = leaves.addPath('x')
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    leaves.collect({ x: [deep, 'top'] }, () => {})
+    assert.deepEqual(leavesOf(leaves, x), ['top'])
+  })
+
+  it('walks generically in a process that forbids generating code from strings', () => {
+    const module = fileURLToPath(new URL('../../../src/bus/pattern/index.ts', import.meta.url))
+    const script = `import { RuleMatcher, compilePattern } from ${JSON.stringify(module)}
+      const m = new RuleMatcher()
+      m.add('r', compilePattern({ detail: { x: ['1'] } }))
+      process.stdout.write(JSON.stringify([m.match({ detail: { x: '1' } }), m.match({ 'detail.x': ['2', '1'] }), m.match({ detail: { x: '2' } })]))`
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' })
+    assert.deepEqual(JSON.parse(out), [['r'], ['r'], []])
   })
 })

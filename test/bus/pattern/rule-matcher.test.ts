@@ -123,6 +123,28 @@ describe('RuleMatcher', () => {
     }
   })
 
+  it('agrees with direct evaluation when rules read more fields than the walk looks up one by one', () => {
+    // Past a few dozen paths under one object the walk enumerates the event's keys instead (walk-code.ts).
+    const matcher = new RuleMatcher<number>()
+    const rules = Array.from({ length: 80 }, (_, i) => compilePattern(i % 2 === 0
+      ? { detail: { [`w${i}`]: { v: [i, `s${i}`] } } }
+      : { source: ['s'], [`detail.w${i}.v`]: [{ numeric: ['>=', i] }], detail: { 'no-such': [{ exists: false }] } }))
+    rules.forEach((p, i) => matcher.add(i, p))
+    const events: unknown[] = [
+      { source: 's', detail: { w1: { v: 1 }, w2: { v: 's2' }, 'w3.v': 99, w4: [{ v: [0, [4]] }] } },
+      { source: 's', 'detail.w5': { v: 5 }, 'detail.w6.v': 6, detail: { w7: { v: 6 }, 'no-such': 1 } },
+      { source: 'x', detail: { w8: { v: 'no' }, w10: [{ v: 10 }, { v: 's10' }] } },
+      JSON.parse('{"source":"s","detail":{"constructor":{"v":1},"w9":{"v":9},"toString":1}}')
+    ]
+    let total = 0
+    for (const event of events) {
+      const expected = rules.flatMap((p, i) => matchesPattern(p, event) ? [i] : [])
+      total += expected.length
+      assert.deepEqual(sorted(matcher.match(event)), sorted(expected), JSON.stringify(event))
+    }
+    assert.ok(total >= 5, `only ${total} matches`)
+  })
+
   it('agrees with direct evaluation on random rules and events', () => {
     let seed = 7
     const rnd = (n: number): number => { // mulberry32: small, deterministic

@@ -90,4 +90,31 @@ describe('lookUpForwards and lookUpBackwards', () => {
     lookUpBackwards('7', suffixes, out)
     assert.deepEqual(out, [4])
   })
+
+  it('agree with startsWith, endsWith and equality for keys and values of every length, odd and even', () => {
+    const text = 'abcdefghij\u00e9\u4e2d\ud83d\ude00klm'
+    const prefixes = new StringIdTable(false)
+    const suffixes = new StringIdTable(true)
+    const exact = new StringIdTable(false)
+    const keys: string[] = []
+    for (let n = 0; n <= text.length; n++) keys.push(text.slice(0, n), text.slice(text.length - n), `${text.slice(0, n)}?`)
+    keys.forEach((k, id) => {
+      prefixes.add(k, id)
+      suffixes.add(k, id)
+      exact.add(k, id)
+    })
+    const values = new Set([...keys, 'zzz', 'abcdefghij', 'ab?'])
+    for (const v of values) {
+      const forwards: number[] = []
+      lookUpForwards(v, prefixes, exact, forwards)
+      const want = keys.flatMap((k, id) => v.startsWith(k) ? [id] : []).concat(keys.flatMap((k, id) => k === v ? [id] : []))
+      assert.deepEqual(sorted(forwards), sorted(want), `forwards ${v}`)
+      const backwards: number[] = []
+      lookUpBackwards(v, suffixes, backwards)
+      assert.deepEqual(sorted(backwards), sorted(keys.flatMap((k, id) => v.endsWith(k) ? [id] : [])), `backwards ${v}`)
+      const prefixOnly: number[] = []
+      lookUpForwards(v, prefixes, new StringIdTable(false), prefixOnly)
+      assert.deepEqual(sorted(prefixOnly), sorted(keys.flatMap((k, id) => v.startsWith(k) ? [id] : [])), `prefixes only ${v}`)
+    }
+  })
 })
