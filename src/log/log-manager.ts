@@ -19,6 +19,7 @@ import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import { forEachLimited } from './limited.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
 import { TailCacheBudget, type BlockPool } from './tail-cache.js'
+import { traceOrigin } from './background-trace.js'
 import { readRecoveryCheckpoint, RECOVERY_CHECKPOINT_FILE, RecoveryCheckpointWriter, verifyAgainstFiles } from './recovery-checkpoint.js'
 
 export interface LogManagerOptions {
@@ -146,6 +147,7 @@ export class LogManager {
       if (raw === null) continue
       infos.push(JSON.parse(raw.toString('utf8')) as TopicInfo)
     }
+    traceOrigin()
     mgr.checkpoint = new RecoveryCheckpointWriter(fs, dataDir, () => mgr.checkpointSources(), mgr.now)
     // after a crash, the partitions the last checkpoint vouches for and whose files it still matches start dormant
     const facts = clean ? decodeShutdownFacts(markerBytes) : await verifyAgainstFiles(fs, await readRecoveryCheckpoint(fs, dataDir), mgr.partitionDirById(infos))

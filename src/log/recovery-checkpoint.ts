@@ -16,6 +16,7 @@
 // file. A partition that fails either check is recovered from its files as before.
 import { join } from 'node:path'
 import type { FileSystem } from './fs.js'
+import { traceBackground, traceBackgroundSync } from './background-trace.js'
 import { segmentFileName } from './segment.js'
 import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
@@ -57,9 +58,11 @@ export class RecoveryCheckpointWriter {
   }
 
   private collect (syncingAll: boolean): Record<string, Array<PartitionFacts | null>> {
-    const facts: Record<string, Array<PartitionFacts | null>> = {}
-    for (const s of this.sources()) facts[s.topicId] = s.facts(syncingAll)
-    return facts
+    return traceBackgroundSync('checkpoint-collect', () => {
+      const facts: Record<string, Array<PartitionFacts | null>> = {}
+      for (const s of this.sources()) facts[s.topicId] = s.facts(syncingAll)
+      return facts
+    })
   }
 
   /** Waits for any write under way (close). */
@@ -75,13 +78,13 @@ export class RecoveryCheckpointWriter {
     if (this.fs.syncFileSystem !== undefined) {
       // one syncfs makes every partition's written bytes durable, instead of an fsync each
       try {
-        await this.fs.syncFileSystem(this.dataDir)
+        await traceBackground('syncfs', () => this.fs.syncFileSystem!(this.dataDir))
       } catch {
         facts = this.collect(false)
         body = JSON.stringify(facts)
       }
     }
-    await this.fs.writeFileAtomic(join(this.dataDir, RECOVERY_CHECKPOINT_FILE), encodeShutdownFacts(this.now(), facts))
+    await traceBackground('recovery-checkpoint', () => this.fs.writeFileAtomic(join(this.dataDir, RECOVERY_CHECKPOINT_FILE), encodeShutdownFacts(this.now(), facts)))
     this.lastText = body
   }
 }
