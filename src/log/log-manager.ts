@@ -107,6 +107,8 @@ export class LogManager {
   private opened = false
   /** True if the previous run ended with close(). */
   readonly wasCleanShutdown: boolean
+  /** Partitions that opened their files at start (recovered after a crash, or compacted): the rest started dormant. */
+  partitionsOpenedAtStart = 0
 
   private constructor (
     readonly dataDir: string,
@@ -152,6 +154,7 @@ export class LogManager {
     // after a crash, the partitions the last checkpoint vouches for and whose files it still matches start dormant
     const facts = clean ? decodeShutdownFacts(markerBytes) : await verifyAgainstFiles(fs, await readRecoveryCheckpoint(fs, dataDir), mgr.partitionDirById(infos))
     const recovered = await mgr.openTopics(infos, facts)
+    mgr.partitionsOpenedAtStart = recovered
     // what recovery kept is made durable by one syncfs, not an fsync per partition, before anything is served
     if (!clean && recovered > 0 && fs.syncFileSystem !== undefined) await fs.syncFileSystem(dataDir)
     mgr.opened = true
