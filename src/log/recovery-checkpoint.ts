@@ -4,9 +4,8 @@
 //
 // It holds the same facts a clean close writes (shutdown-facts.ts), taken while
 // running for every partition not failed and whose log start is not moving
-// (PartitionLog.recoveryFacts), then made durable by one syncfs of the data
-// directory's file system (without syncfs: only partitions whose written bytes were
-// all fsynced already). The file is written atomically (fsync,
+// (PartitionLog.recoveryFacts) among those whose written bytes were all fsynced
+// already. The file is written atomically (fsync,
 // rename, fsync of the directory) in the background, and again, before its files
 // change, whenever a partition's log start is about to move.
 //
@@ -27,7 +26,7 @@ export const RECOVERY_CHECKPOINT_FILE = '.recovery-checkpoint'
 /** One partition as the checkpoint sees it: where its files are and what it can vouch for now. */
 export interface CheckpointSource {
   topicId: string
-  /** `syncingAll`: the file system is fsynced (syncfs) after the facts are taken and before they are written. */
+  /** `syncingAll`: the file system would be fsynced after the facts are taken (the writer passes false: see writeOnce). */
   facts: (syncingAll: boolean) => Array<PartitionFacts | null>
 }
 
@@ -71,19 +70,17 @@ export class RecoveryCheckpointWriter {
   }
 
   private async writeOnce (): Promise<void> {
-    let facts = this.collect(this.fs.syncFileSystem !== undefined)
-    // the time stamp aside, an unchanged checkpoint is neither synced nor written again
-    let body = JSON.stringify(facts)
+    // Only what is durable already: a partition with written but not yet fsynced
+    // bytes (acks=0/1, or an acks=all group commit under way) is left out and is
+    // recovered after a crash, so the cost stays bounded by the unflushed tail.
+    // No syncfs here: the only syncfs available is a child process (Node has no
+    // binding); spawning one from a busy broker every few seconds costs a fork on
+    // its event loop and flushes every file on the file system, other programs'
+    // too, while a checkpoint that vouches only for fsynced bytes needs neither.
+    const facts = this.collect(false)
+    // the time stamp aside, an unchanged checkpoint is not written again
+    const body = JSON.stringify(facts)
     if (body === this.lastText) return
-    if (this.fs.syncFileSystem !== undefined) {
-      // one syncfs makes every partition's written bytes durable, instead of an fsync each
-      try {
-        await traceBackground('syncfs', () => this.fs.syncFileSystem!(this.dataDir))
-      } catch {
-        facts = this.collect(false)
-        body = JSON.stringify(facts)
-      }
-    }
     await traceBackground('recovery-checkpoint', () => this.fs.writeFileAtomic(join(this.dataDir, RECOVERY_CHECKPOINT_FILE), encodeShutdownFacts(this.now(), facts)))
     this.lastText = body
   }

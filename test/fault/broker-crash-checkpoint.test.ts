@@ -51,13 +51,13 @@ test('after kill -9 the broker starts the partitions its recovery checkpoint vou
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     const seen = new Map<number, string>()
-    const all = new Promise<void>(resolve => {
-      void consumer.run({
+    const all = new Promise<void>((resolve, reject) => {
+      consumer.run({
         eachMessage: async ({ partition, message }) => {
           seen.set(partition, message.value?.toString() ?? '')
           if (seen.size === partitions) resolve()
         }
-      })
+      }).catch(reject)
     })
     await all
     await consumer.disconnect()
