@@ -10,8 +10,10 @@
 //   RESTART_DIRTY=<n> partitions written after the last recovery checkpoint before the kill -9 (default 100);
 //   RESTART_CRASH=0 skips the kill -9 part, RESTART_CLEAN=0 the clean-shutdown and /health parts;
 //   RESTART_ENGINE=<built log-manager.js> times another build.
+//   RESTART_KEEP=1 keeps the clean directory (under dataDir, named by its shape) and reuses it in the next run
+//   instead of building it again: the 10 GB variant takes minutes to write. Delete it by hand when done.
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { existsSync } from 'node:fs'
@@ -141,14 +143,22 @@ async function timeToHealth (dir: string, cli = fileURLToPath(new URL('../dist/c
 if (isChild) {
   await fill(process.argv[3]!, true)
 } else {
-  const base = await mkdtemp(join(args[3] ?? tmpdir(), 'trib-restart-'))
+  const keep = process.env.RESTART_KEEP === '1'
+  const base = keep ? join(args[3] ?? tmpdir(), `trib-restart-kept-${partitions}-${topics}-${bigMB}`) : await mkdtemp(join(args[3] ?? tmpdir(), 'trib-restart-'))
+  const builtMarker = join(base, 'clean-built')
   try {
     console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition; engine: ${engine}`)
     const cleanDir = join(base, 'clean')
+    await mkdir(base, { recursive: true })
     let t = Date.now()
     if (process.env.RESTART_CLEAN !== '0') {
-      await fill(cleanDir, false)
-      console.log(`  built and closed in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      if (keep && existsSync(builtMarker)) console.log(`  reusing ${cleanDir}`)
+      else {
+        await rm(cleanDir, { recursive: true, force: true })
+        await fill(cleanDir, false)
+        if (keep) await writeFile(builtMarker, '')
+        console.log(`  built and closed in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      }
       const clean = await timeOpen(cleanDir)
       await clean.m.close()
       const again = await timeOpen(cleanDir)
@@ -197,6 +207,7 @@ if (isChild) {
       console.log(`  open after kill -9: ${crashed.openMs.toFixed(0)} ms (${recovered} partitions recovered from their files, the rest started dormant)`)
     }
   } finally {
-    await rm(base, { recursive: true, force: true })
+    if (keep) await rm(join(base, 'crash'), { recursive: true, force: true })
+    else await rm(base, { recursive: true, force: true })
   }
 }
