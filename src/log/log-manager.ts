@@ -21,6 +21,7 @@ import type { ShutdownFacts } from './shutdown-facts.js'
 import { TailCacheBudget, type BlockPool } from './tail-cache.js'
 import { traceOrigin } from './background-trace.js'
 import { readRecoveryCheckpoint, RECOVERY_CHECKPOINT_FILE, RecoveryCheckpointWriter, verifyAgainstFiles } from './recovery-checkpoint.js'
+import type { CheckpointSource } from './recovery-checkpoint.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -202,11 +203,11 @@ export class LogManager {
   }
 
   /** The partitions the recovery checkpoint covers, each with what it can vouch for now. */
-  private checkpointSources (): Array<{ topicId: string, facts: (syncingAll: boolean) => Array<PartitionFacts | null> }> {
+  private checkpointSources (): CheckpointSource[] {
     return [...this.topicsByName.values()].map(state => ({
       topicId: state.info.topicId,
       // compacted partitions always open at start (the cleaner rewrites their segments), so they are left out
-      facts: syncingAll => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts(syncingAll)),
+      facts: () => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts()),
     }))
   }
 
