@@ -9,11 +9,12 @@
 // Usage: npm run build && node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
 //   RESTART_DIRTY=<n> partitions written after the last recovery checkpoint before the kill -9 (default 100);
 //   RESTART_CRASH=0 skips the kill -9 part, RESTART_CLEAN=0 the clean-shutdown and /health parts;
-//   RESTART_ENGINE=<built log-manager.js> times another build.
+//   RESTART_ENGINE=<built log-manager.js> times another build; RESTART_BASE_CLI=<another build's dist/cli/main.js>
+//   alternates that build's `tributary start` with this one's (after a clean shutdown, and on copies of the killed directory).
 //   RESTART_KEEP=1 keeps the clean directory (under dataDir, named by its shape) and reuses it in the next run
 //   instead of building it again: the 10 GB variant takes minutes to write. Delete it by hand when done.
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { existsSync } from 'node:fs'
@@ -198,6 +199,18 @@ if (isChild) {
       child.kill('SIGKILL')
       await new Promise(resolve => child.once('exit', resolve))
       console.log(`  built and killed (-9) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      // as a user sees it: the real broker of each build on its own copy of the killed directory, spawn to /health
+      // (the broker's own file-system wrapper decides whether the checkpoint is used, so this is not the same as below)
+      if (existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
+        const builds: Array<[string, string | undefined]> = [['this build', undefined], ...(process.env.RESTART_BASE_CLI === undefined ? [] : [['base', process.env.RESTART_BASE_CLI] as [string, string]])]
+        for (const [name, cli] of builds) {
+          const copy = join(base, `crash-${name.replace(' ', '-')}`)
+          await cp(crashDir, copy, { recursive: true })
+          const h = await timeToHealth(copy, cli)
+          console.log(`  ${name}: tributary start to /health 200 after kill -9: ${h.healthMs.toFixed(0)} ms (broker's start ${h.readyMs ?? '-'} ms; ${h.phases})`)
+          await rm(copy, { recursive: true, force: true })
+        }
+      }
       const crashed = await timeOpen(crashDir)
       const recovered = crashed.m.topics().reduce((n, info) => {
         for (let p = 0; p < info.partitions; p++) if (crashed.m.partition(info.name, p)!.isDormant !== true) n++

@@ -38,6 +38,6 @@ export function timedFs (inner: FileSystem, fsyncSeconds: Histogram<'kind'>): Fi
     // checkpoint, and a broker killed with -9 recovered every partition.
     ...(inner.statfs === undefined ? {} : { statfs: inner.statfs.bind(inner) }),
     ...(inner.fileSizes === undefined ? {} : { fileSizes: inner.fileSizes.bind(inner) }),
-    ...(inner.syncFileSystem === undefined ? {} : { syncFileSystem: path => timed('directory', () => inner.syncFileSystem!(path)) })
+    ...(inner.syncFileSystem === undefined ? {} : { syncFileSystem: inner.syncFileSystem.bind(inner) })
   }
 }
