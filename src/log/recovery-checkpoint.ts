@@ -5,7 +5,8 @@
 // It holds the same facts a clean close writes (shutdown-facts.ts), taken while
 // running for every partition not failed and whose log start is not moving
 // (PartitionLog.recoveryFacts) among those whose written bytes were all fsynced
-// already. The file is written atomically (fsync,
+// (partitions written without an fsync of their own, acks=0/1, are fsynced first,
+// a few at a time, each on its own file: no syncfs of the whole file system). The file is written atomically (fsync,
 // rename, fsync of the directory) in the background, and again, before its files
 // change, whenever a partition's log start is about to move.
 //
@@ -27,6 +28,8 @@ export const RECOVERY_CHECKPOINT_FILE = '.recovery-checkpoint'
 export interface CheckpointSource {
   topicId: string
   facts: () => Array<PartitionFacts | null>
+  /** fsyncs the partitions with written but not yet fsynced bytes, so that their facts can be vouched for. */
+  flush?: () => Promise<void>
 }
 
 /** Partitions encoded between two yields to the event loop: a slice of a few ms, not one stall per checkpoint. */
@@ -109,13 +112,16 @@ export class RecoveryCheckpointWriter {
   }
 
   private async writeOnce (): Promise<void> {
-    // Only what is durable already: a partition with written but not yet fsynced
-    // bytes (acks=0/1, or an acks=all group commit under way) is left out and is
-    // recovered after a crash, so the cost stays bounded by the unflushed tail.
+    // Only what is durable: a partition with written but not yet fsynced bytes
+    // (acks=0/1) is fsynced first, as Kafka's log flusher would; one written again
+    // before its facts are taken is left out and recovered after a crash, so the
+    // cost stays bounded by what was written since the checkpoint.
     // No syncfs here: the only syncfs available is a child process (Node has no
     // binding); spawning one from a busy broker every few seconds costs a fork on
     // its event loop and flushes every file on the file system, other programs'
     // too, while a checkpoint that vouches only for fsynced bytes needs neither.
+    // partitions written without an fsync (acks=0/1) are fsynced first, each on its own file
+    for (const source of this.sources()) await source.flush?.()
     const { topics, changed } = await this.collect()
     // the time stamp aside, an unchanged checkpoint is not written again
     if (!changed) return
