@@ -7,7 +7,8 @@
 // BENCH_SECONDS (per rate, default 10), BENCH_RATES (MB/s, default "20,2"), BENCH_TICK_MS (default 5).
 // LATENCY_BASE=<checkout with a dist/> runs the same rates against that build's broker too, alternating, and
 // prints the ratios this/base (side by side on a shared machine). LATENCY_TRACE_GC=1 starts the brokers with
-// --trace-gc and prints their longest collector pauses; LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
+// --trace-gc and prints their longest collector pauses, and lines the slowest 1 % of produce acks up with those
+// pauses and the log's background work (NODE_DEBUG=tributary-background); LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
 import { closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +17,7 @@ import { build, type Histogram } from 'hdr-histogram-js'
 import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
 import { KafkaClient, Producer, TopicAdmin } from '../src/client/index.js'
 import { recordFigure } from './summary.js'
+import { attributeSlowRequests, brokerSpans } from './latency/stall-attribution.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '10')
 const rates = (process.env.BENCH_RATES ?? '20,2').split(',').map(Number)
@@ -26,7 +28,7 @@ const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000
 const histogram = (): Histogram => build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 })
 const ms = (h: Histogram, p: number): number => h.getValueAtPercentile(p) / 1000
 
-interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number }
+interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]> }
 
 async function runAt (bootstrap: string, topic: string, mbps: number): Promise<RateResult> {
   const admin = await KafkaClient.connect(bootstrap)
@@ -37,6 +39,8 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   const producer = new Producer(client)
   const endToEnd = histogram()
   const ack = histogram()
+  // each measured request's send and ack time (epoch µs), to line the slow ones up with the broker's pauses
+  const requests: Array<[number, number]> = []
   let measuring = false
   // A worker thread does not inherit the tsx loader: it registers it, then loads the TypeScript module.
   const script = new URL('./latency/consumer-worker.ts', import.meta.url).href
@@ -74,7 +78,10 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
     const sentAt = nowUs()
     const counted = measuring
     const send = producer.send(topic, records, { acks: -1 }).then(() => {
-      if (counted) ack.recordValue(Math.max(1, Math.round(nowUs() - sentAt)))
+      if (!counted) return
+      const ackedAt = nowUs()
+      ack.recordValue(Math.max(1, Math.round(ackedAt - sentAt)))
+      requests.push([sentAt, ackedAt])
     }).finally(() => { inFlight.delete(send) })
     inFlight.add(send)
     if (counted) { sentBytesMeasured += perTick * messageBytes; sentMeasured += perTick }
@@ -92,7 +99,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   await stopped
   await consumer.terminate()
   client.close()
-  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured }
+  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests }
 }
 
 /** fdatasync after each 64 KiB append, for `count` appends: the floor under every acks=all answer. */
@@ -130,6 +137,7 @@ try {
       entry: e.mainScript === undefined ? entry : BrokerEntry.compiled,
       mainScript: e.mainScript,
       dataDir: join(work, `data-${e.name}`),
+      ...(traceGc ? { env: { NODE_DEBUG: 'tributary-background' } } : {}),
       nodeArgs: [...(traceGc ? ['--trace-gc'] : []), ...(process.env.LATENCY_NODE_ARGS ?? '').split(' ').filter(a => a !== '')]
     }))
   }
@@ -171,6 +179,9 @@ try {
         reasons.set(key, (reasons.get(key) ?? 0) + 1)
       }
       console.log(`  why: ${[...reasons].map(([why, n]) => `${n} x ${why}`).join('; ')}`)
+      for (const r of results.filter(r => r.engine === engines[k]!.name)) {
+        console.log(`  produce acks at ${r.targetMBps} MB/s: ${attributeSlowRequests(r.requests, brokerSpans(b.output()), 99)}`)
+      }
     }
   }
   for (const r of results) {

@@ -9,9 +9,12 @@
 // Usage: npm run build && node --import tsx bench/restart.ts [partitions=10000] [topics=10] [bigMB=64] [dataDir]
 //   RESTART_DIRTY=<n> partitions written after the last recovery checkpoint before the kill -9 (default 100);
 //   RESTART_CRASH=0 skips the kill -9 part, RESTART_CLEAN=0 the clean-shutdown and /health parts;
-//   RESTART_ENGINE=<built log-manager.js> times another build.
+//   RESTART_ENGINE=<built log-manager.js> times another build; RESTART_BASE_CLI=<another build's dist/cli/main.js>
+//   alternates that build's `tributary start` with this one's (after a clean shutdown, and on copies of the killed directory).
+//   RESTART_KEEP=1 keeps the clean directory (under dataDir, named by its shape) and reuses it in the next run
+//   instead of building it again: the 10 GB variant takes minutes to write. Delete it by hand when done.
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { existsSync } from 'node:fs'
@@ -141,14 +144,22 @@ async function timeToHealth (dir: string, cli = fileURLToPath(new URL('../dist/c
 if (isChild) {
   await fill(process.argv[3]!, true)
 } else {
-  const base = await mkdtemp(join(args[3] ?? tmpdir(), 'trib-restart-'))
+  const keep = process.env.RESTART_KEEP === '1'
+  const base = keep ? join(args[3] ?? tmpdir(), `trib-restart-kept-${partitions}-${topics}-${bigMB}`) : await mkdtemp(join(args[3] ?? tmpdir(), 'trib-restart-'))
+  const builtMarker = join(base, 'clean-built')
   try {
     console.log(`${topics * perTopic} partitions over ${topics} topics, ${bigMB} MB in one partition; engine: ${engine}`)
     const cleanDir = join(base, 'clean')
+    await mkdir(base, { recursive: true })
     let t = Date.now()
     if (process.env.RESTART_CLEAN !== '0') {
-      await fill(cleanDir, false)
-      console.log(`  built and closed in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      if (keep && existsSync(builtMarker)) console.log(`  reusing ${cleanDir}`)
+      else {
+        await rm(cleanDir, { recursive: true, force: true })
+        await fill(cleanDir, false)
+        if (keep) await writeFile(builtMarker, '')
+        console.log(`  built and closed in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      }
       const clean = await timeOpen(cleanDir)
       await clean.m.close()
       const again = await timeOpen(cleanDir)
@@ -188,6 +199,18 @@ if (isChild) {
       child.kill('SIGKILL')
       await new Promise(resolve => child.once('exit', resolve))
       console.log(`  built and killed (-9) in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+      // as a user sees it: the real broker of each build on its own copy of the killed directory, spawn to /health
+      // (the broker's own file-system wrapper decides whether the checkpoint is used, so this is not the same as below)
+      if (existsSync(fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)))) {
+        const builds: Array<[string, string | undefined]> = [['this build', undefined], ...(process.env.RESTART_BASE_CLI === undefined ? [] : [['base', process.env.RESTART_BASE_CLI] as [string, string]])]
+        for (const [name, cli] of builds) {
+          const copy = join(base, `crash-${name.replace(' ', '-')}`)
+          await cp(crashDir, copy, { recursive: true })
+          const h = await timeToHealth(copy, cli)
+          console.log(`  ${name}: tributary start to /health 200 after kill -9: ${h.healthMs.toFixed(0)} ms (broker's start ${h.readyMs ?? '-'} ms; ${h.phases})`)
+          await rm(copy, { recursive: true, force: true })
+        }
+      }
       const crashed = await timeOpen(crashDir)
       const recovered = crashed.m.topics().reduce((n, info) => {
         for (let p = 0; p < info.partitions; p++) if (crashed.m.partition(info.name, p)!.isDormant !== true) n++
@@ -197,6 +220,7 @@ if (isChild) {
       console.log(`  open after kill -9: ${crashed.openMs.toFixed(0)} ms (${recovered} partitions recovered from their files, the rest started dormant)`)
     }
   } finally {
-    await rm(base, { recursive: true, force: true })
+    if (keep) await rm(join(base, 'crash'), { recursive: true, force: true })
+    else await rm(base, { recursive: true, force: true })
   }
 }

@@ -108,7 +108,7 @@ export class Tributary {
     })
     this.closers.push({ component: 'log', close: () => log.close() })
     phase('log')
-    kafkaLogger.info({ topics: log.topics().length, ms: Date.now() - started }, 'log opened')
+    kafkaLogger.info({ topics: log.topics().length, cleanShutdown: log.wasCleanShutdown, partitionsOpened: log.partitionsOpenedAtStart, ms: Date.now() - started }, 'log opened')
     // settings changed at runtime through AlterConfigs, kept in the data directory
     applyDynamicConfigs(config, log)
 

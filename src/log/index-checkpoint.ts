@@ -3,6 +3,7 @@
 // scan (and with it the restart time after kill -9) by bytes, not by log size.
 // A checkpoint only covers bytes an fsync already made durable.
 import type { IndexSnapshot, Segment } from './segment.js'
+import { traceBackground } from './background-trace.js'
 
 /** Save the active segment's indexes after this many new durable bytes. */
 export const INDEX_CHECKPOINT_BYTES = 64 * 1024 * 1024
@@ -16,7 +17,7 @@ export class IndexCheckpoints {
   afterSync (seg: Segment, snap: IndexSnapshot): void {
     if (this.running !== null || snap.summary.coveredBytes - seg.indexedBytesOnDisk < INDEX_CHECKPOINT_BYTES) return
     // a failed checkpoint costs only a longer scan after a crash; the next one retries
-    this.running = seg.writeIndexes(snap).catch(this.onError).finally(() => { this.running = null })
+    this.running = traceBackground('index-checkpoint', () => seg.writeIndexes(snap)).catch(this.onError).finally(() => { this.running = null })
   }
 
   /** Resolves once the checkpoint in flight (if any) has finished. */

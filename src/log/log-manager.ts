@@ -19,7 +19,9 @@ import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import { forEachLimited } from './limited.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
 import { TailCacheBudget, type BlockPool } from './tail-cache.js'
+import { traceOrigin } from './background-trace.js'
 import { readRecoveryCheckpoint, RECOVERY_CHECKPOINT_FILE, RecoveryCheckpointWriter, verifyAgainstFiles } from './recovery-checkpoint.js'
+import type { CheckpointSource } from './recovery-checkpoint.js'
 
 export interface LogManagerOptions {
   /** Broker-level defaults for topic configs (Kafka names). */
@@ -84,6 +86,8 @@ interface TopicState {
 const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
 /** Partitions opened (and closed) at once. */
 const OPEN_CONCURRENCY = 64
+/** fsyncs the recovery checkpoint runs at once for partitions written without one: leaves libuv's other threads to the produce path. */
+const CHECKPOINT_FLUSH_CONCURRENCY = 2
 const TOPICS_DIR = 'topics'
 export function validateTopicName (name: string): void {
   const problem = topicNameProblem(name)
@@ -106,6 +110,8 @@ export class LogManager {
   private opened = false
   /** True if the previous run ended with close(). */
   readonly wasCleanShutdown: boolean
+  /** Partitions that opened their files at start (recovered after a crash, or compacted): the rest started dormant. */
+  partitionsOpenedAtStart = 0
 
   private constructor (
     readonly dataDir: string,
@@ -146,10 +152,12 @@ export class LogManager {
       if (raw === null) continue
       infos.push(JSON.parse(raw.toString('utf8')) as TopicInfo)
     }
+    traceOrigin()
     mgr.checkpoint = new RecoveryCheckpointWriter(fs, dataDir, () => mgr.checkpointSources(), mgr.now)
     // after a crash, the partitions the last checkpoint vouches for and whose files it still matches start dormant
     const facts = clean ? decodeShutdownFacts(markerBytes) : await verifyAgainstFiles(fs, await readRecoveryCheckpoint(fs, dataDir), mgr.partitionDirById(infos))
     const recovered = await mgr.openTopics(infos, facts)
+    mgr.partitionsOpenedAtStart = recovered
     // what recovery kept is made durable by one syncfs, not an fsync per partition, before anything is served
     if (!clean && recovered > 0 && fs.syncFileSystem !== undefined) await fs.syncFileSystem(dataDir)
     mgr.opened = true
@@ -197,11 +205,22 @@ export class LogManager {
   }
 
   /** The partitions the recovery checkpoint covers, each with what it can vouch for now. */
-  private checkpointSources (): Array<{ topicId: string, facts: (syncingAll: boolean) => Array<PartitionFacts | null> }> {
+  private checkpointSources (): CheckpointSource[] {
     return [...this.topicsByName.values()].map(state => ({
       topicId: state.info.topicId,
       // compacted partitions always open at start (the cleaner rewrites their segments), so they are left out
-      facts: syncingAll => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts(syncingAll)),
+      facts: () => state.resolved.compact ? [] : state.logs.map(log => log.recoveryFacts()),
+      // partitions written without an fsync of their own (acks=0/1) are fsynced first, a few at a
+      // time, so the checkpoint can vouch for them: after kill -9 only what was written since is recovered
+      flush: async () => {
+        if (state.resolved.compact) return
+        const dirty = state.logs.filter(log => !log.isDormant && log.durableEnd < log.highWatermark)
+        await forEachLimited(dirty.length, CHECKPOINT_FLUSH_CONCURRENCY, async i => {
+          const log = dirty[i]!
+          // a failed fsync takes the partition offline, which leaves it out of the checkpoint
+          await log.flushed(log.highWatermark - 1).catch(() => undefined)
+        })
+      },
     }))
   }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { readBatchHeader } from '../protocol/records/batch-header.js'
 import { isControl } from '../protocol/records/batch-header.js'
 import type { FileSystem } from './fs.js'
+import { traceBackground } from './background-trace.js'
 import { controlTypeOf, ProducerStateManager } from './producer-state.js'
 import type { BatchMeta, ProducerEntry } from './producer-state.js'
 import { scanSegment } from './segment-scan.js'
@@ -112,7 +113,7 @@ export class ProducerSnapshots {
     if (this.bytesSince < PRODUCER_SNAPSHOT_BYTES || state.pending > 0 || this.running !== null) return
     this.bytesSince = 0
     // a failed snapshot costs only a longer replay after a crash; the next one retries
-    this.running = writeProducerSnapshot(this.fs, this.dir, state, logEndOffset)
+    this.running = traceBackground('producer-snapshot', () => writeProducerSnapshot(this.fs, this.dir, state, logEndOffset))
       .catch(this.onError).finally(() => { this.running = null })
   }
 

@@ -4,9 +4,9 @@
 //
 // It holds the same facts a clean close writes (shutdown-facts.ts), taken while
 // running for every partition not failed and whose log start is not moving
-// (PartitionLog.recoveryFacts), then made durable by one syncfs of the data
-// directory's file system (without syncfs: only partitions whose written bytes were
-// all fsynced already). The file is written atomically (fsync,
+// (PartitionLog.recoveryFacts) among those whose written bytes were all fsynced
+// (partitions written without an fsync of their own, acks=0/1, are fsynced first,
+// a few at a time, each on its own file: no syncfs of the whole file system). The file is written atomically (fsync,
 // rename, fsync of the directory) in the background, and again, before its files
 // change, whenever a partition's log start is about to move.
 //
@@ -16,28 +16,52 @@
 // file. A partition that fails either check is recovered from its files as before.
 import { join } from 'node:path'
 import type { FileSystem } from './fs.js'
+import { traceBackground, traceBackgroundSync } from './background-trace.js'
 import { segmentFileName } from './segment.js'
-import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
+import { decodeShutdownFacts, encodeShutdownFactsText } from './shutdown-facts.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
 import type { PartitionFacts } from './partition-types.js'
 
 export const RECOVERY_CHECKPOINT_FILE = '.recovery-checkpoint'
 
-/** One partition as the checkpoint sees it: where its files are and what it can vouch for now. */
+/** One topic as the checkpoint sees it: where its files are and what each partition can vouch for now. */
 export interface CheckpointSource {
   topicId: string
-  /** `syncingAll`: the file system is fsynced (syncfs) after the facts are taken and before they are written. */
-  facts: (syncingAll: boolean) => Array<PartitionFacts | null>
+  facts: () => Array<PartitionFacts | null>
+  /** fsyncs the partitions with written but not yet fsynced bytes, so that their facts can be vouched for. */
+  flush?: () => Promise<void>
+}
+
+/** Partitions encoded between two yields to the event loop: a slice of a few ms, not one stall per checkpoint. */
+const PARTITIONS_PER_SLICE = 1000
+
+/** One partition's facts as last encoded, and their text. */
+interface Encoded { facts: PartitionFacts | null, text: string }
+
+/** Whether two facts say the same (dormant partitions hand back the very same object). */
+function sameFacts (a: PartitionFacts | null, b: PartitionFacts | null): boolean {
+  if (a === b) return true
+  if (a === null || b === null) return false
+  return a.logEndOffset === b.logEndOffset && a.activeSize === b.activeSize && a.logStartOffset === b.logStartOffset &&
+    a.sizeInBytes === b.sizeInBytes && a.segmentCount === b.segmentCount && a.activeBaseOffset === b.activeBaseOffset && a.producers === b.producers
 }
 
 /**
  * Writes the checkpoint on request; requests made while a write runs share the
  * next write, which takes its facts when it starts (so after every request made before it).
+ *
+ * With thousands of partitions, taking and encoding every partition's facts at once
+ * held the event loop for tens of ms every few seconds (a produce-ack tail). So the
+ * writer re-encodes only partitions whose facts changed since the last write, and
+ * yields between slices of partitions. Facts taken a slice apart are still each
+ * true of their own partition when taken, which is all the start-up check needs;
+ * a partition whose log start is about to move waits for the write after this one.
  */
 export class RecoveryCheckpointWriter {
   private running: Promise<void> | null = null
   private next: Promise<void> | null = null
-  private lastText = ''
+  /** Per topic id, the partitions' facts as the last durable write encoded them. */
+  private written = new Map<string, Encoded[]>()
 
   constructor (
     private readonly fs: FileSystem,
@@ -56,33 +80,54 @@ export class RecoveryCheckpointWriter {
     return this.next
   }
 
-  private collect (syncingAll: boolean): Record<string, Array<PartitionFacts | null>> {
-    const facts: Record<string, Array<PartitionFacts | null>> = {}
-    for (const s of this.sources()) facts[s.topicId] = s.facts(syncingAll)
-    return facts
-  }
-
   /** Waits for any write under way (close). */
   async settled (): Promise<void> {
     await (this.next ?? this.running ?? Promise.resolve()).catch(() => undefined)
   }
 
-  private async writeOnce (): Promise<void> {
-    let facts = this.collect(this.fs.syncFileSystem !== undefined)
-    // the time stamp aside, an unchanged checkpoint is neither synced nor written again
-    let body = JSON.stringify(facts)
-    if (body === this.lastText) return
-    if (this.fs.syncFileSystem !== undefined) {
-      // one syncfs makes every partition's written bytes durable, instead of an fsync each
-      try {
-        await this.fs.syncFileSystem(this.dataDir)
-      } catch {
-        facts = this.collect(false)
-        body = JSON.stringify(facts)
+  /** Every topic's partitions, encoded (reusing the last text of unchanged ones); `changed` if any differs from the last write. */
+  private async collect (): Promise<{ topics: Map<string, Encoded[]>, changed: boolean }> {
+    const topics = new Map<string, Encoded[]>()
+    let changed = false
+    let sinceYield = 0
+    for (const source of this.sources()) {
+      const facts = traceBackgroundSync('checkpoint-collect', () => source.facts())
+      const before = this.written.get(source.topicId)
+      if (before === undefined || before.length !== facts.length) changed = true
+      const encoded = facts.map((f, p): Encoded => {
+        const old = before?.[p]
+        if (old !== undefined && sameFacts(old.facts, f)) return old
+        changed = true
+        return { facts: f, text: JSON.stringify(f) }
+      })
+      topics.set(source.topicId, encoded)
+      sinceYield += facts.length
+      if (sinceYield >= PARTITIONS_PER_SLICE) {
+        sinceYield = 0
+        await new Promise(resolve => setImmediate(resolve))
       }
     }
-    await this.fs.writeFileAtomic(join(this.dataDir, RECOVERY_CHECKPOINT_FILE), encodeShutdownFacts(this.now(), facts))
-    this.lastText = body
+    if (topics.size !== this.written.size) changed = true
+    return { topics, changed }
+  }
+
+  private async writeOnce (): Promise<void> {
+    // Only what is durable: a partition with written but not yet fsynced bytes
+    // (acks=0/1) is fsynced first, as Kafka's log flusher would; one written again
+    // before its facts are taken is left out and recovered after a crash, so the
+    // cost stays bounded by what was written since the checkpoint.
+    // No syncfs here: the only syncfs available is a child process (Node has no
+    // binding); spawning one from a busy broker every few seconds costs a fork on
+    // its event loop and flushes every file on the file system, other programs'
+    // too, while a checkpoint that vouches only for fsynced bytes needs neither.
+    // partitions written without an fsync (acks=0/1) are fsynced first, each on its own file
+    for (const source of this.sources()) await source.flush?.()
+    const { topics, changed } = await this.collect()
+    // the time stamp aside, an unchanged checkpoint is not written again
+    if (!changed) return
+    const text = encodeShutdownFactsText(this.now(), [...topics].map(([id, list]) => [id, list.map(e => e.text)]))
+    await traceBackground('recovery-checkpoint', () => this.fs.writeFileAtomic(join(this.dataDir, RECOVERY_CHECKPOINT_FILE), text))
+    this.written = topics
   }
 }
 

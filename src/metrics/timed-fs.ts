@@ -33,7 +33,11 @@ export function timedFs (inner: FileSystem, fsyncSeconds: Histogram<'kind'>): Fi
     rename: (from, to) => inner.rename(from, to),
     exists: path => inner.exists(path),
     syncDir: path => timed('directory', () => inner.syncDir(path)),
-    // absent when the inner store has no disk behind it, as there
-    ...(inner.statfs === undefined ? {} : { statfs: inner.statfs.bind(inner) })
+    // absent when the inner store has no disk behind it, as there. Every optional
+    // ability must be passed on: without fileSizes the log cannot check its recovery
+    // checkpoint, and a broker killed with -9 recovered every partition.
+    ...(inner.statfs === undefined ? {} : { statfs: inner.statfs.bind(inner) }),
+    ...(inner.fileSizes === undefined ? {} : { fileSizes: inner.fileSizes.bind(inner) }),
+    ...(inner.syncFileSystem === undefined ? {} : { syncFileSystem: inner.syncFileSystem.bind(inner) })
   }
 }
