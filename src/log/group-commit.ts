@@ -76,3 +76,29 @@ export class GroupCommit {
     this.settle(() => true, w => w.reject(err))
   }
 }
+
+/**
+ * One durability wait across many partitions: resolves, aligned with `waits`, with undefined for each
+ * log that became durable up to its offset or the error its fsync failed with. At most `concurrency`
+ * of the waits run at once, so a writer touching a thousand partitions (the bus delivering to a
+ * thousand topic targets) does not queue a thousand fsyncs on libuv's few threads ahead of an
+ * acks=all producer's; each partition's own group commit still folds later writes into its fsync.
+ */
+export async function waitForAllDurable (waits: ReadonlyArray<() => Promise<unknown>>, concurrency: number): Promise<unknown[]> {
+  const outcomes: unknown[] = new Array(waits.length).fill(undefined)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < waits.length) {
+      const index = next++
+      try {
+        await waits[index]!()
+      } catch (err) {
+        outcomes[index] = err ?? new Error('fsync failed')
+      }
+    }
+  }
+  const workers: Array<Promise<void>> = []
+  for (let i = 0; i < Math.min(Math.max(1, concurrency), waits.length); i++) workers.push(worker())
+  await Promise.all(workers)
+  return outcomes
+}

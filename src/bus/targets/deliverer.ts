@@ -1,7 +1,8 @@
 // One delivery attempt of one event to one target. Throws DeliveryError on
 // failure; the caller (the dispatcher) owns retries and dead letters.
 import type { Catalog } from '../catalog.js'
-import type { BusRecordInput, BusStorage } from '../storage.js'
+import type { AppendedTo, BusRecordInput, BusStorage } from '../storage.js'
+import { waitForAllDurable } from '../../log/group-commit.js'
 import type { EventEnvelope, RuleDefinition, TargetDefinition } from '../model.js'
 import { ConnectionAuthorizer, type HttpRequestParts } from './connection-auth.js'
 import { DeliveryError, isRetryableStatus } from './delivery-error.js'
@@ -9,6 +10,11 @@ import { renderTargetInput } from './input.js'
 import { resolveTargetArn, type TargetEndpoint } from './resolve.js'
 
 const MAX_CACHED_ENDPOINTS = 100_000
+/**
+ * Fsyncs of target partitions started at once by one delivery step: half of libuv's default four
+ * threads, so PutEvents' own fsync (and reads) do not queue behind a thousand target partitions'.
+ */
+const DELIVERY_FSYNC_CONCURRENCY = 2
 import { evaluateJsonPath, parseJsonPath } from './json-path.js'
 
 export interface DelivererOptions {
@@ -77,12 +83,15 @@ export class TargetDeliverer {
 
   /**
    * First attempts to topic targets, many at once (one dispatcher step's worth): every topic gets one
-   * append of all its records (one batch per partition) and one fsync wait, instead of one of each
-   * per event, which at high rates cost more than everything else delivery does. Answers, aligned
-   * with `items`, undefined for a delivery that is durable or the error that failed it; a failed
-   * append fails every delivery to that topic (their retries may duplicate records: at-least-once).
+   * append of all its records (one batch per partition) instead of one per event, which at high rates
+   * cost more than everything else delivery does. Resolves once every append is written (in order, in
+   * the OS), so the caller may read on; `durable` then resolves, aligned with `items`, with undefined
+   * for a delivery that is fsynced or the error that failed it, after one durability wait across all
+   * the partitions touched (at most DELIVERY_FSYNC_CONCURRENCY fsyncs at once, see waitForAllDurable).
+   * A failed append or fsync fails every delivery to that topic (their retries may duplicate records:
+   * at-least-once).
    */
-  async deliverToTopics (items: ReadonlyArray<{ target: TargetDefinition, ctx: DeliveryContext }>): Promise<unknown[]> {
+  async writeToTopics (items: ReadonlyArray<{ target: TargetDefinition, ctx: DeliveryContext }>): Promise<{ durable: Promise<unknown[]> }> {
     const outcomes: unknown[] = new Array(items.length).fill(undefined)
     const perTopic = new Map<string, Array<{ index: number, record: BusRecordInput, key: string }>>()
     items.forEach(({ target, ctx }, index) => {
@@ -99,15 +108,28 @@ export class TargetDeliverer {
       }
     })
     const { storage } = this.options
+    const written: Array<{ topic: string, list: Array<{ index: number }>, at: AppendedTo }> = []
     await Promise.all([...perTopic].map(async ([topic, list]) => {
       try {
         if (!storage.hasTopic(topic)) await storage.ensureTopic(topic, undefined, this.options.defaultPartitions)
-        await storage.appendByKey(topic, list.map(item => item.record), list.map(item => item.key))
+        for (const at of await storage.appendByKey(topic, list.map(item => item.record), list.map(item => item.key), 'written')) written.push({ topic, list, at })
       } catch (err) {
         for (const item of list) outcomes[item.index] = err
       }
     }))
-    return outcomes
+    const durable = waitForAllDurable(written.map(w => async () => await storage.flushed(w.topic, w.at.partition, w.at.lastOffset)), DELIVERY_FSYNC_CONCURRENCY)
+      .then(failures => {
+        for (const [i, err] of failures.entries()) {
+          if (err !== undefined) for (const item of written[i]!.list) outcomes[item.index] ??= err
+        }
+        return outcomes
+      })
+    return { durable }
+  }
+
+  /** writeToTopics, resolving once every delivery is durable (or failed). */
+  async deliverToTopics (items: ReadonlyArray<{ target: TargetDefinition, ctx: DeliveryContext }>): Promise<unknown[]> {
+    return await (await this.writeToTopics(items)).durable
   }
 
   private async toTopic (topic: string, target: TargetDefinition, ctx: DeliveryContext, input: string): Promise<void> {
