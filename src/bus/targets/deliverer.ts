@@ -2,7 +2,6 @@
 // failure; the caller (the dispatcher) owns retries and dead letters.
 import type { Catalog } from '../catalog.js'
 import type { AppendedTo, BusRecordInput, BusStorage } from '../storage.js'
-import { waitForAllDurable } from '../../log/group-commit.js'
 import type { EventEnvelope, RuleDefinition, TargetDefinition } from '../model.js'
 import { ConnectionAuthorizer, type HttpRequestParts } from './connection-auth.js'
 import { DeliveryError, isRetryableStatus } from './delivery-error.js'
@@ -10,11 +9,6 @@ import { renderTargetInput } from './input.js'
 import { resolveTargetArn, type TargetEndpoint } from './resolve.js'
 
 const MAX_CACHED_ENDPOINTS = 100_000
-/**
- * Fsyncs of target partitions started at once by one delivery step: half of libuv's default four
- * threads, so PutEvents' own fsync (and reads) do not queue behind a thousand target partitions'.
- */
-const DELIVERY_FSYNC_CONCURRENCY = 2
 import { evaluateJsonPath, parseJsonPath } from './json-path.js'
 
 export interface DelivererOptions {
@@ -87,7 +81,7 @@ export class TargetDeliverer {
    * cost more than everything else delivery does. Resolves once every append is written (in order, in
    * the OS), so the caller may read on; `durable` then resolves, aligned with `items`, with undefined
    * for a delivery that is fsynced or the error that failed it, after one durability wait across all
-   * the partitions touched (at most DELIVERY_FSYNC_CONCURRENCY fsyncs at once, see waitForAllDurable).
+   * the partitions touched (BusStorage.flushedMany: with many, one syncfs instead of an fsync each).
    * A failed append or fsync fails every delivery to that topic (their retries may duplicate records:
    * at-least-once).
    */
@@ -117,7 +111,7 @@ export class TargetDeliverer {
         for (const item of list) outcomes[item.index] = err
       }
     }))
-    const durable = waitForAllDurable(written.map(w => async () => await storage.flushed(w.topic, w.at.partition, w.at.lastOffset)), DELIVERY_FSYNC_CONCURRENCY)
+    const durable = storage.flushedMany(written.map(w => ({ topic: w.topic, partition: w.at.partition, offset: w.at.lastOffset })))
       .then(failures => {
         for (const [i, err] of failures.entries()) {
           if (err !== undefined) for (const item of written[i]!.list) outcomes[item.index] ??= err
