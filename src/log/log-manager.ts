@@ -17,7 +17,6 @@ import { PartitionLog } from './partition-log.js'
 import type { AppendValidator, PartitionContext, PartitionFacts } from './partition-log.js'
 import { decodeShutdownFacts, encodeShutdownFacts } from './shutdown-facts.js'
 import { forEachLimited } from './limited.js'
-import { waitForManyDurable, type DurableTarget } from './group-commit.js'
 import type { ShutdownFacts } from './shutdown-facts.js'
 import { TailCacheBudget, type BlockPool } from './tail-cache.js'
 import { readRecoveryCheckpoint, RECOVERY_CHECKPOINT_FILE, RecoveryCheckpointWriter, verifyAgainstFiles } from './recovery-checkpoint.js'
@@ -296,28 +295,6 @@ export class LogManager {
   }
 
   /** The data directory's file system size and free space; -1 for each when the store has no disk behind it. */
-  /**
-   * Waits until each partition is durable up to its offset (written already): when there are many, one
-   * syncfs of the data directory's file system instead of an fsync each (waitForManyDurable). Answers,
-   * aligned with `targets`, undefined or the error that kept that partition from being durable.
-   */
-  async flushedMany (targets: ReadonlyArray<{ topic: string, partition: number, offset: number }>): Promise<unknown[]> {
-    const missing = new Map<number, unknown>()
-    const present: DurableTarget[] = []
-    const at: number[] = []
-    targets.forEach((t, i) => {
-      const log = this.partition(t.topic, t.partition)
-      if (log === undefined) { missing.set(i, new TributaryError(TributaryErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${t.topic}-${t.partition} does not exist`)); return }
-      at.push(i)
-      present.push({ offset: t.offset, writtenEnd: () => log.logEndOffset, markDurable: end => { log.syncedByFileSystem(end) }, flushed: offset => log.flushed(offset) })
-    })
-    const syncAll = this.fs.syncFileSystem === undefined ? undefined : async () => { await this.fs.syncFileSystem!(this.dataDir) }
-    const outcomes = await waitForManyDurable(present, syncAll)
-    const answers: unknown[] = targets.map((_, i) => missing.get(i))
-    at.forEach((index, k) => { answers[index] = outcomes[k] })
-    return answers
-  }
-
   async diskSpace (): Promise<DiskSpace> {
     if (this.fs.statfs === undefined) return { totalBytes: -1, usableBytes: -1 }
     return await this.fs.statfs(this.dataDir)

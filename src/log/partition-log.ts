@@ -351,14 +351,6 @@ export class PartitionLog {
     this.checkpoints.afterSync(seg, snap)
   }
 
-  /**
-   * One syncfs of the whole file system, started after `end` was read from logEndOffset, made every
-   * offset below `end` durable: its waiters are answered without an fsync of this partition's own.
-   */
-  syncedByFileSystem (end: number): void {
-    if (this.failure === null) this.commit.markDurable(end)
-  }
-
   /** Resolves once every offset <= `offset` is fsynced (group-committed). */
   flushed (offset: number): Promise<void> {
     if (this.failure !== null && offset >= this.commit.durableEnd) return Promise.reject(this.failure)

@@ -34,9 +34,6 @@ export function timedFs (inner: FileSystem, fsyncSeconds: Histogram<'kind'>): Fi
     exists: path => inner.exists(path),
     syncDir: path => timed('directory', () => inner.syncDir(path)),
     // absent when the inner store has no disk behind it, as there
-    ...(inner.statfs === undefined ? {} : { statfs: inner.statfs.bind(inner) }),
-    // forwarded, or the log would fall back to an fsync per partition where one syncfs serves many
-    // (LogManager.flushedMany, the recovery checkpoint); timed as no file's or directory's fsync
-    ...(inner.syncFileSystem === undefined ? {} : { syncFileSystem: inner.syncFileSystem.bind(inner) })
+    ...(inner.statfs === undefined ? {} : { statfs: inner.statfs.bind(inner) })
   }
 }

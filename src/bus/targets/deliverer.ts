@@ -80,8 +80,9 @@ export class TargetDeliverer {
    * append of all its records (one batch per partition) instead of one per event, which at high rates
    * cost more than everything else delivery does. Resolves once every append is written (in order, in
    * the OS), so the caller may read on; `durable` then resolves, aligned with `items`, with undefined
-   * for a delivery that is fsynced or the error that failed it, after one durability wait across all
-   * the partitions touched (BusStorage.flushedMany: with many, one syncfs instead of an fsync each).
+   * for a delivery that is fsynced or the error that failed it, once every partition touched is
+   * (each one's own group commit, all started at once: with fewer at a time the fsyncs waited on the
+   * event loop between them and delivery fell behind; one syncfs for all measured worse, see flushedMany).
    * A failed append or fsync fails every delivery to that topic (their retries may duplicate records:
    * at-least-once).
    */
