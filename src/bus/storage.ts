@@ -137,10 +137,10 @@ export class BusStorage {
    * would put it, one batch per
    * partition, all awaited. One-partition topics take the batch as it is.
    */
-  async appendByKey (topic: string, records: BusRecordInput[], partitionKeys?: Array<string | null | undefined>, durability: AppendDurability = 'fsynced'): Promise<AppendedTo[]> {
+  async appendByKey (topic: string, records: BusRecordInput[], partitionKeys?: Array<string | null | undefined>, durability: AppendDurability = 'fsynced', onWrittenToOnlyPartition?: (at: AppendedTo) => void): Promise<AppendedTo[]> {
     const info = this.log.topic(topic)
     if (!info) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} does not exist`)
-    if (info.partitions <= 1) return [await this.appendTo(topic, 0, records, durability)]
+    if (info.partitions <= 1) return [await this.appendTo(topic, 0, records, durability, onWrittenToOnlyPartition)]
     const groups = new Map<number, BusRecordInput[]>()
     for (const [i, record] of records.entries()) {
       const index = choosePartition(partitionKeys?.[i] ?? record.key, info.partitions)
@@ -160,10 +160,14 @@ export class BusStorage {
     return await this.appendTo(topic, index, records)
   }
 
-  private async appendTo (topic: string, index: number, records: BusRecordInput[], durability: AppendDurability = 'fsynced'): Promise<AppendedTo> {
+  /** `onWritten`: told where the records landed as soon as they are written, before the fsync an 'fsynced' append then waits for. */
+  private async appendTo (topic: string, index: number, records: BusRecordInput[], durability: AppendDurability = 'fsynced', onWritten?: (at: AppendedTo) => void): Promise<AppendedTo> {
     const partition = this.partitionOf(topic, index)
-    const result = await partition.append(encodeBatch(records), { durability })
-    return { ...result, partition: index }
+    if (onWritten === undefined) return { ...await partition.append(encodeBatch(records), { durability }), partition: index }
+    const at = { ...await partition.append(encodeBatch(records), { durability: 'written' }), partition: index }
+    onWritten(at)
+    if (durability === 'fsynced') await partition.flushed(at.lastOffset)
+    return at
   }
 
   /**

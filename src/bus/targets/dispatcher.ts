@@ -20,6 +20,7 @@ import { runLimited, Slots } from './run-limited.js'
 import { batchSetAside, readEnvelope, recordSetAside, setAside, type SetAside } from './unreadable.js'
 import { InvocationOutcome, type BusObserver } from '../observer.js'
 import { armTimer, systemClock, type Clock, type TimerHandle } from '../clock.js'
+import type { ParsedEvents } from '../parsed-events.js'
 
 /** Record headers the bus itself sets on bus-topic records. */
 export const BusHeader = {
@@ -77,6 +78,8 @@ export interface DispatcherOptions {
    * acceptRetry() when they are due. append() resolves once the entry is durable.
    */
   retrySink?: { append: (entry: RetryEntry) => Promise<void> }
+  /** Events parsed on their way in, taken by offset instead of parsing the record again (partition 0 only). */
+  parsedEvents?: Pick<ParsedEvents, 'take'>
 }
 
 /**
@@ -280,7 +283,8 @@ export class BusDispatcher {
     const toTopics: FirstAttempt[] = []
     const archived = new Map<string, Array<{ key: string, value: Buffer }>>()
     for (const record of records) {
-      const read = readEnvelope(record)
+      const parsed = this.partition === 0 ? this.options.parsedEvents?.take(this.topic, record.offset) : undefined
+      const read = parsed !== undefined ? { ok: true as const, event: parsed.event, text: parsed.text } : readEnvelope(record)
       if (!read.ok) {
         skipped.push(recordSetAside(record, read.reason))
         continue
