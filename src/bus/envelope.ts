@@ -62,14 +62,15 @@ function parseTime (value: unknown, now: number): number | null {
   return null
 }
 
-export function buildEnvelope (entry: PutEventsEntry, account: string, region: string, now = Date.now()): EntryOutcome {
+/** `depthChecked`: the caller has already refused a Detail nested too deeply (PutEvents checks every entry first). */
+export function buildEnvelope (entry: PutEventsEntry, account: string, region: string, now = Date.now(), depthChecked = false): EntryOutcome {
   if (typeof entry.Source !== 'string' || entry.Source === '') return requiredField('Source')
   if (typeof entry.DetailType !== 'string' || entry.DetailType === '') return requiredField('DetailType')
   if (typeof entry.Detail !== 'string' || entry.Detail === '') return requiredField('Detail')
   let detail: unknown
   try {
     // Too deep to serialise again safely: as malformed as text that does not parse.
-    detail = jsonTextTooDeep(entry.Detail) ? undefined : JSON.parse(entry.Detail)
+    detail = !depthChecked && jsonTextTooDeep(entry.Detail) ? undefined : JSON.parse(entry.Detail)
   } catch {
     detail = undefined
   }

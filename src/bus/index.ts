@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import { RuleMatcher, parsePattern } from './pattern/index.js'
 import { ArnFactory } from './arn.js'
 import { Catalog, ruleKey, type CatalogRuntime } from './catalog.js'
+import { ParsedEvents } from './parsed-events.js'
 import type { ArchiveDefinition, BusDefinition, ConnectionDefinition, EventEnvelope, ReplayDefinition, RuleDefinition } from './model.js'
 import { archiveTopic, BusStorage, busTopic, type LogEngine } from './storage.js'
 import { BusDispatcher, deliveryStateKey, type BusRouting, type DispatcherOptions, type RetryEntry } from './targets/dispatcher.js'
@@ -132,6 +133,8 @@ export class EventBus implements CatalogRuntime {
   /** Cluster mode: the dispatchers of the partitions this process holds, by `<bus>\u0000<partition>`. */
   private readonly partitionDispatchers = new Map<string, BusDispatcher>()
   private readonly ruleMatchers = new Map<string, RuleMatcher<string>>()
+  /** Events parsed on their way in, for their dispatcher (./parsed-events.ts). */
+  private readonly parsedEvents = new ParsedEvents()
   private readonly archiveRouting = new Map<string, ArchiveRouting>()
   private opened = false
 
@@ -150,7 +153,7 @@ export class EventBus implements CatalogRuntime {
     this.deliverer = new TargetDeliverer({
       catalog: this.catalog,
       storage: this.storage,
-      forwardToBus: async (busName, events) => await this.appendEvents(busName, events.map(e => ({ key: e.event.id, value: e.text }))),
+      forwardToBus: async (busName, events) => await this.appendEvents(busName, events.map(e => ({ key: e.event.id, value: e.text, event: e.event }))),
       functionUrls: options.functionUrls ?? parseFunctionUrls(process.env.TRIBUTARY_BUS_FUNCTION_URLS),
       functionUrlTemplate: options.functionUrlTemplate ?? process.env.TRIBUTARY_BUS_FUNCTION_URL_TEMPLATE,
       httpTimeoutMs: options.httpTimeoutMs ?? 5000,
@@ -163,7 +166,7 @@ export class EventBus implements CatalogRuntime {
       const key = ruleKey(busName, firing.rule.name)
       if (options.shared !== undefined && !this.partitionDispatchers.has(`${busName}\u00000`)) return
       if (schedules !== undefined && !schedules.claim(key, firing.at)) return
-      await this.appendEvents(busName, [{ key: event.id, value: text, headers }])
+      await this.appendEvents(busName, [{ key: event.id, value: text, headers, event }])
       await schedules?.record(key, firing.at)
     }, options.logger, this.clock)
     this.replays = new ReplayRunner(this.catalog, this.storage, options.logger)
@@ -294,6 +297,7 @@ export class EventBus implements CatalogRuntime {
       busName,
       partition,
       retrySink,
+      parsedEvents: this.parsedEvents,
       state: this.deliveryState,
       storage: this.storage,
       deliverer: this.deliverer,
@@ -334,6 +338,7 @@ export class EventBus implements CatalogRuntime {
       await this.deliveryState.forget(busName)
     }
     this.ruleMatchers.delete(busName)
+    this.parsedEvents.forget(busTopic(busName))
     await this.storage.deleteTopic(busTopic(busName))
   }
 
@@ -342,7 +347,7 @@ export class EventBus implements CatalogRuntime {
   }
 
   /** Appends records to a bus topic; resolves once they are fsynced. */
-  async appendEvents (busName: string, records: Array<{ key: string, value: string, headers?: Array<{ key: string, value: string }>, partitionKey?: string }>): Promise<void> {
+  async appendEvents (busName: string, records: Array<{ key: string, value: string, headers?: Array<{ key: string, value: string }>, partitionKey?: string, event?: EventEnvelope }>): Promise<void> {
     if (records.length === 0) return
     // The record timestamp is the ingestion time that event age is measured from: clock time.
     const now = this.clock.now()
@@ -350,7 +355,12 @@ export class EventBus implements CatalogRuntime {
     // On a multi-partition bus topic (cluster mode) each record goes by its partition
     // key (PutEvents: partitionKeyOf, by default the event's source, so one source's events stay in order) or
     // else its record key (the event id), spreading the work over the workers.
-    await this.storage.appendByKey(busTopic(busName), records.map(r => ({ key: r.key, value: r.value, headers: r.headers, timestamp: now })), partitionKeys)
+    const topic = busTopic(busName)
+    // Its dispatcher takes the parsed events instead of parsing them again (a one-partition bus topic).
+    const remember = (at: { baseOffset: number }): void => {
+      this.parsedEvents.remember(topic, at.baseOffset, records.map(r => r.event === undefined ? undefined : { event: r.event, text: r.value }))
+    }
+    await this.storage.appendByKey(topic, records.map(r => ({ key: r.key, value: r.value, headers: r.headers, timestamp: now })), partitionKeys, 'fsynced', remember)
     this.options.observer?.eventsAppended?.(busName, records.map(r => r.key), now)
   }
 

@@ -22,7 +22,8 @@ export interface LogEngine {
 }
 
 export interface PartitionLike {
-  append (payload: Buffer, options: { durability: 'fsynced' }): Promise<{ baseOffset: number, lastOffset: number }>
+  /** 'written': resolves once the OS has the bytes (flushed() then waits for the fsync); a remote log may answer only once durable. */
+  append (payload: Buffer, options: { durability: 'fsynced' | 'written' }): Promise<{ baseOffset: number, lastOffset: number }>
   flushed (offset: number): Promise<unknown>
   read (offset: number, maxBytes: number, options?: { isolation?: string }): Promise<{ chunks: Buffer[], highWatermark: number, logStartOffset: number }>
   waitForData (offset: number, signal?: AbortSignal): Promise<unknown>
@@ -57,6 +58,15 @@ export interface UnreadableBatch {
   /** The whole batch as stored, so nothing is lost when it is set aside. */
   bytes: Buffer
 }
+
+/**
+ * 'fsynced': an append resolves once its records are durable. 'written': once the log has them in
+ * order (readers may not see them before they are durable, see read()); the caller waits with flushed().
+ */
+export type AppendDurability = 'fsynced' | 'written'
+
+/** Where an append landed. */
+export interface AppendedTo { baseOffset: number, lastOffset: number, partition: number }
 
 export interface ReadResult { records: BusRecord[], unreadable: UnreadableBatch[], nextOffset: number, highWatermark: number }
 
@@ -127,10 +137,10 @@ export class BusStorage {
    * would put it, one batch per
    * partition, all awaited. One-partition topics take the batch as it is.
    */
-  async appendByKey (topic: string, records: BusRecordInput[], partitionKeys?: Array<string | null | undefined>): Promise<void> {
+  async appendByKey (topic: string, records: BusRecordInput[], partitionKeys?: Array<string | null | undefined>, durability: AppendDurability = 'fsynced', onWrittenToOnlyPartition?: (at: AppendedTo) => void): Promise<AppendedTo[]> {
     const info = this.log.topic(topic)
     if (!info) throw new BusError('TRIB_ERR_BUS_TOPIC_MISSING', `topic ${topic} does not exist`)
-    if (info.partitions <= 1) { await this.append(topic, records); return }
+    if (info.partitions <= 1) return [await this.appendTo(topic, 0, records, durability, onWrittenToOnlyPartition)]
     const groups = new Map<number, BusRecordInput[]>()
     for (const [i, record] of records.entries()) {
       const index = choosePartition(partitionKeys?.[i] ?? record.key, info.partitions)
@@ -138,7 +148,7 @@ export class BusStorage {
       if (!list) groups.set(index, list = [])
       list.push(record)
     }
-    await Promise.all([...groups].map(async ([index, list]) => await this.appendTo(topic, index, list)))
+    return await Promise.all([...groups].map(async ([index, list]) => await this.appendTo(topic, index, list, durability)))
   }
 
   /** Appends to one partition (by key hash for keyed records) and waits for the fsync. */
@@ -150,10 +160,35 @@ export class BusStorage {
     return await this.appendTo(topic, index, records)
   }
 
-  private async appendTo (topic: string, index: number, records: BusRecordInput[]): Promise<{ baseOffset: number, lastOffset: number, partition: number }> {
+  /** `onWritten`: told where the records landed as soon as they are written, before the fsync an 'fsynced' append then waits for. */
+  private async appendTo (topic: string, index: number, records: BusRecordInput[], durability: AppendDurability = 'fsynced', onWritten?: (at: AppendedTo) => void): Promise<AppendedTo> {
     const partition = this.partitionOf(topic, index)
-    const result = await partition.append(encodeBatch(records), { durability: 'fsynced' })
-    return { ...result, partition: index }
+    if (onWritten === undefined) return { ...await partition.append(encodeBatch(records), { durability }), partition: index }
+    const at = { ...await partition.append(encodeBatch(records), { durability: 'written' }), partition: index }
+    onWritten(at)
+    if (durability === 'fsynced') await partition.flushed(at.lastOffset)
+    return at
+  }
+
+  /**
+   * After 'written' appends to many partitions: waits until each is durable up to its offset (each
+   * partition's own group commit; one syncfs of the file system for all measured worse on a shared
+   * disk: it also flushes everyone else's dirty pages). Answers, aligned, undefined or the error.
+   */
+  async flushedMany (targets: ReadonlyArray<{ topic: string, partition: number, offset: number }>): Promise<unknown[]> {
+    return await Promise.all(targets.map(async t => {
+      try {
+        await this.flushed(t.topic, t.partition, t.offset)
+        return undefined
+      } catch (err) {
+        return err ?? new Error('fsync failed')
+      }
+    }))
+  }
+
+  /** Resolves once every offset <= `offset` of the partition is fsynced (after a 'written' append). */
+  async flushed (topic: string, partitionIndex: number, offset: number): Promise<void> {
+    await this.partitionOf(topic, partitionIndex).flushed(offset)
   }
 
   /**

@@ -1,7 +1,7 @@
 // One delivery attempt of one event to one target. Throws DeliveryError on
 // failure; the caller (the dispatcher) owns retries and dead letters.
 import type { Catalog } from '../catalog.js'
-import type { BusRecordInput, BusStorage } from '../storage.js'
+import type { AppendedTo, BusRecordInput, BusStorage } from '../storage.js'
 import type { EventEnvelope, RuleDefinition, TargetDefinition } from '../model.js'
 import { ConnectionAuthorizer, type HttpRequestParts } from './connection-auth.js'
 import { DeliveryError, isRetryableStatus } from './delivery-error.js'
@@ -78,12 +78,16 @@ export class TargetDeliverer {
 
   /**
    * First attempts to topic targets, many at once (one dispatcher step's worth): every topic gets one
-   * append of all its records (one batch per partition) and one fsync wait, instead of one of each
-   * per event, which at high rates cost more than everything else delivery does. Answers, aligned
-   * with `items`, undefined for a delivery that is durable or the error that failed it; a failed
-   * append fails every delivery to that topic (their retries may duplicate records: at-least-once).
+   * append of all its records (one batch per partition) instead of one per event, which at high rates
+   * cost more than everything else delivery does. Resolves once every append is written (in order, in
+   * the OS), so the caller may read on; `durable` then resolves, aligned with `items`, with undefined
+   * for a delivery that is fsynced or the error that failed it, once every partition touched is
+   * (each one's own group commit, all started at once: with fewer at a time the fsyncs waited on the
+   * event loop between them and delivery fell behind; one syncfs for all measured worse, see flushedMany).
+   * A failed append or fsync fails every delivery to that topic (their retries may duplicate records:
+   * at-least-once).
    */
-  async deliverToTopics (items: ReadonlyArray<{ target: TargetDefinition, ctx: DeliveryContext }>): Promise<unknown[]> {
+  async writeToTopics (items: ReadonlyArray<{ target: TargetDefinition, ctx: DeliveryContext }>): Promise<{ durable: Promise<unknown[]> }> {
     const outcomes: unknown[] = new Array(items.length).fill(undefined)
     const perTopic = new Map<string, Array<{ index: number, record: BusRecordInput, key: string }>>()
     items.forEach(({ target, ctx }, index) => {
@@ -100,15 +104,28 @@ export class TargetDeliverer {
       }
     })
     const { storage } = this.options
+    const written: Array<{ topic: string, list: Array<{ index: number }>, at: AppendedTo }> = []
     await Promise.all([...perTopic].map(async ([topic, list]) => {
       try {
         if (!storage.hasTopic(topic)) await storage.ensureTopic(topic, undefined, this.options.defaultPartitions)
-        await storage.appendByKey(topic, list.map(item => item.record), list.map(item => item.key))
+        for (const at of await storage.appendByKey(topic, list.map(item => item.record), list.map(item => item.key), 'written')) written.push({ topic, list, at })
       } catch (err) {
         for (const item of list) outcomes[item.index] = err
       }
     }))
-    return outcomes
+    const durable = storage.flushedMany(written.map(w => ({ topic: w.topic, partition: w.at.partition, offset: w.at.lastOffset })))
+      .then(failures => {
+        for (const [i, err] of failures.entries()) {
+          if (err !== undefined) for (const item of written[i]!.list) outcomes[item.index] ??= err
+        }
+        return outcomes
+      })
+    return { durable }
+  }
+
+  /** writeToTopics, resolving once every delivery is durable (or failed). */
+  async deliverToTopics (items: ReadonlyArray<{ target: TargetDefinition, ctx: DeliveryContext }>): Promise<unknown[]> {
+    return await (await this.writeToTopics(items)).durable
   }
 
   private async toTopic (topic: string, target: TargetDefinition, ctx: DeliveryContext, input: string): Promise<void> {

@@ -3,6 +3,10 @@
 // every matching rule, copies events into matching archives, and commits the
 // cursor together with the retry queue in one atomic write (./delivery-store.ts).
 // A crash before the commit re-delivers from the old cursor: at-least-once.
+// Deliveries to topic targets are pipelined: a step's appends are written, the
+// next step reads on while their fsyncs run, and the committed cursor passes a
+// step's events only once every target partition it wrote to is durable (in
+// step order), so a crash re-delivers what was not yet durable, never loses it.
 import type { Logger } from 'pino'
 import type { BusStorage, BusRecord } from '../storage.js'
 import { archiveTopic, busTopic } from '../storage.js'
@@ -16,6 +20,7 @@ import { runLimited, Slots } from './run-limited.js'
 import { batchSetAside, readEnvelope, recordSetAside, setAside, type SetAside } from './unreadable.js'
 import { InvocationOutcome, type BusObserver } from '../observer.js'
 import { armTimer, systemClock, type Clock, type TimerHandle } from '../clock.js'
+import type { ParsedEvents } from '../parsed-events.js'
 
 /** Record headers the bus itself sets on bus-topic records. */
 export const BusHeader = {
@@ -73,6 +78,8 @@ export interface DispatcherOptions {
    * acceptRetry() when they are due. append() resolves once the entry is durable.
    */
   retrySink?: { append: (entry: RetryEntry) => Promise<void> }
+  /** Events parsed on their way in, taken by offset instead of parsing the record again (partition 0 only). */
+  parsedEvents?: Pick<ParsedEvents, 'take'>
 }
 
 /**
@@ -82,6 +89,13 @@ export interface DispatcherOptions {
  * a modest amount of memory.
  */
 const STEP_READ_BYTES = 4 * 1024 * 1024
+
+/**
+ * Steps whose topic deliveries may still be waiting for their fsyncs while the next reads on. Two
+ * keep the disk busy with one step's fsyncs while the next step's appends are written; more would
+ * only hold more events in memory, since each partition's group commit folds writes into one fsync.
+ */
+const MAX_UNSETTLED_STEPS = 2
 
 /** Default bound of the events a dispatcher holds in memory for retries. */
 export const DEFAULT_MAX_PENDING_RETRY_BYTES = 16 * 1024 * 1024
@@ -106,7 +120,15 @@ export class BusDispatcher {
   readonly partition: number
   /** The key its state is saved under (see deliveryStateKey). */
   readonly stateKey: string
+  /** Where the next step reads. */
   private cursor = 0
+  /** What is committed (saved): every event before it is delivered durably, retried, or given up. */
+  private committed = 0
+  /** Steps written but not yet settled (their topic deliveries' fsyncs), oldest first. */
+  private readonly unsettledSteps: Array<Promise<void>> = []
+  private settling: Promise<void> = Promise.resolve()
+  /** A step could not be settled: read again from the committed cursor once the others have. */
+  private rereadFromCommitted = false
   private retries: RetryEntry[] = []
   /** Retries being attempted right now: still persisted until their outcome is. */
   private readonly inFlight = new Set<RetryEntry>()
@@ -138,10 +160,10 @@ export class BusDispatcher {
     this.maxPendingBytes = options.maxPendingRetryBytes ?? DEFAULT_MAX_PENDING_RETRY_BYTES
     this.deliverySlots = new Slots(options.concurrency)
     // With a retry sink the retries live in the retry topic, not in this state.
-    this.writer = new CoalescingCommit(() => options.state.save(this.stateKey, { cursor: this.cursor, retries: options.retrySink !== undefined ? [] : [...this.retries, ...this.inFlight] }))
+    this.writer = new CoalescingCommit(() => options.state.save(this.stateKey, { cursor: this.committed, retries: options.retrySink !== undefined ? [] : [...this.retries, ...this.inFlight] }))
   }
 
-  get committedOffset (): number { return this.cursor }
+  get committedOffset (): number { return this.committed }
   /** Records and batches set aside as unreadable since this dispatcher started. */
   unreadable = 0
   get pendingRetries (): number { return this.retries.length + this.inFlight.size }
@@ -156,6 +178,7 @@ export class BusDispatcher {
     const saved = this.options.state.saved(this.stateKey)
     if (saved) {
       this.cursor = saved.cursor
+      this.committed = saved.cursor
       // Retries committed before a retry sink was configured move into it.
       if (this.options.retrySink !== undefined) {
         for (const entry of saved.retries) await this.options.retrySink.append(entry)
@@ -174,6 +197,7 @@ export class BusDispatcher {
     this.roomWaiter?.()
     if (this.retryTimer !== null) this.clock.clearTimer(this.retryTimer)
     await this.loop
+    await this.settling
     await this.writer.write()
   }
 
@@ -193,6 +217,17 @@ export class BusDispatcher {
   /** Reads and delivers one batch, or waits for one. */
   private async step (): Promise<void> {
     const { storage } = this.options
+    const oldest = this.unsettledSteps[0]
+    if (this.unsettledSteps.length >= MAX_UNSETTLED_STEPS && oldest !== undefined) {
+      await oldest
+      return
+    }
+    if (this.rereadFromCommitted) {
+      await this.settling
+      this.rereadFromCommitted = false
+      this.cursor = this.committed
+      return
+    }
     if (this.pendingBytes > this.maxPendingBytes) {
       await new Promise<void>(resolve => { this.roomWaiter = resolve })
       this.roomWaiter = null
@@ -203,6 +238,7 @@ export class BusDispatcher {
     if (records.length === 0 && skipped.length === 0) {
       if (nextOffset > this.cursor) {
         this.cursor = nextOffset
+        this.settleStep(Promise.resolve(), nextOffset)
         return
       }
       await storage.waitForData(this.topic, this.cursor, this.abort.signal, this.partition)
@@ -210,20 +246,45 @@ export class BusDispatcher {
       if (!this.closed && storage.highWatermark(this.topic, this.partition) <= this.cursor) await pause(200, this.abort.signal)
       return
     }
-    await this.process(records, skipped)
+    const { settled } = await this.process(records, skipped)
     this.cursor = nextOffset
-    // The commit is not awaited: the next batch need not wait for the fsync, and a
-    // commit that is lost only means re-delivery. Bursts coalesce into one write.
-    this.writer.write().catch(err => this.options.logger?.error({ err, bus: this.options.busName }, 'could not commit the delivery cursor'))
+    this.settleStep(settled, nextOffset)
   }
 
-  private async process (records: BusRecord[], skipped: SetAside[]): Promise<void> {
+  /**
+   * Commits the cursor past a step once its deliveries have settled and every step before it has:
+   * in step order, so the committed cursor never passes an event whose delivery is not yet durable.
+   */
+  private settleStep (settled: Promise<void>, nextOffset: number): void {
+    const step = this.settling.then(async () => {
+      try {
+        await settled
+        if (!this.rereadFromCommitted) this.committed = nextOffset
+      } catch (err) {
+        // Its outcomes could not be recorded (a retry sink that is unreachable): read it again.
+        this.rereadFromCommitted = true
+        this.options.logger?.error({ err, bus: this.options.busName }, 'bus delivery step could not be settled; reading it again')
+        return
+      } finally {
+        this.unsettledSteps.shift()
+      }
+      // The commit is not awaited: the next batch need not wait for the fsync, and a
+      // commit that is lost only means re-delivery. Bursts coalesce into one write.
+      this.writer.write().catch(err => this.options.logger?.error({ err, bus: this.options.busName }, 'could not commit the delivery cursor'))
+    })
+    this.unsettledSteps.push(step)
+    this.settling = step
+  }
+
+  /** Delivers a step's events; resolves once its topic deliveries are written, with a promise of their settling. */
+  private async process (records: BusRecord[], skipped: SetAside[]): Promise<Settling> {
     const { routing } = this.options
     const tasks: Array<() => Promise<void>> = []
     const toTopics: FirstAttempt[] = []
     const archived = new Map<string, Array<{ key: string, value: Buffer }>>()
     for (const record of records) {
-      const read = readEnvelope(record)
+      const parsed = this.partition === 0 ? this.options.parsedEvents?.take(this.topic, record.offset) : undefined
+      const read = parsed !== undefined ? { ok: true as const, event: parsed.event, text: parsed.text } : readEnvelope(record)
       if (!read.ok) {
         skipped.push(recordSetAside(record, read.reason))
         continue
@@ -260,12 +321,13 @@ export class BusDispatcher {
     // Set aside before the cursor moves past them, so a crash cannot lose them.
     await setAside(this.options.storage, this.options.busName, this.topic, skipped, this.options.logger)
     this.unreadable += skipped.length
-    await Promise.all([runLimited(tasks, this.options.concurrency), this.firstAttemptsToTopics(toTopics)])
+    const [, toTopicsSettled] = await Promise.all([runLimited(tasks, this.options.concurrency), this.firstAttemptsToTopics(toTopics)])
     for (const [archive, list] of archived) {
       const topic = archiveTopic(archive)
       if (!this.options.storage.hasTopic(topic)) continue
       await this.options.storage.append(topic, list.map(r => ({ key: r.key, value: r.value })))
     }
+    return toTopicsSettled
   }
 
   private async firstAttempt (rule: RuleDefinition, target: TargetDefinition, event: EventEnvelope, eventText: string, ingestedAt: number): Promise<void> {
@@ -286,11 +348,12 @@ export class BusDispatcher {
 
   /**
    * First attempts to topic targets, all of a step's together (one append per topic: see
-   * TargetDeliverer.deliverToTopics), each then settled as firstAttempt settles one. They take no
-   * delivery slot: the slots bound waits on remote targets, and these are appends to the local log.
+   * TargetDeliverer.writeToTopics), each then settled as firstAttempt settles one once durable. They
+   * take no delivery slot: the slots bound waits on remote targets, and these are appends to the local
+   * log. Resolves once the appends are written, with the promise of their settling.
    */
-  private async firstAttemptsToTopics (attempts: FirstAttempt[]): Promise<void> {
-    if (attempts.length === 0) return
+  private async firstAttemptsToTopics (attempts: FirstAttempt[]): Promise<Settling> {
+    if (attempts.length === 0) return { settled: Promise.resolve() }
     const now = this.clock.now()
     const due: FirstAttempt[] = []
     for (const a of attempts) {
@@ -301,9 +364,13 @@ export class BusDispatcher {
       this.options.observer?.invocationStarted(this.options.busName, a.rule.name, a.target.Id, a.ingestedAt, 0, a.event.id)
       due.push(a)
     }
-    const outcomes = await this.options.deliverer.deliverToTopics(due.map(a => ({
+    const { durable } = await this.options.deliverer.writeToTopics(due.map(a => ({
       target: a.target, ctx: { event: a.event, eventText: a.eventText, ingestionTime: new Date(a.ingestedAt).toISOString(), rule: a.rule },
     })))
+    return { settled: durable.then(async outcomes => { await this.settleTopicAttempts(due, outcomes) }) }
+  }
+
+  private async settleTopicAttempts (due: FirstAttempt[], outcomes: unknown[]): Promise<void> {
     for (const [i, a] of due.entries()) {
       const err = outcomes[i]
       if (err === undefined) {
@@ -437,6 +504,9 @@ export class BusDispatcher {
     }
   }
 }
+
+/** Work written whose outcome is still to come (in an object: an async function would await a bare promise). */
+interface Settling { settled: Promise<void> }
 
 /** One event's first attempt at one target of one rule. */
 interface FirstAttempt { rule: RuleDefinition, target: TargetDefinition, event: EventEnvelope, eventText: string, ingestedAt: number }
