@@ -10,7 +10,7 @@
 //     detail; the broker process reads one target topic as records become durable there and records now - sentAt.
 // The broker runs in its own process (bench/bus-server.ts: the whole composition root, from a build):
 // BUS_ENGINE=<dir with tributary.js> picks the build (default ./dist when built, else ./src), and
-// BUS_BASE_ENGINE=<dir> (e.g. /work/wt/base/dist) runs that build too, alternating, and prints the ratios.
+// BUS_BASE_ENGINE=<dir> (e.g. ../previous-checkout/dist) runs that build too, alternating, and prints the ratios.
 // BUS_RULES=0 measures the ingest path alone (no delivery, no latency).
 // Run: node --import tsx bench/bus.ts   (BENCH_SECONDS, BENCH_CONCURRENCY, BUS_RULES, BUS_TARGET_TOPICS, BUS_LATENCY_RATE;
 // BUS_PROFILE=<file> writes a CPU profile of the broker over the throughput window)

@@ -9,7 +9,7 @@
 // The broker's own serving capacity: a raw Fetch loop (bench/raw-fetch-client.ts: one socket per partition, 8 MiB
 // per partition answer, batch headers walked, records not decoded) reading the same partitions over and over for
 // RAW_SECONDS (default 3) per round; its MB/s is set against loopback TCP with the broker's CPU s/GB beside it.
-// CONSUME_BASE=<dir of another build> (e.g. /work/wt/base) runs that build's broker beside this one, same data.
+// CONSUME_BASE=<dir of another build> (e.g. ../previous-checkout) runs that build's broker beside this one, same data.
 // CONSUME_PROFILE=<dir> starts this build's broker with --cpu-prof (the profile lands in <dir> at stop).
 // Usage: npm run build && node --import tsx bench/consume-fair.ts   (ROUNDS=5)
 import { mkdtempSync, rmSync } from 'node:fs'

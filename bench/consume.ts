@@ -5,7 +5,7 @@
 //             default COUNT=50,000 it all fits in the cache, so this is "catching up on recent data")
 //   tail:     a consumer fetching while kafkajs produces, one fetch at a time, until it has every message
 // Broker CPU per GB served: process_cpu_seconds_total from the broker's /metrics before and after each read.
-// CONSUME_BASE=<dir of another build> (e.g. /work/wt/base) adds that build's broker (cache on) to every round.
+// CONSUME_BASE=<dir of another build> (e.g. ../previous-checkout) adds that build's broker (cache on) to every round.
 // Usage: npm run build && node --import tsx bench/consume.ts   (CONSUME_COUNT=50000 CONSUME_ROUNDS=2)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'

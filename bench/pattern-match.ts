@@ -12,7 +12,7 @@
 // A second measurement matches events as the bus does, right after JSON.parse: batches of FRESH_BATCH events are
 // parsed (not timed), then matched (timed by CPU time), so the event is in the CPU caches as it is in PutEvents,
 // and only the rules' data competes for them. Reported beside the first, with its own this/base ratio.
-// PATTERN_BASE_ENGINE=<dir of another build's bus/pattern/index.js> (e.g. /work/wt/base/dist/bus/pattern) matches the
+// PATTERN_BASE_ENGINE=<dir of another build's bus/pattern/index.js> (e.g. ../previous-checkout/dist/bus/pattern) matches the
 // same pool with that build's matcher too, in the same interleaved rounds, and prints this/base per size.
 import { join } from 'node:path'
 import { parsePattern, RuleMatcher } from '../src/bus/pattern/index.js'

@@ -1,13 +1,13 @@
 // Produce side by side (issue 15, targets 1 and 4): kcat (librdkafka) produces 1 KB and 100 B messages with
 // acks=all into this build's broker and, when PRODUCE_BASE names another checkout with a dist/ (e.g. the base
-// commit at /work/wt/base), into that build's broker too, in alternating order round by round, so both see
+// commit checked out beside this one), into that build's broker too, in alternating order round by round, so both see
 // the same machine. Per run: MB/s of message values and the broker's CPU seconds per GB (its /metrics
 // process_cpu_seconds_total before and after). The ratios this/base are what to quote on a shared machine.
 // PRODUCE_PROFILE=<dir> starts this build's broker with --cpu-prof (the profile lands in <dir> at stop);
 // PRODUCE_BASE_ENV="K=V ..." sets environment variables for the base build's broker only (e.g.
 // TRIBUTARY_FETCH_TAIL_CACHE_BYTES=0 to compare against the base with its tail cache off);
 // PRODUCE_NODE_ARGS adds node options to both brokers (e.g. --trace-gc), PRODUCE_SHOW_OUTPUT=1 prints their output.
-// Usage: npm run build && PRODUCE_BASE=/work/wt/base node --import tsx bench/produce-cpu.ts
+// Usage: npm run build && PRODUCE_BASE=../previous-checkout node --import tsx bench/produce-cpu.ts
 //   PRODUCE_SIZES (default "1024,100"), PRODUCE_ROUNDS (default 3), BENCH_SCALE (default 1: 200,000 x 1 KB and 1,000,000 x 100 B per run)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'

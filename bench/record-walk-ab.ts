@@ -2,7 +2,7 @@
 // against another build's, on the same uncompressed batches of 100 B and 1 KB records, in alternating rounds so
 // both see the same machine. Prints CPU seconds per GB of batch bytes (single-threaded, so wall time is CPU time)
 // and the ratio this / base. bench/produce-validation.ts measures the walk against framing + CRC alone.
-// Usage: npm run build && WALK_BASE=/work/wt/base4 node --import tsx bench/record-walk-ab.ts   (WALK_MB, default 256 per round)
+// Usage: npm run build && WALK_BASE=../previous-checkout node --import tsx bench/record-walk-ab.ts   (WALK_MB, default 256 per round)
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
