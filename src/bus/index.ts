@@ -65,6 +65,14 @@ export interface SharedBusState {
     claim: (ruleKey: string, at: number) => boolean
     record: (ruleKey: string, at: number) => Promise<void>
   }
+  /**
+   * Throws TRIB_ERR_BUS_DELIVERY_FENCED unless this process still holds the
+   * partition of a delivery-state key (GroupOffsetsState.checkLease): asked before
+   * appending what only the holder may append (dead letters, archive copies, replay chunks).
+   */
+  checkLease?: (deliveryStateKey: string) => Promise<void>
+  /** Resolves once every definition written before the call has been applied here (a new holder of partition 0 waits for it). */
+  definitionsCaughtUp?: () => Promise<void>
   /** Called once the catalog is loaded and the bus runs: start following other processes' changes. */
   followDefinitions: (bus: EventBus) => Promise<void>
   close: () => Promise<void>
@@ -169,7 +177,8 @@ export class EventBus implements CatalogRuntime {
       await this.appendEvents(busName, [{ key: event.id, value: text, headers, event }])
       await schedules?.record(key, firing.at)
     }, options.logger, this.clock)
-    this.replays = new ReplayRunner(this.catalog, this.storage, options.logger)
+    this.replays = new ReplayRunner(this.catalog, this.storage, options.logger,
+      options.shared?.checkLease === undefined ? undefined : async busName => await options.shared!.checkLease!(deliveryStateKey(busName, 0)))
   }
 
   async open (): Promise<void> {
@@ -238,6 +247,20 @@ export class EventBus implements CatalogRuntime {
     }
   }
 
+  /**
+   * A new holder of a bus's partition 0 (cluster) resumes its replays only once it
+   * has applied every definition written before it took the partition: the last
+   * progress its previous holder recorded, so a replay resumes at the chunk that
+   * holder had not finished rather than at an older position. Skipped if the
+   * partition has moved on meanwhile (`dispatcher` is no longer its dispatcher).
+   */
+  private resumeReplaysWhenCaughtUp (busName: string, dispatcher: BusDispatcher): void {
+    const caughtUp = this.options.shared?.definitionsCaughtUp?.() ?? Promise.resolve()
+    caughtUp.then(() => {
+      if (this.partitionDispatchers.get(`${busName}\u00000`) === dispatcher) this.replays.resumeAll(busName)
+    }, err => this.logger?.error({ err, bus: busName }, 'could not read the definitions before resuming the replays'))
+  }
+
   /** Creates the bus's topic and starts its delivery. */
   async startBus (bus: BusDefinition): Promise<void> {
     const shared = this.options.shared
@@ -254,17 +277,18 @@ export class EventBus implements CatalogRuntime {
           // The holder of partition 0 runs the bus's replays and fires its scheduled rules,
           // first those that came due since the last firing recorded.
           if (partition === 0) {
-            this.replays.resumeAll(bus.name)
+            this.resumeReplaysWhenCaughtUp(bus.name, dispatcher)
             this.catchUpSchedules(bus.name).catch(err => this.logger?.error({ err, bus: bus.name }, 'could not catch up the scheduled rules'))
           }
         },
         cursor: partition => this.partitionDispatchers.get(`${bus.name}\u0000${partition}`)?.committedOffset,
         stop: async partition => {
-          // Before the partition moves, so the next holder resumes from the progress written here.
-          if (partition === 0) await this.replays.stopAll(bus.name)
+          // Out of the map first: a replay resume still waiting for the definitions sees the partition gone.
           const key = `${bus.name}\u0000${partition}`
           const dispatcher = this.partitionDispatchers.get(key)
           this.partitionDispatchers.delete(key)
+          // Before the partition moves, so the next holder resumes from the progress written here.
+          if (partition === 0) await this.replays.stopAll(bus.name)
           try {
             await dispatcher?.close()
           } finally {
@@ -298,6 +322,7 @@ export class EventBus implements CatalogRuntime {
       partition,
       retrySink,
       parsedEvents: this.parsedEvents,
+      checkLease: this.options.shared?.checkLease === undefined ? undefined : async () => await this.options.shared!.checkLease!(deliveryStateKey(busName, partition)),
       state: this.deliveryState,
       storage: this.storage,
       deliverer: this.deliverer,

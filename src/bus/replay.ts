@@ -24,7 +24,14 @@ export class ReplayRunner {
   private readonly stopping = new Set<string>()
   private closed = false
 
-  constructor (private readonly catalog: Catalog, private readonly storage: BusStorage, private readonly logger?: Logger) {}
+  /**
+   * @param checkHolder on a cluster: throws TRIB_ERR_BUS_DELIVERY_FENCED unless this
+   * process still holds partition 0 of the bus (GroupOffsetsState.checkLease), asked
+   * before each chunk is appended, so a holder that stalled past its session timeout
+   * appends no chunk its successor also replays, and records no progress.
+   */
+  constructor (private readonly catalog: Catalog, private readonly storage: BusStorage, private readonly logger?: Logger,
+    private readonly checkHolder?: (busName: string) => Promise<void>) {}
 
   activeCount (): number {
     let n = 0
@@ -137,8 +144,20 @@ export class ReplayRunner {
         out.push({ key: event.id, value: JSON.stringify(event), headers: [{ key: BusHeader.replay, value: replay.name }] })
         lastTime = Math.max(lastTime ?? 0, time)
       }
+      if (this.checkHolder !== undefined) {
+        try {
+          await this.checkHolder(archive.sourceBusName)
+        } catch (err) {
+          if (!(err instanceof BusError) || err.code !== TributaryErrorCode.BUS_DELIVERY_FENCED) throw err
+          this.logger?.warn({ replay: replay.name }, `replay ${replay.name}: not appending: this worker no longer holds partition 0 of ${archive.sourceBusName}`)
+          return // the next holder resumes it from the progress last recorded
+        }
+      }
       // By each event's key: on a multi-partition bus topic (cluster mode) the replay spreads over every worker.
       if (out.length > 0) await this.storage.appendByKey(destination, out)
+      // Our own progress coming back from the definitions topic may have replaced the
+      // catalog's object meanwhile: record on the current one, or this chunk's end is not written.
+      replay = this.latest(replay)
       replay.cursor = Math.min(nextOffset, replay.endOffset)
       if (lastTime !== undefined) replay.eventLastReplayedTime = lastTime
       await this.catalog.persist()

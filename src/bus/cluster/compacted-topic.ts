@@ -12,6 +12,8 @@ export type OnRecord = (record: BusRecord) => Promise<void> | void
 export class CompactedTopic {
   /** The next offset to read: everything before it has been handed to a reader. */
   next = 0
+  /** Callers of reached() waiting for the follower to hand on records up to an offset. */
+  private waiters: Array<{ offset: number, resolve: () => void }> = []
 
   constructor (private readonly engine: KafkaLogEngine, private readonly storage: BusStorage, readonly topic: string, private readonly logger?: Logger) {}
 
@@ -43,6 +45,24 @@ export class CompactedTopic {
     }
   }
 
+  /** The partition's end offset now. */
+  async endOffset (): Promise<number> {
+    return await this.engine.endOffset(this.topic, 0)
+  }
+
+  /**
+   * Resolves once every record before `offset` has been handed to the reader
+   * (by catchUp or follow), or when `signal` aborts.
+   */
+  async reached (offset: number, signal?: AbortSignal): Promise<void> {
+    if (this.next >= offset || signal?.aborted === true) return
+    await new Promise<void>(resolve => {
+      const waiter = { offset, resolve }
+      this.waiters.push(waiter)
+      signal?.addEventListener('abort', () => { this.waiters = this.waiters.filter(w => w !== waiter); resolve() }, { once: true })
+    })
+  }
+
   async write (records: Array<{ key: string, value: Buffer | string | null }>): Promise<void> {
     if (records.length > 0) await this.storage.append(this.topic, records)
   }
@@ -56,6 +76,9 @@ export class CompactedTopic {
     for (const record of records) await onRecord(record)
     if (nextOffset <= this.next) return false
     this.next = nextOffset
+    const due = this.waiters.filter(w => w.offset <= nextOffset)
+    this.waiters = this.waiters.filter(w => w.offset > nextOffset)
+    for (const waiter of due) waiter.resolve()
     return true
   }
 }

@@ -56,6 +56,17 @@ export class DefinitionsTopic implements DefinitionStore {
     }, this.abort.signal)
   }
 
+  /**
+   * Resolves once every definition written before this call (to the topic's end
+   * offset as of now) has been applied by follow(): a new holder of a bus's
+   * partition 0 waits for it before resuming a replay, so it resumes from the last
+   * progress its previous holder recorded. Resolves at close too.
+   */
+  async caughtUp (): Promise<void> {
+    const end = await this.topic.endOffset()
+    await this.topic.reached(end, this.abort.signal)
+  }
+
   async close (): Promise<void> {
     this.abort.abort()
     await this.following

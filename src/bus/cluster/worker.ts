@@ -106,6 +106,8 @@ export class BusWorker {
       busPartitions: options.busPartitions ?? 6,
       retryTopics: new RetryTopics(this.engine, storage, deliveryState, options.busPartitions ?? 6, logger, async key => await deliveryState.checkLease(key)),
       schedules: new ScheduledFirings(new CompactedTopic(this.engine, storage, SCHEDULES_TOPIC, logger), logger),
+      checkLease: async key => await deliveryState.checkLease(key),
+      definitionsCaughtUp: async () => await this.definitions.caughtUp(),
       followDefinitions: async bus => { this.definitions.follow(bus.catalog) },
       close: async () => { await this.definitions.close(); this.engine.close() },
     }

@@ -78,6 +78,13 @@ export interface DispatcherOptions {
    * acceptRetry() when they are due. append() resolves once the entry is durable.
    */
   retrySink?: { append: (entry: RetryEntry) => Promise<void> }
+  /**
+   * Throws (TRIB_ERR_BUS_DELIVERY_FENCED) unless this process still holds the
+   * partition (GroupOffsetsState.checkLease, bus workers on a cluster): asked
+   * before a dead letter or an archive copy is appended, so a worker that stalled
+   * past its session timeout appends neither for events its successor handles.
+   */
+  checkLease?: () => Promise<void>
   /** Events parsed on their way in, taken by offset instead of parsing the record again (partition 0 only). */
   parsedEvents?: Pick<ParsedEvents, 'take'>
 }
@@ -322,6 +329,8 @@ export class BusDispatcher {
     await setAside(this.options.storage, this.options.busName, this.topic, skipped, this.options.logger)
     this.unreadable += skipped.length
     const [, toTopicsSettled] = await Promise.all([runLimited(tasks, this.options.concurrency), this.firstAttemptsToTopics(toTopics)])
+    // Archive copies are written here, by the partition's holder (not at PutEvents): fenced like retries.
+    if (archived.size > 0) await this.options.checkLease?.()
     for (const [archive, list] of archived) {
       const topic = archiveTopic(archive)
       if (!this.options.storage.hasTopic(topic)) continue
@@ -413,6 +422,8 @@ export class BusDispatcher {
       this.options.logger?.warn({ bus: this.options.busName, rule: rule.name, target: target.Id, errorCode, errorMessage, condition }, 'event dropped after failed delivery (no dead-letter queue)')
       return
     }
+    // Outside the try: a fenced worker appends no dead letter and fails the step, as for a retry entry.
+    await this.options.checkLease?.()
     try {
       await writeDeadLetter(this.options.storage, {
         deadLetterArn: dlq, eventId, eventText, ruleArn: rule.arn, targetArn: target.Arn, errorCode, errorMessage, exhaustedCondition: condition, retryAttempts: retriesDone,
