@@ -178,7 +178,8 @@ export class EventBus implements CatalogRuntime {
       await schedules?.record(key, firing.at)
     }, options.logger, this.clock)
     this.replays = new ReplayRunner(this.catalog, this.storage, options.logger,
-      options.shared?.checkLease === undefined ? undefined : async busName => await options.shared!.checkLease!(deliveryStateKey(busName, 0)))
+      options.shared?.checkLease === undefined ? undefined : async busName => await options.shared!.checkLease!(deliveryStateKey(busName, 0)),
+      envNumber('TRIBUTARY_BUS_REPLAY_CHUNK_BYTES'))
   }
 
   async open (): Promise<void> {

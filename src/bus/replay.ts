@@ -16,7 +16,8 @@ import { BusError } from './errors.js'
 import { TributaryErrorCode } from '../errors.js'
 
 export const MAX_ACTIVE_REPLAYS = 10
-const CHUNK_BYTES = 512 * 1024
+/** What one replay step reads of the archive (at least one record batch): the progress recorded after each. */
+export const DEFAULT_REPLAY_CHUNK_BYTES = 512 * 1024
 
 export class ReplayRunner {
   private readonly running = new Map<string, Promise<void>>()
@@ -31,7 +32,7 @@ export class ReplayRunner {
    * appends no chunk its successor also replays, and records no progress.
    */
   constructor (private readonly catalog: Catalog, private readonly storage: BusStorage, private readonly logger?: Logger,
-    private readonly checkHolder?: (busName: string) => Promise<void>) {}
+    private readonly checkHolder?: (busName: string) => Promise<void>, private readonly chunkBytes = DEFAULT_REPLAY_CHUNK_BYTES) {}
 
   activeCount (): number {
     let n = 0
@@ -131,7 +132,7 @@ export class ReplayRunner {
         await this.catalog.persist()
         return
       }
-      const { records, nextOffset } = await this.storage.read(source, replay.cursor, CHUNK_BYTES)
+      const { records, nextOffset } = await this.storage.read(source, replay.cursor, this.chunkBytes)
       if (nextOffset <= replay.cursor) break
       const out: Array<{ key: string, value: string, headers: Array<{ key: string, value: string }> }> = []
       let lastTime: number | undefined
