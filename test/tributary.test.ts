@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { defaultConfig } from '../src/config.js'
 import { Tributary } from '../src/tributary.js'
+import { startInProcess } from './helpers/in-process-tributary.js'
 
 test('a start that fails on a taken Kafka port closes the log cleanly, and the next start on that data dir serves', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'tributary-root-'))
@@ -43,11 +44,9 @@ test('a start that fails on a taken Kafka port closes the log cleanly, and the n
 })
 
 test('busMaxPutEventsBytes from the config bounds a PutEvents request on the running bus', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-root-'))
-  const tributary = new Tributary({ ...defaultConfig, topicDefaults: {}, dataDir, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, busMaxPutEventsBytes: 1000 }, pino({ level: 'silent' }))
-  await tributary.start()
+  const tributary = await startInProcess({ busMaxPutEventsBytes: 1000 }, { prefix: 'tributary-root-' })
   try {
-    const putEvents = async (detailBytes: number): Promise<Response> => await fetch(`http://127.0.0.1:${tributary.config.httpPort}/`, {
+    const putEvents = async (detailBytes: number): Promise<Response> => await fetch(`${tributary.httpUrl}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
       body: JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: JSON.stringify({ pad: 'x'.repeat(detailBytes) }) }] })
@@ -58,6 +57,5 @@ test('busMaxPutEventsBytes from the config bounds a PutEvents request on the run
     assert.equal((await putEvents(100)).status, 200)
   } finally {
     await tributary.stop()
-    await rm(dataDir, { recursive: true, force: true })
   }
 })

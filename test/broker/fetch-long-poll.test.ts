@@ -3,38 +3,22 @@
 // arrives for is answered empty once maxWaitMs has passed.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
-import { defaultConfig } from '../../src/config.js'
-import { Tributary } from '../../src/tributary.js'
 import { Fetcher, KafkaClient, Producer, TopicAdmin } from '../../src/client/index.js'
+import { startInProcess, type InProcessTributary } from '../helpers/in-process-tributary.js'
 
-let dataDir: string
-let app: Tributary
+let tributary: InProcessTributary
 let client: KafkaClient
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-fetch-long-poll-'))
-  app = new Tributary({
-    ...defaultConfig,
-    topicDefaults: {},
-    dataDir,
-    kafkaPort: 0,
-    httpPort: 0,
-    listeners: [{ name: 'PLAIN', host: '127.0.0.1', port: 0, protocol: 'PLAINTEXT' }]
-  }, pino({ level: 'silent' }))
-  await app.start()
-  client = await KafkaClient.connect(`127.0.0.1:${app.components.broker.ports.get('PLAIN')!}`)
+  tributary = await startInProcess({}, { prefix: 'trib-fetch-long-poll-' })
+  client = await KafkaClient.connect(tributary.bootstrap())
   await new TopicAdmin(client).create('parked', 2)
   await new TopicAdmin(client).create('quiet', 1)
 })
 
 after(async () => {
   client.close()
-  await app.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await tributary.stop()
 })
 
 /** Resolves once the broker has parked a fetch on each of `partitions` of `topic` (their onData was called). */
@@ -42,7 +26,7 @@ function parkedOn (topic: string, partitions: number[]): Promise<void> {
   return new Promise(resolve => {
     const pending = new Set(partitions)
     for (const p of partitions) {
-      const log = app.components.log.partition(topic, p)!
+      const log = tributary.app.components.log.partition(topic, p)!
       const real = log.onData.bind(log)
       log.onData = (offset, wake) => {
         const cancel = real(offset, wake)
@@ -59,7 +43,7 @@ test('a fetch parked on two partitions is answered by a write to either of them,
   const answer = new Fetcher(client).fetch([{ topic: 'parked', partition: 0, offset: 0 }, { topic: 'parked', partition: 1, offset: 0 }], { maxWaitMs: 15_000 })
   await parked
   // a second connection: the first one is busy with the parked fetch
-  const producerClient = await KafkaClient.connect(`127.0.0.1:${app.components.broker.ports.get('PLAIN')!}`)
+  const producerClient = await KafkaClient.connect(tributary.bootstrap())
   try {
     await new Producer(producerClient).send('parked', [{ value: Buffer.from('woke it'), partition: 1 }], { acks: -1 })
   } finally {

@@ -4,37 +4,21 @@
 // that were overwritten by a later write.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import { Kafka, logLevel, type Producer } from 'kafkajs'
-import { defaultConfig } from '../../src/config.js'
-import { Tributary } from '../../src/tributary.js'
 import { tailCachePool } from '../../src/broker/read-pool.js'
 import { fetchBatches } from '../helpers/platformatic-fetch.js'
+import { startInProcess, type InProcessTributary } from '../helpers/in-process-tributary.js'
 
 const CACHE_BYTES = 128 * 1024
 const VALUE_BYTES = 5000
 
-let dataDir: string
-let app: Tributary
+let tributary: InProcessTributary
 let bootstrap: string
 let producer: Producer
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-fetch-cache-'))
-  app = new Tributary({
-    ...defaultConfig,
-    topicDefaults: {},
-    dataDir,
-    kafkaPort: 0,
-    httpPort: 0,
-    fetchTailCacheBytes: CACHE_BYTES,
-    listeners: [{ name: 'PLAIN', host: '127.0.0.1', port: 0, protocol: 'PLAINTEXT' }]
-  }, pino({ level: 'silent' }))
-  await app.start()
-  bootstrap = `127.0.0.1:${app.components.broker.ports.get('PLAIN')!}`
+  tributary = await startInProcess({ fetchTailCacheBytes: CACHE_BYTES }, { prefix: 'trib-fetch-cache-' })
+  bootstrap = tributary.bootstrap()
   const kafka = new Kafka({ clientId: 'fetch-cache-test', brokers: [bootstrap], logLevel: logLevel.NOTHING })
   const admin = kafka.admin()
   await admin.connect()
@@ -46,8 +30,7 @@ before(async () => {
 
 after(async () => {
   await producer.disconnect()
-  await app.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await tributary.stop()
 })
 
 /** One acks=all send of `count` values of VALUE_BYTES bytes, each `${tag}:${i}:` padded with its tag's letter. */

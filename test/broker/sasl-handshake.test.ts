@@ -3,42 +3,31 @@
 // listener without SASL; and DescribeConfigs shows every listener.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import { Kafka, logLevel } from 'kafkajs'
-import { defaultConfig } from '../../src/config.js'
-import { Tributary } from '../../src/tributary.js'
+import type { Tributary } from '../../src/tributary.js'
 import { encodeToBuffer, decodeBuffer } from '../../src/protocol/codec.js'
 import { saslHandshakeApi } from '../../src/protocol/messages/sasl-handshake.js'
 import { saslAuthenticateApi } from '../../src/protocol/messages/sasl-authenticate.js'
 import { RawKafkaConnection, requestFrame } from '../helpers/raw-kafka.js'
+import { startInProcess, type InProcessTributary } from '../helpers/in-process-tributary.js'
 
-let dataDir: string
+let tributary: InProcessTributary
 let app: Tributary
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-handshake-'))
-  app = new Tributary({
-    ...defaultConfig,
-    topicDefaults: {},
-    dataDir,
-    kafkaPort: 0,
-    httpPort: 0,
+  tributary = await startInProcess({
     // authentication is what this file tests; ACLs (on by default once a listener is SASL) are tested in test/broker/acl
     authorization: false,
     listeners: [
       { name: 'LOCAL', host: '127.0.0.1', port: 0, protocol: 'PLAINTEXT' },
       { name: 'SASL', host: '127.0.0.1', port: 0, protocol: 'SASL_PLAINTEXT' }
     ]
-  }, pino({ level: 'silent' }))
-  await app.start()
+  }, { prefix: 'trib-handshake-' })
+  app = tributary.app
 })
 
 after(async () => {
-  await app.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await tributary.stop()
 })
 
 async function handshake (listener: string, mechanism: string): Promise<{ errorCode: number, mechanisms: string[] }> {

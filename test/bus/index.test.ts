@@ -4,12 +4,7 @@ import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/cl
 import { startBus, TargetServer } from './harness.js'
 import type { LogEngine } from '../../src/bus/storage.js'
 import type { LogManager } from '../../src/log/index.js'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
-import { Tributary } from '../../src/tributary.js'
-import { defaultConfig } from '../../src/config.js'
+import { startInProcess } from '../helpers/in-process-tributary.js'
 import { packageVersion } from '../../src/version.js'
 import { at } from '../helpers/at.js'
 
@@ -37,11 +32,9 @@ test('the issue snippet: an Order Created event reaches an HTTP target through a
 test('the product serves GET /health beside the bus routes on one port', async (t) => {
   // The real composition (src/tributary.ts), not the bus harness: the HTTP face owns
   // /health and the bus API answers POST / on the same listener.
-  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-health-'))
-  const app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir }, pino({ level: 'silent' }))
-  await app.start()
-  t.after(async () => { await app.stop(); await rm(dataDir, { recursive: true, force: true }) })
-  const endpoint = `http://127.0.0.1:${app.config.httpPort}`
+  const tributary = await startInProcess({}, { prefix: 'tributary-health-' })
+  t.after(tributary.stop)
+  const { app, httpUrl: endpoint } = tributary
   const health = await fetch(`${endpoint}/health`)
   assert.equal(health.status, 200)
   const body = await health.json() as Record<string, unknown>

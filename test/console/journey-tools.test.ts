@@ -8,20 +8,17 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
+import { mkdir } from 'node:fs/promises'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { Kafka, logLevel, type Producer } from 'kafkajs'
-import { Tributary } from '../../src/tributary.js'
-import { defaultConfig } from '../../src/config.js'
+import type { Tributary } from '../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../helpers/in-process-tributary.js'
 
 const SHOTS = 'test-artifacts/console'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 let app: Tributary
-let dataDir: string
+let tributary: InProcessTributary | undefined
 let browser: Browser
 let page: Page
 let url: string
@@ -32,9 +29,8 @@ before(async () => {
   const built = spawnSync(process.execPath, ['scripts/build-console.mjs'], { encoding: 'utf8' })
   assert.equal(built.status, 0, built.stderr)
   await mkdir(SHOTS, { recursive: true })
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-console-tools-'))
-  app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir }, pino({ level: 'silent' }))
-  await app.start()
+  tributary = await startInProcess({}, { prefix: 'trib-console-tools-' })
+  app = tributary.app
   url = `http://127.0.0.1:${app.config.httpPort}`
   kafka = new Kafka({ brokers: [`127.0.0.1:${app.components.broker.port}`], clientId: 'journey-tools', logLevel: logLevel.NOTHING })
   const admin = kafka.admin()
@@ -51,8 +47,7 @@ before(async () => {
 after(async () => {
   await producer?.disconnect()
   await browser?.close()
-  await app?.stop()
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+  await tributary?.stop()
 })
 
 async function shot (name: string, fullPage = true): Promise<void> {

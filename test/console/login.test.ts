@@ -5,19 +5,18 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pino } from 'pino'
 import { chromium, type Browser } from 'playwright-core'
-import { Tributary } from '../../src/tributary.js'
+import type { Tributary } from '../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../helpers/in-process-tributary.js'
 import { authConfig } from '../helpers/http-auth.js'
 
 const SHOTS = 'test-artifacts/console'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 let app: Tributary
-let dataDir: string
+let tributary: InProcessTributary | undefined
 let browser: Browser
 let url: string
 
@@ -25,9 +24,8 @@ before(async () => {
   const built = spawnSync(process.execPath, ['scripts/build-console.mjs'], { encoding: 'utf8' })
   assert.equal(built.status, 0, built.stderr)
   await mkdir(SHOTS, { recursive: true })
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-console-login-'))
-  app = new Tributary(authConfig(dataDir), pino({ level: 'silent' }))
-  await app.start()
+  tributary = await startInProcess(authConfig(''), { prefix: 'trib-console-login-' })
+  app = tributary.app
   url = `http://127.0.0.1:${app.config.httpPort}`
   const admin = 'Basic ' + Buffer.from('admin:admin-password').toString('base64')
   for (const name of ['orders', 'payments']) {
@@ -38,8 +36,7 @@ before(async () => {
 })
 after(async () => {
   await browser?.close()
-  await app?.stop()
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+  await tributary?.stop()
 })
 
 test('a user logs in to the console and may do there what the ACLs let them do', async () => {

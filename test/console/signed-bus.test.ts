@@ -6,20 +6,17 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
+import { mkdir } from 'node:fs/promises'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { Tributary } from '../../src/tributary.js'
-import { defaultConfig } from '../../src/config.js'
+import type { Tributary } from '../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../helpers/in-process-tributary.js'
 
 const SHOTS = 'test-artifacts/console'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const KEY = { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'a-console-secret' }
 
 let app: Tributary
-let dataDir: string
+let tributary: InProcessTributary | undefined
 let browser: Browser
 let page: Page
 let url: string
@@ -28,17 +25,15 @@ before(async () => {
   const built = spawnSync(process.execPath, ['scripts/build-console.mjs'], { encoding: 'utf8' })
   assert.equal(built.status, 0, built.stderr)
   await mkdir(SHOTS, { recursive: true })
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-console-signed-'))
-  app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir, bus: { credentials: [KEY] } }, pino({ level: 'silent' }))
-  await app.start()
+  tributary = await startInProcess({ bus: { credentials: [KEY] } }, { prefix: 'trib-console-signed-' })
+  app = tributary.app
   url = `http://127.0.0.1:${app.config.httpPort}`
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
 })
 after(async () => {
   await browser?.close()
-  await app?.stop()
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+  await tributary?.stop()
 })
 
 test('with bus signing on, the console signs its bus actions with the key typed in and is refused without it', async () => {

@@ -3,12 +3,9 @@
 // ACLs let that principal do. A real Tributary, real HTTP requests.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import Fastify from 'fastify'
-import { Tributary } from '../../src/tributary.js'
+import type { Tributary } from '../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../helpers/in-process-tributary.js'
 import { registerConsoleAccess } from '../../src/http/console-access.js'
 import { Authorizer } from '../../src/broker/acl/authorizer.js'
 import { authConfig } from '../helpers/http-auth.js'
@@ -20,7 +17,7 @@ const basic = (user: string, password: string): string => 'Basic ' + Buffer.from
 
 describe('HTTP Basic authentication of the console and /api/*', () => {
   let app: Tributary
-  let dataDir: string
+  let tributary: InProcessTributary | undefined
   let base: string
   const call = async (method: string, path: string, auth?: string, body?: unknown): Promise<{ status: number, json: unknown, headers: Headers }> => {
     const headers: Record<string, string> = {}
@@ -36,9 +33,8 @@ describe('HTTP Basic authentication of the console and /api/*', () => {
   const ALICE = basic('alice', 'alice-password')
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'trib-http-auth-'))
-    app = new Tributary(authConfig(dataDir), pino({ level: 'silent' }))
-    await app.start()
+    tributary = await startInProcess(authConfig(''), { prefix: 'trib-http-auth-' })
+    app = tributary.app
     base = `http://127.0.0.1:${app.config.httpPort}`
     for (const name of ['orders', 'payments']) {
       const created = await call('POST', '/api/console/topics', ADMIN, { name, partitions: 1 })
@@ -46,8 +42,7 @@ describe('HTTP Basic authentication of the console and /api/*', () => {
     }
   })
   after(async () => {
-    await app?.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await tributary?.stop()
   })
 
   test('without credentials the console and /api/* answer 401 with a Basic challenge', async () => {

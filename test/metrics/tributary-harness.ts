@@ -1,11 +1,8 @@
 // A whole Tributary in this process, built by the composition root on loopback
 // port 0 with a temp data dir, for tests that read its /metrics.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino, type Logger } from 'pino'
-import { defaultConfig } from '../../src/config.js'
-import { Tributary, type TributaryOptions } from '../../src/tributary.js'
+import type { Logger } from 'pino'
+import type { Tributary, TributaryOptions } from '../../src/tributary.js'
+import { startInProcess } from '../helpers/in-process-tributary.js'
 import { parsePrometheusText, type Family } from './prometheus-text.js'
 import { RawKafkaConnection, requestFrame } from '../helpers/raw-kafka.js'
 import { decodeBuffer, encodeToBuffer } from '../../src/protocol/codec.js'
@@ -20,21 +17,14 @@ export interface RunningTributary {
   close: () => Promise<void>
 }
 
-export async function startTributary (options: TributaryOptions = {}, logger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })): Promise<RunningTributary> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-metrics-'))
-  const config = { ...defaultConfig, topicDefaults: {}, dataDir, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, clusterId: 'metrics-test', groupInitialRebalanceDelayMs: 0 }
-  const app = new Tributary(config, logger, options)
-  await app.start()
-  const httpUrl = `http://127.0.0.1:${config.httpPort}`
+export async function startTributary (options: TributaryOptions = {}, logger?: Logger): Promise<RunningTributary> {
+  const t = await startInProcess({ clusterId: 'metrics-test', groupInitialRebalanceDelayMs: 0 }, { prefix: 'tributary-metrics-', options, logger })
   return {
-    app,
-    bootstrap: `127.0.0.1:${config.kafkaPort}`,
-    httpUrl,
-    scrape: async () => await scrape(httpUrl),
-    async close () {
-      await app.stop()
-      await rm(dataDir, { recursive: true, force: true })
-    }
+    app: t.app,
+    bootstrap: t.bootstrap(),
+    httpUrl: t.httpUrl,
+    scrape: async () => await scrape(t.httpUrl),
+    close: t.stop
   }
 }
 

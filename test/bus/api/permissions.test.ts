@@ -4,15 +4,12 @@
 // JavaScript to a running Tributary.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import {
   CreateEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListEventBusesCommand, ListRulesCommand, PutEventsCommand, PutRuleCommand
 } from '@aws-sdk/client-eventbridge'
-import { Tributary } from '../../../src/tributary.js'
+import type { Tributary } from '../../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 import { defaultConfig, type BusCredential } from '../../../src/config.js'
 import { securityConfigProblem } from '../../../src/config-acl.js'
 import { actions } from '../../../src/bus/api/actions.js'
@@ -30,7 +27,7 @@ const RULES: BusCredential = { accessKeyId: 'AKIDRULES', secretAccessKey: 'rules
 
 describe('per-action permissions of bus access keys', () => {
   let app: Tributary
-  let dataDir: string
+  let tributary: InProcessTributary | undefined
   const clients: EventBridgeClient[] = []
   const client = (credentials: BusCredential): EventBridgeClient => {
     const c = new EventBridgeClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${app.config.httpPort}`, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey }, maxAttempts: 1 })
@@ -47,15 +44,13 @@ describe('per-action permissions of bus access keys', () => {
   }
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'trib-bus-perms-'))
-    app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir, bus: { credentials: [ADMIN, PRODUCER, READER, RULES] } }, pino({ level: 'silent' }))
-    await app.start()
+    tributary = await startInProcess({ bus: { credentials: [ADMIN, PRODUCER, READER, RULES] } }, { prefix: 'trib-bus-perms-' })
+    app = tributary.app
     await client(ADMIN).send(new CreateEventBusCommand({ Name: 'orders' }))
   })
   after(async () => {
     for (const c of clients) c.destroy()
-    await app?.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await tributary?.stop()
   })
 
   test('a key without an allow list may still call every action, as before', async () => {

@@ -4,15 +4,12 @@
 // the same bytes after a server error (botocore's) is served.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Hash } from '@smithy/hash-node'
-import { Tributary } from '../../../src/tributary.js'
-import { defaultConfig, type BusConfig } from '../../../src/config.js'
+import type { Tributary } from '../../../src/tributary.js'
+import type { BusConfig } from '../../../src/config.js'
+import { startInProcess } from '../../helpers/in-process-tributary.js'
 import { SignatureVerifier } from '../../../src/bus/api/signature.js'
 import { ReplayGuard } from '../../../src/bus/api/replay-guard.js'
 import { FaultyFs, realFs } from '../../../src/log/fs.js'
@@ -37,11 +34,9 @@ async function sign (endpoint: string, body: string, date?: Date, target = 'AWSE
   return request.headers
 }
 
-async function startBus (bus: BusConfig, fs?: FaultyFs): Promise<{ app: Tributary, endpoint: string, dataDir: string }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'trib-sig-replay-'))
-  const app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir, bus }, pino({ level: 'silent' }), fs === undefined ? {} : { fs })
-  await app.start()
-  return { app, dataDir, endpoint: `http://127.0.0.1:${app.config.httpPort}` }
+async function startBus (bus: BusConfig, fs?: FaultyFs): Promise<{ app: Tributary, endpoint: string, stop: () => Promise<void> }> {
+  const t = await startInProcess({ bus }, { prefix: 'trib-sig-replay-', options: fs === undefined ? {} : { fs } })
+  return { app: t.app, endpoint: t.httpUrl, stop: t.stop }
 }
 
 async function post (endpoint: string, headers: Record<string, string>, body: string): Promise<{ status: number, type?: string, message?: string, failed?: number }> {
@@ -51,7 +46,7 @@ async function post (endpoint: string, headers: Record<string, string>, body: st
 }
 
 describe('replay of a captured signed bus request', () => {
-  const started: Array<{ app: Tributary, dataDir: string }> = []
+  const started: Array<{ stop: () => Promise<void> }> = []
   let guarded: string
   let open: string
   before(async () => {
@@ -62,10 +57,7 @@ describe('replay of a captured signed bus request', () => {
     open = b.endpoint
   })
   after(async () => {
-    for (const s of started) {
-      await s.app.stop()
-      await rm(s.dataDir, { recursive: true, force: true })
-    }
+    for (const s of started) await s.stop()
   })
 
   test('with replayProtection the same signed request is served once and refused the second time', async () => {
@@ -113,7 +105,7 @@ describe('replay of a captured signed bus request', () => {
 describe('a retry of the very same signed bytes after a server error', () => {
   test('is served, because the bus did not do the request (botocore does not sign its attempt number)', async () => {
     const fs = new FaultyFs(realFs)
-    const { app, endpoint, dataDir } = await startBus({ credentials: [KEY], replayProtection: true }, fs)
+    const { app, endpoint, stop } = await startBus({ credentials: [KEY], replayProtection: true }, fs)
     try {
       const body = JSON.stringify({ Name: 'retried-bus' })
       const headers = await sign(endpoint, body, undefined, 'AWSEvents.CreateEventBus')
@@ -126,8 +118,7 @@ describe('a retry of the very same signed bytes after a server error', () => {
       const replayed = await post(endpoint, headers, body)
       assert.equal(replayed.type, 'InvalidSignatureException', 'once served, the same bytes are a replay')
     } finally {
-      await app.stop()
-      await rm(dataDir, { recursive: true, force: true })
+      await stop()
     }
   })
 })

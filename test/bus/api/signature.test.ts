@@ -4,23 +4,19 @@
 // clock 10 minutes off; plain HTTP sends unsigned and tampered requests.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import { EventBridgeClient, ListEventBusesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Hash } from '@smithy/hash-node'
-import { Tributary } from '../../../src/tributary.js'
+import type { Tributary } from '../../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 import { BusClient } from '../../../src/client/bus-client.js'
-import { defaultConfig } from '../../../src/config.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const KEY = { accessKeyId: 'AKIDTRIBUTARYTEST', secretAccessKey: 'a-secret-of-some-length' }
 
 describe('AWS Signature Version 4 on the bus API', () => {
   let app: Tributary
-  let dataDir: string
+  let tributary: InProcessTributary | undefined
   let endpoint: string
   const clients: EventBridgeClient[] = []
 
@@ -62,15 +58,13 @@ describe('AWS Signature Version 4 on the bus API', () => {
   }
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'trib-sigv4-'))
-    app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir, bus: { credentials: [KEY] } }, pino({ level: 'silent' }))
-    await app.start()
+    tributary = await startInProcess({ bus: { credentials: [KEY] } }, { prefix: 'trib-sigv4-' })
+    app = tributary.app
     endpoint = `http://127.0.0.1:${app.config.httpPort}`
   })
   after(async () => {
     for (const c of clients) c.destroy()
-    await app?.stop()
-    await rm(dataDir, { recursive: true, force: true })
+    await tributary?.stop()
   })
 
   test('the AWS SDK signing with a configured key is served', async () => {

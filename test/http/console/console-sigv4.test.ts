@@ -5,15 +5,12 @@
 // tells the console page that signing is on.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { pino } from 'pino'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { Hash } from '@smithy/hash-node'
-import { Tributary } from '../../../src/tributary.js'
-import { defaultConfig } from '../../../src/config.js'
+import type { Tributary } from '../../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 
 interface SignInput { credentials: { accessKeyId: string, secretAccessKey: string }, headers: Record<string, string>, body: string, date?: Date }
 type SignRequest = (input: SignInput) => Promise<Record<string, string>>
@@ -21,20 +18,18 @@ type SignRequest = (input: SignInput) => Promise<Record<string, string>>
 const KEY = { accessKeyId: 'AKIDCONSOLEUNIT', secretAccessKey: 'a-console-unit-secret' }
 let signRequest: SignRequest
 let app: Tributary
-let dataDir: string
+let tributary: InProcessTributary | undefined
 let url: URL
 
 before(async () => {
   // plain browser JavaScript, loaded as the page loads it (it has no types to check)
   ;({ signRequest } = await import(pathToFileURL(resolve('web/src/sigv4.js')).href) as { signRequest: SignRequest })
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-console-sigv4-'))
-  app = new Tributary({ ...defaultConfig, host: '127.0.0.1', kafkaPort: 0, httpPort: 0, dataDir, bus: { credentials: [KEY] } }, pino({ level: 'silent' }))
-  await app.start()
+  tributary = await startInProcess({ bus: { credentials: [KEY] } }, { prefix: 'trib-console-sigv4-' })
+  app = tributary.app
   url = new URL(`http://127.0.0.1:${app.config.httpPort}`)
 })
 after(async () => {
-  await app?.stop()
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true })
+  await tributary?.stop()
 })
 
 const headersFor = (action: string): Record<string, string> => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${action}` })
