@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
-import { createTopics, endOffset } from './kafka-admin.js'
+import { createTopics, deleteTopics, endOffset } from './kafka-admin.js'
 import { kcatProduce, writeMessageFile } from './kcat-client.js'
 import { mbPerSecond, type Rate } from './limits.js'
 import { kafkajsProduce } from './node-client.js'
@@ -43,10 +43,11 @@ interface Result {
   error?: string
 }
 
-async function measure (what: string, fn: () => Promise<Rate>): Promise<Rate | Error> {
+/** Runs `fn` and reports its rate; `after` (untimed) then removes what it wrote, whether it succeeded or not. */
+async function measure (what: string, fn: () => Promise<Rate>, after?: () => Promise<void>): Promise<Rate | Error> {
   process.stdout.write(`  ${what} ... `)
   try {
-    const rate = await fn()
+    const rate = await fn().finally(after)
     console.log(`${mbPerSecond(rate).toFixed(1)} MB/s in ${rate.seconds.toFixed(2)} s, load ${loadavg()[0]!.toFixed(2)}`)
     return rate
   } catch (error) {
@@ -62,7 +63,9 @@ async function withServer (start: () => Promise<PeerServer>, dir: string, fn: (p
     return await fn(server.port)
   } finally {
     await server.close()
-    // Each run starts from an empty directory, as Tributary's runs start on a new topic.
+    // Every run of every system starts on an empty store and its data is removed after it (Tributary's topics
+    // are deleted too): a run into pages just freed costs the kernel about half of one into new pages
+    // (bench/write-floor.ts), so all systems get the same treatment, and the alternating order evens out the rest.
     rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -117,14 +120,15 @@ async function main (): Promise<void> {
             const end = await endOffset(broker.bootstrap, `kcat-${s.size}-r${r}`)
             if (end !== s.count) throw new Error(`TRIB_ERR_BENCH_COUNT: end offset ${end} after producing ${s.count}`)
             return rate
-          })
+          }, () => deleteTopics(broker.bootstrap, [`kcat-${s.size}-r${r}`]))
         },
         {
           system: 'Tributary',
           durability: 'acks=all, fdatasync before the ack',
           client: 'kafkajs',
           run: async r => await measure(`round ${r + 1}: Tributary, kafkajs produce acks=all x ${s.nodeCount}`, () =>
-            kafkajsProduce(broker.bootstrap, `node-${s.size}-r${r}`, { count: s.nodeCount, size: s.size, messagesPerSend: 1000, sendsInFlight: 4 }))
+            kafkajsProduce(broker.bootstrap, `node-${s.size}-r${r}`, { count: s.nodeCount, size: s.size, messagesPerSend: 1000, sendsInFlight: 4 }),
+          () => deleteTopics(broker.bootstrap, [`node-${s.size}-r${r}`]))
         },
         ...(['everysec', 'always'] as const).map((fsync): System => ({
           system: 'Redis Streams',
