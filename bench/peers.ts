@@ -2,6 +2,7 @@
 // NATS JetStream, same message sizes, same machine, same run, each started here on loopback in a temp dir.
 // Each system runs PEERS_ROUNDS times (default 3, BENCH_ROUNDS for `bench:quick`), interleaved with the others,
 // and each row is its median run, so the ratios compare medians rather than one noisy sample each.
+// PEERS_SIZES=100 (or 1024) runs one message size only.
 // Durability is not equal, and the table says so: Tributary answers acks=all after fdatasync (group commit);
 // Redis is shown with appendfsync everysec (its usual setting) and always (fsync before each reply); NATS
 // JetStream with file storage at its default (no fsync per write; Debian's 2.9 has no stronger setting).
@@ -26,10 +27,11 @@ const scale = Number(process.env.BENCH_SCALE ?? '1')
 // printed once per size) is a few percent of a run: 3,000,000 x 100 B is ~1.5-2 s of kcat at the last quiet figure.
 // redis-benchmark and nats.js time themselves from their first request, so only kcat pays its start in its figure.
 const rounds = Math.max(1, Number(process.env.PEERS_ROUNDS ?? process.env.BENCH_ROUNDS ?? '3'))
+const onlySizes = process.env.PEERS_SIZES?.split(',').map(Number)
 const sizes = [
   { label: '100 B', size: 100, count: Math.round(3_000_000 * scale), nodeCount: Math.round(300_000 * scale) },
   { label: '1 KB', size: 1024, count: Math.round(600_000 * scale), nodeCount: Math.round(100_000 * scale) }
-]
+].filter(s => onlySizes === undefined || onlySizes.includes(s.size))
 
 interface Result {
   system: string
@@ -182,6 +184,9 @@ async function kcatStartCost (bootstrap: string, topic: string, file: string, si
 }
 
 const pad = (text: string, width: number, right = false): string => (right ? text.padStart(width) : text.padEnd(width))
+/** Tributary ÷ the row round by round (runs of one round were seconds apart); empty unless every round of both succeeded. */
+const roundRatios = (ours: Result | undefined, r: Result): number[] =>
+  ours === undefined || ours.rounds.length !== rounds || r.rounds.length !== rounds ? [] : ours.rounds.map((x, i) => x / r.rounds[i]!)
 const spread = (xs: number[]): string => (xs.length === 0 ? '' : `${num(Math.min(...xs))}-${num(Math.max(...xs))}`)
 const num = (n: number | null, digits = 0): string => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }))
 
@@ -194,7 +199,7 @@ function report (results: Result[], started: Date): void {
   const tributary = (client: string, size: number): Result | undefined => results.find(x => x.system === 'Tributary' && x.client.startsWith(client) && x.messageBytes === size)
   const times = (ours: Result | undefined, r: Result): number | null =>
     r.system === 'Tributary' || ours?.messagesPerSecond == null || r.messagesPerSecond === null ? null : ours.messagesPerSecond / r.messagesPerSecond
-  const targets: Array<{ figure: string, value: number | null, target: number }> = []
+  const targets: Array<{ figure: string, value: number | null, target: number, perRound: number[] }> = []
   for (const r of results) {
     const vsKcat = times(tributary('kcat', r.messageBytes), r)
     const sameLanguage = times(tributary(r.client.includes('(C)') ? 'kcat' : 'kafkajs', r.messageBytes), r)
@@ -204,7 +209,7 @@ function report (results: Result[], started: Date): void {
     let goal: number | undefined
     if (r.messageBytes === 100 && r.durability === 'AOF, appendfsync everysec') goal = 3
     if (r.messageBytes === 100 && r.system === 'NATS JetStream') goal = 8
-    if (goal !== undefined) targets.push({ figure: `100 B produce vs ${r.system} (${r.durability})`, value: vsKcat, target: goal })
+    if (goal !== undefined) targets.push({ figure: `100 B produce vs ${r.system} (${r.durability})`, value: vsKcat, target: goal, perRound: roundRatios(tributary('kcat', r.messageBytes), r) })
     if (r.system !== 'Tributary') {
       recordFigure({
         figure: `${r.system} ${r.messageBytes} B, ${r.durability.split(',')[r.system === 'Redis Streams' ? 1 : 0]!.trim()}`,
@@ -218,7 +223,8 @@ function report (results: Result[], started: Date): void {
     }
   }
   for (const t of targets) {
-    console.log(`target: ${t.figure}: Tributary ${t.value === null ? '-' : `${t.value.toFixed(2)}×`} (target >= ${t.target}×): ${t.value === null ? 'not measured' : t.value >= t.target ? 'met' : 'NOT met'}`)
+    console.log(`target: ${t.figure}: Tributary ${t.value === null ? '-' : `${t.value.toFixed(2)}×`} (target >= ${t.target}×): ${t.value === null ? 'not measured' : t.value >= t.target ? 'met' : 'NOT met'}` +
+      (t.perRound.length > 0 ? `; within each round ${t.perRound.map(x => `${x.toFixed(2)}×`).join(', ')}` : ''))
   }
   const dir = join(projectRoot, 'bench', 'results')
   mkdirSync(dir, { recursive: true })
