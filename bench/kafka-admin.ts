@@ -20,3 +20,14 @@ export async function endOffset (bootstrap: string, topic: string): Promise<numb
     await admin.disconnect()
   }
 }
+
+/** Deletes topics (the broker removes their files), so a benchmark's next run writes into an empty log as a peer's does. */
+export async function deleteTopics (bootstrap: string, topics: string[]): Promise<void> {
+  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin()
+  await admin.connect()
+  try {
+    await admin.deleteTopics({ topics })
+  } finally {
+    await admin.disconnect()
+  }
+}

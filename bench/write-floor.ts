@@ -6,11 +6,20 @@
 //   - pwritev of warm 1 MiB buffers, 7 per call (a group commit of kcat's ~1 MB requests), into a new file:
 //     once into pages the page cache has never held (the file grows, as a log does) and once into pages it
 //     just freed (the same file truncated and written again);
-//   - the same with an fdatasync per call, as acks=all group commit does.
+//   - the same with an fdatasync per call, as acks=all group commit does;
+//   - the cases a segment file kept for reuse or preallocated would give (issue 15: can the page cache's cost of
+//     new pages be cut?): the same file overwritten in place while its pages are still cached (a recycled segment
+//     whose pages are resident), and a file preallocated with fallocate first (extents reserved, pages still new).
+//     WRITE_FLOOR_REUSE=0 skips them.
+// Finding (2026-12-03, this 2-core Firecracker VM, 18 of 24 GB free): new pages cost ~6x what pages still cached
+// do; fallocate does not help. The balloon's free page reporting hands free memory back to the host, so a page
+// the guest has not used lately faults on the host at its first touch: a transient of a VM with much free memory.
+// Under memory pressure (a page cache that is full, as on a busy broker) new page-cache pages come from reclaim,
+// which is the "pages just freed" figure.
 // The sums (TCP receive + pwritev + fdatasync, new pages and pages just freed) go into `npm run bench`'s table
 // beside the broker's CPU per GB produced.
 // Usage: node --import tsx bench/write-floor.ts   (WRITE_FLOOR_MB, default 512 MB per figure, times BENCH_SCALE)
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
@@ -33,9 +42,15 @@ async function cpuPerGb (bytes: () => number, fn: () => Promise<void>): Promise<
   return { user: used.user / 1e6 / gb, system: used.system / 1e6 / gb }
 }
 
-async function writeFile (path: string, fsync: boolean, counted: { bytes: number }): Promise<void> {
+type Start = 'truncate' | 'in place' | 'fallocate'
+
+async function writeFile (path: string, fsync: boolean, counted: { bytes: number }, start: Start = 'truncate'): Promise<void> {
   const pool = Array.from({ length: 16 }, (_, i) => Buffer.alloc(MIB, i + 1))
-  const fh = await open(path, 'w')
+  if (start === 'fallocate') {
+    // fallocate(1) reserves the extents (what a preallocating log would do once per segment); not timed here
+    spawnSync('fallocate', ['-l', String(Math.ceil(totalBytes / MIB + perCall) * MIB), path])
+  }
+  const fh = await open(path, start === 'truncate' ? 'w' : 'r+')
   try {
     for (let call = 0; counted.bytes < totalBytes; call++) {
       const buffers = Array.from({ length: perCall }, (_, j) => pool[(call * perCall + j) % pool.length]!)
@@ -87,6 +102,14 @@ async function main (): Promise<void> {
       const again = { bytes: 0 }
       const onFreed = show(`pwritev${fsync ? ' + fdatasync' : ''}, pages just freed (file rewritten)`, await cpuPerGb(() => again.bytes, () => writeFile(name, fsync, again)))
       if (fsync) { synced.set('new pages', onNew); synced.set('pages just freed', onFreed) }
+    }
+    if (process.env.WRITE_FLOOR_REUSE !== '0') {
+      const inPlace = { bytes: 0 }
+      synced.set('pages still cached (segment overwritten in place)',
+        show('pwritev + fdatasync, pages still cached (overwritten in place)', await cpuPerGb(() => inPlace.bytes, () => writeFile(join(dir, 'log-true'), true, inPlace, 'in place'))))
+      const reserved = { bytes: 0 }
+      synced.set('new pages of a fallocated file',
+        show('pwritev + fdatasync, new pages of a fallocated file', await cpuPerGb(() => reserved.bytes, () => writeFile(join(dir, 'log-fallocated'), true, reserved, 'fallocate'))))
     }
     for (const [pages, seconds] of synced) {
       console.log(`  floor: TCP receive + pwritev + fdatasync, ${pages}: ${(receive + seconds).toFixed(2)} CPU s/GB`)
