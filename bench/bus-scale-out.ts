@@ -91,6 +91,20 @@ function requestsPerThousand (from: Map<string, number>, to: Map<string, number>
   return shown.map(n => `${n} ${per(n).toFixed(1)}`).join(', ') + `; records per Fetch ${(((to.get('records fetched') ?? 0) - (from.get('records fetched') ?? 0)) / Math.max(1, fetches)).toFixed(1)}`
 }
 
+/** System (kernel) CPU seconds of a process: syscalls and wake-ups, which grow with the wake-ups per event. */
+function systemCpuSeconds (pid: number | undefined): number {
+  if (pid === undefined) return 0
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return Number(fields[12]) / 100
+}
+
+/** Context switches of a process's main thread: voluntary (it waited: a wake-up each) and involuntary (preempted). */
+function contextSwitches (pid: number | undefined): { voluntary: number, involuntary: number } {
+  if (pid === undefined) return { voluntary: 0, involuntary: 0 }
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return { voluntary: Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0), involuntary: Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) }
+}
+
 /** CPU seconds of a process's main thread alone (/proc/<pid>/task/<pid>/stat): the rest is GC helpers, the optimizing compiler and libuv's pool. */
 function mainThreadCpuSeconds (pid: number | undefined): number {
   if (pid === undefined) return 0
@@ -151,6 +165,8 @@ try {
       const connectionsFrom = targetConnections
       const workersFrom = workers.map(w => cpuSeconds(w.pid))
       const mainFrom = workers.map(w => mainThreadCpuSeconds(w.pid))
+      const systemFrom = workers.map(w => systemCpuSeconds(w.pid))
+      const switchesFrom = workers.map(w => contextSwitches(w.pid))
       const countersFrom = await brokerCounters(prefix)
       const benchFrom = process.cpuUsage()
       const started = Date.now()
@@ -163,14 +179,19 @@ try {
       const perThousand = (seconds: number): string => (seconds * 1000 / accepted.length * 1000).toFixed(0)
       const brokerCpu = cpuSeconds(broker.pid) - brokerFrom
       const workerCpu = workers.map((w, i) => cpuSeconds(w.pid) - workersFrom[i]!)
+      const switches = workers.map((w, i) => {
+        const now = contextSwitches(w.pid)
+        return `${((now.voluntary - switchesFrom[i]!.voluntary) * 1000 / accepted.length).toFixed(0)}/${((now.involuntary - switchesFrom[i]!.involuntary) * 1000 / accepted.length).toFixed(0)}`
+      })
+      const systemCpu = workers.map((w, i) => systemCpuSeconds(w.pid) - systemFrom[i]!)
       const mainCpu = workers.map((w, i) => mainThreadCpuSeconds(w.pid) - mainFrom[i]!)
       const benchUsage = process.cpuUsage(benchFrom)
       const benchCpu = (benchUsage.user + benchUsage.system) / 1e6
       const spread = workers.map(w => [...w.log().matchAll(/delivering partitions \[([0-9,]*)\]/g)].at(-1)?.[1] ?? '?')
       console.log(`${n} worker(s) [${build.name}]: PutEvents ${(accepted.length / putSeconds).toFixed(0)} events/s (${accepted.length} in ${putSeconds.toFixed(1)} s), delivered ${(accepted.length / deliverySeconds).toFixed(0)} events/s (last at ${deliverySeconds.toFixed(1)} s), partitions per worker: ${spread.map(s => `[${s}]`).join(' ')}; ` +
-      `CPU ms per 1,000 events: clients+target ${perThousand(benchCpu)}, broker ${perThousand(brokerCpu)}, workers ${perThousand(workerCpu.reduce((a, b) => a + b, 0))} (${workerCpu.map(perThousand).join('+')}; main threads ${mainCpu.map(perThousand).join('+')}); ` +
+      `CPU ms per 1,000 events: clients+target ${perThousand(benchCpu)}, broker ${perThousand(brokerCpu)}, workers ${perThousand(workerCpu.reduce((a, b) => a + b, 0))} (${workerCpu.map(perThousand).join('+')}; main threads ${mainCpu.map(perThousand).join('+')}; in the kernel ${systemCpu.map(perThousand).join('+')}); ` +
       `idle CPU per worker ${idlePercent.join(' ')} %; load ${loadavg()[0]!.toFixed(2)}`)
-      console.log(`  per 1,000 events: requests at the broker: ${requests}; target POSTs ${(posts * 1000 / accepted.length).toFixed(0)} over ${((targetConnections - connectionsFrom) * 1000 / accepted.length).toFixed(1)} new connections`)
+      console.log(`  per 1,000 events: requests at the broker: ${requests}; workers' wake-ups/preemptions ${switches.join(' ')}; target POSTs ${(posts * 1000 / accepted.length).toFixed(0)} over ${((targetConnections - connectionsFrom) * 1000 / accepted.length).toFixed(1)} new connections`)
       await Promise.all(workers.map(w => w.stop()))
     }
   }
