@@ -14,13 +14,21 @@
 // and only the rules' data competes for them. Reported beside the first, with its own this/base ratio.
 // PATTERN_BASE_ENGINE=<dir of another build's bus/pattern/index.js> (e.g. ../previous-checkout/dist/bus/pattern) matches the
 // same pool with that build's matcher too, in the same interleaved rounds, and prints this/base per size.
+// BASE=<another build's dist> is the same, naming the dist directory (e.g. BASE=/work/wt/base5/dist).
+// For an A/B, compare like with like: the sources run through the TypeScript loader are measurably faster or slower
+// than the same code compiled by tsc (an A/A of src against its own dist gave 1.05-1.18x), so with a base build
+// ENGINE=<this checkout's dist> (after `npm run build`) times this build's compiled matcher instead of src.
 import { join } from 'node:path'
 import { parsePattern, RuleMatcher } from '../src/bus/pattern/index.js'
 import { recordFigure } from './summary.js'
 
 type PatternModule = typeof import('../src/bus/pattern/index.js')
-const baseDir = process.env.PATTERN_BASE_ENGINE
+const engineDir = (env: string | undefined, distEnv: string | undefined): string | undefined =>
+  env ?? (distEnv === undefined ? undefined : join(distEnv, 'bus', 'pattern'))
+const baseDir = engineDir(process.env.PATTERN_BASE_ENGINE, process.env.BASE)
 const base = baseDir === undefined ? undefined : await import(join(baseDir, 'index.js')) as PatternModule
+const thisDir = engineDir(undefined, process.env.ENGINE)
+const self = thisDir === undefined ? { parsePattern, RuleMatcher } as PatternModule : await import(join(thisDir, 'index.js')) as PatternModule
 
 const SIZES = (process.env.SIZES ?? '10,1000,10000').split(',').map(Number)
 const ROUNDS = Number(process.env.ROUNDS ?? 9)
@@ -157,7 +165,7 @@ const texts = Array.from({ length: POOL }, () => eventJson(rnd(RULE_UNIVERSE)))
 const pool = texts.map(text => JSON.parse(text) as unknown)
 const avgBytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length
 
-const engines: Array<{ label: string, engine: PatternModule }> = [{ label: 'this', engine: { parsePattern, RuleMatcher } as PatternModule }]
+const engines: Array<{ label: string, engine: PatternModule }> = [{ label: 'this', engine: self }]
 if (base !== undefined) engines.push({ label: 'base', engine: base })
 const allSetups = engines.flatMap(({ label, engine }) => SIZES.map(size => {
   const started = performance.now()
