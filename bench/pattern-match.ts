@@ -18,7 +18,8 @@
 // For an A/B, compare like with like: the sources run through the TypeScript loader are measurably faster or slower
 // than the same code compiled by tsc (an A/A of src against its own dist gave 1.05-1.18x), so with a base build
 // ENGINE=<this checkout's dist> (after `npm run build`) times this build's compiled matcher instead of src. Even one
-// build against itself (ENGINE=BASE) gave 0.95-1.09x at load 12-16: run an A/A beside any A/B and repeat it.
+// build against itself (ENGINE=BASE) gave 0.95-1.22x per size at load 7-16 (whatever the build order): run an A/A
+// beside any A/B, repeat both, and read ratios within that spread as no difference.
 //
 // Where the time goes at 10,000 rules (CPU profile of the tsc build, --cpu-prof-interval 100, line ticks;
 // 2026-12-03, 2-core VM at load ~11): the generated event walk and the first touch of each event's objects
