@@ -14,13 +14,31 @@
 // and only the rules' data competes for them. Reported beside the first, with its own this/base ratio.
 // PATTERN_BASE_ENGINE=<dir of another build's bus/pattern/index.js> (e.g. ../previous-checkout/dist/bus/pattern) matches the
 // same pool with that build's matcher too, in the same interleaved rounds, and prints this/base per size.
+// BASE=<another build's dist> is the same, naming the dist directory (e.g. BASE=/work/wt/base5/dist).
+// For an A/B, compare like with like: the sources run through the TypeScript loader are measurably faster or slower
+// than the same code compiled by tsc (an A/A of src against its own dist gave 1.05-1.18x), so with a base build
+// ENGINE=<this checkout's dist> (after `npm run build`) times this build's compiled matcher instead of src. Even one
+// build against itself (ENGINE=BASE) gave 0.95-1.22x per size at load 7-16 (whatever the build order): run an A/A
+// beside any A/B, repeat both, and read ratios within that spread as no difference.
+//
+// Where the time goes at 10,000 rules (CPU profile of the tsc build, --cpu-prof-interval 100, line ticks;
+// 2026-12-03, 2-core VM at load ~11): the generated event walk and the first touch of each event's objects
+// ~40 % (the item objects of detail.items alone ~19 %: the same cost at 10 rules), table probes ~15 % (hashing
+// ~3 %, the probe of a slot after the filter passes ~3 %), numeric ranges ~6 %, candidate branches ~15 % (the
+// first read of a candidate's header ~6 %: a cache miss), keeping the leaves ~4 %, building the result ~2 %.
+// The same rules over 64 events (everything in cache) cost about half as much per event as over this pool, so
+// at 10,000 rules about half the time is waiting for memory: the event's objects and the rules' data.
 import { join } from 'node:path'
 import { parsePattern, RuleMatcher } from '../src/bus/pattern/index.js'
 import { recordFigure } from './summary.js'
 
 type PatternModule = typeof import('../src/bus/pattern/index.js')
-const baseDir = process.env.PATTERN_BASE_ENGINE
+const engineDir = (env: string | undefined, distEnv: string | undefined): string | undefined =>
+  env ?? (distEnv === undefined ? undefined : join(distEnv, 'bus', 'pattern'))
+const baseDir = engineDir(process.env.PATTERN_BASE_ENGINE, process.env.BASE)
 const base = baseDir === undefined ? undefined : await import(join(baseDir, 'index.js')) as PatternModule
+const thisDir = engineDir(undefined, process.env.ENGINE)
+const self = thisDir === undefined ? { parsePattern, RuleMatcher } as PatternModule : await import(join(thisDir, 'index.js')) as PatternModule
 
 const SIZES = (process.env.SIZES ?? '10,1000,10000').split(',').map(Number)
 const ROUNDS = Number(process.env.ROUNDS ?? 9)
@@ -157,7 +175,7 @@ const texts = Array.from({ length: POOL }, () => eventJson(rnd(RULE_UNIVERSE)))
 const pool = texts.map(text => JSON.parse(text) as unknown)
 const avgBytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length
 
-const engines: Array<{ label: string, engine: PatternModule }> = [{ label: 'this', engine: { parsePattern, RuleMatcher } as PatternModule }]
+const engines: Array<{ label: string, engine: PatternModule }> = [{ label: 'this', engine: self }]
 if (base !== undefined) engines.push({ label: 'base', engine: base })
 const allSetups = engines.flatMap(({ label, engine }) => SIZES.map(size => {
   const started = performance.now()

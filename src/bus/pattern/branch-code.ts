@@ -7,43 +7,55 @@ import type { Leaf, Matcher } from './types.js'
 // following pointers through condition, matcher, array and string objects
 // scattered over the heap. With thousands of rules each event reaches a
 // different rule's data, and those cache misses, not instructions, are what the
-// check costs; the encoding is kept small (32-bit words) for the same reason.
+// check costs; the encoding is kept small for the same reason: two 32-bit words
+// per condition and per matcher, and text one byte per character when it has no
+// character above U+00FF (nearly all rule text), which halved the code of a
+// typical branch (see bench/pattern-match.ts).
 //
 // A branch (starting at an even word): header, conditions, then its data:
 //   header:    epoch of the last event that checked it, its rule's index,
 //              1 when it is its rule's only branch, condition count
-//   condition: path id, absent-matches flag, matcher count, then each matcher
-//   matcher:   op, a, b, c (meaning per op below)
-//   data:      the numbers (as float64, 8-byte aligned), then the UTF-16 code
-//              units of its strings; offsets to them count from the branch start.
+//   condition: path id, then matcher count << 1 | 1 when an absent field satisfies it
+//   matcher:   op | WIDE | arg << ARG_SHIFT, then a value (meaning per op below)
+//   data:      the numbers (as float64, 8-byte aligned), then the text; offsets
+//              to numbers count words from the branch start, offsets to text bytes.
 
 const OP = {
-  /** a: where the text starts (code units from the branch start), b: its length. */
+  /** arg: length; value: where the text starts (bytes from the branch start). WIDE: UTF-16 units, else one byte each. */
   exactString: 1,
-  /** a: where the number is (words from the branch start). */
+  /** value: where the number is (words from the branch start). */
   exactNumber: 2,
-  /** a: 0 false, 1 true, 2 null. */
+  /** value: 0 false, 1 true, 2 null. */
   exactOther: 3,
-  /** a: where lo is (hi follows it), c: 1 lo open | 2 hi open. */
+  /** value: where lo is (hi follows it); arg: 1 lo open | 2 hi open. */
   numeric: 4,
-  /** a, b: the prefix's text, as for exactString. */
+  /** arg, value and WIDE: the prefix's text, as for exactString. */
   prefix: 5,
   suffix: 6,
-  /** a: 1 present. */
+  /** value: 1 present. */
   exists: 7,
-  /** a: index of the Matcher in `operands`, evaluated by leafMatches. */
+  /** value: index of the Matcher in `operands`, evaluated by leafMatches. */
   other: 8,
-  /** anything-but strings. a: where the list starts, b: how many; each string is its length, then its units. */
+  /** anything-but strings. arg: how many; value: where the list starts (bytes, even); each string is its length, then its UTF-16 units. */
   notInStrings: 9
 } as const
 
-const MATCHER_WORDS = 4
+const OP_MASK = 0xf
+/** The matcher's text is stored as UTF-16 units (it has a character above U+00FF). */
+const WIDE = 0x10
+const ARG_SHIFT = 5
+/** Largest arg a matcher word holds; longer text is left to leafMatches (OP.other). */
+const MAX_ARG = (1 << (31 - ARG_SHIFT)) - 1
+/** Longest string an anything-but list keeps inline: its length is stored in one UTF-16 unit. */
+const MAX_LISTED = 0xffff
+const MATCHER_WORDS = 2
+const CONDITION_WORDS = 2
 /** Header words, at these offsets from the branch start. */
 export const HEADER_FIELDS = { seen: 0, rule: 1, only: 2 } as const
 const { seen: SEEN, rule: RULE, only: ONLY } = HEADER_FIELDS
 const CONDITIONS = 3
 const HEADER = 4
-const UNITS_PER_WORD = 2
+const BYTES_PER_WORD = 4
 
 /** The text a matcher keeps inline, if any. */
 function inlineText (m: Matcher): string | null {
@@ -59,12 +71,10 @@ function excludedStrings (m: Matcher): string[] | null {
   return values.every(v => typeof v === 'string') ? values as string[] : null
 }
 
-/** Code units a matcher keeps inline. */
-function inlineUnits (m: Matcher): number {
-  const text = inlineText(m)
-  if (text !== null) return text.length
-  const list = excludedStrings(m)
-  return list === null ? 0 : list.reduce((n, v) => n + 1 + v.length, 0)
+/** Whether a text needs UTF-16 units: it has a character one byte cannot hold. */
+function isWide (text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return true
+  return false
 }
 
 /** Words of numbers an op keeps in the data area. */
@@ -82,9 +92,10 @@ export interface EncodedCondition {
 
 export class BranchCode {
   private code = new Int32Array(1024)
-  /** The same memory as `code`, as float64s and as UTF-16 code units. */
+  /** The same memory as `code`, as float64s, as UTF-16 code units and as bytes. */
   private numbers = new Float64Array(this.code.buffer)
   private units = new Uint16Array(this.code.buffer)
+  private bytes = new Uint8Array(this.code.buffer)
   /** Matchers evaluated by leafMatches (rare kinds), by index. */
   private readonly operands: unknown[] = []
   private end = 0
@@ -96,10 +107,15 @@ export class BranchCode {
     return this.code
   }
 
+  /** Words in use, released branches included (until compact()). */
+  get size (): number {
+    return this.end
+  }
+
   /** Encodes a conjunction of conditions for the rule at index `rule`; returns where it starts. */
   encode (conditions: readonly EncodedCondition[], rule: number, only: boolean): number {
     let words = HEADER
-    for (const c of conditions) words += 3 + MATCHER_WORDS * c.matchers.length
+    for (const c of conditions) words += CONDITION_WORDS + MATCHER_WORDS * c.matchers.length
     const start = this.end
     this.reserve(start + words)
     // Matchers first: their ops decide how much data follows.
@@ -112,8 +128,7 @@ export class BranchCode {
     let p = start + HEADER
     for (const c of conditions) {
       code[p++] = c.pathId
-      code[p++] = c.matchesAbsent ? 1 : 0
-      code[p++] = c.matchers.length
+      code[p++] = (c.matchers.length << 1) | (c.matchesAbsent ? 1 : 0)
       for (const m of c.matchers) {
         this.encodeMatcher(m, p)
         p += MATCHER_WORDS
@@ -151,10 +166,10 @@ export class BranchCode {
       moved.push(p)
       let q = p + HEADER
       for (let c = 0; c < code[p + CONDITIONS]!; c++) {
-        const count = code[q + 2]!
-        q += 3
+        const count = code[q + 1]! >> 1
+        q += CONDITION_WORDS
         for (let i = 0; i < count; i++, q += MATCHER_WORDS) {
-          if (code[q] === OP.other) code[q + 1] = this.operand(oldOperands[code[q + 1]!])
+          if ((code[q]! & OP_MASK) === OP.other) code[q + 1] = this.operand(oldOperands[code[q + 1]!])
         }
       }
       p += n
@@ -172,12 +187,12 @@ export class BranchCode {
     let p = at + HEADER
     for (let c = 0; c < conditions; c++) {
       const pathId = code[p]!
-      const matchesAbsent = code[p + 1] === 1
-      const count = code[p + 2]!
-      p += 3
+      const meta = code[p + 1]!
+      const count = meta >> 1
+      p += CONDITION_WORDS
       let entry = leaves.first(pathId)
       if (entry < 0) {
-        if (!matchesAbsent) return false
+        if ((meta & 1) === 0) return false
       } else {
         let satisfied = false
         do {
@@ -195,11 +210,12 @@ export class BranchCode {
   }
 
   private anyMatcher (code: Int32Array, p: number, count: number, v: Leaf, at: number): boolean {
-    const textBase = at * UNITS_PER_WORD
+    const byteBase = at * BYTES_PER_WORD
     for (let i = 0; i < count; i++, p += MATCHER_WORDS) {
-      switch (code[p]) {
+      const w = code[p]!
+      switch (w & OP_MASK) {
         case OP.exactString:
-          if (typeof v === 'string' && v.length === code[p + 2] && this.sameText(v, 0, textBase + code[p + 1]!, v.length)) return true
+          if (typeof v === 'string' && v.length === w >> ARG_SHIFT && this.sameText(v, 0, byteBase + code[p + 1]!, v.length, w & WIDE)) return true
           break
         case OP.exactNumber:
           if (v === this.numbers[(at + code[p + 1]!) >> 1]) return true
@@ -209,27 +225,27 @@ export class BranchCode {
           break
         case OP.numeric: {
           if (typeof v !== 'number') break
-          const flags = code[p + 3]!
+          const flags = w >> ARG_SHIFT
           const lo = this.numbers[(at + code[p + 1]!) >> 1]!
           const hi = this.numbers[((at + code[p + 1]!) >> 1) + 1]!
           if (((flags & 1) !== 0 ? v > lo : v >= lo) && ((flags & 2) !== 0 ? v < hi : v <= hi)) return true
           break
         }
         case OP.prefix: {
-          const n = code[p + 2]!
-          if (typeof v === 'string' && v.length >= n && this.sameText(v, 0, textBase + code[p + 1]!, n)) return true
+          const n = w >> ARG_SHIFT
+          if (typeof v === 'string' && v.length >= n && this.sameText(v, 0, byteBase + code[p + 1]!, n, w & WIDE)) return true
           break
         }
         case OP.suffix: {
-          const n = code[p + 2]!
-          if (typeof v === 'string' && v.length >= n && this.sameText(v, v.length - n, textBase + code[p + 1]!, n)) return true
+          const n = w >> ARG_SHIFT
+          if (typeof v === 'string' && v.length >= n && this.sameText(v, v.length - n, byteBase + code[p + 1]!, n, w & WIDE)) return true
           break
         }
         case OP.exists:
           if (code[p + 1] === 1) return true
           break
         case OP.notInStrings:
-          if (typeof v !== 'string' || !this.inList(v, textBase + code[p + 1]!, code[p + 2]!)) return true
+          if (typeof v !== 'string' || !this.inList(v, (byteBase + code[p + 1]!) >> 1, w >> ARG_SHIFT)) return true
           break
         default:
           if (leafMatches(this.operands[code[p + 1]!] as Matcher, v)) return true
@@ -238,10 +254,16 @@ export class BranchCode {
     return false
   }
 
-  /** Whether v's n code units from `from` equal the stored ones at `unit`. */
-  private sameText (v: string, from: number, unit: number, n: number): boolean {
-    const units = this.units
-    for (let i = 0; i < n; i++) if (v.charCodeAt(from + i) !== units[unit + i]) return false
+  /** Whether v's n code units from `from` equal the stored text at byte `at` (UTF-16 units when `wide`, else bytes). */
+  private sameText (v: string, from: number, at: number, n: number, wide: number): boolean {
+    if (wide !== 0) {
+      const units = this.units
+      const unit = at >> 1
+      for (let i = 0; i < n; i++) if (v.charCodeAt(from + i) !== units[unit + i]) return false
+      return true
+    }
+    const bytes = this.bytes
+    for (let i = 0; i < n; i++) if (v.charCodeAt(from + i) !== bytes[at + i]) return false
     return true
   }
 
@@ -250,7 +272,7 @@ export class BranchCode {
     const units = this.units
     for (let k = 0; k < count; k++) {
       const n = units[unit]!
-      if (n === v.length && this.sameText(v, 0, unit + 1, n)) return true
+      if (n === v.length && this.sameText(v, 0, (unit + 1) * 2, n, WIDE)) return true
       unit += 1 + n
     }
     return false
@@ -259,20 +281,21 @@ export class BranchCode {
   /**
    * Lays out the data area of the branch at `at`, after its matchers. Given the
    * branch's matchers (in encoding order) it stores their numbers and text and
-   * fills in the offsets; given null it only measures. Returns the words the
-   * whole branch takes (always even, so the next branch is 8-byte aligned too).
+   * fills in the offsets; given null it only measures, taking the same steps.
+   * Returns the words the whole branch takes (always even, so the next branch is
+   * 8-byte aligned too).
    */
   private dataLayout (at: number, matchers: readonly Matcher[] | null): number {
     let p = at + HEADER
-    for (let c = 0; c < this.code[at + CONDITIONS]!; c++) p += 3 + MATCHER_WORDS * this.code[p + 2]!
+    for (let c = 0; c < this.code[at + CONDITIONS]!; c++) p += CONDITION_WORDS + MATCHER_WORDS * (this.code[p + 1]! >> 1)
     const matchersEnd = p
     let data = even(matchersEnd - at)
     let k = 0
     for (p = at + HEADER; p < matchersEnd;) {
-      const count = this.code[p + 2]!
-      p += 3
+      const count = this.code[p + 1]! >> 1
+      p += CONDITION_WORDS
       for (let i = 0; i < count; i++, p += MATCHER_WORDS, k++) {
-        const words = numberWords(this.code[p]!)
+        const words = numberWords(this.code[p]! & OP_MASK)
         if (words === 0) continue
         if (matchers !== null) {
           this.reserve(at + data + words)
@@ -289,43 +312,47 @@ export class BranchCode {
         data += words
       }
     }
-    let text = data * UNITS_PER_WORD
+    let byte = data * BYTES_PER_WORD
     k = 0
     for (p = at + HEADER; p < matchersEnd;) {
-      const count = this.code[p + 2]!
-      p += 3
+      const count = this.code[p + 1]! >> 1
+      p += CONDITION_WORDS
       for (let i = 0; i < count; i++, p += MATCHER_WORDS, k++) {
-        const op = this.code[p]
-        if (op !== OP.exactString && op !== OP.prefix && op !== OP.suffix && op !== OP.notInStrings) continue
-        if (matchers !== null) {
-          const m = matchers[k]!
-          const units = inlineUnits(m)
-          this.reserve(at + Math.ceil((text + units) / UNITS_PER_WORD))
-          this.code[p + 1] = text
-          this.writeInline(m, at * UNITS_PER_WORD + text, p)
-          text += units
+        const w = this.code[p]!
+        const op = w & OP_MASK
+        let size: number
+        if (op === OP.exactString || op === OP.prefix || op === OP.suffix) {
+          const wide = (w & WIDE) !== 0
+          if (wide) byte = even(byte)
+          size = (w >> ARG_SHIFT) * (wide ? 2 : 1)
+          if (matchers !== null) {
+            this.reserve(at + Math.ceil((byte + size) / BYTES_PER_WORD))
+            this.code[p + 1] = byte
+            this.writeText(at * BYTES_PER_WORD + byte, inlineText(matchers[k]!)!, wide)
+          }
+        } else if (op === OP.notInStrings) {
+          byte = even(byte)
+          if (matchers !== null) {
+            const list = excludedStrings(matchers[k]!)!
+            size = 2 * list.reduce((n, v) => n + 1 + v.length, 0)
+            this.reserve(at + Math.ceil((byte + size) / BYTES_PER_WORD))
+            this.code[p + 1] = byte
+            let unit = (at * BYTES_PER_WORD + byte) >> 1
+            for (const v of list) {
+              this.units[unit] = v.length
+              this.writeText((unit + 1) * 2, v, true)
+              unit += 1 + v.length
+            }
+          } else {
+            size = 2 * this.listUnits((at * BYTES_PER_WORD + byte) >> 1, w >> ARG_SHIFT)
+          }
         } else {
-          text += op === OP.notInStrings ? this.listUnits(at * UNITS_PER_WORD + this.code[p + 1]!, this.code[p + 2]!) : this.code[p + 2]!
+          continue
         }
+        byte += size
       }
     }
-    return even(Math.ceil(text / UNITS_PER_WORD))
-  }
-
-  private writeInline (m: Matcher, unit: number, p: number): void {
-    const text = inlineText(m)
-    if (text !== null) {
-      this.writeText(unit, text)
-      this.code[p + 2] = text.length
-      return
-    }
-    const list = excludedStrings(m)!
-    this.code[p + 2] = list.length
-    for (const v of list) {
-      this.units[unit] = v.length
-      this.writeText(unit + 1, v)
-      unit += 1 + v.length
-    }
+    return even(Math.ceil(byte / BYTES_PER_WORD))
   }
 
   private listUnits (unit: number, count: number): number {
@@ -334,8 +361,14 @@ export class BranchCode {
     return unit - start
   }
 
-  private writeText (unit: number, text: string): void {
-    for (let i = 0; i < text.length; i++) this.units[unit + i] = text.charCodeAt(i)
+  /** Writes text at byte `at` of the buffer: as UTF-16 units when `wide` (`at` even), else one byte per character. */
+  private writeText (at: number, text: string, wide: boolean): void {
+    if (wide) {
+      const unit = at >> 1
+      for (let i = 0; i < text.length; i++) this.units[unit + i] = text.charCodeAt(i)
+    } else {
+      for (let i = 0; i < text.length; i++) this.bytes[at + i] = text.charCodeAt(i)
+    }
   }
 
   private reserve (words: number): void {
@@ -349,42 +382,63 @@ export class BranchCode {
     this.code = code
     this.numbers = new Float64Array(code.buffer)
     this.units = new Uint16Array(code.buffer)
+    this.bytes = new Uint8Array(code.buffer)
   }
 
   private encodeMatcher (m: Matcher, p: number): void {
     const code = this.code
-    code[p + 1] = 0
-    code[p + 2] = 0
-    code[p + 3] = 0
-    code[p] = OP.other
+    let op: number = OP.other
+    let arg = 0
+    let flags = 0
+    let value = 0
     switch (m.kind) {
       case 'exact':
-        if (typeof m.value === 'string') code[p] = OP.exactString
-        else if (typeof m.value === 'number') code[p] = OP.exactNumber
-        else {
-          code[p] = OP.exactOther
-          code[p + 1] = m.value === null ? 2 : m.value ? 1 : 0
+        if (typeof m.value === 'string') {
+          op = OP.exactString
+          arg = m.value.length
+          if (isWide(m.value)) flags = WIDE
+        } else if (typeof m.value === 'number') {
+          op = OP.exactNumber
+        } else {
+          op = OP.exactOther
+          value = m.value === null ? 2 : m.value ? 1 : 0
         }
         break
       case 'numeric':
-        code[p] = OP.numeric
-        code[p + 3] = (m.loOpen ? 1 : 0) | (m.hiOpen ? 2 : 0)
+        op = OP.numeric
+        arg = (m.loOpen ? 1 : 0) | (m.hiOpen ? 2 : 0)
         break
       case 'prefix':
       case 'suffix':
-        if (!m.ignoreCase) code[p] = m.kind === 'prefix' ? OP.prefix : OP.suffix
+        if (!m.ignoreCase) {
+          op = m.kind === 'prefix' ? OP.prefix : OP.suffix
+          arg = m.value.length
+          if (isWide(m.value)) flags = WIDE
+        }
         break
       case 'exists':
-        code[p] = OP.exists
-        code[p + 1] = m.present ? 1 : 0
+        op = OP.exists
+        value = m.present ? 1 : 0
         break
-      case 'anythingBut':
-        if (excludedStrings(m) !== null) code[p] = OP.notInStrings
+      case 'anythingBut': {
+        const list = excludedStrings(m)
+        if (list !== null && list.every(v => v.length <= MAX_LISTED)) {
+          op = OP.notInStrings
+          arg = list.length
+        }
         break
+      }
       default:
         break
     }
-    if (code[p] === OP.other) code[p + 1] = this.operand(m)
+    if (arg > MAX_ARG) op = OP.other
+    if (op === OP.other) {
+      arg = 0
+      flags = 0
+      value = this.operand(m)
+    }
+    code[p] = op | flags | (arg << ARG_SHIFT)
+    code[p + 1] = value
   }
 
   private operand (value: unknown): number {

@@ -8,6 +8,13 @@ import type { Leaf, Matcher, WildcardPattern } from './types.js'
 import { wildcardMatches } from './wildcard.js'
 import { TributaryError, TributaryErrorCode } from '../../errors.js'
 
+/** Bits of FieldIndex.plan: the lookups a value of that type goes through. */
+const FORWARDS = 1
+const BACKWARDS = 2
+const RARE_STRINGS = 4
+const EXACT_OTHER = 8
+const NUMERIC = 16
+
 interface WildcardEntry {
   readonly id: number
   readonly pattern: WildcardPattern
@@ -40,6 +47,12 @@ export class FieldIndex {
   private readonly wildcardScratch: WildcardEntry[] = []
   private registrations = 0
   private lowerCaseUsers = 0
+  /**
+   * Which kinds of lookup this field has (bits below), recomputed whenever a
+   * matcher is added or removed, so that a lookup reads one number instead of
+   * asking each table in turn whether it is empty.
+   */
+  private plan = 0
 
   get size (): number {
     return this.registrations
@@ -47,6 +60,25 @@ export class FieldIndex {
 
   add (m: Matcher, id: number): void {
     this.registrations++
+    this.register(m, id)
+    this.replan()
+  }
+
+  remove (m: Matcher, id: number): void {
+    this.registrations--
+    this.unregister(m, id)
+    this.replan()
+  }
+
+  private replan (): void {
+    this.plan = (this.strings.size > 0 || this.prefixes.size > 0 ? FORWARDS : 0) |
+      (this.suffixes.size > 0 ? BACKWARDS : 0) |
+      (this.lowerCaseUsers > 0 || this.cidrs !== null || this.wildcardHeads !== null || this.wildcardTails !== null || this.wildcardOthers.length > 0 ? RARE_STRINGS : 0) |
+      (this.exact.size > 0 ? EXACT_OTHER : 0) |
+      (this.numeric !== null && this.numeric.size > 0 ? NUMERIC : 0)
+  }
+
+  private register (m: Matcher, id: number): void {
     switch (m.kind) {
       case 'exact':
         if (typeof m.value === 'string') return this.strings.add(m.value, id)
@@ -73,8 +105,7 @@ export class FieldIndex {
     }
   }
 
-  remove (m: Matcher, id: number): void {
-    this.registrations--
+  private unregister (m: Matcher, id: number): void {
     switch (m.kind) {
       case 'exact':
         if (typeof m.value === 'string') return this.strings.remove(m.value, id)
@@ -110,27 +141,35 @@ export class FieldIndex {
    * caller must check candidates (RuleMatcher does).
    */
   collect (v: Leaf, out: IdSink): void {
+    const plan = this.plan
     if (typeof v === 'string') {
-      if (this.strings.size > 0 || this.prefixes.size > 0) lookUpForwards(v, this.prefixes, this.strings, out)
-      if (this.suffixes.size > 0) lookUpBackwards(v, this.suffixes, out)
-      if (this.lowerCaseUsers > 0) {
-        const lower = v.toLowerCase()
-        const ic = this.ignoreCase.get(lower)
-        if (ic !== undefined) pushIds(ic, out)
-        this.prefixesIgnoreCase?.collect(lower, out)
-        this.suffixesIgnoreCase?.collect(lower, out)
-      }
-      if (this.cidrs !== null) {
-        const bits = ipBits(v)
-        if (bits !== null) this.cidrs.collect(bits, out)
-      }
-      if (this.wildcardHeads !== null || this.wildcardTails !== null || this.wildcardOthers.length > 0) {
-        this.collectWildcards(v, out)
-      }
+      if ((plan & FORWARDS) !== 0) lookUpForwards(v, this.prefixes, this.strings, out)
+      if ((plan & BACKWARDS) !== 0) lookUpBackwards(v, this.suffixes, out)
+      if ((plan & RARE_STRINGS) !== 0) this.collectRareStrings(v, out)
     } else {
-      const exact = this.exact.get(v)
-      if (exact !== undefined) pushIds(exact, out)
-      if (typeof v === 'number' && this.numeric !== null) this.numeric.collect(v, out)
+      if ((plan & EXACT_OTHER) !== 0) {
+        const exact = this.exact.get(v)
+        if (exact !== undefined) pushIds(exact, out)
+      }
+      if ((plan & NUMERIC) !== 0 && typeof v === 'number') this.numeric!.collect(v, out)
+    }
+  }
+
+  /** Case-insensitive values, CIDR blocks and wildcards. */
+  private collectRareStrings (v: string, out: IdSink): void {
+    if (this.lowerCaseUsers > 0) {
+      const lower = v.toLowerCase()
+      const ic = this.ignoreCase.get(lower)
+      if (ic !== undefined) pushIds(ic, out)
+      this.prefixesIgnoreCase?.collect(lower, out)
+      this.suffixesIgnoreCase?.collect(lower, out)
+    }
+    if (this.cidrs !== null) {
+      const bits = ipBits(v)
+      if (bits !== null) this.cidrs.collect(bits, out)
+    }
+    if (this.wildcardHeads !== null || this.wildcardTails !== null || this.wildcardOthers.length > 0) {
+      this.collectWildcards(v, out)
     }
   }
 

@@ -1,7 +1,7 @@
 import type { IdSink } from './id-list.js'
 
-/** Points per fence: 16 doubles, two cache lines searched after the fences. */
-const FENCE = 16
+/** Most buckets of the point directory (see slotOf): 256 KiB at most. */
+const MAX_BUCKETS = 1 << 16
 const NONE = -1
 const MANY = -2
 
@@ -23,8 +23,18 @@ interface Interval {
 export class IntervalIndex {
   private readonly intervals: Interval[] = []
   private points = new Float64Array(0)
-  /** Every FENCE-th point: a small array that stays in cache and narrows the search to one stretch of `points`. */
-  private fences = new Float64Array(0)
+  /**
+   * A directory over the points: the range from the first point to the last is
+   * cut into equal buckets, and bucketStart[b] is how many points lie in buckets
+   * before b. A value's bucket is one subtraction and one multiplication away, so
+   * a lookup searches only the few points of its own bucket instead of binary
+   * searching all of them (a chain of unpredictable branches and dependent loads).
+   */
+  private bucketStart = new Int32Array(1)
+  private first = 0
+  private last = 0
+  private scale = 0
+  private lastBucket = 0
   private base = 0
   private nodes: (number[] | null)[] = []
   /**
@@ -56,6 +66,7 @@ export class IntervalIndex {
 
   collect (x: number, out: IdSink): void {
     if (this.dirty) this.rebuild()
+    if (Number.isNaN(x)) return // NaN lies in no range (JSON has none; this guards other callers)
     const slot = this.slotOf(x)
     const starts = this.slotStart
     if (starts !== null) {
@@ -79,24 +90,54 @@ export class IntervalIndex {
   // Slots: (-inf, p0), [p0], (p0, p1), [p1], ..., [p(m-1)], (p(m-1), +inf) -> 2m + 1 of them.
   private slotOf (x: number): number {
     const pts = this.points
-    const fences = this.fences
-    // Fence f is points[f * FENCE]: find the stretch of FENCE points that holds the answer.
-    let f = 0
-    let top = fences.length
-    while (f < top) {
-      const mid = (f + top) >> 1
-      if (fences[mid]! < x) f = mid + 1
-      else top = mid
+    const m = pts.length
+    let lo = 0
+    if (m === 0 || x < this.first) {
+      lo = 0
+    } else if (x > this.last) {
+      lo = m
+    } else {
+      // bucketOf is monotonic in x, so the points before x's bucket are all below x and those after all above.
+      const b = this.bucketOf(x)
+      lo = this.bucketStart[b]!
+      let hi = this.bucketStart[b + 1]!
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (pts[mid]! < x) lo = mid + 1
+        else hi = mid
+      }
     }
-    let lo = f === 0 ? 0 : (f - 1) * FENCE + 1
-    let hi = Math.min(pts.length, f * FENCE)
-    if (f === fences.length) hi = pts.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if (pts[mid]! < x) lo = mid + 1
-      else hi = mid
+    return lo < m && pts[lo] === x ? 2 * lo + 1 : 2 * lo
+  }
+
+  /** The directory bucket of a value between the first and the last point. */
+  private bucketOf (x: number): number {
+    // One bucket when the points span more than a double holds: x - first may then be Infinity, and Infinity * 0 is NaN.
+    if (this.lastBucket === 0) return 0
+    const b = Math.floor((x - this.first) * this.scale)
+    return b > this.lastBucket ? this.lastBucket : b
+  }
+
+  /** Builds the bucket directory over `points` (sorted, finite, distinct). */
+  private buildDirectory (): void {
+    const pts = this.points
+    const m = pts.length
+    this.first = m > 0 ? pts[0]! : 0
+    this.last = m > 0 ? pts[m - 1]! : 0
+    let buckets = 1
+    while (buckets < 2 * m && buckets < MAX_BUCKETS) buckets <<= 1
+    let scale = m > 1 ? buckets / (this.last - this.first) : 0
+    // Points too close together (or too far apart) for a finite positive scale: one bucket, a plain binary search.
+    if (!Number.isFinite(scale) || scale <= 0) {
+      scale = 0
+      buckets = 1
     }
-    return lo < pts.length && pts[lo] === x ? 2 * lo + 1 : 2 * lo
+    this.scale = scale
+    this.lastBucket = buckets - 1
+    const starts = new Int32Array(buckets + 1)
+    for (let i = 0; i < m; i++) starts[this.bucketOf(pts[i]!) + 1]!++
+    for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!
+    this.bucketStart = starts
   }
 
   private rebuild (): void {
@@ -106,7 +147,7 @@ export class IntervalIndex {
       if (Number.isFinite(r.hi)) finite.add(r.hi)
     }
     this.points = Float64Array.from([...finite].sort((a, b) => a - b))
-    this.fences = Float64Array.from({ length: Math.ceil(this.points.length / FENCE) }, (_, f) => this.points[f * FENCE]!)
+    this.buildDirectory()
     const slots = 2 * this.points.length + 1
     const spans = this.intervals.map(r => [
       r.lo === -Infinity ? 0 : this.slotOf(r.lo) + (r.loOpen ? 1 : 0),

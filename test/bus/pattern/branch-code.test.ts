@@ -72,4 +72,40 @@ describe('BranchCode', () => {
       assert.equal(check(code, leaves, at, { f: `value-${i}`, g: 'x', n: i + 1 }), false)
     })
   })
+
+  it('stores text one byte per character when it can and still tells apart characters beyond U+00FF', () => {
+    // 'š' (U+0161) and 'a' (U+0061) share their low byte, as do '中' (U+4E2D) and '-' (U+002D).
+    const mixed: unknown[] = [
+      { f: ['caf\u00e9', '\u00ff'], g: [{ prefix: 'a' }] },
+      { f: ['\u0161', 'x\u4e2dy'], g: [{ suffix: '\u00e9' }], n: [1.5] },
+      { f: [{ prefix: '\u0101' }], g: ['a'], h: [{ 'anything-but': ['\u4e2d', 'caf\u00e9'] }] },
+      { f: [{ suffix: '\ud83d\ude00' }], g: ['\u00e9x', 'z'], n: [{ numeric: ['>', 0] }] },
+      { f: ['a-b', { prefix: 'a\u4e2d' }, { suffix: '-b' }], h: [{ 'anything-but': { prefix: '\u0161' } }] }
+    ]
+    const values = ['caf\u00e9', 'caf\u00c9', '\u00ff', '\u01ff', '\u0161', 'a', 'x\u4e2dy', 'x-y', '\u0101b', '\u0001b', 'smile\ud83d\ude00',
+      'smile\ud83d\ude01', 'a-b', 'a\u4e2db', 'a\u4e2d', '\u00e9x', 'z', '\u4e2d', 'ab\u00e9', '\u0161x', '']
+    const code = new BranchCode()
+    const leaves = new EventLeaves()
+    const starts = mixed.map(p => encodeOne(code, leaves, p))
+    const probe = (i: number, at: number): void => {
+      for (const f of values) {
+        for (const g of values.slice(0, 8)) {
+          for (const h of [undefined, '\u4e2d', '\u0161x', 'q']) {
+            const e = { f, g, h, n: f.length % 2 === 0 ? 1.5 : -1 }
+            assert.equal(check(code, leaves, at, e), matchesPattern(compilePattern(mixed[i]), e), `${JSON.stringify(mixed[i])} on ${JSON.stringify(e)}`)
+          }
+        }
+      }
+    }
+    starts.forEach((at, i) => probe(i, at))
+    code.compact(starts).forEach((at, i) => probe(i, at))
+  })
+
+  it('keeps a typical three-field branch within two cache lines', () => {
+    const code = new BranchCode()
+    const leaves = new EventLeaves()
+    encodeOne(code, leaves, { source: ['com.acme.orders'], 'detail-type': ['Order Created'], detail: { customer: { id: ['cust-00a1b'] } } })
+    // Header 4 words, 2 per condition and per matcher, then 38 characters of text at a byte each.
+    assert.ok(code.size <= 28, `${code.size} words`)
+  })
 })

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { FieldIndex } from '../../../src/bus/pattern/field-index.js'
 import { compilePattern } from '../../../src/bus/pattern/compile.js'
+import { leafMatches } from '../../../src/bus/pattern/evaluate.js'
 import type { Leaf, Matcher } from '../../../src/bus/pattern/types.js'
 
 const matchersOf = (values: unknown[]): Matcher[] => compilePattern({ f: values }).branches[0]!.conditions[0]!.matchers as Matcher[]
@@ -43,5 +44,29 @@ describe('FieldIndex', () => {
 
   it('refuses matchers that cannot be looked up by value', () => {
     assert.throws(() => new FieldIndex().add({ kind: 'exists', present: true }, 1))
+  })
+
+  it('finds exactly what direct evaluation accepts after every addition and removal, one kind of matcher at a time', () => {
+    // Each step adds or removes one operand, so the field goes through every mix of lookup kinds, empty ones included.
+    const values: Leaf[] = ['Order', 'order', 'ORDER', 'Ord', 'der', 'xder', '10.1.1.1', '11.0.0.1', 'Oxr', 'de', '', 5, 1, 1.5, 6, true, false, null]
+    const index = new FieldIndex()
+    const live = new Set<number>()
+    const steps = [...operands.keys(), ...operands.keys()].map((id, k) => k < operands.length ? id : (id * 5) % operands.length)
+    for (const id of steps) {
+      const ms = matchersOf([operands[id]])
+      if (live.has(id)) {
+        for (const m of ms) index.remove(m, id)
+        live.delete(id)
+      } else {
+        for (const m of ms) index.add(m, id)
+        live.add(id)
+      }
+      for (const v of values) {
+        const expected = [...live].filter(i => matchersOf([operands[i]]).some(m => leafMatches(m, v))).sort((a, b) => a - b)
+        assert.deepEqual(hits(index, v), expected, `${JSON.stringify(v)} with ${[...live].join(',')}`)
+      }
+    }
+    assert.equal(live.size, 0)
+    assert.equal(index.size, 0)
   })
 })

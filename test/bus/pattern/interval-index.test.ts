@@ -70,4 +70,35 @@ describe('IntervalIndex with heavily nested ranges', () => {
     index.collect(-1, found)
     assert.deepEqual(found, [])
   })
+
+  it('agrees with a linear scan when endpoints are clustered, spread to the limits of doubles, or nearly equal', () => {
+    const eps = Number.EPSILON
+    const layouts: number[][] = [
+      // A tight cluster and one far outlier: nearly every point falls in one bucket of the directory.
+      [...Array.from({ length: 300 }, (_, i) => 1 + i * 1e-9), 1e12],
+      [-Number.MAX_VALUE, -1, 0, 1e-300, 1, Number.MAX_VALUE],
+      [1, 1 + eps, 1 + 2 * eps, 1 + 4 * eps],
+      [5e-324, 1e-323, 2e-323],
+      Array.from({ length: 2000 }, (_, i) => (i * 7919) % 30_000 + (i % 3) / 4)
+    ]
+    for (const points of layouts) {
+      const index = new IntervalIndex()
+      const ranges: [number, boolean, number, boolean, number][] = []
+      const sorted = [...new Set(points)].sort((a, b) => a - b)
+      // Bottom below top, as compilePattern requires.
+      sorted.slice(0, -1).forEach((lo, i) => {
+        const hi = sorted[Math.min(sorted.length - 1, i + 1 + (i % 3))]!
+        ranges.push([lo, i % 2 === 0, hi, i % 3 === 0, i])
+      })
+      ranges.push([-Infinity, false, sorted[0]!, true, 100_000], [sorted[sorted.length - 1]!, false, Infinity, false, 100_001]) // ids are non-negative
+      for (const r of ranges) index.add(...r)
+      const probes = new Set<number>([-Number.MAX_VALUE, Number.MAX_VALUE, 0, -0])
+      for (const p of sorted) for (const x of [p, p - Math.abs(p) * eps, p + Math.abs(p) * eps, p + 5e-324, p - 5e-324, p + 0.5, p * 1.5]) probes.add(x)
+      for (const x of probes) {
+        const expected = ranges.filter(([lo, loOpen, hi, hiOpen]) => (loOpen ? x > lo : x >= lo) && (hiOpen ? x < hi : x <= hi)).map(r => r[4])
+        assert.deepEqual(stab(index, x), expected.sort((a, b) => a - b), `x=${x} among ${points.length} points`)
+      }
+      assert.deepEqual(stab(index, NaN), [])
+    }
+  })
 })
