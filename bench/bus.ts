@@ -13,7 +13,7 @@
 // BUS_BASE_ENGINE=<dir> (e.g. ../previous-checkout/dist) runs that build too, alternating, and prints the ratios.
 // BUS_RULES=0 measures the ingest path alone (no delivery, no latency).
 // Run: node --import tsx bench/bus.ts   (BENCH_SECONDS, BENCH_CONCURRENCY, BUS_RULES, BUS_TARGET_TOPICS, BUS_LATENCY_RATE, BUS_ROUNDS;
-// BUS_PROFILE=<file> writes a CPU profile of the broker over the throughput window)
+// BUS_PROFILE=<file> writes a CPU profile of the broker over the throughput window and prints it by stage, bench/bus-stages.ts)
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -21,6 +21,7 @@ import { Agent, request } from 'node:http'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { recordFigure } from './summary.js'
+import { formatStages } from './bus-stages.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const seconds = Number(process.env.BENCH_SECONDS ?? '8')
@@ -134,6 +135,7 @@ async function measure (engine: string): Promise<Result> {
   const clientUsPerEntry = (clientUsed.user + clientUsed.system) / Math.max(1, accepted)
   const after = await server.stats()
   await server.ask({ kind: 'profile', topic: 'stop' }, 'profiled')
+  if (process.env.BUS_PROFILE !== undefined) console.log(`${engine}: the broker's main thread by stage over the throughput window (${accepted} entries):\n${formatStages(process.env.BUS_PROFILE, accepted)}`)
   const drainStarted = performance.now()
   // With no rules (BUS_RULES=0: the ingest path alone) nothing is delivered and there is no latency to time.
   const expected = ruleCount === 0 ? 0 : before.delivered + accepted
