@@ -12,14 +12,16 @@
 // BUS_ENGINE=<dir with tributary.js> picks the build (default ./dist when built, else ./src), and
 // BUS_BASE_ENGINE=<dir> (e.g. ../previous-checkout/dist) runs that build too, alternating, and prints the ratios.
 // BUS_RULES=0 measures the ingest path alone (no delivery, no latency).
-// Run: node --import tsx bench/bus.ts   (BENCH_SECONDS, BENCH_CONCURRENCY, BUS_RULES, BUS_TARGET_TOPICS, BUS_LATENCY_RATE;
-// BUS_PROFILE=<file> writes a CPU profile of the broker over the throughput window)
+// Run: node --import tsx bench/bus.ts   (BENCH_SECONDS, BENCH_CONCURRENCY, BUS_RULES, BUS_TARGET_TOPICS, BUS_LATENCY_RATE, BUS_ROUNDS;
+// BUS_PROFILE=<file> writes a CPU profile of the broker over the throughput window and prints it by stage, bench/bus-stages.ts)
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { Agent, request } from 'node:http'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { recordFigure } from './summary.js'
+import { formatStages } from './bus-stages.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const seconds = Number(process.env.BENCH_SECONDS ?? '8')
@@ -88,12 +90,12 @@ class Server {
     return await answered
   }
 
-  async stats (): Promise<{ delivered: number, busEnd: number, cursor: number, cpuSeconds: number }> {
-    return await this.ask({ kind: 'stats', topics: allTopics }) as { delivered: number, busEnd: number, cursor: number, cpuSeconds: number }
+  async stats (): Promise<{ delivered: number, busEnd: number, cursor: number, cpuSeconds: number, mainThreadSeconds: number }> {
+    return await this.ask({ kind: 'stats', topics: allTopics }) as { delivered: number, busEnd: number, cursor: number, cpuSeconds: number, mainThreadSeconds: number }
   }
 }
 
-interface Result { accepted: number, delivered: number, drainSeconds: number, cpuUsPerEntry: number, p50: number, p99: number, p999: number, latencyEvents: number, achievedRate: number }
+interface Result { mainThreadUsPerEntry: number, clientUsPerEntry: number, accepted: number, delivered: number, drainSeconds: number, cpuUsPerEntry: number, p50: number, p99: number, p999: number, latencyEvents: number, achievedRate: number }
 
 async function measure (engine: string): Promise<Result> {
   const server = await Server.start(engine)
@@ -116,6 +118,7 @@ async function measure (engine: string): Promise<Result> {
   const bodies = Array.from({ length: Math.max(1, Math.ceil(ruleCount / 10)) }, (_, b) => JSON.stringify({ Entries: Array.from({ length: 10 }, (_, k) => entryFor((b * 10 + k) % Math.max(1, ruleCount), b * 10 + k)) }))
   await server.ask({ kind: 'profile', topic: 'start' }, 'profiled')
   const before = await server.stats()
+  const clientCpu = process.cpuUsage()
   let accepted = 0
   let next = 0
   const started = performance.now()
@@ -127,8 +130,12 @@ async function measure (engine: string): Promise<Result> {
     }
   }))
   const elapsed = (performance.now() - started) / 1000
+  const clientUsed = process.cpuUsage(clientCpu)
+  // The load generator shares the machine's cores with the broker: its own CPU per entry is reported beside the broker's.
+  const clientUsPerEntry = (clientUsed.user + clientUsed.system) / Math.max(1, accepted)
   const after = await server.stats()
   await server.ask({ kind: 'profile', topic: 'stop' }, 'profiled')
+  if (process.env.BUS_PROFILE !== undefined) console.log(`${engine}: the broker's main thread by stage over the throughput window (${accepted} entries):\n${formatStages(process.env.BUS_PROFILE, accepted)}`)
   const drainStarted = performance.now()
   // With no rules (BUS_RULES=0: the ingest path alone) nothing is delivered and there is no latency to time.
   const expected = ruleCount === 0 ? 0 : before.delivered + accepted
@@ -147,7 +154,7 @@ async function measure (engine: string): Promise<Result> {
     const exited = new Promise(resolve => server.child.once('exit', resolve))
     server.child.send({ kind: 'stop' })
     await exited
-    return { accepted: accepted / elapsed, delivered: 0, drainSeconds: 0, cpuUsPerEntry: (drained.cpuSeconds - before.cpuSeconds) / accepted * 1e6, p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, latencyEvents: 0, achievedRate: 0 }
+    return { mainThreadUsPerEntry: (drained.mainThreadSeconds - before.mainThreadSeconds) / accepted * 1e6, clientUsPerEntry, accepted: accepted / elapsed, delivered: 0, drainSeconds: 0, cpuUsPerEntry: (drained.cpuSeconds - before.cpuSeconds) / accepted * 1e6, p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, latencyEvents: 0, achievedRate: 0 }
   }
   await server.ask({ kind: 'watch', topic: topicOfRule(0) }, 'watching')
   const callsPerMs = latencyRate / 10 / 1000
@@ -182,6 +189,8 @@ async function measure (engine: string): Promise<Result> {
   await exited
   if (skipped > 0) console.log(`  (latency run: ${skipped} calls not sent, 1,000 were outstanding)`)
   return {
+    mainThreadUsPerEntry: (drained.mainThreadSeconds - before.mainThreadSeconds) / accepted * 1e6,
+    clientUsPerEntry,
     accepted: accepted / elapsed,
     delivered: (after.delivered - before.delivered) / elapsed,
     drainSeconds,
@@ -196,25 +205,31 @@ async function measure (engine: string): Promise<Result> {
 
 function report (label: string, r: Result): void {
   console.log(`${label}: PutEvents ${Math.round(r.accepted).toLocaleString('en-US')} entries/s accepted, ${Math.round(r.delivered).toLocaleString('en-US')} entries/s delivered in the same window ` +
-    `(then ${r.drainSeconds.toFixed(2)} s to drain), broker CPU ${r.cpuUsPerEntry.toFixed(1)} µs per entry (ingest + delivery); ` +
+    `(then ${r.drainSeconds.toFixed(2)} s to drain), broker CPU ${r.cpuUsPerEntry.toFixed(1)} µs per entry (ingest + delivery; main thread ${r.mainThreadUsPerEntry.toFixed(1)}, other threads ${(r.cpuUsPerEntry - r.mainThreadUsPerEntry).toFixed(1)}), load generator ${r.clientUsPerEntry.toFixed(1)} µs per entry; ` +
     `ingest-to-delivery at ${Math.round(r.achievedRate).toLocaleString('en-US')} events/s: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, p99.9 ${r.p999.toFixed(2)} ms (${r.latencyEvents} events)`)
 }
 
 console.log(`bus: ${ruleCount} rules -> ${allTopics.length} target topics, 10 entries of ~${Buffer.byteLength(JSON.stringify(entryFor(0, 0)))} B per call, ${concurrency} calls in flight for ${seconds} s; latency at ${latencyRate} events/s`)
+// BUS_ROUNDS pairs (base, this) one after the other: on a shared machine a ratio is only worth its repetition.
+const rounds = Math.max(1, Number(process.env.BUS_ROUNDS ?? '1'))
 const engines = baseEngine === undefined ? [currentEngine] : [baseEngine, currentEngine]
 const results = new Map<string, Result>()
-for (const engine of engines) {
-  const r = await measure(engine)
-  results.set(engine, r)
-  report(engine, r)
+for (let round = 1; round <= rounds; round++) {
+  for (const engine of engines) {
+    console.log(`load average ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
+    const r = await measure(engine)
+    results.set(engine, r)
+    report(engine, r)
+  }
+  const current = results.get(currentEngine)!
+  const base = baseEngine === undefined ? undefined : results.get(baseEngine)
+  if (base !== undefined) {
+    console.log(`round ${round} ratios this/base: accepted ${(current.accepted / base.accepted).toFixed(2)}x, delivered ${(current.delivered / base.delivered).toFixed(2)}x, ` +
+      `CPU per entry ${(current.cpuUsPerEntry / base.cpuUsPerEntry).toFixed(2)}x, latency p50 ${(current.p50 / base.p50).toFixed(2)}x, p99 ${(current.p99 / base.p99).toFixed(2)}x`)
+  }
 }
 agent.destroy()
 const current = results.get(currentEngine)!
-const base = baseEngine === undefined ? undefined : results.get(baseEngine)
-if (base !== undefined) {
-  console.log(`ratios this/base: accepted ${(current.accepted / base.accepted).toFixed(2)}x, delivered ${(current.delivered / base.delivered).toFixed(2)}x, ` +
-    `CPU per entry ${(current.cpuUsPerEntry / base.cpuUsPerEntry).toFixed(2)}x, latency p99 ${(current.p99 / base.p99).toFixed(2)}x`)
-}
 const rules = ruleCount.toLocaleString('en-US')
 recordFigure({ figure: `PutEvents 10 x 1 KB, ${rules} rules -> topics`, value: current.accepted, unit: 'entries/s', target: '>= 100,000', met: current.accepted >= 100_000, source: 'bench/bus.ts' })
 if (ruleCount > 0) recordFigure({ figure: 'bus delivered to topic targets (same window)', value: current.delivered, unit: 'entries/s', limit: 'accepted entries/s', ratio: current.delivered / current.accepted, target: 'ratio >= 0.95 (keeps up)', met: current.delivered / current.accepted >= 0.95, source: 'bench/bus.ts' })

@@ -6,6 +6,7 @@ import { dirname } from 'node:path'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { siblingPath } from './file-names.js'
+import { DescriptorCalls } from './fd-ops.js'
 
 export interface FileHandle {
   /** Writes all of `buffers` at `position` (loops over short writes). */
@@ -66,18 +67,20 @@ function isNotFound (err: unknown): boolean {
 }
 
 class RealFileHandle implements FileHandle {
-  constructor (private readonly fh: fsp.FileHandle) {}
+  /** writev and fdatasync go through the callback API on the descriptor (./fd-ops.ts says why). */
+  private readonly calls: DescriptorCalls
+  constructor (private readonly fh: fsp.FileHandle) { this.calls = new DescriptorCalls(fh.fd) }
 
   async writev (buffers: Buffer[], position: number): Promise<void> {
     let total = 0
     for (const b of buffers) total += b.length
-    let { bytesWritten } = await this.fh.writev(buffers, position)
+    let bytesWritten = await this.calls.writev(buffers, position)
     while (bytesWritten < total) {
       // a short write: resubmit what is left, rare on regular files
       const rest = remainder(buffers, bytesWritten)
-      const r = await this.fh.writev(rest, position + bytesWritten)
-      if (r.bytesWritten === 0) throw new Error('write made no progress')
-      bytesWritten += r.bytesWritten
+      const written = await this.calls.writev(rest, position + bytesWritten)
+      if (written === 0) throw new Error('write made no progress')
+      bytesWritten += written
     }
   }
 
@@ -91,10 +94,13 @@ class RealFileHandle implements FileHandle {
     return done
   }
 
-  async sync (): Promise<void> { await this.fh.datasync() }
+  async sync (): Promise<void> { await this.calls.datasync() }
   async truncate (length: number): Promise<void> { await this.fh.truncate(length) }
   async size (): Promise<number> { return (await this.fh.stat()).size }
-  async close (): Promise<void> { await this.fh.close() }
+  async close (): Promise<void> {
+    await this.calls.drained()
+    await this.fh.close()
+  }
 }
 
 /** The buffers that remain after skipping `skip` bytes. */

@@ -30,6 +30,26 @@ test('past its bound the oldest kept events go first', () => {
   assert.deepEqual([1, 2, 3].map(o => store.take('bus.default', o)?.event.id), ['1', '2', '3'])
 })
 
+test('with its dispatcher far behind, the store keeps the newest events, across buses, and never more than its bound', () => {
+  const store = new ParsedEvents(100)
+  for (let offset = 0; offset < 50_000; offset += 10) {
+    store.remember('bus.default', offset, Array.from({ length: 10 }, (_, i) => parsed(`d${offset + i}`)))
+    store.remember('bus.other', offset, [parsed(`o${offset}`)])
+    assert.ok(store.size <= 100)
+    // the other bus's dispatcher keeps up
+    assert.equal(store.take('bus.other', offset)?.event.id, `o${offset}`)
+  }
+  // the bound counts the last 100 remembered: the last 9 rounds of 11 and the other bus's event before them
+  assert.equal(store.size, 90)
+  assert.equal(store.take('bus.default', 49_909), undefined, 'evicted')
+  assert.equal(store.take('bus.default', 49_910)?.event.id, 'd49910')
+  assert.equal(store.take('bus.default', 49_999)?.event.id, 'd49999')
+  store.forget('bus.default')
+  assert.equal(store.size, 0)
+  store.remember('bus.default', 50_000, [parsed('again')])
+  assert.equal(store.size, 1, 'slots that pointed at the forgotten bus evict nothing')
+})
+
 test('a deleted bus\'s kept events are forgotten', () => {
   const store = new ParsedEvents()
   store.remember('bus.gone', 0, [parsed('x')])

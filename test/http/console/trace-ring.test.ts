@@ -35,3 +35,18 @@ test('every call reaches the wrapped observer', () => {
   assert.deepEqual(calls, ['matched default/r', 'started t 0', 'finished t dead-lettered'])
   assert.deepEqual(ring.targetCounts('default', 'r', 't'), { attempts: 1, succeeded: 0, failed: 0, deadLettered: 1, lastError: 'boom' })
 })
+
+test('after many times its capacity the ring holds exactly the newest events, partial traces included, oldest out first', () => {
+  const ring = new TraceRing(undefined, { capacity: 100, now: () => 1 })
+  for (let i = 0; i < 10_000; i++) {
+    // every 7th event is first seen at delivery (accepted before a restart): it starts a partial trace
+    if (i % 7 === 0) ring.invocationStarted('default', 'r', 't', 1, 0, `e${i}`)
+    else ring.eventsAppended('default', [`e${i}`], 1)
+    ring.ruleMatched('default', 'r', 1, `e${i}`)
+  }
+  assert.equal(ring.size, 100)
+  assert.deepEqual(ring.recent(3), ['e9999', 'e9998', 'e9997'])
+  assert.equal(ring.trace('e9899'), undefined)
+  assert.equal(ring.trace('e9900')?.length, 2)
+  assert.equal(ring.trace('e9905')?.[0]?.kind, 'attempt')
+})
