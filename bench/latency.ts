@@ -11,7 +11,7 @@
 // prints the ratios this/base (side by side on a shared machine). LATENCY_TRACE_GC=1 starts the brokers with
 // --trace-gc and prints their longest collector pauses, and lines the slowest 1 % of produce acks up with those
 // pauses and the log's background work (NODE_DEBUG=tributary-background); LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
-import { closeSync, existsSync, readFileSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, readFileSync, writeFileSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -209,6 +209,8 @@ try {
   // the broker writes what is left of its trace as it exits
   if (breakdown && existsSync(tracePath('this'))) {
     const text = readFileSync(tracePath('this'), 'utf8')
+    // LATENCY_BREAKDOWN_KEEP=<file> keeps the raw trace for a closer look
+    if (process.env.LATENCY_BREAKDOWN_KEEP !== undefined) writeFileSync(process.env.LATENCY_BREAKDOWN_KEEP, text)
     for (const r of results.filter(r => r.engine === 'this')) {
       console.log(`\nproduce ack at ${r.targetMBps} MB/s (this), step by step:`)
       for (const line of breakdownLines(r.requests, r.offsets, text, r.topic)) console.log(line)
