@@ -78,13 +78,25 @@ function isNotFound (err: unknown): boolean {
  */
 export const SYNC_WRITE_MAX_BYTES = 128 * 1024
 
+// A write on the calling thread stalls the whole event loop if the kernel makes it wait (dirty-page throttling
+// behind a slow disk, a frozen file system). So while the disk looks slow (an fsync of this file pending for
+// longer than SLOW_SYNC_MS, or any fsync that took that long in the last second) writes go back to the pool,
+// where a stall holds up one thread, not every client.
+const SLOW_SYNC_MS = 50
+let diskSlowUntil = 0
+
 class RealFileHandle implements FileHandle {
+  /** When this file's pending fsync started (performance.now()), -1 when none is pending. */
+  private syncingSince = -1
+
   constructor (private readonly fh: fsp.FileHandle) {}
 
   async writev (buffers: Buffer[], position: number): Promise<void> {
     let total = 0
     for (const b of buffers) total += b.length
-    let bytesWritten = total <= SYNC_WRITE_MAX_BYTES ? writevSync(this.fh.fd, buffers, position) : (await this.fh.writev(buffers, position)).bytesWritten
+    let bytesWritten = total <= SYNC_WRITE_MAX_BYTES && !this.diskLooksSlow()
+      ? writevSync(this.fh.fd, buffers, position)
+      : (await this.fh.writev(buffers, position)).bytesWritten
     while (bytesWritten < total) {
       // a short write: resubmit what is left, rare on regular files
       const rest = remainder(buffers, bytesWritten)
@@ -104,7 +116,23 @@ class RealFileHandle implements FileHandle {
     return done
   }
 
-  async sync (): Promise<void> { await this.fh.datasync() }
+  async sync (): Promise<void> {
+    const start = performance.now()
+    this.syncingSince = start
+    try {
+      await this.fh.datasync()
+    } finally {
+      this.syncingSince = -1
+      const end = performance.now()
+      if (end - start > SLOW_SYNC_MS) diskSlowUntil = end + 1000
+    }
+  }
+
+  private diskLooksSlow (): boolean {
+    const now = performance.now()
+    return now < diskSlowUntil || (this.syncingSince >= 0 && now - this.syncingSince > SLOW_SYNC_MS)
+  }
+
   async truncate (length: number): Promise<void> { await this.fh.truncate(length) }
   async size (): Promise<number> { return (await this.fh.stat()).size }
   async close (): Promise<void> { await this.fh.close() }
