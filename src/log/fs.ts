@@ -79,10 +79,12 @@ function isNotFound (err: unknown): boolean {
 export const SYNC_WRITE_MAX_BYTES = 128 * 1024
 
 // A write on the calling thread stalls the whole event loop if the kernel makes it wait (dirty-page throttling
-// behind a slow disk, a frozen file system). So while the disk looks slow (an fsync of this file pending for
-// longer than SLOW_SYNC_MS, or any fsync that took that long in the last second) writes go back to the pool,
-// where a stall holds up one thread, not every client.
-const SLOW_SYNC_MS = 50
+// behind a slow disk, a frozen file system). So while the disk looks stalled (an fsync of this file pending for
+// longer than SLOW_SYNC_MS, or any fsync that took that long in the last 5 s) writes go back to the pool,
+// where a stall holds up one thread, not every client. Not lower: on a busy shared host an fsync seen from
+// JavaScript takes 50-100 ms at p99 with a healthy disk (the pool's threads wait for a core), and falling back
+// then would bring back the hand-offs exactly when they cost most.
+const SLOW_SYNC_MS = 500
 let diskSlowUntil = 0
 
 class RealFileHandle implements FileHandle {
@@ -124,7 +126,7 @@ class RealFileHandle implements FileHandle {
     } finally {
       this.syncingSince = -1
       const end = performance.now()
-      if (end - start > SLOW_SYNC_MS) diskSlowUntil = end + 1000
+      if (end - start > SLOW_SYNC_MS) diskSlowUntil = end + 5000
     }
   }
 
