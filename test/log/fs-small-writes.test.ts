@@ -60,3 +60,30 @@ test('a small write reaches the file while every thread of the pool is busy; a l
   assert.equal(readFileSync(path).length, 2 * SYNC_WRITE_MAX_BYTES + 1)
   await fh.close()
 })
+
+test('while an fsync of the file is pending, a small write goes to the pool too (it could wait for the journal commit that fsync forced)', async () => {
+  const dir = await tempDir()
+  const path = join(dir, 'segment')
+  const fh = await realFs.open(path, true)
+  const release = await occupyThreadPool(dir)
+  let writeDone = false
+  let sync: Promise<void> | undefined
+  let write: Promise<void> | undefined
+  try {
+    sync = fh.sync()
+    write = fh.writev([Buffer.from('after the fsync started')], 0).then(() => { writeDone = true })
+    await new Promise(setImmediate)
+    assert.equal(writeDone, false, 'the write waits for a pool thread, off the event loop')
+  } finally {
+    await release()
+  }
+  await Promise.all([sync, write])
+  assert.equal(readFileSync(path, 'utf8'), 'after the fsync started')
+  // with the fsync done, small writes are made on this thread again
+  let again = false
+  const next = fh.writev([Buffer.from('!')], 23).then(() => { again = true })
+  await new Promise(setImmediate)
+  assert.equal(again, true)
+  await next
+  await fh.close()
+})
