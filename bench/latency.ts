@@ -5,11 +5,13 @@
 // the fdatasync latency of this file system, which bounds every acks=all answer.
 // Both clients are Tributary's own (src/client): no client library's batching or lingering in the figure.
 // BENCH_SECONDS (per rate, default 10), BENCH_RATES (MB/s, default "20,2"), BENCH_TICK_MS (default 5).
+// LATENCY_BREAKDOWN=1 has this build's broker time each acks=all append (TRIBUTARY_PRODUCE_TRACE) and splits
+// the acks into steps (bench/latency/request-breakdown.ts).
 // LATENCY_BASE=<checkout with a dist/> runs the same rates against that build's broker too, alternating, and
 // prints the ratios this/base (side by side on a shared machine). LATENCY_TRACE_GC=1 starts the brokers with
 // --trace-gc and prints their longest collector pauses, and lines the slowest 1 % of produce acks up with those
 // pauses and the log's background work (NODE_DEBUG=tributary-background); LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
-import { closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, readFileSync, writeFileSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -18,6 +20,7 @@ import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-
 import { KafkaClient, Producer, TopicAdmin } from '../src/client/index.js'
 import { recordFigure } from './summary.js'
 import { attributeSlowRequests, brokerSpans } from './latency/stall-attribution.js'
+import { breakdownLines } from './latency/request-breakdown.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '10')
 const rates = (process.env.BENCH_RATES ?? '20,2').split(',').map(Number)
@@ -28,7 +31,7 @@ const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000
 const histogram = (): Histogram => build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 })
 const ms = (h: Histogram, p: number): number => h.getValueAtPercentile(p) / 1000
 
-interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]> }
+interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]>, offsets: number[], topic: string }
 
 async function runAt (bootstrap: string, topic: string, mbps: number): Promise<RateResult> {
   const admin = await KafkaClient.connect(bootstrap)
@@ -41,6 +44,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   const ack = histogram()
   // each measured request's send and ack time (epoch µs), to line the slow ones up with the broker's pauses
   const requests: Array<[number, number]> = []
+  const offsets: number[] = []
   let measuring = false
   // A worker thread does not inherit the tsx loader: it registers it, then loads the TypeScript module.
   const script = new URL('./latency/consumer-worker.ts', import.meta.url).href
@@ -77,11 +81,12 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
     })
     const sentAt = nowUs()
     const counted = measuring
-    const send = producer.send(topic, records, { acks: -1 }).then(() => {
+    const send = producer.send(topic, records, { acks: -1 }).then(produced => {
       if (!counted) return
       const ackedAt = nowUs()
       ack.recordValue(Math.max(1, Math.round(ackedAt - sentAt)))
       requests.push([sentAt, ackedAt])
+      offsets.push(produced[0]!.offset)
     }).finally(() => { inFlight.delete(send) })
     inFlight.add(send)
     if (counted) { sentBytesMeasured += perTick * messageBytes; sentMeasured += perTick }
@@ -99,7 +104,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   await stopped
   await consumer.terminate()
   client.close()
-  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests }
+  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests, offsets, topic }
 }
 
 /** fdatasync after each 64 KiB append, for `count` appends: the floor under every acks=all answer. */
@@ -129,22 +134,27 @@ const work = mkdtempSync(join(tmpdir(), 'tributary-latency-'))
 const entry = existsSync(join(projectRoot, 'dist', 'cli', 'main.js')) ? BrokerEntry.compiled : BrokerEntry.source
 const base = process.env.LATENCY_BASE
 const traceGc = process.env.LATENCY_TRACE_GC === '1'
+const breakdown = process.env.LATENCY_BREAKDOWN === '1'
+const tracePath = (engine: string): string => join(work, `produce-trace-${engine}.txt`)
 const engines = [{ name: 'this', mainScript: undefined as string | undefined }, ...(base === undefined ? [] : [{ name: 'base', mainScript: join(base, 'dist', 'cli', 'main.js') }])]
 const brokers: BrokerProcess[] = []
+const results: Array<RateResult & { engine: string }> = []
 try {
   for (const e of engines) {
     brokers.push(await BrokerProcess.start({
       entry: e.mainScript === undefined ? entry : BrokerEntry.compiled,
       mainScript: e.mainScript,
       dataDir: join(work, `data-${e.name}`),
-      ...(traceGc ? { env: { NODE_DEBUG: 'tributary-background' } } : {}),
+      env: {
+        ...(traceGc ? { NODE_DEBUG: 'tributary-background' } : {}),
+        ...(breakdown && e.name === 'this' ? { TRIBUTARY_PRODUCE_TRACE: tracePath(e.name) } : {})
+      },
       nodeArgs: [...(traceGc ? ['--trace-gc'] : []), ...(process.env.LATENCY_NODE_ARGS ?? '').split(' ').filter(a => a !== '')]
     }))
   }
   console.log(`End-to-end latency, 1 KB messages, acks=all, ${seconds} s per rate after ${warmupMs / 1000} s of warm-up, one request per ${tickMs} ms` +
     `${base === undefined ? '' : `; this build and ${base}, alternating`}; load ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
   const fsync = fsyncLatency(work, 500)
-  const results: Array<RateResult & { engine: string }> = []
   for (const [i, mbps] of rates.entries()) {
     const order = i % 2 === 0 ? engines.map((_, k) => k) : engines.map((_, k) => k).reverse()
     for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, `latency-${mbps}-${i}`, mbps), engine: engines[k]!.name })
@@ -158,9 +168,10 @@ try {
   console.log(row('fdatasync after a 64 KiB append', fsync, '(this file system, same run)'))
   if (base !== undefined) {
     console.log('\nratios this / base (below 1: this build is faster)')
-    for (const mbps of rates) {
-      const mine = results.find(r => r.engine === 'this' && r.targetMBps === mbps)!
-      const theirs = results.find(r => r.engine === 'base' && r.targetMBps === mbps)!
+    // one line per pair (a rate listed twice in BENCH_RATES is two pairs)
+    for (const [i, mbps] of rates.entries()) {
+      const mine = results.filter(r => r.engine === 'this')[i]!
+      const theirs = results.filter(r => r.engine === 'base')[i]!
       const ratio = (h: 'endToEnd' | 'ack', p: number): string => (ms(mine[h], p) / ms(theirs[h], p)).toFixed(2)
       console.log(`  at ${mbps} MB/s: end to end p50 ${ratio('endToEnd', 50)}, p99 ${ratio('endToEnd', 99)}, p99.9 ${ratio('endToEnd', 99.9)}; ` +
         `produce ack p50 ${ratio('ack', 50)}, p99 ${ratio('ack', 99)}, p99.9 ${ratio('ack', 99.9)}`)
@@ -196,5 +207,15 @@ try {
   console.log(`load at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`)
 } finally {
   for (const b of brokers) { await b.stop(); await b.cleanup() }
+  // the broker writes what is left of its trace as it exits
+  if (breakdown && existsSync(tracePath('this'))) {
+    const text = readFileSync(tracePath('this'), 'utf8')
+    // LATENCY_BREAKDOWN_KEEP=<file> keeps the raw trace for a closer look
+    if (process.env.LATENCY_BREAKDOWN_KEEP !== undefined) writeFileSync(process.env.LATENCY_BREAKDOWN_KEEP, text)
+    for (const r of results.filter(r => r.engine === 'this')) {
+      console.log(`\nproduce ack at ${r.targetMBps} MB/s (this), step by step:`)
+      for (const line of breakdownLines(r.requests, r.offsets, text, r.topic)) console.log(line)
+    }
+  }
   rmSync(work, { recursive: true, force: true })
 }

@@ -47,7 +47,10 @@ export class Producer {
     const count = await this.partitionCount(topic)
     const placed = records.map(r => this.place(r, count, topic))
     const byPartition = new Map<number, number[]>()
-    placed.forEach((partition, i) => byPartition.set(partition, [...(byPartition.get(partition) ?? []), i]))
+    placed.forEach((partition, i) => {
+      const indexes = byPartition.get(partition)
+      if (indexes === undefined) byPartition.set(partition, [i]); else indexes.push(i)
+    })
     const acks = options.acks ?? -1
     const compression = Compression[options.compression ?? 'none']
     const partitionData = [...byPartition].map(([index, indexes]) => ({

@@ -2,6 +2,8 @@
 // one fsync runs, later waiters queue and share the next one, so N concurrent
 // acks=all producers cost about two fsyncs, not N.
 
+import { produceTraceOn, traceLine, traceNow } from './produce-trace.js'
+
 interface Waiter { offset: number, resolve: () => void, reject: (err: unknown) => void }
 
 export class GroupCommit {
@@ -50,8 +52,10 @@ export class GroupCommit {
   }
 
   private async run (target: number): Promise<void> {
+    const startedAt = produceTraceOn ? traceNow() : 0
     try {
       await this.syncWritten()
+      if (produceTraceOn) traceLine(['fsync', startedAt, traceNow(), target])
       this.durableEnd = Math.max(this.durableEnd, target)
       this.settle(w => w.offset < this.durableEnd, w => w.resolve())
     } catch (err) {

@@ -53,6 +53,8 @@ import { kafkaCodeOf, messageOf } from './error-code.js'
 import type { Handler, RequestContext } from './types.js'
 import type { Element, ResponseInput } from '../../protocol/messages/api-types.js'
 import type { PartitionLog } from '../../log/index.js'
+import { BatchOffsets } from '../../protocol/records/batch-header.js'
+import { produceTraceOn, traceLine, traceNow } from '../../log/produce-trace.js'
 
 type TopicAnswer = Element<ResponseInput<'Produce'>['responses']>
 type PartitionAnswer = Element<TopicAnswer['partitionResponses']>
@@ -87,7 +89,7 @@ export const produceHandler: Handler<'Produce'> = {
           const problem = txns.checkProduce?.(request.transactionalId, name, pd.index, records)
           if (problem) return failed(pd.index, problem)
         }
-        return appendPartition(partition, pd.index, records, acks, ctx)
+        return produceTraceOn && acks === -1 && ctx.services.config.flushPolicy === 'acks' ? tracedAppend(partition, pd.index, records, ctx) : appendPartition(partition, pd.index, records, acks, ctx)
       })
       return { name, partitionResponses }
     })
@@ -128,6 +130,36 @@ async function appendPartition (partition: PartitionLog, index: number, records:
     ctx.services.logger.error({ err, topic: partition.topic, partition: index }, 'append failed')
     return failed(index, ErrorCode.UNKNOWN_SERVER_ERROR, 'internal error')
   }
+}
+
+/**
+ * An acks=all append with its steps timed (TRIBUTARY_PRODUCE_TRACE, see src/log/produce-trace.ts): the same
+ * two steps partition.append takes for acks=all (written, then flushed up to its last offset), with a
+ * timestamp after each, as `produce <topic> <partition> <baseOffset> <lastOffset> <start> <written> <durable>`.
+ */
+async function tracedAppend (partition: PartitionLog, index: number, records: Buffer, ctx: RequestContext): Promise<PartitionAnswer> {
+  const start = traceNow()
+  const answer = await appendPartition(partition, index, records, 1, ctx)
+  if (answer.errorCode !== 0) return answer
+  const written = traceNow()
+  const lastOffset = Number(answer.baseOffset) + countOffsets(records) - 1
+  try {
+    await partition.flushed(lastOffset)
+  } catch (err) {
+    return failed(index, kafkaCodeOf(err) ?? ErrorCode.UNKNOWN_SERVER_ERROR, messageOf(err))
+  }
+  traceLine(['produce', partition.topic, index, Number(answer.baseOffset), lastOffset, start, written, traceNow()])
+  return answer
+}
+
+/** The offsets a record set takes: the sum of each batch's lastOffsetDelta + 1 (v2 batch header, big-endian). */
+function countOffsets (records: Buffer): number {
+  let n = 0
+  for (let pos = 0; pos + 61 <= records.length;) {
+    n += records.readInt32BE(pos + BatchOffsets.lastOffsetDelta) + 1
+    pos += 12 + records.readInt32BE(pos + 8)
+  }
+  return n
 }
 
 /** The event bus's topics: one per bus (bus.<name>) and its internal ones (__bus...). */
