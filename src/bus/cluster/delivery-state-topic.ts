@@ -6,6 +6,7 @@
 import type { Logger } from 'pino'
 import { parseDeliveryState, type DeliveryState, type DeliveryStateStore } from '../targets/delivery-store.js'
 import type { CompactedTopic } from './compacted-topic.js'
+import { catchUpKeyed } from './keyed-state.js'
 
 export const DELIVERY_STATE_TOPIC = '__bus.delivery-state'
 
@@ -21,14 +22,7 @@ export class DeliveryStateTopic implements DeliveryStateStore {
 
   /** Reads what other processes committed since the last refresh (before taking over partitions). */
   async refresh (): Promise<void> {
-    await this.topic.catchUp(record => {
-      const key = record.key?.toString('utf8')
-      if (key === undefined) return
-      if (record.value === null) { this.states.delete(key); return }
-      const state = parseDeliveryState(record.value.toString('utf8'))
-      if (state === undefined) this.logger?.warn({ offset: record.offset, key }, `skipping a delivery state that does not parse at offset ${record.offset} of ${this.topic.clusterName}`)
-      else this.states.set(key, state)
-    })
+    await catchUpKeyed(this.topic, this.states, { parse: parseDeliveryState }, this.logger)
   }
 
   saved (key: string): DeliveryState | undefined {

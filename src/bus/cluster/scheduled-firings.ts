@@ -11,6 +11,7 @@
 //   partition is not missed.
 import type { Logger } from 'pino'
 import type { CompactedTopic } from './compacted-topic.js'
+import { catchUpKeyed } from './keyed-state.js'
 
 export const SCHEDULES_TOPIC = '__bus.schedules'
 
@@ -28,17 +29,7 @@ export class ScheduledFirings {
 
   /** Reads the firings other processes recorded since the last read. */
   async refresh (): Promise<void> {
-    await this.topic.catchUp(record => {
-      const key = record.key?.toString('utf8')
-      if (key === undefined) return
-      if (record.value === null) { this.latest.delete(key); return }
-      try {
-        const firedAt = (JSON.parse(record.value.toString('utf8')) as { firedAt?: unknown }).firedAt
-        if (typeof firedAt === 'number' && firedAt > (this.latest.get(key) ?? -Infinity)) this.latest.set(key, firedAt)
-      } catch {
-        this.logger?.warn({ offset: record.offset, topic: this.topic.clusterName }, `skipping the malformed record at offset ${record.offset} of ${this.topic.clusterName}`)
-      }
-    })
+    await catchUpKeyed(this.topic, this.latest, { parse: firedAt, replaces: (current, next) => next > current }, this.logger)
   }
 
   /** The latest firing known for the rule (recorded or claimed). */
@@ -57,4 +48,10 @@ export class ScheduledFirings {
   async record (ruleKey: string, at: number): Promise<void> {
     await this.topic.write([{ key: ruleKey, value: JSON.stringify({ firedAt: at }) }])
   }
+}
+
+/** The firing time a record carries (`{"firedAt":<ms>}`), or undefined when it carries none. */
+function firedAt (text: string): number | undefined {
+  const value = (JSON.parse(text) as { firedAt?: unknown } | null)?.firedAt
+  return typeof value === 'number' ? value : undefined
 }
