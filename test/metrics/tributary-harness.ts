@@ -14,6 +14,9 @@ export interface RunningTributary {
   httpUrl: string
   /** GET /metrics, checked strictly and parsed. */
   scrape: () => Promise<Map<string, Family>>
+  /** One call to the HTTP face (the console's JSON endpoints): the status and the parsed JSON answer. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  call: (method: string, path: string, body?: unknown) => Promise<{ status: number, json: any }>
   close: () => Promise<void>
 }
 
@@ -24,8 +27,20 @@ export async function startTributary (options: TributaryOptions = {}, logger?: L
     bootstrap: t.bootstrap(),
     httpUrl: t.httpUrl,
     scrape: async () => await scrape(t.httpUrl),
+    call: async (method, path, body) => await callJson(t.httpUrl, method, path, body),
     close: t.stop
   }
+}
+
+// The answers are JSON read by the tests' assertions, which check the shapes they use.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function callJson (httpUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
+  const response = await fetch(`${httpUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  return { status: response.status, json: await response.json() }
 }
 
 /** GET /metrics from a running Tributary, checked strictly and parsed. */

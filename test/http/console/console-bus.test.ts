@@ -20,12 +20,7 @@ after(async () => {
   await t.close()
 })
 
-// The answers are JSON read by the assertions below, which check the shapes they use.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call (method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> {
-  const response = await fetch(`${t.httpUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-  return { status: response.status, json: await response.json() }
-}
+const call = async (method: string, path: string, body?: unknown): ReturnType<RunningTributary['call']> => await t.call(method, path, body)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function busApi (action: string, input: unknown): Promise<any> {
