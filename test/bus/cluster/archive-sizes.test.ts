@@ -2,34 +2,26 @@
 // read in the background: a bus worker over an in-process Tributary broker.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { pino } from 'pino'
-import { defaultConfig } from '../../../src/config.js'
-import { Tributary } from '../../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 import { BusWorker } from '../../../src/bus/cluster/worker.js'
 import { busCall } from '../../helpers/bus-worker-process.js'
 import { waitFor } from '../../helpers/wait.js'
 
-let dataDir: string
-let app: Tributary
+let broker: InProcessTributary | undefined
 let worker: BusWorker
 let url: string
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-bus-archive-size-'))
-  app = new Tributary({ ...defaultConfig, topicDefaults: {}, dataDir, kafkaPort: 0, httpPort: 0, groupInitialRebalanceDelayMs: 0 }, pino({ level: 'silent' }))
-  await app.start()
-  const bootstrap = `127.0.0.1:${[...app.components.broker.ports.values()][0]!}`
+  broker = await startInProcess({ groupInitialRebalanceDelayMs: 0 }, { prefix: 'trib-bus-archive-size-' })
+  const bootstrap = broker.bootstrap()
   worker = new BusWorker({ bootstrap, httpPort: 0, busPartitions: 1, archiveSizeRefreshMs: 100, logger: pino({ level: 'silent' }) })
   url = `http://127.0.0.1:${await worker.start()}`
 })
 
 after(async () => {
   await worker?.close()
-  await app?.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await broker?.stop()
 })
 
 test('an archive on a cluster reports the bytes the brokers hold for it as SizeBytes', async () => {

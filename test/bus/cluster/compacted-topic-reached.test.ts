@@ -7,30 +7,21 @@
 // follower has handed that record on.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
-import { defaultConfig } from '../../../src/config.js'
-import { Tributary } from '../../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 import { KafkaLogEngine } from '../../../src/bus/cluster/kafka-log.js'
 import { CompactedTopic } from '../../../src/bus/cluster/compacted-topic.js'
 import { BusStorage } from '../../../src/bus/storage.js'
 
-let dataDir: string
-let app: Tributary
+let broker: InProcessTributary | undefined
 let bootstrap: string
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-bus-reached-'))
-  app = new Tributary({ ...defaultConfig, topicDefaults: {}, dataDir, kafkaPort: 0, httpPort: 0 }, pino({ level: 'silent' }))
-  await app.start()
-  bootstrap = `127.0.0.1:${[...app.components.broker.ports.values()][0]!}`
+  broker = await startInProcess({}, { prefix: 'trib-bus-reached-' })
+  bootstrap = broker.bootstrap()
 })
 
 after(async () => {
-  await app?.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await broker?.stop()
 })
 
 test('waiting for a state topic\'s end resolves only after the records written before it were handed on', async (t) => {

@@ -7,12 +7,8 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { pino } from 'pino'
-import { defaultConfig } from '../../../src/config.js'
-import { Tributary } from '../../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 import { BusWorker } from '../../../src/bus/cluster/worker.js'
 import { KafkaClient } from '../../../src/client/client.js'
 import { Fetcher } from '../../../src/client/fetcher.js'
@@ -21,8 +17,7 @@ import { busCall } from '../../helpers/bus-worker-process.js'
 import { waitFor } from '../../helpers/wait.js'
 
 const PARTITIONS = 2
-let dataDir: string
-let app: Tributary
+let broker: InProcessTributary | undefined
 let bootstrap: string
 let worker: BusWorker
 let url: string
@@ -32,10 +27,8 @@ let hookUrl: string
 const attempts = new Map<string, number[]>()
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-bus-retry-'))
-  app = new Tributary({ ...defaultConfig, topicDefaults: {}, dataDir, kafkaPort: 0, httpPort: 0, groupInitialRebalanceDelayMs: 0 }, pino({ level: 'silent' }))
-  await app.start()
-  bootstrap = `127.0.0.1:${[...app.components.broker.ports.values()][0]!}`
+  broker = await startInProcess({ groupInitialRebalanceDelayMs: 0 }, { prefix: 'trib-bus-retry-' })
+  bootstrap = broker.bootstrap()
   // /flaky fails each event's first attempt, /down fails every attempt.
   hook = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -60,8 +53,7 @@ before(async () => {
 after(async () => {
   await worker?.close()
   hook?.close()
-  await app?.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await broker?.stop()
 })
 
 /** Every record of a topic, all partitions, as parsed JSON values. */

@@ -8,12 +8,8 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { pino } from 'pino'
-import { defaultConfig } from '../../../src/config.js'
-import { Tributary } from '../../../src/tributary.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 import { BusWorker } from '../../../src/bus/cluster/worker.js'
 import { scheduledEventId } from '../../../src/bus/scheduler.js'
 import type { Clock } from '../../../src/bus/clock.js'
@@ -45,8 +41,7 @@ class ManualClock implements Clock {
   }
 }
 
-let dataDir: string
-let app: Tributary
+let broker: InProcessTributary | undefined
 let bootstrap: string
 let hook: Server
 let hookUrl: string
@@ -54,10 +49,8 @@ let hookUrl: string
 const deliveries = new Map<string, { count: number, time: string }>()
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-bus-schedules-'))
-  app = new Tributary({ ...defaultConfig, topicDefaults: {}, dataDir, kafkaPort: 0, httpPort: 0, groupInitialRebalanceDelayMs: 0 }, pino({ level: 'silent' }))
-  await app.start()
-  bootstrap = `127.0.0.1:${[...app.components.broker.ports.values()][0]!}`
+  broker = await startInProcess({ groupInitialRebalanceDelayMs: 0 }, { prefix: 'trib-bus-schedules-' })
+  bootstrap = broker.bootstrap()
   hook = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -76,8 +69,7 @@ before(async () => {
 
 after(async () => {
   hook?.close()
-  await app?.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await broker?.stop()
 })
 
 test('a scheduled rule fires once per firing time while partition 0 moves, including the firings due while nobody held it', async (t) => {

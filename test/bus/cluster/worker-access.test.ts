@@ -4,21 +4,17 @@
 // AWS SDK to a worker over an in-process Tributary broker standing in for the cluster.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { pino } from 'pino'
 import { CreateEventBusCommand, EventBridgeClient, ListEventBusesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge'
-import { defaultConfig, type BusCredential } from '../../../src/config.js'
-import { Tributary } from '../../../src/tributary.js'
+import type { BusCredential } from '../../../src/config.js'
+import { startInProcess, type InProcessTributary } from '../../helpers/in-process-tributary.js'
 import { BusWorker } from '../../../src/bus/cluster/worker.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const ADMIN: BusCredential = { accessKeyId: 'AKIDWORKERADMIN', secretAccessKey: 'worker-admin-secret' }
 const PRODUCER: BusCredential = { accessKeyId: 'AKIDWORKERPUT', secretAccessKey: 'worker-put-secret', allow: [{ actions: ['events:PutEvents'] }] }
 
-let dataDir: string
-let app: Tributary
+let broker: InProcessTributary | undefined
 let worker: BusWorker
 let endpoint: string
 const clients: EventBridgeClient[] = []
@@ -39,10 +35,8 @@ async function refusal (promise: Promise<unknown>): Promise<string> {
 }
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'trib-bus-worker-access-'))
-  app = new Tributary({ ...defaultConfig, topicDefaults: {}, dataDir, kafkaPort: 0, httpPort: 0, groupInitialRebalanceDelayMs: 0 }, pino({ level: 'silent' }))
-  await app.start()
-  const bootstrap = `127.0.0.1:${[...app.components.broker.ports.values()][0]!}`
+  broker = await startInProcess({ groupInitialRebalanceDelayMs: 0 }, { prefix: 'trib-bus-worker-access-' })
+  const bootstrap = broker.bootstrap()
   worker = new BusWorker({ bootstrap, httpPort: 0, busPartitions: 1, logger: pino({ level: 'silent' }), busAccess: { credentials: [ADMIN, PRODUCER] } })
   endpoint = `http://127.0.0.1:${await worker.start()}`
 })
@@ -50,8 +44,7 @@ before(async () => {
 after(async () => {
   for (const c of clients) c.destroy()
   await worker?.close()
-  await app?.stop()
-  await rm(dataDir, { recursive: true, force: true })
+  await broker?.stop()
 })
 
 test('a bus worker serves requests signed with a configured key', async () => {
