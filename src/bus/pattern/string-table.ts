@@ -14,55 +14,75 @@ const FNV_PRIME = 0x01000193
 // The hashing loops live in this module and call nothing imported: code run
 // through a TypeScript loader (tsx) reaches imported functions through getters,
 // which V8 does not always inline in a per-character loop.
+// They go four characters per iteration: each charCodeAt in V8's optimised code
+// re-checks the string's representation and bounds, and the loop's own test and
+// branch come on top; unrolled, the same FNV-1a hash cost about two thirds as
+// much per character (a microbenchmark over 10-20 character JSON.parse strings).
+
+/** FNV-1a continued from `h` over text[from, to), read forwards. */
+function hashForwards (h: number, text: string, from: number, to: number): number {
+  let i = from
+  for (; i + 4 <= to; i += 4) {
+    h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME)
+    h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME)
+    h = Math.imul(h ^ text.charCodeAt(i + 2), FNV_PRIME)
+    h = Math.imul(h ^ text.charCodeAt(i + 3), FNV_PRIME)
+  }
+  for (; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME)
+  return h
+}
+
+/** FNV-1a continued from `h` over the characters `from` to `to` (exclusive) counted from the end of text. */
+function hashBackwards (h: number, text: string, from: number, to: number): number {
+  const last = text.length - 1
+  let i = from
+  for (; i + 4 <= to; i += 4) {
+    h = Math.imul(h ^ text.charCodeAt(last - i), FNV_PRIME)
+    h = Math.imul(h ^ text.charCodeAt(last - i - 1), FNV_PRIME)
+    h = Math.imul(h ^ text.charCodeAt(last - i - 2), FNV_PRIME)
+    h = Math.imul(h ^ text.charCodeAt(last - i - 3), FNV_PRIME)
+  }
+  for (; i < to; i++) h = Math.imul(h ^ text.charCodeAt(last - i), FNV_PRIME)
+  return h
+}
 
 /** FNV-1a hash of the whole string read forwards (backwards: for suffixes, read from the end). */
 export function hashText (text: string, backwards: boolean): number {
-  let h = FNV_OFFSET
-  const n = text.length
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ text.charCodeAt(backwards ? n - 1 - i : i), FNV_PRIME)
-  return h
+  return backwards ? hashBackwards(FNV_OFFSET, text, 0, text.length) : hashForwards(FNV_OFFSET, text, 0, text.length)
 }
 
 /**
  * Appends the ids of the `prefixes` keys that start `v` and of the `exact` keys
  * equal to it, hashing `v` once: the running hash is looked up at each length
- * some prefix key has, and at the end.
+ * some prefix key has, and at the end (only when there are exact keys).
  */
 export function lookUpForwards (v: string, prefixes: StringIdTable, exact: StringIdTable, out: IdSink): void {
   const lengths = prefixes.lengths
   const n = v.length
-  let next = 0
   let h = FNV_OFFSET
-  while (next < lengths.length && lengths[next] === 0) {
+  let hashed = 0
+  for (let next = 0; next < lengths.length; next++) {
+    const length = lengths[next]!
+    if (length > n) break
+    h = hashForwards(h, v, hashed, length)
+    hashed = length
     prefixes.collect(h, out)
-    next++
   }
-  for (let i = 0; i < n; i++) {
-    h = Math.imul(h ^ v.charCodeAt(i), FNV_PRIME)
-    if (next < lengths.length && lengths[next] === i + 1) {
-      prefixes.collect(h, out)
-      next++
-    }
-  }
-  if (exact.size > 0) exact.collect(h, out)
+  if (exact.size > 0) exact.collect(hashForwards(h, v, hashed, n), out)
 }
 
 /** Appends the ids of the `suffixes` keys that end `v` (keys hashed backwards). */
 export function lookUpBackwards (v: string, suffixes: StringIdTable, out: IdSink): void {
   const lengths = suffixes.lengths
   const n = v.length
-  let next = 0
   let h = FNV_OFFSET
-  while (next < lengths.length && lengths[next] === 0) {
+  let hashed = 0
+  for (let next = 0; next < lengths.length; next++) {
+    const length = lengths[next]!
+    if (length > n) return
+    h = hashBackwards(h, v, hashed, length)
+    hashed = length
     suffixes.collect(h, out)
-    next++
-  }
-  for (let i = 1; i <= n && next < lengths.length; i++) {
-    h = Math.imul(h ^ v.charCodeAt(n - i), FNV_PRIME)
-    if (lengths[next] === i) {
-      suffixes.collect(h, out)
-      next++
-    }
   }
 }
 

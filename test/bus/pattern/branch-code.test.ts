@@ -101,6 +101,27 @@ describe('BranchCode', () => {
     code.compact(starts).forEach((at, i) => probe(i, at))
   })
 
+  it('tells apart texts of every length that differ in any one character, stored narrow or wide', () => {
+    // Texts are compared several characters at a time: a difference must count wherever it falls,
+    // in a full group or in the characters left over, for exact values, prefixes, suffixes and anything-but lists.
+    for (const wide of [false, true]) {
+      for (let n = 0; n <= 13; n++) {
+        const text = Array.from({ length: n }, (_, i) => String.fromCharCode((wide ? 0x4e00 : 0x61) + i)).join('')
+        const patterns: unknown[] = [{ f: [text] }, { f: [{ prefix: text }] }, { f: [{ suffix: text }] }, { f: [{ 'anything-but': [text, 'zz'] }] }]
+        const code = new BranchCode()
+        const leaves = new EventLeaves()
+        const starts = patterns.map(p => encodeOne(code, leaves, p))
+        const values = [text, `${text}+`, `+${text}`, text.slice(1), text.slice(0, -1)]
+        for (let i = 0; i < n; i++) values.push(text.slice(0, i) + '?' + text.slice(i + 1), text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ 0x100) + text.slice(i + 1))
+        patterns.forEach((p, k) => {
+          for (const f of values) {
+            assert.equal(check(code, leaves, starts[k]!, { f }), matchesPattern(compilePattern(p), { f }), `${JSON.stringify(p)} on ${JSON.stringify(f)}`)
+          }
+        })
+      }
+    }
+  })
+
   it('keeps a typical three-field branch within two cache lines', () => {
     const code = new BranchCode()
     const leaves = new EventLeaves()
