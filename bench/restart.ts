@@ -195,7 +195,7 @@ function report (what: string, runs: Record<string, Health[]>): Record<string, n
     if (list.length === 0) continue
     medians[name] = median(list.map(h => h.healthMs))
     console.log(`  ${name}: tributary start to /health 200 ${what}: ${list.map(h => h.healthMs.toFixed(0)).join(', ')} ms (median ${medians[name].toFixed(0)}; ` +
-      `the broker's start, from its ready log line: ${list.map(h => String(h.readyMs ?? '-')).join(', ')} ms; ` +
+      `the broker's start, from its ready log line: ${list.map(h => String(h.readyMs ?? '-')).join(', ')} ms, median ${median(list.map(h => h.readyMs ?? NaN)).toFixed(0)}; ` +
       `partitions that opened their files: ${list.map(h => String(h.partitionsOpened ?? '-')).join(', ')})`)
     for (const h of list) if (h.phases !== '') console.log(`    ${h.phases}`)
   }
