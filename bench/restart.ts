@@ -97,7 +97,8 @@ async function writeTailAndWait (dir: string, count: number): Promise<void> {
   for (let n = 0; n < dirty; n++) await m.partition(`restart-${n % topics}`, Math.floor(n / topics) % perTopic)!.append(small(n))
   await appendBig(m.partition('restart-0', 0)!, dirtyMB, 'tail')
   process.stdout.write('READY\n')
-  await new Promise(() => {})
+  // a pending promise alone does not keep node running: without a timer it would exit (not as killed) by itself
+  setInterval(() => {}, 1 << 30)
 }
 
 /** Leaves `dir` as kill -9 of a broker that had written a tail since its last checkpoint leaves it. */
