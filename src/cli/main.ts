@@ -4,16 +4,24 @@
 // (the Kafka protocol and the bus API), never its data directory.
 // Exit codes: 0 success, 1 the command failed, 2 the command line is wrong.
 import { Command, CommanderError, Option } from 'commander'
-import { registerStart } from './commands/start.js'
-import { registerTopic } from './commands/topic.js'
-import { registerProduce } from './commands/produce.js'
-import { registerConsume } from './commands/consume.js'
-import { registerGroup } from './commands/group.js'
-import { registerBus } from './commands/bus.js'
-import { registerStatus } from './commands/status.js'
-import { registerCompletion } from './commands/completion.js'
-import { describeFailure } from './output/failure.js'
 import { ExitCode } from './output/errors.js'
+
+type Register = (program: Command) => void
+/** Every command's registration, loaded when called; in the order the help lists them. */
+const commands: Record<string, () => Promise<Register>> = {
+  start: async () => (await import('./commands/start.js')).registerStart,
+  topic: async () => (await import('./commands/topic.js')).registerTopic,
+  produce: async () => (await import('./commands/produce.js')).registerProduce,
+  consume: async () => (await import('./commands/consume.js')).registerConsume,
+  group: async () => (await import('./commands/group.js')).registerGroup,
+  bus: async () => (await import('./commands/bus.js')).registerBus,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  completion: async () => (await import('./commands/completion.js')).registerCompletion,
+}
+// `tributary start` loads its own command only: the broker loads what it needs itself, and the other commands'
+// modules (the clients' command-line parts) were time before /health answers (issue 15, target 4). Any other
+// first argument (a command, help, a global option) registers every command, as completion and help list them.
+const registrations = process.argv[2] === 'start' ? [commands.start!] : Object.values(commands)
 
 const program = new Command()
 program
@@ -26,14 +34,8 @@ program
   .showHelpAfterError('(add --help for usage)')
   .configureOutput({ outputError: (text, write) => write(`tributary: ${text.replace(/^error: /, '')}`) })
 
-registerStart(program)
-registerTopic(program)
-registerProduce(program)
-registerConsume(program)
-registerGroup(program)
-registerBus(program)
-registerStatus(program)
-registerCompletion(program)
+// loaded together, registered in this order (the order of the help's command list)
+for (const register of await Promise.all(registrations.map(async load => await load()))) register(program)
 
 // Every subcommand fails the same way as the program on bad usage (exit 2, not commander's 1).
 for (const command of allCommands(program)) command.exitOverride()
@@ -52,6 +54,7 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.usage
   } else {
+    const { describeFailure } = await import('./output/failure.js')
     const failure = describeFailure(err)
     process.stderr.write(`tributary: ${failure.message}\n`)
     // A failed `start` may hold half-open servers: end the process outright.

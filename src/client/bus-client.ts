@@ -6,8 +6,9 @@
 // Signature Version 4, signed by AWS's own signer, when credentials are given
 // or set in the environment as for the AWS CLI (AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY, AWS_REGION).
-import { SignatureV4 } from '@smithy/signature-v4'
-import { Hash } from '@smithy/hash-node'
+import type { SignatureV4 } from '@smithy/signature-v4'
+// loaded when a client with credentials is made: importing the client (the console, the CLI) does not load it
+import { signerModule } from '../aws-signer.js'
 import { ClientError, ClientErrorCode } from './errors.js'
 
 export interface BusSigningCredentials { accessKeyId: string, secretAccessKey: string, region?: string }
@@ -44,7 +45,7 @@ export class BusClient {
     this.endpoint = endpoint.replace(/\/+$/, '')
     this.signer = credentials === null
       ? null
-      : new SignatureV4({ credentials, region: credentials.region ?? 'us-east-1', service: 'events', sha256: Hash.bind(null, 'sha256') })
+      : new (signerModule().SignatureV4)({ credentials, region: credentials.region ?? 'us-east-1', service: 'events', sha256: signerModule().Hash.bind(null, 'sha256') })
   }
 
   /** The request headers, signed when the client has credentials. */

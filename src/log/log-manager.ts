@@ -81,6 +81,13 @@ interface TopicState {
   info: TopicInfo
   resolved: ResolvedTopicConfig
   logs: PartitionLog[]
+  /** `resolved` as it is when called: one closure a topic for its partitions' contexts, not one a partition. */
+  config: () => ResolvedTopicConfig
+}
+
+function newTopicState (info: TopicInfo, resolved: ResolvedTopicConfig): TopicState {
+  const state: TopicState = { info, resolved, logs: [], config: () => state.resolved }
+  return state
 }
 
 const CLEAN_SHUTDOWN_FILE = '.clean-shutdown'
@@ -97,6 +104,10 @@ export function validateTopicName (name: string): void {
 export class LogManager {
   private readonly topicsByName = new Map<string, TopicState>()
   private validator: AppendValidator | undefined
+  // shared by every partition's context (10,000 partitions held 10,000 copies of each closure)
+  private readonly currentValidator = (): AppendValidator | undefined => this.validator
+  // the checkpoint stops vouching for a partition (durably) before its log start moves
+  private readonly checkpointBeforeLogStartChange = (): Promise<void> => this.checkpoint?.request() ?? Promise.resolve()
   private producerIdExpirationMs: number | undefined
   private maxDecompressedBatchBytes: number | undefined
   private tailCache: TailCacheBudget | undefined
@@ -186,7 +197,7 @@ export class LogManager {
   private async openTopics (infos: TopicInfo[], facts: ShutdownFacts): Promise<number> {
     const jobs: Array<{ state: TopicState, partition: number }> = []
     for (const info of infos) {
-      const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
+      const state = newTopicState(info, resolveTopicConfigs(this.brokerDefaults, info.configs))
       this.topicsByName.set(info.name, state)
       for (let p = 0; p < info.partitions; p++) jobs.push({ state, partition: p })
     }
@@ -283,18 +294,17 @@ export class LogManager {
       topic: state.info.name,
       partition,
       dir: join(this.dataDir, `${state.info.name}-${partition}`),
-      config: () => state.resolved,
+      config: state.config,
       fsyncOnAcksAll: this.fsyncOnAcksAll,
       now: this.now,
-      validator: () => this.validator,
+      validator: this.currentValidator,
       producerIdExpirationMs: this.producerIdExpirationMs,
       maxDecompressedBatchBytes: this.maxDecompressedBatchBytes,
       onBackgroundError: (what, err) => this.warn(what, err, state.info.name, partition),
       cleanShutdown: this.wasCleanShutdown && !this.opened,
       syncedByStart: !this.wasCleanShutdown && !this.opened && this.fs.syncFileSystem !== undefined,
       tailCache: this.tailCache,
-      // the checkpoint stops vouching for this partition (durably) before its log start moves
-      beforeLogStartChange: () => this.checkpoint?.request() ?? Promise.resolve(),
+      beforeLogStartChange: this.checkpointBeforeLogStartChange,
     }
   }
 
@@ -358,7 +368,7 @@ export class LogManager {
     const info: TopicInfo = { name, topicId: options.topicId ?? randomUUID(), partitions, configs: { ...configs } }
     if (options.validateOnly === true) return info
     // reserve the name before any await so a concurrent create fails
-    const state: TopicState = { info, resolved: resolveTopicConfigs(this.brokerDefaults, info.configs), logs: [] }
+    const state = newTopicState(info, resolveTopicConfigs(this.brokerDefaults, info.configs))
     this.topicsByName.set(name, state)
     // partitions take appends only once the metadata naming them is durable: an
     // acknowledged batch must not vanish with a topic that a crash un-creates

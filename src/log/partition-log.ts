@@ -33,6 +33,9 @@ import type { AppendOptions, AppendResult, Durability, PartitionContext, Partiti
 export type { TimestampLookup }
 export type { AppendOptions, AppendResult, AppendValidator, Durability, PartitionContext, PartitionFacts, ReadOptions, ReadResult } from './partition-types.js'
 
+/** What writes go through: the queue that coalesces them, the group commit that fsyncs them, the flush policy. */
+interface WritePath { commit: GroupCommit, queue: WriteQueue, flushes: FlushScheduler }
+
 /** An append with the producer state it staged (idempotence, transactions). */
 interface StagedAppend extends PendingAppend { staging: Staging | null }
 
@@ -52,10 +55,13 @@ export class PartitionLog {
   logStartOffset: number
   /** Next offset to assign; with one replica this is also the high watermark. */
   logEndOffset: number
-  private readonly commit: GroupCommit
-  private readonly queue: WriteQueue
+  /**
+   * The write path, made at the first write, fsync wait or close of an opened partition: a dormant partition
+   * nobody writes never makes it (at a start with 10,000 partitions its objects and closures were about a
+   * third of the heap each partition held, and copying them was most of the start's garbage collection).
+   */
+  private writePath: WritePath | null = null
   private readonly waiters = new DataWaiters()
-  private readonly flushes: FlushScheduler
   private readonly checkpoints: IndexCheckpoints
   private readonly snapshots: ProducerSnapshots
   private readonly retired: RetiredSegments
@@ -78,26 +84,37 @@ export class PartitionLog {
     this.segments = segments
     this.logEndOffset = dormant?.logEndOffset ?? segments[segments.length - 1]!.nextOffset
     this.logStartOffset = dormant?.logStartOffset ?? Math.min(Math.max(logStartOffset, segments[0]!.baseOffset), this.logEndOffset)
-    this.commit = new GroupCommit(this.logEndOffset, () => this.logEndOffset, () => this.syncActive(),
-      err => { this.fail(storageError('fsync failed', err)) })
-    this.queue = new WriteQueue({
-      active: () => this.active,
-      roll: () => this.roll(),
-      config: ctx.config,
-      now: ctx.now,
-      assign: (p, next) => this.assignOffsets(p, next),
-      committed: (group, next) => this.onWritten(group, next),
-      failed: (err) => this.onWriteFailed(err),
-    })
     const report = (what: string) => (err: unknown) => { this.report(what, err) }
-    this.flushes = new FlushScheduler(ctx.config, () => {
-      // a failed fsync already took the partition offline through fail(), which reported it
-      this.commit.requestSync().catch(() => undefined)
-    })
     this.checkpoints = new IndexCheckpoints(report('index checkpoint failed'))
     this.snapshots = new ProducerSnapshots(ctx.fs, ctx.dir, report('producer state snapshot failed'))
     this.retired = new RetiredSegments(report('closing a deleted segment failed'))
     this.tail = ctx.tailCache !== undefined && ctx.tailCache.maxBytes > 0 ? ctx.tailCache.cache() : null
+  }
+
+  private get commit (): GroupCommit { return this.writing().commit }
+  private get queue (): WriteQueue { return this.writing().queue }
+  private get flushes (): FlushScheduler { return this.writing().flushes }
+
+  private writing (): WritePath {
+    if (this.writePath !== null) return this.writePath
+    // nothing was written before this (every write goes through it): all the log holds is durable
+    const commit = new GroupCommit(this.logEndOffset, () => this.logEndOffset, () => this.syncActive(),
+      err => { this.fail(storageError('fsync failed', err)) })
+    const queue = new WriteQueue({
+      active: () => this.active,
+      roll: () => this.roll(),
+      config: this.ctx.config,
+      now: this.ctx.now,
+      assign: (p, next) => this.assignOffsets(p, next),
+      committed: (group, next) => this.onWritten(group, next),
+      failed: (err) => this.onWriteFailed(err),
+    })
+    const flushes = new FlushScheduler(this.ctx.config, () => {
+      // a failed fsync already took the partition offline through fail(), which reported it
+      commit.requestSync().catch(() => undefined)
+    })
+    this.writePath = { commit, queue, flushes }
+    return this.writePath
   }
 
   /** Background failures go to the log manager's logger, with this partition named. */
@@ -168,7 +185,7 @@ export class PartitionLog {
     this.report(`log cut back from ${this.logEndOffset} to ${end} at a corrupt batch`, new Error('corrupt batch'))
     this.logEndOffset = end
     this.logStartOffset = Math.min(this.logStartOffset, end)
-    this.commit.durableEnd = end
+    if (this.writePath !== null) this.writePath.commit.durableEnd = end
     const recovered = await recoverProducerState(this.ctx.fs, this.ctx.dir, this.segments, end)
     this.producers = recovered.state
     this.snapshots.current = recovered.current
@@ -188,7 +205,7 @@ export class PartitionLog {
    */
   recoveryFacts (syncingAll = false): PartitionFacts | null {
     if (this.closed || this.failure !== null || this.logStartChanging > 0) return null
-    if (!syncingAll && this.dormant === null && this.commit.durableEnd < this.logEndOffset) return null
+    if (!syncingAll && this.dormant === null && this.durableEnd < this.logEndOffset) return null
     return this.currentFacts()
   }
 
@@ -222,7 +239,7 @@ export class PartitionLog {
 
   get segmentCount (): number { return this.dormant?.segmentCount ?? this.segments.length }
   /** Every offset below this is fsynced. */
-  get durableEnd (): number { return this.commit.durableEnd }
+  get durableEnd (): number { return this.writePath?.commit.durableEnd ?? this.logEndOffset }
 
   /**
    * Validates and appends a produce payload (one or more batches); resolves at
@@ -353,7 +370,8 @@ export class PartitionLog {
     this.failure = err
     this.tail?.clear()
     this.report('partition taken offline', err)
-    this.commit.failAll(err)
+    // without a write path nothing waits for an fsync; one made later finds `failure` set first
+    this.writePath?.commit.failAll(err)
   }
 
   /** fsyncs the active segment, then maybe checkpoints its indexes (covering only what this fsync made durable). */
@@ -366,7 +384,7 @@ export class PartitionLog {
 
   /** Resolves once every offset <= `offset` is fsynced (group-committed). */
   flushed (offset: number): Promise<void> {
-    if (this.failure !== null && offset >= this.commit.durableEnd) return Promise.reject(this.failure)
+    if (this.failure !== null && offset >= this.durableEnd) return Promise.reject(this.failure)
     return this.commit.waitFor(offset)
   }
 
@@ -547,7 +565,7 @@ export class PartitionLog {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.flushes.stop()
+    this.writePath?.flushes.stop()
     this.tail?.clear()
     if (this.waking !== null) await this.waking.catch(() => undefined) // a failed wake already took the partition offline
     if (this.dormant !== null) {
@@ -564,7 +582,7 @@ export class PartitionLog {
       await this.active.writeIndexes()
       await this.snapshots.final(this.producers, this.logEndOffset)
     }
-    this.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
+    this.writePath?.commit.failAll(new TributaryError(TributaryErrorCode.LOG_CLOSED, 'log is closed'))
     await this.retired.closeAll()
     for (const seg of this.segments) await seg.close()
   }

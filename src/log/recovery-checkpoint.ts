@@ -14,7 +14,7 @@
 // comparing the recorded size of each partition's last segment with the file (a
 // torn tail changes the size too), and a roll since is found by the new segment's
 // file. A partition that fails either check is recovered from its files as before.
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import type { FileSystem } from './fs.js'
 import { traceBackground, traceBackgroundSync } from './background-trace.js'
 import { segmentFileName } from './segment.js'
@@ -150,9 +150,11 @@ export async function verifyAgainstFiles (fs: FileSystem, facts: ShutdownFacts, 
     list.forEach((f, partition) => {
       const dir = dirOf(topicId, partition)
       if (f === null || dir === null || f.activeBaseOffset === undefined || f.activeSize === undefined) return
-      const paths = [join(dir, segmentFileName(f.activeBaseOffset, '.log'))]
+      // `dir` is already a joined path and a segment's name has no separator: concatenated, not join()ed (the
+      // normalizing of 20,000 paths was a sixth of this function's time at 10,000 partitions, CPU profile)
+      const paths = [dir + sep + segmentFileName(f.activeBaseOffset, '.log')]
       // a roll since the checkpoint starts a segment at the recorded log end
-      if (f.logEndOffset !== f.activeBaseOffset) paths.push(join(dir, segmentFileName(f.logEndOffset, '.log')))
+      if (f.logEndOffset !== f.activeBaseOffset) paths.push(dir + sep + segmentFileName(f.logEndOffset, '.log'))
       checks.push({ topicId, partition, f, paths })
     })
   }

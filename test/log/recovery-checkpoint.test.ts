@@ -134,3 +134,28 @@ test('partitions written without an fsync of their own are fsynced by the checkp
   assert.equal((await reopened.partition('t', 2)!.append(batch('again'))).baseOffset, 5)
   await reopened.close()
 })
+
+test('a dormant partition makes its write path only when first written or waited on: its durable end is its log end until then, and a clean close still vouches for it', async () => {
+  const dir = await tempDir()
+  const m = await filled(dir, 3)
+  await m.close()
+  const reopened = await LogManager.open(dir, { logCleanerIntervalMs: 0 })
+  // the write path's objects and closures were a third of what each of 10,000 dormant partitions held at start
+  const writePath = (p: number): unknown => (reopened.partition('t', p) as unknown as { writePath: unknown }).writePath
+  assert.deepEqual([0, 1, 2].map(writePath), [null, null, null])
+  assert.deepEqual([0, 1, 2].map(p => reopened.partition('t', p)!.durableEnd), [20, 20, 20])
+  // a read wakes the partition's files, not its write path; waiting for what is already durable does not wait
+  assert.ok((await reopened.partition('t', 0)!.read(0, 1 << 20)).bytes > 0)
+  assert.equal(writePath(0), null)
+  assert.deepEqual(reopened.partition('t', 0)!.recoveryFacts()?.logEndOffset, 20)
+  await reopened.partition('t', 2)!.flushed(19)
+  const next = await reopened.partition('t', 1)!.append(batch('next', 5), { durability: 'fsynced' })
+  assert.equal(next.baseOffset, 20)
+  assert.notEqual(writePath(1), null)
+  assert.equal(reopened.partition('t', 1)!.durableEnd, 25)
+  await reopened.close()
+  const again = await LogManager.open(dir, { logCleanerIntervalMs: 0 })
+  assert.deepEqual([0, 1, 2].map(p => again.partition('t', p)!.isDormant), [true, true, true])
+  assert.deepEqual([0, 1, 2].map(p => again.partition('t', p)!.highWatermark), [20, 25, 20])
+  await again.close()
+})

@@ -15,10 +15,11 @@
 // The two signatures are compared in constant time. With replay protection
 // (bus.replayProtection), a valid signature is accepted once (./replay-guard.ts).
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { createRequire } from 'node:module'
 import type { BusCredential } from '../../config.js'
 import { BusApiError } from '../errors.js'
 import { ReplayGuard } from './replay-guard.js'
+// loaded at the first signed request: with no bus credentials configured it is never needed
+import { signerModule } from '../../aws-signer.js'
 
 export const SignatureErrorType = {
   missingToken: 'MissingAuthenticationTokenException',
@@ -76,19 +77,6 @@ const amzDate = (date: Date): string => date.toISOString().replace(/[-:]/g, '').
 function header (headers: SignedRequest['headers'], name: string): string | undefined {
   const value = headers[name]
   return Array.isArray(value) ? value.join(',') : value
-}
-
-// The AWS signer is loaded at the first signed request, not at start: with no bus
-// credentials configured it is never needed, and loading it (with @smithy/core) was
-// about a quarter of a second of a start to /health on a busy machine (CPU profile).
-const requireSigner = createRequire(import.meta.url)
-let signerModules: { SignatureV4: typeof import('@smithy/signature-v4').SignatureV4, Hash: typeof import('@smithy/hash-node').Hash } | undefined
-function signerModule (): NonNullable<typeof signerModules> {
-  signerModules ??= {
-    SignatureV4: (requireSigner('@smithy/signature-v4') as typeof import('@smithy/signature-v4')).SignatureV4,
-    Hash: (requireSigner('@smithy/hash-node') as typeof import('@smithy/hash-node')).Hash,
-  }
-  return signerModules
 }
 
 export class SignatureVerifier {

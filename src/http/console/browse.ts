@@ -5,7 +5,9 @@
 // partition's fetched bytes run out before the others'. Reads go through the
 // broker's Fetch and ListOffsets handlers (the timestamp seek is the broker's
 // own ListOffsets answer), like any Kafka consumer's.
-import { Fetcher, OffsetTime, TopicAdmin, type FetchedRecord, type KafkaClient } from '../../client/index.js'
+import { Fetcher, type FetchedRecord } from '../../client/fetcher.js'
+import { OffsetTime, TopicAdmin } from '../../client/admin-topics.js'
+import type { KafkaClient } from '../../client/client.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { matchesPattern, parsePattern, InvalidEventPatternError, type CompiledPattern } from '../../bus/pattern/index.js'
 import { asText, showBytes, type ShownBytes } from './record-view.js'

@@ -4,7 +4,9 @@
 // without members, committed as an admin OffsetCommit like `kafka-consumer-groups
 // --reset-offsets` does.
 import type { FastifyInstance } from 'fastify'
-import { GroupAdmin, OffsetTime, TopicAdmin, type Assignment } from '../../client/index.js'
+import { GroupAdmin } from '../../client/admin-groups.js'
+import { OffsetTime, TopicAdmin } from '../../client/admin-topics.js'
+import type { Assignment } from '../../client/consumer-protocol.js'
 import { groupLag } from '../../cli/group-lag.js'
 import type { ConsoleHistory } from './history.js'
 import { badRequest, parseIntParam, parseTime, sendError, type ConsoleKafka } from './common.js'

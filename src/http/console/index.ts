@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { LogManager } from '../../log/index.js'
 import type { EventBus } from '../../bus/index.js'
-import type { BrokerAddress } from '../../client/index.js'
+import type { BrokerAddress } from '../../client/client.js'
 import { ConsoleKafka } from './common.js'
 import type { ConsoleHistory } from './history.js'
 import type { TraceRing } from './trace-ring.js'

@@ -3,7 +3,8 @@
 // headers) to the same or another topic with a Produce through the broker,
 // which is how a dead-lettered event goes back to its source.
 import type { FastifyInstance } from 'fastify'
-import { Fetcher, Producer } from '../../client/index.js'
+import { Fetcher } from '../../client/fetcher.js'
+import { Producer } from '../../client/producer.js'
 import { browse, type StartFrom } from './browse.js'
 import { badRequest, parseDuration, parseIntParam, parseTime, sendError, type ConsoleKafka } from './common.js'
 

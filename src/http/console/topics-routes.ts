@@ -5,7 +5,7 @@
 // validation and persistence as any Kafka client's request.
 import type { FastifyInstance } from 'fastify'
 import type { LogManager } from '../../log/index.js'
-import { TopicAdmin } from '../../client/index.js'
+import { TopicAdmin } from '../../client/admin-topics.js'
 import type { ConsoleHistory } from './history.js'
 import { badRequest, parseIntParam, sendError, type ConsoleKafka } from './common.js'
 
