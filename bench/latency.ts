@@ -179,6 +179,8 @@ try {
   }
   if (traceGc) {
     for (const [k, b] of brokers.entries()) {
+      // LATENCY_TRACE_GC_KEEP=<prefix> keeps each broker's --trace-gc output (<prefix>-<engine>.txt) for a closer look
+      if (process.env.LATENCY_TRACE_GC_KEEP !== undefined) writeFileSync(`${process.env.LATENCY_TRACE_GC_KEEP}-${engines[k]!.name}.txt`, b.output())
       const pauses = [...b.output().matchAll(/ms: (\S+)(?: \([^)]*\))? [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/g)]
         .map(m => ({ kind: m[1]!, ms: Number(m[2]) }))
       const total = pauses.reduce((a, p) => a + p.ms, 0)
