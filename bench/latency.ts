@@ -13,6 +13,7 @@
 // pauses and the log's background work (NODE_DEBUG=tributary-background); LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
 import { closeSync, existsSync, readFileSync, writeFileSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { build, type Histogram } from 'hdr-histogram-js'
@@ -31,7 +32,9 @@ const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000
 const histogram = (): Histogram => build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 })
 const ms = (h: Histogram, p: number): number => h.getValueAtPercentile(p) / 1000
 
-interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]>, offsets: number[], topic: string }
+/** p50, p99 and max of a thread's event-loop delay (ns, from perf_hooks), for the bench's own part in the tail. */
+type LoopDelay = [number, number, number]
+interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]>, offsets: number[], topic: string, producerLoop: LoopDelay, consumerLoop: LoopDelay }
 
 async function runAt (bootstrap: string, topic: string, mbps: number): Promise<RateResult> {
   const admin = await KafkaClient.connect(bootstrap)
@@ -56,7 +59,9 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   })
   await ready
   let received = 0
+  let consumerLoop: LoopDelay = [NaN, NaN, NaN]
   consumer.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && 'loopDelayNs' in message) consumerLoop = message.loopDelayNs as LoopDelay
     if (!(message instanceof Float64Array) || !measuring) return
     for (const us of message) if (Number.isFinite(us)) { endToEnd.recordValue(Math.max(1, Math.round(us))); received++ }
   })
@@ -67,13 +72,15 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   let sentMeasured = 0
   const start = performance.now()
   let measureStart = 0
+  // how late the producer's thread runs: a send or an ack callback that waits for it counts the wait as latency
+  const producerLoop = monitorEventLoopDelay({ resolution: 1 })
   const end = start + warmupMs + seconds * 1000
   for (let tick = 0; performance.now() < end; tick++) {
     // Keep to the schedule: sleep until this tick's time, then send the tick's messages in one request.
     const due = start + tick * tickMs
     const wait = due - performance.now()
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    if (!measuring && performance.now() - start >= warmupMs) { measuring = true; measureStart = performance.now() }
+    if (!measuring && performance.now() - start >= warmupMs) { measuring = true; measureStart = performance.now(); producerLoop.enable() }
     const records = Array.from({ length: perTick }, () => {
       const v = Buffer.from(value)
       v.writeDoubleLE(nowUs(), 0)
@@ -94,6 +101,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
     if (inFlight.size >= 64) await Promise.race(inFlight)
   }
   await Promise.all(inFlight)
+  producerLoop.disable()
   const measuredSeconds = (performance.now() - measureStart) / 1000
   // let the consumer catch up with the last requests before stopping it
   const deadline = performance.now() + 5000
@@ -104,7 +112,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   await stopped
   await consumer.terminate()
   client.close()
-  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests, offsets, topic }
+  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests, offsets, topic, producerLoop: [producerLoop.percentile(50), producerLoop.percentile(99), producerLoop.max], consumerLoop }
 }
 
 /** fdatasync after each 64 KiB append, for `count` appends: the floor under every acks=all answer. */
@@ -164,6 +172,8 @@ try {
   for (const r of results) {
     console.log(row(`end to end at ${r.targetMBps} MB/s${label(r)}`, r.endToEnd, `achieved ${r.achievedMBps.toFixed(1)} MB/s, ${r.received} of ${r.sent} received`))
     console.log(row(`produce ack at ${r.targetMBps} MB/s${label(r)}`, r.ack, '(per request)'))
+    const loop = (d: LoopDelay): string => d.map(ns => (ns / 1e6).toFixed(2)).join('/')
+    console.log(`${''.padEnd(40)} bench threads' event-loop delay p50/p99/max ms: producer ${loop(r.producerLoop)}, consumer ${loop(r.consumerLoop)}`)
   }
   console.log(row('fdatasync after a 64 KiB append', fsync, '(this file system, same run)'))
   if (base !== undefined) {

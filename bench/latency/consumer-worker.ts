@@ -2,6 +2,7 @@
 // producer's: fetches the partition from `offset` as fast as the broker answers (long-poll 100 ms) and, for each
 // record, posts back now − the send time written in the record's first 8 bytes (microseconds since the epoch,
 // taken from performance.timeOrigin + performance.now(), which both threads share).
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Fetcher, KafkaClient } from '../../src/client/index.js'
 
@@ -13,6 +14,9 @@ const client = await KafkaClient.connect(bootstrap)
 const fetcher = new Fetcher(client)
 // the producer starts only now: loading this thread's modules must not count as latency
 parentPort?.postMessage('ready')
+// how late this thread's event loop runs (ns): a record that arrives while it is stalled counts the stall as latency
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+loopDelay.enable()
 let offset = start
 const state = { stopped: false }
 parentPort?.on('message', (message: unknown) => { if (message === 'stop') state.stopped = true })
@@ -25,5 +29,7 @@ while (!state.stopped) {
   if (latencies.length > 0) parentPort?.postMessage(latencies, [latencies.buffer])
   offset = partition.nextOffset
 }
+loopDelay.disable()
 client.close()
+parentPort?.postMessage({ loopDelayNs: [loopDelay.percentile(50), loopDelay.percentile(99), loopDelay.max] })
 parentPort?.postMessage('stopped')

@@ -41,7 +41,9 @@ export class GroupCommit {
     private readonly writtenEnd: () => number,
     /** fsyncs what is written; may resolve with work to run once this fsync counts (every earlier one succeeded too). */
     private readonly syncWritten: () => Promise<void | (() => void)>,
-    private readonly onSyncError: (err: unknown) => void
+    private readonly onSyncError: (err: unknown) => void,
+    /** 1 is the strict alternation (an fsync starts only once the previous one ended), for comparison. */
+    private readonly maxInFlight = MAX_SYNCS_IN_FLIGHT
   ) {
     this.durableEnd = initialDurableEnd
     this.startedEnd = initialDurableEnd
@@ -66,7 +68,7 @@ export class GroupCommit {
 
   /** Call after writes complete: waiters may now be satisfiable. */
   kick (): void {
-    if (this.inFlight >= MAX_SYNCS_IN_FLIGHT) return
+    if (this.inFlight >= this.maxInFlight) return
     const written = this.writtenEnd()
     // bytes below startedEnd are covered by an fsync already running (or done)
     const from = Math.max(this.startedEnd, this.durableEnd)
