@@ -20,6 +20,7 @@ import { build, type Histogram } from 'hdr-histogram-js'
 import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
 import { KafkaClient, Producer, TopicAdmin } from '../src/client/index.js'
 import { recordFigure } from './summary.js'
+import { brokerCpuSeconds } from './broker-cpu.js'
 import { attributeSlowRequests, brokerSpans } from './latency/stall-attribution.js'
 import { breakdownLines } from './latency/request-breakdown.js'
 
@@ -146,7 +147,7 @@ const breakdown = process.env.LATENCY_BREAKDOWN === '1'
 const tracePath = (engine: string): string => join(work, `produce-trace-${engine}.txt`)
 const engines = [{ name: 'this', mainScript: undefined as string | undefined }, ...(base === undefined ? [] : [{ name: 'base', mainScript: join(base, 'dist', 'cli', 'main.js') }])]
 const brokers: BrokerProcess[] = []
-const results: Array<RateResult & { engine: string }> = []
+const results: Array<RateResult & { engine: string, cpu: { broker: number, bench: number, wall: number } }> = []
 try {
   for (const e of engines) {
     brokers.push(await BrokerProcess.start({
@@ -165,7 +166,17 @@ try {
   const fsync = fsyncLatency(work, 500)
   for (const [i, mbps] of rates.entries()) {
     const order = i % 2 === 0 ? engines.map((_, k) => k) : engines.map((_, k) => k).reverse()
-    for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, `latency-${mbps}-${i}`, mbps), engine: engines[k]!.name })
+    for (const k of order) {
+      // CPU seconds of the broker and of this process (producer and consumer threads) over the run: on 2 cores
+      // the bench's own clients compete with the broker for the same cores
+      const brokerBefore = await brokerCpuSeconds(brokers[k]!)
+      const benchBefore = process.cpuUsage()
+      const wallBefore = performance.now()
+      const result = await runAt(brokers[k]!.bootstrap, `latency-${mbps}-${i}`, mbps)
+      const bench = process.cpuUsage(benchBefore)
+      const cpu = { broker: await brokerCpuSeconds(brokers[k]!) - brokerBefore, bench: (bench.user + bench.system) / 1e6, wall: (performance.now() - wallBefore) / 1000 }
+      results.push({ ...result, engine: engines[k]!.name, cpu })
+    }
   }
   console.log(`\n${'ms'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(8)} ${'max'.padStart(8)}`)
   const label = (r: { engine: string }): string => (base === undefined ? '' : ` (${r.engine})`)
@@ -174,7 +185,8 @@ try {
     console.log(row(`produce ack at ${r.targetMBps} MB/s${label(r)}`, r.ack, '(per request)'))
     // the monitor's timer fires every 1 ms and records the whole interval: what is beyond it is the thread's lateness
     const loop = (d: LoopDelay): string => d.map(ns => Math.max(0, ns / 1e6 - 1).toFixed(2)).join('/')
-    console.log(`${''.padEnd(40)} bench threads' event loop late p50/p99/max ms: producer ${loop(r.producerLoop)}, consumer ${loop(r.consumerLoop)}`)
+    console.log(`${''.padEnd(40)} bench threads' event loop late p50/p99/max ms: producer ${loop(r.producerLoop)}, consumer ${loop(r.consumerLoop)}; ` +
+      `CPU s broker ${r.cpu.broker.toFixed(1)}, bench ${r.cpu.bench.toFixed(1)} in ${r.cpu.wall.toFixed(1)} s`)
   }
   console.log(row('fdatasync after a 64 KiB append', fsync, '(this file system, same run)'))
   if (base !== undefined) {
