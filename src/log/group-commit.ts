@@ -26,7 +26,7 @@ export class GroupCommit {
   /** Every offset below this is durable. */
   durableEnd: number
   private waiters: Waiter[] = []
-  /** The written end the latest started fsync covers once it succeeds. */
+  /** The written end the latest started fsync covers once it succeeds (meaningful while one is in flight). */
   private startedEnd: number
   private inFlight = 0
   /** Resolves once the latest started fsync's result is applied (never rejects). */
@@ -70,8 +70,8 @@ export class GroupCommit {
   kick (): void {
     if (this.inFlight >= this.maxInFlight) return
     const written = this.writtenEnd()
-    // bytes below startedEnd are covered by an fsync already running (or done)
-    const from = Math.max(this.startedEnd, this.durableEnd)
+    // bytes below startedEnd are covered by an fsync still running
+    const from = this.inFlight > 0 ? Math.max(this.startedEnd, this.durableEnd) : this.durableEnd
     if (written <= from) return
     if (!this.forced && !this.waiters.some(w => w.offset >= from && w.offset < written)) return
     this.forced = false
@@ -102,8 +102,6 @@ export class GroupCommit {
       if (followUp !== undefined) followUp()
       this.settle(w => w.offset < this.durableEnd, w => w.resolve())
     } else {
-      // retried by the next kick only once nothing runs that could vouch for these bytes
-      if (this.inFlight === 0) this.startedEnd = this.durableEnd
       this.settle(w => w.offset < target, w => w.reject(error))
       this.onSyncError(error)
     }

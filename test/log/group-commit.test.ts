@@ -102,6 +102,22 @@ test('a failed fsync rejects its waiters and reports the error', async () => {
   assert.equal(errors.length, 1)
 })
 
+test('after the log is cut back below what an fsync covered, a rewritten offset gets an fsync of its own', async () => {
+  let written = 10
+  const s = controllableSync()
+  const gc = new GroupCommit(0, () => written, s.sync, () => {})
+  const first = gc.waitFor(9)
+  await s.finishNext()
+  await first
+  gc.durableEnd = 5 // what PartitionLog does when opening cuts the log back at a corrupt batch
+  written = 8
+  const rewritten = gc.waitFor(7)
+  assert.equal(s.calls.length, 1)
+  await s.finishNext()
+  await rewritten
+  assert.equal(gc.durableEnd, 8)
+})
+
 test('requestSync makes everything written durable without a waiter', async () => {
   let syncs = 0
   const gc = new GroupCommit(0, () => 9, async () => { syncs++ }, () => {})
