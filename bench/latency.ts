@@ -64,7 +64,11 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   consumer.on('message', (message: unknown) => {
     if (typeof message === 'object' && message !== null && 'loopDelayNs' in message) consumerLoop = message.loopDelayNs as LoopDelay
     if (!(message instanceof Float64Array) || !measuring) return
-    for (const us of message) if (Number.isFinite(us)) { endToEnd.recordValue(Math.max(1, Math.round(us))); received++ }
+    // pairs of (send time, latency): a record sent during the warm-up but received after it is not counted
+    for (let i = 0; i + 1 < message.length; i += 2) {
+      const [sentUs, us] = [message[i]!, message[i + 1]!]
+      if (sentUs >= measureStartUs && Number.isFinite(us)) { endToEnd.recordValue(Math.max(1, Math.round(us))); received++ }
+    }
   })
   const perTick = Math.max(1, Math.round(mbps * 1e6 / messageBytes * tickMs / 1000))
   const value = Buffer.alloc(messageBytes, 0x61)
@@ -73,6 +77,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   let sentMeasured = 0
   const start = performance.now()
   let measureStart = 0
+  let measureStartUs = Infinity
   // how late the producer's thread runs: a send or an ack callback that waits for it counts the wait as latency
   const producerLoop = monitorEventLoopDelay({ resolution: 1 })
   const end = start + warmupMs + seconds * 1000
@@ -81,7 +86,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
     const due = start + tick * tickMs
     const wait = due - performance.now()
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    if (!measuring && performance.now() - start >= warmupMs) { measuring = true; measureStart = performance.now(); producerLoop.enable() }
+    if (!measuring && performance.now() - start >= warmupMs) { measuring = true; measureStart = performance.now(); measureStartUs = nowUs(); producerLoop.enable() }
     const records = Array.from({ length: perTick }, () => {
       const v = Buffer.from(value)
       v.writeDoubleLE(nowUs(), 0)
