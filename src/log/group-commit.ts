@@ -90,8 +90,7 @@ export class GroupCommit {
   /** Applies one fsync's result once every earlier one's is applied. */
   private async apply (previous: Promise<void>, sync: Promise<void | (() => void)>, target: number): Promise<void> {
     let error: unknown = null
-    let followUp: void | (() => void) = undefined
-    try { followUp = await sync } catch (err) { error = err }
+    const followUp = await sync.catch((err: unknown) => { error = err })
     await previous
     this.inFlight--
     if (error === null && this.failedWhileRunning !== null) error = this.failedWhileRunning
