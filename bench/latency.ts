@@ -20,7 +20,6 @@ import { build, type Histogram } from 'hdr-histogram-js'
 import { BrokerEntry, BrokerProcess, projectRoot } from '../test/helpers/broker-process.js'
 import { KafkaClient, Producer, TopicAdmin } from '../src/client/index.js'
 import { recordFigure } from './summary.js'
-import { brokerCpuSeconds } from './broker-cpu.js'
 import { attributeSlowRequests, brokerSpans } from './latency/stall-attribution.js'
 import { breakdownLines } from './latency/request-breakdown.js'
 
@@ -35,9 +34,15 @@ const ms = (h: Histogram, p: number): number => h.getValueAtPercentile(p) / 1000
 
 /** p50, p99 and max of a thread's event-loop delay (ns, from perf_hooks), for the bench's own part in the tail. */
 type LoopDelay = [number, number, number]
-interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]>, offsets: number[], topic: string, producerLoop: LoopDelay, consumerLoop: LoopDelay }
+interface RateResult { cpu: { broker: number, bench: number, wall: number }, targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]>, offsets: number[], topic: string, producerLoop: LoopDelay, consumerLoop: LoopDelay }
 
-async function runAt (bootstrap: string, topic: string, mbps: number): Promise<RateResult> {
+/** User + system CPU seconds of a process so far, all its threads (/proc/<pid>/stat: cheap and synchronous). */
+function cpuSeconds (pid: number | 'self'): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+async function runAt (bootstrap: string, brokerPid: number, topic: string, mbps: number): Promise<RateResult> {
   const admin = await KafkaClient.connect(bootstrap)
   const topics = new TopicAdmin(admin)
   await topics.create(topic, 1)
@@ -78,6 +83,9 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   const start = performance.now()
   let measureStart = 0
   let measureStartUs = Infinity
+  // CPU seconds of the broker and of this process (producer and consumer threads) over the measured window: on
+  // 2 cores the bench's own clients compete with the broker for the same cores
+  let cpuAtStart = { broker: 0, bench: 0 }
   // how late the producer's thread runs: a send or an ack callback that waits for it counts the wait as latency
   const producerLoop = monitorEventLoopDelay({ resolution: 1 })
   const end = start + warmupMs + seconds * 1000
@@ -86,7 +94,13 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
     const due = start + tick * tickMs
     const wait = due - performance.now()
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    if (!measuring && performance.now() - start >= warmupMs) { measuring = true; measureStart = performance.now(); measureStartUs = nowUs(); producerLoop.enable() }
+    if (!measuring && performance.now() - start >= warmupMs) {
+      measuring = true
+      measureStart = performance.now()
+      measureStartUs = nowUs()
+      producerLoop.enable()
+      cpuAtStart = { broker: cpuSeconds(brokerPid), bench: cpuSeconds('self') }
+    }
     const records = Array.from({ length: perTick }, () => {
       const v = Buffer.from(value)
       v.writeDoubleLE(nowUs(), 0)
@@ -109,6 +123,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   await Promise.all(inFlight)
   producerLoop.disable()
   const measuredSeconds = (performance.now() - measureStart) / 1000
+  const cpu = { broker: cpuSeconds(brokerPid) - cpuAtStart.broker, bench: cpuSeconds('self') - cpuAtStart.bench, wall: measuredSeconds }
   // let the consumer catch up with the last requests before stopping it
   const deadline = performance.now() + 5000
   const behind = (): boolean => received < sentMeasured
@@ -118,7 +133,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   await stopped
   await consumer.terminate()
   client.close()
-  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests, offsets, topic, producerLoop: [producerLoop.percentile(50), producerLoop.percentile(99), producerLoop.max], consumerLoop }
+  return { cpu, targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests, offsets, topic, producerLoop: [producerLoop.percentile(50), producerLoop.percentile(99), producerLoop.max], consumerLoop }
 }
 
 /** fdatasync after each 64 KiB append, for `count` appends: the floor under every acks=all answer. */
@@ -152,7 +167,7 @@ const breakdown = process.env.LATENCY_BREAKDOWN === '1'
 const tracePath = (engine: string): string => join(work, `produce-trace-${engine}.txt`)
 const engines = [{ name: 'this', mainScript: undefined as string | undefined }, ...(base === undefined ? [] : [{ name: 'base', mainScript: join(base, 'dist', 'cli', 'main.js') }])]
 const brokers: BrokerProcess[] = []
-const results: Array<RateResult & { engine: string, cpu: { broker: number, bench: number, wall: number } }> = []
+const results: Array<RateResult & { engine: string }> = []
 try {
   for (const e of engines) {
     brokers.push(await BrokerProcess.start({
@@ -171,17 +186,7 @@ try {
   const fsync = fsyncLatency(work, 500)
   for (const [i, mbps] of rates.entries()) {
     const order = i % 2 === 0 ? engines.map((_, k) => k) : engines.map((_, k) => k).reverse()
-    for (const k of order) {
-      // CPU seconds of the broker and of this process (producer and consumer threads) over the run: on 2 cores
-      // the bench's own clients compete with the broker for the same cores
-      const brokerBefore = await brokerCpuSeconds(brokers[k]!)
-      const benchBefore = process.cpuUsage()
-      const wallBefore = performance.now()
-      const result = await runAt(brokers[k]!.bootstrap, `latency-${mbps}-${i}`, mbps)
-      const bench = process.cpuUsage(benchBefore)
-      const cpu = { broker: await brokerCpuSeconds(brokers[k]!) - brokerBefore, bench: (bench.user + bench.system) / 1e6, wall: (performance.now() - wallBefore) / 1000 }
-      results.push({ ...result, engine: engines[k]!.name, cpu })
-    }
+    for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, brokers[k]!.pid!, `latency-${mbps}-${i}`, mbps), engine: engines[k]!.name })
   }
   console.log(`\n${'ms'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(8)} ${'max'.padStart(8)}`)
   const label = (r: { engine: string }): string => (base === undefined ? '' : ` (${r.engine})`)
