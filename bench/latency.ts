@@ -13,6 +13,7 @@
 // pauses and the log's background work (NODE_DEBUG=tributary-background); LATENCY_NODE_ARGS adds node options (e.g. --heap-prof).
 import { closeSync, existsSync, readFileSync, writeFileSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { build, type Histogram } from 'hdr-histogram-js'
@@ -31,9 +32,17 @@ const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000
 const histogram = (): Histogram => build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 })
 const ms = (h: Histogram, p: number): number => h.getValueAtPercentile(p) / 1000
 
-interface RateResult { targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]>, offsets: number[], topic: string }
+/** p50, p99 and max of a thread's event-loop delay (ns, from perf_hooks), for the bench's own part in the tail. */
+type LoopDelay = [number, number, number]
+interface RateResult { cpu: { broker: number, bench: number, wall: number }, targetMBps: number, achievedMBps: number, endToEnd: Histogram, ack: Histogram, received: number, sent: number, requests: Array<[number, number]>, offsets: number[], topic: string, producerLoop: LoopDelay, consumerLoop: LoopDelay }
 
-async function runAt (bootstrap: string, topic: string, mbps: number): Promise<RateResult> {
+/** User + system CPU seconds of a process so far, all its threads (/proc/<pid>/stat: cheap and synchronous). */
+function cpuSeconds (pid: number | 'self'): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+async function runAt (bootstrap: string, brokerPid: number, topic: string, mbps: number): Promise<RateResult> {
   const admin = await KafkaClient.connect(bootstrap)
   const topics = new TopicAdmin(admin)
   await topics.create(topic, 1)
@@ -56,9 +65,15 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   })
   await ready
   let received = 0
+  let consumerLoop: LoopDelay = [NaN, NaN, NaN]
   consumer.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && 'loopDelayNs' in message) consumerLoop = message.loopDelayNs as LoopDelay
     if (!(message instanceof Float64Array) || !measuring) return
-    for (const us of message) if (Number.isFinite(us)) { endToEnd.recordValue(Math.max(1, Math.round(us))); received++ }
+    // pairs of (send time, latency): a record sent during the warm-up but received after it is not counted
+    for (let i = 0; i + 1 < message.length; i += 2) {
+      const [sentUs, us] = [message[i]!, message[i + 1]!]
+      if (sentUs >= measureStartUs && Number.isFinite(us)) { endToEnd.recordValue(Math.max(1, Math.round(us))); received++ }
+    }
   })
   const perTick = Math.max(1, Math.round(mbps * 1e6 / messageBytes * tickMs / 1000))
   const value = Buffer.alloc(messageBytes, 0x61)
@@ -67,13 +82,25 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   let sentMeasured = 0
   const start = performance.now()
   let measureStart = 0
+  let measureStartUs = Infinity
+  // CPU seconds of the broker and of this process (producer and consumer threads) over the measured window: on
+  // 2 cores the bench's own clients compete with the broker for the same cores
+  let cpuAtStart = { broker: 0, bench: 0 }
+  // how late the producer's thread runs: a send or an ack callback that waits for it counts the wait as latency
+  const producerLoop = monitorEventLoopDelay({ resolution: 1 })
   const end = start + warmupMs + seconds * 1000
   for (let tick = 0; performance.now() < end; tick++) {
     // Keep to the schedule: sleep until this tick's time, then send the tick's messages in one request.
     const due = start + tick * tickMs
     const wait = due - performance.now()
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    if (!measuring && performance.now() - start >= warmupMs) { measuring = true; measureStart = performance.now() }
+    if (!measuring && performance.now() - start >= warmupMs) {
+      measuring = true
+      measureStart = performance.now()
+      measureStartUs = nowUs()
+      producerLoop.enable()
+      cpuAtStart = { broker: cpuSeconds(brokerPid), bench: cpuSeconds('self') }
+    }
     const records = Array.from({ length: perTick }, () => {
       const v = Buffer.from(value)
       v.writeDoubleLE(nowUs(), 0)
@@ -94,7 +121,9 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
     if (inFlight.size >= 64) await Promise.race(inFlight)
   }
   await Promise.all(inFlight)
+  producerLoop.disable()
   const measuredSeconds = (performance.now() - measureStart) / 1000
+  const cpu = { broker: cpuSeconds(brokerPid) - cpuAtStart.broker, bench: cpuSeconds('self') - cpuAtStart.bench, wall: measuredSeconds }
   // let the consumer catch up with the last requests before stopping it
   const deadline = performance.now() + 5000
   const behind = (): boolean => received < sentMeasured
@@ -104,7 +133,7 @@ async function runAt (bootstrap: string, topic: string, mbps: number): Promise<R
   await stopped
   await consumer.terminate()
   client.close()
-  return { targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests, offsets, topic }
+  return { cpu, targetMBps: mbps, achievedMBps: sentBytesMeasured / 1e6 / measuredSeconds, endToEnd, ack, received, sent: sentMeasured, requests, offsets, topic, producerLoop: [producerLoop.percentile(50), producerLoop.percentile(99), producerLoop.max], consumerLoop }
 }
 
 /** fdatasync after each 64 KiB append, for `count` appends: the floor under every acks=all answer. */
@@ -157,13 +186,17 @@ try {
   const fsync = fsyncLatency(work, 500)
   for (const [i, mbps] of rates.entries()) {
     const order = i % 2 === 0 ? engines.map((_, k) => k) : engines.map((_, k) => k).reverse()
-    for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, `latency-${mbps}-${i}`, mbps), engine: engines[k]!.name })
+    for (const k of order) results.push({ ...await runAt(brokers[k]!.bootstrap, brokers[k]!.pid!, `latency-${mbps}-${i}`, mbps), engine: engines[k]!.name })
   }
   console.log(`\n${'ms'.padEnd(40)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(8)} ${'max'.padStart(8)}`)
   const label = (r: { engine: string }): string => (base === undefined ? '' : ` (${r.engine})`)
   for (const r of results) {
     console.log(row(`end to end at ${r.targetMBps} MB/s${label(r)}`, r.endToEnd, `achieved ${r.achievedMBps.toFixed(1)} MB/s, ${r.received} of ${r.sent} received`))
     console.log(row(`produce ack at ${r.targetMBps} MB/s${label(r)}`, r.ack, '(per request)'))
+    // the monitor's timer fires every 1 ms and records the whole interval: what is beyond it is the thread's lateness
+    const loop = (d: LoopDelay): string => d.map(ns => Math.max(0, ns / 1e6 - 1).toFixed(2)).join('/')
+    console.log(`${''.padEnd(40)} bench threads' event loop late p50/p99/max ms: producer ${loop(r.producerLoop)}, consumer ${loop(r.consumerLoop)}; ` +
+      `CPU s broker ${r.cpu.broker.toFixed(1)}, bench ${r.cpu.bench.toFixed(1)} in ${r.cpu.wall.toFixed(1)} s`)
   }
   console.log(row('fdatasync after a 64 KiB append', fsync, '(this file system, same run)'))
   if (base !== undefined) {
@@ -179,6 +212,8 @@ try {
   }
   if (traceGc) {
     for (const [k, b] of brokers.entries()) {
+      // LATENCY_TRACE_GC_KEEP=<prefix> keeps each broker's --trace-gc output (<prefix>-<engine>.txt) for a closer look
+      if (process.env.LATENCY_TRACE_GC_KEEP !== undefined) writeFileSync(`${process.env.LATENCY_TRACE_GC_KEEP}-${engines[k]!.name}.txt`, b.output())
       const pauses = [...b.output().matchAll(/ms: (\S+)(?: \([^)]*\))? [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/g)]
         .map(m => ({ kind: m[1]!, ms: Number(m[2]) }))
       const total = pauses.reduce((a, p) => a + p.ms, 0)

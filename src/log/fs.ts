@@ -90,8 +90,8 @@ let diskSlowUntil = 0
 class RealFileHandle implements FileHandle {
   /** writev and fdatasync go through the callback API on the descriptor (./fd-ops.ts says why). */
   private readonly calls: DescriptorCalls
-  /** When this file's pending fsync started (performance.now()), -1 when none is pending. */
-  private syncingSince = -1
+  /** fsyncs of this file not yet returned (the group commit may run two at once). */
+  private syncsPending = 0
 
   constructor (private readonly fh: fsp.FileHandle) { this.calls = new DescriptorCalls(fh.fd) }
 
@@ -122,11 +122,11 @@ class RealFileHandle implements FileHandle {
 
   async sync (): Promise<void> {
     const start = performance.now()
-    this.syncingSince = start
+    this.syncsPending++
     try {
       await this.calls.datasync()
     } finally {
-      this.syncingSince = -1
+      this.syncsPending--
       const end = performance.now()
       if (end - start > SLOW_SYNC_MS) diskSlowUntil = end + 5000
     }
@@ -139,7 +139,7 @@ class RealFileHandle implements FileHandle {
    * 2 MB/s under load). Nor while the disk looks stalled (above).
    */
   private writeMayBlock (): boolean {
-    return this.syncingSince >= 0 || performance.now() < diskSlowUntil
+    return this.syncsPending > 0 || performance.now() < diskSlowUntil
   }
 
   async truncate (length: number): Promise<void> { await this.fh.truncate(length) }

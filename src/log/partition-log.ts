@@ -374,12 +374,15 @@ export class PartitionLog {
     this.writePath?.commit.failAll(err)
   }
 
-  /** fsyncs the active segment, then maybe checkpoints its indexes (covering only what this fsync made durable). */
-  private async syncActive (): Promise<void> {
+  /**
+   * fsyncs the active segment; once the group commit counts that fsync (every earlier one succeeded too), maybe
+   * checkpoints its indexes, covering only what this fsync made durable.
+   */
+  private async syncActive (): Promise<() => void> {
     const seg = this.active
     const snap = seg.snapshot()
     await seg.sync()
-    this.checkpoints.afterSync(seg, snap)
+    return () => this.checkpoints.afterSync(seg, snap)
   }
 
   /** Resolves once every offset <= `offset` is fsynced (group-committed). */
