@@ -14,7 +14,7 @@
 // its background threads (GC helpers, the optimizing compiler).
 // Run: npm run build && node --import tsx bench/bus-scale-out.ts
 //   BENCH_SECONDS (default 6), BENCH_WORKERS (default "1,2,3"),
-//   BENCH_WARMUP_EVENTS (default 6000 per worker), BENCH_WORKER_NODE_ARGS,
+//   BENCH_WARMUP_EVENTS (default 6000 per worker), BENCH_WORKER_NODE_ARGS (BENCH_BASE_NODE_ARGS for the base build's),
 //   SCALE_OUT_BASE=<another worktree with a dist/>: its workers run side by side
 //   with this build's (interleaved per worker count, same broker) for ratios,
 //   BENCH_CPU_PROF=<dir>: worker 0 of each run writes a --cpu-prof there.
@@ -34,8 +34,12 @@ const builds: Array<{ name: string, main: string }> = [{ name: 'this', main: joi
 if (process.env.SCALE_OUT_BASE !== undefined) builds.push({ name: 'base', main: join(process.env.SCALE_OUT_BASE, 'dist', 'cli', 'main.js') })
 for (const b of builds) if (!existsSync(b.main)) throw new Error(`${b.main} is missing: npm run build first`)
 const profileDir = process.env.BENCH_CPU_PROF
-/** Extra node flags for every worker (BENCH_WORKER_NODE_ARGS, space-separated), e.g. GC settings to compare. */
-const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
+/**
+ * Extra node flags for every worker (BENCH_WORKER_NODE_ARGS, space-separated), e.g. GC settings to compare;
+ * BENCH_BASE_NODE_ARGS, when set, for the SCALE_OUT_BASE build's workers instead (SCALE_OUT_BASE=. compares flags on one build).
+ */
+const nodeArgsOf = (text: string | undefined): string[] => (text ?? '').split(' ').filter(a => a !== '')
+const workerNodeArgs = { this: nodeArgsOf(process.env.BENCH_WORKER_NODE_ARGS), base: nodeArgsOf(process.env.BENCH_BASE_NODE_ARGS ?? process.env.BENCH_WORKER_NODE_ARGS) }
 /**
  * Warm-up: events per worker before measuring. A fresh process spends its first
  * few thousand events compiling (V8's optimizing compiler runs on background
@@ -150,7 +154,7 @@ try {
         name: `worker ${i}`,
         extraArgs: ['--topic-prefix', prefix],
         mainScript: build.main,
-        nodeArgs: [...workerNodeArgs, ...(profileDir !== undefined && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=worker-${build.name}-${n}.cpuprofile`] : [])],
+        nodeArgs: [...workerNodeArgs[build.name as 'this' | 'base'], ...(profileDir !== undefined && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=worker-${build.name}-${n}.cpuprofile`] : [])],
       })))
       await busCall(workers[0]!.url, 'PutRule', { Name: 'all', EventPattern: '{"source":[{"prefix":"bench."}]}' })
       await busCall(workers[0]!.url, 'PutTargets', { Rule: 'all', Targets: [{ Id: 'hook', Arn: targetUrl }] })

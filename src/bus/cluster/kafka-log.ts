@@ -50,7 +50,7 @@ export interface KafkaLogOptions extends ClusterLinkOptions {
   topicPrefix?: string
   /** Connections Produce requests are spread over (default 8). */
   produceConnections?: number
-  /** Produce requests to one leader waiting for acks=all before new appends wait and go together in the next (default 1; produce-coalescer.ts). */
+  /** Produce requests to one leader waiting for acks=all before new appends wait and go together in the next (default 4; produce-coalescer.ts). */
   produceInFlight?: number
   /** Wait after a small fetch before the next (default 5 ms; 0: fetch again at once). */
   batchWaitMs?: number

@@ -118,10 +118,11 @@ test('two appends to one partition in the same turn go in one request as one bat
   assert.deepEqual(records[0]!.headers.map(h => [h.key, h.value?.toString()]), [['h', 'ha']])
 })
 
-test('appends made in later turns while a Produce waits for acks=all go together in the next request', async (t) => {
+test('appends made in later turns while the Produce requests allowed in flight wait for acks=all go together in the next request', async (t) => {
   const bootstrap = `127.0.0.1:${(relay.address() as { port: number }).port}`
-  // One produce connection, dialled before the hold, so holding it holds only Produce requests.
-  const engine = new KafkaLogEngine({ bootstrap, topicPrefix: 'coalesce3.', produceConnections: 1 })
+  // One produce connection, dialled before the hold, so holding it holds only Produce requests;
+  // one request in flight at a time, so the appends after the first wait for its answer.
+  const engine = new KafkaLogEngine({ bootstrap, topicPrefix: 'coalesce3.', produceConnections: 1, produceInFlight: 1 })
   t.after(() => engine.close())
   await engine.open()
   const storage = new BusStorage(engine)
