@@ -50,7 +50,7 @@ export interface KafkaLogOptions extends ClusterLinkOptions {
   topicPrefix?: string
   /** Connections Produce requests are spread over (default 8). */
   produceConnections?: number
-  /** Produce requests to one leader waiting for acks=all before new appends wait and go together in the next (default 4; produce-coalescer.ts). */
+  /** Produce requests to one leader waiting for acks=all before new appends wait and go together in the next (default: produceConnections; produce-coalescer.ts). */
   produceInFlight?: number
   /** Wait after a small fetch before the next (default 5 ms; 0: fetch again at once). */
   batchWaitMs?: number
@@ -80,9 +80,10 @@ export class KafkaLogEngine implements LogEngine {
     this.link = new ClusterLink(options)
     this.prefix = options.topicPrefix ?? 'tributary.'
     this.produceLinks = Array.from({ length: options.produceConnections ?? 8 }, (_, i) => new ClusterLink({ ...options, clientId: `${options.clientId ?? 'tributary-bus'}-produce-${i}` }))
+    // One request in flight per connection: a request past that would be pipelined behind another on its connection.
     this.producer = new ProduceCoalescer(() => this.produceLink(), topic => {
       if (topic.startsWith(this.prefix)) this.refresh([topic.slice(this.prefix.length)]).catch(() => {})
-    }, options.produceInFlight)
+    }, options.produceInFlight ?? this.produceLinks.length)
   }
 
   /** Appends made in one event-loop turn, or while a Produce is waiting for acks=all, share a request per leader (produce-coalescer.ts). */

@@ -14,12 +14,13 @@
 //   carries what arrived during the previous one's round trip, so the requests
 //   per event fall as the load rises instead of staying one per PutEvents. The
 //   price: an append may wait for one acks=all round trip before it is sent.
-//   Why 4: with 1, a PutEvents under load waited behind the request before it
-//   (p50 call time 40 against 31 ms in bench/bus-scale-out.ts, so 16 clients got
-//   fewer events through); with 4 the call times matched the old code's and one
-//   worker still sent 25 Produce requests per 1,000 events instead of 100. The
-//   broker folds concurrent acks=all waits into one fsync, so requests in flight
-//   together cost it no extra fsyncs.
+//   How many: the engine allows one per produce connection (8), since a request
+//   past that would be pipelined behind another on its connection anyway. With 1,
+//   a PutEvents under load waited behind the request before it (bench p50 call
+//   time 40 against 31 ms, so 16 closed-loop clients got fewer events through);
+//   with 4, one worker's p50 was still 1.24-1.30x the old code's in three runs.
+//   The broker folds concurrent acks=all waits into one fsync, so requests in
+//   flight together cost it no extra fsyncs.
 // - Apache Kafka takes one record batch per partition in a Produce of v3 and
 //   later, so the appends to one partition that wait together are merged into
 //   one batch (records and timestamps as they were; protocol/records/merge.ts), up to
@@ -38,7 +39,7 @@ const MAX_REQUEST_BYTES = 4 * 1024 * 1024
 /** Bytes above which appends to one partition are not merged further (Kafka's max.message.bytes is 1 MiB by default). */
 export const MAX_MERGED_BATCH_BYTES = 512 * 1024
 /** Default of maxInFlight: requests to one leader waiting for acks=all before new appends wait for one of them. */
-export const DEFAULT_PRODUCE_IN_FLIGHT = 4
+export const DEFAULT_PRODUCE_IN_FLIGHT = 8
 
 interface PendingAppend {
   topic: string
