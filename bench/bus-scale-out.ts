@@ -8,12 +8,13 @@
 // the bus partitions were spread over the workers.
 // Also the CPU each process used (from /proc): CPU ms per 1,000 events for the
 // broker and for the workers together, and each worker's CPU when idle.
+// Also each PutEvents call's time (p50, p99) as the clients saw it.
 // Also the Kafka requests the broker handled per 1,000 events (its /metrics), the
 // target's POSTs and new connections, and each worker's main thread apart from
 // its background threads (GC helpers, the optimizing compiler).
 // Run: npm run build && node --import tsx bench/bus-scale-out.ts
 //   BENCH_SECONDS (default 6), BENCH_WORKERS (default "1,2,3"),
-//   BENCH_WARMUP_EVENTS (default 6000 per worker), BENCH_WORKER_NODE_ARGS,
+//   BENCH_WARMUP_EVENTS (default 6000 per worker), BENCH_WORKER_NODE_ARGS (BENCH_BASE_NODE_ARGS for the base build's),
 //   SCALE_OUT_BASE=<another worktree with a dist/>: its workers run side by side
 //   with this build's (interleaved per worker count, same broker) for ratios,
 //   BENCH_CPU_PROF=<dir>: worker 0 of each run writes a --cpu-prof there.
@@ -33,8 +34,12 @@ const builds: Array<{ name: string, main: string }> = [{ name: 'this', main: joi
 if (process.env.SCALE_OUT_BASE !== undefined) builds.push({ name: 'base', main: join(process.env.SCALE_OUT_BASE, 'dist', 'cli', 'main.js') })
 for (const b of builds) if (!existsSync(b.main)) throw new Error(`${b.main} is missing: npm run build first`)
 const profileDir = process.env.BENCH_CPU_PROF
-/** Extra node flags for every worker (BENCH_WORKER_NODE_ARGS, space-separated), e.g. GC settings to compare. */
-const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(a => a !== '')
+/**
+ * Extra node flags for every worker (BENCH_WORKER_NODE_ARGS, space-separated), e.g. GC settings to compare;
+ * BENCH_BASE_NODE_ARGS, when set, for the SCALE_OUT_BASE build's workers instead (SCALE_OUT_BASE=. compares flags on one build).
+ */
+const nodeArgsOf = (text: string | undefined): string[] => (text ?? '').split(' ').filter(a => a !== '')
+const workerNodeArgs = { this: nodeArgsOf(process.env.BENCH_WORKER_NODE_ARGS), base: nodeArgsOf(process.env.BENCH_BASE_NODE_ARGS ?? process.env.BENCH_WORKER_NODE_ARGS) }
 /**
  * Warm-up: events per worker before measuring. A fresh process spends its first
  * few thousand events compiling (V8's optimizing compiler runs on background
@@ -46,19 +51,27 @@ const warmupEventsPerWorker = Number(process.env.BENCH_WARMUP_EVENTS ?? '6000')
 /** The warm-up stops after this long whatever it reached (a very slow machine). */
 const warmupMaxSeconds = Number(process.env.BENCH_WARMUP_MAX_SECONDS ?? '30')
 
-/** PutEvents from CLIENTS concurrent clients, round-robin over the workers, for `forSeconds`; the event ids accepted. */
-async function sendFor (workers: BusWorkerProcess[], forSeconds: number): Promise<string[]> {
-  const accepted: string[] = []
+/** PutEvents from CLIENTS concurrent clients, round-robin over the workers, for `forSeconds`; the event ids accepted and each call's time (ms). */
+async function sendFor (workers: BusWorkerProcess[], forSeconds: number): Promise<string[] & { callMs: number[] }> {
+  const accepted: string[] & { callMs: number[] } = Object.assign([], { callMs: [] as number[] })
   const stopAt = Date.now() + forSeconds * 1000
   let turn = 0
   await Promise.all(Array.from({ length: CLIENTS }, async () => {
     while (Date.now() < stopAt) {
       const w = workers[turn++ % workers.length]!
+      const sentAt = performance.now()
       const answer = await busCall(w.url, 'PutEvents', { Entries: Array.from({ length: 10 }, (_, i) => ({ Source: `bench.${(turn + i) % 12}`, DetailType: 'Bench', Detail: '{"n":1}' })) })
+      accepted.callMs.push(performance.now() - sentAt)
       for (const e of answer.Entries as Array<{ EventId?: string }>) if (e.EventId !== undefined) accepted.push(e.EventId)
     }
   }))
   return accepted
+}
+
+/** The p-th percentile (0-100) of `values`, in ms with one decimal. */
+function percentile (values: number[], p: number): string {
+  const sorted = [...values].sort((a, b) => a - b)
+  return (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p / 100))] ?? 0).toFixed(1)
 }
 
 async function waitForDelivery (ids: string[]): Promise<void> {
@@ -141,7 +154,7 @@ try {
         name: `worker ${i}`,
         extraArgs: ['--topic-prefix', prefix],
         mainScript: build.main,
-        nodeArgs: [...workerNodeArgs, ...(profileDir !== undefined && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=worker-${build.name}-${n}.cpuprofile`] : [])],
+        nodeArgs: [...workerNodeArgs[build.name as 'this' | 'base'], ...(profileDir !== undefined && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=worker-${build.name}-${n}.cpuprofile`] : [])],
       })))
       await busCall(workers[0]!.url, 'PutRule', { Name: 'all', EventPattern: '{"source":[{"prefix":"bench."}]}' })
       await busCall(workers[0]!.url, 'PutTargets', { Rule: 'all', Targets: [{ Id: 'hook', Arn: targetUrl }] })
@@ -191,6 +204,7 @@ try {
       console.log(`${n} worker(s) [${build.name}]: PutEvents ${(accepted.length / putSeconds).toFixed(0)} events/s (${accepted.length} in ${putSeconds.toFixed(1)} s), delivered ${(accepted.length / deliverySeconds).toFixed(0)} events/s (last at ${deliverySeconds.toFixed(1)} s), partitions per worker: ${spread.map(s => `[${s}]`).join(' ')}; ` +
       `CPU ms per 1,000 events: clients+target ${perThousand(benchCpu)}, broker ${perThousand(brokerCpu)}, workers ${perThousand(workerCpu.reduce((a, b) => a + b, 0))} (${workerCpu.map(perThousand).join('+')}; main threads ${mainCpu.map(perThousand).join('+')}; in the kernel ${systemCpu.map(perThousand).join('+')}); ` +
       `idle CPU per worker ${idlePercent.join(' ')} %; load ${loadavg()[0]!.toFixed(2)}`)
+      console.log(`  PutEvents call time p50 ${percentile(accepted.callMs, 50)} ms, p99 ${percentile(accepted.callMs, 99)} ms`)
       console.log(`  per 1,000 events: requests at the broker: ${requests}; workers' wake-ups/preemptions ${switches.join(' ')}; target POSTs ${(posts * 1000 / accepted.length).toFixed(0)} over ${((targetConnections - connectionsFrom) * 1000 / accepted.length).toFixed(1)} new connections`)
       await Promise.all(workers.map(w => w.stop()))
     }

@@ -50,6 +50,8 @@ export interface KafkaLogOptions extends ClusterLinkOptions {
   topicPrefix?: string
   /** Connections Produce requests are spread over (default 8). */
   produceConnections?: number
+  /** Produce requests to one leader waiting for acks=all before new appends wait and go together in the next (default: produceConnections; produce-coalescer.ts). */
+  produceInFlight?: number
   /** Wait after a small fetch before the next (default 5 ms; 0: fetch again at once). */
   batchWaitMs?: number
   /** The clock that wait is timed on (the wall clock unless a test drives it). */
@@ -78,12 +80,14 @@ export class KafkaLogEngine implements LogEngine {
     this.link = new ClusterLink(options)
     this.prefix = options.topicPrefix ?? 'tributary.'
     this.produceLinks = Array.from({ length: options.produceConnections ?? 8 }, (_, i) => new ClusterLink({ ...options, clientId: `${options.clientId ?? 'tributary-bus'}-produce-${i}` }))
+    // One request in flight per connection: a request past that would be pipelined behind another on its connection.
+    this.producer = new ProduceCoalescer(() => this.produceLink(), topic => {
+      if (topic.startsWith(this.prefix)) this.refresh([topic.slice(this.prefix.length)]).catch(() => {})
+    }, options.produceInFlight ?? this.produceLinks.length)
   }
 
-  /** Appends made in one event-loop turn share a Produce request per leader (produce-coalescer.ts). */
-  private readonly producer = new ProduceCoalescer(() => this.produceLink(), topic => {
-    if (topic.startsWith(this.prefix)) this.refresh([topic.slice(this.prefix.length)]).catch(() => {})
-  })
+  /** Appends made in one event-loop turn, or while a Produce is waiting for acks=all, share a request per leader (produce-coalescer.ts). */
+  private readonly producer: ProduceCoalescer
 
   /** The connection the next Produce goes over (round-robin). */
   produceLink (): ClusterLink {

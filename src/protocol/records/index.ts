@@ -10,3 +10,4 @@ export type { DecodedRecord, RecordInput, RecordHeader, DecodeRecordsContext } f
 export { encodeBatch, decodeBatch } from './batch-codec.js'
 export type { EncodeBatchOptions, DecodedBatch } from './batch-codec.js'
 export { compress, decompress, DEFAULT_MAX_DECOMPRESSED_BYTES, CompressionName } from './compression.js'
+export { isMergeableBatch, mergeBatches, recordCountOf } from './merge.js'
