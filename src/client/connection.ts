@@ -13,7 +13,7 @@ import type { ApiSpec } from '../protocol/messages/spec.js'
 import type { DecodedBody, EncodableBody } from '../protocol/messages/body-types.js'
 import { decodeResponse, encodeRequest } from '../protocol/headers.js'
 import { ClientError, ClientErrorCode } from './errors.js'
-import { FrameReader } from '../broker/frame-reader.js'
+import { FrameReader } from '../protocol/frame-reader.js'
 
 export interface ConnectionOptions {
   host: string

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { FrameReader } from '../../src/broker/frame-reader.js'
+import { FrameReader } from '../../src/protocol/frame-reader.js'
 
 function framed (...bodies: Buffer[]): Buffer {
   return Buffer.concat(bodies.flatMap(b => { const size = Buffer.alloc(4); size.writeInt32BE(b.length); return [size, b] }))

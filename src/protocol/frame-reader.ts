@@ -1,5 +1,6 @@
-// Splits a TCP byte stream into Kafka request frames (4-byte big-endian size,
-// then that many bytes). Two ways to feed it:
+// Splits a TCP byte stream into Kafka frames (4-byte big-endian size, then that
+// many bytes): requests at the broker (src/broker/server.ts), responses at the
+// client (src/client/connection.ts). Two ways to feed it:
 //
 // - push(chunk): the socket's own chunks ('data' events). A frame that arrives
 //   whole inside one chunk is handed on as a view (no copy); a larger frame
